@@ -1,0 +1,9 @@
+/**
+ * The shared data model: entities (NGSI-LD URNs), readings with typed values and SenML units, locations.
+ */
+@Export
+@Version("1.0.0")
+package nl.regie.api.model;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
