@@ -19,6 +19,9 @@ public interface CityState {
     /** The current state of one entity, or empty if the bus has never carried a reading for it. */
     Optional<EntityState> entity(EntityId id);
 
+    /** Every entity, ordered by id. */
+    List<EntityState> all();
+
     /** All entities of one type, for example {@code WasteContainer}. */
     List<EntityState> byType(String entityType);
 

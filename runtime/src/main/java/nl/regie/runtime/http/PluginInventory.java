@@ -1,0 +1,150 @@
+package nl.regie.runtime.http;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import nl.regie.api.monitor.BusMonitor;
+import nl.regie.api.monitor.SubscriberInfo;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/**
+ * What the runtime knows about its plugins: every bundle that imports a Regie API package (other than the
+ * api and runtime themselves), its state, its DS components (with the failure text when activation failed)
+ * and its bus subscriptions with their counters.
+ */
+@Component(service = PluginInventory.class)
+public class PluginInventory {
+
+    private static final String API_PACKAGE = "nl.regie.api";
+
+    private final BundleContext context;
+    private final BusMonitor bus;
+    private final ServiceComponentRuntime scr;
+
+    /** Reads the framework, the bus monitor and SCR. */
+    @Activate
+    public PluginInventory(BundleContext context, @Reference BusMonitor bus, @Reference ServiceComponentRuntime scr) {
+        this.context = context;
+        this.bus = bus;
+        this.scr = scr;
+    }
+
+    /** One DS component configuration of a plugin. */
+    record ComponentView(String name, String state, String failure) {
+    }
+
+    /** One plugin. */
+    record PluginView(String symbolicName, String version, long bundleId, String state, String location,
+            List<ComponentView> components, List<SubscriberInfo> subscriptions) {
+
+        /** Whether the plugin is active with every component active (or satisfied, for delayed ones). */
+        boolean healthy() {
+            return state.equals("ACTIVE") && components.stream()
+                    .allMatch(c -> c.state().equals("ACTIVE") || c.state().equals("SATISFIED"));
+        }
+
+        /** What is wrong with the plugin, in one line each; empty when healthy. */
+        List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            if (!state.equals("ACTIVE")) {
+                problems.add(symbolicName + " " + version + " is " + state
+                        + (state.equals("INSTALLED") ? " (its imports do not resolve; the log names the missing requirement)" : ""));
+            }
+            for (ComponentView c : components) {
+                if (!c.state().equals("ACTIVE") && !c.state().equals("SATISFIED")) {
+                    problems.add(symbolicName + " component " + c.name() + " is " + c.state()
+                            + (c.failure().isEmpty() ? "" : ": " + c.failure()));
+                }
+            }
+            for (SubscriberInfo s : subscriptions) {
+                if (s.state() == SubscriberInfo.State.QUARANTINED) {
+                    problems.add(symbolicName + " subscription " + s.topicFilters() + " is quarantined: " + s.lastFailure());
+                }
+            }
+            return problems;
+        }
+    }
+
+    /** Every plugin, by symbolic name. */
+    List<PluginView> plugins() {
+        Map<Long, List<SubscriberInfo>> subscriptions = new LinkedHashMap<>();
+        for (SubscriberInfo s : bus.subscribers()) {
+            subscriptions.computeIfAbsent(s.bundleId(), id -> new ArrayList<>()).add(s);
+        }
+        List<PluginView> plugins = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (isPlugin(bundle)) {
+                plugins.add(new PluginView(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getBundleId(),
+                        stateName(bundle.getState()), bundle.getLocation(), components(bundle),
+                        subscriptions.getOrDefault(bundle.getBundleId(), List.of())));
+            }
+        }
+        plugins.sort(Comparator.comparing(PluginView::symbolicName, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return plugins;
+    }
+
+    private boolean isPlugin(Bundle bundle) {
+        String self = context.getBundle().getSymbolicName();
+        String name = bundle.getSymbolicName();
+        if (name == null || name.equals(self) || name.equals(API_PACKAGE)) {
+            return false;
+        }
+        String imports = bundle.getHeaders("").get(Constants.IMPORT_PACKAGE);
+        return imports != null && imports.contains(API_PACKAGE);
+    }
+
+    private List<ComponentView> components(Bundle bundle) {
+        List<ComponentView> views = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+            if (!scr.isComponentEnabled(description)) {
+                views.add(new ComponentView(description.name, "DISABLED", ""));
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                views.add(new ComponentView(description.name, componentState(configuration.state),
+                        configuration.failure == null ? "" : firstLine(configuration.failure)));
+            }
+        }
+        return views;
+    }
+
+    static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            default -> "UNKNOWN(" + state + ")";
+        };
+    }
+
+    static String componentState(int state) {
+        return switch (state) {
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> "UNSATISFIED_CONFIGURATION";
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> "UNSATISFIED_REFERENCE";
+            case ComponentConfigurationDTO.SATISFIED -> "SATISFIED";
+            case ComponentConfigurationDTO.ACTIVE -> "ACTIVE";
+            case ComponentConfigurationDTO.FAILED_ACTIVATION -> "FAILED_ACTIVATION";
+            default -> "UNKNOWN(" + state + ")";
+        };
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return (newline < 0 ? text : text.substring(0, newline)).trim();
+    }
+}

@@ -1,0 +1,112 @@
+package nl.regie.runtime.state;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import nl.regie.api.model.BoundingBox;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.state.AttributeState;
+import nl.regie.api.state.EntityState;
+
+/**
+ * The city state's data: the latest value of every attribute of every entity, fed one reading at a time.
+ *
+ * <p>Plain Java so it can be tested without a framework. Writes come from one bus subscriber thread; reads
+ * come from any thread and see immutable snapshots. A reading older than the attribute's current value
+ * (by observed time) does not replace it, so a late, out-of-order reading never rolls the picture back.
+ */
+final class EntityStore {
+
+    private static final Comparator<EntityState> BY_ID = Comparator.comparing(EntityState::id);
+
+    /** Entities by type, then by id; the snapshot per entity is replaced whole on each change. */
+    private final Map<String, Map<EntityId, EntityState>> byType = new ConcurrentHashMap<>();
+
+    /** Applies a reading; returns whether it changed the state. */
+    boolean apply(Reading reading) {
+        Map<EntityId, EntityState> entities = byType.computeIfAbsent(reading.entityType(), t -> new ConcurrentHashMap<>());
+        EntityState current = entities.get(reading.entity());
+        if (current != null) {
+            AttributeState previous = current.attributes().get(reading.attribute());
+            if (previous != null && previous.observedAt().isAfter(reading.observedAt())) {
+                return false;
+            }
+        }
+        Map<String, AttributeState> attributes = current == null ? new HashMap<>() : new HashMap<>(current.attributes());
+        attributes.put(reading.attribute(),
+                new AttributeState(reading.value(), reading.unit(), reading.observedAt(), reading.source()));
+        Location location = reading.location() != null ? reading.location() : current == null ? null : current.location();
+        Instant updatedAt = current == null || reading.receivedAt().isAfter(current.updatedAt())
+                ? reading.receivedAt() : current.updatedAt();
+        entities.put(reading.entity(), new EntityState(reading.entity(), location, attributes, updatedAt));
+        return true;
+    }
+
+    Optional<EntityState> entity(EntityId id) {
+        Map<EntityId, EntityState> entities = byType.get(id.type());
+        return entities == null ? Optional.empty() : Optional.ofNullable(entities.get(id));
+    }
+
+    List<EntityState> byType(String entityType) {
+        Map<EntityId, EntityState> entities = byType.get(entityType);
+        if (entities == null) {
+            return List.of();
+        }
+        List<EntityState> result = new ArrayList<>(entities.values());
+        result.sort(BY_ID);
+        return result;
+    }
+
+    List<EntityState> all() {
+        return select(null, e -> true);
+    }
+
+    List<EntityState> near(Location center, double metres, String entityType) {
+        if (!Double.isFinite(metres) || metres < 0) {
+            throw new IllegalArgumentException("radius must be a finite number of metres >= 0, was " + metres);
+        }
+        Objects.requireNonNull(center, "center is required");
+        List<EntityState> result = select(entityType,
+                e -> e.location() != null && e.location().distanceMetres(center) <= metres);
+        result.sort(Comparator.comparingDouble((EntityState e) -> e.location().distanceMetres(center)).thenComparing(BY_ID));
+        return result;
+    }
+
+    List<EntityState> within(BoundingBox box, String entityType) {
+        Objects.requireNonNull(box, "bounding box is required");
+        return select(entityType, e -> e.location() != null && box.contains(e.location()));
+    }
+
+    int size() {
+        int size = 0;
+        for (Map<EntityId, EntityState> entities : byType.values()) {
+            size += entities.size();
+        }
+        return size;
+    }
+
+    private List<EntityState> select(String entityType, Predicate<EntityState> filter) {
+        List<EntityState> result = new ArrayList<>();
+        for (Map.Entry<String, Map<EntityId, EntityState>> type : byType.entrySet()) {
+            if (entityType == null || entityType.equals(type.getKey())) {
+                for (EntityState e : type.getValue().values()) {
+                    if (filter.test(e)) {
+                        result.add(e);
+                    }
+                }
+            }
+        }
+        result.sort(BY_ID);
+        return result;
+    }
+}
