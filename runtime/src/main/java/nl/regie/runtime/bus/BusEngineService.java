@@ -1,0 +1,41 @@
+package nl.regie.runtime.bus;
+
+import java.util.Collection;
+import java.util.Map;
+
+import nl.regie.api.bus.ReadingListener;
+import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Reading;
+import nl.regie.api.monitor.BusMonitor;
+
+/**
+ * The bus as the runtime's own components see it: unlike a plugin's {@link nl.regie.api.bus.ReadingBus} view,
+ * the caller names who publishes and who subscribes. Registered by {@link BusComponent}; private to the
+ * runtime bundle.
+ */
+public interface BusEngineService extends BusMonitor {
+
+    /**
+     * Subscribes a listener on behalf of a bundle. Every filter is validated before anything is subscribed.
+     *
+     * @param owner        the bundle the subscription belongs to
+     * @param topicFilters one or more filters such as {@code WasteContainer/+/fillingLevel} or {@code #}
+     * @param listener     called on the subscription's own thread, one reading at a time
+     * @return the subscription; closing it stops and ends its delivery thread
+     * @throws IllegalArgumentException if there is no filter or a filter is malformed (the message names it)
+     * @throws IllegalStateException    if the bus is closed
+     */
+    Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener);
+
+    /**
+     * Hands a reading to every matching subscriber's queue. Never blocks and never fails because of a subscriber.
+     *
+     * @param publisher who publishes: a bundle symbolic name, or a runtime part such as the MQTT bridge
+     * @param reading   the reading
+     * @throws NullPointerException if the publisher or the reading is null
+     */
+    void publish(String publisher, Reading reading);
+
+    /** The number of readings published so far, per publisher. */
+    Map<String, Long> publishedBy();
+}

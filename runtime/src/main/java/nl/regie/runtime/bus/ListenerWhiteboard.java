@@ -1,0 +1,138 @@
+package nl.regie.runtime.bus;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import nl.regie.api.bus.ReadingListener;
+import nl.regie.api.bus.Subscription;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * Subscribes every {@link ReadingListener} service to the topics in its {@value ReadingListener#TOPICS}
+ * property (String or String[]), on behalf of the bundle that registered it. A service whose property is
+ * missing or malformed is ignored with a warning that names its bundle, the service and the problem; the
+ * other listeners are not affected. When the property changes the listener is resubscribed; when the
+ * service goes away its subscription is closed.
+ */
+@Component(immediate = true)
+public final class ListenerWhiteboard {
+
+    private final BusEngineService bus;
+    private final Logger logger;
+    /** Guarded by this. */
+    private final Map<ServiceReference<?>, Subscription> subscriptions = new HashMap<>();
+    private boolean deactivated;
+
+    /** Creates the whiteboard; listeners are bound after this. */
+    @Activate
+    public ListenerWhiteboard(@Reference(name = "bus") BusEngineService bus,
+            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.bus = bus;
+        this.logger = logger;
+    }
+
+    @Reference(name = "listeners", service = ReadingListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            updated = "updatedListener", unbind = "removeListener")
+    synchronized void addListener(ReadingListener listener, ServiceReference<ReadingListener> reference) {
+        if (!deactivated) {
+            subscribe(listener, reference);
+        }
+    }
+
+    synchronized void updatedListener(ReadingListener listener, ServiceReference<ReadingListener> reference) {
+        Subscription current = subscriptions.get(reference);
+        Object topics = reference.getProperty(ReadingListener.TOPICS);
+        if (deactivated || current != null && current.topicFilters().equals(asList(topics))) {
+            return; // another property changed; keep the subscription and what it has queued
+        }
+        removeListener(listener, reference);
+        // Closed first, so the listener is never called from two threads at once.
+        subscribe(listener, reference);
+    }
+
+    synchronized void removeListener(ReadingListener listener, ServiceReference<ReadingListener> reference) {
+        Subscription subscription = subscriptions.remove(reference);
+        if (subscription != null) {
+            subscription.close();
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        deactivated = true;
+        List<Subscription> open = new ArrayList<>(subscriptions.values());
+        subscriptions.clear();
+        open.forEach(Subscription::close);
+    }
+
+    private void subscribe(ReadingListener listener, ServiceReference<ReadingListener> reference) {
+        Bundle bundle = reference.getBundle();
+        if (bundle == null) {
+            return; // unregistered meanwhile
+        }
+        try {
+            List<String> filters = topicFilters(reference.getProperty(ReadingListener.TOPICS));
+            subscriptions.put(reference, bus.subscribe(Owner.of(bundle), filters, listener));
+        } catch (IllegalArgumentException e) {
+            logger.warn("Ignoring ReadingListener service {} ({}) of bundle {} {}: {}",
+                    reference.getProperty(Constants.SERVICE_ID), describe(listener, reference),
+                    bundle.getSymbolicName(), bundle.getVersion(), e.getMessage());
+        }
+    }
+
+    private static String describe(ReadingListener listener, ServiceReference<?> reference) {
+        Object component = reference.getProperty("component.name");
+        return component != null ? component.toString() : listener.getClass().getName();
+    }
+
+    /**
+     * The topic filters of a {@value ReadingListener#TOPICS} property value, each validated.
+     *
+     * @throws IllegalArgumentException saying what is wrong: missing, of the wrong type, empty, or a malformed filter
+     */
+    static List<String> topicFilters(Object property) {
+        if (property == null) {
+            throw new IllegalArgumentException("it has no " + ReadingListener.TOPICS + " service property");
+        }
+        List<String> filters = asList(property);
+        if (filters == null) {
+            throw new IllegalArgumentException("its " + ReadingListener.TOPICS + " property must be a String or"
+                    + " String[], not " + property.getClass().getTypeName());
+        }
+        if (filters.isEmpty()) {
+            throw new IllegalArgumentException("its " + ReadingListener.TOPICS + " property is empty");
+        }
+        filters.forEach(TopicFilter::parse);
+        return filters;
+    }
+
+    /** The property as a list of strings, or null if it is not a String, String[] or collection of strings. */
+    private static List<String> asList(Object property) {
+        if (property instanceof String filter) {
+            return List.of(filter);
+        }
+        if (property instanceof String[] filters) {
+            return List.of(filters);
+        }
+        if (property instanceof Collection<?> values && values.stream().allMatch(String.class::isInstance)) {
+            return values.stream().map(String.class::cast).toList();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,160 @@
+package nl.regie.runtime.bus;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+
+import nl.regie.api.bus.ReadingListener;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+import nl.regie.api.monitor.SubscriberInfo;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+class ListenerWhiteboardTest {
+
+    private final RecordingLogger log = new RecordingLogger();
+    private final BusEngine bus = new BusEngine(BusSettings.defaults(), log.logger());
+    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard(bus, log.logger());
+    private final Bundle plugin = Fakes.bundle("nl.example.bins", "1.4.0", 17);
+
+    @AfterEach
+    void close() {
+        whiteboard.deactivate();
+        bus.close();
+    }
+
+    private static Reading bin(int n) {
+        return Reading.of(EntityId.of("WasteContainer", "bin-" + n), "fillingLevel", Value.of(n), "/", "test");
+    }
+
+    private static Map<String, Object> properties(long serviceId, Object topics) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("service.id", serviceId);
+        properties.put("component.name", "nl.example.bins.BinWatcher");
+        if (topics != null) {
+            properties.put(ReadingListener.TOPICS, topics);
+        }
+        return properties;
+    }
+
+    static Stream<Arguments> validProperties() {
+        return Stream.of(
+                Arguments.of("WasteContainer/#", List.of("WasteContainer/#")),
+                Arguments.of(new String[] {"WasteContainer/#", "+/+/temperature"}, List.of("WasteContainer/#", "+/+/temperature")),
+                Arguments.of(List.of("#"), List.of("#")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("validProperties")
+    void readsTheTopicsPropertyAsStringOrStringArray(Object property, List<String> expected) {
+        assertEquals(expected, ListenerWhiteboard.topicFilters(property));
+    }
+
+    static Stream<Arguments> invalidProperties() {
+        return Stream.of(
+                Arguments.of(null, "it has no regie.reading.topics service property"),
+                Arguments.of(42, "its regie.reading.topics property must be a String or String[], not java.lang.Integer"),
+                Arguments.of(List.of("#", 3), "its regie.reading.topics property must be a String or String[], not java.util.ImmutableCollections$List12"),
+                Arguments.of(new String[0], "its regie.reading.topics property is empty"),
+                Arguments.of(new String[] {"#", "a//b"}, "topic filter 'a//b' has an empty level 2"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidProperties")
+    void refusesAMissingOrMalformedTopicsProperty(Object property, String expectedMessage) {
+        assertEquals(expectedMessage,
+                assertThrows(IllegalArgumentException.class, () -> ListenerWhiteboard.topicFilters(property)).getMessage());
+    }
+
+    @Test
+    void subscribesResubscribesAndUnsubscribesAListenerService() {
+        Queue<Reading> received = new ConcurrentLinkedQueue<>();
+        ReadingListener listener = received::add;
+        Map<String, Object> properties = properties(5, "WasteContainer/+/fillingLevel");
+        ServiceReference<ReadingListener> reference = Fakes.reference(plugin, properties);
+
+        whiteboard.addListener(listener, reference);
+        SubscriberInfo first = bus.subscribers().get(0);
+        assertEquals("nl.example.bins", first.bundleSymbolicName());
+        assertEquals("1.4.0", first.bundleVersion());
+        assertEquals(17, first.bundleId());
+        bus.publish("test", bin(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+
+        properties.put("unrelated", "changed");
+        whiteboard.updatedListener(listener, reference);
+        assertEquals(List.of(first.id()), bus.subscribers().stream().map(SubscriberInfo::id).toList());
+
+        properties.put(ReadingListener.TOPICS, new String[] {"Streetlight/#"});
+        whiteboard.updatedListener(listener, reference);
+        SubscriberInfo second = bus.subscribers().get(0);
+        assertNotEquals(first.id(), second.id());
+        assertEquals(List.of("Streetlight/#"), second.topicFilters());
+        assertEquals(1, bus.subscribers().size());
+
+        whiteboard.removeListener(listener, reference);
+        assertEquals(List.of(), bus.subscribers());
+    }
+
+    @Test
+    void ignoresAMalformedListenerWithAWarningAndKeepsTheOthers() {
+        Queue<Reading> received = new ConcurrentLinkedQueue<>();
+        whiteboard.addListener(r -> { }, Fakes.reference(plugin, properties(8, "WasteContainer/bin 1/#")));
+        whiteboard.addListener(r -> { }, Fakes.reference(plugin, properties(9, null)));
+        whiteboard.addListener(received::add, Fakes.reference(plugin, properties(10, "#")));
+
+        assertEquals(1, bus.subscribers().size());
+        bus.publish("test", bin(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+        List<String> warnings = log.messages("warn");
+        assertEquals(List.of(
+                "Ignoring ReadingListener service 8 (nl.example.bins.BinWatcher) of bundle nl.example.bins 1.4.0:"
+                        + " topic filter 'WasteContainer/bin 1/#' level 2 'bin 1' is not a local id: 1 to 128 letters,"
+                        + " digits, '.', '_', '-' or ':'",
+                "Ignoring ReadingListener service 9 (nl.example.bins.BinWatcher) of bundle nl.example.bins 1.4.0:"
+                        + " it has no regie.reading.topics service property"), warnings);
+    }
+
+    @Test
+    void aListenerWhosePropertyBecomesMalformedIsUnsubscribed() {
+        Map<String, Object> properties = properties(11, "#");
+        ServiceReference<ReadingListener> reference = Fakes.reference(plugin, properties);
+        ReadingListener listener = r -> { };
+        whiteboard.addListener(listener, reference);
+
+        properties.put(ReadingListener.TOPICS, "#/x");
+        whiteboard.updatedListener(listener, reference);
+
+        assertEquals(List.of(), bus.subscribers());
+        assertTrue(log.messages("warn").get(0).contains("'#' is allowed only as the last level"), log.entries().toString());
+    }
+
+    @Test
+    void deactivationClosesEverySubscription() {
+        whiteboard.addListener(r -> { }, Fakes.reference(plugin, properties(12, "#")));
+        whiteboard.addListener(r -> { }, Fakes.reference(plugin, properties(13, "Streetlight/#")));
+        assertEquals(2, bus.subscribers().size());
+
+        whiteboard.deactivate();
+
+        assertEquals(List.of(), bus.subscribers());
+    }
+}
