@@ -1,0 +1,170 @@
+package nl.regie.launcher;
+
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+
+/**
+ * The launcher's console: one line per event, {@code HH:mm:ss LEVEL [bundle.symbolic.name] message: reason}.
+ *
+ * <p>It follows the OSGi Log Service (Felix Log; SCR reports component failures there, in the name of the
+ * component's bundle) and framework events, and shows WARN and above from every bundle, INFO from Regie's
+ * own bundles ({@code nl.regie.*}). Errors and warnings go to stderr, the rest to stdout. Stack traces
+ * follow only in verbose mode. The log API package comes from the launcher's class path and the system
+ * bundle exports it, so this listener and every bundle share the same {@link LogListener} type.
+ */
+final class ConsoleLog implements LogListener, FrameworkListener {
+
+    /** What the launcher itself reports as, in the brackets. */
+    static final String LAUNCHER = "launcher";
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final String REGIE_BUNDLES = "nl.regie.";
+    private static final String FELIX_LOG_EXCEPTION = "org.apache.felix.log.LogException";
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean verbose;
+    private ServiceTracker<LogReaderService, LogReaderService> readers;
+
+    ConsoleLog(PrintStream out, PrintStream err, boolean verbose) {
+        this.out = out;
+        this.err = err;
+        this.verbose = verbose;
+    }
+
+    /** Starts following the framework's events and every Log Service that appears in it. */
+    void attach(BundleContext context) {
+        context.addFrameworkListener(this);
+        readers = new ServiceTracker<>(context, LogReaderService.class, new ServiceTrackerCustomizer<>() {
+            @Override
+            public LogReaderService addingService(ServiceReference<LogReaderService> reference) {
+                LogReaderService reader = context.getService(reference);
+                if (reader != null) {
+                    reader.addLogListener(ConsoleLog.this);
+                }
+                return reader;
+            }
+
+            @Override
+            public void modifiedService(ServiceReference<LogReaderService> reference, LogReaderService reader) {
+                // Nothing to do: the listener stays.
+            }
+
+            @Override
+            public void removedService(ServiceReference<LogReaderService> reference, LogReaderService reader) {
+                reader.removeLogListener(ConsoleLog.this);
+                context.ungetService(reference);
+            }
+        });
+        readers.open();
+    }
+
+    @Override
+    public void logged(LogEntry entry) {
+        // Log Service 1.4 mirrors framework, bundle and service events into the log ("Events.Framework",
+        // "Events.Bundle", "Events.Service"); framework errors are printed by frameworkEvent already.
+        String logger = entry.getLoggerName();
+        if (logger != null && logger.startsWith("Events.")) {
+            return;
+        }
+        String source = name(entry.getBundle());
+        LogLevel level = entry.getLogLevel();
+        boolean severe = level.ordinal() <= LogLevel.WARN.ordinal();
+        if (severe || (level == LogLevel.INFO && source.startsWith(REGIE_BUNDLES))) {
+            print(level, source, entry.getMessage(), entry.getException());
+        }
+    }
+
+    @Override
+    public void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() == FrameworkEvent.ERROR) {
+            print(LogLevel.ERROR, name(event.getBundle()), "framework error", event.getThrowable());
+        } else if (event.getType() == FrameworkEvent.WARNING) {
+            print(LogLevel.WARN, name(event.getBundle()), "framework warning", event.getThrowable());
+        }
+    }
+
+    /** A line from the launcher at INFO, on stdout. */
+    void info(String source, String message) {
+        print(LogLevel.INFO, source, message, null);
+    }
+
+    /** A line at WARN, on stderr. */
+    void warn(String source, String message, Throwable reason) {
+        print(LogLevel.WARN, source, message, reason);
+    }
+
+    /** A line at ERROR, on stderr. */
+    void error(String source, String message, Throwable reason) {
+        print(LogLevel.ERROR, source, message, reason);
+    }
+
+    /** Prints one line (and, in verbose mode, the stack trace of {@code reason}). */
+    synchronized void print(LogLevel level, String source, String message, Throwable reason) {
+        PrintStream stream = level.ordinal() <= LogLevel.WARN.ordinal() ? err : out;
+        StringBuilder line = new StringBuilder()
+                .append(LocalTime.now().format(TIME)).append(' ')
+                .append(level).append(" [").append(source).append("] ")
+                .append(message == null ? "" : message);
+        if (reason != null) {
+            line.append(": ").append(reason(reason));
+        }
+        stream.println(line);
+        if (reason != null && verbose) {
+            reason.printStackTrace(stream);
+        }
+    }
+
+    /** The symbolic name of a bundle, for the brackets. */
+    static String name(Bundle bundle) {
+        if (bundle == null) {
+            return "?";
+        }
+        if (bundle.getBundleId() == 0) {
+            return "framework";
+        }
+        String name = bundle.getSymbolicName();
+        return name != null ? name : "bundle " + bundle.getBundleId();
+    }
+
+    /**
+     * A failure in a few words: the message of the exception that says most (wrappers without a message of their
+     * own are skipped), after its simple type name unless it is a {@link BundleException}, whose messages stand
+     * on their own.
+     */
+    static String reason(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && (t instanceof InvocationTargetException || t.getMessage() == null
+                || t.getMessage().equals(t.getCause().toString()))) {
+            t = t.getCause();
+        }
+        String type = t.getClass().getName();
+        String message = t.getMessage();
+        if (type.equals(FELIX_LOG_EXCEPTION) && message != null) {
+            // Felix Log keeps a bundle's exception as a copy whose message is "original.Type: message".
+            int colon = message.indexOf(": ");
+            type = colon < 0 ? message : message.substring(0, colon);
+            message = colon < 0 || message.endsWith(": null") ? null : message.substring(colon + 2);
+        }
+        String simpleType = type.substring(type.lastIndexOf('.') + 1);
+        if (message == null || message.isBlank()) {
+            return simpleType;
+        }
+        return type.equals(BundleException.class.getName()) ? message : simpleType + ": " + message;
+    }
+}

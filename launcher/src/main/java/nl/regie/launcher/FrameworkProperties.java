@@ -1,0 +1,59 @@
+package nl.regie.launcher;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.osgi.framework.Constants;
+
+/**
+ * The framework properties the launcher starts Felix with: where it keeps its cache, what the system bundle
+ * exports, and the settings the shipped bundles read from the framework (HTTP, FileInstall, logging, site).
+ */
+final class FrameworkProperties {
+
+    /** The framework property that tells the runtime which site (city) it serves. */
+    static final String SITE = "regie.site";
+
+    /** The log API, exported by the system bundle from the launcher's class path (see {@link ConsoleLog}). */
+    static final String LOG_API_PACKAGES = "org.osgi.service.log;version=1.5.0,org.osgi.service.log.admin;version=1.0.0";
+
+    /** How often FileInstall looks at the plugins folder, in milliseconds. */
+    static final long PLUGINS_POLL_MILLIS = 500;
+
+    private FrameworkProperties() {
+    }
+
+    /** The properties for these options, with the framework cache in {@code storage}. */
+    static Map<String, String> of(LauncherOptions options, Path storage) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, LOG_API_PACKAGES);
+        p.put(SITE, options.site());
+
+        // Felix HTTP (Jetty): plain HTTP only, on the address and port asked for.
+        p.put("org.apache.felix.http.enable", "true");
+        p.put("org.apache.felix.https.enable", "false");
+        p.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
+        p.put("org.apache.felix.http.host", options.httpHost());
+
+        // FileInstall: the plugins folder, jars only. Dropped jar: installed and started; replaced: updated;
+        // deleted: uninstalled. Starts are persistent, so a plugin an operator stopped stays stopped.
+        p.put("felix.fileinstall.dir", options.pluginsDir().toString());
+        p.put("felix.fileinstall.filter", ".*\\.jar");
+        p.put("felix.fileinstall.poll", Long.toString(PLUGINS_POLL_MILLIS));
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        p.put("felix.fileinstall.bundles.new.start", "true");
+        p.put("felix.fileinstall.bundles.startTransient", "false");
+        p.put("felix.fileinstall.tmpdir", storage.resolve("fileinstall").toString());
+        p.put("felix.fileinstall.log.level", "2"); // warnings: failed installs, starts and updates
+
+        // Logging: bundles log INFO and up (the console shows INFO from Regie's bundles only); SCR reports
+        // component failures as errors and warnings; Felix itself reports errors.
+        p.put("org.osgi.service.log.admin.loglevel", "INFO");
+        p.put("ds.loglevel", "warn");
+        p.put("felix.log.level", "1");
+        return p;
+    }
+}

@@ -1,0 +1,130 @@
+package nl.regie.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Regie's start and stop, in order: check the HTTP port, start the framework and the shipped bundles, wait for
+ * the HTTP server and for FileInstall to install the plugins already in the folder, then summarise. Stopping
+ * is safe from any thread, at any time, more than once.
+ */
+final class Launcher {
+
+    static final Duration HTTP_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration PLUGINS_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LauncherOptions options;
+    private final ConsoleLog console;
+    private final Instant startedAt;
+    private volatile EmbeddedFramework framework;
+    private volatile PluginsFolder plugins;
+    private Boolean stoppedCleanly;
+
+    /** A launcher for these options that reports on {@code console}; start-up time counts from {@code startedAt}. */
+    Launcher(LauncherOptions options, ConsoleLog console, Instant startedAt) {
+        this.options = options;
+        this.console = console;
+        this.startedAt = startedAt;
+    }
+
+    /** Starts everything and says how it went; throws when Regie cannot run. */
+    StartupReport start() throws StartupException, InterruptedException {
+        HttpServer.ensureFree(options.httpHost(), options.httpPort());
+        quietJetty();
+        Path storage;
+        List<ShippedBundles.ShippedBundle> shipped;
+        try {
+            storage = Files.createTempDirectory("regie-framework-");
+            shipped = ShippedBundles.list();
+        } catch (IOException e) {
+            throw new StartupException("cannot prepare the framework: " + ConsoleLog.reason(e), e);
+        }
+        EmbeddedFramework embedded = new EmbeddedFramework(storage, console);
+        synchronized (this) {
+            if (stoppedCleanly != null) {
+                embedded.stop(STOP_TIMEOUT);
+                throw new StartupException("stopped during start-up");
+            }
+            framework = embedded;
+        }
+        BundleContext context = embedded.launch(FrameworkProperties.of(options, storage));
+        List<String> notes = new ArrayList<>();
+        embedded.startBundles(shipped).forEach(failure -> notes.add("failed: " + failure));
+        String url = HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT);
+
+        PluginsFolder folder = new PluginsFolder(options.pluginsDir(), console);
+        plugins = folder;
+        notes.addAll(folder.awaitInstalled(context, PLUGINS_TIMEOUT));
+        List<String> active = new ArrayList<>();
+        for (Bundle bundle : folder.bundles(context)) {
+            String plugin = ConsoleLog.name(bundle) + " " + bundle.getVersion();
+            if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
+                active.add(plugin);
+            } else {
+                notes.add("not active: " + plugin + " is " + state(bundle) + " (see the log above)");
+            }
+        }
+        active.sort(null);
+        folder.watch(context);
+        return new StartupReport(Duration.between(startedAt, Instant.now()), options.site(), url,
+                options.pluginsDir(), active, notes);
+    }
+
+    /** Blocks until the framework has stopped, whoever stopped it. */
+    void awaitStop() throws InterruptedException {
+        EmbeddedFramework embedded = framework;
+        if (embedded != null) {
+            embedded.awaitStop();
+        }
+    }
+
+    /**
+     * Stops the plugins watch and the framework and deletes the framework's cache; later calls wait for the
+     * first and return its result.
+     *
+     * @return whether everything stopped within {@link #STOP_TIMEOUT}
+     */
+    synchronized boolean stop() {
+        if (stoppedCleanly == null) {
+            PluginsFolder folder = plugins;
+            if (folder != null) {
+                folder.close();
+            }
+            EmbeddedFramework embedded = framework;
+            stoppedCleanly = embedded == null || embedded.stop(STOP_TIMEOUT);
+        }
+        return stoppedCleanly;
+    }
+
+    /**
+     * Jetty logs to stderr in its own format (Felix HTTP reports what matters to the Log Service): keep its
+     * warnings only, unless the user set Jetty's logging up. Felix HTTP's own Jetty-to-Log-Service adapter is
+     * not used: it fails on Jetty's "{}" placeholders, which breaks Jetty's start when it reports a bind error.
+     */
+    private static void quietJetty() {
+        if (System.getProperty("org.eclipse.jetty.util.log.class") == null && System.getProperty("org.eclipse.jetty.LEVEL") == null) {
+            System.setProperty("org.eclipse.jetty.util.log.class", "org.eclipse.jetty.util.log.StdErrLog");
+            System.setProperty("org.eclipse.jetty.util.log.announce", "false");
+            System.setProperty("org.eclipse.jetty.LEVEL", "WARN");
+        }
+    }
+
+    private static String state(Bundle bundle) {
+        return switch (bundle.getState()) {
+            case Bundle.INSTALLED -> "INSTALLED, not resolved";
+            case Bundle.RESOLVED -> "RESOLVED, not started";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            default -> "in state " + bundle.getState();
+        };
+    }
+}

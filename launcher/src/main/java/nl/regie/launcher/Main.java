@@ -1,0 +1,123 @@
+package nl.regie.launcher;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.time.Instant;
+
+/**
+ * {@code java -jar regie-launcher.jar [options]}: starts Regie in this JVM and runs until Ctrl-C or SIGTERM.
+ *
+ * <p>What scripts rely on: a line beginning {@code Regie ready} on stdout once everything runs (see
+ * {@link StartupReport}); {@code Regie stopped} after a stop. Exit status 0 after a clean stop, 1 when start-up
+ * fails or the stop does not finish in time, 2 for a bad option (with a message naming it, and the usage).
+ */
+public final class Main {
+
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private final Launcher launcher;
+    private final Thread shutdownHook;
+    private volatile boolean shuttingDown;
+
+    private Main(LauncherOptions options, Instant startedAt) {
+        ConsoleLog console = new ConsoleLog(System.out, System.err, options.verbose() || Boolean.getBoolean("regie.debug"));
+        this.launcher = new Launcher(options, console, startedAt);
+        this.shutdownHook = new Thread(this::stopOnSignal, "regie-shutdown");
+    }
+
+    /** Runs the launcher; see the class comment for what it prints and its exit status. */
+    public static void main(String[] args) {
+        // The JVM's own start time: ProcessHandle's start instant is only accurate to the second on Linux.
+        Instant startedAt = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+        LauncherOptions options;
+        try {
+            options = LauncherOptions.parse(args);
+            if (!options.help()) {
+                preparePluginsDir(options);
+            }
+        } catch (LauncherOptions.UsageException e) {
+            System.err.println("regie: " + e.getMessage());
+            System.err.print(LauncherOptions.usage());
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(LauncherOptions.usage());
+            return;
+        }
+        System.exit(new Main(options, startedAt).run());
+    }
+
+    private static void preparePluginsDir(LauncherOptions options) throws LauncherOptions.UsageException {
+        try {
+            Files.createDirectories(options.pluginsDir());
+        } catch (IOException e) {
+            throw new LauncherOptions.UsageException("--plugins: cannot use " + options.pluginsDir() + " as the plugins folder: "
+                    + ConsoleLog.reason(e));
+        }
+    }
+
+    /** Starts, then waits for the framework to stop; returns the exit status unless a signal ends the JVM first. */
+    private int run() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        StartupReport report;
+        try {
+            report = launcher.start();
+        } catch (StartupException | InterruptedException | RuntimeException e) {
+            if (shuttingDown) {
+                waitForTheHook(); // Stopped during start-up: not a failure to report.
+            }
+            System.err.println("Regie failed to start: " + (e instanceof StartupException ? e.getMessage() : ConsoleLog.reason(e)));
+            if (!(e instanceof StartupException)) {
+                e.printStackTrace();
+            }
+            launcher.stop();
+            removeHookOrWaitForIt();
+            return EXIT_FAILED;
+        }
+        System.out.println(report.readyLine());
+        report.detailLines().forEach(System.out::println);
+        try {
+            launcher.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // The framework stopped from inside (a bundle stopped the system bundle): finish the stop here.
+        removeHookOrWaitForIt();
+        boolean clean = launcher.stop();
+        System.out.println("Regie stopped");
+        return clean ? 0 : EXIT_FAILED;
+    }
+
+    /** Ctrl-C, SIGTERM or System.exit from elsewhere: stop cleanly and end the JVM with the stop's status. */
+    private void stopOnSignal() {
+        shuttingDown = true;
+        boolean clean = launcher.stop();
+        System.out.println("Regie stopped");
+        System.out.flush();
+        System.err.flush();
+        // Without halt the JVM would exit with 128 + the signal number; a clean stop is a success.
+        Runtime.getRuntime().halt(clean ? 0 : EXIT_FAILED);
+    }
+
+    private void removeHookOrWaitForIt() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            waitForTheHook(); // The JVM is shutting down: the hook is stopping Regie and will end the JVM.
+        }
+    }
+
+    private void waitForTheHook() {
+        while (true) {
+            try {
+                shutdownHook.join();
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // Keep waiting: the hook ends the JVM.
+            }
+        }
+    }
+}

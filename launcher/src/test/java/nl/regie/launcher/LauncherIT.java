@@ -1,0 +1,170 @@
+package nl.regie.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher jar end to end, as a user runs it: {@code java -jar regie-launcher.jar} in a child process, on a
+ * free loopback port, with a plugins folder of its own.
+ */
+class LauncherIT {
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration SOON = Duration.ofSeconds(30);
+
+    @TempDir
+    Path workingDir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<LauncherProcess> launched = new ArrayList<>();
+
+    @AfterEach
+    void stopWhatIsStillRunning() {
+        for (LauncherProcess process : launched) {
+            process.close();
+        }
+    }
+
+    @Test
+    void startsServesHotDeploysAPluginAndStopsCleanly() throws Exception {
+        int port = freePort();
+        Path plugins = workingDir.resolve("plugins");
+        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--plugins", plugins.toString(), "--site", "test-site");
+
+        String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.matches("Regie ready in \\d+\\.\\d s: site test-site, HTTP http://127\\.0\\.0\\.1:" + port
+                + "/, plugins " + plugins + " \\(0 active\\)"), ready);
+        assertTrue(Files.isDirectory(plugins), "the launcher creates the plugins folder");
+        assertEquals(200, get(port, "/health").statusCode());
+
+        dropIn(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins);
+        awaitPluginState(port, "nl.regie.waste", "ACTIVE");
+        regie.awaitStdout(line -> line.contains("[nl.regie.waste] plugin ") && line.contains(" started (nl.regie.waste.jar)"), SOON);
+
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+        assertTrue(regie.stdout().contains("Regie stopped"), regie.transcript());
+    }
+
+    @Test
+    void badPluginsAreReportedByNameAndTheLauncherKeepsRunning() throws Exception {
+        int port = freePort();
+        Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
+        dropIn(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins);
+        TestJars.unresolvableBundle(plugins.resolve("unresolvable.jar"), "com.example.unresolvable");
+        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--plugins", plugins.toString());
+
+        String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.matches(".*\\(1 active: nl\\.regie\\.waste [0-9][^ ]*\\)"), ready);
+        regie.awaitStdout(line -> line.equals("  not active: com.example.unresolvable 2.0.0 is INSTALLED, not resolved (see the log above)"), SOON);
+        regie.awaitStderr(line -> line.contains("unresolvable.jar") && line.contains("Unable to resolve com.example.unresolvable")
+                && line.contains("com.example.nowhere"), SOON);
+
+        TestJars.notABundle(plugins.resolve("library.jar"));
+        regie.awaitStderr(line -> line.contains(" WARN [launcher] ignored " + plugins.resolve("library.jar")
+                + ": not an OSGi bundle (its manifest has no Bundle-SymbolicName)"), SOON);
+
+        TestJars.bundleWithFailingComponent(plugins.resolve("failing.jar"), "com.example.failing");
+        regie.awaitStderr(line -> line.contains(" ERROR [com.example.failing] ")
+                && line.contains("IllegalStateException: boom: the test plugin cannot start"), SOON);
+
+        assertEquals(200, get(port, "/health").statusCode());
+        assertTrue(regie.isAlive());
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+    }
+
+    @Test
+    void aPortInUseFailsStartUpWithAClearMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            LauncherProcess regie = launch("--http-port", Integer.toString(port), "--plugins", workingDir.resolve("plugins").toString());
+
+            assertEquals(Main.EXIT_FAILED, regie.awaitExit(START), regie.transcript());
+            assertTrue(regie.stderr().contains("Regie failed to start: HTTP port " + port + " on 127.0.0.1 is not available: "
+                    + "Address already in use (choose another with --http-port)"), regie.transcript());
+            assertTrue(regie.stdout().stream().noneMatch(line -> line.startsWith("Regie ready")), regie.transcript());
+        }
+    }
+
+    @Test
+    void aBadFlagIsNamedWithTheUsageAndExitStatus2() throws Exception {
+        LauncherProcess badPort = launch("--http-port", "eighty");
+        assertEquals(Main.EXIT_USAGE, badPort.awaitExit(SOON), badPort.transcript());
+        assertEquals("regie: --http-port: 'eighty' is not a port number", badPort.stderr().get(0));
+        assertTrue(badPort.stderr().contains("Usage: java -jar regie-launcher.jar [options]"), badPort.transcript());
+
+        LauncherProcess unknown = launch("--broker", "tcp://localhost:1883");
+        assertEquals(Main.EXIT_USAGE, unknown.awaitExit(SOON), unknown.transcript());
+        assertEquals("regie: unknown flag --broker", unknown.stderr().get(0));
+        assertTrue(Files.notExists(workingDir.resolve("plugins")), "nothing starts, nothing is created");
+    }
+
+    private LauncherProcess launch(String... args) throws IOException {
+        LauncherProcess process = LauncherProcess.start(workingDir, args);
+        launched.add(process);
+        return process;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Copies a jar into the plugins folder the way a careful operator would: whole, in one rename. */
+    private void dropIn(Path jar, Path plugins) throws IOException {
+        assertTrue(Files.isRegularFile(jar), jar + " is built by the launcher's pom (pre-integration-test)");
+        Path partial = workingDir.resolve(jar.getFileName() + ".partial");
+        Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, plugins.resolve(jar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls {@code GET /api/plugins} until the plugin is listed in that state. */
+    private void awaitPluginState(int port, String symbolicName, String state) throws Exception {
+        Predicate<String> listed = body -> {
+            int at = body.indexOf("\"symbolicName\":\"" + symbolicName + "\"");
+            if (at < 0) {
+                return false;
+            }
+            int components = body.indexOf("\"components\":", at);
+            String plugin = body.substring(at, components < 0 ? body.length() : components); // its own fields only
+            return plugin.contains("\"state\":\"" + state + "\"");
+        };
+        long deadline = System.nanoTime() + SOON.toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(port, "/api/plugins");
+            body = response.body();
+            if (response.statusCode() == 200 && listed.test(body)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail(symbolicName + " did not become " + state + " in GET /api/plugins within " + SOON.toSeconds() + " s: " + body);
+    }
+}

@@ -1,0 +1,31 @@
+package nl.regie.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The ready line is an interface scripts parse: these are its exact forms. */
+class StartupReportTest {
+
+    @Test
+    void readyLineListsTheActivePlugins() {
+        StartupReport report = new StartupReport(Duration.ofMillis(1249), "demo", "http://127.0.0.1:8080/",
+                Path.of("/srv/regie/plugins"), List.of("nl.regie.lighting 0.1.0", "nl.regie.waste 0.1.0"), List.of());
+        assertEquals("Regie ready in 1.2 s: site demo, HTTP http://127.0.0.1:8080/, plugins /srv/regie/plugins"
+                + " (2 active: nl.regie.lighting 0.1.0, nl.regie.waste 0.1.0)", report.readyLine());
+        assertEquals(List.of(), report.detailLines());
+    }
+
+    @Test
+    void withoutPluginsItSaysSoAndProblemsFollowIndented() {
+        StartupReport report = new StartupReport(Duration.ofMillis(800), "amsterdam", "http://10.0.0.5:9090/",
+                Path.of("/srv/plugins"), List.of(), List.of("ignored readme.jar: not an OSGi bundle"));
+        assertEquals("Regie ready in 0.8 s: site amsterdam, HTTP http://10.0.0.5:9090/, plugins /srv/plugins (0 active)",
+                report.readyLine());
+        assertEquals(List.of("  ignored readme.jar: not an OSGi bundle"), report.detailLines());
+    }
+}

@@ -1,0 +1,75 @@
+package nl.regie.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import nl.regie.launcher.testplugin.FailingComponent;
+
+/** Jars for the plugins folder that the build does not make: broken bundles and a jar that is no bundle at all. */
+final class TestJars {
+
+    private TestJars() {
+    }
+
+    /** A plain library jar: a manifest, but no Bundle-SymbolicName. */
+    static Path notABundle(Path file) throws IOException {
+        return write(file, Map.of("Created-By", "a build tool that knows nothing of OSGi"), Map.of());
+    }
+
+    /** A bundle whose only DS component throws in its activate method. */
+    static Path bundleWithFailingComponent(Path file, String symbolicName) throws IOException {
+        String type = FailingComponent.class.getName();
+        String classFile = type.replace('.', '/') + ".class";
+        byte[] bytes;
+        try (InputStream in = FailingComponent.class.getClassLoader().getResourceAsStream(classFile)) {
+            bytes = in.readAllBytes();
+        }
+        String component = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s" immediate="true" activate="activate">
+                  <implementation class="%s"/>
+                </scr:component>
+                """.formatted(type, type);
+        return write(file, Map.of(
+                        "Bundle-ManifestVersion", "2",
+                        "Bundle-SymbolicName", symbolicName,
+                        "Bundle-Version", "1.0.0",
+                        "Service-Component", "OSGI-INF/component.xml"),
+                Map.of(classFile, bytes, "OSGI-INF/component.xml", component.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A bundle that imports a package nobody exports, so it never resolves. */
+    static Path unresolvableBundle(Path file, String symbolicName) throws IOException {
+        return write(file, Map.of(
+                "Bundle-ManifestVersion", "2",
+                "Bundle-SymbolicName", symbolicName,
+                "Bundle-Version", "2.0.0",
+                "Import-Package", "com.example.nowhere;version=\"[1,2)\""), Map.of());
+    }
+
+    private static Path write(Path file, Map<String, String> headers, Map<String, byte[]> entries) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        headers.forEach((name, value) -> manifest.getMainAttributes().putValue(name, value));
+        // Written next to the folder and moved in, so the launcher never sees half a jar.
+        Path partial = Files.createTempFile(file.getParent().getParent(), file.getFileName().toString(), ".partial");
+        try (OutputStream out = Files.newOutputStream(partial); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                jar.putNextEntry(new JarEntry(entry.getKey()));
+                jar.write(entry.getValue());
+                jar.closeEntry();
+            }
+        }
+        return Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
