@@ -1,0 +1,98 @@
+package nl.regie.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
+import static org.ops4j.pax.exam.CoreOptions.workingDirectory;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The framework every test class runs in: Apache Felix with the same services the launcher starts (Felix
+ * Log, SCR, ConfigAdmin, the HTTP whiteboard on Jetty, Jackson) and Regie's api and runtime bundles.
+ *
+ * <p>Bundles are installed from the files Maven resolved (surefire passes each path as a system property
+ * {@code regie.bundle.<name>}), so nothing is looked up in a repository at test time. Reactor modules that
+ * were only compiled, not packaged, are installed from their class folders.
+ */
+final class RegieFramework {
+
+    /** The bundles to install, in order: each name is a {@code regie.bundle.<name>} system property. */
+    private static final List<String> BUNDLES = List.of(
+            "log", "function", "promise", "component", "scr", "configadmin",
+            "servlet-api", "jetty", "jackson-annotations", "jackson-core", "jackson-databind",
+            "api", "runtime");
+
+    private RegieFramework() {
+    }
+
+    /** The options of a test class's framework. */
+    static Option[] options() {
+        List<Option> options = new ArrayList<>();
+        options.add(cleanCaches());
+        options.add(workingDirectory(new File(workDirectory(), "framework").getPath()));
+        // The HTTP whiteboard listens on loopback only, on a port free right now.
+        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freeLoopbackPort())));
+        options.add(frameworkProperty("felix.log.level").value("1"));
+        // bndlib, on the test class path, builds the plugin bundles inside the probe.
+        options.add(systemPackages("aQute.bnd.osgi", "aQute.service.reporter"));
+        options.add(junitBundles());
+        for (String name : BUNDLES) {
+            options.add(bundle(url(bundleFile(name))));
+        }
+        return options.toArray(new Option[0]);
+    }
+
+    /** The file of one of the bundles Maven resolved for the tests. */
+    static File bundleFile(String name) {
+        String path = System.getProperty("regie.bundle." + name);
+        if (path == null || path.isBlank() || path.contains("${")) {
+            throw new IllegalStateException("system property regie.bundle." + name + " is not set (" + path
+                    + "); run the tests through Maven, e.g. mvn install -pl itests -am");
+        }
+        return TestBundles.existing(new File(path), "bundle " + name);
+    }
+
+    /** The folder with the compiled test plugins. */
+    static File pluginClasses() {
+        return TestBundles.existing(new File(requiredProperty("regie.plugin.classes")), "the compiled test plugins");
+    }
+
+    private static File workDirectory() {
+        return new File(requiredProperty("regie.itests.work"));
+    }
+
+    private static String requiredProperty(String key) {
+        String value = System.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException("system property " + key
+                    + " is not set; run the tests through Maven, e.g. mvn install -pl itests -am");
+        }
+        return value;
+    }
+
+    /** A jar as a file URL; a class folder (a reactor module not yet packaged) as a Felix reference URL. */
+    private static String url(File file) {
+        String uri = file.toURI().toString();
+        return file.isDirectory() ? "reference:" + uri : uri;
+    }
+
+    private static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}

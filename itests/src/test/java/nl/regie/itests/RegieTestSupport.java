@@ -1,0 +1,172 @@
+package nl.regie.itests;
+
+import static nl.regie.itests.Eventually.await;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import nl.regie.api.bus.ReadingBus;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+import nl.regie.api.monitor.BusMonitor;
+import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.itests.plugin.probe.ProbeListener;
+
+import org.junit.After;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * What the in-framework tests share: the services they drive, installing test plugins (and removing them
+ * after each test), publishing readings and reading the bus monitor.
+ */
+public abstract class RegieTestSupport {
+
+    /** Source of every reading the tests publish. */
+    static final String SOURCE = "regie-itests";
+
+    @Inject
+    protected BundleContext context;
+
+    /** The probe's own (bundle-scoped) view of the bus. */
+    @Inject
+    protected ReadingBus bus;
+
+    @Inject
+    protected BusMonitor monitor;
+
+    private final List<Bundle> installed = new ArrayList<>();
+
+    @After
+    public void uninstallTestBundles() throws BundleException {
+        for (Bundle bundle : installed) {
+            if (bundle.getState() != Bundle.UNINSTALLED) {
+                bundle.uninstall();
+            }
+        }
+        installed.clear();
+    }
+
+    /** Installs a bundle from a stream; it is uninstalled after the test. */
+    protected Bundle install(String location, InputStream content) throws BundleException {
+        Bundle bundle = context.installBundle(location, content);
+        installed.add(bundle);
+        return bundle;
+    }
+
+    /** Installs and starts a test plugin built from one package of the test plugins. */
+    protected Bundle installPlugin(String symbolicName, String version, String pluginPackage) throws BundleException {
+        Bundle bundle = install("regie-itests:" + symbolicName, TestBundles.plugin(symbolicName, version, pluginPackage));
+        bundle.start();
+        return bundle;
+    }
+
+    /** Installs and starts the probe plugin. */
+    protected Bundle installProbe(String symbolicName, String version) throws BundleException {
+        return installPlugin(symbolicName, version, TestBundles.PROBE_PACKAGE);
+    }
+
+    /** A fillingLevel reading of a waste container: the topic the probe plugin subscribes to. */
+    protected static Reading fillingLevel(String localId, double level) {
+        return Reading.of(EntityId.of("WasteContainer", localId), "fillingLevel", Value.of(level), "/", SOURCE);
+    }
+
+    /** A temperature reading of a waste container. */
+    protected static Reading temperature(String localId, double celsius) {
+        return Reading.of(EntityId.of("WasteContainer", localId), "temperature", Value.of(celsius), "Cel", SOURCE);
+    }
+
+    /** The subscriptions the monitor reports for a bundle (any revision of it). */
+    protected List<SubscriberInfo> subscriptionsOf(Bundle bundle) {
+        return monitor.subscribers().stream()
+                .filter(s -> s.bundleId() == bundle.getBundleId())
+                .collect(Collectors.toList());
+    }
+
+    /** Waits for the one active subscription of a bundle at a version, and returns it. */
+    protected SubscriberInfo awaitSubscription(Bundle bundle, String version) {
+        await(bundle.getSymbolicName() + " " + version + " subscribed", () -> activeSubscription(bundle, version).isPresent(),
+                monitor::subscribers);
+        return activeSubscription(bundle, version).orElseThrow();
+    }
+
+    /** Waits until the bus has delivered at least {@code count} readings to a bundle's subscription at a version. */
+    protected SubscriberInfo awaitDelivered(Bundle bundle, String version, long count) {
+        await(count + " readings delivered to " + bundle.getSymbolicName() + " " + version,
+                () -> activeSubscription(bundle, version).filter(s -> s.delivered() >= count).isPresent(),
+                monitor::subscribers);
+        return activeSubscription(bundle, version).orElseThrow();
+    }
+
+    private Optional<SubscriberInfo> activeSubscription(Bundle bundle, String version) {
+        return subscriptionsOf(bundle).stream()
+                .filter(s -> s.state() == SubscriberInfo.State.ACTIVE && s.bundleVersion().equals(version))
+                .findFirst();
+    }
+
+    /** What the probe plugin's listener says it has received (the topics, in order). */
+    @SuppressWarnings("unchecked")
+    protected List<String> receivedByProbe(Bundle probe) {
+        ServiceReference<?>[] services = probe.getRegisteredServices();
+        if (services == null) {
+            return List.of();
+        }
+        for (ServiceReference<?> reference : services) {
+            if ("probe".equals(reference.getProperty(ProbeListener.ROLE_PROPERTY))) {
+                Supplier<List<String>> received = (Supplier<List<String>>) context.getService(reference);
+                try {
+                    return received == null ? List.of() : received.get();
+                } finally {
+                    context.ungetService(reference);
+                }
+            }
+        }
+        return List.of();
+    }
+
+    /** Waits until the probe plugin's own code has received a reading on a topic. */
+    protected void awaitProbeReceived(Bundle probe, String topic) {
+        await(probe.getSymbolicName() + " received " + topic, () -> receivedByProbe(probe).contains(topic),
+                () -> receivedByProbe(probe) + " / " + monitor.subscribers());
+    }
+
+    /**
+     * Shows that the bus still works for a healthy plugin: a fresh reading reaches the probe plugin,
+     * as counted by the bus and as seen by the plugin itself.
+     */
+    protected void assertProbeStillReceives(Bundle probe, String version, String localId) {
+        long before = activeSubscription(probe, version).map(SubscriberInfo::delivered).orElse(0L);
+        Reading reading = fillingLevel(localId, 0.7);
+        bus.publish(reading);
+        awaitDelivered(probe, version, before + 1);
+        awaitProbeReceived(probe, reading.topic());
+    }
+
+    /** The live threads whose name contains a text. */
+    protected static List<String> liveThreadsNamed(String text) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.contains(text))
+                .sorted()
+                .collect(Collectors.toList());
+    }
+
+    /** The bundle with a symbolic name. */
+    protected Bundle bundleNamed(String symbolicName) {
+        return Arrays.stream(context.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no bundle " + symbolicName));
+    }
+}

@@ -1,0 +1,105 @@
+package nl.regie.itests;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ByteArrayInputStream;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import aQute.bnd.osgi.Builder;
+import aQute.bnd.osgi.Jar;
+
+/**
+ * Builds the bundles the tests install, at run time, from the test plugins compiled in
+ * {@code src/main/java} (one package per plugin). bnd turns their DS annotations, including
+ * {@code @ReadingTopics}, into component descriptions and computes their imports from the api jar, exactly
+ * as a vendor's build would.
+ *
+ * <p>bndlib comes from the test class path; the framework's system bundle exports its packages to the
+ * probe (see {@link RegieFramework}).
+ */
+final class TestBundles {
+
+    /** The probe plugin's package. */
+    static final String PROBE_PACKAGE = "nl.regie.itests.plugin.probe";
+    /** The package of the plugin whose component fails in activate. */
+    static final String FAULTY_PACKAGE = "nl.regie.itests.plugin.faulty";
+    /** The package of the plugin with a malformed topic filter (and a well-formed canary). */
+    static final String MALFORMED_PACKAGE = "nl.regie.itests.plugin.malformed";
+
+    private TestBundles() {
+    }
+
+    /**
+     * A plugin bundle holding one package of the test plugins.
+     *
+     * @param symbolicName its Bundle-SymbolicName
+     * @param version      its Bundle-Version
+     * @param pluginPackage the package to put in it, privately
+     */
+    static InputStream plugin(String symbolicName, String version, String pluginPackage) {
+        try (Builder builder = new Builder()) {
+            builder.setProperty("Bundle-SymbolicName", symbolicName);
+            builder.setProperty("Bundle-Version", version);
+            builder.setProperty("Private-Package", pluginPackage);
+            builder.setProperty("-dsannotations", "*");
+            builder.setProperty("-noextraheaders", "true");
+            builder.addClasspath(RegieFramework.pluginClasses());
+            builder.addClasspath(RegieFramework.bundleFile("api"));
+            Jar jar = builder.build();
+            if (!builder.isOk()) {
+                throw new IllegalStateException("bnd could not build " + symbolicName + ": " + builder.getErrors());
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            jar.write(out);
+            return new ByteArrayInputStream(out.toByteArray());
+        } catch (Exception e) {
+            throw new IllegalStateException("bnd could not build " + symbolicName, e);
+        }
+    }
+
+    /** A jar whose manifest claims OSGi R4 (Bundle-ManifestVersion 2) but has no Bundle-SymbolicName. */
+    static InputStream jarWithoutSymbolicName() {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-Name", "Regie itests: a jar that is not a bundle");
+        main.putValue("Bundle-Version", "1.0.0");
+        return jar(manifest);
+    }
+
+    /** A bundle that imports a package nobody exports, so it installs but cannot resolve. */
+    static InputStream bundleWithMissingImport(String symbolicName, String missingPackage) {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Import-Package", missingPackage + ";version=\"[1.0,2)\"");
+        return jar(manifest);
+    }
+
+    private static InputStream jar(Manifest manifest) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+            out.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new ByteArrayInputStream(bytes.toByteArray());
+    }
+
+    /** A file that must exist; the message says how to get it. */
+    static File existing(File file, String what) {
+        if (!file.exists()) {
+            throw new IllegalStateException(what + " not found at " + file
+                    + "; run the tests through Maven, e.g. mvn install -pl itests -am");
+        }
+        return file;
+    }
+}
