@@ -1,0 +1,116 @@
+package nl.regie.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The Regie bus against Apache Felix EventAdmin, the standard OSGi alternative, on the same workload: one
+ * publishing thread, 1 or 3 subscribers to {@code WasteContainer/+/fillingLevel} (EventAdmin:
+ * {@code WasteContainer/*}), readings of 100 bins prepared up front. The bus publishes the reading itself;
+ * EventAdmin needs an {@code Event} around it, built at each publish (see {@link EventAdminFixture}).
+ *
+ * <p>{@code bus} selects the implementation:
+ * <ul>
+ * <li>{@code regie-bus}: the Regie {@link nl.regie.runtime.bus.BusEngine}, run directly (the code the runtime
+ *     bundle runs, without a framework), default settings: bounded queues, delivery timeout and quarantine on;</li>
+ * <li>{@code eventadmin-default}: Felix EventAdmin 1.6.4 in an embedded Felix 7.0.5, asynchronous
+ *     {@code postEvent}, default settings (each delivery guarded by a 5 s timeout);</li>
+ * <li>{@code eventadmin-timeout0}: the same with {@code org.apache.felix.eventadmin.Timeout=0}, its fastest.</li>
+ * </ul>
+ *
+ * <p>{@link #throughput}: publish {@value #BATCH} readings, then wait until every subscriber has received all
+ * of them. The score counts readings delivered to all subscribers per second; the {@code deliveries}
+ * counter counts single deliveries (readings times subscribers) per second.
+ * {@link #latency}: publish one reading and spin until every subscriber has received it; the sampled time
+ * from publish to the last delivery, with percentiles.
+ */
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class BusBenchmark {
+
+    /** Readings per throughput operation; below the bus's default queue capacity, so nothing is dropped. */
+    static final int BATCH = 2_000;
+
+    /** The bus under test and its subscribers, set up once per trial. */
+    @State(Scope.Benchmark)
+    public static class Bus {
+
+        /** Which bus to run. */
+        @Param({"regie-bus", "eventadmin-default", "eventadmin-timeout0"})
+        public String bus;
+
+        /** How many subscribers receive every reading. */
+        @Param({"1", "3"})
+        public int subscribers;
+
+        Deliveries deliveries;
+        Fixture fixture;
+        int next;
+
+        /** Starts the bus and subscribes. */
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            deliveries = new Deliveries(subscribers);
+            fixture = switch (bus) {
+                case "regie-bus" -> new RegieBusFixture(deliveries);
+                case "eventadmin-default" -> new EventAdminFixture(false, deliveries);
+                case "eventadmin-timeout0" -> new EventAdminFixture(true, deliveries);
+                default -> throw new IllegalArgumentException("unknown bus " + bus);
+            };
+        }
+
+        /** Stops the bus. */
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            fixture.stop();
+        }
+    }
+
+    /** Single deliveries (one reading to one subscriber), reported per second next to the score. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        /** Deliveries so far. */
+        public long deliveries;
+    }
+
+    /** Publishes a batch and waits until all subscribers have all of it. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(BATCH)
+    public void throughput(Bus state, Counters counters) {
+        state.deliveries.expect(BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            state.fixture.publish(state.next++);
+        }
+        state.deliveries.awaitParked();
+        counters.deliveries += (long) BATCH * state.subscribers;
+    }
+
+    /** Publishes one reading and waits until all subscribers have it. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void latency(Bus state) {
+        state.deliveries.expect(1);
+        state.fixture.publish(state.next++);
+        state.deliveries.awaitSpinning();
+    }
+}
