@@ -34,6 +34,7 @@ public sealed interface Value permits Value.Number, Value.Bool, Value.Text {
      *
      * @param value the number; NaN and infinities are refused
      */
+    @ProviderType
     record Number(double value) implements Value {
         /** @throws IllegalArgumentException if the number is NaN or infinite */
         public Number {
@@ -53,6 +54,7 @@ public sealed interface Value permits Value.Number, Value.Bool, Value.Text {
      *
      * @param value the boolean
      */
+    @ProviderType
     record Bool(boolean value) implements Value {
         @Override
         public Object asObject() {
@@ -65,6 +67,7 @@ public sealed interface Value permits Value.Number, Value.Bool, Value.Text {
      *
      * @param value the text, never null
      */
+    @ProviderType
     record Text(String value) implements Value {
         /** @throws NullPointerException if the text is null */
         public Text {
