@@ -97,6 +97,12 @@ public final class BusComponent implements BusEngineService {
     }
 
     @Override
+    public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener,
+            int queueCapacity) {
+        return engine.subscribe(owner, topicFilters, listener, queueCapacity);
+    }
+
+    @Override
     public void publish(String publisher, Reading reading) {
         engine.publish(publisher, reading);
     }

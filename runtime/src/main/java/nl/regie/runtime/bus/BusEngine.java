@@ -80,6 +80,13 @@ public final class BusEngine implements BusEngineService, AutoCloseable {
 
     @Override
     public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener) {
+        return subscribe(owner, topicFilters, listener, settings.queueCapacity());
+    }
+
+    @Override
+    public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener,
+            int queueCapacity) {
+        BusSettings own = new BusSettings(queueCapacity, settings.deliveryTimeout(), settings.failuresBeforeQuarantine());
         Objects.requireNonNull(owner, "owner must not be null");
         Objects.requireNonNull(topicFilters, "topic filters must not be null");
         Objects.requireNonNull(listener, "listener must not be null");
@@ -92,7 +99,7 @@ public final class BusEngine implements BusEngineService, AutoCloseable {
                 throw new IllegalStateException("the bus is closed");
             }
             Subscriber subscriber = new Subscriber(lastSubscriptionId.incrementAndGet(), owner, filters, listener,
-                    settings, log, this::unsubscribe);
+                    own, log, this::unsubscribe);
             subscriber.start();
             routes = routes.with(subscriber);
             return subscriber;

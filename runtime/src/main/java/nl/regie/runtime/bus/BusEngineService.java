@@ -28,6 +28,16 @@ public interface BusEngineService extends BusMonitor {
     Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener);
 
     /**
+     * Subscribes like {@link #subscribe(Owner, Collection, ReadingListener)}, with a queue of its own size rather
+     * than the bus's default: for the runtime's own subscribers that must ride out bursts, such as the city state
+     * when a reconnected broker delivers its backlog.
+     *
+     * @param queueCapacity readings the subscription can have waiting, at least 1
+     * @throws IllegalArgumentException also if the capacity is below 1
+     */
+    Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener, int queueCapacity);
+
+    /**
      * Hands a reading to every matching subscriber's queue. Never blocks and never fails because of a subscriber.
      *
      * @param publisher who publishes: a bundle symbolic name, or a runtime part such as the MQTT bridge

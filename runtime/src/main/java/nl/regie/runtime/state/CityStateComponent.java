@@ -3,22 +3,24 @@ package nl.regie.runtime.state;
 import java.util.List;
 import java.util.Optional;
 
-import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.BoundingBox;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
+import nl.regie.runtime.bus.BusEngineService;
+import nl.regie.runtime.bus.Owner;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The city state service, fed from the bus: it subscribes to every topic through the runtime's own view of
- * the bus, like any other subscriber, and keeps the latest value of every attribute.
+ * The city state service, fed from the bus: it subscribes to every topic, as the runtime bundle and with a
+ * larger queue than a plugin gets, and keeps the latest value of every attribute.
  */
 @Component(immediate = true)
 public class CityStateComponent implements CityState {
@@ -26,10 +28,21 @@ public class CityStateComponent implements CityState {
     private final EntityStore store = new EntityStore();
     private final Subscription subscription;
 
-    /** Subscribes to all readings. */
+    /**
+     * Readings the city state can have waiting: ten times a plugin's default, so that the picture rides out a
+     * burst such as a reconnected broker delivering its backlog (about 1.6 MB of queue when full).
+     */
+    static final int QUEUE_CAPACITY = 100_000;
+
+    /** Subscribes to all readings, as the runtime bundle. */
     @Activate
-    public CityStateComponent(@Reference ReadingBus bus) {
-        subscription = bus.subscribe("#", store::apply);
+    public CityStateComponent(@Reference BusEngineService bus, BundleContext context) {
+        this(bus, Owner.of(context.getBundle()));
+    }
+
+    /** Subscribes to all readings on behalf of {@code owner}; outside a framework, as in the ingest benchmark. */
+    public CityStateComponent(BusEngineService bus, Owner owner) {
+        subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
     }
 
     @Deactivate

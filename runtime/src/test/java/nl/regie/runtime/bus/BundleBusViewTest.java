@@ -15,6 +15,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.testing.RecordingLogger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.List;
 
+import nl.regie.runtime.testing.RecordingLogger;
+
 import org.junit.jupiter.api.Test;
 
 class BusComponentTest {

@@ -29,8 +29,9 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.monitor.SubscriberInfo.State;
+import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.testing.RecordingLogger;
 
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -264,6 +265,26 @@ class BusEngineTest {
         assertEquals(extra, drained.dropped());
         assertEquals(0, drained.queueDepth());
         assertEquals(IntStream.rangeClosed(0, capacity).boxed().toList(), values(received), "the newest were dropped");
+    }
+
+    @Test
+    void aSubscriptionMayHaveAQueueOfItsOwnSize() throws Exception {
+        BusEngine bus = engine(2, Duration.ofSeconds(30), 10);
+        CountDownLatch entered = new CountDownLatch(1);
+        Queue<Reading> received = new ConcurrentLinkedQueue<>();
+        Subscription large = bus.subscribe(OWNER, List.of("#"), stuckListener(entered, received), 20);
+
+        bus.publish("publisher", bin(0));
+        entered.await();
+        for (int i = 1; i <= 25; i++) {
+            bus.publish("publisher", bin(i));
+        }
+
+        SubscriberInfo info = info(bus, large);
+        assertEquals(20, info.queueCapacity());
+        assertEquals(20, info.queueDepth());
+        assertEquals(5, info.dropped(), "only what exceeds its own capacity, not the bus default of 2");
+        assertThrows(IllegalArgumentException.class, () -> bus.subscribe(OTHER, List.of("#"), r -> { }, 0));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package nl.regie.runtime.bus;
+package nl.regie.runtime.testing;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -11,27 +11,36 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerConsumer;
 
 /** A {@link Logger} for tests that keeps every entry, formatted as the OSGi Log Service formats {@code {}}. */
-final class RecordingLogger {
+public final class RecordingLogger {
 
     /** One log call. */
-    record Entry(String level, String message, Throwable exception) {
+    public record Entry(String level, String message, Throwable exception) {
     }
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "audit");
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    private final boolean echo;
     private final Logger logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(),
             new Class<?>[] {Logger.class}, (proxy, method, args) -> invoke(proxy, method, args));
 
-    Logger logger() {
+    public RecordingLogger() {
+        this(false);
+    }
+
+    public RecordingLogger(boolean echo) {
+        this.echo = echo;
+    }
+
+    public Logger logger() {
         return logger;
     }
 
-    List<Entry> entries() {
+    public List<Entry> entries() {
         return List.copyOf(entries);
     }
 
-    List<String> messages(String level) {
+    public List<String> messages(String level) {
         return entries.stream().filter(e -> e.level().equals(level)).map(Entry::message).toList();
     }
 
@@ -68,5 +77,8 @@ final class RecordingLogger {
         message.append(format.substring(from));
         Throwable exception = next < values.length && values[values.length - 1] instanceof Throwable t ? t : null;
         entries.add(new Entry(level, message.toString(), exception));
+        if (echo) {
+            System.out.println(level.toUpperCase() + " " + message + (exception == null ? "" : " " + exception));
+        }
     }
 }
