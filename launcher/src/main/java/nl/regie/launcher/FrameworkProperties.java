@@ -8,12 +8,19 @@ import org.osgi.framework.Constants;
 
 /**
  * The framework properties the launcher starts Felix with: where it keeps its cache, what the system bundle
- * exports, and the settings the shipped bundles read from the framework (HTTP, FileInstall, logging, site).
+ * exports, and the settings the shipped bundles read from the framework (HTTP, FileInstall, logging, site, MQTT).
  */
 final class FrameworkProperties {
 
     /** The framework property that tells the runtime which site (city) it serves. */
     static final String SITE = "regie.site";
+    /** The broker the runtime's MQTT bridge connects to: {@code tcp://127.0.0.1:1883} for the embedded one. */
+    static final String MQTT_URL = "regie.mqtt.url";
+    /** The external broker's user name, password, and trust store (file and password): set only when given. */
+    static final String MQTT_USERNAME = "regie.mqtt.username";
+    static final String MQTT_PASSWORD = "regie.mqtt.password";
+    static final String MQTT_TRUSTSTORE = "regie.mqtt.truststore";
+    static final String MQTT_TRUSTSTORE_PASSWORD = "regie.mqtt.truststore.password";
 
     /** The log API, exported by the system bundle from the launcher's class path (see {@link ConsoleLog}). */
     static final String LOG_API_PACKAGES = "org.osgi.service.log;version=1.5.0,org.osgi.service.log.admin;version=1.0.0";
@@ -31,6 +38,13 @@ final class FrameworkProperties {
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, LOG_API_PACKAGES);
         p.put(SITE, options.site());
+
+        // The runtime's MQTT bridge: where the broker is and, for an external one, how to log in.
+        p.put(MQTT_URL, options.mqttUrl());
+        putIfSet(p, MQTT_USERNAME, options.mqttUsername());
+        putIfSet(p, MQTT_PASSWORD, options.mqttPassword());
+        putIfSet(p, MQTT_TRUSTSTORE, options.mqttTruststore() == null ? null : options.mqttTruststore().toString());
+        putIfSet(p, MQTT_TRUSTSTORE_PASSWORD, options.mqttTruststorePassword());
 
         // Felix HTTP (Jetty): plain HTTP only, on the address and port asked for.
         p.put("org.apache.felix.http.enable", "true");
@@ -55,5 +69,11 @@ final class FrameworkProperties {
         p.put("ds.loglevel", "warn");
         p.put("felix.log.level", "1");
         return p;
+    }
+
+    private static void putIfSet(Map<String, String> properties, String key, String value) {
+        if (value != null) {
+            properties.put(key, value);
+        }
     }
 }

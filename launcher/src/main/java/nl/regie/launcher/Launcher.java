@@ -7,26 +7,37 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
+import nl.regie.launcher.simulator.CitySimulator;
+
 /**
- * Regie's start and stop, in order: check the HTTP port, start the framework and the shipped bundles, wait for
- * the HTTP server and for FileInstall to install the plugins already in the folder, then summarise. Stopping
- * is safe from any thread, at any time, more than once.
+ * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one
+ * in the background), start the framework and the shipped bundles, wait for the HTTP server and for FileInstall to
+ * install the plugins already in the folder, wait for the runtime's MQTT bridge to subscribe, start the simulated
+ * city, then summarise. Stopping goes the other way: simulator, plugins watch, framework, broker. It is safe from
+ * any thread, at any time, more than once.
  */
 final class Launcher {
 
     static final Duration HTTP_TIMEOUT = Duration.ofSeconds(15);
     static final Duration PLUGINS_TIMEOUT = Duration.ofSeconds(10);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the launcher waits for the runtime's MQTT bridge to subscribe at the embedded broker. */
+    static final Duration BRIDGE_TIMEOUT = Duration.ofSeconds(10);
+    /** What the simulator's warnings are attributed to on the console. */
+    static final String SIMULATOR = "simulator";
 
     private final LauncherOptions options;
     private final ConsoleLog console;
     private final Instant startedAt;
     private volatile EmbeddedFramework framework;
     private volatile PluginsFolder plugins;
+    private volatile MqttBroker broker;
+    private volatile CitySimulator simulator;
     private Boolean stoppedCleanly;
 
     /** A launcher for these options that reports on {@code console}; start-up time counts from {@code startedAt}. */
@@ -40,6 +51,14 @@ final class Launcher {
     StartupReport start() throws StartupException, InterruptedException {
         HttpServer.ensureFree(options.httpHost(), options.httpPort());
         quietJetty();
+        MqttBroker mqtt = MqttBroker.start(options, console);
+        synchronized (this) {
+            if (stoppedCleanly != null) {
+                mqtt.close();
+                throw new StartupException("stopped during start-up");
+            }
+            broker = mqtt;
+        }
         Path storage;
         List<ShippedBundles.ShippedBundle> shipped;
         try {
@@ -75,8 +94,48 @@ final class Launcher {
         }
         active.sort(null);
         folder.watch(context);
-        return new StartupReport(Duration.between(startedAt, Instant.now()), options.site(), url,
-                options.pluginsDir(), active, notes);
+
+        Optional<String> unreachable = mqtt.unreachable();
+        unreachable.ifPresent(reason -> notes.add("the MQTT broker " + mqtt.url() + " is not reachable yet (" + reason
+                + "); the runtime's bridge keeps trying"));
+        if (unreachable.isEmpty() && !mqtt.awaitSubscriber(BRIDGE_TIMEOUT)) {
+            notes.add("the runtime's MQTT bridge has not subscribed at the broker within " + BRIDGE_TIMEOUT.toSeconds()
+                    + " s (see the log above)");
+        }
+        String simulated = startSimulator(mqtt, unreachable.isPresent(), notes);
+        return new StartupReport(Duration.between(startedAt, Instant.now()), options.site(), url, mqtt.describe(),
+                simulated, options.pluginsDir(), active, notes);
+    }
+
+    /**
+     * Starts the simulated city on the broker, once the runtime listens there, unless it is off.
+     *
+     * @return what the ready line says about it
+     */
+    private String startSimulator(MqttBroker mqtt, boolean unreachable, List<String> notes) throws StartupException {
+        if (options.simulator() == null) {
+            return "simulator off";
+        }
+        if (unreachable) {
+            notes.add("simulator not started: the MQTT broker is not reachable");
+            return "simulator not started";
+        }
+        CitySimulator city = new CitySimulator(options.simulator(), message -> console.warn(SIMULATOR, message, null));
+        synchronized (this) {
+            if (stoppedCleanly != null) {
+                throw new StartupException("stopped during start-up");
+            }
+            simulator = city;
+        }
+        try {
+            city.start(mqtt.url(), options.site());
+            return city.summary();
+        } catch (RuntimeException e) {
+            console.error(SIMULATOR, "could not start", e);
+            notes.add("simulator not started: " + ConsoleLog.reason(e));
+            city.close();
+            return "simulator not started";
+        }
     }
 
     /** Blocks until the framework has stopped, whoever stopped it. */
@@ -88,19 +147,28 @@ final class Launcher {
     }
 
     /**
-     * Stops the plugins watch and the framework and deletes the framework's cache; later calls wait for the
-     * first and return its result.
+     * Stops the simulator, the plugins watch and the framework, deletes the framework's cache, and stops the
+     * embedded broker last (so that the runtime's bridge disconnects from a running broker); later calls wait for
+     * the first and return its result.
      *
      * @return whether everything stopped within {@link #STOP_TIMEOUT}
      */
     synchronized boolean stop() {
         if (stoppedCleanly == null) {
+            CitySimulator city = simulator;
+            if (city != null) {
+                city.close();
+            }
             PluginsFolder folder = plugins;
             if (folder != null) {
                 folder.close();
             }
             EmbeddedFramework embedded = framework;
             stoppedCleanly = embedded == null || embedded.stop(STOP_TIMEOUT);
+            MqttBroker mqtt = broker;
+            if (mqtt != null) {
+                mqtt.close();
+            }
         }
         return stoppedCleanly;
     }

@@ -3,36 +3,65 @@ package nl.regie.launcher;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import nl.regie.launcher.broker.EmbeddedBroker;
+import nl.regie.launcher.simulator.SimulatorSettings;
 
 /**
  * What the user asked for on the command line, merged over an optional {@code --config} properties file whose
- * keys are the flag names without the dashes ({@code http-port=8081}). Flags override the file.
+ * keys are the flag names without the dashes ({@code http-port=8081}). Flags override the file. The MQTT
+ * credentials and trust store are read from the file only, so that they never show in the process list.
  *
  * @param httpPort the HTTP port, 1 to 65535
  * @param httpHost the address the HTTP server binds to
  * @param pluginsDir the hot-deploy folder, absolute and normalised
  * @param site the site (city) name; it appears in MQTT topics, so it is letters, digits, '-' and '_' only
+ * @param mqttPort the embedded MQTT broker's port on 127.0.0.1, 1 to 65535 (unused with an external broker)
+ * @param broker an external broker's URL, {@code tcp://host:port} or {@code ssl://host:port} (always with a port);
+ *     {@code null} for the embedded broker
+ * @param mqttUsername the user name for the external broker, or {@code null}
+ * @param mqttPassword the password for the external broker, or {@code null}
+ * @param mqttTruststore a trust store (PKCS12 or JKS) with the CA of an {@code ssl://} broker, absolute; or
+ *     {@code null} for the JVM's default trust
+ * @param mqttTruststorePassword its password, or {@code null}
+ * @param simulator the simulated city's settings, or {@code null} when the simulator is off
  * @param verbose whether errors on the console carry their stack traces
  * @param help whether the user asked for the usage text instead of a start
  */
-record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String site, boolean verbose, boolean help) {
+record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String site, int mqttPort, String broker,
+        String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
+        SimulatorSettings simulator, boolean verbose, boolean help) {
 
     static final int DEFAULT_HTTP_PORT = 8080;
     static final String DEFAULT_HTTP_HOST = "127.0.0.1";
     static final String DEFAULT_PLUGINS = "plugins";
     static final String DEFAULT_SITE = "demo";
+    static final int DEFAULT_MQTT_PORT = EmbeddedBroker.DEFAULT_PORT;
+    /** Where the embedded broker listens: loopback only, since anyone who reaches it may connect. */
+    static final String MQTT_HOST = EmbeddedBroker.DEFAULT_HOST;
 
-    private static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "site");
-    private static final List<String> SWITCH_KEYS = List.of("verbose");
+    private static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "site", "mqtt-port",
+            "broker", "simulator-devices", "simulator-speed");
+    private static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose");
+    /** Keys read from the config file only: a password on the command line shows in the process list. */
+    private static final List<String> FILE_KEYS = List.of("mqtt-username", "mqtt-password", "mqtt-truststore",
+            "mqtt-truststore-password");
     private static final Pattern SITE = Pattern.compile("[A-Za-z0-9_-]+");
 
     /** A command line or config file the launcher cannot run with; the message names the flag and the problem. */
@@ -48,7 +77,8 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
     static String usage() {
         return """
                 Usage: java -jar regie-launcher.jar [options]
-                Starts Regie: the OSGi framework, the runtime, the HTTP API and the hot-deploy plugins folder.
+                Starts Regie: the OSGi framework, the runtime, the HTTP API, the hot-deploy plugins folder, an
+                embedded MQTT broker and a simulated city of devices.
 
                 Options:
                   --http-port N     HTTP port (default 8080)
@@ -56,15 +86,24 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
                                     beyond this machine are refused until the API has authentication
                   --plugins DIR     hot-deploy folder for plugin jars (default ./plugins; created if missing)
                   --site NAME       site (city) name: letters, digits, '-' and '_' (default demo)
+                  --mqtt-port N     port of the embedded MQTT broker, on 127.0.0.1 (default 1883)
+                  --broker URL      use this MQTT broker instead of the embedded one: tcp://host:port or
+                                    ssl://host:port (user name, password and trust store: see the config file)
+                  --no-simulator    do not start the simulated city
+                  --simulator-devices N  how many simulated devices (default %d, at most %d)
+                  --simulator-speed N    how much faster than real time the simulated city runs (default %s)
                   --config FILE     read options from a properties file with the same keys, without the
-                                    dashes (http-port=8081, plugins=/srv/regie/plugins, verbose=true);
-                                    flags given on the command line override the file
+                                    dashes (http-port=8081, plugins=/srv/regie/plugins, no-simulator=true);
+                                    flags given on the command line override the file. Only in the file:
+                                    mqtt-username, mqtt-password, mqtt-truststore, mqtt-truststore-password
                                     (relative paths, here and in the file, are taken from the working directory)
                   --verbose         print stack traces with errors (same as -Dregie.debug=true)
                   --help            print this text and exit
 
                 Exit status: 0 after a clean stop (Ctrl-C, SIGTERM), 1 when start-up fails, 2 for a bad option.
-                """;
+                """.formatted(SimulatorSettings.defaults().devices(), SimulatorSettings.MAX_DEVICES,
+                new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT))
+                        .format(SimulatorSettings.defaults().speed()));
     }
 
     /** Parses the command line, with relative paths taken from the working directory. */
@@ -76,7 +115,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
     static LauncherOptions parse(List<String> args, Path workingDir) throws UsageException {
         if (args.contains("--help") || args.contains("-h")) {
             return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, workingDir.resolve(DEFAULT_PLUGINS).normalize(),
-                    DEFAULT_SITE, false, true);
+                    DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, true);
         }
         Map<String, String> flags = flags(args);
         Map<String, Setting> settings = new LinkedHashMap<>();
@@ -87,13 +126,72 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
         }
         flags.forEach((key, value) -> settings.put(key, new Setting(value, "--" + key)));
 
+        int httpPort = port(settings.get("http-port"), DEFAULT_HTTP_PORT);
+        String broker = broker(settings.get("broker"));
+        int mqttPort = port(settings.get("mqtt-port"), DEFAULT_MQTT_PORT);
+        if (broker != null && settings.containsKey("mqtt-port")) {
+            throw new UsageException(settings.get("mqtt-port").origin() + ": sets the embedded broker's port, but "
+                    + settings.get("broker").origin() + " names an external broker, so none is embedded; drop one of them");
+        }
+        if (broker == null && mqttPort == httpPort) {
+            String origin = settings.containsKey("mqtt-port") ? settings.get("mqtt-port").origin() : settings.get("http-port").origin();
+            throw new UsageException(origin + ": " + mqttPort + " would be both the HTTP port and the embedded MQTT broker's"
+                    + " port; choose two ports");
+        }
+        Setting username = settings.get("mqtt-username");
+        Setting password = settings.get("mqtt-password");
+        Setting truststore = settings.get("mqtt-truststore");
+        Setting truststorePassword = settings.get("mqtt-truststore-password");
+        for (Setting external : Stream.of(username, password, truststore, truststorePassword).filter(s -> s != null).toList()) {
+            if (broker == null) {
+                throw new UsageException(external.origin() + ": only used with an external broker (broker=tcp://... or"
+                        + " ssl://...); the embedded broker takes no credentials and no TLS");
+            }
+        }
+        if (password != null && username == null) {
+            throw new UsageException(password.origin() + ": a password needs a user name: set mqtt-username too");
+        }
+        if (truststore != null && !broker.startsWith("ssl:")) {
+            throw new UsageException(truststore.origin() + ": a trust store is only used with an ssl:// broker, not " + broker);
+        }
+        if (truststorePassword != null && truststore == null) {
+            throw new UsageException(truststorePassword.origin() + ": set mqtt-truststore too");
+        }
+
         return new LauncherOptions(
-                port(settings.get("http-port")),
+                httpPort,
                 loopbackHost(settings.get("http-host")),
                 workingDir.resolve(nonBlank(settings.get("plugins"), DEFAULT_PLUGINS)).normalize(),
                 site(settings.get("site")),
+                mqttPort,
+                broker,
+                username == null ? null : nonBlank(username, null),
+                password == null ? null : nonBlank(password, null),
+                truststore == null ? null : readableFile(truststore, workingDir),
+                truststorePassword == null ? null : nonBlank(truststorePassword, null),
+                simulator(settings),
                 bool(settings.get("verbose")),
                 false);
+    }
+
+    /** Whether the launcher runs its own broker (no {@code --broker}). */
+    boolean embeddedBroker() {
+        return broker == null;
+    }
+
+    /** The broker the runtime and the simulator connect to: the external one, or the embedded one on loopback. */
+    String mqttUrl() {
+        return broker != null ? broker : "tcp://" + MQTT_HOST + ":" + mqttPort;
+    }
+
+    /** Everything but the passwords, which never reach a log line. */
+    @Override
+    public String toString() {
+        return "LauncherOptions[httpPort=" + httpPort + ", httpHost=" + httpHost + ", pluginsDir=" + pluginsDir
+                + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
+                + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
+                + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
+                + simulator + ", verbose=" + verbose + ", help=" + help + "]";
     }
 
     /** One option's value and where it came from, for error messages: "--http-port" or "http-port in /etc/regie.properties". */
@@ -119,6 +217,9 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
                 } else {
                     throw new UsageException("--" + key + " needs a value");
                 }
+            } else if (FILE_KEYS.contains(key)) {
+                throw new UsageException("--" + key + " is read from the config file only (--config FILE), so that"
+                        + " credentials never show in the process list");
             } else {
                 throw new UsageException("unknown flag --" + key);
             }
@@ -137,18 +238,19 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {
-            if (!VALUE_KEYS.contains(key) && !SWITCH_KEYS.contains(key)) {
-                throw new UsageException("--config: unknown key '" + key + "' in " + file
-                        + " (known keys: " + String.join(", ", VALUE_KEYS) + ", " + String.join(", ", SWITCH_KEYS) + ")");
+            if (!VALUE_KEYS.contains(key) && !SWITCH_KEYS.contains(key) && !FILE_KEYS.contains(key)) {
+                throw new UsageException("--config: unknown key '" + key + "' in " + file + " (known keys: "
+                        + String.join(", ", VALUE_KEYS) + ", " + String.join(", ", SWITCH_KEYS) + ", "
+                        + String.join(", ", FILE_KEYS) + ")");
             }
             values.put(key, properties.getProperty(key).strip());
         }
         return values;
     }
 
-    private static int port(Setting setting) throws UsageException {
+    private static int port(Setting setting, int fallback) throws UsageException {
         if (setting == null) {
-            return DEFAULT_HTTP_PORT;
+            return fallback;
         }
         int port;
         try {
@@ -160,6 +262,102 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
             throw new UsageException(setting.origin() + ": " + port + " is out of range (1-65535)");
         }
         return port;
+    }
+
+    /**
+     * An external broker's URL, checked and with its port made explicit (Paho's defaults: 1883 for tcp, 8883 for
+     * ssl), or {@code null} when none is set.
+     */
+    private static String broker(Setting setting) throws UsageException {
+        if (setting == null) {
+            return null;
+        }
+        String value = nonBlank(setting, null);
+        String expected = " (expected tcp://host:port or ssl://host:port)";
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new UsageException(setting.origin() + ": '" + value + "' is not a valid URL: " + e.getReason() + expected);
+        }
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme == null || !uri.isAbsolute() || uri.isOpaque()) {
+            throw new UsageException(setting.origin() + ": '" + value + "' is not a broker URL" + expected);
+        }
+        if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+            throw new UsageException(setting.origin() + ": '" + value + "' uses " + scheme + "://, which the launcher does"
+                    + " not support" + expected);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new UsageException(setting.origin() + ": '" + value.replace(uri.getRawUserInfo() + "@", "...@")
+                    + "' has credentials in it; put them in the config file as mqtt-username and mqtt-password");
+        }
+        if (uri.getHost() == null) {
+            throw new UsageException(setting.origin() + ": '" + value + "' has no valid host" + expected);
+        }
+        String path = uri.getRawPath();
+        if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new UsageException(setting.origin() + ": '" + value + "' has a path, query or fragment; an MQTT broker"
+                    + " URL has none" + expected);
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("tcp") ? 1883 : 8883;
+        if (port < 1 || port > 65535) {
+            throw new UsageException(setting.origin() + ": '" + value + "' has port " + port + ", out of range (1-65535)");
+        }
+        return scheme + "://" + uri.getHost() + ":" + port;
+    }
+
+    private static Path readableFile(Setting setting, Path workingDir) throws UsageException {
+        Path file = workingDir.resolve(nonBlank(setting, null)).normalize();
+        if (!Files.exists(file)) {
+            throw new UsageException(setting.origin() + ": " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new UsageException(setting.origin() + ": " + file + " is not a readable file");
+        }
+        return file;
+    }
+
+    /** The simulator's settings, or {@code null} with {@code no-simulator}; the simulator checks the values. */
+    private static SimulatorSettings simulator(Map<String, Setting> settings) throws UsageException {
+        Setting devices = settings.get("simulator-devices");
+        Setting speed = settings.get("simulator-speed");
+        if (bool(settings.get("no-simulator"))) {
+            Setting set = devices != null ? devices : speed;
+            if (set != null) {
+                throw new UsageException(set.origin() + ": the simulator is off (" + settings.get("no-simulator").origin() + ")");
+            }
+            return null;
+        }
+        SimulatorSettings simulator = SimulatorSettings.defaults();
+        if (devices != null) {
+            int n;
+            try {
+                n = Integer.parseInt(devices.value());
+            } catch (NumberFormatException e) {
+                throw new UsageException(devices.origin() + ": '" + devices.value() + "' is not a whole number");
+            }
+            simulator = checked(devices, simulator, s -> s.withDevices(n));
+        }
+        if (speed != null) {
+            double factor;
+            try {
+                factor = Double.parseDouble(speed.value());
+            } catch (NumberFormatException e) {
+                throw new UsageException(speed.origin() + ": '" + speed.value() + "' is not a number");
+            }
+            simulator = checked(speed, simulator, s -> s.withSpeed(factor));
+        }
+        return simulator;
+    }
+
+    private static SimulatorSettings checked(Setting setting, SimulatorSettings settings, UnaryOperator<SimulatorSettings> change)
+            throws UsageException {
+        try {
+            return change.apply(settings);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(setting.origin() + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -6,32 +6,38 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The start-up summary. Its first line is an interface scripts wait for and parse, so its wording stays put:
+ * The start-up summary. Its first line is an interface scripts wait for and parse, so its wording stays put: what
+ * runs, in this order (the list of plugins, the one part of unbounded length, last):
  *
  * <pre>
- * Regie ready in 1.2 s: site demo, HTTP http://127.0.0.1:8080/, plugins /srv/regie/plugins (2 active: nl.regie.lighting 0.1.0, nl.regie.waste 0.1.0)
+ * Regie ready in 1.2 s: site demo, HTTP http://127.0.0.1:8080/, MQTT tcp://127.0.0.1:1883 (embedded), simulator: 120 devices, time x60 (...), plugins /srv/regie/plugins (2 active: nl.regie.lighting 0.1.0, nl.regie.waste 0.1.0)
  *   not active: nl.regie.mobility 0.1.0 is INSTALLED (see the log above)
  * </pre>
  *
- * <p>Lines below it are indented by two spaces and only there when something needs attention.
+ * <p>The MQTT part is the broker's URL and {@code (embedded)}, {@code (external)} or
+ * {@code (external, not reachable yet)}; the simulator part is the simulator's own summary, {@code simulator off}
+ * or {@code simulator not started}. Lines below it are indented by two spaces and only there when something needs
+ * attention.
  *
  * @param startedIn from the JVM's start to ready
  * @param site the site (city) name
  * @param httpUrl where the HTTP server listens
+ * @param mqtt the MQTT broker, as above
+ * @param simulator the simulator, as above
  * @param pluginsDir the hot-deploy folder
  * @param activePlugins each active plugin as {@code symbolic.name version}, sorted
  * @param notes what needs attention, one line each
  */
-record StartupReport(Duration startedIn, String site, String httpUrl, Path pluginsDir, List<String> activePlugins,
-        List<String> notes) {
+record StartupReport(Duration startedIn, String site, String httpUrl, String mqtt, String simulator, Path pluginsDir,
+        List<String> activePlugins, List<String> notes) {
 
     /** The line that begins with {@code Regie ready}. */
     String readyLine() {
         String plugins = activePlugins.isEmpty()
                 ? "0 active"
                 : activePlugins.size() + " active: " + String.join(", ", activePlugins);
-        return String.format(Locale.ROOT, "Regie ready in %.1f s: site %s, HTTP %s, plugins %s (%s)",
-                startedIn.toMillis() / 1000.0, site, httpUrl, pluginsDir, plugins);
+        return String.format(Locale.ROOT, "Regie ready in %.1f s: site %s, HTTP %s, MQTT %s, %s, plugins %s (%s)",
+                startedIn.toMillis() / 1000.0, site, httpUrl, mqtt, simulator, pluginsDir, plugins);
     }
 
     /** The indented lines that follow it. */

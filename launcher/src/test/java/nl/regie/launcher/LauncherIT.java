@@ -1,8 +1,11 @@
 package nl.regie.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,9 +26,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import nl.regie.launcher.broker.EmbeddedBroker;
+
 /**
- * The launcher jar end to end, as a user runs it: {@code java -jar regie-launcher.jar} in a child process, on a
- * free loopback port, with a plugins folder of its own.
+ * The launcher jar end to end, as a user runs it: {@code java -jar regie-launcher.jar} in a child process, on free
+ * loopback ports (HTTP and MQTT), with a plugins folder of its own. Where it runs long enough, the launcher's sockets
+ * are watched throughout: it must listen on loopback only and open no connection beyond it.
  */
 class LauncherIT {
 
@@ -37,25 +43,32 @@ class LauncherIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<LauncherProcess> launched = new ArrayList<>();
+    private final List<SocketWatch> watches = new ArrayList<>();
 
     @AfterEach
     void stopWhatIsStillRunning() {
         for (LauncherProcess process : launched) {
             process.close();
         }
+        watches.forEach(SocketWatch::close);
     }
 
     @Test
     void startsServesHotDeploysAPluginAndStopsCleanly() throws Exception {
         int port = freePort();
+        int mqttPort = freePort();
         Path plugins = workingDir.resolve("plugins");
-        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--plugins", plugins.toString(), "--site", "test-site");
+        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(mqttPort),
+                "--no-simulator", "--plugins", plugins.toString(), "--site", "test-site");
+        SocketWatch sockets = watch(regie);
 
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.matches("Regie ready in \\d+\\.\\d s: site test-site, HTTP http://127\\.0\\.0\\.1:" + port
-                + "/, plugins " + plugins + " \\(0 active\\)"), ready);
+                + "/, MQTT tcp://127\\.0\\.0\\.1:" + mqttPort + " \\(embedded\\), simulator off, plugins " + plugins
+                + " \\(0 active\\)"), ready);
         assertTrue(Files.isDirectory(plugins), "the launcher creates the plugins folder");
         assertEquals(200, get(port, "/health").statusCode());
+        mqttRoundTrip("tcp://127.0.0.1:" + mqttPort);
 
         dropIn(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins);
         awaitPluginState(port, "nl.regie.waste", "ACTIVE");
@@ -63,6 +76,57 @@ class LauncherIT {
 
         assertEquals(0, regie.terminate(SOON), regie.transcript());
         assertTrue(regie.stdout().contains("Regie stopped"), regie.transcript());
+        assertStayedOnLoopback(sockets);
+        assertTrue(sockets.listening().stream().anyMatch(e -> e.localPort() == mqttPort), "the embedded broker listened");
+    }
+
+    @Test
+    void theSimulatedCityPublishesThroughTheEmbeddedBroker() throws Exception {
+        int port = freePort();
+        int mqttPort = freePort();
+        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(mqttPort),
+                "--simulator-devices", "12", "--plugins", workingDir.resolve("plugins").toString(), "--site", "sim-city");
+        SocketWatch sockets = watch(regie);
+
+        String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.contains(", MQTT tcp://127.0.0.1:" + mqttPort + " (embedded), simulator: 12 devices, "), ready);
+        try (MqttTraffic.Client observer = MqttTraffic.connect("tcp://127.0.0.1:" + mqttPort, "it-observer", true, null)) {
+            observer.subscribe("regie/v1/sim-city/dev/+/state", 1);
+            MqttTraffic.Received birth = observer.next(SOON);
+            assertNotNull(birth, "no retained birth of a simulated device");
+            assertTrue(birth.retained() && birth.payload().contains("\"online\""), birth.toString());
+        }
+
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+        assertStayedOnLoopback(sockets);
+    }
+
+    @Test
+    void anExternalBrokerThatIsNotThereYetIsReportedAndNothingIsEmbedded() throws Exception {
+        int port = freePort();
+        int brokerPort = freePort(); // nothing listens there
+        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--broker", "tcp://127.0.0.1:" + brokerPort,
+                "--plugins", workingDir.resolve("plugins").toString());
+        SocketWatch sockets = watch(regie);
+
+        String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.contains(", MQTT tcp://127.0.0.1:" + brokerPort + " (external, not reachable yet), simulator not started, "),
+                ready);
+        regie.awaitStdout(line -> line.startsWith("  the MQTT broker tcp://127.0.0.1:" + brokerPort + " is not reachable yet (")
+                && line.endsWith("); the runtime's bridge keeps trying"), SOON);
+        regie.awaitStdout(line -> line.equals("  simulator not started: the MQTT broker is not reachable"), SOON);
+        assertEquals(200, get(port, "/health").statusCode());
+
+        // The broker comes up later: the runtime's bridge, retrying with backoff, connects and subscribes.
+        try (EmbeddedBroker late = new EmbeddedBroker("127.0.0.1", brokerPort)) {
+            late.start(SOON);
+            assertTrue(late.awaitSubscriptions(1, Duration.ofSeconds(60)), "the runtime's bridge never subscribed\n"
+                    + regie.transcript());
+            assertEquals(0, regie.terminate(SOON), regie.transcript());
+        }
+        assertStayedOnLoopback(sockets);
+        assertEquals(List.of(port), sockets.listening().stream().map(SocketWatch.Entry::localPort).distinct().toList(),
+                "only the HTTP server listens: no embedded broker");
     }
 
     @Test
@@ -71,7 +135,8 @@ class LauncherIT {
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
         dropIn(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins);
         TestJars.unresolvableBundle(plugins.resolve("unresolvable.jar"), "com.example.unresolvable");
-        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--plugins", plugins.toString());
+        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()),
+                "--no-simulator", "--plugins", plugins.toString());
 
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.matches(".*\\(1 active: nl\\.regie\\.waste [0-9][^ ]*\\)"), ready);
@@ -96,11 +161,26 @@ class LauncherIT {
     void aPortInUseFailsStartUpWithAClearMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            LauncherProcess regie = launch("--http-port", Integer.toString(port), "--plugins", workingDir.resolve("plugins").toString());
+            LauncherProcess regie = launch("--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()),
+                    "--plugins", workingDir.resolve("plugins").toString());
 
             assertEquals(Main.EXIT_FAILED, regie.awaitExit(START), regie.transcript());
             assertTrue(regie.stderr().contains("Regie failed to start: HTTP port " + port + " on 127.0.0.1 is not available: "
                     + "Address already in use (choose another with --http-port)"), regie.transcript());
+            assertTrue(regie.stdout().stream().noneMatch(line -> line.startsWith("Regie ready")), regie.transcript());
+        }
+    }
+
+    @Test
+    void anMqttPortInUseFailsStartUpWithAClearMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int mqttPort = taken.getLocalPort();
+            LauncherProcess regie = launch("--http-port", Integer.toString(freePort()), "--mqtt-port", Integer.toString(mqttPort),
+                    "--plugins", workingDir.resolve("plugins").toString());
+
+            assertEquals(Main.EXIT_FAILED, regie.awaitExit(START), regie.transcript());
+            assertTrue(regie.stderr().contains("Regie failed to start: MQTT port " + mqttPort + " on 127.0.0.1 is not available: "
+                    + "Address already in use (choose another with --mqtt-port)"), regie.transcript());
             assertTrue(regie.stdout().stream().noneMatch(line -> line.startsWith("Regie ready")), regie.transcript());
         }
     }
@@ -112,9 +192,19 @@ class LauncherIT {
         assertEquals("regie: --http-port: 'eighty' is not a port number", badPort.stderr().get(0));
         assertTrue(badPort.stderr().contains("Usage: java -jar regie-launcher.jar [options]"), badPort.transcript());
 
-        LauncherProcess unknown = launch("--broker", "tcp://localhost:1883");
+        LauncherProcess unknown = launch("--brocker", "tcp://localhost:1883");
         assertEquals(Main.EXIT_USAGE, unknown.awaitExit(SOON), unknown.transcript());
-        assertEquals("regie: unknown flag --broker", unknown.stderr().get(0));
+        assertEquals("regie: unknown flag --brocker", unknown.stderr().get(0));
+
+        LauncherProcess badBroker = launch("--broker", "mqtt://localhost:1883");
+        assertEquals(Main.EXIT_USAGE, badBroker.awaitExit(SOON), badBroker.transcript());
+        assertEquals("regie: --broker: 'mqtt://localhost:1883' uses mqtt://, which the launcher does not support"
+                + " (expected tcp://host:port or ssl://host:port)", badBroker.stderr().get(0));
+
+        LauncherProcess password = launch("--mqtt-password", "secret");
+        assertEquals(Main.EXIT_USAGE, password.awaitExit(SOON), password.transcript());
+        assertEquals("regie: --mqtt-password is read from the config file only (--config FILE), so that credentials"
+                + " never show in the process list", password.stderr().get(0));
         assertTrue(Files.notExists(workingDir.resolve("plugins")), "nothing starts, nothing is created");
     }
 
@@ -122,6 +212,37 @@ class LauncherIT {
         LauncherProcess process = LauncherProcess.start(workingDir, args);
         launched.add(process);
         return process;
+    }
+
+    /** Watches the launcher's sockets from now until the test ends. */
+    private SocketWatch watch(LauncherProcess regie) {
+        assumeTrue(SocketWatch.supported(), "needs Linux's /proc/net tables");
+        SocketWatch watch = SocketWatch.start(regie.pid());
+        watches.add(watch);
+        return watch;
+    }
+
+    /** The launcher listened on loopback only, and no connection of its process left this machine. */
+    private static void assertStayedOnLoopback(SocketWatch sockets) {
+        sockets.close();
+        assertEquals(List.of(), sockets.problems());
+        assertEquals(List.of(), sockets.leaks(), "connections that left loopback");
+        for (SocketWatch.Entry entry : sockets.listening()) {
+            assertTrue(SocketWatch.loopback(entry.local()), "listens beyond loopback: " + entry);
+        }
+        assertFalse(sockets.listening().isEmpty(), "the watch saw the launcher's sockets");
+    }
+
+    /** A message published through the broker at {@code url} reaches a subscriber, at QoS 1, on loopback. */
+    private static void mqttRoundTrip(String url) throws Exception {
+        try (MqttTraffic.Client subscriber = MqttTraffic.connect(url, "it-subscriber", false, null);
+                MqttTraffic.Client publisher = MqttTraffic.connect(url, "it-publisher", true, null)) {
+            subscriber.subscribe("regie-it/+/echo", 1);
+            publisher.publish("regie-it/1/echo", "hello, city", 1, false);
+            MqttTraffic.Received echo = subscriber.next(SOON);
+            assertNotNull(echo, "the message did not come back through the broker");
+            assertEquals(new MqttTraffic.Received("regie-it/1/echo", "hello, city", 1, false), echo);
+        }
     }
 
     private static int freePort() throws IOException {

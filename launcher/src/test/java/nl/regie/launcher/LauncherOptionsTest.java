@@ -2,6 +2,7 @@ package nl.regie.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import nl.regie.launcher.LauncherOptions.UsageException;
+import nl.regie.launcher.simulator.SimulatorSettings;
 
 class LauncherOptionsTest {
 
@@ -37,6 +39,14 @@ class LauncherOptionsTest {
         assertEquals("demo", options.site());
         assertFalse(options.verbose());
         assertFalse(options.help());
+        assertEquals(1883, options.mqttPort());
+        assertTrue(options.embeddedBroker());
+        assertEquals("tcp://127.0.0.1:1883", options.mqttUrl());
+        assertNull(options.mqttUsername());
+        assertNull(options.mqttPassword());
+        assertNull(options.mqttTruststore());
+        assertNull(options.mqttTruststorePassword());
+        assertEquals(SimulatorSettings.defaults(), options.simulator(), "the simulator is on, with its own defaults");
     }
 
     @Test
@@ -76,13 +86,6 @@ class LauncherOptionsTest {
         assertEquals("unknown flag --frobnicate", error("--frobnicate"));
         assertEquals("unexpected argument 'start'", error("start"));
         assertEquals("unexpected argument '-p'", error("-p", "80"));
-    }
-
-    @Test
-    void brokerAndSimulatorFlagsAreNotAcceptedYet() {
-        assertEquals("unknown flag --broker", error("--broker", "tcp://localhost:1883"));
-        assertEquals("unknown flag --no-simulator", error("--no-simulator"));
-        assertEquals("unknown flag --mqtt-port", error("--mqtt-port", "1884"));
     }
 
     @Test
@@ -134,8 +137,8 @@ class LauncherOptionsTest {
         Files.writeString(file, "http-port=eighty\n");
         assertEquals("http-port in " + file + ": 'eighty' is not a port number", error("--config", file.toString()));
 
-        Files.writeString(file, "broker=tcp://x:1883\n");
-        assertTrue(error("--config", file.toString()).startsWith("--config: unknown key 'broker' in " + file));
+        Files.writeString(file, "brocker=tcp://x:1883\n");
+        assertTrue(error("--config", file.toString()).startsWith("--config: unknown key 'brocker' in " + file));
 
         Path missing = workingDir.resolve("missing.properties");
         assertEquals("--config: " + missing + " does not exist", error("--config", "missing.properties"));
@@ -144,8 +147,168 @@ class LauncherOptionsTest {
     @Test
     void usageNamesEveryFlag() {
         String usage = LauncherOptions.usage();
-        for (String flag : List.of("--http-port", "--http-host", "--plugins", "--site", "--config", "--verbose", "--help")) {
+        for (String flag : List.of("--http-port", "--http-host", "--plugins", "--site", "--mqtt-port", "--broker",
+                "--no-simulator", "--simulator-devices", "--simulator-speed", "--config", "--verbose", "--help",
+                "mqtt-username", "mqtt-password", "mqtt-truststore", "mqtt-truststore-password")) {
             assertTrue(usage.contains(flag), flag);
         }
+    }
+
+    @Test
+    void mqttPortSetsTheEmbeddedBrokersPort() throws Exception {
+        LauncherOptions options = parse("--mqtt-port", "11883");
+        assertEquals(11883, options.mqttPort());
+        assertTrue(options.embeddedBroker());
+        assertEquals("tcp://127.0.0.1:11883", options.mqttUrl());
+        assertEquals(11884, parse("--mqtt-port=11884").mqttPort());
+    }
+
+    @Test
+    void badMqttPortsAreNamed() {
+        assertEquals("--mqtt-port: 'mqtt' is not a port number", error("--mqtt-port", "mqtt"));
+        assertEquals("--mqtt-port: 0 is out of range (1-65535)", error("--mqtt-port", "0"));
+        assertEquals("--mqtt-port: 65536 is out of range (1-65535)", error("--mqtt-port=65536"));
+        assertEquals("--mqtt-port needs a value", error("--mqtt-port"));
+        assertEquals("--mqtt-port: 8080 would be both the HTTP port and the embedded MQTT broker's port; choose two ports",
+                error("--mqtt-port", "8080"));
+        assertEquals("--http-port: 1883 would be both the HTTP port and the embedded MQTT broker's port; choose two ports",
+                error("--http-port", "1883"));
+    }
+
+    @Test
+    void brokerNamesAnExternalBrokerAndTheEmbeddedOneStaysOff() throws Exception {
+        LauncherOptions tcp = parse("--broker", "tcp://mqtt.example.org:1884");
+        assertFalse(tcp.embeddedBroker());
+        assertEquals("tcp://mqtt.example.org:1884", tcp.broker());
+        assertEquals("tcp://mqtt.example.org:1884", tcp.mqttUrl());
+
+        assertEquals("ssl://10.0.0.7:8884", parse("--broker=ssl://10.0.0.7:8884").mqttUrl());
+        assertEquals("ssl://[::1]:8884", parse("--broker", "ssl://[::1]:8884").mqttUrl());
+        assertEquals("tcp://broker:1883", parse("--broker", "tcp://broker").mqttUrl(), "MQTT's port");
+        assertEquals("ssl://broker:8883", parse("--broker", "ssl://broker/").mqttUrl(), "MQTT over TLS's port");
+        assertEquals("tcp://broker:1883", parse("--broker", "TCP://broker:1883").mqttUrl());
+    }
+
+    @Test
+    void badBrokerUrlsAreNamed() {
+        String expected = " (expected tcp://host:port or ssl://host:port)";
+        assertEquals("--broker: 'mqtt://broker:1883' uses mqtt://, which the launcher does not support" + expected,
+                error("--broker", "mqtt://broker:1883"));
+        assertEquals("--broker: 'ws://broker:8080' uses ws://, which the launcher does not support" + expected,
+                error("--broker", "ws://broker:8080"));
+        assertEquals("--broker: 'broker:1883' is not a broker URL" + expected, error("--broker", "broker:1883"));
+        assertEquals("--broker: 'localhost' is not a broker URL" + expected, error("--broker", "localhost"));
+        assertEquals("--broker: 'tcp://:1883' has no valid host" + expected, error("--broker", "tcp://:1883"));
+        assertEquals("--broker: 'tcp://bro ker:1883' is not a valid URL: Illegal character in authority" + expected,
+                error("--broker", "tcp://bro ker:1883"));
+        assertEquals("--broker: 'tcp://broker:99999' has port 99999, out of range (1-65535)",
+                error("--broker", "tcp://broker:99999"));
+        assertEquals("--broker: 'tcp://broker:1883/regie' has a path, query or fragment; an MQTT broker URL has none" + expected,
+                error("--broker", "tcp://broker:1883/regie"));
+        assertEquals("--broker: 'tcp://...@broker:1883' has credentials in it; put them in the config file as"
+                + " mqtt-username and mqtt-password", error("--broker", "tcp://regie:secret@broker:1883"));
+        assertEquals("--broker: the value must not be empty", error("--broker="));
+        assertEquals("--broker needs a value", error("--broker"));
+    }
+
+    @Test
+    void theEmbeddedBrokersPortMeansNothingWithAnExternalBroker() {
+        assertEquals("--mqtt-port: sets the embedded broker's port, but --broker names an external broker, so none is"
+                + " embedded; drop one of them", error("--broker", "tcp://broker:1883", "--mqtt-port", "1884"));
+    }
+
+    @Test
+    void theSimulatorIsOnUnlessTurnedOff() throws Exception {
+        assertNull(parse("--no-simulator").simulator());
+        assertNull(parse("--no-simulator=true").simulator());
+        assertEquals(SimulatorSettings.defaults(), parse("--no-simulator=false").simulator());
+        assertEquals("--no-simulator: 'off' is not true or false", error("--no-simulator=off"));
+    }
+
+    @Test
+    void simulatorScaleAndSpeedGoIntoItsSettings() throws Exception {
+        SimulatorSettings settings = parse("--simulator-devices", "500", "--simulator-speed=600").simulator();
+        assertEquals(SimulatorSettings.defaults().withDevices(500).withSpeed(600), settings);
+        assertEquals(2.5, parse("--simulator-speed", "2.5").simulator().speed());
+    }
+
+    @Test
+    void badSimulatorSettingsAreNamed() {
+        assertEquals("--simulator-devices: 'many' is not a whole number", error("--simulator-devices", "many"));
+        assertEquals("--simulator-devices: devices must be from 1 to 10000, not 0", error("--simulator-devices", "0"));
+        assertEquals("--simulator-devices: devices must be from 1 to 10000, not 20000", error("--simulator-devices=20000"));
+        assertEquals("--simulator-speed: 'fast' is not a number", error("--simulator-speed", "fast"));
+        assertEquals("--simulator-speed: speed must be from 1 to 3600, not 0.5", error("--simulator-speed", "0.5"));
+        assertEquals("--simulator-speed: speed must be from 1 to 3600, not NaN", error("--simulator-speed", "NaN"));
+        assertEquals("--simulator-devices: the simulator is off (--no-simulator)",
+                error("--no-simulator", "--simulator-devices", "10"));
+    }
+
+    @Test
+    void externalBrokerSettingsComeFromTheConfigFile() throws Exception {
+        Path truststore = Files.writeString(workingDir.resolve("ca.p12"), "not really a trust store");
+        Files.writeString(workingDir.resolve("regie.properties"), """
+                broker = ssl://mqtt.city.example:8883
+                mqtt-username = regie
+                mqtt-password = s3cret with spaces
+                mqtt-truststore = ca.p12
+                mqtt-truststore-password = changeit
+                no-simulator = true
+                """);
+        LauncherOptions options = parse("--config", "regie.properties");
+        assertEquals("ssl://mqtt.city.example:8883", options.mqttUrl());
+        assertEquals("regie", options.mqttUsername());
+        assertEquals("s3cret with spaces", options.mqttPassword());
+        assertEquals(truststore, options.mqttTruststore());
+        assertEquals("changeit", options.mqttTruststorePassword());
+        assertNull(options.simulator());
+        assertFalse(options.toString().contains("s3cret"), options.toString());
+        assertFalse(options.toString().contains("changeit"), options.toString());
+    }
+
+    @Test
+    void credentialsAreNotTakenFromTheCommandLine() {
+        for (String key : List.of("mqtt-username", "mqtt-password", "mqtt-truststore", "mqtt-truststore-password")) {
+            assertEquals("--" + key + " is read from the config file only (--config FILE), so that credentials never"
+                    + " show in the process list", error("--broker", "ssl://broker:8883", "--" + key, "x"));
+        }
+    }
+
+    @Test
+    void badExternalBrokerSettingsAreNamed() throws IOException {
+        Path file = workingDir.resolve("mqtt.properties");
+        Files.writeString(file, "mqtt-username=regie\n");
+        assertEquals("mqtt-username in " + file + ": only used with an external broker (broker=tcp://... or ssl://...);"
+                + " the embedded broker takes no credentials and no TLS", error("--config", file.toString()));
+
+        Files.writeString(file, "broker=tcp://broker:1883\nmqtt-password=secret\n");
+        assertEquals("mqtt-password in " + file + ": a password needs a user name: set mqtt-username too",
+                error("--config", file.toString()));
+
+        Files.writeString(file, "broker=tcp://broker:1883\nmqtt-truststore=ca.p12\n");
+        assertEquals("mqtt-truststore in " + file + ": a trust store is only used with an ssl:// broker, not tcp://broker:1883",
+                error("--config", file.toString()));
+
+        Files.writeString(file, "broker=ssl://broker:8883\nmqtt-truststore=missing.p12\n");
+        assertEquals("mqtt-truststore in " + file + ": " + workingDir.resolve("missing.p12") + " does not exist",
+                error("--config", file.toString()));
+
+        Files.writeString(file, "broker=ssl://broker:8883\nmqtt-truststore=.\n");
+        assertEquals("mqtt-truststore in " + file + ": " + workingDir + " is not a readable file",
+                error("--config", file.toString()));
+
+        Files.writeString(file, "broker=ssl://broker:8883\nmqtt-truststore-password=changeit\n");
+        assertEquals("mqtt-truststore-password in " + file + ": set mqtt-truststore too", error("--config", file.toString()));
+
+        Files.writeString(file, "broker=ssl://broker:8883\nmqtt-username=\n");
+        assertEquals("mqtt-username in " + file + ": the value must not be empty", error("--config", file.toString()));
+    }
+
+    @Test
+    void flagsOverrideTheBrokerOfTheConfigFile() throws Exception {
+        Files.writeString(workingDir.resolve("regie.properties"), "broker=tcp://old-broker:1883\nsimulator-devices=300\n");
+        LauncherOptions options = parse("--config", "regie.properties", "--broker", "tcp://new-broker:1883");
+        assertEquals("tcp://new-broker:1883", options.mqttUrl());
+        assertEquals(300, options.simulator().devices());
     }
 }

@@ -117,6 +117,11 @@ final class LauncherProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The launcher's process id, for looking at its sockets. */
+    long pid() {
+        return process.pid();
+    }
+
     List<String> stdout() {
         return out;
     }

@@ -1,0 +1,132 @@
+package nl.regie.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.osgi.service.log.LogLevel;
+
+import nl.regie.launcher.broker.BrokerException;
+import nl.regie.launcher.broker.BrokerLog;
+import nl.regie.launcher.broker.EmbeddedBroker;
+
+/**
+ * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on
+ * 127.0.0.1 before the framework and stops after it, or an external one named by {@code --broker}, which it only
+ * checks it can reach (the runtime's bridge connects, and keeps retrying, by itself).
+ */
+final class MqttBroker implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+    /** What the broker's log lines are attributed to on the console. */
+    static final String SOURCE = "mqtt-broker";
+
+    private final String url;
+    private final EmbeddedBroker embedded;
+    private final CompletableFuture<Optional<String>> probe;
+
+    private MqttBroker(String url, EmbeddedBroker embedded, CompletableFuture<Optional<String>> probe) {
+        this.url = url;
+        this.embedded = embedded;
+        this.probe = probe;
+    }
+
+    /**
+     * The broker these options ask for: the embedded one, started and listening when this returns; or the external
+     * one, which is probed in the background (see {@link #unreachable()}).
+     *
+     * @throws StartupException when the embedded broker's port is taken or the broker does not start
+     */
+    static MqttBroker start(LauncherOptions options, ConsoleLog console) throws StartupException, InterruptedException {
+        if (!options.embeddedBroker()) {
+            String url = options.mqttUrl();
+            return new MqttBroker(url, null, CompletableFuture.supplyAsync(() -> probe(url)));
+        }
+        BrokerLog.routeTo((level, logger, message, failure) -> console.print(level(level), SOURCE, message, failure), false);
+        EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort());
+        try {
+            EmbeddedBroker.ensureFree(broker.host(), broker.port(), "--mqtt-port");
+            broker.start(START_TIMEOUT);
+        } catch (BrokerException e) {
+            throw new StartupException(e.getMessage(), e.getCause());
+        }
+        return new MqttBroker(broker.url(), broker, CompletableFuture.completedFuture(Optional.empty()));
+    }
+
+    /** The URL clients connect to. */
+    String url() {
+        return url;
+    }
+
+    /** The embedded broker, or empty with an external one. */
+    Optional<EmbeddedBroker> embedded() {
+        return Optional.ofNullable(embedded);
+    }
+
+    /**
+     * Why the external broker could not be reached, as far as a TCP connection within {@link #PROBE_TIMEOUT} tells;
+     * empty when it could (and always for the embedded broker).
+     */
+    Optional<String> unreachable() throws InterruptedException {
+        try {
+            return probe.get(PROBE_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.of("no answer within " + PROBE_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** For the ready line: {@code tcp://127.0.0.1:1883 (embedded)}, {@code ssl://mqtt.example:8883 (external)}. */
+    String describe() throws InterruptedException {
+        if (embedded != null) {
+            return url + " (embedded)";
+        }
+        return url + (unreachable().isPresent() ? " (external, not reachable yet)" : " (external)");
+    }
+
+    /**
+     * Waits until someone (the runtime's bridge, at start-up) has subscribed at the embedded broker; returns at once
+     * with an external broker, which the launcher cannot look into.
+     *
+     * @return whether a subscription is there
+     */
+    boolean awaitSubscriber(Duration timeout) throws InterruptedException {
+        return embedded == null || embedded.awaitSubscriptions(1, timeout);
+    }
+
+    /** Stops the embedded broker, if it runs. */
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    /** Whether a TCP connection to the broker of {@code url} can be made: empty if so, else why not. */
+    static Optional<String> probe(String url) {
+        URI uri = URI.create(url);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) PROBE_TIMEOUT.toMillis());
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException | SecurityException e) {
+            return Optional.of(ConsoleLog.reason(e));
+        }
+    }
+
+    private static LogLevel level(org.slf4j.event.Level level) {
+        return switch (level) {
+            case ERROR -> LogLevel.ERROR;
+            case WARN -> LogLevel.WARN;
+            case INFO -> LogLevel.INFO;
+            case DEBUG -> LogLevel.DEBUG;
+            case TRACE -> LogLevel.TRACE;
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package nl.regie.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the runtime learns from the launcher through framework properties. */
+class FrameworkPropertiesTest {
+
+    @TempDir
+    Path workingDir;
+
+    @Test
+    void theEmbeddedBrokersUrlAndTheSiteAndNoCredentials() throws Exception {
+        LauncherOptions options = LauncherOptions.parse(List.of("--mqtt-port", "11883", "--site", "utrecht"), workingDir);
+        Map<String, String> p = FrameworkProperties.of(options, workingDir.resolve("cache"));
+        assertEquals("utrecht", p.get("regie.site"));
+        assertEquals("tcp://127.0.0.1:11883", p.get("regie.mqtt.url"));
+        for (String key : List.of("regie.mqtt.username", "regie.mqtt.password", "regie.mqtt.truststore",
+                "regie.mqtt.truststore.password")) {
+            assertFalse(p.containsKey(key), key);
+        }
+    }
+
+    @Test
+    void anExternalBrokerWithWhatItNeeds() throws Exception {
+        Path truststore = Files.writeString(workingDir.resolve("ca.p12"), "a trust store");
+        Files.writeString(workingDir.resolve("regie.properties"), """
+                broker = ssl://mqtt.city.example
+                mqtt-username = regie
+                mqtt-password = s3cret
+                mqtt-truststore = ca.p12
+                mqtt-truststore-password = changeit
+                """);
+        LauncherOptions options = LauncherOptions.parse(List.of("--config", "regie.properties"), workingDir);
+        Map<String, String> p = FrameworkProperties.of(options, workingDir.resolve("cache"));
+        assertEquals("ssl://mqtt.city.example:8883", p.get("regie.mqtt.url"));
+        assertEquals("regie", p.get("regie.mqtt.username"));
+        assertEquals("s3cret", p.get("regie.mqtt.password"));
+        assertEquals(truststore.toString(), p.get("regie.mqtt.truststore"));
+        assertEquals("changeit", p.get("regie.mqtt.truststore.password"));
+
+        Files.writeString(workingDir.resolve("regie.properties"), "broker = tcp://10.1.2.3:1883\nmqtt-username = regie\n");
+        Map<String, String> userOnly = FrameworkProperties.of(
+                LauncherOptions.parse(List.of("--config", "regie.properties"), workingDir), workingDir.resolve("cache"));
+        assertEquals("regie", userOnly.get("regie.mqtt.username"));
+        assertFalse(userOnly.containsKey("regie.mqtt.password"));
+    }
+}

@@ -1,0 +1,100 @@
+package nl.regie.launcher.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedBrokerTest {
+
+    @Test
+    void itsConfigurationKeepsItOnLoopbackInMemoryWithoutStatisticsAndWithRaisedLimits() {
+        String xml = new EmbeddedBroker("127.0.0.1", 1883).configXml("127.0.0.1");
+        assertTrue(xml.contains("<bind-address>127.0.0.1</bind-address>"), xml);
+        assertTrue(xml.contains("<port>1883</port>"), xml);
+        assertEquals(1, count(xml, "<tcp-listener>"), "one listener");
+        assertFalse(xml.contains("websocket") || xml.contains("tls"), xml);
+        assertTrue(xml.contains("<anonymous-usage-statistics>\n        <enabled>false</enabled>"), xml);
+        assertTrue(xml.contains("<mode>in-memory</mode>"), xml);
+        assertTrue(xml.contains("<max-queue-size>100000</max-queue-size>"), xml);
+        assertTrue(xml.contains("<server-receive-maximum>1000</server-receive-maximum>"), xml);
+    }
+
+    @Test
+    void aTakenPortIsNamedWithTheFlagThatChangesIt() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            BrokerException e = assertThrows(BrokerException.class, () -> EmbeddedBroker.ensureFree("127.0.0.1", port, "--mqtt-port"));
+            assertEquals("MQTT port " + port + " on 127.0.0.1 is not available: Address already in use (choose another"
+                    + " with --mqtt-port)", e.getMessage());
+        }
+    }
+
+    @Test
+    void startsListensCountsAndLeavesNothingBehind() throws Exception {
+        int port = freePort();
+        Thread.UncaughtExceptionHandler uncaught = Thread.getDefaultUncaughtExceptionHandler();
+        EmbeddedBroker broker = new EmbeddedBroker("127.0.0.1", port);
+        Path folder;
+        try {
+            broker.start(Duration.ofSeconds(60));
+            assertEquals("tcp://127.0.0.1:" + port, broker.url());
+            assertThrows(BrokerException.class, () -> EmbeddedBroker.ensureFree("127.0.0.1", port, "--mqtt-port"),
+                    "it listens");
+            assertEquals(0, broker.droppedMessages());
+            assertEquals(0, broker.subscriptions());
+            assertFalse(broker.awaitSubscriptions(1, Duration.ofMillis(50)));
+            assertTrue(broker.counters().containsKey("com.hivemq.messages.dropped.count"), broker.counters().toString());
+            folder = broker.folder();
+            assertTrue(Files.isRegularFile(folder.resolve("conf/config.xml")), "its folder");
+            assertEquals(0, topicAliasMaximum(broker.url()), "topic aliases are off (Paho resends aliased publishes"
+                    + " without their topic after a reconnect)");
+            assertThrows(IllegalStateException.class, () -> broker.start(Duration.ofSeconds(1)));
+        } finally {
+            broker.close();
+            broker.close(); // twice is fine
+        }
+        EmbeddedBroker.ensureFree("127.0.0.1", port, "--mqtt-port"); // the port is free again
+        assertFalse(Files.exists(folder), "the folder is deleted");
+        assertEquals(uncaught, Thread.getDefaultUncaughtExceptionHandler(), "HiveMQ's JVM-wide handler is taken back");
+    }
+
+    /** The topic alias maximum the broker grants an MQTT 5 client in its CONNACK (absent means 0). */
+    private static int topicAliasMaximum(String url) throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(url, "alias-probe", new MemoryPersistence());
+        try {
+            IMqttToken connect = client.connect(new MqttConnectionOptions());
+            connect.waitForCompletion(10_000);
+            Integer maximum = connect.getResponseProperties().getTopicAliasMaximum();
+            client.disconnect().waitForCompletion(10_000);
+            return maximum == null ? 0 : maximum;
+        } finally {
+            client.close();
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.split(Pattern.quote(part), -1).length - 1;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
