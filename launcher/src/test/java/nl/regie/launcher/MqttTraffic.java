@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import nl.regie.launcher.simulator.NoDelaySocketFactory;
+
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -35,7 +37,7 @@ final class MqttTraffic {
         options.setSessionExpiryInterval(cleanStart ? 0L : 3600L);
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout((int) TIMEOUT.toSeconds());
-        options.setSocketFactory(NoDelay.FACTORY);
+        options.setSocketFactory(new NoDelaySocketFactory());
         if (willTopic != null) {
             options.setWill(willTopic, new MqttMessage("{\"online\": false}".getBytes(StandardCharsets.UTF_8), 1, true, null));
         }

@@ -9,9 +9,10 @@ import javax.net.SocketFactory;
 
 /**
  * Plain TCP sockets with Nagle's algorithm off. Paho never sets {@code TCP_NODELAY}, and with Nagle on a small
- * acknowledgement can wait tens of milliseconds for the next write; a command's ack should not.
+ * acknowledgement can wait tens of milliseconds for the next write; a command's ack should not. The launcher's
+ * tests and the broker burst harness use it too.
  */
-final class NoDelaySocketFactory extends SocketFactory {
+public final class NoDelaySocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
