@@ -19,7 +19,7 @@ import org.ops4j.pax.exam.Option;
 
 /**
  * The framework every test class runs in: Apache Felix with the same services the launcher starts (Felix
- * Log, SCR, ConfigAdmin, the HTTP whiteboard on Jetty, Jackson) and Regie's api and runtime bundles.
+ * Log, SCR, ConfigAdmin, MetaType, the HTTP whiteboard on Jetty, Jackson) and Regie's api and runtime bundles.
  *
  * <p>Bundles are installed from the files Maven resolved (surefire passes each path as a system property
  * {@code regie.bundle.<name>}), so nothing is looked up in a repository at test time. Reactor modules that
@@ -29,7 +29,7 @@ final class RegieFramework {
 
     /** The bundles to install, in order: each name is a {@code regie.bundle.<name>} system property. */
     private static final List<String> BUNDLES = List.of(
-            "log", "function", "promise", "component", "scr", "configadmin",
+            "log", "function", "promise", "component", "scr", "configadmin", "metatype",
             "servlet-api", "jetty", "jackson-annotations", "jackson-core", "jackson-databind",
             "api", "runtime");
 
@@ -69,7 +69,8 @@ final class RegieFramework {
         return TestBundles.existing(new File(requiredProperty("regie.plugin.classes")), "the compiled test plugins");
     }
 
-    private static File workDirectory() {
+    /** The folder for what the tests write, under {@code target}. */
+    static File workDirectory() {
         return new File(requiredProperty("regie.itests.work"));
     }
 

@@ -15,8 +15,8 @@ import aQute.bnd.osgi.Jar;
 /**
  * Builds the bundles the tests install, at run time, from the test plugins compiled in
  * {@code src/main/java} (one package per plugin). bnd turns their DS annotations, including
- * {@code @ReadingTopics}, into component descriptions and computes their imports from the api jar, exactly
- * as a vendor's build would.
+ * {@code @ReadingTopics}, into component descriptions, their metatype annotations into metatype documents, and
+ * computes their imports from the api jar, exactly as a vendor's build would.
  *
  * <p>bndlib comes from the test class path; the framework's system bundle exports its packages to the
  * probe (see {@link RegieFramework}).
@@ -29,6 +29,10 @@ final class TestBundles {
     static final String FAULTY_PACKAGE = "nl.regie.itests.plugin.faulty";
     /** The package of the plugin with a malformed topic filter (and a well-formed canary). */
     static final String MALFORMED_PACKAGE = "nl.regie.itests.plugin.malformed";
+    /** The package of the plugin with a typed, metatype-described configuration. */
+    static final String CONFIGURED_PACKAGE = "nl.regie.itests.plugin.configured";
+    /** The package of the plugin that raises an alert when it starts. */
+    static final String ALERTING_PACKAGE = "nl.regie.itests.plugin.alerting";
 
     private TestBundles() {
     }
@@ -46,6 +50,7 @@ final class TestBundles {
             builder.setProperty("Bundle-Version", version);
             builder.setProperty("Private-Package", pluginPackage);
             builder.setProperty("-dsannotations", "*");
+            builder.setProperty("-metatypeannotations", "*");
             builder.setProperty("-noextraheaders", "true");
             builder.addClasspath(RegieFramework.pluginClasses());
             builder.addClasspath(RegieFramework.bundleFile("api"));

@@ -8,12 +8,15 @@ import org.osgi.framework.Constants;
 
 /**
  * The framework properties the launcher starts Felix with: where it keeps its cache, what the system bundle
- * exports, and the settings the shipped bundles read from the framework (HTTP, FileInstall, logging, site, MQTT).
+ * exports, and the settings the shipped bundles read from the framework (HTTP, FileInstall, logging, site, MQTT,
+ * the configuration folder).
  */
 final class FrameworkProperties {
 
     /** The framework property that tells the runtime which site (city) it serves. */
     static final String SITE = "regie.site";
+    /** The configuration folder the runtime watches for {@code <pid>.cfg} files. */
+    static final String CONFIG_DIR = "regie.config.dir";
     /** The broker the runtime's MQTT bridge connects to: {@code tcp://127.0.0.1:1883} for the embedded one. */
     static final String MQTT_URL = "regie.mqtt.url";
     /** The external broker's user name, password, and trust store (file and password): set only when given. */
@@ -38,6 +41,9 @@ final class FrameworkProperties {
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, LOG_API_PACKAGES);
         p.put(SITE, options.site());
+        // The runtime's configuration folder: <pid>.cfg files, checked against the metatype and applied to ConfigAdmin.
+        // FileInstall could read .cfg files too, but it applies them unchecked; it watches the plugins folder only.
+        p.put(CONFIG_DIR, options.configDir().toString());
 
         // The runtime's MQTT bridge: where the broker is and, for an external one, how to log in.
         p.put(MQTT_URL, options.mqttUrl());

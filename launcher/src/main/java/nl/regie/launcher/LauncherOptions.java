@@ -11,6 +11,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +36,7 @@ import nl.regie.launcher.simulator.SimulatorSettings;
  * @param httpPort the HTTP port, 1 to 65535
  * @param httpHost the address the HTTP server binds to
  * @param pluginsDir the hot-deploy folder, absolute and normalised
+ * @param configDir the configuration folder ({@code <pid>.cfg} files), absolute and normalised
  * @param site the site (city) name; it appears in MQTT topics, so it is letters, digits, '-' and '_' only
  * @param mqttPort the embedded MQTT broker's port on 127.0.0.1, 1 to 65535 (unused with an external broker)
  * @param broker an external broker's URL, {@code tcp://host:port} or {@code ssl://host:port} (always with a port);
@@ -44,20 +50,21 @@ import nl.regie.launcher.simulator.SimulatorSettings;
  * @param verbose whether errors on the console carry their stack traces
  * @param help whether the user asked for the usage text instead of a start
  */
-record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String site, int mqttPort, String broker,
+record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, String site, int mqttPort, String broker,
         String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
         SimulatorSettings simulator, boolean verbose, boolean help) {
 
     static final int DEFAULT_HTTP_PORT = 8080;
     static final String DEFAULT_HTTP_HOST = "127.0.0.1";
     static final String DEFAULT_PLUGINS = "plugins";
+    static final String DEFAULT_CONFIG_DIR = "config";
     static final String DEFAULT_SITE = "demo";
     static final int DEFAULT_MQTT_PORT = EmbeddedBroker.DEFAULT_PORT;
     /** Where the embedded broker listens: loopback only, since anyone who reaches it may connect. */
     static final String MQTT_HOST = EmbeddedBroker.DEFAULT_HOST;
 
-    private static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "site", "mqtt-port",
-            "broker", "simulator-devices", "simulator-speed");
+    private static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "config-dir", "site",
+            "mqtt-port", "broker", "simulator-devices", "simulator-speed", "simulator-start");
     private static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose");
     /** Keys read from the config file only: a password on the command line shows in the process list. */
     private static final List<String> FILE_KEYS = List.of("mqtt-username", "mqtt-password", "mqtt-truststore",
@@ -85,6 +92,9 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
                   --http-host ADDR  loopback address the HTTP server listens on (default 127.0.0.1); addresses
                                     beyond this machine are refused until the API has authentication
                   --plugins DIR     hot-deploy folder for plugin jars (default ./plugins; created if missing)
+                  --config-dir DIR  configuration folder, one file <pid>.cfg per plugin (and the runtime), such as
+                                    nl.regie.waste.cfg with full.threshold = 0.75; checked against the plugin's
+                                    declared settings and applied while running (default ./config; created if missing)
                   --site NAME       site (city) name: letters, digits, '-' and '_' (default demo)
                   --mqtt-port N     port of the embedded MQTT broker, on 127.0.0.1 (default 1883)
                   --broker URL      use this MQTT broker instead of the embedded one: tcp://host:port or
@@ -92,6 +102,9 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
                   --no-simulator    do not start the simulated city
                   --simulator-devices N  how many simulated devices (default %d, at most %d)
                   --simulator-speed N    how much faster than real time the simulated city runs (default %s)
+                  --simulator-start TIME the simulated time to start at (default now): an instant such as
+                                         2026-12-15T16:50:00Z, or a local date-time such as 2026-12-15T17:50,
+                                         taken in the city's zone (Europe/Amsterdam)
                   --config FILE     read options from a properties file with the same keys, without the
                                     dashes (http-port=8081, plugins=/srv/regie/plugins, no-simulator=true);
                                     flags given on the command line override the file. Only in the file:
@@ -111,11 +124,14 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
         return parse(List.of(args), Path.of("").toAbsolutePath());
     }
 
-    /** Parses the command line, with relative paths (the config file, the plugins folder) taken from {@code workingDir}. */
+    /**
+     * Parses the command line, with relative paths (the config file, the plugins and configuration folders) taken from
+     * {@code workingDir}.
+     */
     static LauncherOptions parse(List<String> args, Path workingDir) throws UsageException {
         if (args.contains("--help") || args.contains("-h")) {
             return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, workingDir.resolve(DEFAULT_PLUGINS).normalize(),
-                    DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, true);
+                    workingDir.resolve(DEFAULT_CONFIG_DIR).normalize(), DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, true);
         }
         Map<String, String> flags = flags(args);
         Map<String, Setting> settings = new LinkedHashMap<>();
@@ -162,6 +178,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
                 httpPort,
                 loopbackHost(settings.get("http-host")),
                 workingDir.resolve(nonBlank(settings.get("plugins"), DEFAULT_PLUGINS)).normalize(),
+                workingDir.resolve(nonBlank(settings.get("config-dir"), DEFAULT_CONFIG_DIR)).normalize(),
                 site(settings.get("site")),
                 mqttPort,
                 broker,
@@ -188,7 +205,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
     @Override
     public String toString() {
         return "LauncherOptions[httpPort=" + httpPort + ", httpHost=" + httpHost + ", pluginsDir=" + pluginsDir
-                + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
+                + ", configDir=" + configDir + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
                 + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
                 + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
                 + simulator + ", verbose=" + verbose + ", help=" + help + "]";
@@ -322,8 +339,9 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
     private static SimulatorSettings simulator(Map<String, Setting> settings) throws UsageException {
         Setting devices = settings.get("simulator-devices");
         Setting speed = settings.get("simulator-speed");
+        Setting start = settings.get("simulator-start");
         if (bool(settings.get("no-simulator"))) {
-            Setting set = devices != null ? devices : speed;
+            Setting set = devices != null ? devices : speed != null ? speed : start;
             if (set != null) {
                 throw new UsageException(set.origin() + ": the simulator is off (" + settings.get("no-simulator").origin() + ")");
             }
@@ -348,7 +366,31 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, String si
             }
             simulator = checked(speed, simulator, s -> s.withSpeed(factor));
         }
+        if (start != null) {
+            simulator = simulator.withClockStart(instant(start));
+        }
         return simulator;
+    }
+
+    /**
+     * A point in time: an instant ({@code 2026-12-15T16:50:00Z}), a date-time with an offset
+     * ({@code 2026-12-15T17:50+01:00}), or a local date-time ({@code 2026-12-15T17:50}) in the simulated city's zone.
+     */
+    private static Instant instant(Setting setting) throws UsageException {
+        String value = nonBlank(setting, null);
+        try {
+            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            // not with an offset or Z: perhaps local
+        }
+        try {
+            return LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME).atZone(SimulatorSettings.CITY_ZONE)
+                    .toInstant();
+        } catch (DateTimeParseException e) {
+            throw new UsageException(setting.origin() + ": '" + value + "' is not a time (expected an instant such as"
+                    + " 2026-12-15T16:50:00Z, or a local date-time such as 2026-12-15T17:50 in "
+                    + SimulatorSettings.CITY_ZONE + ")");
+        }
     }
 
     private static SimulatorSettings checked(Setting setting, SimulatorSettings settings, UnaryOperator<SimulatorSettings> change)

@@ -35,7 +35,7 @@ public final class Main {
         try {
             options = LauncherOptions.parse(args);
             if (!options.help()) {
-                preparePluginsDir(options);
+                prepareFolders(options);
             }
         } catch (LauncherOptions.UsageException e) {
             System.err.println("regie: " + e.getMessage());
@@ -50,12 +50,18 @@ public final class Main {
         System.exit(new Main(options, startedAt).run());
     }
 
-    private static void preparePluginsDir(LauncherOptions options) throws LauncherOptions.UsageException {
+    private static void prepareFolders(LauncherOptions options) throws LauncherOptions.UsageException {
         try {
             Files.createDirectories(options.pluginsDir());
         } catch (IOException e) {
             throw new LauncherOptions.UsageException("--plugins: cannot use " + options.pluginsDir() + " as the plugins folder: "
                     + ConsoleLog.reason(e));
+        }
+        try {
+            Files.createDirectories(options.configDir());
+        } catch (IOException e) {
+            throw new LauncherOptions.UsageException("--config-dir: cannot use " + options.configDir()
+                    + " as the configuration folder: " + ConsoleLog.reason(e));
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Locale;
  * runs, in this order (the list of plugins, the one part of unbounded length, last):
  *
  * <pre>
- * Regie ready in 1.2 s: site demo, HTTP http://127.0.0.1:8080/, MQTT tcp://127.0.0.1:1883 (embedded), simulator: 120 devices, time x60 (...), plugins /srv/regie/plugins (2 active: nl.regie.lighting 0.1.0, nl.regie.waste 0.1.0)
+ * Regie ready in 1.2 s: site demo, HTTP http://127.0.0.1:8080/, MQTT tcp://127.0.0.1:1883 (embedded), simulator: 120 devices, time x60 (...), config /srv/regie/config, plugins /srv/regie/plugins (2 active: nl.regie.lighting 0.1.0, nl.regie.waste 0.1.0)
  *   not active: nl.regie.mobility 0.1.0 is INSTALLED (see the log above)
  * </pre>
  *
@@ -24,20 +24,21 @@ import java.util.Locale;
  * @param httpUrl where the HTTP server listens
  * @param mqtt the MQTT broker, as above
  * @param simulator the simulator, as above
+ * @param configDir the configuration folder
  * @param pluginsDir the hot-deploy folder
  * @param activePlugins each active plugin as {@code symbolic.name version}, sorted
  * @param notes what needs attention, one line each
  */
-record StartupReport(Duration startedIn, String site, String httpUrl, String mqtt, String simulator, Path pluginsDir,
-        List<String> activePlugins, List<String> notes) {
+record StartupReport(Duration startedIn, String site, String httpUrl, String mqtt, String simulator, Path configDir,
+        Path pluginsDir, List<String> activePlugins, List<String> notes) {
 
     /** The line that begins with {@code Regie ready}. */
     String readyLine() {
         String plugins = activePlugins.isEmpty()
                 ? "0 active"
                 : activePlugins.size() + " active: " + String.join(", ", activePlugins);
-        return String.format(Locale.ROOT, "Regie ready in %.1f s: site %s, HTTP %s, MQTT %s, %s, plugins %s (%s)",
-                startedIn.toMillis() / 1000.0, site, httpUrl, mqtt, simulator, pluginsDir, plugins);
+        return String.format(Locale.ROOT, "Regie ready in %.1f s: site %s, HTTP %s, MQTT %s, %s, config %s, plugins %s (%s)",
+                startedIn.toMillis() / 1000.0, site, httpUrl, mqtt, simulator, configDir, pluginsDir, plugins);
     }
 
     /** The indented lines that follow it. */

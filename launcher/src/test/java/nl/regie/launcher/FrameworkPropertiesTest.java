@@ -23,6 +23,7 @@ class FrameworkPropertiesTest {
         Map<String, String> p = FrameworkProperties.of(options, workingDir.resolve("cache"));
         assertEquals("utrecht", p.get("regie.site"));
         assertEquals("tcp://127.0.0.1:11883", p.get("regie.mqtt.url"));
+        assertEquals(workingDir.resolve("config").toString(), p.get("regie.config.dir"), "the runtime's configuration folder");
         for (String key : List.of("regie.mqtt.username", "regie.mqtt.password", "regie.mqtt.truststore",
                 "regie.mqtt.truststore.password")) {
             assertFalse(p.containsKey(key), key);

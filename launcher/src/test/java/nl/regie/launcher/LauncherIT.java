@@ -64,9 +64,10 @@ class LauncherIT {
 
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.matches("Regie ready in \\d+\\.\\d s: site test-site, HTTP http://127\\.0\\.0\\.1:" + port
-                + "/, MQTT tcp://127\\.0\\.0\\.1:" + mqttPort + " \\(embedded\\), simulator off, plugins " + plugins
-                + " \\(0 active\\)"), ready);
+                + "/, MQTT tcp://127\\.0\\.0\\.1:" + mqttPort + " \\(embedded\\), simulator off, config "
+                + workingDir.resolve("config") + ", plugins " + plugins + " \\(0 active\\)"), ready);
         assertTrue(Files.isDirectory(plugins), "the launcher creates the plugins folder");
+        assertTrue(Files.isDirectory(workingDir.resolve("config")), "the launcher creates the configuration folder");
         assertEquals(200, get(port, "/health").statusCode());
         mqttRoundTrip("tcp://127.0.0.1:" + mqttPort);
 
@@ -127,6 +128,32 @@ class LauncherIT {
         assertStayedOnLoopback(sockets);
         assertEquals(List.of(port), sockets.listening().stream().map(SocketWatch.Entry::localPort).distinct().toList(),
                 "only the HTTP server listens: no embedded broker");
+    }
+
+    @Test
+    void theConfigFolderRefusesABadFileAndAppliesTheFixedOneWhileRunning() throws Exception {
+        int port = freePort();
+        Path config = Files.createDirectories(workingDir.resolve("config"));
+        Path file = config.resolve("nl.regie.runtime.mqtt.cfg");
+        Files.writeString(file, "staleFactor = 0.5\n");
+        LauncherProcess regie = launch("--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()),
+                "--no-simulator", "--plugins", workingDir.resolve("plugins").toString());
+
+        regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        // The runtime's own PID, described by its metatype: the shipped MetaType Service reads it.
+        regie.awaitStderr(line -> line.endsWith(" ERROR [nl.regie.runtime] Configuration file config/nl.regie.runtime.mqtt.cfg"
+                + " refused: staleFactor = 0.5 is below the minimum 1; the running configuration is unchanged"), SOON);
+        String refused = get(port, "/api/config").body();
+        assertTrue(refused.contains("\"pid\":\"nl.regie.runtime.mqtt\",\"file\":\"config/nl.regie.runtime.mqtt.cfg\","
+                + "\"state\":\"refused\",\"message\":\"staleFactor = 0.5 is below the minimum 1\""), refused);
+
+        Path partial = workingDir.resolve("nl.regie.runtime.mqtt.cfg.partial");
+        Files.writeString(partial, "staleFactor = 3\n");
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        regie.awaitStdout(line -> line.endsWith(" INFO [nl.regie.runtime] Configuration nl.regie.runtime.mqtt applied from"
+                + " config/nl.regie.runtime.mqtt.cfg"), SOON);
+        assertTrue(get(port, "/api/config").body().contains("\"state\":\"applied\""));
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class LauncherOptionsTest {
         assertEquals(8080, options.httpPort());
         assertEquals("127.0.0.1", options.httpHost());
         assertEquals(workingDir.resolve("plugins"), options.pluginsDir());
+        assertEquals(workingDir.resolve("config"), options.configDir());
         assertEquals("demo", options.site());
         assertFalse(options.verbose());
         assertFalse(options.help());
@@ -52,10 +54,11 @@ class LauncherOptionsTest {
     @Test
     void readsEveryFlagInBothForms() throws Exception {
         LauncherOptions options = parse("--http-port", "8081", "--http-host=127.0.0.2", "--plugins", "/srv/regie/plugins",
-                "--site=amsterdam", "--verbose");
+                "--config-dir=/srv/regie/config", "--site=amsterdam", "--verbose");
         assertEquals(8081, options.httpPort());
         assertEquals("127.0.0.2", options.httpHost());
         assertEquals(Path.of("/srv/regie/plugins"), options.pluginsDir());
+        assertEquals(Path.of("/srv/regie/config"), options.configDir());
         assertEquals("amsterdam", options.site());
         assertTrue(options.verbose());
     }
@@ -63,6 +66,14 @@ class LauncherOptionsTest {
     @Test
     void relativePluginsFolderIsTakenFromTheWorkingDirectory() throws Exception {
         assertEquals(workingDir.resolve("deploy/plugins"), parse("--plugins", "./deploy/plugins").pluginsDir());
+    }
+
+    @Test
+    void relativeConfigFolderIsTakenFromTheWorkingDirectory() throws Exception {
+        assertEquals(workingDir.resolve("etc/regie"), parse("--config-dir", "./etc/regie/").configDir());
+        assertEquals(workingDir.resolve("etc/regie"), parse("--config-dir=etc/x/../regie").configDir());
+        assertEquals("--config-dir: the value must not be empty", error("--config-dir="));
+        assertEquals("--config-dir needs a value", error("--config-dir"));
     }
 
     @Test
@@ -109,6 +120,7 @@ class LauncherOptionsTest {
                 http-host = ::1
                 site = rotterdam
                 plugins = /opt/regie/plugins
+                config-dir = /etc/regie/config
                 verbose = true
                 """);
         LauncherOptions fromFile = parse("--config", "regie.properties");
@@ -116,6 +128,7 @@ class LauncherOptionsTest {
         assertEquals("::1", fromFile.httpHost());
         assertEquals("rotterdam", fromFile.site());
         assertEquals(Path.of("/opt/regie/plugins"), fromFile.pluginsDir());
+        assertEquals(Path.of("/etc/regie/config"), fromFile.configDir());
         assertTrue(fromFile.verbose());
 
         LauncherOptions overridden = parse("--site", "utrecht", "--config", "regie.properties", "--http-port", "9191");
@@ -147,8 +160,9 @@ class LauncherOptionsTest {
     @Test
     void usageNamesEveryFlag() {
         String usage = LauncherOptions.usage();
-        for (String flag : List.of("--http-port", "--http-host", "--plugins", "--site", "--mqtt-port", "--broker",
-                "--no-simulator", "--simulator-devices", "--simulator-speed", "--config", "--verbose", "--help",
+        for (String flag : List.of("--http-port", "--http-host", "--plugins", "--config-dir", "--site", "--mqtt-port",
+                "--broker", "--no-simulator", "--simulator-devices", "--simulator-speed", "--simulator-start", "--config",
+                "--verbose", "--help",
                 "mqtt-username", "mqtt-password", "mqtt-truststore", "mqtt-truststore-password")) {
             assertTrue(usage.contains(flag), flag);
         }
@@ -242,6 +256,38 @@ class LauncherOptionsTest {
         assertEquals("--simulator-speed: speed must be from 1 to 3600, not NaN", error("--simulator-speed", "NaN"));
         assertEquals("--simulator-devices: the simulator is off (--no-simulator)",
                 error("--no-simulator", "--simulator-devices", "10"));
+    }
+
+    @Test
+    void simulatorStartIsAnInstantOrALocalTimeInAmsterdam() throws Exception {
+        Instant winter = Instant.parse("2026-12-15T16:50:00Z");
+        assertEquals(winter, parse("--simulator-start", "2026-12-15T16:50:00Z").simulator().clockStart());
+        assertEquals(winter, parse("--simulator-start=2026-12-15T17:50").simulator().clockStart(), "CET: UTC+1");
+        assertEquals(winter, parse("--simulator-start", "2026-12-15T17:50:00+01:00").simulator().clockStart());
+        assertEquals(Instant.parse("2026-07-01T10:00:00Z"), parse("--simulator-start", "2026-07-01T12:00").simulator()
+                .clockStart(), "CEST: UTC+2");
+        assertEquals(SimulatorSettings.defaults().withSpeed(600).withClockStart(winter),
+                parse("--simulator-speed", "600", "--simulator-start", "2026-12-15T16:50:00Z").simulator());
+        assertNull(parse().simulator().clockStart(), "by default: now");
+
+        Files.writeString(workingDir.resolve("regie.properties"), "simulator-start = 2026-12-15T17:50\n");
+        assertEquals(winter, parse("--config", "regie.properties").simulator().clockStart());
+    }
+
+    @Test
+    void badSimulatorStartsAreNamed() throws IOException {
+        String expected = " is not a time (expected an instant such as 2026-12-15T16:50:00Z, or a local date-time such as"
+                + " 2026-12-15T17:50 in Europe/Amsterdam)";
+        assertEquals("--simulator-start: 'tomorrow'" + expected, error("--simulator-start", "tomorrow"));
+        assertEquals("--simulator-start: '2026-12-15'" + expected, error("--simulator-start", "2026-12-15"));
+        assertEquals("--simulator-start: '2026-13-01T10:00'" + expected, error("--simulator-start=2026-13-01T10:00"));
+        assertEquals("--simulator-start: the value must not be empty", error("--simulator-start="));
+        assertEquals("--simulator-start needs a value", error("--simulator-start"));
+        assertEquals("--simulator-start: the simulator is off (--no-simulator)",
+                error("--no-simulator", "--simulator-start", "2026-12-15T16:50:00Z"));
+        Path file = workingDir.resolve("bad.properties");
+        Files.writeString(file, "simulator-start = 15-12-2026 17:50\n");
+        assertEquals("simulator-start in " + file + ": '15-12-2026 17:50'" + expected, error("--config", file.toString()));
     }
 
     @Test

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 class StartupReportTest {
 
     @Test
-    void readyLineSaysWhatRunsWithThePluginsLast() {
+    void readyLineSaysWhatRunsWithTheConfigFolderAndThePluginsLast() {
         StartupReport report = new StartupReport(Duration.ofMillis(1249), "demo", "http://127.0.0.1:8080/",
-                "tcp://127.0.0.1:1883 (embedded)", "simulator: 120 devices, time x60", Path.of("/srv/regie/plugins"),
+                "tcp://127.0.0.1:1883 (embedded)", "simulator: 120 devices, time x60", Path.of("/srv/regie/config"),
+                Path.of("/srv/regie/plugins"),
                 List.of("nl.regie.lighting 0.1.0", "nl.regie.waste 0.1.0"), List.of());
         assertEquals("Regie ready in 1.2 s: site demo, HTTP http://127.0.0.1:8080/, MQTT tcp://127.0.0.1:1883 (embedded),"
-                + " simulator: 120 devices, time x60, plugins /srv/regie/plugins"
+                + " simulator: 120 devices, time x60, config /srv/regie/config, plugins /srv/regie/plugins"
                 + " (2 active: nl.regie.lighting 0.1.0, nl.regie.waste 0.1.0)", report.readyLine());
         assertEquals(List.of(), report.detailLines());
     }
@@ -25,10 +26,12 @@ class StartupReportTest {
     @Test
     void withoutPluginsItSaysSoAndProblemsFollowIndented() {
         StartupReport report = new StartupReport(Duration.ofMillis(800), "amsterdam", "http://10.0.0.5:9090/",
-                "ssl://mqtt.example:8883 (external, not reachable yet)", "simulator off", Path.of("/srv/plugins"), List.of(),
+                "ssl://mqtt.example:8883 (external, not reachable yet)", "simulator off", Path.of("/srv/config"),
+                Path.of("/srv/plugins"), List.of(),
                 List.of("ignored readme.jar: not an OSGi bundle"));
         assertEquals("Regie ready in 0.8 s: site amsterdam, HTTP http://10.0.0.5:9090/,"
-                + " MQTT ssl://mqtt.example:8883 (external, not reachable yet), simulator off, plugins /srv/plugins (0 active)",
+                + " MQTT ssl://mqtt.example:8883 (external, not reachable yet), simulator off, config /srv/config,"
+                + " plugins /srv/plugins (0 active)",
                 report.readyLine());
         assertEquals(List.of("  ignored readme.jar: not an OSGi bundle"), report.detailLines());
     }

@@ -14,7 +14,7 @@ import java.time.zone.ZoneRules;
  */
 final class Patterns {
 
-    static final ZoneId ZONE = ZoneId.of("Europe/Amsterdam");
+    static final ZoneId ZONE = SimulatorSettings.CITY_ZONE;
     static final long MINUTE = 60_000L;
     static final long HOUR = 3_600_000L;
     static final long DAY = 86_400_000L;

@@ -2,6 +2,7 @@ package nl.regie.launcher.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 
 /**
  * How the simulated city runs. Start from {@link #defaults()} and change what you need with the
@@ -33,6 +34,8 @@ public record SimulatorSettings(int devices, double speed, double ackRejectShare
         Duration reportEvery, int maxDedicatedConnections, int maxConnections, int maxMessagesPerSecond,
         int telemetryQos, Instant clockStart) {
 
+    /** The simulated city's time zone (Amsterdam): its days, nights and local times follow it. */
+    public static final ZoneId CITY_ZONE = ZoneId.of("Europe/Amsterdam");
     public static final int MAX_DEVICES = 10_000;
     public static final double MAX_SPEED = 3600;
     /** When devices share connections: how many devices a connection carries, until {@link #maxConnections()}. */

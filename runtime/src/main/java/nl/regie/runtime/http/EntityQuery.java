@@ -23,19 +23,15 @@ import nl.regie.api.state.EntityState;
  */
 record EntityQuery(String type, Location near, double metres, BoundingBox bbox, int limit, int offset) {
 
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 10_000;
+    static final int DEFAULT_LIMIT = QueryParameters.DEFAULT_LIMIT;
+    static final int MAX_LIMIT = QueryParameters.MAX_LIMIT;
     private static final Set<String> KNOWN = Set.of("type", "near", "bbox", "limit", "offset");
 
     static EntityQuery parse(Map<String, String[]> parameters) {
-        for (String name : parameters.keySet()) {
-            if (!KNOWN.contains(name)) {
-                throw new IllegalArgumentException("unknown query parameter '" + name + "'; known are " + KNOWN);
-            }
-        }
-        String type = single(parameters, "type");
-        String near = single(parameters, "near");
-        String bbox = single(parameters, "bbox");
+        QueryParameters.checkKnown(parameters, KNOWN);
+        String type = QueryParameters.single(parameters, "type");
+        String near = QueryParameters.single(parameters, "near");
+        String bbox = QueryParameters.single(parameters, "bbox");
         if (near != null && bbox != null) {
             throw new IllegalArgumentException("give either 'near' or 'bbox', not both");
         }
@@ -58,8 +54,8 @@ record EntityQuery(String type, Location near, double metres, BoundingBox bbox, 
                 throw new IllegalArgumentException("parameter 'bbox': " + e.getMessage(), e);
             }
         }
-        int limit = integer(parameters, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        int offset = integer(parameters, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = QueryParameters.limit(parameters);
+        int offset = QueryParameters.offset(parameters);
         return new EntityQuery(type, centre, metres, box, limit, offset);
     }
 
@@ -71,17 +67,6 @@ record EntityQuery(String type, Location near, double metres, BoundingBox bbox, 
             return state.within(bbox, type);
         }
         return type != null ? state.byType(type) : state.all();
-    }
-
-    private static String single(Map<String, String[]> parameters, String name) {
-        String[] values = parameters.get(name);
-        if (values == null) {
-            return null;
-        }
-        if (values.length != 1 || values[0].isBlank()) {
-            throw new IllegalArgumentException("parameter '" + name + "' must be given once, with a value");
-        }
-        return values[0].trim();
     }
 
     private static double[] numbers(String name, String text, int count, String form) {
@@ -109,23 +94,6 @@ record EntityQuery(String type, Location near, double metres, BoundingBox bbox, 
             return Location.of(lon, lat);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("parameter '" + name + "': " + e.getMessage(), e);
-        }
-    }
-
-    private static int integer(Map<String, String[]> parameters, String name, int fallback, int min, int max) {
-        String text = single(parameters, name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value < min || value > max) {
-                throw new IllegalArgumentException("parameter '" + name + "' must be between " + min + " and " + max
-                        + ", was " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("parameter '" + name + "' must be a whole number, was '" + text + "'", e);
         }
     }
 }

@@ -79,6 +79,21 @@ final class ServletFakes {
 
     /** A request to a servlet mapped at {@code servletPath} (and {@code servletPath/*}). */
     static HttpServletRequest request(String method, String servletPath, String pathInfo, String contentType, byte[] body) {
+        return request(method, servletPath, pathInfo, contentType, body, Map.of());
+    }
+
+    /** A GET with query parameters (name, value, name, value, ...) to a servlet mapped at {@code servletPath}. */
+    static HttpServletRequest get(String servletPath, String pathInfo, String... query) {
+        Map<String, String[]> parameters = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < query.length; i += 2) {
+            parameters.merge(query[i], new String[] {query[i + 1]}, (a, b) -> java.util.stream.Stream.concat(
+                    java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new));
+        }
+        return request("GET", servletPath, pathInfo, null, null, parameters);
+    }
+
+    private static HttpServletRequest request(String method, String servletPath, String pathInfo, String contentType,
+            byte[] body, Map<String, String[]> parameters) {
         return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
@@ -118,7 +133,7 @@ final class ServletFakes {
                             }
                         };
                     }
-                    case "getParameterMap" -> Map.of();
+                    case "getParameterMap" -> parameters;
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> method + " " + servletPath + pathInfo;

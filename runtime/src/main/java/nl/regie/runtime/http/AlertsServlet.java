@@ -1,0 +1,131 @@
+package nl.regie.runtime.http;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import nl.regie.api.alert.Alert;
+import nl.regie.api.model.EntityId;
+import nl.regie.runtime.alert.AlertService;
+import nl.regie.runtime.alert.AlertStore;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * {@code GET /api/alerts?state=active|resolved|all&category=&source=&limit=&offset=} (active alerts by default: most
+ * severe first, then newest; resolved ones most recently resolved first) and {@code GET /api/alerts/{key}} or
+ * {@code GET /api/alerts/urn:ngsi-ld:Alert:{key}} for one (the active alert with that key, else the most recently
+ * resolved one still kept).
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern({"/api/alerts", "/api/alerts/*"})
+public class AlertsServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    private final transient AlertService alerts;
+
+    /** Serves the runtime's alerts. */
+    @Activate
+    public AlertsServlet(@Reference AlertService alerts) {
+        this.alerts = alerts;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo();
+        if (path == null || path.equals("/")) {
+            list(request, response);
+        } else {
+            one(path.substring(1), request, response);
+        }
+    }
+
+    private void one(String keyOrUrn, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String key;
+        try {
+            key = key(keyOrUrn);
+        } catch (IllegalArgumentException e) {
+            Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
+            return;
+        }
+        Optional<Alert> alert = alerts.find(key);
+        if (alert.isEmpty()) {
+            Json.problem(response, 404, "Not Found", "no alert " + key + " is known (or it was resolved long ago)",
+                    request.getRequestURI());
+            return;
+        }
+        Json.write(response, 200, alert(alert.get()));
+    }
+
+    /** The key of an alert named by its key or its URN. */
+    static String key(String keyOrUrn) {
+        if (keyOrUrn.startsWith(EntityId.URN_PREFIX)) {
+            EntityId id = EntityId.parse(keyOrUrn);
+            if (!id.type().equals(Alert.ENTITY_TYPE)) {
+                throw new IllegalArgumentException("'" + keyOrUrn + "' is not an alert: an alert's URN is "
+                        + EntityId.URN_PREFIX + Alert.ENTITY_TYPE + ":{key}");
+            }
+            keyOrUrn = id.localId();
+        }
+        if (!KEY.matcher(keyOrUrn).matches()) {
+            throw new IllegalArgumentException("alert key '" + keyOrUrn
+                    + "' must be 1 to 128 letters, digits, '.', '_' or '-' (or the alert's URN)");
+        }
+        return keyOrUrn;
+    }
+
+    private void list(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AlertQuery query;
+        try {
+            query = AlertQuery.parse(request.getParameterMap());
+        } catch (IllegalArgumentException e) {
+            Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
+            return;
+        }
+        AlertStore.Page page = alerts.query(query.filter(), query.offset(), query.limit());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", page.total());
+        body.put("offset", query.offset());
+        body.put("limit", query.limit());
+        body.put("alerts", page.alerts().stream().map(AlertsServlet::alert).toList());
+        Json.write(response, 200, body);
+    }
+
+    /** An alert as JSON; {@code location} is {@code [lon, lat]} or null, {@code validTo} null while active. */
+    static Map<String, Object> alert(Alert alert) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", alert.id().toString());
+        json.put("key", alert.key());
+        json.put("category", alert.category());
+        json.put("subCategory", alert.subCategory());
+        json.put("severity", alert.severity().modelName());
+        json.put("description", alert.description());
+        json.put("about", alert.about() == null ? null : alert.about().toString());
+        json.put("location", alert.location() == null ? null
+                : List.of(alert.location().longitude(), alert.location().latitude()));
+        json.put("validFrom", time(alert.validFrom()));
+        json.put("validTo", time(alert.validTo()));
+        json.put("updatedAt", time(alert.updatedAt()));
+        json.put("source", alert.source());
+        json.put("active", alert.active());
+        return json;
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}
