@@ -1,0 +1,176 @@
+package nl.regie.waste;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+
+/**
+ * The waste plugin's settings, checked. {@link #from(WastePlugin.Config)} checks what metatype cannot (formats,
+ * cross-field rules) and repeats the range checks, so settings made any other way are just as safe.
+ *
+ * @param fullThreshold      fill level (0..1) at or above which a bin is full, unless its kind has its own
+ * @param thresholdByKind    per {@code storedWasteKind} (lower case), the threshold for bins of that kind
+ * @param hysteresis         a full bin is no longer full only below its threshold minus this
+ * @param fireTemperature    °C at or above which a bin is on fire
+ * @param criticalTemperature °C above which the fire alert is CRITICAL
+ * @param fireRise           °C of rise within {@code riseWindow} that is a fire, whatever the temperature
+ * @param riseWindow         the event-time window the rise is measured over
+ * @param coolTemperature    °C below which a burning bin that is not getting warmer is out
+ * @param depot              where collection routes start and end
+ * @param routeId            the local id of the route entity ({@code WasteCollectionRoute/{routeId}})
+ * @param routeInterval      wall-clock time at least between two route plans
+ * @param routeBudget        wall-clock time the 2-opt improvement of one plan may take
+ */
+public record Settings(double fullThreshold, Map<String, Double> thresholdByKind, double hysteresis,
+        double fireTemperature, double criticalTemperature, double fireRise, Duration riseWindow,
+        double coolTemperature, Location depot, String routeId, Duration routeInterval, Duration routeBudget) {
+
+    static final double FULL_THRESHOLD = 0.8;
+    static final double HYSTERESIS = 0.05;
+    static final double FIRE_TEMPERATURE = 60;
+    static final double CRITICAL_TEMPERATURE = 90;
+    static final double FIRE_RISE = 10;
+    static final int RISE_MINUTES = 10;
+    static final double COOL_TEMPERATURE = 45;
+    /** South of the simulated centre, on the Stadhouderskade: inside the city's box, near its edge. */
+    static final String DEPOT = "4.8990,52.3600";
+    static final String ROUTE_ID = "depot-1";
+    static final int ROUTE_INTERVAL_SECONDS = 5;
+    static final int ROUTE_BUDGET_MILLIS = 1000;
+
+    /** The settings with every default. */
+    public static final Settings DEFAULTS = new Settings(FULL_THRESHOLD, Map.of(), HYSTERESIS, FIRE_TEMPERATURE,
+            CRITICAL_TEMPERATURE, FIRE_RISE, Duration.ofMinutes(RISE_MINUTES), COOL_TEMPERATURE, depot(DEPOT),
+            ROUTE_ID, Duration.ofSeconds(ROUTE_INTERVAL_SECONDS), Duration.ofMillis(ROUTE_BUDGET_MILLIS));
+
+    private static final Pattern KIND = Pattern.compile("[a-z0-9][a-z0-9 _-]{0,63}");
+
+    /** Copies the kind map so the settings never change. */
+    public Settings {
+        thresholdByKind = Map.copyOf(thresholdByKind);
+    }
+
+    /**
+     * Reads and checks a configuration.
+     *
+     * @throws IllegalArgumentException naming the key, the bad value and what is expected
+     */
+    public static Settings from(WastePlugin.Config config) {
+        double full = range("full.threshold", config.full_threshold(), 0.05, 1);
+        double hysteresis = range("full.hysteresis", config.full_hysteresis(), 0, 0.5);
+        Map<String, Double> byKind = byKind(config.full_threshold_by_kind());
+        double lowest = byKind.values().stream().reduce(full, Math::min);
+        if (hysteresis >= lowest) {
+            throw new IllegalArgumentException("full.hysteresis " + hysteresis
+                    + " must be below every threshold (the lowest is " + lowest + ")");
+        }
+        double fire = range("fire.temperature", config.fire_temperature(), 20, 300);
+        double critical = range("fire.critical.temperature", config.fire_critical_temperature(), 20, 500);
+        if (critical < fire) {
+            throw new IllegalArgumentException("fire.critical.temperature " + critical
+                    + " must not be below fire.temperature " + fire);
+        }
+        double rise = range("fire.rise", config.fire_rise(), 1, 100);
+        int minutes = range("fire.rise.minutes", config.fire_rise_minutes(), 1, 120);
+        double cool = range("fire.cool.temperature", config.fire_cool_temperature(), 0, 300);
+        if (cool >= fire) {
+            throw new IllegalArgumentException("fire.cool.temperature " + cool
+                    + " must be below fire.temperature " + fire);
+        }
+        Location depot = depot(config.depot());
+        String routeId = routeId(config.route_id());
+        int interval = range("route.interval.seconds", config.route_interval_seconds(), 1, 3600);
+        int budget = range("route.budget.millis", config.route_budget_millis(), 10, 60_000);
+        return new Settings(full, byKind, hysteresis, fire, critical, rise, Duration.ofMinutes(minutes), cool, depot,
+                routeId, Duration.ofSeconds(interval), Duration.ofMillis(budget));
+    }
+
+    /** The full threshold of a bin of {@code kind} ({@code null} when the bin has not said). */
+    public double threshold(String kind) {
+        return kind == null ? fullThreshold : thresholdByKind.getOrDefault(kind, fullThreshold);
+    }
+
+    /** A waste kind as the thresholds are keyed: trimmed, lower case. */
+    static String kindKey(String kind) {
+        return kind.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static double range(String key, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(key + " " + value + " must be from " + min + " to " + max);
+        }
+        return value;
+    }
+
+    private static int range(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " " + value + " must be from " + min + " to " + max);
+        }
+        return value;
+    }
+
+    /** Entries {@code kind=threshold}; an entry may itself hold several, comma-separated. */
+    private static Map<String, Double> byKind(String[] entries) {
+        Map<String, Double> byKind = new TreeMap<>();
+        for (String entry : entries == null ? new String[0] : entries) {
+            for (String part : entry.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                int eq = part.indexOf('=');
+                String kind = eq < 0 ? "" : kindKey(part.substring(0, eq));
+                if (eq < 0 || !KIND.matcher(kind).matches()) {
+                    throw new IllegalArgumentException("full.threshold.by.kind '" + part.trim()
+                            + "' must be kind=threshold, e.g. glass=0.9 (a kind of letters, digits, ' ', '_', '-')");
+                }
+                double threshold = number("full.threshold.by.kind", part.trim(), part.substring(eq + 1));
+                if (!(threshold >= 0.05 && threshold <= 1)) {
+                    throw new IllegalArgumentException("full.threshold.by.kind '" + part.trim()
+                            + "': the threshold must be from 0.05 to 1");
+                }
+                if (byKind.put(kind, threshold) != null) {
+                    throw new IllegalArgumentException("full.threshold.by.kind names '" + kind + "' twice");
+                }
+            }
+        }
+        return byKind;
+    }
+
+    private static Location depot(String text) {
+        String[] parts = text == null ? new String[0] : text.split(",", -1);
+        String expected = "' must be lon,lat in decimal degrees, e.g. " + DEPOT;
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("depot '" + text + expected);
+        }
+        try {
+            return Location.of(number("depot", text, parts[0]), number("depot", text, parts[1]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("depot '" + text + expected + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String routeId(String id) {
+        try {
+            return EntityId.of(RoutePublisher.ENTITY_TYPE, id == null ? "" : id.trim()).localId();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("route.id '" + id + "' is not a valid local id: " + e.getMessage());
+        }
+    }
+
+    private static double number(String key, String whole, String text) {
+        try {
+            double value = Double.parseDouble(text.trim());
+            if (Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the key
+        }
+        throw new IllegalArgumentException(key + " '" + whole + "': '" + text.trim() + "' is not a number");
+    }
+}

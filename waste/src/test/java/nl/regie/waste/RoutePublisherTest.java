@@ -1,0 +1,101 @@
+package nl.regie.waste;
+
+import static nl.regie.waste.Fakes.T0;
+import static nl.regie.waste.Fakes.config;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+
+import org.junit.jupiter.api.Test;
+
+/** Route publishing: what is published, when, and that it is debounced. */
+class RoutePublisherTest {
+
+    private final RecordingBus bus = new RecordingBus();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final AtomicLong clock = new AtomicLong(5_000_000);
+    private RoutePublisher routes;
+    private final BinMonitor monitor = new BinMonitor(bus, new RecordingAlerts(), Settings.DEFAULTS,
+            new Warnings(m -> { }, clock::get), clock::get, () -> routes.changed());
+
+    RoutePublisherTest() {
+        routes = new RoutePublisher(bus, monitor, scheduler, clock::get);
+    }
+
+    private void level(String bin, double level, double lon, double lat, int minute) {
+        monitor.onReading(new Reading(Fakes.bin(bin), "fillingLevel", Value.of(level), "/", T0.plusSeconds(60L * minute),
+                T0, bin, Location.of(lon, lat)));
+    }
+
+    @Test
+    void anEmptySetPublishesAnEmptyRouteAtTheDepot() {
+        routes.changed();
+        scheduler.runAll();
+        assertEquals(List.of("[]"), bus.values("WasteCollectionRoute/depot-1/stops"));
+        assertEquals(List.of(0.0), bus.values("WasteCollectionRoute/depot-1/stopCount"));
+        assertEquals(List.of(0.0), bus.values("WasteCollectionRoute/depot-1/length"));
+        Reading stops = bus.on("WasteCollectionRoute/depot-1/stops").get(0);
+        assertEquals(Settings.DEFAULTS.depot(), stops.location());
+        assertEquals(EntityId.of("WasteCollectionRoute", "depot-1"), stops.entity());
+        assertEquals("count", bus.on("WasteCollectionRoute/depot-1/stopCount").get(0).unit());
+        assertEquals("m", bus.on("WasteCollectionRoute/depot-1/length").get(0).unit());
+    }
+
+    @Test
+    void fullBinsAreRoutedInVisitingOrderAtEventTime() {
+        level("bin-far", 0.9, 4.8990, 52.3800, 1);
+        level("bin-near", 0.95, 4.8990, 52.3650, 2);
+        level("bin-empty", 0.2, 4.8990, 52.3700, 3);
+        scheduler.runAll();
+        assertEquals("[\"urn:ngsi-ld:WasteContainer:bin-near\",\"urn:ngsi-ld:WasteContainer:bin-far\"]",
+                bus.last("WasteCollectionRoute/depot-1/stops").orElseThrow().asObject());
+        assertEquals(2.0, bus.last("WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
+        double expected = 2 * Settings.DEFAULTS.depot().distanceMetres(Location.of(4.8990, 52.3800));
+        assertEquals(Math.round(expected), (double) bus.last("WasteCollectionRoute/depot-1/length").orElseThrow().asObject());
+        assertEquals(T0.plusSeconds(180), bus.on("WasteCollectionRoute/depot-1/stops").get(0).observedAt());
+    }
+
+    @Test
+    void changesAreDebouncedByWallClock() {
+        level("bin-1", 0.9, 4.89, 52.37, 1);
+        assertEquals(List.of(0L), scheduler.delays, "the first change plans at once");
+        scheduler.runAll();
+        clock.addAndGet(2_000);
+        level("bin-2", 0.9, 4.90, 52.37, 2);
+        level("bin-3", 0.9, 4.91, 52.37, 3);
+        level("bin-1", 0.1, 4.89, 52.37, 4);
+        assertEquals(List.of(0L, 3_000L), scheduler.delays, "one plan for three changes, 5 s after the last");
+        scheduler.runAll();
+        assertEquals(2, bus.on("WasteCollectionRoute/depot-1/stops").size());
+        assertEquals(2.0, bus.last("WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
+        assertEquals(2, routes.last().stops().size());
+    }
+
+    @Test
+    void aReadingThatChangesNoFullBinPlansNothing() {
+        level("bin-1", 0.9, 4.89, 52.37, 1);
+        scheduler.runAll();
+        level("bin-1", 0.95, 4.89, 52.37, 2);
+        level("bin-2", 0.3, 4.89, 52.37, 3);
+        assertEquals(1, scheduler.delays.size());
+    }
+
+    @Test
+    void aNewDepotOrIdReplans() {
+        scheduler.runAll();
+        Settings moved = Settings.from(config(Map.of("depot", "4.91,52.37", "route.id", "north")));
+        monitor.apply(moved);
+        routes.settingsChanged(moved);
+        scheduler.runAll();
+        assertEquals(Location.of(4.91, 52.37), bus.on("WasteCollectionRoute/north/stops").get(0).location());
+        assertTrue(bus.values("WasteCollectionRoute/north/stopCount").contains(0.0));
+    }
+}
