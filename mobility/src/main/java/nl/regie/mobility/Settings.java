@@ -1,0 +1,205 @@
+package nl.regie.mobility;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import nl.regie.api.model.EntityId;
+
+/**
+ * The mobility plugin's settings, checked as a whole: every value in its range and the rules between values
+ * (busy below critical, the speed-ratio bands in order). Pure: made from the component's configuration by
+ * {@link #from(FlowWatcher.Config)}, or directly in tests.
+ *
+ * @param busyDensity        people per m² from which a zone is busy ({@value #BUSY_DENSITY})
+ * @param criticalDensity    people per m² from which a zone is critical ({@value #CRITICAL_DENSITY})
+ * @param crowdHysteresis    fraction below its threshold at which a crowd level is left ({@value #CROWD_HYSTERESIS})
+ * @param crowdHold          how long a lower crowd level must last before it is taken ({@value #CROWD_HOLD})
+ * @param zoneAreas          configured zone areas in m² by zone local id; they win over the area a counter reports
+ *                           ({@value #ZONE_AREA})
+ * @param freeSpeed          free-flow speed in km/h of a segment with no better knowledge ({@value #FREE_SPEED})
+ * @param freeSpeedBySegment configured free-flow speeds in km/h by segment local id ({@value #FREE_SPEED_BY_SEGMENT})
+ * @param learnFreeSpeed     whether segments without a configured speed learn theirs ({@value #LEARN_FREE_SPEED})
+ * @param minIntensity       vehicles per hour below which a segment is free whatever its speed
+ *                           ({@value #MIN_INTENSITY})
+ * @param moderateRatio      speed over free-flow speed at or below which traffic is moderate ({@value #MODERATE_RATIO})
+ * @param heavyRatio         ... heavy ({@value #HEAVY_RATIO})
+ * @param jammedRatio        ... jammed ({@value #JAMMED_RATIO})
+ * @param trafficHysteresis  fraction above its ratio at which a congestion level is left ({@value #TRAFFIC_HYSTERESIS})
+ * @param trafficHold        how long a lower congestion level must last before it is taken ({@value #TRAFFIC_HOLD})
+ */
+public record Settings(double busyDensity, double criticalDensity, double crowdHysteresis, Duration crowdHold,
+        Map<String, Double> zoneAreas, double freeSpeed, Map<String, Double> freeSpeedBySegment, boolean learnFreeSpeed,
+        double minIntensity, double moderateRatio, double heavyRatio, double jammedRatio, double trafficHysteresis,
+        Duration trafficHold) {
+
+    /** The configuration PID, which is also the bundle's symbolic name and the source of what the plugin publishes. */
+    public static final String PID = "nl.regie.mobility";
+
+    static final String BUSY_DENSITY = "crowd.busy.density";
+    static final String CRITICAL_DENSITY = "crowd.critical.density";
+    static final String CROWD_HYSTERESIS = "crowd.hysteresis";
+    static final String CROWD_HOLD = "crowd.hold.minutes";
+    static final String ZONE_AREA = "zone.area";
+    static final String FREE_SPEED = "traffic.free.speed";
+    static final String FREE_SPEED_BY_SEGMENT = "traffic.free.speed.by.segment";
+    static final String LEARN_FREE_SPEED = "traffic.free.speed.learn";
+    static final String MIN_INTENSITY = "traffic.min.intensity";
+    static final String MODERATE_RATIO = "traffic.moderate.ratio";
+    static final String HEAVY_RATIO = "traffic.heavy.ratio";
+    static final String JAMMED_RATIO = "traffic.jammed.ratio";
+    static final String TRAFFIC_HYSTERESIS = "traffic.hysteresis";
+    static final String TRAFFIC_HOLD = "traffic.hold.minutes";
+
+    /** Densities above this are not crowds but errors (Fruin's queuing level F, the tightest, starts at 5). */
+    static final double MAX_DENSITY = 10;
+    static final double MAX_HYSTERESIS = 0.5;
+    static final double MAX_SPEED = 200;
+    static final Duration MAX_HOLD = Duration.ofHours(4);
+
+    /**
+     * Checks every value and the rules between them.
+     *
+     * @throws IllegalArgumentException naming the key, the bad value and what is expected
+     */
+    public Settings {
+        positive(BUSY_DENSITY, busyDensity, MAX_DENSITY);
+        positive(CRITICAL_DENSITY, criticalDensity, MAX_DENSITY);
+        if (criticalDensity <= busyDensity) {
+            throw new IllegalArgumentException(CRITICAL_DENSITY + " " + criticalDensity + " must be above "
+                    + BUSY_DENSITY + " " + busyDensity);
+        }
+        fraction(CROWD_HYSTERESIS, crowdHysteresis);
+        hold(CROWD_HOLD, crowdHold);
+        zoneAreas = checkedCopy(ZONE_AREA, zoneAreas, 10_000_000);
+        positive(FREE_SPEED, freeSpeed, MAX_SPEED);
+        freeSpeedBySegment = checkedCopy(FREE_SPEED_BY_SEGMENT, freeSpeedBySegment, MAX_SPEED);
+        if (!Double.isFinite(minIntensity) || minIntensity < 0 || minIntensity > 100_000) {
+            throw new IllegalArgumentException(MIN_INTENSITY + " " + minIntensity + " must be from 0 to 100000 vehicles/h");
+        }
+        positive(JAMMED_RATIO, jammedRatio, 1);
+        positive(HEAVY_RATIO, heavyRatio, 1);
+        positive(MODERATE_RATIO, moderateRatio, 1);
+        if (jammedRatio >= heavyRatio) {
+            throw new IllegalArgumentException(JAMMED_RATIO + " " + jammedRatio + " must be below " + HEAVY_RATIO + " "
+                    + heavyRatio);
+        }
+        if (heavyRatio >= moderateRatio) {
+            throw new IllegalArgumentException(HEAVY_RATIO + " " + heavyRatio + " must be below " + MODERATE_RATIO + " "
+                    + moderateRatio);
+        }
+        fraction(TRAFFIC_HYSTERESIS, trafficHysteresis);
+        hold(TRAFFIC_HOLD, trafficHold);
+        if (moderateRatio * (1 + trafficHysteresis) >= 1) {
+            // Otherwise a segment that once turned moderate could only become free again above its free-flow speed.
+            throw new IllegalArgumentException(MODERATE_RATIO + " " + moderateRatio + " with " + TRAFFIC_HYSTERESIS + " "
+                    + trafficHysteresis + " must stay below 1 (moderate ratio x (1 + hysteresis)), so that a segment "
+                    + "can become free again");
+        }
+    }
+
+    /** The defaults, the same as those of {@link FlowWatcher.Config}. */
+    public static Settings defaults() {
+        return new Settings(2.0, 3.5, 0.1, Duration.ofMinutes(15), Map.of(), 50, Map.of(), true, 120, 0.67, 0.40, 0.30,
+                0.1, Duration.ofMinutes(10));
+    }
+
+    /**
+     * The settings of a configuration.
+     *
+     * @throws IllegalArgumentException naming the key, the bad value and what is expected
+     */
+    public static Settings from(FlowWatcher.Config config) {
+        return new Settings(config.crowd_busy_density(), config.crowd_critical_density(), config.crowd_hysteresis(),
+                minutes(CROWD_HOLD, config.crowd_hold_minutes()),
+                pairs(ZONE_AREA, config.zone_area(), "crowd-001=12500", "square metres"),
+                config.traffic_free_speed(),
+                pairs(FREE_SPEED_BY_SEGMENT, config.traffic_free_speed_by_segment(), "traffic-007=30", "km/h"),
+                config.traffic_free_speed_learn(), config.traffic_min_intensity(), config.traffic_moderate_ratio(),
+                config.traffic_heavy_ratio(), config.traffic_jammed_ratio(), config.traffic_hysteresis(),
+                minutes(TRAFFIC_HOLD, config.traffic_hold_minutes()));
+    }
+
+    /** The area in m² configured for a zone, or {@code null}. */
+    Double configuredArea(String zone) {
+        return zoneAreas.get(zone);
+    }
+
+    /** The free-flow speed in km/h configured for a segment, or {@code null}. */
+    Double configuredFreeSpeed(String segment) {
+        return freeSpeedBySegment.get(segment);
+    }
+
+    /** Parses entries {@code id=number}; blank entries are skipped (an empty list in a .cfg file gives one). */
+    private static Map<String, Double> pairs(String key, String[] entries, String example, String what) {
+        Map<String, Double> map = new LinkedHashMap<>();
+        if (entries == null) {
+            return map;
+        }
+        for (String entry : entries) {
+            if (entry == null || entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException(key + " entry '" + entry + "' must have the form id=" + what
+                        + ", e.g. " + example);
+            }
+            String id = entry.substring(0, eq).trim();
+            String number = entry.substring(eq + 1).trim();
+            try {
+                EntityId.of("Entity", id);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " entry '" + entry + "': " + e.getMessage(), e);
+            }
+            double value;
+            try {
+                value = Double.parseDouble(number);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " entry '" + entry + "': '" + number + "' is not a number of "
+                        + what + ", e.g. " + example, e);
+            }
+            if (map.put(id, value) != null) {
+                throw new IllegalArgumentException(key + " names '" + id + "' twice");
+            }
+        }
+        return map;
+    }
+
+    private static Map<String, Double> checkedCopy(String key, Map<String, Double> map, double max) {
+        for (Map.Entry<String, Double> entry : map.entrySet()) {
+            double value = entry.getValue();
+            if (!Double.isFinite(value) || value <= 0 || value > max) {
+                throw new IllegalArgumentException(key + " entry '" + entry.getKey() + "=" + value
+                        + "' must have a value above 0 and at most " + (long) max);
+            }
+        }
+        return Map.copyOf(map);
+    }
+
+    private static void positive(String key, double value, double max) {
+        if (!Double.isFinite(value) || value <= 0 || value > max) {
+            throw new IllegalArgumentException(key + " " + value + " must be above 0 and at most " + max);
+        }
+    }
+
+    private static Duration minutes(String key, int minutes) {
+        if (minutes < 0) {
+            throw new IllegalArgumentException(key + " " + minutes + " must be from 0 to " + MAX_HOLD.toMinutes());
+        }
+        return Duration.ofMinutes(minutes);
+    }
+
+    private static void hold(String key, Duration hold) {
+        if (hold == null || hold.isNegative() || hold.compareTo(MAX_HOLD) > 0) {
+            throw new IllegalArgumentException(key + " " + (hold == null ? null : hold.toMinutes()) + " must be from 0 to "
+                    + MAX_HOLD.toMinutes() + " minutes");
+        }
+    }
+
+    private static void fraction(String key, double value) {
+        if (!Double.isFinite(value) || value < 0 || value > MAX_HYSTERESIS) {
+            throw new IllegalArgumentException(key + " " + value + " must be from 0 to " + MAX_HYSTERESIS);
+        }
+    }
+}
