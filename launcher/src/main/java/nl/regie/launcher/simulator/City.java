@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * <p>The mix is fixed: about 38% waste bins, 34% streetlights, 3% streetlight group controllers, 8% crowd
  * counters, 12% traffic counters and 5% water gauges; with six devices or more there is at least one of each,
  * with fewer the first kinds in that order. Exactly one streetlight is failed. The city also decides when a
- * bin catches fire (see {@link #nextFire}).
+ * bin catches fire (see {@link #nextFire}). The first street of lamps crosses the event zone.
  */
 final class City {
 
@@ -121,6 +121,12 @@ final class City {
         for (int g = 0; g < streetCount; g++) {
             streets.add(new ArrayList<>());
             streetLines[g] = new double[] {lon(random), lat(random), random.nextDouble() * Math.PI};
+        }
+        if (streetCount > 0 && counts.get(Kind.CROWD) > 0) {
+            // The first street crosses the event square, so that its crowd has streetlights to brighten.
+            Place square = SQUARES.get(0);
+            streetLines[0][0] = square.lon();
+            streetLines[0][1] = square.lat();
         }
         for (int i = 0; i < lampCount; i++) {
             int street = i % streetCount;
