@@ -12,9 +12,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param bundleVersion      that bundle's version
  * @param bundleId           that bundle's id
  * @param topicFilters       the topic filters
- * @param state              whether it is receiving
+ * @param state              whether it is receiving, or parked while its plugin is updated
  * @param delivered          readings delivered without error
- * @param dropped            readings dropped because the queue was full or the subscriber was quarantined
+ * @param dropped            readings dropped because the queue was full (also while parked), the subscriber was
+ *                           quarantined, or it was parked and never taken over
  * @param failed             deliveries that threw or timed out
  * @param timedOut           of the failed deliveries, those that took longer than the delivery timeout
  * @param queueDepth         readings waiting in the queue now
@@ -39,6 +40,11 @@ public record SubscriberInfo(long id, String bundleSymbolicName, String bundleVe
         /** Failed repeatedly; its readings are dropped and counted until it is resubscribed. */
         QUARANTINED,
         /** Closed; kept briefly for introspection. */
-        CLOSED
+        CLOSED,
+        /**
+         * Its listener went away while its plugin is being updated: its queue keeps taking readings, which are
+         * delivered, in order, to the listener of the plugin's next version once that takes the subscription over.
+         */
+        PARKED
     }
 }

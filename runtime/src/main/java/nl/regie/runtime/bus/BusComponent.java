@@ -22,13 +22,14 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Runs the {@link BusEngine} and offers it as {@link BusMonitor} (api, for operators and tooling) and as
- * {@link BusEngineService} (runtime-internal, for the bus views, the whiteboard, the city state and the HTTP API).
+ * Runs the {@link BusEngine} and offers it as {@link BusMonitor} (api, for operators and tooling), as
+ * {@link BusEngineService} (runtime-internal, for the bus views, the whiteboard, the city state and the HTTP API)
+ * and as {@link BusHolds} (runtime-internal, for the plugin lifecycle).
  * Configured under the PID {@value #PID}; a configuration change restarts the bus with the new settings.
  */
-@Component(immediate = true, configurationPid = BusComponent.PID, service = {BusEngineService.class, BusMonitor.class})
+@Component(immediate = true, configurationPid = BusComponent.PID, service = {BusEngineService.class, BusMonitor.class, BusHolds.class})
 @Designate(ocd = BusComponent.Config.class)
-public final class BusComponent implements BusEngineService {
+public final class BusComponent implements BusEngineService, BusHolds {
 
     /** The configuration PID. */
     public static final String PID = "nl.regie.runtime.bus";
@@ -100,6 +101,17 @@ public final class BusComponent implements BusEngineService {
     public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener,
             int queueCapacity) {
         return engine.subscribe(owner, topicFilters, listener, queueCapacity);
+    }
+
+    @Override
+    public Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
+            ReadingListener listener) {
+        return engine.subscribeDurable(owner, durableName, topicFilters, listener);
+    }
+
+    @Override
+    public Hold hold(String symbolicName) {
+        return engine.hold(symbolicName);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package nl.regie.runtime.bus;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +16,7 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.api.monitor.SubscriberInfo.State;
 
 import org.osgi.service.log.Logger;
 
@@ -46,24 +47,32 @@ import org.osgi.service.log.Logger;
  * <h2>Cost of a publish</h2>
  * No lock: one lookup of the topic in the current {@link Routes} (a per-topic cache of matching subscribers,
  * rebuilt on subscribe and close), then, per matching subscriber, one compare-and-set on its
- * {@link SubscriberQueue} and a wake-up only if its thread may be parked. Delivery threads drain their
- * queue completely before they park again.
+ * {@link SubscriberQueue} and a wake-up only if its thread may be asleep. Delivery threads drain their
+ * queue completely before they sleep again.
+ *
+ * <h2>Durable subscriptions and holds</h2>
+ * A subscription made with {@link #subscribeDurable} has a durable key: its owner's symbolic name and a durable
+ * name. While a {@linkplain #hold hold} is open for that symbolic name, closing it parks it (see {@link BusHolds});
+ * a durable subscribe with the same key takes the parked subscription over. Without a hold, closing closes. One
+ * subscription per key is durable: a second durable subscribe while the first is not parked gets an ordinary one.
  */
-public final class BusEngine implements BusEngineService, AutoCloseable {
-
-    /** How long stopping waits for a delivery in progress, first politely, then once more after an interrupt. */
-    private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+public final class BusEngine implements BusEngineService, BusHolds, AutoCloseable {
 
     private final BusSettings settings;
     private final Logger log;
+    private final DeliveryThreads threads;
     private final Watchdog watchdog;
     private final AtomicLong lastSubscriptionId = new AtomicLong();
     private final ConcurrentHashMap<String, LongAdder> publishedBy = new ConcurrentHashMap<>();
 
-    /** Guards changes of {@link #routes} and {@link #closed}; publishers only read them. */
+    /** Guards changes of {@link #routes} and {@link #closed}, and the two maps below; publishers only read routes. */
     private final Object lock = new Object();
     private volatile Routes routes = new Routes(List.of());
     private volatile boolean closed;
+    /** The durable subscriptions, open or parked, by key. */
+    private final Map<DurableKey, Subscriber> durables = new HashMap<>();
+    /** The open holds by symbolic name. */
+    private final Map<String, OpenHold> holds = new HashMap<>();
 
     /**
      * Creates the bus and starts its watchdog thread.
@@ -74,6 +83,7 @@ public final class BusEngine implements BusEngineService, AutoCloseable {
     public BusEngine(BusSettings settings, Logger log) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.log = Objects.requireNonNull(log, "log");
+        this.threads = new DeliveryThreads(log);
         this.watchdog = new Watchdog(settings.deliveryTimeout(), () -> routes.subscribers(), log);
         watchdog.start();
     }
@@ -87,33 +97,151 @@ public final class BusEngine implements BusEngineService, AutoCloseable {
     public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener,
             int queueCapacity) {
         BusSettings own = new BusSettings(queueCapacity, settings.deliveryTimeout(), settings.failuresBeforeQuarantine());
+        List<TopicFilter> filters = validate(owner, topicFilters, listener);
+        synchronized (lock) {
+            return add(owner, null, filters, listener, own);
+        }
+    }
+
+    @Override
+    public Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
+            ReadingListener listener) {
+        Objects.requireNonNull(durableName, "durable name must not be null");
+        if (durableName.isBlank()) {
+            throw new IllegalArgumentException("durable name must not be blank");
+        }
+        List<TopicFilter> filters = validate(owner, topicFilters, listener);
+        DurableKey key = new DurableKey(owner.symbolicName(), durableName);
+        synchronized (lock) {
+            Subscriber existing = durables.get(key);
+            if (existing != null && existing.state() == State.PARKED) {
+                return takeOver(existing, owner, filters, listener);
+            }
+            if (existing != null) {
+                log.warn("Bundle {} subscribes a second listener as {} while the first is subscribed; only the first"
+                        + " is durable (kept while the plugin is updated)", owner, durableName);
+                return add(owner, null, filters, listener, settings);
+            }
+            Subscriber subscriber = add(owner, durableName, filters, listener, settings);
+            durables.put(key, subscriber);
+            return subscriber.lease();
+        }
+    }
+
+    private static List<TopicFilter> validate(Owner owner, Collection<String> topicFilters, ReadingListener listener) {
         Objects.requireNonNull(owner, "owner must not be null");
         Objects.requireNonNull(topicFilters, "topic filters must not be null");
         Objects.requireNonNull(listener, "listener must not be null");
         if (topicFilters.isEmpty()) {
             throw new IllegalArgumentException("at least one topic filter is required");
         }
-        List<TopicFilter> filters = topicFilters.stream().map(TopicFilter::parse).toList();
+        return topicFilters.stream().map(TopicFilter::parse).toList();
+    }
+
+    /** Starts a new subscriber and routes to it. Called under the lock. */
+    private Subscriber add(Owner owner, String durableName, List<TopicFilter> filters, ReadingListener listener,
+            BusSettings own) {
+        if (closed) {
+            throw new IllegalStateException("the bus is closed");
+        }
+        Subscriber subscriber = new Subscriber(lastSubscriptionId.incrementAndGet(), owner, durableName, filters,
+                listener, own, new SubscriberLog(log), this::unsubscribe);
+        subscriber.start();
+        routes = routes.with(subscriber);
+        return subscriber;
+    }
+
+    /** Gives a parked subscription to a new listener. Called under the lock. */
+    private Subscription takeOver(Subscriber subscriber, Owner owner, List<TopicFilter> filters,
+            ReadingListener listener) {
+        Parked parked = subscriber.parked();
+        boolean sameFilters = subscriber.topicFilters().equals(Subscriber.texts(filters));
+        Owner before = subscriber.owner();
+        long gapNanos = subscriber.takeOver(owner, filters, listener, System.nanoTime());
+        parked.hold().tookOver(subscriber, gapNanos);
+        if (!sameFilters) {
+            routes = new Routes(routes.subscribers()); // the same subscribers, with the route cache of the new filters
+        }
+        log.info("Bus subscription {} ({}) of {} taken over by {} after {} ms: {} readings held, {} dropped while held",
+                subscriber.durableName(), subscriber.id(), before, owner, TimeUnit.NANOSECONDS.toMillis(gapNanos),
+                parked.held(), parked.dropped());
+        return subscriber.lease();
+    }
+
+    /** Closes a subscription, or parks it if it is durable and held; a stale lease (an earlier generation) does nothing. */
+    private void unsubscribe(Subscriber subscriber, long generation) {
+        long parkRequest = -1;
+        synchronized (lock) {
+            if (subscriber.generation() != generation || subscriber.state() == State.PARKED
+                    || !routes.subscribers().contains(subscriber)) {
+                return;
+            }
+            OpenHold hold = subscriber.durableName() == null ? null : holds.get(subscriber.owner().symbolicName());
+            if (hold != null) {
+                parkRequest = subscriber.park(hold, System.nanoTime());
+            }
+            if (parkRequest < 0) {
+                routes = routes.without(subscriber);
+                forget(subscriber);
+            } else {
+                hold.parked(subscriber);
+            }
+        }
+        if (parkRequest < 0) {
+            threads.stop(List.of(subscriber));
+        } else {
+            threads.awaitPaused(subscriber, parkRequest);
+        }
+    }
+
+    /** Drops a subscriber from the durable keys. Called under the lock. */
+    private void forget(Subscriber subscriber) {
+        if (subscriber.durableName() != null) {
+            durables.remove(new DurableKey(subscriber.owner().symbolicName(), subscriber.durableName()), subscriber);
+        }
+    }
+
+    @Override
+    public Hold hold(String symbolicName) {
+        Objects.requireNonNull(symbolicName, "symbolic name must not be null");
+        if (symbolicName.isBlank()) {
+            throw new IllegalArgumentException("symbolic name must not be blank");
+        }
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("the bus is closed");
             }
-            Subscriber subscriber = new Subscriber(lastSubscriptionId.incrementAndGet(), owner, filters, listener,
-                    own, log, this::unsubscribe);
-            subscriber.start();
-            routes = routes.with(subscriber);
-            return subscriber;
+            if (holds.containsKey(symbolicName)) {
+                throw new IllegalStateException("a hold for " + symbolicName + " is already open");
+            }
+            OpenHold hold = new OpenHold(symbolicName, this::endHold);
+            holds.put(symbolicName, hold);
+            return hold;
         }
     }
 
-    private void unsubscribe(Subscriber subscriber) {
+    /** Ends a hold: what no listener took over is closed, its queued readings dropped, counted and logged. */
+    private void endHold(OpenHold hold) {
+        Map<String, Subscriber> unclaimed;
         synchronized (lock) {
-            if (!routes.subscribers().contains(subscriber)) {
-                return;
+            if (holds.get(hold.symbolicName()) != hold) {
+                return; // ended already, or the bus closed
             }
-            routes = routes.without(subscriber);
+            holds.remove(hold.symbolicName());
+            unclaimed = hold.end(System.nanoTime());
+            for (Subscriber subscriber : unclaimed.values()) {
+                routes = routes.without(subscriber);
+                forget(subscriber);
+            }
         }
-        stop(List.of(subscriber));
+        threads.stop(List.copyOf(unclaimed.values()));
+        unclaimed.forEach((durableName, subscriber) -> {
+            long dropped = subscriber.discardQueued();
+            hold.countDroppedAtEnd(dropped);
+            log.warn("Plugin {} did not take its bus subscription {} back before the hold on {} ended: the"
+                    + " subscription is closed and its {} held readings are dropped ({} more were dropped while held)",
+                    subscriber.owner(), durableName, hold.symbolicName(), dropped, subscriber.parked().dropped());
+        });
     }
 
     @Override
@@ -161,11 +289,15 @@ public final class BusEngine implements BusEngineService, AutoCloseable {
             closed = true;
             all = routes.subscribers();
             routes = new Routes(List.of());
+            long now = System.nanoTime();
+            holds.values().forEach(hold -> hold.end(now)); // their subscriptions close with all the others
+            holds.clear();
+            durables.clear();
         }
         watchdog.stop();
-        stop(all);
+        threads.stop(all);
         try {
-            if (!watchdog.awaitStopped(System.nanoTime() + STOP_GRACE_NANOS)) {
+            if (!watchdog.awaitStopped(System.nanoTime() + DeliveryThreads.GRACE_NANOS)) {
                 log.warn("The bus watchdog thread did not stop in time");
             }
         } catch (InterruptedException e) {
@@ -173,29 +305,7 @@ public final class BusEngine implements BusEngineService, AutoCloseable {
         }
     }
 
-    /** Stops delivery threads: asks, waits, interrupts, waits again, and names any that still run. */
-    private void stop(List<Subscriber> subscribers) {
-        subscribers.forEach(Subscriber::stop);
-        try {
-            List<Subscriber> running = awaitStopped(subscribers);
-            running.forEach(Subscriber::interrupt);
-            for (Subscriber stuck : awaitStopped(running)) {
-                log.warn("Bus subscriber {} of bundle {}: its listener does not return, so thread {} keeps running"
-                        + " until it does", stuck.id(), stuck.owner(), stuck.threadName());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static List<Subscriber> awaitStopped(List<Subscriber> subscribers) throws InterruptedException {
-        long deadline = System.nanoTime() + STOP_GRACE_NANOS;
-        List<Subscriber> running = new ArrayList<>();
-        for (Subscriber subscriber : subscribers) {
-            if (!subscriber.awaitStopped(deadline)) {
-                running.add(subscriber);
-            }
-        }
-        return running;
+    /** The key of a durable subscription. */
+    private record DurableKey(String symbolicName, String durableName) {
     }
 }

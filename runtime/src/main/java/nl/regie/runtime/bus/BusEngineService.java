@@ -38,6 +38,19 @@ public interface BusEngineService extends BusMonitor {
     Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener, int queueCapacity);
 
     /**
+     * Subscribes like {@link #subscribe(Owner, Collection, ReadingListener)}, durably: the subscription has the
+     * durable key (the owner's symbolic name, {@code durableName}). While a {@link BusHolds hold} is open for that
+     * symbolic name, closing it parks it, and a durable subscribe with the same key takes it over, with its queue:
+     * see {@link BusHolds}. The subscription returned belongs to this listener only: closing it after another
+     * listener has taken the subscription over has no effect.
+     *
+     * @param durableName what the subscription is known by within its bundle, such as the listener's component name
+     * @throws IllegalArgumentException also if the durable name is blank
+     */
+    Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
+            ReadingListener listener);
+
+    /**
      * Hands a reading to every matching subscriber's queue. Never blocks and never fails because of a subscriber.
      *
      * @param publisher who publishes: a bundle symbolic name, or a runtime part such as the MQTT bridge

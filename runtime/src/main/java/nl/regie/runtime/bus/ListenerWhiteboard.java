@@ -12,6 +12,7 @@ import nl.regie.api.bus.Subscription;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,6 +29,11 @@ import org.osgi.service.log.LoggerFactory;
  * missing or malformed is ignored with a warning that names its bundle, the service and the problem; the
  * other listeners are not affected. When the property changes the listener is resubscribed; when the
  * service goes away its subscription is closed.
+ *
+ * <p>A listener service with a {@value ComponentConstants#COMPONENT_NAME} property (Declarative Services always
+ * sets it) is subscribed durably, keyed by its bundle's symbolic name and that component name: while the plugin
+ * lifecycle holds the bundle's symbolic name ({@link BusHolds}), its subscription outlives the service, and the
+ * same component registered again, by the bundle's next version, takes it over with the readings held meanwhile.
  */
 @Component(immediate = true)
 public final class ListenerWhiteboard {
@@ -88,7 +94,10 @@ public final class ListenerWhiteboard {
         }
         try {
             List<String> filters = topicFilters(reference.getProperty(ReadingListener.TOPICS));
-            subscriptions.put(reference, bus.subscribe(Owner.of(bundle), filters, listener));
+            Object component = reference.getProperty(ComponentConstants.COMPONENT_NAME);
+            subscriptions.put(reference, component instanceof String name && !name.isBlank()
+                    ? bus.subscribeDurable(Owner.of(bundle), name, filters, listener)
+                    : bus.subscribe(Owner.of(bundle), filters, listener));
         } catch (IllegalArgumentException e) {
             logger.warn("Ignoring ReadingListener service {} ({}) of bundle {} {}: {}",
                     reference.getProperty(Constants.SERVICE_ID), describe(listener, reference),
@@ -97,7 +106,7 @@ public final class ListenerWhiteboard {
     }
 
     private static String describe(ReadingListener listener, ServiceReference<?> reference) {
-        Object component = reference.getProperty("component.name");
+        Object component = reference.getProperty(ComponentConstants.COMPONENT_NAME);
         return component != null ? component.toString() : listener.getClass().getName();
     }
 

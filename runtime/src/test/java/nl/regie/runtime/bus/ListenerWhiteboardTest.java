@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
@@ -19,6 +20,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.api.monitor.SubscriberInfo.State;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -157,5 +159,56 @@ class ListenerWhiteboardTest {
         whiteboard.deactivate();
 
         assertEquals(List.of(), bus.subscribers());
+    }
+
+    @Test
+    void aComponentsListenerReRegisteredDuringAHoldKeepsItsSubscriptionAndWhatItHeld() {
+        Queue<Reading> first = new ConcurrentLinkedQueue<>();
+        Queue<Reading> second = new ConcurrentLinkedQueue<>();
+        ReadingListener oldListener = first::add;
+        ServiceReference<ReadingListener> oldReference = Fakes.reference(plugin, properties(20, "WasteContainer/#"));
+        whiteboard.addListener(oldListener, oldReference);
+        long id = bus.subscribers().get(0).id();
+        bus.publish("test", bin(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.size() == 1);
+
+        BusHolds.Hold hold = bus.hold("nl.example.bins");
+        whiteboard.removeListener(oldListener, oldReference); // the bundle stops for its update
+        bus.publish("test", bin(2));
+        bus.publish("test", bin(3));
+        assertEquals(Set.of("nl.example.bins.BinWatcher"), hold.parked());
+        assertEquals(State.PARKED, bus.subscribers().get(0).state());
+
+        Bundle updated = Fakes.bundle("nl.example.bins", "1.5.0", 17);
+        ReadingListener newListener = second::add;
+        whiteboard.addListener(newListener, Fakes.reference(updated, properties(21, "WasteContainer/#")));
+        bus.publish("test", bin(4));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.size() == 3);
+        assertEquals(List.of("bin-1"), first.stream().map(r -> r.entity().localId()).toList());
+        assertEquals(List.of("bin-2", "bin-3", "bin-4"), second.stream().map(r -> r.entity().localId()).toList());
+        SubscriberInfo info = bus.subscribers().get(0);
+        assertEquals(1, bus.subscribers().size());
+        assertEquals(id, info.id());
+        assertEquals("1.5.0", info.bundleVersion());
+        assertEquals(State.ACTIVE, info.state());
+        hold.close();
+        assertEquals(0, hold.droppedAtEnd());
+        assertEquals(2, hold.held());
+    }
+
+    @Test
+    void aListenerWithoutAComponentNameIsNotDurable() {
+        Map<String, Object> properties = properties(22, "#");
+        properties.remove("component.name");
+        ServiceReference<ReadingListener> reference = Fakes.reference(plugin, properties);
+        ReadingListener listener = r -> { };
+        whiteboard.addListener(listener, reference);
+        BusHolds.Hold hold = bus.hold("nl.example.bins");
+
+        whiteboard.removeListener(listener, reference);
+
+        assertEquals(List.of(), bus.subscribers());
+        assertEquals(Set.of(), hold.parked());
     }
 }
