@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,9 @@ import org.ops4j.pax.exam.Option;
 
 /**
  * The framework every test class runs in: Apache Felix with the same services the launcher starts (Felix
- * Log, SCR, ConfigAdmin, MetaType, the HTTP whiteboard on Jetty, Jackson) and Regie's api and runtime bundles.
+ * Log, SCR, ConfigAdmin, MetaType, FileInstall, the HTTP whiteboard on Jetty, Jackson) and Regie's api and runtime
+ * bundles. FileInstall watches an empty folder of its own, and without {@code regie.plugins.dir} the runtime's
+ * plugins-folder installer claims nothing: the tests install plugins themselves.
  *
  * <p>Bundles are installed from the files Maven resolved (surefire passes each path as a system property
  * {@code regie.bundle.<name>}), so nothing is looked up in a repository at test time. Reactor modules that
@@ -29,7 +32,7 @@ final class RegieFramework {
 
     /** The bundles to install, in order: each name is a {@code regie.bundle.<name>} system property. */
     private static final List<String> BUNDLES = List.of(
-            "log", "function", "promise", "component", "scr", "configadmin", "metatype",
+            "log", "function", "promise", "component", "scr", "configadmin", "metatype", "fileinstall",
             "servlet-api", "jetty", "jackson-annotations", "jackson-core", "jackson-databind",
             "api", "runtime");
 
@@ -45,6 +48,9 @@ final class RegieFramework {
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freeLoopbackPort())));
         options.add(frameworkProperty("felix.log.level").value("1"));
+        // FileInstall (the runtime imports its API) watches a fresh, empty folder: nothing of importance.
+        options.add(frameworkProperty("felix.fileinstall.dir").value(emptyFolder("fileinstall").getPath()));
+        options.add(frameworkProperty("felix.fileinstall.log.level").value("1"));
         // bndlib, on the test class path, builds the plugin bundles inside the probe.
         options.add(systemPackages("aQute.bnd.osgi", "aQute.service.reporter"));
         options.add(junitBundles());
@@ -87,6 +93,16 @@ final class RegieFramework {
     private static String url(File file) {
         String uri = file.toURI().toString();
         return file.isDirectory() ? "reference:" + uri : uri;
+    }
+
+    private static File emptyFolder(String prefix) {
+        try {
+            File root = workDirectory();
+            Files.createDirectories(root.toPath());
+            return Files.createTempDirectory(root.toPath(), prefix + "-").toFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder under " + workDirectory(), e);
+        }
     }
 
     private static int freeLoopbackPort() {

@@ -33,6 +33,16 @@ final class TestBundles {
     static final String CONFIGURED_PACKAGE = "nl.regie.itests.plugin.configured";
     /** The package of the plugin that raises an alert when it starts. */
     static final String ALERTING_PACKAGE = "nl.regie.itests.plugin.alerting";
+    /** The package of the plugin that passes on the sequence numbers it receives. */
+    static final String SEQUENCE_PACKAGE = "nl.regie.itests.plugin.sequence";
+    /** The package of the plugin that starts a thread and forgets it. */
+    static final String LEAKY_PACKAGE = "nl.regie.itests.plugin.leaky";
+    /** The package of the plugin that starts a thread and stops it. */
+    static final String TIDY_PACKAGE = "nl.regie.itests.plugin.tidy";
+    /** The package of the plugin whose health check needs a while to pass. */
+    static final String WARMING_PACKAGE = "nl.regie.itests.plugin.warming";
+    /** The package of the plugin whose health check throws. */
+    static final String SICK_PACKAGE = "nl.regie.itests.plugin.sick";
 
     private TestBundles() {
     }
@@ -45,7 +55,37 @@ final class TestBundles {
      * @param pluginPackage the package to put in it, privately
      */
     static InputStream plugin(String symbolicName, String version, String pluginPackage) {
+        return plugin(symbolicName, version, pluginPackage, null);
+    }
+
+    /**
+     * A plugin bundle like {@link #plugin(String, String, String)} that also imports a package nobody exports, so
+     * it cannot resolve.
+     */
+    static InputStream pluginWithMissingImport(String symbolicName, String version, String pluginPackage,
+            String missingPackage) {
+        return plugin(symbolicName, version, pluginPackage, missingPackage + ";version=\"[1.0,2)\",*");
+    }
+
+    /** An existing bundle jar with another Bundle-Version in its manifest, everything else as it was. */
+    static InputStream withVersion(File bundle, String version) {
+        try (Jar jar = new Jar(bundle)) {
+            Manifest manifest = jar.getManifest();
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            jar.setManifest(manifest);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            jar.write(out);
+            return new ByteArrayInputStream(out.toByteArray());
+        } catch (Exception e) {
+            throw new IllegalStateException("bnd could not rewrite the version of " + bundle, e);
+        }
+    }
+
+    private static InputStream plugin(String symbolicName, String version, String pluginPackage, String imports) {
         try (Builder builder = new Builder()) {
+            if (imports != null) {
+                builder.setProperty("Import-Package", imports);
+            }
             builder.setProperty("Bundle-SymbolicName", symbolicName);
             builder.setProperty("Bundle-Version", version);
             builder.setProperty("Private-Package", pluginPackage);

@@ -18,6 +18,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.wiring.BundleRevision;
 
 import nl.regie.launcher.ShippedBundles.ShippedBundle;
@@ -25,18 +26,31 @@ import nl.regie.launcher.ShippedBundles.ShippedBundle;
 /**
  * Apache Felix, embedded: started with the launcher's properties and its cache in a temporary folder, then the
  * bundles shipped in the launcher jar installed and started one by one, so that each failure is reported with
- * the bundle's name and the framework's reason. Stopping waits for the framework and deletes the cache.
+ * the bundle's name and the framework's reason. Two bundles wait for something: FileInstall starts only once the
+ * runtime's plugins-folder installer is registered (otherwise FileInstall would install the folder's jars itself,
+ * around the plugin lifecycle), and the Gogo shell only when {@link #startDeferred} is called, after the launcher's
+ * ready line, so that its prompt never lands in the middle of the start-up report. Stopping waits for the framework
+ * and deletes the cache.
  */
 final class EmbeddedFramework {
 
     /** Without these Regie does not run: start-up fails when one of them does not start. */
     static final Set<String> ESSENTIAL = Set.of(
             "org.apache.felix.scr", "org.apache.felix.http.jetty", "nl.regie.api", "nl.regie.runtime");
+    /** Started by {@link #startDeferred}, not with the others. */
+    static final Set<String> DEFERRED = Set.of("org.apache.felix.gogo.shell");
+    static final String FILEINSTALL = "org.apache.felix.fileinstall";
+    /** The runtime's plugins-folder installer, which FileInstall must find when it starts. */
+    static final String PLUGINS_INSTALLER = "(&(objectClass=org.apache.felix.fileinstall.ArtifactInstaller)"
+            + "(component.name=nl.regie.runtime.folder.PluginsFolderInstaller))";
+    /** How long FileInstall waits for the installer; the runtime registers it as it starts, so normally not at all. */
+    static final Duration INSTALLER_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path storage;
     private final ConsoleLog console;
     private volatile Felix felix;
     private boolean stopped;
+    private final List<Bundle> deferred = new ArrayList<>();
 
     /** A framework that keeps its cache in {@code storage} (deleted on stop) and reports on {@code console}. */
     EmbeddedFramework(Path storage, ConsoleLog console) {
@@ -86,6 +100,20 @@ final class EmbeddedFramework {
             if (isFragment(bundle)) {
                 continue;
             }
+            if (DEFERRED.contains(bundle.getSymbolicName())) {
+                synchronized (this) {
+                    deferred.add(bundle);
+                }
+                continue;
+            }
+            if (FILEINSTALL.equals(bundle.getSymbolicName()) && !awaitPluginsInstaller(context)) {
+                String reason = "not started: the runtime's plugins-folder installer did not appear within "
+                        + INSTALLER_TIMEOUT.toSeconds() + " s, and without it FileInstall would install plugins around the"
+                        + " plugin lifecycle; the plugins folder is not watched (see the log above)";
+                console.error(ConsoleLog.name(bundle), reason, null);
+                failures.put(ConsoleLog.name(bundle), reason);
+                continue;
+            }
             try {
                 bundle.start();
             } catch (BundleException | RuntimeException e) {
@@ -109,6 +137,40 @@ final class EmbeddedFramework {
         }
         return failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + ": " + e.getValue()).toList();
+    }
+
+    /** Starts the bundles held back by {@link #startBundles} (the Gogo shell); a failure is reported on the console. */
+    void startDeferred() {
+        List<Bundle> bundles;
+        synchronized (this) {
+            bundles = List.copyOf(deferred);
+            deferred.clear();
+        }
+        for (Bundle bundle : bundles) {
+            try {
+                bundle.start();
+            } catch (BundleException | RuntimeException e) {
+                console.error(ConsoleLog.name(bundle), "could not start", e);
+            }
+        }
+    }
+
+    private boolean awaitPluginsInstaller(BundleContext context) throws StartupException {
+        long deadline = System.nanoTime() + INSTALLER_TIMEOUT.toNanos();
+        try {
+            while (context.getAllServiceReferences(null, PLUGINS_INSTALLER) == null) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+            return true;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(PLUGINS_INSTALLER + " is a valid filter", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("stopped during start-up");
+        }
     }
 
     /** Blocks until the framework has stopped, for whatever reason. */

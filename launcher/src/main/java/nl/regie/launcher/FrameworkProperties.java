@@ -8,8 +8,8 @@ import org.osgi.framework.Constants;
 
 /**
  * The framework properties the launcher starts Felix with: where it keeps its cache, what the system bundle
- * exports, and the settings the shipped bundles read from the framework (HTTP, FileInstall, logging, site, MQTT,
- * the configuration folder).
+ * exports, and the settings the shipped bundles read from the framework (HTTP, FileInstall, the Gogo shell, logging,
+ * site, MQTT, the configuration, plugins and state folders).
  */
 final class FrameworkProperties {
 
@@ -17,6 +17,12 @@ final class FrameworkProperties {
     static final String SITE = "regie.site";
     /** The configuration folder the runtime watches for {@code <pid>.cfg} files. */
     static final String CONFIG_DIR = "regie.config.dir";
+    /** The plugins folder, whose jars the runtime routes through its plugin lifecycle (FileInstall watches it). */
+    static final String PLUGINS_DIR = "regie.plugins.dir";
+    /** Where the runtime keeps each plugin's history and recent jars across restarts. */
+    static final String STATE_DIR = "regie.state.dir";
+    /** The Gogo shell's arguments. */
+    static final String GOSH_ARGS = "gosh.args";
     /** The broker the runtime's MQTT bridge connects to: {@code tcp://127.0.0.1:1883} for the embedded one. */
     static final String MQTT_URL = "regie.mqtt.url";
     /** The external broker's user name, password, and trust store (file and password): set only when given. */
@@ -34,8 +40,19 @@ final class FrameworkProperties {
     private FrameworkProperties() {
     }
 
-    /** The properties for these options, with the framework cache in {@code storage}. */
+    /** The properties for these options, with the framework cache in {@code storage}; the shell reads stdin with {@code --shell}. */
     static Map<String, String> of(LauncherOptions options, Path storage) {
+        return of(options, storage, options.shell());
+    }
+
+    /**
+     * The properties for these options, with the framework cache in {@code storage}.
+     *
+     * @param shellReadsStdin whether the Gogo shell reads commands from stdin: with {@code --shell}, or when the JVM
+     *                        has a console. Otherwise it never touches stdin, so that a launcher under a service
+     *                        manager or a test is not stopped or blocked by it.
+     */
+    static Map<String, String> of(LauncherOptions options, Path storage, boolean shellReadsStdin) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -44,6 +61,11 @@ final class FrameworkProperties {
         // The runtime's configuration folder: <pid>.cfg files, checked against the metatype and applied to ConfigAdmin.
         // FileInstall could read .cfg files too, but it applies them unchecked; it watches the plugins folder only.
         p.put(CONFIG_DIR, options.configDir().toString());
+        // The plugin lifecycle: the folder it takes jars from (and writes the running version's jar back to), and its state.
+        p.put(PLUGINS_DIR, options.pluginsDir().toString());
+        p.put(STATE_DIR, options.stateDir().toString());
+        // Gogo: closing the console (Ctrl-D, or the end of piped input) ends the shell, not Regie.
+        p.put(GOSH_ARGS, shellReadsStdin ? "--noshutdown" : "--nointeractive");
 
         // The runtime's MQTT bridge: where the broker is and, for an external one, how to log in.
         p.put(MQTT_URL, options.mqttUrl());
@@ -58,10 +80,12 @@ final class FrameworkProperties {
         p.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
         p.put("org.apache.felix.http.host", options.httpHost());
 
-        // FileInstall: the plugins folder, jars only. Dropped jar: installed and started; replaced: updated;
-        // deleted: uninstalled. Starts are persistent, so a plugin an operator stopped stays stopped.
+        // FileInstall: the plugins folder, jars only, and not its subfolders. It hands each jar to the runtime's
+        // installer (nl.regie.runtime.folder), which installs, updates and removes plugins through the lifecycle.
+        // Its initial scan runs within its start (noInitialDelay), so the plugins already there are handled by then.
         p.put("felix.fileinstall.dir", options.pluginsDir().toString());
         p.put("felix.fileinstall.filter", ".*\\.jar");
+        p.put("felix.fileinstall.subdir.mode", "skip");
         p.put("felix.fileinstall.poll", Long.toString(PLUGINS_POLL_MILLIS));
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.bundles.new.start", "true");

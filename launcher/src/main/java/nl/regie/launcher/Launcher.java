@@ -16,15 +16,15 @@ import nl.regie.launcher.simulator.CitySimulator;
 
 /**
  * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one
- * in the background), start the framework and the shipped bundles, wait for the HTTP server and for FileInstall to
- * install the plugins already in the folder, wait for the runtime's MQTT bridge to subscribe, start the simulated
- * city, then summarise. Stopping goes the other way: simulator, plugins watch, framework, broker. It is safe from
- * any thread, at any time, more than once.
+ * in the background), start the framework and the shipped bundles (FileInstall last: the plugins already in the folder
+ * go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's MQTT
+ * bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
+ * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
+ * time, more than once.
  */
 final class Launcher {
 
     static final Duration HTTP_TIMEOUT = Duration.ofSeconds(15);
-    static final Duration PLUGINS_TIMEOUT = Duration.ofSeconds(10);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /** How long the launcher waits for the runtime's MQTT bridge to subscribe at the embedded broker. */
     static final Duration BRIDGE_TIMEOUT = Duration.ofSeconds(10);
@@ -35,7 +35,6 @@ final class Launcher {
     private final ConsoleLog console;
     private final Instant startedAt;
     private volatile EmbeddedFramework framework;
-    private volatile PluginsFolder plugins;
     private volatile MqttBroker broker;
     private volatile CitySimulator simulator;
     private Boolean stoppedCleanly;
@@ -75,14 +74,15 @@ final class Launcher {
             }
             framework = embedded;
         }
-        BundleContext context = embedded.launch(FrameworkProperties.of(options, storage));
+        // The shell reads stdin when asked to, or when there is a terminal to read; never under a service manager.
+        boolean shellReadsStdin = options.shell() || System.console() != null;
+        BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin));
         List<String> notes = new ArrayList<>();
         embedded.startBundles(shipped).forEach(failure -> notes.add("failed: " + failure));
         String url = HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT);
 
         PluginsFolder folder = new PluginsFolder(options.pluginsDir(), console);
-        plugins = folder;
-        notes.addAll(folder.awaitInstalled(context, PLUGINS_TIMEOUT));
+        notes.addAll(folder.report(context));
         List<String> active = new ArrayList<>();
         for (Bundle bundle : folder.bundles(context)) {
             String plugin = ConsoleLog.name(bundle) + " " + bundle.getVersion();
@@ -138,6 +138,14 @@ final class Launcher {
         }
     }
 
+    /** Starts the Gogo shell, after the ready line, so that its prompt follows the start-up report. */
+    void startShell() {
+        EmbeddedFramework embedded = framework;
+        if (embedded != null) {
+            embedded.startDeferred();
+        }
+    }
+
     /** Blocks until the framework has stopped, whoever stopped it. */
     void awaitStop() throws InterruptedException {
         EmbeddedFramework embedded = framework;
@@ -147,7 +155,7 @@ final class Launcher {
     }
 
     /**
-     * Stops the simulator, the plugins watch and the framework, deletes the framework's cache, and stops the
+     * Stops the simulator and the framework, deletes the framework's cache, and stops the
      * embedded broker last (so that the runtime's bridge disconnects from a running broker); later calls wait for
      * the first and return its result.
      *
@@ -158,10 +166,6 @@ final class Launcher {
             CitySimulator city = simulator;
             if (city != null) {
                 city.close();
-            }
-            PluginsFolder folder = plugins;
-            if (folder != null) {
-                folder.close();
             }
             EmbeddedFramework embedded = framework;
             stoppedCleanly = embedded == null || embedded.stop(STOP_TIMEOUT);

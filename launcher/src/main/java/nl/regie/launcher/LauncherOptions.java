@@ -37,6 +37,8 @@ import nl.regie.launcher.simulator.SimulatorSettings;
  * @param httpHost the address the HTTP server binds to
  * @param pluginsDir the hot-deploy folder, absolute and normalised
  * @param configDir the configuration folder ({@code <pid>.cfg} files), absolute and normalised
+ * @param stateDir where the runtime keeps what outlives a restart (each plugin's history and recent jars), absolute
+ *     and normalised
  * @param site the site (city) name; it appears in MQTT topics, so it is letters, digits, '-' and '_' only
  * @param mqttPort the embedded MQTT broker's port on 127.0.0.1, 1 to 65535 (unused with an external broker)
  * @param broker an external broker's URL, {@code tcp://host:port} or {@code ssl://host:port} (always with a port);
@@ -48,24 +50,27 @@ import nl.regie.launcher.simulator.SimulatorSettings;
  * @param mqttTruststorePassword its password, or {@code null}
  * @param simulator the simulated city's settings, or {@code null} when the simulator is off
  * @param verbose whether errors on the console carry their stack traces
+ * @param shell whether the Gogo shell reads the console even when the JVM has none (stdin piped); with a console it
+ *     always does
  * @param help whether the user asked for the usage text instead of a start
  */
-record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, String site, int mqttPort, String broker,
-        String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
-        SimulatorSettings simulator, boolean verbose, boolean help) {
+record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, Path stateDir, String site, int mqttPort,
+        String broker, String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
+        SimulatorSettings simulator, boolean verbose, boolean shell, boolean help) {
 
     static final int DEFAULT_HTTP_PORT = 8080;
     static final String DEFAULT_HTTP_HOST = "127.0.0.1";
     static final String DEFAULT_PLUGINS = "plugins";
     static final String DEFAULT_CONFIG_DIR = "config";
+    static final String DEFAULT_STATE_DIR = "state";
     static final String DEFAULT_SITE = "demo";
     static final int DEFAULT_MQTT_PORT = EmbeddedBroker.DEFAULT_PORT;
     /** Where the embedded broker listens: loopback only, since anyone who reaches it may connect. */
     static final String MQTT_HOST = EmbeddedBroker.DEFAULT_HOST;
 
-    private static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "config-dir", "site",
-            "mqtt-port", "broker", "simulator-devices", "simulator-speed", "simulator-start");
-    private static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose");
+    private static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "config-dir", "state-dir",
+            "site", "mqtt-port", "broker", "simulator-devices", "simulator-speed", "simulator-start");
+    private static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose", "shell");
     /** Keys read from the config file only: a password on the command line shows in the process list. */
     private static final List<String> FILE_KEYS = List.of("mqtt-username", "mqtt-password", "mqtt-truststore",
             "mqtt-truststore-password");
@@ -84,17 +89,22 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
     static String usage() {
         return """
                 Usage: java -jar regie-launcher.jar [options]
-                Starts Regie: the OSGi framework, the runtime, the HTTP API, the hot-deploy plugins folder, an
-                embedded MQTT broker and a simulated city of devices.
+                Starts Regie: the OSGi framework, the runtime, the HTTP API, the hot-deploy plugins folder, the
+                Gogo shell, an embedded MQTT broker and a simulated city of devices.
 
                 Options:
                   --http-port N     HTTP port (default 8080)
                   --http-host ADDR  loopback address the HTTP server listens on (default 127.0.0.1); addresses
                                     beyond this machine are refused until the API has authentication
-                  --plugins DIR     hot-deploy folder for plugin jars (default ./plugins; created if missing)
+                  --plugins DIR     hot-deploy folder for plugin jars (default ./plugins; created if missing). A jar
+                                    dropped in is installed, a replaced one updated (health-gated, rolled back when
+                                    the new version fails), a deleted one removed; after an update over HTTP or in the
+                                    shell the folder holds the version that runs, so a restart starts what ran
                   --config-dir DIR  configuration folder, one file <pid>.cfg per plugin (and the runtime), such as
                                     nl.regie.waste.cfg with full.threshold = 0.75; checked against the plugin's
                                     declared settings and applied while running (default ./config; created if missing)
+                  --state-dir DIR   what outlives a restart: each plugin's history of versions and outcomes and
+                                    its recent jars, for rollback (default ./state; created if missing)
                   --site NAME       site (city) name: letters, digits, '-' and '_' (default demo)
                   --mqtt-port N     port of the embedded MQTT broker, on 127.0.0.1 (default 1883)
                   --broker URL      use this MQTT broker instead of the embedded one: tcp://host:port or
@@ -110,6 +120,12 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                                     flags given on the command line override the file. Only in the file:
                                     mqtt-username, mqtt-password, mqtt-truststore, mqtt-truststore-password
                                     (relative paths, here and in the file, are taken from the working directory)
+                  --shell           let the Gogo shell read commands from stdin even when it is not a terminal
+                                    (piped); in a terminal the shell is always there, and otherwise (a service
+                                    manager, a script) stdin is never read. Commands: regie:list, regie:status NAME,
+                                    regie:history NAME, regie:install JAR, regie:update [NAME] JAR,
+                                    regie:rollback NAME, regie:remove NAME. Closing the shell (Ctrl-D) leaves Regie
+                                    running; Ctrl-C stops it
                   --verbose         print stack traces with errors (same as -Dregie.debug=true)
                   --help            print this text and exit
 
@@ -125,13 +141,14 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
     }
 
     /**
-     * Parses the command line, with relative paths (the config file, the plugins and configuration folders) taken from
-     * {@code workingDir}.
+     * Parses the command line, with relative paths (the config file, the plugins, configuration and state folders) taken
+     * from {@code workingDir}.
      */
     static LauncherOptions parse(List<String> args, Path workingDir) throws UsageException {
         if (args.contains("--help") || args.contains("-h")) {
             return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, workingDir.resolve(DEFAULT_PLUGINS).normalize(),
-                    workingDir.resolve(DEFAULT_CONFIG_DIR).normalize(), DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, true);
+                    workingDir.resolve(DEFAULT_CONFIG_DIR).normalize(), workingDir.resolve(DEFAULT_STATE_DIR).normalize(),
+                    DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, false, true);
         }
         Map<String, String> flags = flags(args);
         Map<String, Setting> settings = new LinkedHashMap<>();
@@ -174,11 +191,21 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
             throw new UsageException(truststorePassword.origin() + ": set mqtt-truststore too");
         }
 
+        Path pluginsDir = workingDir.resolve(nonBlank(settings.get("plugins"), DEFAULT_PLUGINS)).normalize();
+        Path stateDir = workingDir.resolve(nonBlank(settings.get("state-dir"), DEFAULT_STATE_DIR)).normalize();
+        if (stateDir.startsWith(pluginsDir) || pluginsDir.startsWith(stateDir)) {
+            Setting set = settings.containsKey("state-dir") ? settings.get("state-dir") : settings.get("plugins");
+            throw new UsageException(set.origin() + ": the state folder " + stateDir + " and the plugins folder " + pluginsDir
+                    + " must be apart (the state folder keeps earlier versions' jars, which must not be deployed); choose two"
+                    + " folders, neither inside the other");
+        }
+
         return new LauncherOptions(
                 httpPort,
                 loopbackHost(settings.get("http-host")),
-                workingDir.resolve(nonBlank(settings.get("plugins"), DEFAULT_PLUGINS)).normalize(),
+                pluginsDir,
                 workingDir.resolve(nonBlank(settings.get("config-dir"), DEFAULT_CONFIG_DIR)).normalize(),
+                stateDir,
                 site(settings.get("site")),
                 mqttPort,
                 broker,
@@ -188,6 +215,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 truststorePassword == null ? null : nonBlank(truststorePassword, null),
                 simulator(settings),
                 bool(settings.get("verbose")),
+                bool(settings.get("shell")),
                 false);
     }
 
@@ -205,10 +233,10 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
     @Override
     public String toString() {
         return "LauncherOptions[httpPort=" + httpPort + ", httpHost=" + httpHost + ", pluginsDir=" + pluginsDir
-                + ", configDir=" + configDir + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
+                + ", configDir=" + configDir + ", stateDir=" + stateDir + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
                 + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
                 + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
-                + simulator + ", verbose=" + verbose + ", help=" + help + "]";
+                + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + "]";
     }
 
     /** One option's value and where it came from, for error messages: "--http-port" or "http-port in /etc/regie.properties". */

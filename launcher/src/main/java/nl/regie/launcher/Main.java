@@ -10,7 +10,8 @@ import java.time.Instant;
  *
  * <p>What scripts rely on: a line beginning {@code Regie ready} on stdout once everything runs (see
  * {@link StartupReport}); {@code Regie stopped} after a stop. Exit status 0 after a clean stop, 1 when start-up
- * fails or the stop does not finish in time, 2 for a bad option (with a message naming it, and the usage).
+ * fails or the stop does not finish in time, 2 for a bad option (with a message naming it, and the usage). Stdin is
+ * read only by the Gogo shell, after the ready line, and only in a terminal or with {@code --shell}.
  */
 public final class Main {
 
@@ -52,6 +53,12 @@ public final class Main {
 
     private static void prepareFolders(LauncherOptions options) throws LauncherOptions.UsageException {
         try {
+            Files.createDirectories(options.stateDir());
+        } catch (IOException e) {
+            throw new LauncherOptions.UsageException("--state-dir: cannot use " + options.stateDir() + " as the state folder: "
+                    + ConsoleLog.reason(e));
+        }
+        try {
             Files.createDirectories(options.pluginsDir());
         } catch (IOException e) {
             throw new LauncherOptions.UsageException("--plugins: cannot use " + options.pluginsDir() + " as the plugins folder: "
@@ -85,6 +92,8 @@ public final class Main {
         }
         System.out.println(report.readyLine());
         report.detailLines().forEach(System.out::println);
+        System.out.flush();
+        launcher.startShell();
         try {
             launcher.awaitStop();
         } catch (InterruptedException e) {

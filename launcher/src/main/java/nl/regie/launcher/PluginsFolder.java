@@ -3,14 +3,14 @@ package nl.regie.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -22,40 +22,29 @@ import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 
 /**
- * The hot-deploy folder as the launcher sees it. FileInstall does the installing, updating and uninstalling;
- * this class waits at start-up until FileInstall has installed the jars already there, reports plugins coming
- * and going on the console, and reports a jar that is not a bundle, which FileInstall skips without a word.
+ * The hot-deploy folder as the launcher sees it. FileInstall reports the folder's jars to the runtime, which installs,
+ * updates and removes plugins through its plugin lifecycle and warns about a jar that is not a bundle or that it
+ * refuses; this class tells the start-up summary which of the folder's plugins run, and reports plugins coming and
+ * going on the console. Plugins are matched to jars by symbolic name: the lifecycle decides the bundle's location.
  */
 final class PluginsFolder implements BundleListener {
 
-    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final String API = "nl.regie.api";
+    private static final Set<String> NOT_PLUGINS = Set.of(API, "nl.regie.runtime");
 
     private final Path dir;
-    private final String locationPrefix;
     private final ConsoleLog console;
-    /** Size and modification time of each jar at the last poll, and of each jar when it was last checked. */
-    private final Map<Path, Stamp> seen = new HashMap<>();
-    private final Map<Path, Stamp> checked = new HashMap<>();
-    private Thread watcher;
+    /** The symbolic name in each jar, with the size and modification time it was read at. */
+    private final Map<Path, Read> reads = new ConcurrentHashMap<>();
 
-    /** The size and modification time of a file: a jar is checked once it stops changing (it may be being copied). */
-    private record Stamp(long size, long modified) {
-
-        static Optional<Stamp> of(Path file) {
-            try {
-                return Optional.of(new Stamp(Files.size(file), Files.getLastModifiedTime(file).toMillis()));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
+    /** What a jar's manifest said when the jar had this size and modification time. */
+    private record Read(long size, long modified, Optional<String> symbolicName, Optional<String> problem) {
     }
 
     /** The folder {@code dir} (absolute; it must exist), reporting on {@code console}. */
     PluginsFolder(Path dir, ConsoleLog console) {
         this.dir = dir;
         this.console = console;
-        String uri = dir.toFile().toURI().normalize().toString();
-        this.locationPrefix = uri.endsWith("/") ? uri : uri + "/";
     }
 
     /** The jars in the folder now, by name. */
@@ -67,32 +56,61 @@ final class PluginsFolder implements BundleListener {
         }
     }
 
-    /** Why FileInstall will not install this jar as a bundle; empty when it is a bundle. */
+    /** Why this jar is not a bundle; empty when it is one. */
     static Optional<String> notABundle(Path jar) {
+        return read(jar).problem();
+    }
+
+    /** The bundle symbolic name in the jar's manifest (without directives), or empty when it is not a bundle. */
+    static Optional<String> symbolicName(Path jar) {
+        return read(jar).symbolicName();
+    }
+
+    private static Read read(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
             if (manifest == null) {
-                return Optional.of("not an OSGi bundle (it has no META-INF/MANIFEST.MF)");
+                return new Read(0, 0, Optional.empty(), Optional.of("not an OSGi bundle (it has no META-INF/MANIFEST.MF)"));
             }
-            if (manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) == null) {
-                return Optional.of("not an OSGi bundle (its manifest has no Bundle-SymbolicName)");
+            String name = manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            if (name == null || name.isBlank()) {
+                return new Read(0, 0, Optional.empty(), Optional.of("not an OSGi bundle (its manifest has no Bundle-SymbolicName)"));
             }
-            return Optional.empty();
+            return new Read(0, 0, Optional.of(name.split(";", 2)[0].strip()), Optional.empty());
         } catch (IOException e) {
-            return Optional.of("not a readable jar (" + ConsoleLog.reason(e) + ")");
+            return new Read(0, 0, Optional.empty(), Optional.of("not a readable jar (" + ConsoleLog.reason(e) + ")"));
         }
     }
 
-    /** Whether FileInstall installed this bundle from this folder. */
-    boolean holds(Bundle bundle) {
-        return bundle.getLocation().startsWith(locationPrefix);
+    /** Each bundle jar in the folder with the symbolic name it holds, by file name; jars are read again when they change. */
+    Map<Path, String> plugins() {
+        Map<Path, String> plugins = new LinkedHashMap<>();
+        List<Path> jars = jars();
+        for (Path jar : jars) {
+            try {
+                long size = Files.size(jar);
+                long modified = Files.getLastModifiedTime(jar).toMillis();
+                Read read = reads.get(jar);
+                if (read == null || read.size() != size || read.modified() != modified) {
+                    Read fresh = read(jar);
+                    read = new Read(size, modified, fresh.symbolicName(), fresh.problem());
+                    reads.put(jar, read);
+                }
+                read.symbolicName().ifPresent(name -> plugins.put(jar, name));
+            } catch (IOException e) {
+                // gone meanwhile
+            }
+        }
+        reads.keySet().retainAll(jars);
+        return plugins;
     }
 
-    /** The bundles installed from this folder. */
+    /** The plugins (bundles that a jar in the folder holds, by symbolic name) installed now. */
     List<Bundle> bundles(BundleContext context) {
+        Set<String> held = new HashSet<>(plugins().values());
         List<Bundle> bundles = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
-            if (holds(bundle)) {
+            if (held.contains(bundle.getSymbolicName())) {
                 bundles.add(bundle);
             }
         }
@@ -100,73 +118,36 @@ final class PluginsFolder implements BundleListener {
     }
 
     /**
-     * Waits until FileInstall has installed every bundle jar in the folder now, reporting the jars that are not
-     * bundles on the way.
-     *
-     * @return what the start-up summary should say about the folder's jars, one line each; empty when all is well
+     * What the start-up summary should say about the folder's jars, one line each; empty when all is well. FileInstall
+     * hands the jars already in the folder to the runtime while it starts, so by now each one has been installed,
+     * refused or ignored, and the runtime's log said why.
      */
-    List<String> awaitInstalled(BundleContext context, Duration timeout) throws InterruptedException {
+    List<String> report(BundleContext context) {
         List<String> notes = new ArrayList<>();
-        List<Path> bundleJars = new ArrayList<>();
+        Set<String> installed = new HashSet<>();
+        for (Bundle bundle : context.getBundles()) {
+            installed.add(bundle.getSymbolicName());
+        }
+        Map<Path, String> plugins = plugins();
         for (Path jar : jars()) {
-            Stamp.of(jar).ifPresent(stamp -> checked.put(jar, stamp));
-            Optional<String> problem = notABundle(jar);
-            if (problem.isPresent()) {
-                report(jar, problem.get());
-                notes.add("ignored " + jar.getFileName() + ": " + problem.get());
-            } else {
-                bundleJars.add(jar);
+            String name = plugins.get(jar);
+            if (name == null) {
+                notABundle(jar).ifPresent(problem -> notes.add("ignored " + jar.getFileName() + ": " + problem));
+            } else if (!installed.contains(name)) {
+                notes.add("not installed: " + jar.getFileName() + " (" + name + "): refused by the runtime (see the log above)");
             }
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Path> missing = notInstalled(context, bundleJars);
-        while (!missing.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            missing = notInstalled(context, bundleJars);
-        }
-        for (Path jar : missing) {
-            notes.add("not installed: " + jar.getFileName() + " (FileInstall did not install it within "
-                    + timeout.toSeconds() + " s; see the log above)");
         }
         return notes;
     }
 
-    private List<Path> notInstalled(BundleContext context, List<Path> jars) {
-        Set<String> locations = new HashSet<>();
-        for (Bundle bundle : context.getBundles()) {
-            locations.add(bundle.getLocation());
-        }
-        // FileInstall's location for a jar: its absolute file URI.
-        return jars.stream().filter(j -> Files.exists(j) && !locations.contains(j.toFile().toURI().normalize().toString())).toList();
-    }
-
-    /** From now on, reports plugins being installed, started, stopped, updated and uninstalled, and jars that are not bundles. */
-    synchronized void watch(BundleContext context) {
+    /** From now on, reports plugins being installed, started, stopped, updated and uninstalled. */
+    void watch(BundleContext context) {
         context.addBundleListener(this);
-        watcher = new Thread(this::pollUntilInterrupted, "regie-plugins-folder");
-        watcher.setDaemon(true);
-        watcher.start();
-    }
-
-    /** Stops watching the folder. */
-    synchronized void close() {
-        if (watcher != null) {
-            watcher.interrupt();
-            try {
-                watcher.join(POLL.toMillis() * 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            watcher = null;
-        }
     }
 
     @Override
     public void bundleChanged(BundleEvent event) {
         Bundle bundle = event.getBundle();
-        if (!holds(bundle)) {
-            return;
-        }
         String what = switch (event.getType()) {
             case BundleEvent.INSTALLED -> "installed";
             case BundleEvent.STARTED -> "started";
@@ -175,41 +156,15 @@ final class PluginsFolder implements BundleListener {
             case BundleEvent.UNINSTALLED -> "uninstalled";
             default -> null;
         };
-        if (what != null) {
-            String file = bundle.getLocation().substring(locationPrefix.length());
-            console.info(ConsoleLog.name(bundle), "plugin " + bundle.getVersion() + " " + what + " (" + file + ")");
+        if (what == null || bundle.getSymbolicName() == null || NOT_PLUGINS.contains(bundle.getSymbolicName())) {
+            return;
         }
-    }
-
-    private void pollUntilInterrupted() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                poll();
-                Thread.sleep(POLL.toMillis());
-            }
-        } catch (InterruptedException e) {
-            // Asked to stop.
+        Optional<Path> jar = plugins().entrySet().stream().filter(e -> e.getValue().equals(bundle.getSymbolicName()))
+                .map(Map.Entry::getKey).findFirst();
+        String imports = bundle.getHeaders("").get(Constants.IMPORT_PACKAGE);
+        if (jar.isPresent() || (imports != null && imports.contains(API))) {
+            console.info(ConsoleLog.name(bundle), "plugin " + bundle.getVersion() + " " + what
+                    + jar.map(j -> " (" + j.getFileName() + ")").orElse(""));
         }
-    }
-
-    /** Checks each jar that has not changed since the previous poll and was not checked in this form yet. */
-    private void poll() {
-        Map<Path, Stamp> now = new HashMap<>();
-        for (Path jar : jars()) {
-            Stamp.of(jar).ifPresent(stamp -> now.put(jar, stamp));
-        }
-        now.forEach((jar, stamp) -> {
-            if (stamp.equals(seen.get(jar)) && !stamp.equals(checked.get(jar))) {
-                checked.put(jar, stamp);
-                notABundle(jar).ifPresent(problem -> report(jar, problem));
-            }
-        });
-        seen.clear();
-        seen.putAll(now);
-        checked.keySet().retainAll(now.keySet());
-    }
-
-    private void report(Path jar, String problem) {
-        console.warn(ConsoleLog.LAUNCHER, "ignored " + jar + ": " + problem, null);
     }
 }

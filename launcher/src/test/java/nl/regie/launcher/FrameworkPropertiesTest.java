@@ -31,6 +31,20 @@ class FrameworkPropertiesTest {
     }
 
     @Test
+    void theFoldersTheRuntimeUsesAndAShellThatReadsStdinOnlyWhenAsked() throws Exception {
+        LauncherOptions options = LauncherOptions.parse(List.of("--plugins", "deploy", "--state-dir", "var/state"), workingDir);
+        Map<String, String> p = FrameworkProperties.of(options, workingDir.resolve("cache"));
+        assertEquals(workingDir.resolve("deploy").toString(), p.get("regie.plugins.dir"));
+        assertEquals(p.get("regie.plugins.dir"), p.get("felix.fileinstall.dir"), "FileInstall watches the same folder");
+        assertEquals(workingDir.resolve("var/state").toString(), p.get("regie.state.dir"));
+        assertEquals("--nointeractive", p.get("gosh.args"), "under a service manager or a test, stdin is never read");
+        assertEquals("--noshutdown", FrameworkProperties.of(options, workingDir.resolve("cache"), true).get("gosh.args"),
+                "in a terminal, or with --shell; closing the shell leaves Regie running");
+        assertEquals("--noshutdown", FrameworkProperties.of(LauncherOptions.parse(List.of("--shell"), workingDir),
+                workingDir.resolve("cache")).get("gosh.args"));
+    }
+
+    @Test
     void anExternalBrokerWithWhatItNeeds() throws Exception {
         Path truststore = Files.writeString(workingDir.resolve("ca.p12"), "a trust store");
         Files.writeString(workingDir.resolve("regie.properties"), """

@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +45,7 @@ class LauncherIT {
     Path workingDir;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
     private final List<LauncherProcess> launched = new ArrayList<>();
     private final List<SocketWatch> watches = new ArrayList<>();
 
@@ -77,6 +81,8 @@ class LauncherIT {
 
         assertEquals(0, regie.terminate(SOON), regie.transcript());
         assertTrue(regie.stdout().contains("Regie stopped"), regie.transcript());
+        assertTrue(regie.stdout().stream().noneMatch(line -> line.contains("g! ") || line.contains("gosh")),
+                "without a terminal or --shell the shell never reads stdin (its end would stop the shell)\n" + regie.transcript());
         assertStayedOnLoopback(sockets);
         assertTrue(sockets.listening().stream().anyMatch(e -> e.localPort() == mqttPort), "the embedded broker listened");
     }
@@ -167,20 +173,103 @@ class LauncherIT {
 
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.matches(".*\\(1 active: nl\\.regie\\.waste [0-9][^ ]*\\)"), ready);
-        regie.awaitStdout(line -> line.equals("  not active: com.example.unresolvable 2.0.0 is INSTALLED, not resolved (see the log above)"), SOON);
-        regie.awaitStderr(line -> line.contains("unresolvable.jar") && line.contains("Unable to resolve com.example.unresolvable")
-                && line.contains("com.example.nowhere"), SOON);
+        // The lifecycle refuses a jar that cannot resolve before it installs anything.
+        regie.awaitStdout(line -> line.equals("  not installed: unresolvable.jar (com.example.unresolvable): refused by the"
+                + " runtime (see the log above)"), SOON);
+        regie.awaitStderr(line -> line.contains(" WARN [nl.regie.runtime] Plugins folder: unresolvable.jar refused"
+                + " (NOT_RESOLVABLE): ") && line.contains("com.example.nowhere"), SOON);
 
         TestJars.notABundle(plugins.resolve("library.jar"));
-        regie.awaitStderr(line -> line.contains(" WARN [launcher] ignored " + plugins.resolve("library.jar")
-                + ": not an OSGi bundle (its manifest has no Bundle-SymbolicName)"), SOON);
+        regie.awaitStderr(line -> line.endsWith(" WARN [nl.regie.runtime] Plugins folder: ignored library.jar: not an OSGi"
+                + " bundle (its manifest has no Bundle-SymbolicName)"), SOON);
 
-        TestJars.bundleWithFailingComponent(plugins.resolve("failing.jar"), "com.example.failing");
+        TestJars.plugin(plugins.resolve("failing.jar"), "com.example.failing", "1.0.0", false);
         regie.awaitStderr(line -> line.contains(" ERROR [com.example.failing] ")
                 && line.contains("IllegalStateException: boom: the test plugin cannot start"), SOON);
+        regie.awaitStderr(line -> line.contains(" WARN [nl.regie.runtime] Plugins folder: failing.jar: com.example.failing"
+                + " 1.0.0 installed but not healthy: "), SOON);
 
         assertEquals(200, get(port, "/health").statusCode());
         assertTrue(regie.isAlive());
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+    }
+
+    @Test
+    void pluginsAreUpdatedOverHttpHealthGatedAndTheirHistorySurvivesARestart() throws Exception {
+        Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
+        Path jars = Files.createDirectories(workingDir.resolve("jars"));
+        Path state = workingDir.resolve("var/state");
+        TestJars.plugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0", true);
+        Path v110 = TestJars.plugin(jars.resolve("swap-1.1.0.jar"), "com.example.swap", "1.1.0", true);
+        Path broken = TestJars.plugin(jars.resolve("swap-1.2.0.jar"), "com.example.swap", "1.2.0", false);
+        Path posted = TestJars.plugin(jars.resolve("posted.jar"), "com.example.posted", "3.0.0", true);
+        int port = freePort();
+        String[] args = {"--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()), "--no-simulator",
+            "--plugins", plugins.toString(), "--state-dir", state.toString()};
+        LauncherProcess regie = launch(args);
+        assertTrue(regie.awaitStdout(line -> line.startsWith("Regie ready"), START).endsWith("(1 active: com.example.swap 1.0.0)"));
+
+        HttpResponse<String> promoted = send(port, "PUT", "/api/plugins/com.example.swap", v110);
+        assertEquals(200, promoted.statusCode(), promoted.body());
+        JsonNode outcome = json.readTree(promoted.body());
+        assertEquals("PROMOTED", outcome.path("result").asText(), promoted.body());
+        assertEquals("1.0.0", outcome.path("fromVersion").asText());
+        assertEquals("1.1.0", outcome.path("toVersion").asText());
+        assertEquals("HTTP", outcome.path("origin").asText());
+
+        HttpResponse<String> rolledBack = send(port, "PUT", "/api/plugins/com.example.swap", broken);
+        assertEquals(422, rolledBack.statusCode(), rolledBack.body());
+        JsonNode problem = json.readTree(rolledBack.body());
+        assertEquals("ROLLED_BACK", problem.path("outcome").path("result").asText(), rolledBack.body());
+        assertFalse(problem.path("detail").asText().isBlank(), "the reason: " + rolledBack.body());
+        JsonNode swap = plugin(port, "com.example.swap");
+        assertEquals("1.1.0", swap.path("version").asText(), "the previous version runs again: " + swap);
+        assertEquals("ACTIVE", swap.path("state").asText());
+        assertTrue(swap.path("healthy").asBoolean(), swap.toString());
+        assertEquals(List.of("INSTALL INSTALLED", "UPDATE PROMOTED", "UPDATE ROLLED_BACK"), history(swap));
+
+        HttpResponse<String> installed = send(port, "POST", "/api/plugins", posted);
+        assertEquals(201, installed.statusCode(), installed.body());
+        assertEquals("/api/plugins/com.example.posted", installed.headers().firstValue("Location").orElse(null));
+        awaitPluginState(port, "com.example.posted", "ACTIVE");
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+
+        // The folder holds what ran, and the state folder the history: the same plugins, at the same versions, again.
+        LauncherProcess again = launch(args);
+        String ready = again.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.endsWith("(2 active: com.example.posted 3.0.0, com.example.swap 1.1.0)"), again.transcript());
+        List<String> history = history(plugin(port, "com.example.swap"));
+        assertEquals(List.of("INSTALL INSTALLED", "UPDATE PROMOTED", "UPDATE ROLLED_BACK"), history.subList(0, 3),
+                "the first run's history: " + history);
+
+        HttpResponse<String> removed = send(port, "DELETE", "/api/plugins/com.example.posted", null);
+        assertEquals(200, removed.statusCode(), removed.body());
+        assertEquals("REMOVED", json.readTree(removed.body()).path("result").asText());
+        HttpResponse<String> gone = get(port, "/api/plugins/com.example.posted");
+        assertEquals(404, gone.statusCode(), gone.body());
+        assertTrue(gone.body().contains("\"history\""), gone.body());
+        assertFalse(get(port, "/api/plugins").body().contains("\"com.example.posted\""));
+        assertEquals(0, again.terminate(SOON), again.transcript());
+    }
+
+    @Test
+    void theShellListsThePluginsWhenAskedToReadStdin() throws Exception {
+        Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
+        TestJars.plugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0", true);
+        LauncherProcess regie = LauncherProcess.startWithStdin(workingDir, "--http-port", Integer.toString(freePort()),
+                "--mqtt-port", Integer.toString(freePort()), "--no-simulator", "--plugins", plugins.toString(), "--shell");
+        launched.add(regie);
+        regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+
+        regie.send("regie:list");
+        regie.awaitStdout(line -> line.matches("(g! )*PLUGIN +VERSION +BUNDLE +STATE +HEALTHY +PREVIOUS +LAST OPERATION"), SOON);
+        regie.awaitStdout(line -> line.matches("com\\.example\\.swap +1\\.0\\.0 +\\d+ +ACTIVE +yes +- +INSTALL INSTALLED .*"
+                + "\\(plugins folder\\)"), SOON);
+        regie.send("regie:status com.example.nowhere");
+        regie.awaitStdout(line -> line.endsWith("No plugin com.example.nowhere is installed."), SOON);
+        regie.closeStdin();
+        regie.awaitStdout(line -> line.endsWith("gosh: stopping shell"), SOON);
+        assertTrue(regie.isAlive(), "the end of the shell's input is not the end of Regie");
         assertEquals(0, regie.terminate(SOON), regie.transcript());
     }
 
@@ -284,6 +373,32 @@ class LauncherIT {
         Path partial = workingDir.resolve(jar.getFileName() + ".partial");
         Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
         Files.move(partial, plugins.resolve(jar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A request with a jar as its body (none when {@code jar} is null). */
+    private HttpResponse<String> send(int port, String method, String path, Path jar) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60));
+        if (jar == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/java-archive").method(method, HttpRequest.BodyPublishers.ofFile(jar));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /api/plugins/{symbolicName}}, which must answer 200. */
+    private JsonNode plugin(int port, String symbolicName) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(port, "/api/plugins/" + symbolicName);
+        assertEquals(200, response.statusCode(), response.body());
+        return json.readTree(response.body());
+    }
+
+    /** A plugin's history as "OPERATION RESULT" lines, oldest first. */
+    private static List<String> history(JsonNode plugin) {
+        List<String> lines = new ArrayList<>();
+        plugin.path("history").forEach(e -> lines.add(e.path("operation").asText() + " " + e.path("result").asText()));
+        return lines;
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

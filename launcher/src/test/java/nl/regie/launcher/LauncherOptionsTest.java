@@ -38,8 +38,10 @@ class LauncherOptionsTest {
         assertEquals("127.0.0.1", options.httpHost());
         assertEquals(workingDir.resolve("plugins"), options.pluginsDir());
         assertEquals(workingDir.resolve("config"), options.configDir());
+        assertEquals(workingDir.resolve("state"), options.stateDir());
         assertEquals("demo", options.site());
         assertFalse(options.verbose());
+        assertFalse(options.shell(), "stdin is read only in a terminal, unless asked");
         assertFalse(options.help());
         assertEquals(1883, options.mqttPort());
         assertTrue(options.embeddedBroker());
@@ -74,6 +76,28 @@ class LauncherOptionsTest {
         assertEquals(workingDir.resolve("etc/regie"), parse("--config-dir=etc/x/../regie").configDir());
         assertEquals("--config-dir: the value must not be empty", error("--config-dir="));
         assertEquals("--config-dir needs a value", error("--config-dir"));
+    }
+
+    @Test
+    void theStateFolderIsTakenFromTheWorkingDirectoryAndKeptApartFromThePlugins() throws Exception {
+        assertEquals(workingDir.resolve("var/regie"), parse("--state-dir", "./var/regie/").stateDir());
+        assertEquals(Path.of("/var/lib/regie"), parse("--state-dir=/var/lib/regie").stateDir());
+        assertEquals("--state-dir: the value must not be empty", error("--state-dir="));
+        assertEquals("--state-dir: the state folder " + workingDir.resolve("plugins/state") + " and the plugins folder "
+                + workingDir.resolve("plugins") + " must be apart (the state folder keeps earlier versions' jars, which must"
+                + " not be deployed); choose two folders, neither inside the other", error("--state-dir", "plugins/state"));
+        assertTrue(error("--plugins", "state/plugins").startsWith("--plugins: the state folder " + workingDir.resolve("state")));
+        Files.writeString(workingDir.resolve("regie.properties"), "state-dir = /srv/regie/state\nshell = true\n");
+        LauncherOptions fromFile = parse("--config", "regie.properties");
+        assertEquals(Path.of("/srv/regie/state"), fromFile.stateDir());
+        assertTrue(fromFile.shell());
+    }
+
+    @Test
+    void shellIsASwitch() throws Exception {
+        assertTrue(parse("--shell").shell());
+        assertFalse(parse("--shell=false").shell());
+        assertEquals("--shell: 'please' is not true or false", error("--shell=please"));
     }
 
     @Test
@@ -160,9 +184,9 @@ class LauncherOptionsTest {
     @Test
     void usageNamesEveryFlag() {
         String usage = LauncherOptions.usage();
-        for (String flag : List.of("--http-port", "--http-host", "--plugins", "--config-dir", "--site", "--mqtt-port",
-                "--broker", "--no-simulator", "--simulator-devices", "--simulator-speed", "--simulator-start", "--config",
-                "--verbose", "--help",
+        for (String flag : List.of("--http-port", "--http-host", "--plugins", "--config-dir", "--state-dir", "--site",
+                "--mqtt-port", "--broker", "--no-simulator", "--simulator-devices", "--simulator-speed", "--simulator-start",
+                "--config", "--shell", "--verbose", "--help", "regie:list", "regie:update",
                 "mqtt-username", "mqtt-password", "mqtt-truststore", "mqtt-truststore-password")) {
             assertTrue(usage.contains(flag), flag);
         }

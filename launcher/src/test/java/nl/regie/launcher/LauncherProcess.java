@@ -31,8 +31,18 @@ final class LauncherProcess implements AutoCloseable {
         this.readers = List.of(collect(process.getInputStream(), out, "stdout"), collect(process.getErrorStream(), err, "stderr"));
     }
 
-    /** Starts the launcher jar named by the {@code regie.launcher.jar} system property, in {@code workingDir}. */
+    /**
+     * Starts the launcher jar named by the {@code regie.launcher.jar} system property, in {@code workingDir}, with its
+     * stdin closed (as under a service manager).
+     */
     static LauncherProcess start(Path workingDir, String... args) throws IOException {
+        LauncherProcess launched = startWithStdin(workingDir, args);
+        launched.closeStdin();
+        return launched;
+    }
+
+    /** Starts the launcher jar with its stdin a pipe that stays open for {@link #send}. */
+    static LauncherProcess startWithStdin(Path workingDir, String... args) throws IOException {
         String jar = System.getProperty("regie.launcher.jar");
         if (jar == null) {
             fail("regie.launcher.jar is not set: run this test through Maven (failsafe), after package");
@@ -41,7 +51,6 @@ final class LauncherProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(workingDir.toFile()).start();
-        process.getOutputStream().close();
         return new LauncherProcess(process);
     }
 
@@ -58,6 +67,17 @@ final class LauncherProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         return reader;
+    }
+
+    /** Writes a line to the launcher's stdin. */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the launcher's stdin: the end of its input. */
+    void closeStdin() throws IOException {
+        process.getOutputStream().close();
     }
 
     /** Waits for a line on stdout that matches, and returns it. */

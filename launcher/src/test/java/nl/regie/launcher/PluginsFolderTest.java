@@ -28,6 +28,19 @@ class PluginsFolderTest {
     }
 
     @Test
+    void matchesPluginsToJarsBySymbolicName() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jar = TestJars.plugin(plugins.resolve("swap.jar"), "com.example.swap", "1.0.0", true);
+        TestJars.notABundle(plugins.resolve("library.jar"));
+        PluginsFolder folder = new PluginsFolder(plugins, new ConsoleLog(System.out, System.err, false));
+        assertEquals(java.util.Map.of(jar, "com.example.swap"), folder.plugins());
+        TestJars.plugin(plugins.resolve("swap.jar"), "com.example.swap2", "1.0.1", true);
+        assertEquals(java.util.Map.of(jar, "com.example.swap2"), folder.plugins(), "read again when it changes");
+        assertEquals(Optional.of("com.example.unresolvable"),
+                PluginsFolder.symbolicName(TestJars.unresolvableBundle(plugins.resolve("u.jar"), "com.example.unresolvable")));
+    }
+
+    @Test
     void listsOnlyJars() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Files.writeString(plugins.resolve("README.txt"), "drop plugin jars here");

@@ -14,8 +14,9 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 import nl.regie.launcher.testplugin.FailingComponent;
+import nl.regie.launcher.testplugin.HealthyComponent;
 
-/** Jars for the plugins folder that the build does not make: broken bundles and a jar that is no bundle at all. */
+/** Jars that the build does not make: test plugins at any version, broken bundles and a jar that is no bundle at all. */
 final class TestJars {
 
     private TestJars() {
@@ -26,35 +27,42 @@ final class TestJars {
         return write(file, Map.of("Created-By", "a build tool that knows nothing of OSGi"), Map.of());
     }
 
-    /** A bundle whose only DS component throws in its activate method. */
-    static Path bundleWithFailingComponent(Path file, String symbolicName) throws IOException {
-        String type = FailingComponent.class.getName();
-        String classFile = type.replace('.', '/') + ".class";
+    /**
+     * A plugin (it imports the api's health package) with one immediate DS component: {@link HealthyComponent}, which
+     * registers a health check that passes, or, when {@code healthy} is false, {@link FailingComponent}, which throws
+     * in activate.
+     */
+    static Path plugin(Path file, String symbolicName, String version, boolean healthy) throws IOException {
+        Class<?> type = healthy ? HealthyComponent.class : FailingComponent.class;
+        String classFile = type.getName().replace('.', '/') + ".class";
         byte[] bytes;
-        try (InputStream in = FailingComponent.class.getClassLoader().getResourceAsStream(classFile)) {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(classFile)) {
             bytes = in.readAllBytes();
         }
         String component = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s" immediate="true" activate="activate">
                   <implementation class="%s"/>
+                  %s
                 </scr:component>
-                """.formatted(type, type);
+                """.formatted(type.getName(), type.getName(),
+                healthy ? "<service><provide interface=\"nl.regie.api.health.HealthCheck\"/></service>" : "");
         return write(file, Map.of(
                         "Bundle-ManifestVersion", "2",
                         "Bundle-SymbolicName", symbolicName,
-                        "Bundle-Version", "1.0.0",
+                        "Bundle-Version", version,
+                        "Import-Package", "nl.regie.api.health;version=\"[1.0,2)\"",
                         "Service-Component", "OSGI-INF/component.xml"),
                 Map.of(classFile, bytes, "OSGI-INF/component.xml", component.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** A bundle that imports a package nobody exports, so it never resolves. */
+    /** A plugin that also imports a package nobody exports, so it never resolves. */
     static Path unresolvableBundle(Path file, String symbolicName) throws IOException {
         return write(file, Map.of(
                 "Bundle-ManifestVersion", "2",
                 "Bundle-SymbolicName", symbolicName,
                 "Bundle-Version", "2.0.0",
-                "Import-Package", "com.example.nowhere;version=\"[1,2)\""), Map.of());
+                "Import-Package", "nl.regie.api.health;version=\"[1.0,2)\",com.example.nowhere;version=\"[1,2)\""), Map.of());
     }
 
     private static Path write(Path file, Map<String, String> headers, Map<String, byte[]> entries) throws IOException {

@@ -31,6 +31,9 @@ final class MetaTypeSchemas implements ConfigFolder.Schemas {
     /** Where the MetaType Service reads a bundle's metatype documents. */
     private static final String METATYPE_FOLDER = "OSGI-INF/metatype";
 
+    /** Where the plugin lifecycle installs a jar it only checks for resolution (see lifecycle.Preflight). */
+    private static final String CANDIDATE_LOCATION = "regie-preflight:";
+
     private final BundleContext context;
     private final MetaTypeService metaType;
     private final Logger log;
@@ -51,7 +54,10 @@ final class MetaTypeSchemas implements ConfigFolder.Schemas {
         Bundle[] bundles = context.getBundles();
         for (int i = bundles.length - 1; i >= 0; i--) {
             Bundle bundle = bundles[i];
-            if (bundle.getState() == Bundle.UNINSTALLED) {
+            if ((bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) == 0
+                    || bundle.getLocation().startsWith(CANDIDATE_LOCATION)) {
+                // Gone, not resolved yet (reading its entries would make Felix resolve it, taking the global lock
+                // from under a thread that is starting it), or a jar the plugin lifecycle is only checking.
                 continue;
             }
             ObjectClassDefinition definition;
@@ -61,8 +67,10 @@ final class MetaTypeSchemas implements ConfigFolder.Schemas {
                     continue;
                 }
                 definition = information.getObjectClassDefinition(pid, null);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                continue; // the bundle changed or went while being read: the next poll sees it as it is
+            } catch (RuntimeException e) {
+                // The bundle changed or went while being read (Felix MetaType then throws anything from
+                // IllegalStateException to a NullPointerException): the next poll sees it as it is.
+                continue;
             }
             if (definition != null) {
                 AttributeDefinition[] attributes = definition.getAttributeDefinitions(ObjectClassDefinition.ALL);

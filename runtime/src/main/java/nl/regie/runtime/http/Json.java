@@ -39,12 +39,19 @@ final class Json {
      */
     static void problem(HttpServletResponse response, int status, String title, String detail, String instance)
             throws IOException {
+        problem(response, status, title, detail, instance, Map.of());
+    }
+
+    /** A problem with extension members (RFC 9457, section 3.2) after the standard ones. */
+    static void problem(HttpServletResponse response, int status, String title, String detail, String instance,
+            Map<String, Object> extensions) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);
         problem.put("instance", instance);
+        problem.putAll(extensions);
         send(response, status, PROBLEM_JSON, problem);
     }
 
