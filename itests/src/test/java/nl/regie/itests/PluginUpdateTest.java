@@ -6,8 +6,13 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
 
@@ -131,6 +136,29 @@ public class PluginUpdateTest extends LifecycleTestSupport {
                     && outcome.reason().contains(SickCheck.FAILURE));
             assertEquals("1.0.0", probe.getVersion().toString());
             assertProbeStillReceives(probe, "1.0.0", "itest-sick-1");
+        } finally {
+            setUpdateDeadline(null);
+        }
+    }
+
+    @Test
+    public void aPluginsOwnFailingHealthCheckShowsInTheRuntimesHealth() throws Exception {
+        setUpdateDeadline(1);
+        try {
+            String name = "nl.regie.itests.probe.sick-alone";
+            removeAfterTest(name);
+            Outcome outcome = lifecycle.install(pluginJar(name, "1.0.0", TestBundles.SICK_PACKAGE), ORIGIN);
+            assertEquals(outcome.toString(), Result.UNHEALTHY, outcome.result());
+
+            URI health = URI.create(httpEndpoint()).resolve("/health");
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            AtomicReference<HttpResponse<String>> response = new AtomicReference<>();
+            await("GET /health names the plugin and what its check says", () -> {
+                response.set(get(client, health));
+                return response.get() != null && response.get().statusCode() == 200
+                        && response.get().body().contains("DEGRADED") && response.get().body().contains(name)
+                        && response.get().body().contains(SickCheck.FAILURE);
+            }, () -> response.get() == null ? "no response" : response.get().body());
         } finally {
             setUpdateDeadline(null);
         }

@@ -2,9 +2,16 @@ package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -168,5 +175,31 @@ public abstract class RegieTestSupport {
                 .filter(b -> symbolicName.equals(b.getSymbolicName()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no bundle " + symbolicName));
+    }
+
+    /** Where the HTTP whiteboard listens, as its runtime service says. */
+    protected String httpEndpoint() {
+        ServiceReference<?> runtime = context.getServiceReference("org.osgi.service.http.runtime.HttpServiceRuntime");
+        if (runtime == null) {
+            throw new AssertionError("no HTTP whiteboard runtime is registered");
+        }
+        Object endpoints = runtime.getProperty("osgi.http.endpoint");
+        List<String> all = endpoints instanceof String[] array ? List.of(array)
+                : endpoints instanceof Collection<?> collection ? collection.stream().map(String::valueOf).toList()
+                : List.of(String.valueOf(endpoints));
+        return all.get(0);
+    }
+
+    /** The response to a GET, or null if the server could not be reached. */
+    protected static HttpResponse<String> get(HttpClient client, URI uri) {
+        try {
+            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 }

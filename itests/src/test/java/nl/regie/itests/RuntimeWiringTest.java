@@ -4,13 +4,10 @@ import static nl.regie.itests.Eventually.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,7 +27,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.ServiceReference;
 
 /** A light check that the runtime's parts are wired: the bus feeds the city state, which the HTTP API serves. */
 @RunWith(PaxExam.class)
@@ -38,7 +34,6 @@ import org.osgi.framework.ServiceReference;
 public class RuntimeWiringTest extends RegieTestSupport {
 
     /** The standard service property of the HTTP whiteboard runtime naming where it listens. */
-    private static final String HTTP_ENDPOINT = "osgi.http.endpoint";
 
     @Inject
     private CityState cityState;
@@ -85,29 +80,5 @@ public class RuntimeWiringTest extends RegieTestSupport {
                 response.get().headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertTrue("the body names the entity: " + body, body.contains(bin.toString()));
         assertTrue("the body carries the reading: " + body, body.contains("fillingLevel") && body.contains("0.37"));
-    }
-
-    /** Where the HTTP whiteboard listens, as its runtime service says. */
-    private String httpEndpoint() {
-        ServiceReference<?> runtime = context.getServiceReference("org.osgi.service.http.runtime.HttpServiceRuntime");
-        assertTrue("an HTTP whiteboard runtime is registered", runtime != null);
-        Object endpoints = runtime.getProperty(HTTP_ENDPOINT);
-        List<String> all = endpoints instanceof String[] array ? List.of(array)
-                : endpoints instanceof Collection<?> collection ? collection.stream().map(String::valueOf).toList()
-                : List.of(String.valueOf(endpoints));
-        return all.get(0);
-    }
-
-    /** The response, or null if the server could not be reached. */
-    private static HttpResponse<String> get(HttpClient client, URI uri) {
-        try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -1,10 +1,11 @@
 package nl.regie.runtime.http;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
@@ -13,6 +14,8 @@ import javax.servlet.http.HttpServletResponse;
 
 import nl.regie.api.monitor.BusMonitor;
 import nl.regie.api.state.CityState;
+import nl.regie.runtime.lifecycle.PluginLifecycle;
+import nl.regie.runtime.lifecycle.PluginRecord;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,8 +24,9 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * {@code GET /health}: {@code UP} when the runtime and every plugin are well, {@code DEGRADED} (still HTTP 200:
- * the runtime serves) with the list of problems when a plugin is not active, a component failed or a
- * subscriber is quarantined. The servlet only exists while the bus and the city state do, so a runtime
+ * the runtime serves) with the list of problems when a plugin is not active, a component failed, a
+ * subscriber is quarantined, a plugin's own {@link nl.regie.api.health.HealthCheck} says it is unhealthy, or an
+ * earlier version of a plugin leaked. The servlet only exists while the bus and the city state do, so a runtime
  * without them answers 404, which monitoring reads as down.
  */
 @Component(service = Servlet.class)
@@ -34,23 +38,32 @@ public class HealthServlet extends HttpServlet {
     private final transient BusMonitor bus;
     private final transient CityState cityState;
     private final transient PluginInventory inventory;
+    private final transient PluginLifecycle lifecycle;
 
     /** Reports on the given bus, city state and plugins. */
     @Activate
-    public HealthServlet(@Reference BusMonitor bus, @Reference CityState cityState, @Reference PluginInventory inventory) {
+    public HealthServlet(@Reference BusMonitor bus, @Reference CityState cityState, @Reference PluginInventory inventory,
+            @Reference PluginLifecycle lifecycle) {
         this.bus = bus;
         this.cityState = cityState;
         this.inventory = inventory;
+        this.lifecycle = lifecycle;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        List<String> problems = new ArrayList<>();
+        // A set: the inventory and the lifecycle both see a failed component; the lifecycle adds what the plugins'
+        // own health checks say and what an earlier version left behind.
+        Set<String> problems = new LinkedHashSet<>();
         List<PluginInventory.PluginView> plugins = inventory.plugins();
         plugins.forEach(p -> problems.addAll(p.problems()));
+        for (PluginRecord plugin : lifecycle.list()) {
+            plugin.problems().forEach(problem -> problems.add(plugin.symbolicName() + ": " + problem));
+            plugin.leaks().forEach(leak -> problems.add(plugin.symbolicName() + " leaks: " + leak));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", problems.isEmpty() ? "UP" : "DEGRADED");
-        body.put("problems", problems);
+        body.put("problems", List.copyOf(problems));
         body.put("plugins", plugins.size());
         body.put("subscribers", bus.subscribers().size());
         body.put("published", bus.published());
