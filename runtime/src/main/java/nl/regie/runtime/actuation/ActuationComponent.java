@@ -1,6 +1,7 @@
 package nl.regie.runtime.actuation;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,7 @@ import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.ActuationDriver;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
+import nl.regie.api.actuation.CommandState;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -32,7 +34,7 @@ import org.osgi.service.log.LoggerFactory;
  * commands to them through a {@link CommandRouter}.
  */
 @Component
-public class ActuationComponent implements Actuation {
+public class ActuationComponent implements Actuation, CommandCounts {
 
     /** Ended commands kept for status queries. */
     private static final int RETAINED_RESULTS = 10_000;
@@ -78,6 +80,11 @@ public class ActuationComponent implements Actuation {
     @Override
     public Optional<CommandResult> status(String commandId) {
         return router.status(commandId);
+    }
+
+    @Override
+    public Map<CommandState, Long> commandCounts() {
+        return router.counts();
     }
 
     @Reference(service = ActuationDriver.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

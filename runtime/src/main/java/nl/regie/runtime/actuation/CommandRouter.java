@@ -3,6 +3,7 @@ package nl.regie.runtime.actuation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -73,6 +74,11 @@ final class CommandRouter implements Actuation {
     @Override
     public Optional<CommandResult> status(String commandId) {
         return tracker.status(commandId);
+    }
+
+    /** See {@link CommandCounts#commandCounts()}. */
+    Map<CommandState, Long> counts() {
+        return tracker.counts();
     }
 
     /** Ends every command in progress as FAILED; used when the runtime stops. */

@@ -1,5 +1,6 @@
 package nl.regie.runtime.actuation;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import nl.regie.api.actuation.CommandResult;
+import nl.regie.api.actuation.CommandState;
 
 /**
  * The commands in progress and the results of recent ones. Ended commands are kept for status queries,
@@ -16,6 +18,7 @@ final class CommandTracker {
 
     private final Map<String, CompletableFuture<CommandResult>> inProgress = new LinkedHashMap<>();
     private final Map<String, CommandResult> latest;
+    private final Map<CommandState, Long> ended = new EnumMap<>(CommandState.class);
 
     CommandTracker(int retained) {
         latest = new LinkedHashMap<>(16, 0.75f, false) {
@@ -45,6 +48,7 @@ final class CommandTracker {
             return false;
         }
         latest.put(result.commandId(), result);
+        ended.merge(result.state(), 1L, Long::sum);
         outcome.complete(result);
         return true;
     }
@@ -53,11 +57,22 @@ final class CommandTracker {
     synchronized void record(CommandResult result) {
         if (!inProgress.containsKey(result.commandId())) {
             latest.put(result.commandId(), result);
+            ended.merge(result.state(), 1L, Long::sum);
         }
     }
 
     synchronized Optional<CommandResult> status(String commandId) {
         return Optional.ofNullable(latest.get(commandId));
+    }
+
+    /** ACCEPTED: the commands in progress now; each final state: the commands that ended in it so far. */
+    synchronized Map<CommandState, Long> counts() {
+        Map<CommandState, Long> counts = new EnumMap<>(CommandState.class);
+        for (CommandState state : CommandState.values()) {
+            counts.put(state, ended.getOrDefault(state, 0L));
+        }
+        counts.put(CommandState.ACCEPTED, (long) inProgress.size());
+        return counts;
     }
 
     synchronized List<String> inProgress() {

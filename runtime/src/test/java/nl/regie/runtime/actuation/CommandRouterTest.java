@@ -161,4 +161,17 @@ class CommandRouterTest {
         assertThrows(IllegalArgumentException.class, () -> DriverRegistry.entityTypes(42));
         assertEquals(List.of("A", "B"), DriverRegistry.entityTypes(new String[] {"A", "B"}));
     }
+
+    @Test
+    void countsCommandsByOutcome() throws Exception {
+        await(router.send(dim("refused", Duration.ofSeconds(5))));
+        register(0, c -> c.id().startsWith("ok") ? CompletableFuture.completedFuture(CommandResult.completed(c.id()))
+                : new CompletableFuture<>());
+        await(router.send(dim("ok-1", Duration.ofSeconds(5))));
+        await(router.send(dim("ok-2", Duration.ofSeconds(5))));
+        router.send(dim("pending", Duration.ofSeconds(30)));
+        Map<CommandState, Long> counts = router.counts();
+        assertEquals(Map.of(CommandState.ACCEPTED, 1L, CommandState.COMPLETED, 2L, CommandState.REJECTED, 1L,
+                CommandState.FAILED, 0L, CommandState.EXPIRED, 0L), counts);
+    }
 }
