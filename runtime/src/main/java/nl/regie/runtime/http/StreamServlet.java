@@ -1,0 +1,195 @@
+package nl.regie.runtime.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.Servlet;
+import javax.servlet.ServletOutputStream;
+import javax.servlet.WriteListener;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import nl.regie.api.bus.Subscription;
+import nl.regie.api.state.CityState;
+import nl.regie.api.state.EntityState;
+import nl.regie.runtime.bus.BusEngineService;
+import nl.regie.runtime.bus.Owner;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * {@code GET /api/stream?type=T&near=lon,lat,metres&bbox=w,s,e,n}: entity changes and alerts as Server-Sent Events.
+ * One subscription to every topic, as the runtime bundle with a large queue, feeds a {@link StreamHub}; each client
+ * has a queue of {@value #CLIENT_QUEUE} events, and one that overflows it gets a {@code resync} event (reload the
+ * state) and is dropped after {@value #MAX_OVERFLOWS} overflows in a row. Writing runs on {@value #WRITERS} daemon
+ * threads {@code regie-stream-N} with async requests and non-blocking output (Servlet 3.1 {@code WriteListener}), so
+ * a client whose socket is full holds no thread: its events wait in its queue; a heartbeat comment goes out every
+ * {@value #HEARTBEAT_SECONDS} s when nothing else did, which also finds clients that went away.
+ */
+@Component(service = Servlet.class, property = "osgi.http.whiteboard.servlet.asyncSupported=true")
+@HttpWhiteboardServletPattern("/api/stream")
+public class StreamServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Connected clients at most; one more gets 503. */
+    static final int MAX_CLIENTS = 1_000;
+    /** Events a client can have waiting before it must resync. */
+    static final int CLIENT_QUEUE = 256;
+    /** Overflows in a row (no write completing in between) after which a client is dropped. */
+    static final int MAX_OVERFLOWS = 3;
+    /** Readings the stream's own bus subscription can have waiting. */
+    static final int BUS_QUEUE = 100_000;
+    static final int WRITERS = 4;
+    static final int HEARTBEAT_SECONDS = 15;
+    static final long RETRY_MILLIS = 3_000;
+
+    private final transient StreamHub hub;
+    private final transient ScheduledExecutorService writers;
+    private final transient Subscription subscription;
+
+    /** Streams the bus, as the runtime bundle. */
+    @Activate
+    public StreamServlet(@Reference BusEngineService bus, @Reference CityState cityState, BundleContext context) {
+        this(bus, Owner.of(context.getBundle()), cityState, MAX_CLIENTS, HEARTBEAT_SECONDS);
+    }
+
+    StreamServlet(BusEngineService bus, Owner owner, CityState cityState, int maxClients, long heartbeatSeconds) {
+        writers = Executors.newScheduledThreadPool(WRITERS, daemonThreads());
+        hub = new StreamHub(maxClients, CLIENT_QUEUE, MAX_OVERFLOWS,
+                id -> cityState.entity(id).map(EntityState::location).orElse(null), writers);
+        writers.scheduleAtFixedRate(hub::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
+        subscription = bus.subscribe(owner, List.of("#"), hub::publish, BUS_QUEUE);
+    }
+
+    @Deactivate
+    void deactivate() {
+        subscription.close();
+        writers.shutdownNow();
+        try {
+            writers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hub.close();
+    }
+
+    StreamHub hub() {
+        return hub;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        StreamFilter filter;
+        try {
+            filter = StreamFilter.parse(request.getParameterMap());
+        } catch (IllegalArgumentException e) {
+            Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
+            return;
+        }
+        if (hub.full()) {
+            tooMany(request, response);
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no");
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        ServletOutputStream out = response.getOutputStream();
+        StreamClient client = hub.register(filter, new StreamClient.Sink() {
+            @Override
+            public boolean ready() {
+                return out.isReady();
+            }
+
+            @Override
+            public void write(String text) throws IOException {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                if (out.isReady()) {
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    // already completed
+                }
+            }
+        }, SseFormat.retry(RETRY_MILLIS) + SseFormat.comment("connected"));
+        if (client == null) {
+            tooMany(request, response);
+            async.complete();
+            return;
+        }
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                hub.remove(client);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                hub.remove(client);
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                hub.remove(client);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not restarted
+            }
+        });
+        out.setWriteListener(new WriteListener() {
+            @Override
+            public void onWritePossible() {
+                hub.wake(client);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                hub.remove(client);
+            }
+        });
+        hub.start(client);
+    }
+
+    private void tooMany(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Retry-After", "30");
+        Json.problem(response, 503, "Service Unavailable", "already " + hub.size()
+                + " stream clients connected, the most allowed", request.getRequestURI(), Map.of());
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "regie-stream-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
