@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import nl.regie.runtime.plugins.PluginBundles;
+
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.log.Logger;
@@ -30,9 +32,6 @@ final class MetaTypeSchemas implements ConfigFolder.Schemas {
 
     /** Where the MetaType Service reads a bundle's metatype documents. */
     private static final String METATYPE_FOLDER = "OSGI-INF/metatype";
-
-    /** Where the plugin lifecycle installs a jar it only checks for resolution (see lifecycle.Preflight). */
-    private static final String CANDIDATE_LOCATION = "regie-preflight:";
 
     private final BundleContext context;
     private final MetaTypeService metaType;
@@ -55,7 +54,7 @@ final class MetaTypeSchemas implements ConfigFolder.Schemas {
         for (int i = bundles.length - 1; i >= 0; i--) {
             Bundle bundle = bundles[i];
             if ((bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) == 0
-                    || bundle.getLocation().startsWith(CANDIDATE_LOCATION)) {
+                    || PluginBundles.isCandidate(bundle)) {
                 // Gone, not resolved yet (reading its entries would make Felix resolve it, taking the global lock
                 // from under a thread that is starting it), or a jar the plugin lifecycle is only checking.
                 continue;

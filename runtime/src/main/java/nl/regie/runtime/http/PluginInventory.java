@@ -8,10 +8,10 @@ import java.util.Map;
 
 import nl.regie.api.monitor.BusMonitor;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.plugins.PluginBundles;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,14 +20,11 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
- * What the runtime knows about its plugins: every bundle that imports a Regie API package (other than the
- * api and runtime themselves), its state, its DS components (with the failure text when activation failed)
- * and its bus subscriptions with their counters.
+ * What the runtime knows about its plugins (the bundles {@link PluginBundles} counts as plugins): their state,
+ * their DS components (with the failure text when activation failed) and their bus subscriptions with their counters.
  */
 @Component(service = PluginInventory.class)
 public class PluginInventory {
-
-    private static final String API_PACKAGE = "nl.regie.api";
 
     private final BundleContext context;
     private final BusMonitor bus;
@@ -85,24 +82,14 @@ public class PluginInventory {
         }
         List<PluginView> plugins = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
-            if (isPlugin(bundle)) {
+            if (PluginBundles.isPlugin(bundle, context.getBundle())) {
                 plugins.add(new PluginView(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getBundleId(),
-                        stateName(bundle.getState()), bundle.getLocation(), components(bundle),
+                        PluginBundles.stateName(bundle.getState()), bundle.getLocation(), components(bundle),
                         subscriptions.getOrDefault(bundle.getBundleId(), List.of())));
             }
         }
         plugins.sort(Comparator.comparing(PluginView::symbolicName, Comparator.nullsFirst(Comparator.naturalOrder())));
         return plugins;
-    }
-
-    private boolean isPlugin(Bundle bundle) {
-        String self = context.getBundle().getSymbolicName();
-        String name = bundle.getSymbolicName();
-        if (name == null || name.equals(self) || name.equals(API_PACKAGE)) {
-            return false;
-        }
-        String imports = bundle.getHeaders("").get(Constants.IMPORT_PACKAGE);
-        return imports != null && imports.contains(API_PACKAGE);
     }
 
     private List<ComponentView> components(Bundle bundle) {
@@ -118,18 +105,6 @@ public class PluginInventory {
             }
         }
         return views;
-    }
-
-    static String stateName(int state) {
-        return switch (state) {
-            case Bundle.INSTALLED -> "INSTALLED";
-            case Bundle.RESOLVED -> "RESOLVED";
-            case Bundle.STARTING -> "STARTING";
-            case Bundle.STOPPING -> "STOPPING";
-            case Bundle.ACTIVE -> "ACTIVE";
-            case Bundle.UNINSTALLED -> "UNINSTALLED";
-            default -> "UNKNOWN(" + state + ")";
-        };
     }
 
     static String componentState(int state) {

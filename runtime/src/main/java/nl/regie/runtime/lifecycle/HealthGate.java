@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 
 import nl.regie.api.health.HealthCheck;
 import nl.regie.api.health.HealthStatus;
+import nl.regie.runtime.plugins.PluginBundles;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;

@@ -9,6 +9,7 @@ import java.util.Optional;
 import nl.regie.runtime.lifecycle.HealthGate.Health;
 import nl.regie.runtime.lifecycle.LifecycleException.Reason;
 import nl.regie.runtime.lifecycle.Outcome.Operation;
+import nl.regie.runtime.plugins.PluginBundles;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -67,7 +68,7 @@ final class InstalledPlugins {
      */
     void requireAbsent(String symbolicName, String what) throws LifecycleException {
         Optional<Bundle> installed = Arrays.stream(context.getBundles())
-                .filter(b -> symbolicName.equals(b.getSymbolicName()) && !Preflight.isCandidate(b))
+                .filter(b -> symbolicName.equals(b.getSymbolicName()) && !PluginBundles.isCandidate(b))
                 .findFirst();
         if (installed.isPresent()) {
             throw new LifecycleException(Reason.ALREADY_INSTALLED, what + ": " + symbolicName + " "

@@ -12,6 +12,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import nl.regie.runtime.lifecycle.LifecycleException.Reason;
+import nl.regie.runtime.plugins.PluginBundles;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.Version;

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import nl.regie.runtime.lifecycle.LifecycleException.Reason;
+import nl.regie.runtime.plugins.PluginBundles;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -36,7 +37,7 @@ import org.osgi.service.log.Logger;
 final class Preflight {
 
     /** The location prefix of candidates, so listings can skip them. */
-    private static final String LOCATION_PREFIX = "regie-preflight:";
+    private static final String LOCATION_PREFIX = PluginBundles.CANDIDATE_LOCATION_PREFIX;
     private static final String NAME_SUFFIX = ".regie-preflight";
     private static final Pattern PACKAGE = Pattern.compile("\\(" + Pattern.quote(PackageNamespace.PACKAGE_NAMESPACE)
             + "=([^)]+)\\)");
@@ -50,11 +51,6 @@ final class Preflight {
         this.context = context;
         this.wiring = wiring;
         this.logger = logger;
-    }
-
-    /** Whether a bundle is a pre-flight candidate. */
-    static boolean isCandidate(Bundle bundle) {
-        return bundle.getLocation().startsWith(LOCATION_PREFIX);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import nl.regie.runtime.lifecycle.LifecycleException.Reason;
+import nl.regie.runtime.plugins.PluginBundles;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package nl.regie.runtime.lifecycle;
+package nl.regie.runtime.plugins;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,28 +8,36 @@ import org.osgi.framework.Constants;
 
 /**
  * What counts as a plugin: a bundle that imports a Regie API package ({@code nl.regie.api} or below), other than
- * the api and runtime bundles themselves and the lifecycle's own short-lived pre-flight candidates.
+ * the api and runtime bundles themselves and the lifecycle's own short-lived pre-flight candidates. The one
+ * definition the lifecycle, the HTTP API and the config folder share.
  */
-final class PluginBundles {
+public final class PluginBundles {
 
     /** The API packages a plugin imports. */
-    static final String API_PACKAGE = "nl.regie.api";
+    public static final String API_PACKAGE = "nl.regie.api";
+    /** The location prefix of the jars the lifecycle installs only to see whether they resolve. */
+    public static final String CANDIDATE_LOCATION_PREFIX = "regie-preflight:";
 
     private PluginBundles() {
     }
 
     /** Whether an installed bundle is a plugin, seen from the runtime bundle {@code self}. */
-    static boolean isPlugin(Bundle bundle, Bundle self) {
+    public static boolean isPlugin(Bundle bundle, Bundle self) {
         String name = bundle.getSymbolicName();
         if (name == null || name.equals(self.getSymbolicName()) || name.equals(API_PACKAGE)
-                || bundle.getState() == Bundle.UNINSTALLED || Preflight.isCandidate(bundle)) {
+                || bundle.getState() == Bundle.UNINSTALLED || isCandidate(bundle)) {
             return false;
         }
         return importsApi(bundle.getHeaders("").get(Constants.IMPORT_PACKAGE));
     }
 
+    /** Whether a bundle is a pre-flight candidate of the lifecycle, not a plugin that runs. */
+    public static boolean isCandidate(Bundle bundle) {
+        return bundle.getLocation().startsWith(CANDIDATE_LOCATION_PREFIX);
+    }
+
     /** Whether an Import-Package header names a Regie API package. */
-    static boolean importsApi(String importPackage) {
+    public static boolean importsApi(String importPackage) {
         if (importPackage == null) {
             return false;
         }
@@ -67,7 +75,7 @@ final class PluginBundles {
     }
 
     /** A bundle state as a word. */
-    static String stateName(int state) {
+    public static String stateName(int state) {
         return switch (state) {
             case Bundle.INSTALLED -> "INSTALLED";
             case Bundle.RESOLVED -> "RESOLVED";
