@@ -27,7 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code bus} selects the implementation:
  * <ul>
  * <li>{@code regie-bus}: the Regie {@link nl.regie.runtime.bus.BusEngine}, run directly (the code the runtime
- *     bundle runs, without a framework), default settings: bounded queues, delivery timeout and quarantine on;</li>
+ *     bundle runs, without a framework), default settings: bounded queues, delivery timeout and quarantine on;
+ *     publishing and subscribing as the runtime's own parts do, with no scope or policy enforcement;</li>
+ * <li>{@code regie-bus-enforced}: the same bus with enforcement on, as plugins use it: publishing through a
+ *     plugin's bus view (declared scope and source checked at each publish) and delivering through each
+ *     subscribing plugin's read view of a real policy with two parties and a grant (see {@link RegieBusFixture});
+ *     its score against {@code regie-bus} is the cost of enforcement;</li>
  * <li>{@code eventadmin-default}: Felix EventAdmin 1.6.4 in an embedded Felix 7.0.5, asynchronous
  *     {@code postEvent}, default settings (each delivery guarded by a 5 s timeout);</li>
  * <li>{@code eventadmin-timeout0}: the same with {@code org.apache.felix.eventadmin.Timeout=0}, its fastest.</li>
@@ -51,8 +56,8 @@ public class BusBenchmark {
     @State(Scope.Benchmark)
     public static class Bus {
 
-        /** Which bus to run. */
-        @Param({"regie-bus", "eventadmin-default", "eventadmin-timeout0"})
+        /** Which bus to run; {@code regie-bus-enforced} is the Regie bus with scope and policy enforcement on. */
+        @Param({"regie-bus", "regie-bus-enforced", "eventadmin-default", "eventadmin-timeout0"})
         public String bus;
 
         /** How many subscribers receive every reading. */
@@ -68,7 +73,8 @@ public class BusBenchmark {
         public void start() throws Exception {
             deliveries = new Deliveries(subscribers);
             fixture = switch (bus) {
-                case "regie-bus" -> new RegieBusFixture(deliveries);
+                case "regie-bus" -> new RegieBusFixture(deliveries, false);
+                case "regie-bus-enforced" -> new RegieBusFixture(deliveries, true);
                 case "eventadmin-default" -> new EventAdminFixture(false, deliveries);
                 case "eventadmin-timeout0" -> new EventAdminFixture(true, deliveries);
                 default -> throw new IllegalArgumentException("unknown bus " + bus);

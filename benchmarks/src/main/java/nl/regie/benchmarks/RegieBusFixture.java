@@ -1,37 +1,89 @@
 package nl.regie.benchmarks;
 
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
+import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.audit.AuditLog;
+import nl.regie.runtime.bus.BundleBusView;
 import nl.regie.runtime.bus.BusEngine;
 import nl.regie.runtime.bus.BusSettings;
 import nl.regie.runtime.bus.Owner;
+import nl.regie.runtime.policy.PolicyEngine;
+import nl.regie.runtime.policy.PolicyException;
+import nl.regie.runtime.scope.DeclaredScope;
+import nl.regie.runtime.scope.ScopeGuards;
 
 import org.osgi.service.log.Logger;
 
 /**
  * The Regie bus run directly as a {@link BusEngine} with its default settings (10,000-reading queues, 5 s
  * delivery timeout): the same code the runtime bundle runs, without a framework around it.
+ *
+ * <p>Without enforcement the benchmark publishes and subscribes as the runtime itself does (no scope, no view).
+ * With enforcement it goes the way of plugins: it publishes through a plugin's {@link BundleBusView} (the declared
+ * scope's publish check, the source check), and each subscriber subscribes through its own plugin's view, so every
+ * delivery passes through a {@link nl.regie.runtime.policy.ReadView} of a real {@link PolicyEngine}, on the
+ * subscriber's thread. The policy has two parties: the publishing plugin's readings belong to {@code contractor},
+ * the subscribing plugins act for {@code city}, which reads them under a grant (the realistic, costlier case: the
+ * same-party case skips the grant lookup).
  */
 final class RegieBusFixture implements Fixture {
 
+    /** The publishing plugin: the readings' source (see {@link Fixture#readings()}). */
+    private static final Owner PUBLISHER = new Owner("benchmark", "1.0.0", 100);
+    private static final String FILTER = "WasteContainer/+/fillingLevel";
+
     private final BusEngine bus = new BusEngine(BusSettings.defaults(), stderrLogger());
     private final Reading[] readings = Fixture.readings().toArray(Reading[]::new);
+    /** Null without enforcement. */
+    private final BundleBusView publisher;
 
-    RegieBusFixture(Deliveries deliveries) {
+    RegieBusFixture(Deliveries deliveries, boolean enforced) {
+        ScopeGuards scopes = enforced ? scopes() : null;
+        publisher = enforced ? new BundleBusView(bus, PUBLISHER, scopes.forPlugin(PUBLISHER,
+                DeclaredScope.of(List.of(), List.of(FILTER), List.of()))) : null;
         for (int i = 0; i < deliveries.subscribers(); i++) {
             int subscriber = i;
-            bus.subscribe(new Owner("benchmark.subscriber" + i, "1.0.0", i), List.of("WasteContainer/+/fillingLevel"),
-                    reading -> deliveries.delivered(subscriber));
+            Owner owner = new Owner("benchmark.subscriber" + i, "1.0.0", i);
+            ReadingListener listener = reading -> deliveries.delivered(subscriber);
+            if (enforced) {
+                new BundleBusView(bus, owner, scopes.forPlugin(owner,
+                        DeclaredScope.of(List.of("WasteContainer/#"), List.of(), List.of()))).subscribe(FILTER, listener);
+            } else {
+                bus.subscribe(owner, List.of(FILTER), listener);
+            }
         }
+    }
+
+    private static ScopeGuards scopes() {
+        AuditLog audit = event -> { };
+        PolicyEngine policy = new PolicyEngine(audit);
+        try {
+            policy.apply(Map.of(
+                    "defaultParty", "city",
+                    "plugins", "benchmark=contractor, benchmark.subscriber*=city",
+                    "personal", "Resident/#",
+                    "grants", "contractor>city WasteContainer/#"));
+        } catch (PolicyException e) {
+            throw new IllegalStateException("the benchmark's policy is refused: " + e.getMessage(), e);
+        }
+        return new ScopeGuards(policy, audit, stderrLogger(), -1, Clock.systemUTC());
     }
 
     @Override
     public void publish(int i) {
-        bus.publish("benchmark", readings[i & (MESSAGES - 1)]);
+        Reading reading = readings[i & (MESSAGES - 1)];
+        if (publisher != null) {
+            publisher.publish(reading);
+        } else {
+            bus.publish(PUBLISHER.symbolicName(), reading);
+        }
     }
 
     @Override

@@ -69,9 +69,11 @@ public abstract class LifecycleTestSupport extends RegieTestSupport {
                         extra));
     }
 
-    /** Lets the probe import the lifecycle's package, which the runtime exports under a mandatory attribute. */
+    /** Also lets the probe import the lifecycle's package, which the runtime exports under a mandatory attribute. */
+    @Override
     @ProbeBuilder
-    public TestProbeBuilder importLifecycle(TestProbeBuilder probe) {
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        super.probe(probe);
         probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "nl.regie.runtime.lifecycle;regie.tooling=true,*");
         return probe;
     }

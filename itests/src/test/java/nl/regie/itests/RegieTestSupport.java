@@ -28,9 +28,12 @@ import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.itests.plugin.probe.ProbeListener;
 
 import org.junit.After;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -39,8 +42,24 @@ import org.osgi.framework.ServiceReference;
  */
 public abstract class RegieTestSupport {
 
-    /** Source of every reading the tests publish. */
+    /**
+     * Source of every reading the tests publish, and so the symbolic name of the test probe bundle: the runtime
+     * accepts a plugin's reading only under the plugin's own name.
+     */
     static final String SOURCE = "regie-itests";
+
+    /**
+     * The test probe's manifest: named {@value #SOURCE}, and declaring the widest scope (read and publish every topic,
+     * actuate every type), as a plugin annotated {@code @PluginScope(reads = "#", publishes = "#", actuates = "*")}.
+     * Subclasses that need more override this method (Pax Exam calls one probe builder only).
+     */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        probe.setHeader(Constants.BUNDLE_SYMBOLICNAME, SOURCE);
+        probe.setHeader(Constants.PROVIDE_CAPABILITY,
+                "regie.scope;reads:List<String>=\"#\";publishes:List<String>=\"#\";actuates:List<String>=\"*\"");
+        return probe;
+    }
 
     @Inject
     protected BundleContext context;

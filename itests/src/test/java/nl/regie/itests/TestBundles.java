@@ -15,7 +15,8 @@ import aQute.bnd.osgi.Jar;
 /**
  * Builds the bundles the tests install, at run time, from the test plugins compiled in
  * {@code src/main/java} (one package per plugin). bnd turns their DS annotations, including
- * {@code @ReadingTopics}, into component descriptions, their metatype annotations into metatype documents, and
+ * {@code @ReadingTopics}, into component descriptions, their metatype annotations into metatype documents, their
+ * {@code @PluginScope} into a {@code regie.scope} capability, and
  * computes their imports from the api jar, exactly as a vendor's build would.
  *
  * <p>bndlib comes from the test class path; the framework's system bundle exports its packages to the
@@ -43,6 +44,12 @@ final class TestBundles {
     static final String WARMING_PACKAGE = "nl.regie.itests.plugin.warming";
     /** The package of the plugin whose health check throws. */
     static final String SICK_PACKAGE = "nl.regie.itests.plugin.sick";
+    /** The package of the plugin that tries to act outside its declared scope. */
+    static final String HOSTILE_PACKAGE = "nl.regie.itests.plugin.hostile";
+    /** The package of the well-behaved plugin that republishes filling levels as percentages. */
+    static final String ECHO_PACKAGE = "nl.regie.itests.plugin.echo";
+    /** The package of the plugin that declares no scope. */
+    static final String UNDECLARED_PACKAGE = "nl.regie.itests.plugin.undeclared";
 
     private TestBundles() {
     }

@@ -80,6 +80,8 @@ class CityScenarioIT {
         }
         Path shippedConfig = Path.of(System.getProperty("regie.shipped.config"));
         Files.copy(shippedConfig.resolve("nl.dijkwacht.flood.cfg"), config.resolve("nl.dijkwacht.flood.cfg"));
+        // The shipped multi-party policy (city, waste contractor, water board, police): the scenario runs under it.
+        Files.copy(shippedConfig.resolve("nl.regie.runtime.policy.cfg"), config.resolve("nl.regie.runtime.policy.cfg"));
         Files.writeString(config.resolve("nl.regie.lighting.cfg"), "dim.from = 17:00\n");
         Files.writeString(config.resolve("nl.regie.waste.cfg"), "full.threshold = 0.7\n");
 
@@ -200,6 +202,17 @@ class CityScenarioIT {
         Set<String> distinct = new HashSet<>();
         stops.forEach(stop -> distinct.add(stop.asText()));
         assertEquals(stops.size(), distinct.size(), "a stop twice in " + stops);
+    }
+
+    @Test
+    @Order(6)
+    void theShippedPolicyAndThePluginDeploymentsAreInTheAuditLog() throws Exception {
+        await("the shipped policy applied, in the audit log", () -> Optional.of(get("/api/audit?kind=policy"))
+                .filter(body -> body.toString().contains("\"outcome\":\"applied\"")
+                        && body.toString().contains("contractor>city WasteContainer/#")));
+        await("the waste plugin's install from the plugins folder, in the audit log", () -> Optional.of(
+                get("/api/audit?kind=plugin&actor=folder")).filter(body -> body.toString().contains("nl.regie.waste")
+                        && body.toString().contains("\"outcome\":\"INSTALLED\"")));
     }
 
     // --- what the operator sees -------------------------------------------------------------------------------

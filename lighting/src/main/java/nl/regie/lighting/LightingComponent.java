@@ -13,6 +13,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.api.scope.PluginScope;
 import nl.regie.api.state.AttributeState;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
@@ -38,6 +39,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(immediate = true, configurationPid = LightingComponent.PID)
 @Designate(ocd = LightingComponent.Config.class)
 @ReadingTopics({"Streetlight/+/+", "CrowdFlowObserved/+/crowdLevel"})
+// The zones' area (and location) comes from the city state, so it is read too.
+@PluginScope(reads = {"Streetlight/+/+", "CrowdFlowObserved/+/crowdLevel", "CrowdFlowObserved/+/area"},
+        actuates = "Streetlight")
 public final class LightingComponent implements ReadingListener {
 
     /** The configuration PID. */

@@ -5,6 +5,7 @@ import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +27,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Designate(ocd = FlowWatcher.Config.class)
 @ReadingTopics({"CrowdFlowObserved/+/peopleCount", "CrowdFlowObserved/+/area", "TrafficFlowObserved/+/intensity",
         "TrafficFlowObserved/+/averageVehicleSpeed"})
+@PluginScope(reads = {"CrowdFlowObserved/+/peopleCount", "CrowdFlowObserved/+/area", "TrafficFlowObserved/+/intensity",
+        "TrafficFlowObserved/+/averageVehicleSpeed"},
+        publishes = {"CrowdFlowObserved/+/density", "CrowdFlowObserved/+/crowdLevel", "CrowdFlowObserved/+/congested",
+                "TrafficFlowObserved/+/congestionLevel", "TrafficFlowObserved/+/congested"})
 public class FlowWatcher implements ReadingListener {
 
     /** The configuration of PID {@value Settings#PID}; see the module's README for the reasoning behind the defaults. */

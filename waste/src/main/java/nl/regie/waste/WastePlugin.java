@@ -7,6 +7,7 @@ import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +27,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(configurationPid = WastePlugin.PID, service = ReadingListener.class)
 @Designate(ocd = WastePlugin.Config.class)
 @ReadingTopics({"WasteContainer/+/fillingLevel", "WasteContainer/+/temperature", "WasteContainer/+/storedWasteKind"})
+@PluginScope(reads = {"WasteContainer/+/fillingLevel", "WasteContainer/+/temperature", "WasteContainer/+/storedWasteKind"},
+        publishes = {"WasteContainer/+/full", "WasteContainer/+/status", "WasteCollectionRoute/+/+"})
 public class WastePlugin implements ReadingListener {
 
     static final String PID = "nl.regie.waste";

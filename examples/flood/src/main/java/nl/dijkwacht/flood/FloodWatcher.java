@@ -8,6 +8,7 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
 import nl.regie.api.notify.Notifications;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +27,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(configurationPid = Settings.PID, immediate = true)
 @Designate(ocd = FloodWatcher.Config.class)
 @ReadingTopics("WaterObserved/+/waterLevel")
+@PluginScope(reads = "WaterObserved/+/waterLevel", publishes = "PointOfInterest/+/+")
 public class FloodWatcher implements ReadingListener {
 
     /** The configuration, PID {@value Settings#PID}. */

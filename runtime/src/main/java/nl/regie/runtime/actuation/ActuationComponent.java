@@ -11,11 +11,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.ActuationDriver;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.actuation.CommandState;
+import nl.regie.runtime.audit.AuditLog;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -30,11 +30,13 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 /**
- * The actuation service: tracks {@link ActuationDriver} services by the entity types they declare and routes
- * commands to them through a {@link CommandRouter}.
+ * Actuation as the runtime runs it: tracks {@link ActuationDriver} services by the entity types they declare, routes
+ * commands to them through a {@link CommandRouter}, and records the end of every command in the {@link AuditLog}.
+ * Offered as {@link Commands} (to the HTTP API and to {@link BundleActuation}, the plugins' {@code Actuation}) and
+ * {@link CommandCounts}.
  */
-@Component
-public class ActuationComponent implements Actuation, CommandCounts {
+@Component(service = {Commands.class, CommandCounts.class})
+public class ActuationComponent implements Commands, CommandCounts {
 
     /** Ended commands kept for status queries. */
     private static final int RETAINED_RESULTS = 10_000;
@@ -45,11 +47,13 @@ public class ActuationComponent implements Actuation, CommandCounts {
     private final CommandRouter router;
 
     private final Logger log;
+    private final CommandAudit audit;
 
     /** Starts the driver and deadline threads. */
     @Activate
-    public ActuationComponent(@Reference(service = LoggerFactory.class) Logger log) {
+    public ActuationComponent(@Reference(service = LoggerFactory.class) Logger log, @Reference AuditLog auditLog) {
         this.log = log;
+        this.audit = new CommandAudit(auditLog, Clock.systemUTC());
         AtomicInteger threads = new AtomicInteger();
         driverExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "regie-actuation-driver-" + threads.incrementAndGet());
@@ -73,8 +77,13 @@ public class ActuationComponent implements Actuation, CommandCounts {
     }
 
     @Override
-    public CompletionStage<CommandResult> send(Command command) {
-        return router.send(command);
+    public CompletionStage<CommandResult> send(String actor, String party, Command command) {
+        return audit.onEnd(actor, party, command, router.send(command));
+    }
+
+    @Override
+    public CompletionStage<CommandResult> reject(String actor, String party, Command command, String reason) {
+        return audit.onEnd(actor, party, command, router.reject(command, reason));
     }
 
     @Override

@@ -71,6 +71,11 @@ final class CommandRouter implements Actuation {
         return outcome.minimalCompletionStage();
     }
 
+    /** Ends a command at once as REJECTED, for a reason of the caller's, without routing it. */
+    CompletionStage<CommandResult> reject(Command command, String reason) {
+        return refused(new CommandResult(command.id(), CommandState.REJECTED, reason, clock.instant()));
+    }
+
     @Override
     public Optional<CommandResult> status(String commandId) {
         return tracker.status(commandId);

@@ -10,6 +10,8 @@ import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.scope.ScopeGuard;
+import nl.regie.runtime.scope.ScopeGuards;
 
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -22,34 +24,47 @@ import org.osgi.service.component.annotations.ServiceScope;
  * The {@link ReadingBus} as one bundle sees it: a bundle-scoped service, so every bundle that gets it has its
  * own instance. It publishes under the bundle's symbolic name, subscribes with the bundle as owner, and closes
  * the bundle's subscriptions when the bundle releases the service (for example when it stops).
+ *
+ * <p>It enforces the plugin's declared scope ({@link ScopeGuard}): a publish outside it, or of a reading whose
+ * source is not the plugin, and a subscription whose filter it does not cover, throw {@link SecurityException}.
+ * Each subscription reads through its own {@link nl.regie.runtime.policy.ReadView} of the data-sharing policy.
+ * The runtime's own bundle is unrestricted.
  */
 @Component(scope = ServiceScope.BUNDLE, service = ReadingBus.class)
 public final class BundleBusView implements ReadingBus {
 
     private final BusEngineService bus;
     private final Owner owner;
+    private final ScopeGuard guard;
     private final Set<Subscription> subscriptions = new HashSet<>();
     private boolean closed;
 
     /** The view for the bundle that gets the service. */
     @Activate
-    public BundleBusView(@Reference(name = "bus") BusEngineService bus, ComponentContext context) {
-        this(bus, Owner.of(context.getUsingBundle()));
+    public BundleBusView(@Reference(name = "bus") BusEngineService bus,
+            @Reference(name = "scopes") ScopeGuards scopes, ComponentContext context) {
+        this(bus, Owner.of(context.getUsingBundle()), scopes.forBundle(context.getUsingBundle()));
     }
 
-    BundleBusView(BusEngineService bus, Owner owner) {
+    /** The view of a plugin with a given guard. */
+    public BundleBusView(BusEngineService bus, Owner owner, ScopeGuard guard) {
         this.bus = bus;
         this.owner = owner;
+        this.guard = guard;
     }
 
+    /** {@inheritDoc} Refused with a {@link SecurityException} outside the plugin's declared scope. */
     @Override
     public void publish(Reading reading) {
+        guard.checkPublish(reading);
         bus.publish(owner.symbolicName(), reading);
     }
 
+    /** {@inheritDoc} Refused with a {@link SecurityException} if a filter is not covered by the declared scope. */
     @Override
     public Subscription subscribe(Collection<String> topicFilters, ReadingListener listener) {
-        Subscription subscription = bus.subscribe(owner, topicFilters, listener);
+        Subscription subscription = guard.isUnrestricted() ? bus.subscribe(owner, topicFilters, listener)
+                : bus.subscribe(owner, guard.checkSubscribe(topicFilters), listener, guard.newReadView());
         synchronized (subscriptions) {
             if (closed) {
                 subscription.close();

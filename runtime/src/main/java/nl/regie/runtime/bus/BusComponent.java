@@ -10,6 +10,7 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.BusMonitor;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.policy.ReadView;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -107,6 +108,18 @@ public final class BusComponent implements BusEngineService, BusHolds {
     public Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
             ReadingListener listener) {
         return engine.subscribeDurable(owner, durableName, topicFilters, listener);
+    }
+
+    @Override
+    public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener,
+            ReadView view) {
+        return engine.subscribe(owner, topicFilters, listener, view);
+    }
+
+    @Override
+    public Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
+            ReadingListener listener, ReadView view) {
+        return engine.subscribeDurable(owner, durableName, topicFilters, listener, view);
     }
 
     @Override

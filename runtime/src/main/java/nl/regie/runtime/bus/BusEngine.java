@@ -17,6 +17,7 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.monitor.SubscriberInfo.State;
+import nl.regie.runtime.policy.ReadView;
 
 import org.osgi.service.log.Logger;
 
@@ -55,6 +56,10 @@ import org.osgi.service.log.Logger;
  * name. While a {@linkplain #hold hold} is open for that symbolic name, closing it parks it (see {@link BusHolds});
  * a durable subscribe with the same key takes the parked subscription over. Without a hold, closing closes. One
  * subscription per key is durable: a second durable subscribe while the first is not parked gets an ordinary one.
+ *
+ * <h2>Read views</h2>
+ * A plugin's subscription carries the {@link ReadView} of the data-sharing policy; its delivery thread passes each
+ * reading through it (see {@link Deliveries}), so a publish costs the same whoever subscribes.
  */
 public final class BusEngine implements BusEngineService, BusHolds, AutoCloseable {
 
@@ -99,13 +104,28 @@ public final class BusEngine implements BusEngineService, BusHolds, AutoCloseabl
         BusSettings own = new BusSettings(queueCapacity, settings.deliveryTimeout(), settings.failuresBeforeQuarantine());
         List<TopicFilter> filters = validate(owner, topicFilters, listener);
         synchronized (lock) {
-            return add(owner, null, filters, listener, own);
+            return add(owner, null, filters, listener, null, own);
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener,
+            ReadView view) {
+        List<TopicFilter> filters = validate(owner, topicFilters, listener);
+        synchronized (lock) {
+            return add(owner, null, filters, listener, view, settings);
         }
     }
 
     @Override
     public Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
             ReadingListener listener) {
+        return subscribeDurable(owner, durableName, topicFilters, listener, null);
+    }
+
+    @Override
+    public Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
+            ReadingListener listener, ReadView view) {
         Objects.requireNonNull(durableName, "durable name must not be null");
         if (durableName.isBlank()) {
             throw new IllegalArgumentException("durable name must not be blank");
@@ -115,14 +135,14 @@ public final class BusEngine implements BusEngineService, BusHolds, AutoCloseabl
         synchronized (lock) {
             Subscriber existing = durables.get(key);
             if (existing != null && existing.state() == State.PARKED) {
-                return takeOver(existing, owner, filters, listener);
+                return takeOver(existing, owner, filters, listener, view);
             }
             if (existing != null) {
                 log.warn("Bundle {} subscribes a second listener as {} while the first is subscribed; only the first"
                         + " is durable (kept while the plugin is updated)", owner, durableName);
-                return add(owner, null, filters, listener, settings);
+                return add(owner, null, filters, listener, view, settings);
             }
-            Subscriber subscriber = add(owner, durableName, filters, listener, settings);
+            Subscriber subscriber = add(owner, durableName, filters, listener, view, settings);
             durables.put(key, subscriber);
             return subscriber.lease();
         }
@@ -140,12 +160,12 @@ public final class BusEngine implements BusEngineService, BusHolds, AutoCloseabl
 
     /** Starts a new subscriber and routes to it. Called under the lock. */
     private Subscriber add(Owner owner, String durableName, List<TopicFilter> filters, ReadingListener listener,
-            BusSettings own) {
+            ReadView view, BusSettings own) {
         if (closed) {
             throw new IllegalStateException("the bus is closed");
         }
         Subscriber subscriber = new Subscriber(lastSubscriptionId.incrementAndGet(), owner, durableName, filters,
-                listener, own, new SubscriberLog(log), this::unsubscribe);
+                listener, view, own, new SubscriberLog(log), this::unsubscribe);
         subscriber.start();
         routes = routes.with(subscriber);
         return subscriber;
@@ -153,11 +173,11 @@ public final class BusEngine implements BusEngineService, BusHolds, AutoCloseabl
 
     /** Gives a parked subscription to a new listener. Called under the lock. */
     private Subscription takeOver(Subscriber subscriber, Owner owner, List<TopicFilter> filters,
-            ReadingListener listener) {
+            ReadingListener listener, ReadView view) {
         Parked parked = subscriber.parked();
-        boolean sameFilters = subscriber.topicFilters().equals(Subscriber.texts(filters));
+        boolean sameFilters = subscriber.topicFilters().equals(TopicFilter.texts(filters));
         Owner before = subscriber.owner();
-        long gapNanos = subscriber.takeOver(owner, filters, listener, System.nanoTime());
+        long gapNanos = subscriber.takeOver(owner, filters, listener, view, System.nanoTime());
         parked.hold().tookOver(subscriber, gapNanos);
         if (!sameFilters) {
             routes = new Routes(routes.subscribers()); // the same subscribers, with the route cache of the new filters

@@ -7,6 +7,7 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.BusMonitor;
+import nl.regie.runtime.policy.ReadView;
 
 /**
  * The bus as the runtime's own components see it: unlike a plugin's {@link nl.regie.api.bus.ReadingBus} view,
@@ -49,6 +50,22 @@ public interface BusEngineService extends BusMonitor {
      */
     Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
             ReadingListener listener);
+
+    /**
+     * Subscribes a plugin like {@link #subscribe(Owner, Collection, ReadingListener)}: every reading passes through
+     * the plugin's read view, on the subscription's own delivery thread, before the listener sees it.
+     *
+     * @param view what the plugin may see of each reading (null: everything, for the runtime's own subscribers)
+     */
+    Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener, ReadView view);
+
+    /**
+     * Subscribes a plugin durably like {@link #subscribeDurable(Owner, String, Collection, ReadingListener)}, through
+     * its read view (see {@link #subscribe(Owner, Collection, ReadingListener, ReadView)}). A listener that takes the
+     * subscription over brings its own view.
+     */
+    Subscription subscribeDurable(Owner owner, String durableName, Collection<String> topicFilters,
+            ReadingListener listener, ReadView view);
 
     /**
      * Hands a reading to every matching subscriber's queue. Never blocks and never fails because of a subscriber.

@@ -6,9 +6,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.policy.ReadView;
 
 /**
  * The calls of one {@link Subscriber}'s listener: each delivery, its outcome counted, and its time watched.
+ *
+ * <p>A plugin's subscription has a {@link ReadView}: each reading passes through it on the delivery thread, just
+ * before the listener is called, so the policy's cost is paid by the subscriber and never by the publisher; a
+ * reading the view withholds is not delivered (the policy audits and counts that). The runtime's own
+ * subscriptions have none and get every reading as published.
  *
  * <p>Who calls what: the subscriber's delivery thread calls {@link #deliver}; the {@link Watchdog} calls
  * {@link #checkTimeout} from its own thread; any thread reads the counters. Delivery threads never read the
@@ -24,6 +30,8 @@ final class Deliveries {
     private final Duration deliveryTimeout;
     private final int failuresBeforeQuarantine;
     private final SubscriberLog log;
+    /** Null for a subscription that sees everything; replaced when the subscription is taken over. */
+    private volatile ReadView view;
 
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -41,7 +49,8 @@ final class Deliveries {
     /** Guards the watchdog's interrupt, so the delivery thread can take it back. */
     private final Object interruptLock = new Object();
 
-    Deliveries(Subscriber subscriber, Thread thread, BusSettings settings, SubscriberLog log) {
+    Deliveries(Subscriber subscriber, Thread thread, BusSettings settings, SubscriberLog log, ReadView view) {
+        this.view = view;
         this.subscriber = subscriber;
         this.thread = thread;
         this.deliveryTimeout = settings.deliveryTimeout();
@@ -51,6 +60,13 @@ final class Deliveries {
 
     /** Calls the listener with one reading on the delivery thread, and counts the outcome. */
     void deliver(ReadingListener listener, Reading reading) {
+        ReadView through = view;
+        if (through != null) {
+            reading = seen(through, reading);
+            if (reading == null) {
+                return;
+            }
+        }
         long delivery = ++deliveries;
         current = reading;
         inFlight.lazySet(delivery);
@@ -124,8 +140,19 @@ final class Deliveries {
         }
     }
 
-    /** Lets a new listener start without the failures in a row of the one before. */
-    void resetConsecutiveFailures() {
+    /** The reading as the view lets the subscriber see it, or null; a view that throws withholds it, counted as failed. */
+    private Reading seen(ReadView through, Reading reading) {
+        try {
+            return through.apply(reading);
+        } catch (RuntimeException e) {
+            fail("the read policy failed on " + reading.topic() + ": " + e, e, false);
+            return null;
+        }
+    }
+
+    /** Lets a new listener start with its own read view and without the failures in a row of the one before. */
+    void takeOver(ReadView newView) {
+        view = newView;
         consecutiveFailures.set(0);
     }
 

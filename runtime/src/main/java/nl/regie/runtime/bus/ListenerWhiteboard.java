@@ -8,6 +8,9 @@ import java.util.Map;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.runtime.policy.ReadView;
+import nl.regie.runtime.scope.ScopeGuard;
+import nl.regie.runtime.scope.ScopeGuards;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -34,11 +37,16 @@ import org.osgi.service.log.LoggerFactory;
  * sets it) is subscribed durably, keyed by its bundle's symbolic name and that component name: while the plugin
  * lifecycle holds the bundle's symbolic name ({@link BusHolds}), its subscription outlives the service, and the
  * same component registered again, by the bundle's next version, takes it over with the readings held meanwhile.
+ *
+ * <p>A plugin's listener is subscribed only if its bundle's declared scope covers every filter ({@link ScopeGuard});
+ * otherwise it is not subscribed, the refusal is audited, and a warning names the plugin, the service and the
+ * filter. Each subscription reads through its own {@link nl.regie.runtime.policy.ReadView} of the policy.
  */
 @Component(immediate = true)
 public final class ListenerWhiteboard {
 
     private final BusEngineService bus;
+    private final ScopeGuards scopes;
     private final Logger logger;
     /** Guarded by this. */
     private final Map<ServiceReference<?>, Subscription> subscriptions = new HashMap<>();
@@ -47,8 +55,10 @@ public final class ListenerWhiteboard {
     /** Creates the whiteboard; listeners are bound after this. */
     @Activate
     public ListenerWhiteboard(@Reference(name = "bus") BusEngineService bus,
+            @Reference(name = "scopes") ScopeGuards scopes,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.bus = bus;
+        this.scopes = scopes;
         this.logger = logger;
     }
 
@@ -94,11 +104,14 @@ public final class ListenerWhiteboard {
         }
         try {
             List<String> filters = topicFilters(reference.getProperty(ReadingListener.TOPICS));
+            ScopeGuard guard = scopes.forBundle(bundle);
+            guard.checkSubscribe(filters);
+            ReadView view = guard.newReadView();
             Object component = reference.getProperty(ComponentConstants.COMPONENT_NAME);
             subscriptions.put(reference, component instanceof String name && !name.isBlank()
-                    ? bus.subscribeDurable(Owner.of(bundle), name, filters, listener)
-                    : bus.subscribe(Owner.of(bundle), filters, listener));
-        } catch (IllegalArgumentException e) {
+                    ? bus.subscribeDurable(Owner.of(bundle), name, filters, listener, view)
+                    : bus.subscribe(Owner.of(bundle), filters, listener, view));
+        } catch (IllegalArgumentException | SecurityException e) {
             logger.warn("Ignoring ReadingListener service {} ({}) of bundle {} {}: {}",
                     reference.getProperty(Constants.SERVICE_ID), describe(listener, reference),
                     bundle.getSymbolicName(), bundle.getVersion(), e.getMessage());

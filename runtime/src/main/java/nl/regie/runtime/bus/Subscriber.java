@@ -12,6 +12,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.monitor.SubscriberInfo.State;
+import nl.regie.runtime.policy.ReadView;
 
 /**
  * One subscription: its bounded queue, its delivery thread and its counters.
@@ -72,37 +73,28 @@ final class Subscriber implements Subscription {
     private final Object lock = new Object();
 
     Subscriber(long id, Owner owner, String durableName, List<TopicFilter> filters, ReadingListener listener,
-            BusSettings settings, SubscriberLog log, Closer onClose) {
+            ReadView view, BusSettings settings, SubscriberLog log, Closer onClose) {
         this.id = id;
         this.owner = owner;
         this.durableName = durableName;
         this.filters = List.copyOf(filters);
-        this.filterTexts = texts(filters);
+        this.filterTexts = TopicFilter.texts(filters);
         this.listener = listener;
         this.queue = new SubscriberQueue<>(settings.queueCapacity());
         this.log = log;
         this.onClose = onClose;
         this.thread = new Thread(this::run, "regie-bus-" + owner.symbolicName() + '-' + id);
         thread.setDaemon(true);
-        this.deliveries = new Deliveries(this, thread, settings, log);
+        this.deliveries = new Deliveries(this, thread, settings, log, view);
     }
 
     void start() {
         thread.start();
     }
 
-    static List<String> texts(List<TopicFilter> filters) {
-        return filters.stream().map(TopicFilter::toString).toList();
-    }
-
     /** Whether any of the filters matches a topic given as its three levels. */
     boolean matches(String... topicLevels) {
-        for (TopicFilter filter : filters) {
-            if (filter.matches(topicLevels)) {
-                return true;
-            }
-        }
-        return false;
+        return TopicFilter.anyMatches(filters, topicLevels);
     }
 
     /** Queues a reading for delivery, or drops and counts it if the queue is full or the subscriber quarantined. */
@@ -289,17 +281,19 @@ final class Subscriber implements Subscription {
 
     /**
      * Gives a parked subscription to a new listener: it gets the held readings, then the new ones, in order.
-     * The caller (the engine, under its lock) routes by the new filters from now on.
+     * The caller (the engine, under its lock) routes by the new filters from now on; the new listener's read view
+     * replaces the old one, on the delivery thread's next delivery.
      *
      * @return how long the subscription was parked, in nanoseconds
      * @throws IllegalStateException if it is not parked
      */
-    long takeOver(Owner newOwner, List<TopicFilter> newFilters, ReadingListener newListener, long nowNanos) {
+    long takeOver(Owner newOwner, List<TopicFilter> newFilters, ReadingListener newListener, ReadView newView,
+            long nowNanos) {
         synchronized (lock) {
             if (state != State.PARKED) {
                 throw new IllegalStateException("bus subscription " + id + " is " + state + ", not parked");
             }
-            List<String> newTexts = texts(newFilters);
+            List<String> newTexts = TopicFilter.texts(newFilters);
             if (!newTexts.equals(filterTexts)) {
                 recheckFilters = true;
             }
@@ -307,7 +301,7 @@ final class Subscriber implements Subscription {
             filters = List.copyOf(newFilters);
             filterTexts = newTexts;
             listener = newListener;
-            deliveries.resetConsecutiveFailures();
+            deliveries.takeOver(newView);
             generation++;
             state = State.ACTIVE;
         }

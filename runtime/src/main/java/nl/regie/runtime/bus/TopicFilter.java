@@ -1,5 +1,6 @@
 package nl.regie.runtime.bus;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -31,10 +32,19 @@ public final class TopicFilter {
 
     private final String text;
     private final String[] levels;
+    /** Per level: the name it must equal, or null for '+'; shorter than levels by one when the filter ends in '#'. */
+    private final String[] names;
+    private final boolean endsWithAnyLevels;
 
     private TopicFilter(String text, String[] levels) {
         this.text = text;
         this.levels = levels;
+        this.endsWithAnyLevels = ANY_LEVELS.equals(levels[levels.length - 1]);
+        this.names = new String[endsWithAnyLevels ? levels.length - 1 : levels.length];
+        for (int i = 0; i < names.length; i++) {
+            // Interned: names in readings are mostly literals or interned too, and then equals is one comparison.
+            names[i] = ONE_LEVEL.equals(levels[i]) ? null : levels[i].intern();
+        }
     }
 
     /**
@@ -110,6 +120,55 @@ public final class TopicFilter {
             }
         }
         return levels.length == topicLevels.length;
+    }
+
+    /** Whether any of the filters matches a topic given as its three levels. */
+    static boolean anyMatches(List<TopicFilter> filters, String... topicLevels) {
+        for (TopicFilter filter : filters) {
+            if (filter.matches(topicLevels)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a topic given as its three levels matches this filter. */
+    public boolean matches(String entityType, String localId, String attribute) {
+        // On every publish through a plugin's view, so no loop and no comparison with the wildcards.
+        String[] n = names;
+        return (n.length < 1 || n[0] == null || n[0].equals(entityType))
+                && (n.length < 2 || n[1] == null || n[1].equals(localId))
+                && (n.length < 3 || n[2] == null || n[2].equals(attribute))
+                && (n.length == 3 || endsWithAnyLevels);
+    }
+
+    /**
+     * Whether every topic the other filter can match is matched by this one too. Topics always have three levels,
+     * so {@code #} stands for {@code +} at each level it spans; then each level of this filter must be {@code +} or
+     * the same name as the other's. (Since names are unbounded, a filter covered by a union of filters is always
+     * covered by one of them.)
+     */
+    public boolean covers(TopicFilter other) {
+        for (int i = 0; i < TOPIC_LEVELS; i++) {
+            String mine = level(i);
+            if (!ONE_LEVEL.equals(mine) && !mine.equals(other.level(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Level i of three, {@code +} for a level a trailing {@code #} spans. */
+    private String level(int i) {
+        if (i >= levels.length - 1 && ANY_LEVELS.equals(levels[levels.length - 1])) {
+            return ONE_LEVEL;
+        }
+        return levels[i];
+    }
+
+    /** The filters as written. */
+    static List<String> texts(List<TopicFilter> filters) {
+        return filters.stream().map(TopicFilter::toString).toList();
     }
 
     /** The filter as written. */

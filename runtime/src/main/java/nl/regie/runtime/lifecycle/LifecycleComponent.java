@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import nl.regie.runtime.audit.AuditLog;
 import nl.regie.runtime.bus.BusHolds;
 import nl.regie.runtime.lifecycle.LifecycleException.Reason;
 import nl.regie.runtime.lifecycle.Outcome.Operation;
@@ -75,15 +76,17 @@ public final class LifecycleComponent implements PluginLifecycle {
     private final LeakCheck leaks;
     private final LeakReporter leakReports;
     private final InstalledPlugins plugins;
+    private final PluginAudit audit;
     private final ExecutorService healthChecks;
     private volatile Duration deadline;
 
     /** Opens the store (reading the histories kept in {@code regie.state.dir}) and starts the leak-check thread. */
     @Activate
     public LifecycleComponent(BundleContext context, Config config, @Reference(name = "holds") BusHolds holds,
-            @Reference(name = "scr") ServiceComponentRuntime scr,
+            @Reference(name = "scr") ServiceComponentRuntime scr, @Reference(name = "audit") AuditLog audit,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.context = context;
+        this.audit = new PluginAudit(audit);
         this.logger = logger;
         this.deadline = deadline(config);
         String state = context.getProperty(STATE_DIR_PROPERTY);
@@ -152,10 +155,10 @@ public final class LifecycleComponent implements PluginLifecycle {
                     + " by " + origin, what)) {
                 plugins.requireAbsent(offered.symbolicName(), what);
                 preflight.check(offered, null, what);
-                return installChecked(offered, what, origin);
+                return audited(installChecked(offered, what, origin));
             }
         } catch (LifecycleException e) {
-            logRefusal(e, origin);
+            logRefusal(e, origin, Operation.INSTALL, jar == null ? "?" : String.valueOf(jar.getFileName()));
             throw e;
         }
     }
@@ -200,10 +203,10 @@ public final class LifecycleComponent implements PluginLifecycle {
                     }
                     throw e;
                 }
-                return swap(bundle, offered, Operation.UPDATE, what, origin);
+                return audited(swap(bundle, offered, Operation.UPDATE, what, origin));
             }
         } catch (LifecycleException e) {
-            logRefusal(e, origin);
+            logRefusal(e, origin, Operation.UPDATE, symbolicName);
             throw e;
         }
     }
@@ -222,9 +225,9 @@ public final class LifecycleComponent implements PluginLifecycle {
                             + " is no longer kept"));
             PluginJar target = JarInspector.check(jar, "the kept jar of " + previous + " ", what);
             preflight.check(target, bundle, what);
-            return swap(bundle, target, Operation.ROLLBACK, what, origin);
+            return audited(swap(bundle, target, Operation.ROLLBACK, what, origin));
         } catch (LifecycleException e) {
-            logRefusal(e, origin);
+            logRefusal(e, origin, Operation.ROLLBACK, symbolicName);
             throw e;
         }
     }
@@ -273,14 +276,20 @@ public final class LifecycleComponent implements PluginLifecycle {
             folder.removed(symbolicName, origin);
             logger.info("{}", OperationLog.line(outcome, null, null, Duration.ZERO));
             leakReports.checkLater(outcome, probe == null ? List.of() : List.of(probe));
-            return outcome;
+            return audited(outcome);
         } catch (LifecycleException e) {
-            logRefusal(e, origin);
+            logRefusal(e, origin, Operation.REMOVE, symbolicName);
             throw e;
         }
     }
 
-    private void logRefusal(LifecycleException e, String origin) {
+    private void logRefusal(LifecycleException e, String origin, Operation operation, String target) {
         logger.info("Refused ({}, by {}): {}", e.reason(), origin, e.getMessage());
+        audit.refused(e, origin, operation, target);
+    }
+
+    private Outcome audited(Outcome outcome) {
+        audit.outcome(outcome);
+        return outcome;
     }
 }

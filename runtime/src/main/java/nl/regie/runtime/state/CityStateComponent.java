@@ -20,10 +20,11 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The city state service, fed from the bus: it subscribes to every topic, as the runtime bundle and with a
- * larger queue than a plugin gets, and keeps the latest value of every attribute.
+ * larger queue than a plugin gets, and keeps the latest value of every attribute. Registered as
+ * {@link FullCityState}; every bundle's {@link CityState} is a {@link BundleCityState} over it.
  */
-@Component(immediate = true)
-public class CityStateComponent implements CityState {
+@Component(immediate = true, service = FullCityState.class)
+public class CityStateComponent implements FullCityState {
 
     private final EntityStore store = new EntityStore();
     private final Subscription subscription;

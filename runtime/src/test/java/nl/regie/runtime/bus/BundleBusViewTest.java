@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,11 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.scope.DeclaredScope;
+import nl.regie.runtime.scope.ScopeGuards;
+import nl.regie.runtime.testing.RecordingAuditLog;
 import nl.regie.runtime.testing.RecordingLogger;
+import nl.regie.runtime.testing.TestPolicy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +30,10 @@ class BundleBusViewTest {
     private final RecordingLogger log = new RecordingLogger();
     private final BusEngine bus = new BusEngine(BusSettings.defaults(), log.logger());
     private final Owner plugin = Owner.of(Fakes.bundle("nl.example.lights", "2.1.0", 23));
-    private final BundleBusView view = new BundleBusView(bus, plugin);
+    private final ScopeGuards scopes = new ScopeGuards(new TestPolicy(), new RecordingAuditLog(), log.logger(), 1,
+            Clock.systemUTC());
+    private final BundleBusView view = new BundleBusView(bus, plugin,
+            scopes.forPlugin(plugin, DeclaredScope.of(List.of("#"), List.of("Streetlight/+/+"), List.of())));
 
     @AfterEach
     void close() {
@@ -33,7 +41,7 @@ class BundleBusViewTest {
     }
 
     private static Reading lamp(int n) {
-        return Reading.of(EntityId.of("Streetlight", "lamp-" + n), "powerConsumption", Value.of(n), "W", "test");
+        return Reading.of(EntityId.of("Streetlight", "lamp-" + n), "powerConsumption", Value.of(n), "W", "nl.example.lights");
     }
 
     @Test

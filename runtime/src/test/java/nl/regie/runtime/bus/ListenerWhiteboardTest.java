@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,10 @@ import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.monitor.SubscriberInfo.State;
+import nl.regie.runtime.scope.ScopeGuards;
+import nl.regie.runtime.testing.RecordingAuditLog;
 import nl.regie.runtime.testing.RecordingLogger;
+import nl.regie.runtime.testing.TestPolicy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +39,10 @@ class ListenerWhiteboardTest {
 
     private final RecordingLogger log = new RecordingLogger();
     private final BusEngine bus = new BusEngine(BusSettings.defaults(), log.logger());
-    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard(bus, log.logger());
+    private final RecordingAuditLog audit = new RecordingAuditLog();
+    private final TestPolicy policy = new TestPolicy();
+    private final ScopeGuards scopes = new ScopeGuards(policy, audit, log.logger(), 1, Clock.systemUTC());
+    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard(bus, scopes, log.logger());
     private final Bundle plugin = Fakes.bundle("nl.example.bins", "1.4.0", 17);
 
     @AfterEach

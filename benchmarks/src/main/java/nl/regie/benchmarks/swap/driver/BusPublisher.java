@@ -7,6 +7,7 @@ import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,9 +19,12 @@ import org.osgi.service.component.annotations.Reference;
  * does. The sequence number is the reading's value (exact in a double far beyond any run's length).
  */
 @Component(service = LongConsumer.class, property = "regie.swap.publisher=bus")
+@PluginScope(publishes = "WasteContainer/swap-bench/fillingLevel")
 public class BusPublisher implements LongConsumer {
 
     private static final EntityId BIN = EntityId.of("WasteContainer", "swap-bench");
+    /** The bundle's symbolic name (see SwapBundles): the runtime accepts a reading only under its publisher's name. */
+    private static final String SOURCE = "nl.regie.benchmarks.swap.driver";
 
     private final ReadingBus bus;
 
@@ -33,6 +37,6 @@ public class BusPublisher implements LongConsumer {
     @Override
     public void accept(long sequence) {
         Instant now = Instant.now();
-        bus.publish(new Reading(BIN, "fillingLevel", new Value.Number(sequence), "/", now, now, "swap-bench", null));
+        bus.publish(new Reading(BIN, "fillingLevel", new Value.Number(sequence), "/", now, now, SOURCE, null));
     }
 }

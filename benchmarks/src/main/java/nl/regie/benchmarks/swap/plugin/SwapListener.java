@@ -6,6 +6,7 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
@@ -21,6 +22,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = ReadingListener.class)
 @ReadingTopics(SwapListener.TOPIC_FILTER)
+@PluginScope(reads = SwapListener.TOPIC_FILTER)
 public class SwapListener implements ReadingListener {
 
     /** What the plugin subscribes to: the benchmark's one entity. */

@@ -3,6 +3,7 @@ package nl.regie.itests.plugin.faulty;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -10,6 +11,7 @@ import org.osgi.service.component.annotations.Component;
 /** A plugin whose only component throws while activating: its bundle starts, its component never does. */
 @Component(immediate = true)
 @ReadingTopics(FaultyListener.TOPIC_FILTER)
+@PluginScope(reads = FaultyListener.TOPIC_FILTER)
 public class FaultyListener implements ReadingListener {
 
     /** The filter it would subscribe to: the probe's, so a broken neighbour shares the probe's topic. */

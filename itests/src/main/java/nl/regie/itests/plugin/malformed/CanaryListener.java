@@ -3,6 +3,7 @@ package nl.regie.itests.plugin.malformed;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -12,6 +13,7 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(property = MalformedTopicsListener.ROLE_PROPERTY + "=canary")
 @ReadingTopics(CanaryListener.TOPIC_FILTER)
+@PluginScope(reads = CanaryListener.TOPIC_FILTER)
 public class CanaryListener implements ReadingListener {
 
     /** The canary's filter. */

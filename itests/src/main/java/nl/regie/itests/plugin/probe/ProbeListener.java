@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -18,6 +19,7 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = {ReadingListener.class, Supplier.class}, property = ProbeListener.ROLE_PROPERTY + "=probe")
 @ReadingTopics(ProbeListener.TOPIC_FILTER)
+@PluginScope(reads = ProbeListener.TOPIC_FILTER)
 public class ProbeListener implements ReadingListener, Supplier<List<String>> {
 
     /** The filter the probe subscribes to. */

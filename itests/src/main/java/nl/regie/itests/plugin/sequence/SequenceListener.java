@@ -6,6 +6,7 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.api.scope.PluginScope;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,6 +19,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(immediate = true)
 @ReadingTopics(SequenceListener.TOPIC_FILTER)
+@PluginScope(reads = SequenceListener.TOPIC_FILTER)
 public class SequenceListener implements ReadingListener {
 
     /** The readings it takes: numbered ones. */
