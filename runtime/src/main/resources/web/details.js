@@ -1,0 +1,133 @@
+// The details panel: one entity (every attribute with value, unit, observedAt and source) or one alert.
+
+import { apiJson } from './api.js';
+import { localId, position } from './city.js';
+import { formatTime } from './alerts.js';
+
+function cell(tag, text, className) {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  if (className) {
+    node.className = className;
+  }
+  return node;
+}
+
+function show(value) {
+  if (value === null || value === undefined) {
+    return '';
+  }
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+  }
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export class Details {
+  constructor(panel, city, alerts) {
+    this.panel = panel;
+    this.city = city;
+    this.alerts = alerts;
+    this.shown = null;
+  }
+
+  /** Shows an entity from the store at once, then as the API has it now. */
+  async showEntity(id) {
+    this.shown = { entity: id };
+    const known = this.city.get(id);
+    if (known) {
+      this.renderEntity(known);
+    }
+    try {
+      const fresh = await apiJson(`/api/entities/${encodeURIComponent(id)}`);
+      if (this.shown?.entity === id) {
+        this.renderEntity(fresh);
+      }
+    } catch (error) {
+      if (this.shown?.entity === id && !known) {
+        this.panel.replaceChildren(cell('p', `Cannot show ${id}: ${error.message}`, 'error'));
+      }
+    }
+  }
+
+  showAlert(alert) {
+    this.shown = { alert: alert.key };
+    this.renderAlert(alert);
+  }
+
+  /** Entities changed in the store: the one shown is drawn again. */
+  changed(ids) {
+    if (this.shown?.entity && (ids === null || ids.includes(this.shown.entity))) {
+      const entity = this.city.get(this.shown.entity);
+      if (entity) {
+        this.renderEntity(entity);
+      }
+    }
+  }
+
+  /** The alert list changed: the alert shown is drawn again (or said to be over). */
+  alertsChanged() {
+    if (this.shown?.alert) {
+      const alert = this.alerts.byKey(this.shown.alert);
+      if (alert) {
+        this.renderAlert(alert);
+      } else {
+        const note = this.panel.querySelector('[data-testid="details-state"]');
+        if (note) {
+          note.textContent = 'No longer active';
+        }
+      }
+    }
+  }
+
+  renderEntity(entity) {
+    const heading = cell('h3', `${entity.type} ${localId(entity.id)}`);
+    const id = cell('p', entity.id, 'urn');
+    const at = position(entity);
+    const where = cell('p', at ? `Location: ${at[1].toFixed(5)} N, ${at[0].toFixed(5)} E` : 'No location', 'where');
+    const table = document.createElement('table');
+    table.className = 'attributes';
+    table.dataset.testid = 'details-attributes';
+    const head = document.createElement('tr');
+    ['Attribute', 'Value', 'Unit', 'Observed at', 'Source'].forEach((name) => {
+      const th = cell('th', name);
+      th.scope = 'col';
+      head.appendChild(th);
+    });
+    table.appendChild(document.createElement('thead')).appendChild(head);
+    const body = table.appendChild(document.createElement('tbody'));
+    for (const [name, attribute] of Object.entries(entity.attributes || {}).sort(([a], [b]) => a.localeCompare(b))) {
+      const row = document.createElement('tr');
+      row.dataset.attribute = name;
+      const th = cell('th', name);
+      th.scope = 'row';
+      row.append(th, cell('td', show(attribute.value)), cell('td', attribute.unit || ''),
+        cell('td', formatTime(attribute.observedAt)), cell('td', attribute.source || ''));
+      body.appendChild(row);
+    }
+    this.panel.replaceChildren(heading, id, where, table);
+    this.panel.dataset.shown = entity.id;
+  }
+
+  renderAlert(alert) {
+    const heading = cell('h3', `Alert ${alert.key}`);
+    const state = cell('p', alert.active ? 'Active' : 'Resolved', 'state');
+    state.dataset.testid = 'details-state';
+    const list = document.createElement('dl');
+    const rows = [['Severity', alert.severity], ['Category', `${alert.category} / ${alert.subCategory}`],
+      ['Description', alert.description], ['Source', alert.source], ['Since', formatTime(alert.validFrom)],
+      ['Until', formatTime(alert.validTo)], ['Updated', formatTime(alert.updatedAt)]];
+    for (const [name, text] of rows) {
+      list.append(cell('dt', name), cell('dd', text || ''));
+    }
+    const parts = [heading, state, list];
+    if (alert.about) {
+      const button = cell('button', `Show ${localId(alert.about)}`);
+      button.type = 'button';
+      button.addEventListener('click', () => this.showEntity(alert.about));
+      parts.push(button);
+    }
+    this.panel.replaceChildren(...parts);
+    this.panel.dataset.shown = alert.id || alert.key;
+  }
+}
