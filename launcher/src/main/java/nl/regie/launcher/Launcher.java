@@ -104,7 +104,7 @@ final class Launcher {
         }
         String simulated = startSimulator(mqtt, unreachable.isPresent(), notes);
         return new StartupReport(Duration.between(startedAt, Instant.now()), options.site(), url, mqtt.describe(),
-                simulated, options.configDir(), options.pluginsDir(), active, notes);
+                simulated, options.configDir(), options.pluginsDir(), active, notes, options.tokensRequired());
     }
 
     /**

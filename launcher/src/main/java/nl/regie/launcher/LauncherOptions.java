@@ -34,7 +34,8 @@ import nl.regie.launcher.simulator.SimulatorSettings;
  * credentials and trust store are read from the file only, so that they never show in the process list.
  *
  * @param httpPort the HTTP port, 1 to 65535
- * @param httpHost the address the HTTP server binds to
+ * @param httpHost the address the HTTP server binds to: loopback, or another address when the configuration folder
+ *     holds an HTTP access token (then every request needs a bearer token)
  * @param pluginsDir the hot-deploy folder, absolute and normalised
  * @param configDir the configuration folder ({@code <pid>.cfg} files), absolute and normalised
  * @param stateDir where the runtime keeps what outlives a restart (each plugin's history and recent jars), absolute
@@ -94,8 +95,10 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
 
                 Options:
                   --http-port N     HTTP port (default 8080)
-                  --http-host ADDR  loopback address the HTTP server listens on (default 127.0.0.1); addresses
-                                    beyond this machine are refused until the API has authentication
+                  --http-host ADDR  address the HTTP server listens on (default 127.0.0.1). On loopback a request
+                                    without a token is the local operator; any other address (0.0.0.0 for all)
+                                    requires a bearer token on every request, so it is refused unless the
+                                    config folder's nl.regie.runtime.access.cfg holds at least one token
                   --plugins DIR     hot-deploy folder for plugin jars (default ./plugins; created if missing). A jar
                                     dropped in is installed, a replaced one updated (health-gated, rolled back when
                                     the new version fails), a deleted one removed; after an update over HTTP or in the
@@ -200,11 +203,12 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                     + " folders, neither inside the other");
         }
 
+        Path configDir = workingDir.resolve(nonBlank(settings.get("config-dir"), DEFAULT_CONFIG_DIR)).normalize();
         return new LauncherOptions(
                 httpPort,
-                loopbackHost(settings.get("http-host")),
+                httpHost(settings.get("http-host"), configDir),
                 pluginsDir,
-                workingDir.resolve(nonBlank(settings.get("config-dir"), DEFAULT_CONFIG_DIR)).normalize(),
+                configDir,
                 stateDir,
                 site(settings.get("site")),
                 mqttPort,
@@ -431,22 +435,46 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
     }
 
     /**
-     * The HTTP API has no authentication yet, so it may only listen on this machine: a host that is not a
-     * loopback address is refused rather than exposing the API to the network.
+     * The address HTTP listens on. Loopback is always allowed; any other address only when the configuration
+     * folder's access file holds a token, since every request from beyond this machine must present one.
      */
-    private static String loopbackHost(Setting setting) throws UsageException {
+    private static String httpHost(Setting setting, Path configDir) throws UsageException {
         String host = nonBlank(setting, DEFAULT_HTTP_HOST);
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            throw new UsageException(setting.origin() + ": '" + host + "' is not a known host or address");
+        if (loopback(setting, host)) {
+            return host;
         }
-        if (!loopback) {
-            throw new UsageException(setting.origin() + ": '" + host + "' is not a loopback address; the HTTP API has"
-                    + " no authentication yet, so it listens on this machine only (127.0.0.1, ::1 or localhost)");
+        int tokens;
+        try {
+            tokens = AccessFile.tokens(configDir);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(setting.origin() + ": '" + host + "' is not a loopback address, so every HTTP"
+                    + " request needs a bearer token, but " + e.getMessage());
+        }
+        if (tokens == 0) {
+            throw new UsageException(setting.origin() + ": '" + host + "' is not a loopback address, so every HTTP"
+                    + " request needs a bearer token, and " + configDir.resolve(AccessFile.NAME) + " holds none; add"
+                    + " one (tokens = <name> <party> <scope>;... sha256:<hex>, see the README) or listen on 127.0.0.1");
         }
         return host;
+    }
+
+    /** Whether the host is a loopback address. */
+    private static boolean loopback(Setting setting, String host) throws UsageException {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new UsageException((setting == null ? "--http-host" : setting.origin()) + ": '" + host
+                    + "' is not a known host or address");
+        }
+    }
+
+    /** Whether HTTP listens beyond this machine, so that every request needs a bearer token. */
+    boolean tokensRequired() {
+        try {
+            return !InetAddress.getByName(httpHost).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return true;
+        }
     }
 
     private static String site(Setting setting) throws UsageException {

@@ -14,7 +14,8 @@ import java.util.Locale;
  *   not active: nl.regie.mobility 0.1.0 is INSTALLED (see the log above)
  * </pre>
  *
- * <p>The MQTT part is the broker's URL and {@code (embedded)}, {@code (external)} or
+ * <p>When HTTP listens beyond loopback, its URL is followed by {@code (bearer token required)}; on loopback, where a
+ * request without a token is the local operator, nothing follows it. The MQTT part is the broker's URL and {@code (embedded)}, {@code (external)} or
  * {@code (external, not reachable yet)}; the simulator part is the simulator's own summary, {@code simulator off}
  * or {@code simulator not started}. Lines below it are indented by two spaces and only there when something needs
  * attention.
@@ -28,9 +29,16 @@ import java.util.Locale;
  * @param pluginsDir the hot-deploy folder
  * @param activePlugins each active plugin as {@code symbolic.name version}, sorted
  * @param notes what needs attention, one line each
+ * @param tokensRequired whether every HTTP request needs a bearer token (HTTP listens beyond loopback)
  */
 record StartupReport(Duration startedIn, String site, String httpUrl, String mqtt, String simulator, Path configDir,
-        Path pluginsDir, List<String> activePlugins, List<String> notes) {
+        Path pluginsDir, List<String> activePlugins, List<String> notes, boolean tokensRequired) {
+
+    /** A report of HTTP on loopback, where no token is required. */
+    StartupReport(Duration startedIn, String site, String httpUrl, String mqtt, String simulator, Path configDir,
+            Path pluginsDir, List<String> activePlugins, List<String> notes) {
+        this(startedIn, site, httpUrl, mqtt, simulator, configDir, pluginsDir, activePlugins, notes, false);
+    }
 
     /** The line that begins with {@code Regie ready}. */
     String readyLine() {
@@ -38,7 +46,7 @@ record StartupReport(Duration startedIn, String site, String httpUrl, String mqt
                 ? "0 active"
                 : activePlugins.size() + " active: " + String.join(", ", activePlugins);
         return String.format(Locale.ROOT, "Regie ready in %.1f s: site %s, HTTP %s, MQTT %s, %s, config %s, plugins %s (%s)",
-                startedIn.toMillis() / 1000.0, site, httpUrl, mqtt, simulator, configDir, pluginsDir, plugins);
+                startedIn.toMillis() / 1000.0, site, httpUrl + (tokensRequired ? " (bearer token required)" : ""), mqtt, simulator, configDir, pluginsDir, plugins);
     }
 
     /** The indented lines that follow it. */

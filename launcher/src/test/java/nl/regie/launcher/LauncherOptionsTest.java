@@ -162,10 +162,35 @@ class LauncherOptionsTest {
     }
 
     @Test
-    void aHostBeyondLoopbackIsRefusedUntilTheApiHasAuthentication() {
-        LauncherOptions.UsageException e = assertThrows(LauncherOptions.UsageException.class,
-                () -> parse("--http-host", "0.0.0.0"));
-        assertTrue(e.getMessage().contains("--http-host: '0.0.0.0' is not a loopback address"), e.getMessage());
+    void aHostBeyondLoopbackIsRefusedWithoutAnAccessToken() throws IOException {
+        String e = error("--http-host", "0.0.0.0");
+        assertTrue(e.startsWith("--http-host: '0.0.0.0' is not a loopback address, so every HTTP request needs a bearer"
+                + " token, and " + workingDir.resolve("config").resolve("nl.regie.runtime.access.cfg") + " holds none"), e);
+        Path config = Files.createDirectories(workingDir.resolve("config"));
+        Files.writeString(config.resolve(AccessFile.NAME), "# no tokens yet\ntokens =\n");
+        assertTrue(error("--http-host", "0.0.0.0").contains("holds none"));
+    }
+
+    @Test
+    void aHostBeyondLoopbackIsAcceptedWithAnAccessToken() throws Exception {
+        Path config = Files.createDirectories(workingDir.resolve("etc"));
+        Files.writeString(config.resolve(AccessFile.NAME), "tokens = \\\n    ops city operator sha256:"
+                + "a".repeat(64) + ", \\\n    app police read:* sha256:" + "B".repeat(64) + "\n");
+        LauncherOptions options = parse("--http-host", "0.0.0.0", "--config-dir", "etc");
+        assertEquals("0.0.0.0", options.httpHost());
+        assertTrue(options.tokensRequired());
+        assertEquals(2, AccessFile.tokens(config));
+        assertFalse(parse().tokensRequired());
+        assertFalse(parse("--http-host", "::1").tokensRequired());
+    }
+
+    @Test
+    void aMalformedAccessTokenIsNamed() throws IOException {
+        Path config = Files.createDirectories(workingDir.resolve("config"));
+        Files.writeString(config.resolve(AccessFile.NAME), "tokens = ops city operator my-secret\n");
+        String e = error("--http-host", "0.0.0.0");
+        assertTrue(e.contains("token 'ops' must be '<name> <party> <scope>;<scope>... sha256:<64 hex digits>'"), e);
+        assertFalse(e.contains("my-secret"), e);
     }
 
     @Test

@@ -35,4 +35,14 @@ class StartupReportTest {
                 report.readyLine());
         assertEquals(List.of("  ignored readme.jar: not an OSGi bundle"), report.detailLines());
     }
+
+    @Test
+    void beyondLoopbackItSaysATokenIsRequired() {
+        StartupReport report = new StartupReport(Duration.ofMillis(800), "amsterdam", "http://0.0.0.0:9090/",
+                "tcp://127.0.0.1:1883 (embedded)", "simulator off", Path.of("/srv/config"), Path.of("/srv/plugins"),
+                List.of(), List.of(), true);
+        assertEquals("Regie ready in 0.8 s: site amsterdam, HTTP http://0.0.0.0:9090/ (bearer token required),"
+                + " MQTT tcp://127.0.0.1:1883 (embedded), simulator off, config /srv/config, plugins /srv/plugins"
+                + " (0 active)", report.readyLine());
+    }
 }

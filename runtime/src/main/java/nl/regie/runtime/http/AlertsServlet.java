@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -17,6 +16,8 @@ import nl.regie.api.alert.Alert;
 import nl.regie.api.model.EntityId;
 import nl.regie.runtime.alert.AlertService;
 import nl.regie.runtime.alert.AlertStore;
+import nl.regie.runtime.access.Caller;
+import nl.regie.runtime.policy.AccessPolicy;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,21 +28,24 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * {@code GET /api/alerts?state=active|resolved|all&category=&source=&limit=&offset=} (active alerts by default: most
  * severe first, then newest; resolved ones most recently resolved first) and {@code GET /api/alerts/{key}} or
  * {@code GET /api/alerts/urn:ngsi-ld:Alert:{key}} for one (the active alert with that key, else the most recently
- * resolved one still kept).
+ * resolved one still kept). A caller other than the operator sees an alert when its token reads type {@code Alert}
+ * and the policy lets its party see the raising plugin's alerts; another is 404 to it, like an unknown one.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/alerts", "/api/alerts/*"})
-public class AlertsServlet extends HttpServlet {
+public class AlertsServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final transient AlertService alerts;
+    private final transient AccessPolicy policy;
 
-    /** Serves the runtime's alerts. */
+    /** Serves the runtime's alerts, as the policy lets each caller see them. */
     @Activate
-    public AlertsServlet(@Reference AlertService alerts) {
+    public AlertsServlet(@Reference AlertService alerts, @Reference AccessPolicy policy) {
         this.alerts = alerts;
+        this.policy = policy;
     }
 
     @Override
@@ -62,7 +66,7 @@ public class AlertsServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
             return;
         }
-        Optional<Alert> alert = alerts.find(key);
+        Optional<Alert> alert = alerts.find(key).filter(PartyView.of(Caller.of(request), policy)::sees);
         if (alert.isEmpty()) {
             Json.problem(response, 404, "Not Found", "no alert " + key + " is known (or it was resolved long ago)",
                     request.getRequestURI());
@@ -96,12 +100,25 @@ public class AlertsServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
             return;
         }
-        AlertStore.Page page = alerts.query(query.filter(), query.offset(), query.limit());
+        PartyView view = PartyView.of(Caller.of(request), policy);
+        List<Alert> page;
+        int total;
+        if (view.unfiltered()) {
+            AlertStore.Page stored = alerts.query(query.filter(), query.offset(), query.limit());
+            page = stored.alerts();
+            total = stored.total();
+        } else {
+            List<Alert> visible = alerts.query(query.filter(), 0, Integer.MAX_VALUE).alerts().stream()
+                    .filter(view::sees).toList();
+            total = visible.size();
+            page = visible.subList(Math.min(query.offset(), total), (int) Math.min((long) query.offset() + query.limit(),
+                    total));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total", page.total());
+        body.put("total", total);
         body.put("offset", query.offset());
         body.put("limit", query.limit());
-        body.put("alerts", page.alerts().stream().map(AlertsServlet::alert).toList());
+        body.put("alerts", page.stream().map(AlertsServlet::alert).toList());
         Json.write(response, 200, body);
     }
 

@@ -3,41 +3,35 @@ package nl.regie.runtime.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 import javax.servlet.Servlet;
 import javax.servlet.ServletException;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
-import nl.regie.api.model.EntityId;
-import nl.regie.api.model.Value;
+import nl.regie.runtime.access.Caller;
+import nl.regie.runtime.actuation.Commands;
+import nl.regie.runtime.audit.AuditEvent;
+import nl.regie.runtime.audit.AuditLog;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
@@ -51,10 +45,13 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * malformed JSON, unknown fields, a bad URN or value, 409 for an id whose command is still in progress. A command
  * that is taken gets 202 Accepted, its current state and a {@code Location} to follow it: it may already have
  * ended (REJECTED when no driver handles the target's type), and it always ends, at the latest at its deadline.
+ *
+ * <p>A caller other than the operator needs the scope {@code command:<type of the target>} (403 naming it
+ * otherwise) and sees the state of its own commands only (another's is 404 to it).
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/commands", "/api/commands/*"})
-public class CommandsServlet extends HttpServlet {
+public class CommandsServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -65,23 +62,60 @@ public class CommandsServlet extends HttpServlet {
     /** The longest timeout. */
     static final long MAX_TIMEOUT_SECONDS = 24 * 3600;
 
-    private static final Set<String> FIELDS = Set.of("id", "target", "action", "parameters", "timeoutSeconds", "deadline");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+    /** Commands whose sender is remembered, for telling a caller the state of its own commands only. */
+    static final int REMEMBERED = 10_000;
+
     private final transient Actuation actuation;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile AuditLog audit;
+    private final transient Sender sender;
     private final transient Clock clock;
+    private final transient Map<String, String> senders = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    /** Sends a command for a caller. */
+    @FunctionalInterface
+    interface Sender {
+        /**
+         * @throws IllegalArgumentException when a command with the same id is still in progress
+         */
+        void send(String actor, String party, Command command);
+    }
     private final transient ObjectMapper mapper = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Sends commands through the given actuation service. */
+    /** Sends commands through the runtime's command service, on behalf of each caller (audited there). */
     @Activate
-    public CommandsServlet(@Reference Actuation actuation) {
-        this(actuation, Clock.systemUTC());
+    public CommandsServlet(@Reference Commands commands) {
+        this(new Actuation() {
+            @Override
+            public CompletionStage<CommandResult> send(Command command) {
+                return commands.send(Caller.LOCAL_OPERATOR.name(), "", command);
+            }
+
+            @Override
+            public Optional<CommandResult> status(String commandId) {
+                return commands.status(commandId);
+            }
+        }, commands::send, Clock.systemUTC());
     }
 
     CommandsServlet(Actuation actuation, Clock clock) {
+        this(actuation, (actor, party, command) -> actuation.send(command), clock);
+    }
+
+    CommandsServlet(Actuation actuation, Sender sender, Clock clock) {
         this.actuation = actuation;
+        this.sender = sender;
         this.clock = clock;
     }
 
@@ -109,7 +143,11 @@ public class CommandsServlet extends HttpServlet {
                     + "' must be 1 to 64 letters, digits, '-' or '_'", request.getRequestURI());
             return;
         }
+        Caller caller = Caller.of(request);
         Optional<CommandResult> status = actuation.status(id);
+        if (!caller.operator() && !caller.name().equals(sender(id))) {
+            status = Optional.empty();
+        }
         if (status.isEmpty()) {
             Json.problem(response, 404, "Not Found", "no command " + id + " is known (or it ended long ago)",
                     request.getRequestURI());
@@ -149,8 +187,20 @@ public class CommandsServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
             return;
         }
+        Caller caller = Caller.of(request);
+        String type = command.target().type();
+        if (!caller.mayCommand(type)) {
+            refused(caller, request.getMethod(), command.target().toString(), "command:" + type);
+            Json.problem(response, 403, "Forbidden", "token '" + caller.name() + "' lacks the scope command:" + type
+                    + " to send commands to " + command.target(), request.getRequestURI(),
+                    Map.of("scope", "command:" + type));
+            return;
+        }
         try {
-            actuation.send(command);
+            sender.send(caller.name(), caller.party(), command);
+            synchronized (senders) {
+                senders.put(command.id(), caller.name());
+            }
         } catch (IllegalArgumentException e) {
             Json.problem(response, 409, "Conflict", e.getMessage(), request.getRequestURI());
             return;
@@ -171,6 +221,20 @@ public class CommandsServlet extends HttpServlet {
         Json.write(response, 202, json);
     }
 
+    private void refused(Caller caller, String method, String target, String scope) {
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(new AuditEvent(clock.instant(), AuditEvent.ACCESS, caller.name(), caller.party(), method,
+                    target, "403", "needs scope " + scope));
+        }
+    }
+
+    private String sender(String commandId) {
+        synchronized (senders) {
+            return senders.get(commandId);
+        }
+    }
+
     private static String mediaType(String contentType) {
         int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
@@ -182,124 +246,7 @@ public class CommandsServlet extends HttpServlet {
      * @throws IllegalArgumentException with what is wrong, naming the field
      */
     Command command(byte[] body) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the body is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the body cannot be read: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("the body must be a JSON object with 'target' and 'action'");
-        }
-        List<String> unknown = new ArrayList<>();
-        root.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                unknown.add(name);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown field(s) " + unknown + "; known are " + List.copyOf(
-                    new java.util.TreeSet<>(FIELDS)));
-        }
-        String id = text(root, "id", false);
-        if (id == null) {
-            id = UUID.randomUUID().toString();
-        }
-        EntityId target;
-        try {
-            target = EntityId.parse(text(root, "target", true));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'target': " + e.getMessage(), e);
-        }
-        String action = text(root, "action", true);
-        Map<String, Value> parameters = parameters(root.get("parameters"));
-        Instant deadline = deadline(root);
-        try {
-            return new Command(id, target, action, parameters, deadline);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    private static String text(JsonNode root, String field, boolean required) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw new IllegalArgumentException("'" + field + "' is required");
-            }
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new IllegalArgumentException("'" + field + "' must be a text");
-        }
-        return node.textValue();
-    }
-
-    private static Map<String, Value> parameters(JsonNode node) {
-        Map<String, Value> parameters = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return parameters;
-        }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("'parameters' must be an object of numbers, booleans and texts");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> p = it.next();
-            JsonNode value = p.getValue();
-            if (value.isNumber()) {
-                double number = value.doubleValue();
-                if (!Double.isFinite(number)) {
-                    throw new IllegalArgumentException("parameter '" + p.getKey() + "' must be a finite number");
-                }
-                parameters.put(p.getKey(), Value.of(number));
-            } else if (value.isBoolean()) {
-                parameters.put(p.getKey(), Value.of(value.booleanValue()));
-            } else if (value.isTextual()) {
-                parameters.put(p.getKey(), Value.of(value.textValue()));
-            } else {
-                throw new IllegalArgumentException("parameter '" + p.getKey() + "' must be a number, a boolean or a text");
-            }
-        }
-        return parameters;
-    }
-
-    private Instant deadline(JsonNode root) {
-        JsonNode timeout = root.get("timeoutSeconds");
-        JsonNode deadline = root.get("deadline");
-        if (timeout != null && deadline != null) {
-            throw new IllegalArgumentException("give either 'timeoutSeconds' or 'deadline', not both");
-        }
-        Instant now = clock.instant();
-        if (deadline != null) {
-            if (!deadline.isTextual()) {
-                throw new IllegalArgumentException("'deadline' must be an ISO-8601 instant such as 2026-06-01T12:00:00Z");
-            }
-            Instant at;
-            try {
-                at = Instant.parse(deadline.textValue());
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("'deadline' must be an ISO-8601 instant such as 2026-06-01T12:00:00Z,"
-                        + " was '" + deadline.textValue() + "'", e);
-            }
-            if (!at.isAfter(now)) {
-                throw new IllegalArgumentException("'deadline' " + at + " has already passed");
-            }
-            if (at.isAfter(now.plusSeconds(MAX_TIMEOUT_SECONDS))) {
-                throw new IllegalArgumentException("'deadline' " + at + " is more than a day away");
-            }
-            return at;
-        }
-        if (timeout == null) {
-            return now.plusSeconds(DEFAULT_TIMEOUT_SECONDS);
-        }
-        double seconds = timeout.isNumber() ? timeout.doubleValue() : Double.NaN;
-        if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
-            throw new IllegalArgumentException("'timeoutSeconds' must be a number more than 0 and at most "
-                    + MAX_TIMEOUT_SECONDS);
-        }
-        return now.plus(Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))));
+        return CommandBody.read(mapper, clock, body);
     }
 
     static Map<String, Object> result(CommandResult result) {

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -23,7 +22,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/config", "/api/config/*"})
-public class ConfigServlet extends HttpServlet {
+public class ConfigServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 

@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import nl.regie.api.model.EntityId;
 import nl.regie.runtime.mqtt.DeviceDirectory;
 import nl.regie.runtime.mqtt.DeviceSnapshot;
+import nl.regie.runtime.access.Caller;
+import nl.regie.runtime.policy.AccessPolicy;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,29 +24,36 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * {@code GET /api/devices} (the bridge and every known device) and {@code GET /api/devices/{deviceId}} (one device:
- * online, stale or offline, last seen, counters, the last rejected message and why).
+ * online, stale or offline, last seen, counters, the last rejected message and why). A caller other than the
+ * operator sees the devices of its own party only (a device of another party is 404 to it) and of the bridge only
+ * whether it is on.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/devices", "/api/devices/*"})
-public class DevicesServlet extends HttpServlet {
+public class DevicesServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 
     private final transient DeviceDirectory directory;
+    private final transient AccessPolicy policy;
 
-    /** Serves the given device directory. */
+    /** Serves the given device directory; each caller sees the devices of its party. */
     @Activate
-    public DevicesServlet(@Reference DeviceDirectory directory) {
+    public DevicesServlet(@Reference DeviceDirectory directory, @Reference AccessPolicy policy) {
         this.directory = directory;
+        this.policy = policy;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo();
+        Caller caller = Caller.of(request);
         if (path == null || path.equals("/")) {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("bridge", bridge(directory.bridge()));
-            body.put("devices", directory.devices().stream().map(DevicesServlet::device).toList());
+            body.put("bridge", caller.operator() ? bridge(directory.bridge())
+                    : Map.of("enabled", directory.bridge().enabled()));
+            body.put("devices", directory.devices().stream().filter(d -> sees(caller, d.id()))
+                    .map(DevicesServlet::device).toList());
             Json.write(response, 200, body);
             return;
         }
@@ -55,7 +63,7 @@ public class DevicesServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", problem.get(), request.getRequestURI());
             return;
         }
-        Optional<DeviceSnapshot> device = directory.device(id);
+        Optional<DeviceSnapshot> device = directory.device(id).filter(d -> sees(caller, d.id()));
         if (device.isEmpty()) {
             Json.problem(response, 404, "Not Found", "no device " + id + " is known"
                     + (directory.bridge().enabled() ? "" : " (the device bridge is off: no MQTT broker is configured)"),
@@ -63,6 +71,10 @@ public class DevicesServlet extends HttpServlet {
             return;
         }
         Json.write(response, 200, device(device.get()));
+    }
+
+    private boolean sees(Caller caller, String deviceId) {
+        return caller.operator() || policy.partyOfSource(deviceId).equals(caller.party());
     }
 
     static Map<String, Object> bridge(DeviceDirectory.BridgeInfo bridge) {

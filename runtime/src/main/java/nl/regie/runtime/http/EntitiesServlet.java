@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import nl.regie.api.model.EntityId;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
+import nl.regie.runtime.access.Caller;
+import nl.regie.runtime.policy.AccessPolicy;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,19 +23,23 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * {@code GET /api/entities/{id}} and {@code GET /api/entities?type=T&near=lon,lat,metres&bbox=w,s,e,n&limit=&offset=}.
+ * A caller other than the operator gets only what its party may see ({@link PartyView}); an entity it may not see
+ * is 404 to it, exactly like an unknown one.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/entities", "/api/entities/*"})
-public class EntitiesServlet extends HttpServlet {
+public class EntitiesServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 
     private final transient CityState cityState;
+    private final transient AccessPolicy policy;
 
-    /** Serves the given city state. */
+    /** Serves the given city state, as the policy lets each caller see it. */
     @Activate
-    public EntitiesServlet(@Reference CityState cityState) {
+    public EntitiesServlet(@Reference CityState cityState, @Reference AccessPolicy policy) {
         this.cityState = cityState;
+        this.policy = policy;
     }
 
     @Override
@@ -55,12 +60,22 @@ public class EntitiesServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
             return;
         }
-        Optional<EntityState> entity = cityState.entity(entityId);
+        Optional<EntityState> entity = visible(entityId, PartyView.of(Caller.of(request), policy));
         if (entity.isEmpty()) {
             Json.problem(response, 404, "Not Found", "no entity " + entityId + " is known", request.getRequestURI());
             return;
         }
         Json.write(response, 200, Json.entity(entity.get()));
+    }
+
+    /** The entity as the caller may see it; a zone entity is made from the entities of its type. */
+    private Optional<EntityState> visible(EntityId id, PartyView view) {
+        Optional<EntityState> entity = cityState.entity(id);
+        if (view.unfiltered()) {
+            return entity;
+        }
+        List<EntityState> from = entity.isPresent() ? List.of(entity.get()) : cityState.byType(id.type());
+        return view.entities(from).stream().filter(e -> e.id().equals(id)).findFirst();
     }
 
     private void list(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -71,7 +86,7 @@ public class EntitiesServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
             return;
         }
-        List<EntityState> matches = query.run(cityState);
+        List<EntityState> matches = PartyView.of(Caller.of(request), policy).entities(query.run(cityState));
         List<EntityState> page = matches.subList(Math.min(query.offset(), matches.size()),
                 Math.min(query.offset() + query.limit(), matches.size()));
         Map<String, Object> body = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -31,7 +30,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/health")
-public class HealthServlet extends HttpServlet {
+public class HealthServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -20,10 +19,13 @@ import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.state.CityState;
 import nl.regie.runtime.actuation.CommandCounts;
 import nl.regie.runtime.alert.AlertService;
+import nl.regie.runtime.audit.AuditReader;
 import nl.regie.runtime.bus.BusEngineService;
 import nl.regie.runtime.mqtt.DeviceDirectory;
 import nl.regie.runtime.mqtt.DeviceSnapshot;
 import nl.regie.runtime.notify.NotificationDispatcher;
+import nl.regie.runtime.policy.PolicyComponent;
+import nl.regie.runtime.scope.ScopeGuards;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,11 +42,13 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * <p>Devices announce their own entity type, so the ingest metrics are per device type with at most
  * {@value #MAX_LABEL_VALUES} types (the rest are summed under {@code other}, a device that announced none is
  * {@code unknown}); alert categories are bounded the same way. They are sums over the devices the bridge knows
- * now.
+ * now. The live stream's metrics ({@code regie_stream_*}) come from this bundle's {@link StreamServlet}; data
+ * sovereignty ({@code regie_scope_*}, {@code regie_policy_*}, {@code regie_audit_*}) from the scope guards, the policy
+ * and the audit log, each optional too.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/metrics")
-public class MetricsServlet extends HttpServlet {
+public class MetricsServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -65,6 +69,21 @@ public class MetricsServlet extends HttpServlet {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     transient volatile NotificationDispatcher notifications;
+
+    /** The live stream's servlet (this bundle's {@link StreamServlet}), for its clients and counters. */
+    @Reference(service = Servlet.class, target = "(osgi.http.whiteboard.servlet.pattern=/api/stream)",
+            cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    transient volatile Servlet stream;
+
+    /** Data sovereignty, see {@link SovereigntyMetrics}: scope refusals, denied reads, policy version, lost audit. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    transient volatile ScopeGuards scopeGuards;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    transient volatile PolicyComponent policyComponent;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    transient volatile AuditReader auditReader;
 
     /** Reports on the given bus and city state, and on the optional services as SCR sets them. */
     @Activate
@@ -103,6 +122,10 @@ public class MetricsServlet extends HttpServlet {
         if (dispatcher != null) {
             notifications(out, dispatcher);
         }
+        if (stream instanceof StreamServlet streamServlet) {
+            stream(out, streamServlet.hub());
+        }
+        SovereigntyMetrics.write(out, scopeGuards, policyComponent, auditReader);
         jvm(out);
         return out.text();
     }
@@ -208,6 +231,16 @@ public class MetricsServlet extends HttpServlet {
         out.counter("regie_notifications_dropped_total", "Notifications dropped: queue full or dispatcher stopped.")
                 .sample(dispatcher.dropped());
         out.gauge("regie_notifications_queued", "Notifications waiting.").sample(dispatcher.queued());
+    }
+
+    static void stream(PrometheusWriter out, StreamHub hub) {
+        out.gauge("regie_stream_clients", "Clients connected to the live stream (/api/stream).").sample(hub.size());
+        out.gauge("regie_stream_queued_events", "Events waiting in the stream clients' queues.").sample(hub.queuedEvents());
+        out.counter("regie_stream_events_sent_total", "Events written to stream clients.").sample(hub.eventsSent());
+        out.counter("regie_stream_resyncs_total",
+                "Stream client queue overflows: the queue was cleared and a resync event sent.").sample(hub.resyncs());
+        out.counter("regie_stream_clients_dropped_total", "Stream clients dropped for falling behind.")
+                .sample(hub.dropped());
     }
 
     private static void jvm(PrometheusWriter out) {

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import nl.regie.api.notify.Audience;
 import nl.regie.api.notify.Notification;
 import nl.regie.runtime.notify.RecordingNotifier;
+import nl.regie.runtime.access.Caller;
+import nl.regie.runtime.policy.AccessPolicy;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,21 +22,23 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * {@code GET /api/notifications?limit=&offset=}: the notifications the runtime's recording notifier kept (the last
- * few hundred), newest first.
+ * few hundred), newest first. A caller other than the operator sees the notifications sent by plugins of its party.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/notifications")
-public class NotificationsServlet extends HttpServlet {
+public class NotificationsServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> KNOWN = List.of("limit", "offset");
 
     private final transient RecordingNotifier recorder;
+    private final transient AccessPolicy policy;
 
-    /** Serves what the recording notifier kept. */
+    /** Serves what the recording notifier kept; each caller sees what plugins of its party sent. */
     @Activate
-    public NotificationsServlet(@Reference RecordingNotifier recorder) {
+    public NotificationsServlet(@Reference RecordingNotifier recorder, @Reference AccessPolicy policy) {
         this.recorder = recorder;
+        this.policy = policy;
     }
 
     @Override
@@ -50,12 +53,24 @@ public class NotificationsServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
             return;
         }
-        RecordingNotifier.Page page = recorder.page(offset, limit);
+        Caller caller = Caller.of(request);
+        List<Notification> page;
+        int total;
+        if (caller.operator()) {
+            RecordingNotifier.Page kept = recorder.page(offset, limit);
+            page = kept.notifications();
+            total = kept.total();
+        } else {
+            List<Notification> own = recorder.page(0, Integer.MAX_VALUE).notifications().stream()
+                    .filter(n -> policy.partyOfPlugin(n.source()).equals(caller.party())).toList();
+            total = own.size();
+            page = own.subList(Math.min(offset, total), (int) Math.min((long) offset + limit, total));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total", page.total());
+        body.put("total", total);
         body.put("offset", offset);
         body.put("limit", limit);
-        body.put("notifications", page.notifications().stream().map(NotificationsServlet::notification).toList());
+        body.put("notifications", page.stream().map(NotificationsServlet::notification).toList());
         Json.write(response, 200, body);
     }
 

@@ -3,6 +3,7 @@ package nl.regie.runtime.http;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ final class SseFormat {
     static final String ALERT_TYPE = "Alert";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
 
     private SseFormat() {
     }
@@ -31,8 +33,13 @@ final class SseFormat {
             text.append("id: ").append(id).append('\n');
         }
         text.append("event: ").append(name).append('\n');
-        for (String line : data.split("\r\n|\r|\n", -1)) {
-            text.append("data: ").append(line).append('\n');
+        if (data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
+            // The usual case (JSON escapes line breaks in strings): one line, no regular expression.
+            text.append("data: ").append(data).append('\n');
+        } else {
+            for (String line : LINE_BREAK.split(data, -1)) {
+                text.append("data: ").append(line).append('\n');
+            }
         }
         return text.append('\n').toString();
     }

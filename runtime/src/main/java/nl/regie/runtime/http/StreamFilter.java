@@ -70,10 +70,14 @@ record StreamFilter(Set<String> types, Location near, double metres, BoundingBox
         if (!types.isEmpty() && !types.contains(reading.entityType())) {
             return false;
         }
+        return !hasArea() || covers(location.apply(reading.entity()));
+    }
+
+    /** Whether a place is in the area: always without an area; never for an unknown place (null) with one. */
+    boolean covers(Location at) {
         if (!hasArea()) {
             return true;
         }
-        Location at = location.apply(reading.entity());
         if (at == null) {
             return false;
         }

@@ -1,7 +1,9 @@
 package nl.regie.runtime.http;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,6 +13,7 @@ import java.util.function.Function;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.policy.ReadView;
 
 /**
  * The fan-out behind {@code GET /api/stream}, plain Java. {@link #publish} runs on the bus's delivery thread: it
@@ -34,6 +37,11 @@ final class StreamHub implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong clientIds = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /**
+     * The entity types some client streams, or null when some client streams every type: lets {@link #publish} pass
+     * over a reading no client wants without looking at each client.
+     */
+    private volatile Set<String> wantedTypes = Set.of();
     private volatile boolean closed;
 
     /**
@@ -58,13 +66,19 @@ final class StreamHub implements AutoCloseable {
 
     /** Registers like {@link #register(StreamFilter, StreamClient.Sink)}, with text to write before any event. */
     synchronized StreamClient register(StreamFilter filter, StreamClient.Sink sink, String greeting) {
+        return register(filter, sink, greeting, null);
+    }
+
+    /** Registers a client that sees readings through {@code view} (null: as they are), applied by its writer. */
+    synchronized StreamClient register(StreamFilter filter, StreamClient.Sink sink, String greeting, ReadView view) {
         if (closed || clients.size() >= maxClients) {
             return null;
         }
         StreamClient client = new StreamClient(clientIds.incrementAndGet(), filter, sink, greeting, queueCapacity,
-                maxOverflows);
+                maxOverflows, view);
         client.scheduled.set(true);
         clients.put(client.id, client);
+        updateWantedTypes();
         return client;
     }
 
@@ -92,35 +106,41 @@ final class StreamHub implements AutoCloseable {
     /** Removes a client (gone, failed or dropped); its sink is closed by its writer, never by the caller. */
     void remove(StreamClient client) {
         if (clients.remove(client.id, client)) {
+            updateWantedTypes();
             client.closed.set(true);
+            retire(client);
             schedule(client);
         }
     }
 
-    /** The bus listener: offers the reading to every client whose filter it passes. Never blocks. */
+    /**
+     * The bus listener: offers the reading to every client whose filter it passes, as one {@link StreamClient.Item}
+     * shared by all of them (one event id, rendered at most once for the clients that see it unchanged). Never
+     * blocks.
+     */
     void publish(Reading reading) {
-        if (clients.isEmpty()) {
+        String type = reading.entityType();
+        Set<String> wanted = wantedTypes;
+        if (wanted != null && !wanted.contains(type)) {
             return;
         }
         Location location = reading.location();
         boolean looked = location != null;
-        long id = -1;
         StreamClient.Item item = null;
         for (StreamClient client : clients.values()) {
-            if (!client.filter.types().isEmpty() && !client.filter.types().contains(reading.entityType())) {
+            StreamFilter filter = client.filter;
+            if (!filter.types().isEmpty() && !filter.types().contains(type)) {
                 continue;
             }
             if (!looked) {
                 location = locator.apply(reading.entity());
                 looked = true;
             }
-            Location at = location;
-            if (!client.filter.matches(reading, e -> at)) {
+            if (!filter.covers(location)) {
                 continue;
             }
             if (item == null) {
-                id = sequence.incrementAndGet();
-                item = new StreamClient.Item(id, reading, location);
+                item = new StreamClient.Item(sequence.incrementAndGet(), reading, location);
             }
             if (client.offer(item) == StreamClient.Offer.DROP) {
                 dropped.incrementAndGet();
@@ -129,6 +149,19 @@ final class StreamHub implements AutoCloseable {
                 schedule(client);
             }
         }
+    }
+
+    /** Recomputes {@link #wantedTypes} from the clients connected now; the last change of the clients runs last. */
+    private synchronized void updateWantedTypes() {
+        Set<String> types = new HashSet<>();
+        for (StreamClient client : clients.values()) {
+            if (client.filter.types().isEmpty()) {
+                wantedTypes = null;
+                return;
+            }
+            types.addAll(client.filter.types());
+        }
+        wantedTypes = Set.copyOf(types);
     }
 
     /** Makes a heartbeat due on every client (when nothing else is written, a comment goes out). */
@@ -146,7 +179,8 @@ final class StreamHub implements AutoCloseable {
     }
 
     private void schedule(StreamClient client) {
-        if (client.scheduled.compareAndSet(false, true)) {
+        // Reading first spares the publisher a contended write for every event of a client already scheduled.
+        if (!client.scheduled.get() && client.scheduled.compareAndSet(false, true)) {
             try {
                 writers.execute(() -> drain(client));
             } catch (RejectedExecutionException e) {
@@ -164,7 +198,7 @@ final class StreamHub implements AutoCloseable {
                     blocked = true;
                     break;
                 }
-                String batch = client.nextBatch(BATCH);
+                byte[] batch = client.nextBytes(BATCH);
                 if (batch == null) {
                     break;
                 }
@@ -206,5 +240,49 @@ final class StreamHub implements AutoCloseable {
             client.closed.set(true);
             closeSink(client);
         }
+        updateWantedTypes();
+    }
+
+    // Metrics for GET /metrics (MetricsServlet): totals over the clients connected now and those gone.
+
+    private final AtomicLong sentByGone = new AtomicLong();
+    private final AtomicLong resyncsByGone = new AtomicLong();
+    private final AtomicLong sentReported = new AtomicLong();
+    private final AtomicLong resyncsReported = new AtomicLong();
+
+    /** Keeps a removed client's counts in the totals. */
+    private void retire(StreamClient client) {
+        sentByGone.addAndGet(client.sent());
+        resyncsByGone.addAndGet(client.resyncs());
+    }
+
+    /**
+     * Events written to clients since the hub started, connected or gone. Never goes down; a client being removed
+     * while this is read may be missed or counted twice until the next reading.
+     */
+    long eventsSent() {
+        long total = sentByGone.get();
+        for (StreamClient client : clients.values()) {
+            total += client.sent();
+        }
+        return sentReported.accumulateAndGet(total, Math::max);
+    }
+
+    /** Resyncs (queue overflows) of all clients since the hub started, as {@link #eventsSent()} counts. */
+    long resyncs() {
+        long total = resyncsByGone.get();
+        for (StreamClient client : clients.values()) {
+            total += client.resyncs();
+        }
+        return resyncsReported.accumulateAndGet(total, Math::max);
+    }
+
+    /** Events waiting in the connected clients' queues. */
+    long queuedEvents() {
+        long total = 0;
+        for (StreamClient client : clients.values()) {
+            total += client.queued();
+        }
+        return total;
     }
 }

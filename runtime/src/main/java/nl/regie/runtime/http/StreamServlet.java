@@ -1,9 +1,12 @@
 package nl.regie.runtime.http;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -16,7 +19,6 @@ import javax.servlet.AsyncListener;
 import javax.servlet.Servlet;
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -25,12 +27,18 @@ import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.bus.BusEngineService;
 import nl.regie.runtime.bus.Owner;
+import nl.regie.runtime.access.Caller;
+import nl.regie.runtime.audit.AuditEvent;
+import nl.regie.runtime.audit.AuditLog;
+import nl.regie.runtime.policy.AccessPolicy;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
@@ -39,12 +47,17 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * has a queue of {@value #CLIENT_QUEUE} events, and one that overflows it gets a {@code resync} event (reload the
  * state) and is dropped after {@value #MAX_OVERFLOWS} overflows in a row. Writing runs on {@value #WRITERS} daemon
  * threads {@code regie-stream-N} with async requests and non-blocking output (Servlet 3.1 {@code WriteListener}), so
- * a client whose socket is full holds no thread: its events wait in its queue; a heartbeat comment goes out every
+ * a client whose socket is full holds no thread: its events wait in its queue. A client's writer starts
+ * {@value #LINGER_MILLIS} ms after the first event it has waiting, so that one write (and flush) carries every event
+ * that arrives meanwhile rather than one each; a heartbeat comment goes out every
  * {@value #HEARTBEAT_SECONDS} s when nothing else did, which also finds clients that went away.
+ *
+ * <p>A caller other than the operator streams only the entity types its token reads (asking for another is 403) and
+ * sees each reading through its own {@link nl.regie.runtime.policy.ReadView} of the policy.
  */
 @Component(service = Servlet.class, property = "osgi.http.whiteboard.servlet.asyncSupported=true")
 @HttpWhiteboardServletPattern("/api/stream")
-public class StreamServlet extends HttpServlet {
+public class StreamServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,23 +70,31 @@ public class StreamServlet extends HttpServlet {
     /** Readings the stream's own bus subscription can have waiting. */
     static final int BUS_QUEUE = 100_000;
     static final int WRITERS = 4;
+    /** How long a client's events wait to be written together; a little latency for far fewer writes. */
+    static final long LINGER_MILLIS = 5;
     static final int HEARTBEAT_SECONDS = 15;
     static final long RETRY_MILLIS = 3_000;
 
     private final transient StreamHub hub;
     private final transient ScheduledExecutorService writers;
     private final transient Subscription subscription;
+    private final transient AccessPolicy policy;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile AuditLog audit;
 
-    /** Streams the bus, as the runtime bundle. */
+    /** Streams the bus, as the runtime bundle; each caller sees what the policy lets its party see. */
     @Activate
-    public StreamServlet(@Reference BusEngineService bus, @Reference CityState cityState, BundleContext context) {
-        this(bus, Owner.of(context.getBundle()), cityState, MAX_CLIENTS, HEARTBEAT_SECONDS);
+    public StreamServlet(@Reference BusEngineService bus, @Reference CityState cityState,
+            @Reference AccessPolicy policy, BundleContext context) {
+        this(bus, Owner.of(context.getBundle()), cityState, policy, MAX_CLIENTS, HEARTBEAT_SECONDS);
     }
 
-    StreamServlet(BusEngineService bus, Owner owner, CityState cityState, int maxClients, long heartbeatSeconds) {
+    StreamServlet(BusEngineService bus, Owner owner, CityState cityState, AccessPolicy policy, int maxClients,
+            long heartbeatSeconds) {
+        this.policy = policy;
         writers = Executors.newScheduledThreadPool(WRITERS, daemonThreads());
         hub = new StreamHub(maxClients, CLIENT_QUEUE, MAX_OVERFLOWS,
-                id -> cityState.entity(id).map(EntityState::location).orElse(null), writers);
+                id -> cityState.entity(id).map(EntityState::location).orElse(null), lingering(writers, LINGER_MILLIS));
         writers.scheduleAtFixedRate(hub::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
         subscription = bus.subscribe(owner, List.of("#"), hub::publish, BUS_QUEUE);
     }
@@ -103,6 +124,22 @@ public class StreamServlet extends HttpServlet {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
             return;
         }
+        Caller caller = Caller.of(request);
+        Set<String> readable = caller.readTypes();
+        if (readable != null) {
+            Set<String> refused = new TreeSet<>(filter.types());
+            refused.removeAll(readable);
+            if (!refused.isEmpty() || readable.isEmpty()) {
+                String scope = refused.isEmpty() ? "read:<EntityType>" : "read:" + refused.iterator().next();
+                refused(caller, request.getMethod(), request.getRequestURI(), scope);
+                Json.problem(response, 403, "Forbidden", "token '" + caller.name() + "' lacks the scope " + scope
+                        + " to stream " + (refused.isEmpty() ? "anything" : refused), request.getRequestURI(),
+                        Map.of("scope", scope));
+                return;
+            }
+            filter = new StreamFilter(filter.types().isEmpty() ? readable : filter.types(), filter.near(),
+                    filter.metres(), filter.bbox());
+        }
         if (hub.full()) {
             tooMany(request, response);
             return;
@@ -122,8 +159,8 @@ public class StreamServlet extends HttpServlet {
             }
 
             @Override
-            public void write(String text) throws IOException {
-                out.write(text.getBytes(StandardCharsets.UTF_8));
+            public void write(byte[] text) throws IOException {
+                out.write(text);
                 if (out.isReady()) {
                     out.flush();
                 }
@@ -137,7 +174,8 @@ public class StreamServlet extends HttpServlet {
                     // already completed
                 }
             }
-        }, SseFormat.retry(RETRY_MILLIS) + SseFormat.comment("connected"));
+        }, SseFormat.retry(RETRY_MILLIS) + SseFormat.comment("connected"),
+                caller.operator() ? null : policy.readView(caller.party(), caller.name()));
         if (client == null) {
             tooMany(request, response);
             async.complete();
@@ -182,6 +220,19 @@ public class StreamServlet extends HttpServlet {
         response.setHeader("Retry-After", "30");
         Json.problem(response, 503, "Service Unavailable", "already " + hub.size()
                 + " stream clients connected, the most allowed", request.getRequestURI(), Map.of());
+    }
+
+    private void refused(Caller caller, String method, String target, String scope) {
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(new AuditEvent(Instant.now(), AuditEvent.ACCESS, caller.name(), caller.party(), method,
+                    target, "403", "needs scope " + scope));
+        }
+    }
+
+    /** Runs each task on {@code writers}, {@code millis} after it is handed over. */
+    static Executor lingering(ScheduledExecutorService writers, long millis) {
+        return task -> writers.schedule(task, millis, TimeUnit.MILLISECONDS);
     }
 
     private static ThreadFactory daemonThreads() {

@@ -36,7 +36,7 @@ class AlertsServletTest {
     private final AlertService alerts = new AlertService(new AlertStore(), bus,
             new CityStateComponent(bus, new Owner("nl.regie.runtime", "0.1.0", 1)), Clock.fixed(T0, ZoneOffset.UTC),
             log.logger());
-    private final AlertsServlet servlet = new AlertsServlet(alerts);
+    private final AlertsServlet servlet = new AlertsServlet(alerts, SamePartyPolicy.INSTANCE);
 
     @AfterEach
     void close() {

@@ -35,7 +35,7 @@ class DevicesServletTest {
 
     private ServletFakes.Response get(DeviceDirectory directory, String pathInfo) throws Exception {
         ServletFakes.Response response = new ServletFakes.Response();
-        new DevicesServlet(directory).service(ServletFakes.request("GET", "/api/devices", pathInfo, null, null),
+        new DevicesServlet(directory, SamePartyPolicy.INSTANCE).service(ServletFakes.request("GET", "/api/devices", pathInfo, null, null),
                 response.servlet);
         return response;
     }

@@ -2,9 +2,13 @@ package nl.regie.runtime.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandState;
 import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.AlertSeverity;
@@ -22,15 +27,27 @@ import nl.regie.api.model.Value;
 import nl.regie.api.state.CityState;
 import nl.regie.runtime.alert.AlertService;
 import nl.regie.runtime.alert.AlertStore;
+import nl.regie.runtime.audit.AuditEvent;
+import nl.regie.runtime.audit.AuditQuery;
+import nl.regie.runtime.audit.AuditReader;
 import nl.regie.runtime.bus.BusEngine;
 import nl.regie.runtime.bus.BusSettings;
 import nl.regie.runtime.bus.Owner;
 import nl.regie.runtime.mqtt.BridgeSettings;
 import nl.regie.runtime.mqtt.DeviceBridge;
+import nl.regie.runtime.policy.PolicyComponent;
+import nl.regie.runtime.policy.ReadView;
+import nl.regie.runtime.scope.DeclaredScope;
+import nl.regie.runtime.scope.ScopeGuard;
+import nl.regie.runtime.scope.ScopeGuards;
+import nl.regie.runtime.testing.RecordingAuditLog;
 import nl.regie.runtime.testing.RecordingLogger;
+import nl.regie.runtime.testing.TestPolicy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
 
 class MetricsServletTest {
 
@@ -74,6 +91,9 @@ class MetricsServletTest {
         assertTrue(text.contains("regie_uptime_seconds "), text);
         assertFalse(text.contains("regie_ingest_"), "no bridge, no ingest metrics");
         assertFalse(text.contains("regie_commands_"), "no actuation, no command metrics");
+        assertFalse(text.contains("regie_stream_"), "no stream servlet, no stream metrics");
+        assertFalse(text.contains("regie_scope_") || text.contains("regie_policy_") || text.contains("regie_audit_"),
+                "no scope guards, policy or audit log, no data sovereignty metrics");
         assertEquals(1, text.split("# TYPE regie_bus_subscriber_delivered_total ", -1).length - 1);
     }
 
@@ -109,5 +129,122 @@ class MetricsServletTest {
         assertTrue(text.contains("regie_commands_total{outcome=\"COMPLETED\"} 5\n"), text);
         assertTrue(text.contains("regie_commands_total{outcome=\"EXPIRED\"} 0\n"), text);
         assertTrue(text.contains("# TYPE regie_alerts_active gauge\nregie_alerts_active{category=\"security\"} 1\n"), text);
+    }
+
+    @Test
+    void dataSovereigntyFiguresFromTheScopeGuardsThePolicyAndTheAuditLog(@TempDir Path state) throws Exception {
+        RecordingAuditLog audit = new RecordingAuditLog();
+        ScopeGuards scopes = new ScopeGuards(new TestPolicy(), audit, new RecordingLogger().logger(), 1,
+                Clock.systemUTC());
+        ScopeGuard bins = scopes.forPlugin(new Owner("nl.example.bins", "1.0.0", 17),
+                DeclaredScope.of(List.of(), List.of("WasteContainer/+/full"), List.of()));
+        for (int i = 0; i < 3; i++) {
+            Reading outside = Reading.of(EntityId.of("WasteContainer", "bin-" + i), "fillingLevel", Value.of(1), "",
+                    "nl.example.bins");
+            assertThrows(SecurityException.class, () -> bins.checkPublish(outside));
+        }
+        assertThrows(SecurityException.class, () -> bins.checkSubscribe(List.of("Streetlight/#")));
+        assertNotNull(bins.commandRefusal(Command.of(EntityId.of("Streetlight", "lamp-1"), "dim", Map.of(),
+                Instant.now().plusSeconds(60))));
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class},
+                (proxy, method, args) -> method.getName().equals("getProperty") ? state.toString() : null);
+        PolicyComponent policy = new PolicyComponent(context, Map.of(), audit, new RecordingLogger().logger());
+        ReadView police = policy.readView("police", "police-token");
+        for (int i = 0; i < 2; i++) {
+            assertNull(police.apply(Reading.of(EntityId.of("WasteContainer", "bin-1"), "fillingLevel", Value.of(i),
+                    "", "bin-1")), "nothing is shared with police");
+        }
+        MetricsServlet servlet = new MetricsServlet(bus, cityState);
+        servlet.scopeGuards = scopes;
+        servlet.policyComponent = policy;
+        servlet.auditReader = new AuditReader() {
+            @Override
+            public List<AuditEvent> read(AuditQuery query) {
+                return List.of();
+            }
+
+            @Override
+            public long lost() {
+                return 4;
+            }
+        };
+
+        String text = get(servlet).text();
+
+        assertTrue(text.contains("# TYPE regie_scope_refusals_total counter\n"
+                + "regie_scope_refusals_total{plugin=\"nl.example.bins\",kind=\"actuate\"} 1\n"
+                + "regie_scope_refusals_total{plugin=\"nl.example.bins\",kind=\"publish\"} 3\n"
+                + "regie_scope_refusals_total{plugin=\"nl.example.bins\",kind=\"subscribe\"} 1\n"), text);
+        assertTrue(text.contains("# HELP regie_scope_refusals_total Actions of a plugin refused"), text);
+        assertTrue(text.contains("# TYPE regie_policy_version gauge\nregie_policy_version 1\n"), text);
+        assertTrue(text.contains("# TYPE regie_policy_denied_reads_total counter\n"
+                + "regie_policy_denied_reads_total{reader=\"police-token\"} 2\n"), text);
+        assertTrue(text.contains("# TYPE regie_audit_events_lost_total counter\nregie_audit_events_lost_total 4\n"),
+                text);
+        assertEquals(3, audit.ofKind(AuditEvent.SCOPE).size(), "one each for publish, subscribe and actuate: the three publishes share one");
+    }
+
+    @Test
+    void theStreamServletAddsItsFamilies() throws Exception {
+        MetricsServlet servlet = new MetricsServlet(bus, cityState);
+        StreamServlet stream = new StreamServlet(bus, new Owner("nl.regie.runtime", "1.0.0", 1), cityState,
+                SamePartyPolicy.INSTANCE, 2, 60);
+        try {
+            servlet.stream = stream;
+            String text = get(servlet).text();
+
+            assertTrue(text.contains("# TYPE regie_stream_clients gauge\nregie_stream_clients 0\n"), text);
+            assertTrue(text.contains("# TYPE regie_stream_events_sent_total counter\nregie_stream_events_sent_total 0\n"),
+                    text);
+            assertTrue(text.contains("regie_stream_resyncs_total 0\n"), text);
+            assertTrue(text.contains("regie_stream_clients_dropped_total 0\n"), text);
+            assertTrue(text.contains("regie_stream_queued_events 0\n"), text);
+        } finally {
+            stream.deactivate();
+        }
+    }
+
+    @Test
+    void streamMetricsCountEventsResyncsAndDropsOfClientsConnectedAndGone() {
+        // Writers run at once on the publishing thread; queues of 4 events; dropped at the second overflow in a row.
+        StreamHub hub = new StreamHub(10, 4, 1, id -> null, Runnable::run);
+        StreamHubTest.RecordingSink keepsUp = new StreamHubTest.RecordingSink();
+        StreamHubTest.RecordingSink stuck = new StreamHubTest.RecordingSink();
+        stuck.ready = false;
+        StreamClient reader = hub.register(StreamFilter.ALL, keepsUp);
+        hub.start(reader);
+        hub.start(hub.register(StreamFilter.ALL, stuck));
+
+        for (int i = 0; i < 5; i++) {
+            hub.publish(Reading.of(EntityId.of("WasteContainer", "bin-1"), "fillingLevel", Value.of(i), "", "test"));
+        }
+        String afterOneOverflow = streamText(hub);
+        assertTrue(afterOneOverflow.contains("regie_stream_clients 2\n"), afterOneOverflow);
+        assertTrue(afterOneOverflow.contains("regie_stream_events_sent_total 5\n"), afterOneOverflow);
+        assertTrue(afterOneOverflow.contains("regie_stream_resyncs_total 1\n"), afterOneOverflow);
+        assertTrue(afterOneOverflow.contains("regie_stream_queued_events 1\n"), "the stuck client's queue restarted: "
+                + afterOneOverflow);
+        assertTrue(afterOneOverflow.contains("regie_stream_clients_dropped_total 0\n"), afterOneOverflow);
+
+        for (int i = 0; i < 4; i++) {
+            hub.publish(Reading.of(EntityId.of("WasteContainer", "bin-1"), "fillingLevel", Value.of(i), "", "test"));
+        }
+        hub.remove(reader);
+        String text = streamText(hub);
+
+        assertTrue(stuck.closed, "the stuck client was dropped");
+        assertEquals(9, keepsUp.text().split("event: change", -1).length - 1, keepsUp.text());
+        assertTrue(text.contains("regie_stream_clients 0\n"), text);
+        assertTrue(text.contains("regie_stream_events_sent_total 9\n"), "gone clients still count: " + text);
+        assertTrue(text.contains("regie_stream_resyncs_total 2\n"), text);
+        assertTrue(text.contains("regie_stream_clients_dropped_total 1\n"), text);
+        assertTrue(text.contains("regie_stream_queued_events 0\n"), text);
+    }
+
+    private static String streamText(StreamHub hub) {
+        PrometheusWriter out = new PrometheusWriter();
+        MetricsServlet.stream(out, hub);
+        return out.text();
     }
 }

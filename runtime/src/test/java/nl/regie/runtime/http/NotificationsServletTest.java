@@ -24,7 +24,7 @@ class NotificationsServletTest {
     private static final Audience AMSTEL = new Audience(Location.of(4.9012, 52.3601), 500, "around the Amstel gauge");
 
     private final RecordingNotifier recorder = new RecordingNotifier(new RecordingLogger().logger());
-    private final NotificationsServlet servlet = new NotificationsServlet(recorder);
+    private final NotificationsServlet servlet = new NotificationsServlet(recorder, SamePartyPolicy.INSTANCE);
 
     private ServletFakes.Response get(String... query) throws Exception {
         ServletFakes.Response response = new ServletFakes.Response();

@@ -134,11 +134,21 @@ final class ServletFakes {
                         };
                     }
                     case "getParameterMap" -> parameters;
+                    // The access filter's verdict: the servlets' own tests run as the local operator.
+                    case "getAttribute" -> nl.regie.runtime.access.Caller.ATTRIBUTE.equals(args[0])
+                            ? nl.regie.runtime.access.Caller.LOCAL_OPERATOR : null;
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> method + " " + servletPath + pathInfo;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
+    }
+
+    /** The request as the access filter passes it on for this caller. */
+    static HttpServletRequest as(nl.regie.runtime.access.Caller caller, HttpServletRequest request) {
+        return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> m.getName().equals("getAttribute")
+                        && nl.regie.runtime.access.Caller.ATTRIBUTE.equals(args[0]) ? caller : m.invoke(request, args));
     }
 
     static byte[] utf8(String text) {

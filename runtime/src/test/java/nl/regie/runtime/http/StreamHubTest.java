@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,11 +37,11 @@ class StreamHubTest {
         }
 
         @Override
-        public synchronized void write(String chunk) throws IOException {
+        public synchronized void write(byte[] chunk) throws IOException {
             if (fail) {
                 throw new IOException("connection reset");
             }
-            text.append(chunk);
+            text.append(new String(chunk, StandardCharsets.UTF_8));
         }
 
         @Override
@@ -80,6 +81,28 @@ class StreamHubTest {
         assertEquals(2, count(near.text(), "event: change"));
         assertTrue(near.text().contains("id: 1\n") && near.text().contains("id: 2\n"), near.text());
         assertFalse(near.text().contains("l1"));
+    }
+
+    @Test
+    void theTypesStreamedFollowTheClientsThatComeAndGo() {
+        StreamHub hub = hub(10, Runnable::run);
+        RecordingSink bins = new RecordingSink();
+        RecordingSink everything = new RecordingSink();
+        hub.start(hub.register(new StreamFilter(Set.of("Bin"), null, 0, null), bins));
+        hub.publish(reading("Lamp", "l1", 1, DAM));
+        hub.publish(reading("Bin", "b1", 1, DAM));
+        StreamClient all = hub.register(StreamFilter.ALL, everything);
+        hub.start(all);
+        hub.publish(reading("Lamp", "l2", 2, DAM));
+        hub.remove(all);
+        hub.publish(reading("Lamp", "l3", 3, DAM));
+        hub.publish(reading("Bin", "b2", 2, DAM));
+
+        assertEquals(2, count(bins.text(), "event: change"), bins.text());
+        assertFalse(bins.text().contains("Lamp"), bins.text());
+        assertTrue(everything.text().contains("l2") && !everything.text().contains("l1"), everything.text());
+        assertTrue(bins.text().contains("id: 1\n") && bins.text().contains("id: 3\n"),
+                "ids count the changes some client got: " + bins.text());
     }
 
     @Test

@@ -36,7 +36,7 @@ class StreamServletTest {
     private final BusEngine bus = new BusEngine(new BusSettings(10_000, Duration.ofSeconds(30), 10),
             new RecordingLogger().logger());
     private final CityStateComponent city = new CityStateComponent(bus, RUNTIME);
-    private final StreamServlet servlet = new StreamServlet(bus, RUNTIME, city, 2, 1);
+    private final StreamServlet servlet = new StreamServlet(bus, RUNTIME, city, SamePartyPolicy.INSTANCE, 2, 1);
 
     @AfterEach
     void close() {
