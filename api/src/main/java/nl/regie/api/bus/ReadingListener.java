@@ -11,6 +11,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <pre>{@code
  * @Component
  * @ReadingTopics({"WasteContainer/+/fillingLevel", "WasteContainer/+/temperature"})
+ * @PluginScope(reads = "WasteContainer/#")
  * public class BinWatcher implements ReadingListener {
  *     public void onReading(Reading reading) { ... }
  * }
@@ -19,7 +20,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <p>A listener is called on a thread of its own, one reading at a time, in publish order per entity.
  * A listener that throws is counted; one that throws repeatedly, or takes longer than the runtime's delivery
  * timeout, is quarantined. A service whose {@value #TOPICS} property is missing or malformed is ignored
- * and the problem is logged with the bundle's name.
+ * and the problem is logged with the bundle's name, and so is one whose filters the plugin's declared
+ * {@link nl.regie.api.scope.PluginScope} {@code reads} do not cover. Within its scope, a plugin receives another
+ * party's readings only as the operator's data-sharing policy grants.
  */
 @ConsumerType
 @FunctionalInterface
