@@ -61,14 +61,14 @@ public final class ScopeGuard {
             return;
         }
         Objects.requireNonNull(reading, "cannot publish a null reading");
-        String pattern = reading.entityType() + "/+/" + reading.attribute();
+        // The publisher's hot path: nothing is built unless the publish is refused.
         if (!plugin.symbolicName().equals(reading.source())) {
-            throw refuse("publish", reading.topic(), pattern + " source", "its source '" + reading.source()
+            throw refuse("publish", reading.topic(), pattern(reading) + " source", "its source '" + reading.source()
                     + "' is not the plugin's symbolic name " + plugin.symbolicName());
         }
         if (!scope.mayPublish(reading)) {
-            throw refuse("publish", reading.topic(), pattern, "the topic is outside its declared scope (publishes "
-                    + scope.publishesText() + ")");
+            throw refuse("publish", reading.topic(), pattern(reading), "the topic is outside its declared scope"
+                    + " (publishes " + scope.publishesText() + ")");
         }
     }
 
@@ -140,5 +140,10 @@ public final class ScopeGuard {
     @Override
     public String toString() {
         return scope == null ? "unrestricted" : describe() + ": " + scope;
+    }
+
+    /** The reading's topic with its local id left out: one audit record stands for all entities of the type. */
+    private static String pattern(Reading reading) {
+        return reading.entityType() + "/+/" + reading.attribute();
     }
 }
