@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
 
+import nl.regie.benchmarks.EmbeddedRegie;
+
 import org.osgi.service.log.LogLevel;
 
 /**
@@ -63,23 +65,24 @@ public final class StreamBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage());
         Path work = Files.createTempDirectory("regie-stream-bench");
         int status;
-        try (StreamFramework framework = new StreamFramework(work, s.log(), System.out)) {
+        try (EmbeddedRegie framework = new EmbeddedRegie(work, EmbeddedRegie.Options.site("stream-bench"), s.log(),
+                System.out)) {
             status = run(framework, s);
         }
         System.exit(status);
     }
 
-    private static int run(StreamFramework framework, Settings s) throws Exception {
+    private static int run(EmbeddedRegie framework, Settings s) throws Exception {
         BusProbe probe = new BusProbe();
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("regie.stream.bench", "probe-recorder");
         framework.context().registerService(LongConsumer.class, probe, properties);
         framework.installPackage("nl.regie.benchmarks.stream.driver");
-        LongConsumer paced = (LongConsumer) framework.awaitService(LongConsumer.class.getName(),
+        LongConsumer paced = (LongConsumer) framework.requireService(LongConsumer.class.getName(),
                 "(regie.stream.bench=paced)", 30_000);
-        LongConsumer probePublisher = (LongConsumer) framework.awaitService(LongConsumer.class.getName(),
+        LongConsumer probePublisher = (LongConsumer) framework.requireService(LongConsumer.class.getName(),
                 "(regie.stream.bench=probe)", 30_000);
-        framework.awaitService("nl.regie.api.bus.ReadingListener", null, 30_000);
+        framework.requireService("nl.regie.api.bus.ReadingListener", null, 30_000);
         MetricsPage.await(framework.httpPort(), 30_000);
         StreamReport report = new StreamReport(System.out, s);
 
@@ -140,7 +143,7 @@ public final class StreamBenchmark {
     }
 
     /** Readings the bus dropped for any subscriber so far (all subscribers' {@code regie_bus_subscriber_dropped_total}). */
-    private static double dropped(StreamFramework framework) throws java.io.IOException {
+    private static double dropped(EmbeddedRegie framework) throws java.io.IOException {
         return MetricsPage.fetch(framework.httpPort()).sum("regie_bus_subscriber_dropped_total");
     }
 

@@ -2,6 +2,8 @@ package nl.regie.benchmarks.swap;
 
 import java.io.ByteArrayInputStream;
 
+import nl.regie.benchmarks.EmbeddedRegie;
+
 import org.osgi.framework.Bundle;
 
 /**
@@ -10,12 +12,12 @@ import org.osgi.framework.Bundle;
  */
 final class EventAdminSwapper implements Swapper {
 
-    private final SwapFramework framework;
+    private final EmbeddedRegie framework;
     private final SwapBundles bundles;
     private byte[][] versions;
     private Bundle bundle;
 
-    EventAdminSwapper(SwapFramework framework, SwapBundles bundles) {
+    EventAdminSwapper(EmbeddedRegie framework, SwapBundles bundles) {
         this.framework = framework;
         this.bundles = bundles;
     }
@@ -40,7 +42,7 @@ final class EventAdminSwapper implements Swapper {
 
     @Override
     public void install() throws Exception {
-        bundle = framework.context().installBundle("swap-bench:" + SwapBundles.HANDLER,
+        bundle = framework.context().installBundle(framework.location(SwapBundles.HANDLER),
                 new ByteArrayInputStream(versions[0]));
         bundle.start();
     }

@@ -5,6 +5,8 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import nl.regie.benchmarks.EmbeddedRegie;
+
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -36,7 +38,7 @@ final class LifecycleClient {
     private final Method update;
 
     /** The client of the service behind this reference. */
-    LifecycleClient(SwapFramework framework, ServiceReference<?> reference) throws ReflectiveOperationException {
+    LifecycleClient(EmbeddedRegie framework, ServiceReference<?> reference) throws ReflectiveOperationException {
         Class<?> type = reference.getBundle().loadClass(SERVICE);
         this.service = framework.context().getService(reference);
         this.install = type.getMethod("install", Path.class, String.class);

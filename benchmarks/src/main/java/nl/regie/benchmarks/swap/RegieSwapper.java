@@ -3,6 +3,8 @@ package nl.regie.benchmarks.swap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import nl.regie.benchmarks.EmbeddedRegie;
+
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -13,12 +15,12 @@ final class RegieSwapper implements Swapper {
 
     private static final String ORIGIN = "swap benchmark";
 
-    private final SwapFramework framework;
+    private final EmbeddedRegie framework;
     private final SwapBundles bundles;
     private final Path jars;
     private LifecycleClient lifecycle;
 
-    RegieSwapper(SwapFramework framework, SwapBundles bundles, Path jars) {
+    RegieSwapper(EmbeddedRegie framework, SwapBundles bundles, Path jars) {
         this.framework = framework;
         this.bundles = bundles;
         this.jars = jars;

@@ -1,13 +1,13 @@
 package nl.regie.benchmarks.swap;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.osgi.framework.Bundle;
+import nl.regie.benchmarks.EmbeddedRegie;
+
 import org.osgi.service.log.LogLevel;
 
 /**
@@ -70,12 +70,10 @@ public final class SwapBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage());
         List<SwapPhase.Result> results = new ArrayList<>();
         SwapReport report = new SwapReport(System.out);
-        try (SwapFramework framework = new SwapFramework(work, log, System.out)) {
-            SwapBundles bundles = new SwapBundles(SwapFramework.codeSource(), framework.bundleFile("nl.regie.api"),
-                    framework.bundleFile("org.apache.felix.eventadmin"));
-            Bundle driver = framework.context().installBundle("swap-bench:" + SwapBundles.DRIVER,
-                    new ByteArrayInputStream(bundles.build(SwapBundles.DRIVER, "1.0.0")));
-            driver.start();
+        EmbeddedRegie.Options options = EmbeddedRegie.Options.site("swap-bench").withEventAdmin();
+        try (EmbeddedRegie framework = new EmbeddedRegie(work, options, log, System.out)) {
+            SwapBundles bundles = new SwapBundles(framework);
+            framework.installPackage(SwapBundles.DRIVER);
             List<Swapper> swappers = new ArrayList<>();
             if (!ways.equals("eventadmin")) {
                 swappers.add(new RegieSwapper(framework, bundles, work.resolve("jars")));

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 
+import nl.regie.benchmarks.EmbeddedRegie;
+
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -40,11 +42,11 @@ final class SwapPhase {
             double longestCallMillis, double idleGapMillis, long lost, long duplicates, long outOfOrder) {
     }
 
-    private final SwapFramework framework;
+    private final EmbeddedRegie framework;
     private final Swapper swapper;
     private final Settings settings;
 
-    SwapPhase(SwapFramework framework, Swapper swapper, Settings settings) {
+    SwapPhase(EmbeddedRegie framework, Swapper swapper, Settings settings) {
         this.framework = framework;
         this.swapper = swapper;
         this.settings = settings;
