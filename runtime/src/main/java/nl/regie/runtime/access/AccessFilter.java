@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,10 +15,10 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import nl.regie.runtime.audit.AuditEvent;
 import nl.regie.runtime.audit.AuditLog;
+import nl.regie.runtime.http.Json;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -73,8 +72,6 @@ public final class AccessFilter implements Filter {
                         + " the hex is the SHA-256 of the secret token.")
         String[] tokens() default {};
     }
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final boolean loopback;
     private final Logger log;
@@ -163,8 +160,8 @@ public final class AccessFilter implements Filter {
         String lacking = AccessRules.refusal(method, path, caller);
         if (lacking != null) {
             record(caller.name(), caller.party(), method, path, "403", "needs scope " + lacking);
-            problem(response, 403, "Forbidden", "token '" + caller.name() + "' lacks the scope " + lacking + " that "
-                    + method + " " + path + " needs", request.getRequestURI(), Map.of("scope", lacking));
+            Json.problem(response, 403, "Forbidden", "token '" + caller.name() + "' lacks the scope " + lacking
+                    + " that " + method + " " + path + " needs", request.getRequestURI(), Map.of("scope", lacking));
             return;
         }
         request.setAttribute(Caller.ATTRIBUTE, caller);
@@ -176,7 +173,7 @@ public final class AccessFilter implements Filter {
         record("anonymous", "", request.getMethod(), path, "401", why + " token from " + request.getRemoteAddr());
         response.setHeader("WWW-Authenticate", why.equals("invalid") ? CHALLENGE + ", error=\"invalid_token\""
                 : CHALLENGE);
-        problem(response, 401, "Unauthorized", detail, request.getRequestURI(), Map.of());
+        Json.problem(response, 401, "Unauthorized", detail, request.getRequestURI(), Map.of());
     }
 
     private void record(String actor, String party, String method, String path, String outcome, String detail) {
@@ -191,22 +188,5 @@ public final class AccessFilter implements Filter {
         String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
         return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-    }
-
-    /** An RFC 9457 problem, as the HTTP API writes them. */
-    static void problem(HttpServletResponse response, int status, String title, String detail, String instance,
-            Map<String, Object> extensions) throws IOException {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
-        problem.put("instance", instance);
-        problem.putAll(extensions);
-        response.setStatus(status);
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        MAPPER.writeValue(response.getOutputStream(), problem);
     }
 }

@@ -19,7 +19,7 @@ import nl.regie.api.state.EntityState;
  * The shapes are explicit maps rather than reflection over records, so the wire format is stated here
  * and does not change when a record gains a field.
  */
-final class Json {
+public final class Json {
 
     static final String JSON = "application/json";
     static final String PROBLEM_JSON = "application/problem+json";
@@ -42,8 +42,8 @@ final class Json {
         problem(response, status, title, detail, instance, Map.of());
     }
 
-    /** A problem with extension members (RFC 9457, section 3.2) after the standard ones. */
-    static void problem(HttpServletResponse response, int status, String title, String detail, String instance,
+    /** A problem with extension members (RFC 9457, section 3.2) after the standard ones; also the access filter's. */
+    public static void problem(HttpServletResponse response, int status, String title, String detail, String instance,
             Map<String, Object> extensions) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
