@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -23,7 +24,8 @@ import nl.regie.api.model.Value;
  * {@code WasteContainer/{bin}/full} and {@code .../status} when they change, raises and resolves the fire alerts,
  * and tells {@code needChanged} when the set of bins needing emptying changes. Thread-safe: one lock, held briefly.
  *
- * <p>Its clock is event time: the newest {@code observedAt} it has seen.
+ * <p>Its clock is event time: the newest {@code observedAt} it has seen. What it publishes is dated by the reading
+ * it follows from; the wall clock only stamps {@code receivedAt} and paces warnings.
  */
 final class BinMonitor {
 
@@ -205,9 +207,10 @@ final class BinMonitor {
         return null;
     }
 
+    /** Publishes what the plugin concluded about a bin, dated by the bin reading it concluded it from. */
     private void publish(Bin bin, String attribute, Value value, String unit, Instant at) {
-        Instant observed = at != null ? at : Instant.ofEpochMilli(wallClock.getAsLong());
-        bus.publish(new Reading(bin.id, attribute, value, unit, observed, Instant.ofEpochMilli(wallClock.getAsLong()),
+        Objects.requireNonNull(at, "a conclusion is dated by the reading it comes from");
+        bus.publish(new Reading(bin.id, attribute, value, unit, at, Instant.ofEpochMilli(wallClock.getAsLong()),
                 SOURCE, bin.location));
     }
 

@@ -13,6 +13,10 @@ import nl.regie.api.model.Value;
  * Plans the collection route over the bins needing emptying and publishes it as {@code WasteCollectionRoute/{id}}
  * ({@code stops}, {@code stopCount}, {@code length}; location = the depot), debounced and off the bus thread: the
  * {@link Scheduler} runs the planning.
+ *
+ * <p>A route is dated by the bins' own time (the newest {@code observedAt} the monitor has seen), never by the wall
+ * clock: it is derived from their readings. Before any bin has reported there is no such time, and no route.
+ * The wall clock only paces the planning (the debounce) and stamps {@code receivedAt}.
  */
 final class RoutePublisher {
 
@@ -37,6 +41,7 @@ final class RoutePublisher {
     private final LongSupplier wallClock;
     private final Debounce debounce;
     private volatile Route last;
+    private volatile boolean firstPlanned;
 
     RoutePublisher(ReadingBus bus, BinMonitor monitor, Scheduler scheduler, LongSupplier wallClock) {
         this.bus = bus;
@@ -51,6 +56,17 @@ final class RoutePublisher {
         long delay = debounce.changed();
         if (delay >= 0) {
             scheduler.schedule(this::planAndPublish, delay);
+        }
+    }
+
+    /**
+     * A bin reading has been handled. The first one gives the bins' time, so the first route (empty if no bin is
+     * full) is planned then; later ones cost a volatile read.
+     */
+    void binReported() {
+        if (!firstPlanned && monitor.now() != null) {
+            firstPlanned = true;
+            changed();
         }
     }
 
@@ -76,13 +92,17 @@ final class RoutePublisher {
         if (Thread.currentThread().isInterrupted()) {
             return; // stopped while planning: the bus view may be gone
         }
+        Instant at = request.at();
+        if (at == null) {
+            return; // no bin has reported: no time to date a route by ({@link #binReported} plans on the first)
+        }
         Instant received = Instant.ofEpochMilli(wallClock.getAsLong());
-        Instant at = request.at() != null ? request.at() : received;
         EntityId id = EntityId.of(ENTITY_TYPE, settings.routeId());
         publish(id, "stops", Value.of(route.stopsJson()), "", at, received, route);
         publish(id, "stopCount", Value.of(route.stops().size()), "count", at, received, route);
         publish(id, "length", Value.of(Math.round(route.lengthMetres())), "m", at, received, route);
         last = route;
+        firstPlanned = true;
     }
 
     private void publish(EntityId id, String attribute, Value value, String unit, Instant at, Instant received,

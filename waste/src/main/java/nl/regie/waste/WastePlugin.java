@@ -110,7 +110,7 @@ public class WastePlugin implements ReadingListener {
                 this::needChanged);
         routes = new RoutePublisher(bus, monitor, scheduler, wallClock);
         monitor.adopt(alerts.active());
-        routes.changed(); // publish the route (empty until bins report) at once
+        // The first route is planned on the first bin reading, when there is a time to date it by.
     }
 
     /** Applies a new configuration without losing what the plugin knows, or refuses it and keeps the old one. */
@@ -140,6 +140,7 @@ public class WastePlugin implements ReadingListener {
     @Override
     public void onReading(Reading reading) {
         monitor.onReading(reading);
+        routes.binReported();
     }
 
     BinMonitor monitor() {

@@ -36,9 +36,21 @@ class RoutePublisherTest {
     }
 
     @Test
-    void anEmptySetPublishesAnEmptyRouteAtTheDepot() {
+    void noRouteIsPublishedBeforeAnyBinHasReported() {
         routes.changed();
+        routes.binReported();
         scheduler.runAll();
+        assertEquals(List.of(), bus.on("WasteCollectionRoute/depot-1/stops"), "no time to date it by yet");
+    }
+
+    @Test
+    void theFirstBinReadingPlansAnEmptyRouteAtTheDepotDatedByThatReading() {
+        level("bin-1", 0.2, 4.89, 52.37, 7);
+        routes.binReported();
+        routes.binReported();
+        assertEquals(1, scheduler.delays.size(), "planned once, on the first reading");
+        scheduler.runAll();
+        assertEquals(T0.plusSeconds(7 * 60), bus.on("WasteCollectionRoute/depot-1/stops").get(0).observedAt());
         assertEquals(List.of("[]"), bus.values("WasteCollectionRoute/depot-1/stops"));
         assertEquals(List.of(0.0), bus.values("WasteCollectionRoute/depot-1/stopCount"));
         assertEquals(List.of(0.0), bus.values("WasteCollectionRoute/depot-1/length"));
@@ -90,6 +102,8 @@ class RoutePublisherTest {
 
     @Test
     void aNewDepotOrIdReplans() {
+        level("bin-1", 0.2, 4.89, 52.37, 1);
+        routes.binReported();
         scheduler.runAll();
         Settings moved = Settings.from(config(Map.of("depot", "4.91,52.37", "route.id", "north")));
         monitor.apply(moved);

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import nl.regie.api.alert.AlertSeverity;
+import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 
 import org.junit.jupiter.api.Test;
@@ -32,10 +33,35 @@ class WastePluginTest {
     }
 
     @Test
-    void publishesAnEmptyRouteAtActivation() {
-        plugin(Map.of());
+    void publishesAnEmptyRouteOnTheFirstBinReadingDatedByIt() {
+        WastePlugin plugin = plugin(Map.of());
+        scheduler.runAll();
+        assertEquals(List.of(), bus.values("WasteCollectionRoute/depot-1/stops"), "nothing to date a route by yet");
+        plugin.onReading(level("bin-1", 0.2, T0));
         scheduler.runAll();
         assertEquals(List.of("[]"), bus.values("WasteCollectionRoute/depot-1/stops"));
+        assertEquals(T0, bus.on("WasteCollectionRoute/depot-1/stops").get(0).observedAt());
+    }
+
+    @Test
+    void routesFollowTheBinsTimeWhereverItIsFromTheWallClock() {
+        // The defect of 2026-12: the first route was dated by the wall clock, every later one by the bins' time, and
+        // the city state kept the first. Whatever the wall clock says, every route is dated by the bins.
+        for (long wallClock : new long[] {T0.minusSeconds(400 * 86_400L).toEpochMilli(),
+                T0.plusSeconds(400 * 86_400L).toEpochMilli()}) {
+            RecordingBus bus = new RecordingBus();
+            ManualScheduler scheduler = new ManualScheduler();
+            WastePlugin plugin = new WastePlugin(bus, new RecordingAlerts(), Fakes.logger(log), config(Map.of()),
+                    scheduler, () -> wallClock);
+            scheduler.runAll();
+            plugin.onReading(level("bin-1", 0.2, T0));
+            scheduler.runAll();
+            plugin.onReading(level("bin-1", 0.95, T0.plusSeconds(3_600)));
+            scheduler.runAll();
+            assertEquals(List.of(T0, T0.plusSeconds(3_600)), bus.on("WasteCollectionRoute/depot-1/stopCount").stream()
+                    .map(Reading::observedAt).toList());
+            assertEquals(List.of(0.0, 1.0), bus.values("WasteCollectionRoute/depot-1/stopCount"));
+        }
     }
 
     @Test

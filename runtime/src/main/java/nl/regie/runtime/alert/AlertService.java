@@ -126,11 +126,11 @@ public final class AlertService {
         return store.query(filter, offset, limit);
     }
 
-    /** Resolves, now, every active alert of a plugin that has been removed. */
+    /** Resolves every active alert of a plugin that has been removed, each as of its last update. */
     void pluginRemoved(String symbolicName) {
         List<AlertStore.Change> changes;
         synchronized (publishing) {
-            changes = store.resolveAll(symbolicName, clock.instant());
+            changes = store.resolveAll(symbolicName);
             changes.forEach(this::publish);
         }
         if (!changes.isEmpty()) {

@@ -141,11 +141,14 @@ public final class AlertStore {
         return Optional.of(resolve(current, at));
     }
 
-    /** Resolves every active alert of {@code source}, for example when its plugin is uninstalled. */
-    public synchronized List<Change> resolveAll(String source, Instant at) {
-        Objects.requireNonNull(at, "the time an alert is resolved is required");
+    /**
+     * Resolves every active alert of {@code source}, for example when its plugin is uninstalled. Each ends as of its
+     * own last update: that is the last the runtime knows of it, in the clock of the plugin that raised it (dating the
+     * end by the wall clock would mix two clocks in one alert's readings).
+     */
+    public synchronized List<Change> resolveAll(String source) {
         List<Alert> owned = active.values().stream().filter(a -> a.source().equals(source)).sorted(ACTIVE_ORDER).toList();
-        return owned.stream().map(a -> resolve(a, at)).toList();
+        return owned.stream().map(a -> resolve(a, a.updatedAt())).toList();
     }
 
     private Change resolve(Alert current, Instant at) {

@@ -22,15 +22,39 @@ import nl.regie.api.state.EntityState;
  * The city state's data: the latest value of every attribute of every entity, fed one reading at a time.
  *
  * <p>Plain Java so it can be tested without a framework. Writes come from one bus subscriber thread; reads
- * come from any thread and see immutable snapshots. A reading older than the attribute's current value
- * (by observed time) does not replace it, so a late, out-of-order reading never rolls the picture back.
+ * come from any thread and see immutable snapshots.
+ *
+ * <p>Which reading stands, by observed time: a reading older than the attribute's current value does not replace
+ * it when it comes from <em>another</em> source, so a late, out-of-order reading never rolls the picture back.
+ * A source's own reading always replaces that source's earlier one, whatever its time: the bus delivers one
+ * source's readings of an entity in the order it published them, so its latest word is its current one. Without
+ * that, a source whose clock jumped back (a device whose clock was reset, a plugin that dated one reading by the
+ * wall clock and the next by the simulated one) would be frozen at its earlier, later-dated value for good. Such
+ * a step back is reported to {@link ClockSteps}, so it is visible.
  */
 final class EntityStore {
+
+    /** Told when a source replaces its own value of an attribute with an older-dated one. */
+    @FunctionalInterface
+    interface ClockSteps {
+        ClockSteps NONE = (previous, reading) -> { };
+
+        void steppedBack(AttributeState previous, Reading reading);
+    }
 
     private static final Comparator<EntityState> BY_ID = Comparator.comparing(EntityState::id);
 
     /** Entities by type, then by id; the snapshot per entity is replaced whole on each change. */
     private final Map<String, Map<EntityId, EntityState>> byType = new ConcurrentHashMap<>();
+    private final ClockSteps clockSteps;
+
+    EntityStore() {
+        this(ClockSteps.NONE);
+    }
+
+    EntityStore(ClockSteps clockSteps) {
+        this.clockSteps = clockSteps;
+    }
 
     /** Applies a reading; returns whether it changed the state. */
     boolean apply(Reading reading) {
@@ -39,7 +63,10 @@ final class EntityStore {
         if (current != null) {
             AttributeState previous = current.attributes().get(reading.attribute());
             if (previous != null && previous.observedAt().isAfter(reading.observedAt())) {
-                return false;
+                if (!previous.source().equals(reading.source())) {
+                    return false;
+                }
+                clockSteps.steppedBack(previous, reading);
             }
         }
         Map<String, AttributeState> attributes = current == null ? new HashMap<>() : new HashMap<>(current.attributes());

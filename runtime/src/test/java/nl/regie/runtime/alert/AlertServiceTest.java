@@ -7,6 +7,7 @@ import static nl.regie.runtime.alert.AlertStoreTest.WASTE;
 import static nl.regie.runtime.alert.AlertStoreTest.fire;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -182,7 +183,7 @@ class AlertServiceTest {
     }
 
     @Test
-    void aRemovedPluginsAlertsAreResolvedNow() {
+    void aRemovedPluginsAlertsAreResolvedAsOfTheirLastUpdate() {
         waste.raise(fire(AlertSeverity.HIGH, 0));
         waste.raise(AlertStoreTest.request("full-bin-001", "maintenance", AlertSeverity.LOW, 1));
         new BundleAlerts(service, "nl.regie.mobility").raise(AlertStoreTest.request("crowd-1", "security",
@@ -192,7 +193,8 @@ class AlertServiceTest {
 
         assertEquals(List.of("crowd-1"), service.active().stream().map(Alert::key).toList());
         Alert resolved = service.find("fire-bin-007").orElseThrow();
-        assertEquals(WALL, resolved.validTo());
+        assertEquals(resolved.validFrom(), resolved.validTo(), "dated in the plugin's clock, not the wall clock");
+        assertNotEquals(WALL, resolved.validTo());
         assertEquals("Plugin nl.regie.waste was uninstalled; resolved its 2 active alert(s): fire-bin-007, full-bin-001",
                 log.messages("info").get(3));
         Map<String, Reading> readings = awaitReadings(8 * 5);

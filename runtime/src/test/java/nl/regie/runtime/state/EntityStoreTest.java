@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import nl.regie.api.model.BoundingBox;
@@ -44,11 +46,39 @@ class EntityStoreTest {
     }
 
     @Test
-    void anOlderReadingDoesNotRollTheStateBack() {
+    void anOlderReadingOfAnotherSourceDoesNotRollTheStateBack() {
         store.apply(reading("WasteContainer", "bin-1", "fillingLevel", 0.5, T0.plusSeconds(60), DAM));
-        assertFalse(store.apply(reading("WasteContainer", "bin-1", "fillingLevel", 0.1, T0, DAM)));
+        assertFalse(store.apply(new Reading(EntityId.of("WasteContainer", "bin-1"), "fillingLevel", Value.of(0.1), "/",
+                T0, T0, "other", DAM)));
         assertEquals(Value.of(0.5), store.entity(EntityId.of("WasteContainer", "bin-1")).orElseThrow()
                 .attribute("fillingLevel").orElseThrow().value());
+    }
+
+    @Test
+    void aSourceWhoseClockStepsBackIsNotFrozenAtItsEarlierValue() {
+        List<String> steps = new ArrayList<>();
+        EntityStore store = new EntityStore((previous, reading) -> steps.add(previous.observedAt() + ">" + reading.observedAt()));
+        EntityId route = EntityId.of("WasteCollectionRoute", "main");
+        Instant wallClock = T0.plus(Duration.ofDays(3));
+        // The defect this guards against: a route first dated by the wall clock, then by the simulated clock days behind.
+        store.apply(new Reading(route, "stopCount", Value.of(0), "count", wallClock, wallClock, "nl.regie.waste", null));
+        assertTrue(store.apply(new Reading(route, "stopCount", Value.of(7), "count", T0, wallClock, "nl.regie.waste", null)));
+        assertEquals(Value.of(7), store.entity(route).orElseThrow().attribute("stopCount").orElseThrow().value());
+        assertEquals(List.of(wallClock + ">" + T0), steps, "the step back is reported");
+
+        // Another source's older reading still does not replace it.
+        assertFalse(store.apply(new Reading(route, "stopCount", Value.of(1), "count", T0.minusSeconds(1), wallClock,
+                "someone-else", null)));
+        assertEquals(Value.of(7), store.entity(route).orElseThrow().attribute("stopCount").orElseThrow().value());
+    }
+
+    @Test
+    void aFutureDatedValueIsReplacedByItsSourcesNextReading() {
+        // A device (or someone posing as it) reported a value dated a day ahead; its next real reading stands.
+        EntityId gauge = EntityId.of("WaterObserved", "gauge-01");
+        store.apply(new Reading(gauge, "waterLevel", Value.of(2.6), "m", T0.plus(Duration.ofDays(1)), T0, "gauge-01", null));
+        store.apply(new Reading(gauge, "waterLevel", Value.of(1.2), "m", T0.plusSeconds(60), T0, "gauge-01", null));
+        assertEquals(Value.of(1.2), store.entity(gauge).orElseThrow().attribute("waterLevel").orElseThrow().value());
     }
 
     @Test

@@ -17,6 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,20 +44,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * shipped plugins (waste, lighting, mobility and the vendor's flood plugin) in its plugins folder, the shipped
  * flood configuration in its config folder, and the simulator at 300 times real speed.
  *
- * <p>The simulated clock starts on 3 December 2026 at 17:30 in Amsterdam: after dusk, and 24 minutes before that
- * day's event on Dam square (seed 2026: 17:54 to 22:47), so that the event zone fills within a simulated hour and
- * stays full for the rest of the test. The lighting configuration dims from 17:00, so the lamps are at their night
- * level before the crowd comes and the crowd's full light stands out. The rising gauge on the Amstel passes its
- * flood level about 3.5 simulated hours after the start; the first bin fire starts within 2 simulated hours.
+ * <p>The simulated clock (the devices' clock, {@code --simulator-start}) starts at 18:30 in Amsterdam on a 3rd of
+ * December that each subclass picks relative to today, one in the past and one in the future, so that no run
+ * depends on the calendar and the plugins are shown to follow the devices' time whichever side of the wall clock it
+ * is. On any such evening it is dark, and the daily event on Dam square (starting between 13:00 and 18:00, three to
+ * five hours long) is under way, so the event zone is busy from the first counts and stays busy for the rest of the
+ * test. The lighting configuration dims from 17:00, so the lamps are at their night level and the crowd's full light
+ * stands out. The rising gauge on the Amstel passes its flood level about 3.5 simulated hours after the start; the
+ * first bin fire starts within 2 simulated hours.
  *
  * <p>Everything is checked over HTTP, as an operator would see it: {@code /api/entities}, {@code /api/alerts},
  * {@code /api/notifications} and {@code /api/plugins}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CityScenarioIT {
+abstract class CityScenario {
 
-    private static final String START = "2026-12-03T17:30";
+    /** The evening the simulated city starts on, local time in Amsterdam. */
+    static final LocalTime START_TIME = LocalTime.of(18, 30);
+    static final ZoneId AMSTERDAM = ZoneId.of("Europe/Amsterdam");
+
+    /** The simulated start, as {@code --simulator-start} takes it (a local date-time in Amsterdam). */
+    abstract LocalDateTime start();
+
+    /** The 3rd of December of the year {@code years} from today's, at {@link #START_TIME}. */
+    static LocalDateTime thirdOfDecember(int years) {
+        return LocalDate.now(AMSTERDAM).plusYears(years).withMonth(12).withDayOfMonth(3).atTime(START_TIME);
+    }
+
     private static final int SPEED = 300;
     /** Lamps within the event zone's reach: Dam square's radius (63 m) plus lighting's default margin (50 m). */
     private static final List<String> DAM_LAMPS = List.of("lamp-016", "lamp-019", "lamp-022", "lamp-025", "lamp-028");
@@ -89,7 +107,7 @@ class CityScenarioIT {
         regie = LauncherProcess.start(workingDir, "--http-port", Integer.toString(port),
                 "--mqtt-port", Integer.toString(freePort()), "--plugins", plugins.toString(),
                 "--config-dir", config.toString(), "--simulator-speed", Integer.toString(SPEED),
-                "--simulator-start", START);
+                "--simulator-start", start().toString());
         regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
     }
 
@@ -196,6 +214,10 @@ class CityScenarioIT {
             }
             return Optional.empty();
         });
+        Instant routeAt = observedAt(route, "stops");
+        Instant simulatedStart = start().atZone(AMSTERDAM).toInstant();
+        assertTrue(!routeAt.isBefore(simulatedStart) && routeAt.isBefore(simulatedStart.plus(Duration.ofDays(1))),
+                "the route is dated by the bins' time (the simulation started " + simulatedStart + "), was " + routeAt);
         JsonNode stops = json.readTree(text(route, "stops"));
         assertEquals(stops.size(), (int) number(route, "stopCount"));
         assertTrue(number(route, "length") > 0, route.toString());
