@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code bus} selects the implementation:
  * <ul>
- * <li>{@code regie-bus}: the Regie {@link nl.regie.runtime.bus.BusEngine}, run directly (the code the runtime
+ * <li>{@code regie-bus}: the Regie {@link nl.regie.runtime.core.bus.BusEngine}, run directly (the code the runtime
  *     bundle runs, without a framework), default settings: bounded queues, delivery timeout and quarantine on;
  *     publishing and subscribing as the runtime's own parts do, with no scope or policy enforcement;</li>
  * <li>{@code regie-bus-enforced}: the same bus with enforcement on, as plugins use it: publishing through a

@@ -133,6 +133,8 @@ public final class EmbeddedRegie implements AutoCloseable {
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, LOG_API_PACKAGES);
         p.put("regie.site", options.site());
+        // The runtime's own bundles, which alone may wire to its packages: those installed as {site}:nl.regie.runtime.*.
+        p.put("regie.runtime.locations", location(ShippedBundles.RUNTIME_PREFIX));
         p.put("regie.state.dir", Files.createDirectories(work.resolve("state")).toString());
         String plugins = Files.createDirectories(work.resolve("plugins")).toString();
         p.put("regie.plugins.dir", plugins);

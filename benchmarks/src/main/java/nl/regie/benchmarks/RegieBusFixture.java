@@ -9,15 +9,15 @@ import java.util.Map;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.SubscriberInfo;
-import nl.regie.runtime.audit.AuditLog;
-import nl.regie.runtime.bus.BundleBusView;
-import nl.regie.runtime.bus.BusEngine;
-import nl.regie.runtime.bus.BusSettings;
-import nl.regie.runtime.bus.Owner;
-import nl.regie.runtime.policy.PolicyEngine;
-import nl.regie.runtime.policy.PolicyException;
-import nl.regie.runtime.scope.DeclaredScope;
-import nl.regie.runtime.scope.ScopeGuards;
+import nl.regie.runtime.core.bus.BundleBusView;
+import nl.regie.runtime.core.bus.BusEngine;
+import nl.regie.runtime.core.bus.BusSettings;
+import nl.regie.runtime.core.scope.DeclaredScope;
+import nl.regie.runtime.core.scope.ScopeGuards;
+import nl.regie.runtime.sovereignty.policy.PolicyEngine;
+import nl.regie.runtime.sovereignty.policy.PolicyException;
+import nl.regie.runtime.spi.audit.AuditLog;
+import nl.regie.runtime.spi.bus.Owner;
 
 import org.osgi.service.log.Logger;
 
@@ -28,7 +28,7 @@ import org.osgi.service.log.Logger;
  * <p>Without enforcement the benchmark publishes and subscribes as the runtime itself does (no scope, no view).
  * With enforcement it goes the way of plugins: it publishes through a plugin's {@link BundleBusView} (the declared
  * scope's publish check, the source check), and each subscriber subscribes through its own plugin's view, so every
- * delivery passes through a {@link nl.regie.runtime.policy.ReadView} of a real {@link PolicyEngine}, on the
+ * delivery passes through a {@link nl.regie.runtime.spi.bus.ReadView} of a real {@link PolicyEngine}, on the
  * subscriber's thread. The policy has two parties: the publishing plugin's readings belong to {@code contractor},
  * the subscribing plugins act for {@code city}, which reads them under a grant (the realistic, costlier case: the
  * same-party case skips the grant lookup).
@@ -46,14 +46,14 @@ final class RegieBusFixture implements Fixture {
 
     RegieBusFixture(Deliveries deliveries, boolean enforced) {
         ScopeGuards scopes = enforced ? scopes() : null;
-        publisher = enforced ? new BundleBusView(bus, PUBLISHER, scopes.forPlugin(PUBLISHER,
+        publisher = enforced ? BundleBusView.of(bus, PUBLISHER, scopes.forPlugin(PUBLISHER,
                 DeclaredScope.of(List.of(), List.of(FILTER), List.of()))) : null;
         for (int i = 0; i < deliveries.subscribers(); i++) {
             int subscriber = i;
             Owner owner = new Owner("benchmark.subscriber" + i, "1.0.0", i);
             ReadingListener listener = reading -> deliveries.delivered(subscriber);
             if (enforced) {
-                new BundleBusView(bus, owner, scopes.forPlugin(owner,
+                BundleBusView.of(bus, owner, scopes.forPlugin(owner,
                         DeclaredScope.of(List.of("WasteContainer/#"), List.of(), List.of()))).subscribe(FILTER, listener);
             } else {
                 bus.subscribe(owner, List.of(FILTER), listener);

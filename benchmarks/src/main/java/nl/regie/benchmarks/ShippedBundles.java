@@ -27,7 +27,9 @@ import aQute.bnd.osgi.Jar;
 final class ShippedBundles {
 
     static final String API = "nl.regie.api";
-    static final String RUNTIME = "nl.regie.runtime";
+    /** The runtime's bundles, one per role: {@code nl.regie.runtime.core}, ... */
+    static final String RUNTIME_PREFIX = "nl.regie.runtime.";
+    static final String RUNTIME = RUNTIME_PREFIX + "core";
     static final String EVENT_ADMIN = "org.apache.felix.eventadmin";
 
     private static final String FOLDER = "bundles/regie/";

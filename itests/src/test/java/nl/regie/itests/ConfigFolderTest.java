@@ -74,7 +74,7 @@ public class ConfigFolderTest extends RegieTestSupport {
 
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final LogListener errorListener = entry -> {
-        if (entry.getLogLevel() == LogLevel.ERROR && "nl.regie.runtime".equals(entry.getBundle().getSymbolicName())) {
+        if (entry.getLogLevel() == LogLevel.ERROR && "nl.regie.runtime.config".equals(entry.getBundle().getSymbolicName())) {
             errors.add(entry.getMessage());
         }
     };

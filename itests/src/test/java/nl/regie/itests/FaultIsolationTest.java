@@ -66,7 +66,7 @@ public class FaultIsolationTest extends RegieTestSupport {
         holdsFor("no deliveries to the faulty plugin", IGNORED_FOR,
                 () -> subscriptionsOf(faulty).stream().allMatch(s -> s.delivered() == 0),
                 monitor::subscribers);
-        assertEquals(Bundle.ACTIVE, bundleNamed("nl.regie.runtime").getState());
+        assertEquals(Bundle.ACTIVE, bundleNamed("nl.regie.runtime.core").getState());
     }
 
     @Test
@@ -121,7 +121,7 @@ public class FaultIsolationTest extends RegieTestSupport {
         assertTrue("the error names the missing package: " + refused.getMessage(), refused.getMessage().contains(missing));
         assertEquals(Bundle.INSTALLED, unresolvable.getState());
         assertProbeStillReceives(probe, "1.0.0", "itest-unresolved-1");
-        assertEquals(Bundle.ACTIVE, bundleNamed("nl.regie.runtime").getState());
+        assertEquals(Bundle.ACTIVE, bundleNamed("nl.regie.runtime.core").getState());
     }
 
     private List<ComponentConfigurationDTO> configurationsOf(Bundle bundle) {

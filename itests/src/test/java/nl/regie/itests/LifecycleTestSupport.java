@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.IOException;
@@ -19,18 +20,18 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import nl.regie.runtime.lifecycle.LifecycleException;
-import nl.regie.runtime.lifecycle.Outcome;
-import nl.regie.runtime.lifecycle.PluginLifecycle;
-import nl.regie.itests.plugin.sequence.SequenceListener;
 import nl.regie.itests.plugin.probe.ProbeListener;
+import nl.regie.itests.plugin.sequence.SequenceListener;
+import nl.regie.runtime.spi.lifecycle.LifecycleException;
+import nl.regie.runtime.spi.lifecycle.Outcome;
+import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 
 import org.junit.After;
 import org.junit.Before;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.ProbeBuilder;
 import org.ops4j.pax.exam.TestProbeBuilder;
-import org.ops4j.pax.exam.OptionUtils;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -43,8 +44,8 @@ import org.osgi.service.log.LogReaderService;
  * What the plugin lifecycle tests share: the lifecycle service, jars as files (the lifecycle takes paths), plugins
  * installed through the lifecycle and removed after each test, a sink for the sequence plugin, and the log.
  *
- * <p>The lifecycle's package is exported by the runtime only to bundles that import it with
- * {@code regie.tooling=true}; the probe asks for it so in its dynamic import.
+ * <p>The lifecycle's service is part of the runtime SPI, which only runtime bundles may wire to; the framework trusts
+ * the probe as one (see {@link RegieFramework#PROBE_LOCATION}).
  */
 public abstract class LifecycleTestSupport extends RegieTestSupport {
 
@@ -67,15 +68,6 @@ public abstract class LifecycleTestSupport extends RegieTestSupport {
         return OptionUtils.combine(RegieFramework.options(),
                 OptionUtils.combine(new Option[] {frameworkProperty("org.osgi.service.log.admin.loglevel").value("INFO")},
                         extra));
-    }
-
-    /** Also lets the probe import the lifecycle's package, which the runtime exports under a mandatory attribute. */
-    @Override
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        super.probe(probe);
-        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "nl.regie.runtime.lifecycle;regie.tooling=true,*");
-        return probe;
     }
 
     @Before

@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
-import nl.regie.runtime.lifecycle.HistoryEntry;
-import nl.regie.runtime.lifecycle.Outcome.Operation;
-import nl.regie.runtime.lifecycle.Outcome.Result;
-import nl.regie.runtime.lifecycle.PluginLifecycle;
+import nl.regie.runtime.spi.lifecycle.HistoryEntry;
+import nl.regie.runtime.spi.lifecycle.Outcome.Operation;
+import nl.regie.runtime.spi.lifecycle.Outcome.Result;
+import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -52,7 +52,7 @@ public class PluginHistoryTest extends LifecycleTestSupport {
         assertTrue(Files.isRegularFile(folder.resolve("1.0.0.jar")));
         assertTrue(Files.isRegularFile(folder.resolve("1.0.1.jar")));
 
-        Bundle runtime = bundleNamed("nl.regie.runtime");
+        Bundle runtime = bundleNamed("nl.regie.runtime.lifecycle");
         runtime.stop();
         runtime.start();
         PluginLifecycle restarted = awaitLifecycle();

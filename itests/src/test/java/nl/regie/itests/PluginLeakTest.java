@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -9,10 +10,10 @@ import java.util.List;
 
 import nl.regie.itests.plugin.leaky.LeakyWorker;
 import nl.regie.itests.plugin.tidy.TidyWorker;
-import nl.regie.runtime.lifecycle.HistoryEntry;
-import nl.regie.runtime.lifecycle.Outcome;
-import nl.regie.runtime.lifecycle.Outcome.Operation;
-import nl.regie.runtime.lifecycle.Outcome.Result;
+import nl.regie.runtime.spi.lifecycle.HistoryEntry;
+import nl.regie.runtime.spi.lifecycle.Outcome;
+import nl.regie.runtime.spi.lifecycle.Outcome.Operation;
+import nl.regie.runtime.spi.lifecycle.Outcome.Result;
 
 import org.junit.After;
 import org.junit.Test;

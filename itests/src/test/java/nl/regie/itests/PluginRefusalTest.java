@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertSame;
@@ -14,10 +15,10 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import nl.regie.runtime.lifecycle.LifecycleException;
-import nl.regie.runtime.lifecycle.LifecycleException.Reason;
-import nl.regie.runtime.lifecycle.Outcome;
-import nl.regie.runtime.lifecycle.Outcome.Result;
+import nl.regie.runtime.spi.lifecycle.LifecycleException;
+import nl.regie.runtime.spi.lifecycle.LifecycleException.Reason;
+import nl.regie.runtime.spi.lifecycle.Outcome;
+import nl.regie.runtime.spi.lifecycle.Outcome.Result;
 
 import org.junit.Test;
 import org.junit.function.ThrowingRunnable;

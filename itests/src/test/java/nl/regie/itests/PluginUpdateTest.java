@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
@@ -18,12 +19,12 @@ import javax.inject.Inject;
 
 import nl.regie.itests.plugin.faulty.FaultyListener;
 import nl.regie.itests.plugin.sick.SickCheck;
-import nl.regie.runtime.lifecycle.LifecycleException;
-import nl.regie.runtime.lifecycle.Outcome;
-import nl.regie.runtime.lifecycle.Outcome.Operation;
-import nl.regie.runtime.lifecycle.Outcome.Result;
-import nl.regie.runtime.lifecycle.PluginLifecycle;
-import nl.regie.runtime.lifecycle.PluginRecord;
+import nl.regie.runtime.spi.lifecycle.LifecycleException;
+import nl.regie.runtime.spi.lifecycle.Outcome;
+import nl.regie.runtime.spi.lifecycle.Outcome.Operation;
+import nl.regie.runtime.spi.lifecycle.Outcome.Result;
+import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
+import nl.regie.runtime.spi.lifecycle.PluginRecord;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;

@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -188,7 +189,7 @@ public class PolicyChangeTest extends RegieTestSupport {
     }
 
     private List<String> servedGrants() {
-        ServiceReference<?> policy = context.getServiceReference("nl.regie.runtime.policy.AccessPolicy");
+        ServiceReference<?> policy = context.getServiceReference("nl.regie.runtime.spi.policy.AccessPolicy");
         Object grants = policy == null ? null : policy.getProperty("grants");
         return grants instanceof String[] array ? List.of(array) : List.of();
     }

@@ -21,7 +21,7 @@ import org.ops4j.pax.exam.Option;
 /**
  * The framework every test class runs in: Apache Felix with the same services the launcher starts (Felix
  * Log, SCR, ConfigAdmin, MetaType, FileInstall, the HTTP whiteboard on Jetty, Jackson) and Regie's api and runtime
- * bundles. FileInstall watches an empty folder of its own, and without {@code regie.plugins.dir} the runtime's
+ * bundles (one per role). FileInstall watches an empty folder of its own, and without {@code regie.plugins.dir} the runtime's
  * plugins-folder installer claims nothing: the tests install plugins themselves.
  *
  * <p>Bundles are installed from the files Maven resolved (surefire passes each path as a system property
@@ -34,7 +34,14 @@ final class RegieFramework {
     private static final List<String> BUNDLES = List.of(
             "log", "function", "promise", "component", "scr", "configadmin", "metatype", "fileinstall",
             "servlet-api", "jetty", "jackson-annotations", "jackson-core", "jackson-databind",
-            "api", "runtime");
+            "api", "runtime.spi", "runtime.core", "runtime.sovereignty", "runtime.config", "runtime.devices",
+            "runtime.lifecycle", "runtime.web");
+
+    /**
+     * Pax Exam's location for the test probe. The probe is trusted as a runtime bundle (see {@link #options()}): the
+     * lifecycle and policy tests drive the runtime's SPI services from it, as the runtime's own tooling does.
+     */
+    static final String PROBE_LOCATION = "local";
 
     private RegieFramework() {
     }
@@ -54,9 +61,16 @@ final class RegieFramework {
         // bndlib, on the test class path, builds the plugin bundles inside the probe.
         options.add(systemPackages("aQute.bnd.osgi", "aQute.service.reporter"));
         options.add(junitBundles());
+        List<String> runtimeLocations = new ArrayList<>(List.of(PROBE_LOCATION));
         for (String name : BUNDLES) {
-            options.add(bundle(url(bundleFile(name))));
+            String url = url(bundleFile(name));
+            options.add(bundle(url));
+            if (name.startsWith("runtime.")) {
+                runtimeLocations.add(url);
+            }
         }
+        // Which bundles may wire to the runtime's packages: the runtime's own, as installed here, and the probe.
+        options.add(frameworkProperty("regie.runtime.locations").value(String.join(",", runtimeLocations)));
         return options.toArray(new Option[0]);
     }
 

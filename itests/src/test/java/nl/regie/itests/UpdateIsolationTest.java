@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 
@@ -11,8 +12,8 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import nl.regie.runtime.lifecycle.Outcome;
-import nl.regie.runtime.lifecycle.Outcome.Result;
+import nl.regie.runtime.spi.lifecycle.Outcome;
+import nl.regie.runtime.spi.lifecycle.Outcome.Result;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;

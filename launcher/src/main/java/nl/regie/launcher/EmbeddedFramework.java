@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import nl.regie.launcher.ShippedBundles.ShippedBundle;
+
 import org.apache.felix.framework.Felix;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -20,8 +22,6 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.wiring.BundleRevision;
-
-import nl.regie.launcher.ShippedBundles.ShippedBundle;
 
 /**
  * Apache Felix, embedded: started with the launcher's properties and its cache in a temporary folder, then the
@@ -36,13 +36,15 @@ final class EmbeddedFramework {
 
     /** Without these Regie does not run: start-up fails when one of them does not start. */
     static final Set<String> ESSENTIAL = Set.of(
-            "org.apache.felix.scr", "org.apache.felix.http.jetty", "nl.regie.api", "nl.regie.runtime");
+            "org.apache.felix.scr", "org.apache.felix.http.jetty", "nl.regie.api", "nl.regie.runtime.spi",
+            "nl.regie.runtime.core", "nl.regie.runtime.sovereignty", "nl.regie.runtime.config",
+            "nl.regie.runtime.devices", "nl.regie.runtime.lifecycle", "nl.regie.runtime.web");
     /** Started by {@link #startDeferred}, not with the others. */
     static final Set<String> DEFERRED = Set.of("org.apache.felix.gogo.shell");
     static final String FILEINSTALL = "org.apache.felix.fileinstall";
     /** The runtime's plugins-folder installer, which FileInstall must find when it starts. */
     static final String PLUGINS_INSTALLER = "(&(objectClass=org.apache.felix.fileinstall.ArtifactInstaller)"
-            + "(component.name=nl.regie.runtime.folder.PluginsFolderInstaller))";
+            + "(component.name=nl.regie.runtime.lifecycle.folder.PluginsFolderInstaller))";
     /** How long FileInstall waits for the installer; the runtime registers it as it starts, so normally not at all. */
     static final Duration INSTALLER_TIMEOUT = Duration.ofSeconds(10);
 

@@ -81,7 +81,7 @@ final class FrameworkProperties {
         p.put("org.apache.felix.http.host", options.httpHost());
 
         // FileInstall: the plugins folder, jars only, and not its subfolders. It hands each jar to the runtime's
-        // installer (nl.regie.runtime.folder), which installs, updates and removes plugins through the lifecycle.
+        // installer (nl.regie.runtime.lifecycle.folder), which installs, updates and removes plugins through the lifecycle.
         // Its initial scan runs within its start (noInitialDelay), so the plugins already there are handled by then.
         p.put("felix.fileinstall.dir", options.pluginsDir().toString());
         p.put("felix.fileinstall.filter", ".*\\.jar");

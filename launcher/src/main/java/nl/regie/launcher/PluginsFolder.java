@@ -30,7 +30,8 @@ import org.osgi.framework.Constants;
 final class PluginsFolder implements BundleListener {
 
     private static final String API = "nl.regie.api";
-    private static final Set<String> NOT_PLUGINS = Set.of(API, "nl.regie.runtime");
+    /** The runtime's own bundles: {@code nl.regie.runtime.*}. */
+    private static final String RUNTIME_PREFIX = "nl.regie.runtime.";
 
     private final Path dir;
     private final ConsoleLog console;
@@ -156,7 +157,8 @@ final class PluginsFolder implements BundleListener {
             case BundleEvent.UNINSTALLED -> "uninstalled";
             default -> null;
         };
-        if (what == null || bundle.getSymbolicName() == null || NOT_PLUGINS.contains(bundle.getSymbolicName())) {
+        if (what == null || bundle.getSymbolicName() == null || bundle.getSymbolicName().equals(API)
+                || bundle.getSymbolicName().startsWith(RUNTIME_PREFIX)) {
             return;
         }
         Optional<Path> jar = plugins().entrySet().stream().filter(e -> e.getValue().equals(bundle.getSymbolicName()))

@@ -147,7 +147,7 @@ class LauncherIT {
 
         regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
         // The runtime's own PID, described by its metatype: the shipped MetaType Service reads it.
-        regie.awaitStderr(line -> line.endsWith(" ERROR [nl.regie.runtime] Configuration file config/nl.regie.runtime.mqtt.cfg"
+        regie.awaitStderr(line -> line.endsWith(" ERROR [nl.regie.runtime.config] Configuration file config/nl.regie.runtime.mqtt.cfg"
                 + " refused: staleFactor = 0.5 is below the minimum 1; the running configuration is unchanged"), SOON);
         String refused = get(port, "/api/config").body();
         assertTrue(refused.contains("\"pid\":\"nl.regie.runtime.mqtt\",\"file\":\"config/nl.regie.runtime.mqtt.cfg\","
@@ -156,7 +156,7 @@ class LauncherIT {
         Path partial = workingDir.resolve("nl.regie.runtime.mqtt.cfg.partial");
         Files.writeString(partial, "staleFactor = 3\n");
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        regie.awaitStdout(line -> line.endsWith(" INFO [nl.regie.runtime] Configuration nl.regie.runtime.mqtt applied from"
+        regie.awaitStdout(line -> line.endsWith(" INFO [nl.regie.runtime.config] Configuration nl.regie.runtime.mqtt applied from"
                 + " config/nl.regie.runtime.mqtt.cfg"), SOON);
         assertTrue(get(port, "/api/config").body().contains("\"state\":\"applied\""));
         assertEquals(0, regie.terminate(SOON), regie.transcript());
@@ -176,17 +176,17 @@ class LauncherIT {
         // The lifecycle refuses a jar that cannot resolve before it installs anything.
         regie.awaitStdout(line -> line.equals("  not installed: unresolvable.jar (com.example.unresolvable): refused by the"
                 + " runtime (see the log above)"), SOON);
-        regie.awaitStderr(line -> line.contains(" WARN [nl.regie.runtime] Plugins folder: unresolvable.jar refused"
+        regie.awaitStderr(line -> line.contains(" WARN [nl.regie.runtime.lifecycle] Plugins folder: unresolvable.jar refused"
                 + " (NOT_RESOLVABLE): ") && line.contains("com.example.nowhere"), SOON);
 
         TestJars.notABundle(plugins.resolve("library.jar"));
-        regie.awaitStderr(line -> line.endsWith(" WARN [nl.regie.runtime] Plugins folder: ignored library.jar: not an OSGi"
+        regie.awaitStderr(line -> line.endsWith(" WARN [nl.regie.runtime.lifecycle] Plugins folder: ignored library.jar: not an OSGi"
                 + " bundle (its manifest has no Bundle-SymbolicName)"), SOON);
 
         TestJars.plugin(plugins.resolve("failing.jar"), "com.example.failing", "1.0.0", false);
         regie.awaitStderr(line -> line.contains(" ERROR [com.example.failing] ")
                 && line.contains("IllegalStateException: boom: the test plugin cannot start"), SOON);
-        regie.awaitStderr(line -> line.contains(" WARN [nl.regie.runtime] Plugins folder: failing.jar: com.example.failing"
+        regie.awaitStderr(line -> line.contains(" WARN [nl.regie.runtime.lifecycle] Plugins folder: failing.jar: com.example.failing"
                 + " 1.0.0 installed but not healthy: "), SOON);
 
         assertEquals(200, get(port, "/health").statusCode());

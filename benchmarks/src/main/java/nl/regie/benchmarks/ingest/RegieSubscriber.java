@@ -7,15 +7,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import nl.regie.api.monitor.SubscriberInfo;
-import nl.regie.runtime.bus.BusEngine;
-import nl.regie.runtime.bus.BusSettings;
-import nl.regie.runtime.bus.Owner;
-import nl.regie.runtime.mqtt.BridgeSettings;
-import nl.regie.runtime.mqtt.ConnectionSettings;
-import nl.regie.runtime.mqtt.DeviceBridge;
-import nl.regie.runtime.mqtt.DeviceSnapshot;
-import nl.regie.runtime.mqtt.PahoConnection;
-import nl.regie.runtime.state.CityStateComponent;
+import nl.regie.runtime.core.bus.BusEngine;
+import nl.regie.runtime.core.bus.BusSettings;
+import nl.regie.runtime.core.state.CityStateComponent;
+import nl.regie.runtime.devices.mqtt.BridgeSettings;
+import nl.regie.runtime.devices.mqtt.ConnectionSettings;
+import nl.regie.runtime.devices.mqtt.DeviceBridge;
+import nl.regie.runtime.devices.mqtt.PahoConnection;
+import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.devices.DeviceSnapshot;
 
 import org.osgi.service.log.Logger;
 
@@ -27,7 +27,7 @@ import org.osgi.service.log.Logger;
  */
 final class RegieSubscriber implements Subscriber {
 
-    private static final Owner RUNTIME = new Owner("nl.regie.runtime", "0.1.0", 1);
+    private static final Owner RUNTIME = new Owner("nl.regie.runtime.core", "0.1.0", 1);
 
     private final String url;
     private final String clientId;

@@ -10,7 +10,7 @@ import nl.regie.benchmarks.EmbeddedRegie;
 import org.osgi.framework.ServiceReference;
 
 /**
- * The runtime's {@code nl.regie.runtime.lifecycle.PluginLifecycle} service, called from outside the framework.
+ * The runtime's {@code nl.regie.runtime.spi.lifecycle.PluginLifecycle} service, called from outside the framework.
  * The runtime exports none of its packages, so the benchmark cannot share that interface's class with it; it
  * calls the service through the interface as the runtime bundle loads it, by reflection. A call costs a few
  * microseconds more than a direct one, nothing beside an update.
@@ -18,7 +18,7 @@ import org.osgi.framework.ServiceReference;
 final class LifecycleClient {
 
     /** The service's interface. */
-    static final String SERVICE = "nl.regie.runtime.lifecycle.PluginLifecycle";
+    static final String SERVICE = "nl.regie.runtime.spi.lifecycle.PluginLifecycle";
 
     /** What an update or install came to: the fields of the runtime's {@code Outcome} the benchmark reports. */
     record Result(String result, String toVersion, String reason, long held, long dropped, Duration gap) {
@@ -60,7 +60,7 @@ final class LifecycleClient {
             return method.invoke(service, arguments);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            if (cause.getClass().getName().equals("nl.regie.runtime.lifecycle.LifecycleException")) {
+            if (cause.getClass().getName().equals("nl.regie.runtime.spi.lifecycle.LifecycleException")) {
                 throw new Refused(property(cause, "reason") + ": " + cause.getMessage(), cause);
             }
             throw new IllegalStateException("PluginLifecycle." + method.getName() + " failed: " + cause, cause);

@@ -1,0 +1,290 @@
+package nl.regie.runtime.config;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import nl.regie.runtime.spi.config.ConfigFiles.FileStatus;
+import nl.regie.runtime.spi.config.ConfigFiles.State;
+
+import org.osgi.service.log.Logger;
+
+/**
+ * The configuration folder's logic, one {@link #poll()} at a time from one thread: which {@code <pid>.cfg} files
+ * came, changed or went, and what to do about each.
+ *
+ * <ul>
+ * <li>A new or changed file is handled once its content is the same at two polls in a row (it may be being
+ * written), except at the first poll, which takes the folder as it is.</li>
+ * <li>Its values are checked against the PID's metatype ({@link ConfigValues}); valid values are applied, and the
+ * configuration is marked as the file's (see {@link Store}). Any problem refuses the whole file and leaves
+ * ConfigAdmin alone.</li>
+ * <li>A file whose PID no installed plugin declares is pending, and so is checked again at every poll, as is a
+ * refused file (a plugin update may bring the key it lacked). Only a change in outcome is logged again.</li>
+ * <li>A deleted file deletes the configurations marked as its own; so does, at the first poll, a marked
+ * configuration whose file is no longer there (removed while the runtime was down).</li>
+ * </ul>
+ */
+final class ConfigFolder {
+
+    /** Finds the attributes of a PID's metatype, in any installed bundle. */
+    interface Schemas {
+        /** The PID's metatype, or empty when no bundle declares the PID. */
+        Optional<Schema> find(String pid);
+    }
+
+    /** Where valid configurations go: ConfigAdmin, in the runtime. */
+    interface Store {
+        /**
+         * Sets the PID's configuration to these values, marked as owned by {@code owner}.
+         *
+         * @return whether anything changed
+         */
+        boolean apply(String pid, String owner, Map<String, Object> values) throws IOException;
+
+        /** Deletes the configurations owned by {@code owner}; returns their PIDs. */
+        List<String> deleteOwnedBy(String owner) throws IOException;
+
+        /** The owners of all marked configurations. */
+        Set<String> owners() throws IOException;
+    }
+
+    private final Path dir;
+    private final Path workingDir;
+    private final Schemas schemas;
+    private final Store store;
+    private final Logger log;
+    private final Clock clock;
+    private final Map<Path, Tracked> tracked = new HashMap<>();
+    private Map<Path, byte[]> previousPoll = Map.of();
+    private boolean first = true;
+    private String lastListingProblem;
+    private volatile List<FileStatus> statuses = List.of();
+
+    /** One file as last handled. */
+    private static final class Tracked {
+        final Path file;
+        final String pid;
+        byte[] content;
+        CfgFile parsed;
+        State state;
+        String message;
+        Instant since;
+        Instant appliedAt;
+
+        Tracked(Path file, String pid) {
+            this.file = file;
+            this.pid = pid;
+        }
+    }
+
+    /**
+     * The folder {@code dir} (absolute), whose files are named relative to {@code workingDir} in messages when they
+     * are below it.
+     */
+    ConfigFolder(Path dir, Path workingDir, Schemas schemas, Store store, Logger log, Clock clock) {
+        this.dir = dir;
+        this.workingDir = workingDir;
+        this.schemas = schemas;
+        this.store = store;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Every file's status, by PID. Safe from any thread. */
+    List<FileStatus> statuses() {
+        return statuses;
+    }
+
+    /** Reads the folder once and acts on what changed. */
+    void poll() {
+        Map<Path, byte[]> now = read();
+        if (now == null) {
+            return;
+        }
+        if (first) {
+            removeOrphans(now.keySet());
+        }
+        for (Path gone : new ArrayList<>(tracked.keySet())) {
+            if (!now.containsKey(gone)) {
+                deleted(tracked.remove(gone));
+            }
+        }
+        for (Map.Entry<Path, byte[]> entry : now.entrySet()) {
+            Path file = entry.getKey();
+            byte[] content = entry.getValue();
+            Tracked t = tracked.get(file);
+            if (content == null) {
+                continue; // unreadable this time: keep what was there
+            }
+            boolean changed = t == null || !Arrays.equals(t.content, content);
+            if (changed && (first || Arrays.equals(previousPoll.get(file), content))) {
+                if (t == null) {
+                    t = new Tracked(file, CfgFile.pidOf(file.getFileName().toString()));
+                    tracked.put(file, t);
+                }
+                handle(t, content);
+            } else if (!changed && t.parsed != null && t.state != State.APPLIED) {
+                evaluate(t, false);
+            }
+        }
+        previousPoll = now;
+        first = false;
+        statuses = tracked.values().stream()
+                .sorted(Comparator.comparing((Tracked t) -> t.pid))
+                .map(t -> new FileStatus(t.pid, shown(t.file), t.state, t.message, t.since, t.appliedAt))
+                .toList();
+    }
+
+    /** Each {@code .cfg} file and its content (null when it cannot be read now); null when the folder cannot be listed. */
+    private Map<Path, byte[]> read() {
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+            for (Path file : listing) {
+                if (CfgFile.pidOf(file.getFileName().toString()) != null && Files.isRegularFile(file)) {
+                    files.put(file, content(file));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return files; // not there yet: no files
+        } catch (IOException | RuntimeException e) {
+            String problem = e instanceof NotDirectoryException ? "it is not a folder" : e.toString();
+            if (!problem.equals(lastListingProblem)) {
+                log.warn("Cannot read the configuration folder {}: {}; configurations stay as they are", dir, problem);
+                lastListingProblem = problem;
+            }
+            return null;
+        }
+        lastListingProblem = null;
+        return files;
+    }
+
+    private byte[] content(Path file) {
+        try {
+            if (Files.size(file) > CfgFile.MAX_BYTES) {
+                return new byte[CfgFile.MAX_BYTES + 1]; // refused as too large, without reading it
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void handle(Tracked t, byte[] content) {
+        t.content = content;
+        try {
+            t.parsed = CfgFile.parse(content);
+        } catch (CfgFile.MalformedException e) {
+            t.parsed = null;
+            refuse(t, List.of(e.getMessage()), true);
+            return;
+        }
+        evaluate(t, true);
+    }
+
+    /** Checks a parsed file against its PID's metatype and applies it; logs when asked to or when the outcome changed. */
+    private void evaluate(Tracked t, boolean fresh) {
+        Optional<Schema> schema;
+        try {
+            schema = schemas.find(t.pid);
+        } catch (RuntimeException e) {
+            log.warn("Cannot look up the metatype of {}: {}", t.pid, e.toString());
+            return;
+        }
+        if (schema.isEmpty()) {
+            if (t.state != State.PENDING) {
+                log.info("Configuration file {} is waiting for a plugin that declares PID {}", shown(t.file), t.pid);
+            }
+            set(t, State.PENDING, "waiting for a plugin that declares PID " + t.pid);
+            return;
+        }
+        ConfigValues values = ConfigValues.convert(schema.get(), t.parsed.values());
+        if (!values.valid()) {
+            refuse(t, values.problems(), fresh);
+            return;
+        }
+        try {
+            store.apply(t.pid, owner(t.file), values.values());
+        } catch (IOException | RuntimeException e) {
+            refuse(t, List.of("ConfigAdmin could not store it: " + e.getMessage()), fresh);
+            return;
+        }
+        log.info("Configuration {} applied from {}", t.pid, shown(t.file));
+        set(t, State.APPLIED, "applied");
+        t.appliedAt = t.since;
+    }
+
+    private void refuse(Tracked t, List<String> problems, boolean fresh) {
+        String message = String.join("; ", problems);
+        if (fresh || t.state != State.REFUSED || !message.equals(t.message)) {
+            log.error("Configuration file {} refused: {}; the running configuration is unchanged", shown(t.file), message);
+        }
+        set(t, State.REFUSED, message);
+    }
+
+    private void set(Tracked t, State state, String message) {
+        if (state != t.state || !message.equals(t.message) || state == State.APPLIED) {
+            t.since = clock.instant();
+        }
+        t.state = state;
+        t.message = message;
+    }
+
+    private void deleted(Tracked t) {
+        try {
+            List<String> pids = store.deleteOwnedBy(owner(t.file));
+            for (String pid : pids) {
+                log.info("Configuration {} deleted with its file {}; its plugin is back on its defaults", pid, shown(t.file));
+            }
+            if (pids.isEmpty()) {
+                log.debug("Configuration file {} removed; it had not been applied", shown(t.file));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("Configuration file {} was removed, but its configuration could not be deleted: {}", shown(t.file),
+                    e.toString());
+        }
+    }
+
+    /** Deletes the marked configurations whose file is not in the folder now. */
+    private void removeOrphans(Set<Path> files) {
+        try {
+            Set<String> present = new HashSet<>();
+            files.forEach(f -> present.add(owner(f)));
+            for (String owner : store.owners()) {
+                if (!present.contains(owner)) {
+                    for (String pid : store.deleteOwnedBy(owner)) {
+                        log.info("Configuration {} deleted: its file {} is gone; its plugin is back on its defaults", pid,
+                                shown(Path.of(owner)));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("Cannot check for configurations whose file was removed: {}", e.toString());
+        }
+    }
+
+    /** The value of the mark on the configurations a file owns: its absolute, normalised path. */
+    static String owner(Path file) {
+        return file.toAbsolutePath().normalize().toString();
+    }
+
+    private String shown(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return absolute.startsWith(workingDir) ? workingDir.relativize(absolute).toString() : absolute.toString();
+    }
+}

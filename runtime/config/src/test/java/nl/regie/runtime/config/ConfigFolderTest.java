@@ -1,0 +1,283 @@
+package nl.regie.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import nl.regie.runtime.spi.config.ConfigFiles.FileStatus;
+import nl.regie.runtime.spi.config.ConfigFiles.State;
+import nl.regie.runtime.testing.RecordingLogger;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.metatype.AttributeDefinition;
+
+class ConfigFolderTest {
+
+    private static final String PID = "nl.regie.waste";
+    private static final Schema WASTE = TestAttribute.schema(
+            TestAttribute.of("full.threshold", AttributeDefinition.DOUBLE).range("0", "1"),
+            TestAttribute.of("route.depots", AttributeDefinition.STRING).cardinality(Integer.MAX_VALUE));
+
+    @TempDir
+    Path workingDir;
+
+    private Path dir;
+    private final Map<String, Schema> declared = new HashMap<>();
+    private final FakeStore store = new FakeStore();
+    private final RecordingLogger log = new RecordingLogger();
+    private final TestClock clock = new TestClock();
+    private ConfigFolder folder;
+
+    /** ConfigAdmin as the folder sees it: configurations by PID, with their owner. */
+    private static final class FakeStore implements ConfigFolder.Store {
+        final Map<String, Map<String, Object>> configurations = new HashMap<>();
+        final Map<String, String> owners = new HashMap<>();
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public boolean apply(String pid, String owner, Map<String, Object> values) {
+            calls.add("apply " + pid);
+            boolean changed = !values.equals(configurations.get(pid));
+            configurations.put(pid, values);
+            owners.put(pid, owner);
+            return changed;
+        }
+
+        @Override
+        public List<String> deleteOwnedBy(String owner) {
+            List<String> pids = new ArrayList<>();
+            owners.entrySet().removeIf(e -> {
+                if (e.getValue().equals(owner)) {
+                    pids.add(e.getKey());
+                    configurations.remove(e.getKey());
+                    return true;
+                }
+                return false;
+            });
+            calls.add("delete " + pids);
+            return pids;
+        }
+
+        @Override
+        public Set<String> owners() {
+            return new TreeSet<>(owners.values());
+        }
+    }
+
+    private static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-12-15T16:50:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @BeforeEach
+    void folder() {
+        dir = workingDir.resolve("config");
+        folder = new ConfigFolder(dir, workingDir, pid -> Optional.ofNullable(declared.get(pid)), store, log.logger(), clock);
+    }
+
+    private void write(String pid, String content) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(pid + ".cfg"), content, StandardCharsets.UTF_8);
+    }
+
+    /** Polls twice: a changed file is handled once it is the same at two polls in a row. */
+    private void settle() {
+        folder.poll();
+        clock.now = clock.now.plus(Duration.ofSeconds(1));
+        folder.poll();
+    }
+
+    private FileStatus status(String pid) {
+        return folder.statuses().stream().filter(s -> s.pid().equals(pid)).findFirst().orElse(null);
+    }
+
+    @Test
+    void aFolderThatDoesNotExistYetHasNoFiles() {
+        folder.poll();
+        assertEquals(List.of(), folder.statuses());
+        assertEquals(List.of(), log.entries());
+    }
+
+    @Test
+    void aValidFileIsAppliedWithTypedValuesAndMarkedAsItsOwn() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\nroute.depots = Noord, Zuid\n");
+        folder.poll();
+
+        Map<String, Object> applied = store.configurations.get(PID);
+        assertEquals(0.75, applied.get("full.threshold"));
+        assertArrayEquals(new String[] {"Noord", "Zuid"}, (String[]) applied.get("route.depots"));
+        assertEquals(dir.resolve(PID + ".cfg").toString(), store.owners.get(PID));
+        assertEquals(List.of("Configuration nl.regie.waste applied from config/nl.regie.waste.cfg"), log.messages("info"));
+        FileStatus status = status(PID);
+        assertEquals(new FileStatus(PID, "config/nl.regie.waste.cfg", State.APPLIED, "applied", clock.now, clock.now), status);
+    }
+
+    @Test
+    void aChangeIsAppliedOnceTheFileStopsChanging() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        write(PID, "full.threshold = 0.6\n");
+        folder.poll();
+        assertEquals(0.75, store.configurations.get(PID).get("full.threshold"), "still being written, perhaps");
+        folder.poll();
+        assertEquals(0.6, store.configurations.get(PID).get("full.threshold"));
+        folder.poll();
+        assertEquals(List.of("apply nl.regie.waste", "apply nl.regie.waste"), store.calls, "an unchanged file is left alone");
+    }
+
+    @Test
+    void aBadValueRefusesTheWholeFileAndKeepsTheRunningConfiguration() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        Instant appliedAt = clock.now;
+        write(PID, "full.threshold = 1.5\nroute.depots = Noord\n");
+        settle();
+
+        assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID), "ConfigAdmin untouched");
+        assertEquals(List.of("Configuration file config/nl.regie.waste.cfg refused: full.threshold = 1.5 is above the"
+                + " maximum 1; the running configuration is unchanged"), log.messages("error"));
+        FileStatus status = status(PID);
+        assertEquals(State.REFUSED, status.state());
+        assertEquals("full.threshold = 1.5 is above the maximum 1", status.message());
+        assertEquals(appliedAt, status.appliedAt());
+
+        settle();
+        assertEquals(1, log.messages("error").size(), "a refusal that stays the same is logged once");
+
+        write(PID, "full.treshold = 0.7\n");
+        settle();
+        assertEquals("Configuration file config/nl.regie.waste.cfg refused: unknown key full.treshold (known keys:"
+                + " full.threshold, route.depots); the running configuration is unchanged", log.messages("error").get(1));
+        assertEquals(List.of("apply nl.regie.waste"), store.calls);
+    }
+
+    @Test
+    void aMalformedFileIsRefused() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.7\nfull.threshold = 0.8\n");
+        folder.poll();
+        assertEquals(List.of("Configuration file config/nl.regie.waste.cfg refused: key full.threshold set more than once;"
+                + " the running configuration is unchanged"), log.messages("error"));
+        assertEquals(List.of(), store.calls);
+    }
+
+    @Test
+    void deletingTheFileDeletesItsConfiguration() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        store.configurations.put("nl.regie.lighting", Map.of("dim.level", 0.3)); // set some other way: not the folder's
+        folder.poll();
+        Files.delete(dir.resolve(PID + ".cfg"));
+        folder.poll();
+
+        assertNull(store.configurations.get(PID));
+        assertEquals(Map.of("dim.level", 0.3), store.configurations.get("nl.regie.lighting"));
+        assertEquals("Configuration nl.regie.waste deleted with its file config/nl.regie.waste.cfg; its plugin is back on"
+                + " its defaults", log.messages("info").get(1));
+        assertEquals(List.of(), folder.statuses());
+    }
+
+    @Test
+    void aFileForAPidNobodyDeclaresWaitsForItsPlugin() throws Exception {
+        write(PID, "full.threshold = 0.75\n");
+        settle();
+        settle();
+        assertEquals(List.of("Configuration file config/nl.regie.waste.cfg is waiting for a plugin that declares PID"
+                + " nl.regie.waste"), log.messages("info"), "logged once");
+        assertEquals(State.PENDING, status(PID).state());
+        assertEquals(List.of(), store.calls);
+
+        declared.put(PID, WASTE); // the plugin arrives
+        folder.poll();
+        assertEquals(0.75, store.configurations.get(PID).get("full.threshold"));
+        assertEquals(State.APPLIED, status(PID).state());
+    }
+
+    @Test
+    void aRefusedFileIsAppliedWhenAPluginUpdateDeclaresTheKey() throws Exception {
+        declared.put(PID, TestAttribute.schema(TestAttribute.of("full.threshold", AttributeDefinition.DOUBLE)));
+        write(PID, "full.threshold = 0.75\nroute.depots = Noord\n");
+        folder.poll();
+        assertEquals(State.REFUSED, status(PID).state());
+
+        declared.put(PID, WASTE);
+        folder.poll();
+        assertEquals(State.APPLIED, status(PID).state());
+    }
+
+    @Test
+    void aConfigurationWhoseFileWentWhileTheRuntimeWasDownIsDeleted() throws Exception {
+        store.configurations.put(PID, Map.of("full.threshold", 0.75));
+        store.owners.put(PID, dir.resolve(PID + ".cfg").toString());
+        declared.put("nl.regie.lighting", TestAttribute.schema(TestAttribute.of("dim.level", AttributeDefinition.DOUBLE)));
+        write("nl.regie.lighting", "dim.level = 0.3\n");
+        folder.poll();
+
+        assertNull(store.configurations.get(PID));
+        assertTrue(log.messages("info").contains("Configuration nl.regie.waste deleted: its file config/nl.regie.waste.cfg"
+                + " is gone; its plugin is back on its defaults"), log.messages("info").toString());
+        assertEquals(0.3, store.configurations.get("nl.regie.lighting").get("dim.level"));
+    }
+
+    @Test
+    void aFileOutsideTheWorkingDirectoryIsNamedByItsAbsolutePath() throws Exception {
+        Path elsewhere = Files.createTempDirectory("regie-config-");
+        try {
+            ConfigFolder outside = new ConfigFolder(elsewhere, workingDir, pid -> Optional.empty(), store, log.logger(), clock);
+            Files.writeString(elsewhere.resolve("x.cfg"), "a = 1\n");
+            outside.poll();
+            assertEquals(elsewhere.resolve("x.cfg").toString(), outside.statuses().get(0).file());
+        } finally {
+            Files.deleteIfExists(elsewhere.resolve("x.cfg"));
+            Files.delete(elsewhere);
+        }
+    }
+
+    @Test
+    void aFolderThatIsAFileIsReportedOnceAndChangesNothing() throws Exception {
+        declared.put(PID, WASTE);
+        Files.writeString(dir, "not a folder");
+        folder.poll();
+        folder.poll();
+        assertEquals(1, log.messages("warn").size(), log.messages("warn").toString());
+        assertTrue(log.messages("warn").get(0).startsWith("Cannot read the configuration folder " + dir), log.messages("warn").get(0));
+        assertEquals(List.of(), store.calls);
+    }
+}

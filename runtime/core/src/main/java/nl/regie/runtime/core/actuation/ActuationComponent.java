@@ -1,0 +1,159 @@
+package nl.regie.runtime.core.actuation;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import nl.regie.api.actuation.ActuationDriver;
+import nl.regie.api.actuation.Command;
+import nl.regie.api.actuation.CommandResult;
+import nl.regie.api.actuation.CommandState;
+import nl.regie.runtime.spi.actuation.Commands;
+import nl.regie.runtime.spi.audit.AuditLog;
+import nl.regie.runtime.spi.metrics.MetricSource;
+import nl.regie.runtime.spi.metrics.MetricWriter;
+
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * Actuation as the runtime runs it: tracks {@link ActuationDriver} services by the entity types they declare, routes
+ * commands to them through a {@link CommandRouter}, and records the end of every command in the {@link AuditLog}.
+ * Offered as {@link Commands} (to the HTTP API and to {@link BundleActuation}, the plugins' {@code Actuation}); its
+ * counts of commands by outcome are a {@link MetricSource}. The driver and deadline threads end with the component.
+ */
+@Component(service = {Commands.class, MetricSource.class},
+        property = MetricSource.ORDER + ":Integer=40")
+public class ActuationComponent implements Commands, MetricSource {
+
+    /** How long deactivation waits for a driver call in progress to end after interrupting it. */
+    static final long STOP_WAIT_SECONDS = 5;
+
+    /** Ended commands kept for status queries. */
+    private static final int RETAINED_RESULTS = 10_000;
+
+    private final DriverRegistry drivers = new DriverRegistry();
+    private final ThreadPoolExecutor driverExecutor;
+    private final ScheduledExecutorService deadlines;
+    private final CommandRouter router;
+
+    private final Logger log;
+    private final CommandAudit audit;
+
+    /** Where every command's end is recorded; without one (sovereignty left out) nothing is. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuditLog auditLog;
+
+    /** Starts the driver and deadline threads. */
+    @Activate
+    public ActuationComponent(@Reference(service = LoggerFactory.class) Logger log) {
+        this.log = log;
+        this.audit = new CommandAudit(() -> auditLog, Clock.systemUTC());
+        AtomicInteger threads = new AtomicInteger();
+        driverExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "regie-actuation-driver-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        driverExecutor.allowCoreThreadTimeOut(true);
+        deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "regie-actuation-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        router = new CommandRouter(drivers, new CommandTracker(RETAINED_RESULTS), driverExecutor, deadlines, Clock.systemUTC());
+    }
+
+    /** Actuation recording into a given audit log, outside a framework (tests). */
+    ActuationComponent(Logger log, AuditLog auditLog) {
+        this(log);
+        this.auditLog = auditLog;
+    }
+
+    /** Fails what is still open, interrupts the threads and waits for them to end (a stuck driver is named). */
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        driverExecutor.shutdownNow();
+        deadlines.shutdownNow();
+        router.failAll("the runtime stopped before the command ended");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
+        for (ExecutorService executor : List.of(driverExecutor, deadlines)) {
+            long left = deadline - System.nanoTime();
+            if (!executor.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                log.warn("An actuation thread did not end within {} s of stopping: a driver ignores interrupts",
+                        STOP_WAIT_SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<CommandResult> send(String actor, String party, Command command) {
+        return audit.onEnd(actor, party, command, router.send(command));
+    }
+
+    @Override
+    public CompletionStage<CommandResult> reject(String actor, String party, Command command, String reason) {
+        return audit.onEnd(actor, party, command, router.reject(command, reason));
+    }
+
+    @Override
+    public Optional<CommandResult> status(String commandId) {
+        return router.status(commandId);
+    }
+
+    /** Commands by state: those in progress (ACCEPTED) and those ended, by outcome. */
+    public Map<CommandState, Long> commandCounts() {
+        return router.counts();
+    }
+
+    /** Writes {@code regie_commands_in_progress} and {@code regie_commands_total} by outcome. */
+    @Override
+    public void collect(MetricWriter out) {
+        Map<CommandState, Long> counts = commandCounts();
+        out.gauge("regie_commands_in_progress", "Commands accepted and not yet ended.")
+                .sample(counts.getOrDefault(CommandState.ACCEPTED, 0L));
+        MetricWriter.Family ended = out.counter("regie_commands_total", "Commands ended, by outcome.");
+        for (CommandState state : CommandState.values()) {
+            if (state.isFinal()) {
+                ended.sample(counts.getOrDefault(state, 0L), "outcome", state.name());
+            }
+        }
+    }
+
+    @Reference(service = ActuationDriver.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addDriver(ActuationDriver driver, ServiceReference<ActuationDriver> reference) {
+        long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
+        try {
+            int ranking = reference.getProperty(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0;
+            drivers.add(new DriverRegistry.Entry(driver, serviceId, ranking,
+                    DriverRegistry.entityTypes(reference.getProperty(ActuationDriver.ENTITY_TYPES))));
+        } catch (IllegalArgumentException e) {
+            log.warn("Ignoring actuation driver service {} of bundle {}: {}", serviceId,
+                    reference.getBundle().getSymbolicName(), e.getMessage());
+        }
+    }
+
+    void removeDriver(ServiceReference<ActuationDriver> reference) {
+        drivers.remove((Long) reference.getProperty(Constants.SERVICE_ID));
+    }
+}

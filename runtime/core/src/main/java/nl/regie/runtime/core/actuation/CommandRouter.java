@@ -1,0 +1,133 @@
+package nl.regie.runtime.core.actuation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import nl.regie.api.actuation.Actuation;
+import nl.regie.api.actuation.ActuationDriver;
+import nl.regie.api.actuation.Command;
+import nl.regie.api.actuation.CommandResult;
+import nl.regie.api.actuation.CommandState;
+
+/**
+ * Routes commands to drivers and guarantees every command an outcome.
+ *
+ * <p>A command for a type without driver is REJECTED at once; a command whose deadline has passed is
+ * EXPIRED at once. Otherwise it is ACCEPTED, handed to the driver on the driver executor (so a driver that
+ * blocks cannot block the sender), and ends with the driver's result, FAILED if the driver throws or answers
+ * with a non-final state, or EXPIRED when its deadline comes first. Whatever comes first wins; anything
+ * later is ignored.
+ */
+final class CommandRouter implements Actuation {
+
+    private final DriverRegistry drivers;
+    private final CommandTracker tracker;
+    private final Executor driverExecutor;
+    private final ScheduledExecutorService deadlines;
+    private final Clock clock;
+
+    CommandRouter(DriverRegistry drivers, CommandTracker tracker, Executor driverExecutor,
+            ScheduledExecutorService deadlines, Clock clock) {
+        this.drivers = drivers;
+        this.tracker = tracker;
+        this.driverExecutor = driverExecutor;
+        this.deadlines = deadlines;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<CommandResult> send(Command command) {
+        Instant now = clock.instant();
+        Optional<ActuationDriver> driver = drivers.driverFor(command.target().type());
+        if (driver.isEmpty()) {
+            return refused(new CommandResult(command.id(), CommandState.REJECTED,
+                    "no actuation driver for entity type " + command.target().type(), now));
+        }
+        if (!command.deadline().isAfter(now)) {
+            return refused(new CommandResult(command.id(), CommandState.EXPIRED,
+                    "deadline " + command.deadline() + " had passed when the command was sent", now));
+        }
+        CompletableFuture<CommandResult> outcome = new CompletableFuture<>();
+        if (!tracker.start(new CommandResult(command.id(), CommandState.ACCEPTED, "", now), outcome)) {
+            throw new IllegalArgumentException("command " + command.id() + " is already in progress");
+        }
+        long delayMillis = Math.max(1, Duration.between(now, command.deadline()).toMillis());
+        deadlines.schedule(() -> end(command, CommandState.EXPIRED, "no result before the deadline " + command.deadline()),
+                delayMillis, TimeUnit.MILLISECONDS);
+        try {
+            driverExecutor.execute(() -> execute(driver.get(), command));
+        } catch (RejectedExecutionException e) {
+            end(command, CommandState.REJECTED, "actuation is overloaded or stopping; try again later");
+        }
+        return outcome.minimalCompletionStage();
+    }
+
+    /** Ends a command at once as REJECTED, for a reason of the caller's, without routing it. */
+    CompletionStage<CommandResult> reject(Command command, String reason) {
+        return refused(new CommandResult(command.id(), CommandState.REJECTED, reason, clock.instant()));
+    }
+
+    @Override
+    public Optional<CommandResult> status(String commandId) {
+        return tracker.status(commandId);
+    }
+
+    /** Commands by state: in progress (ACCEPTED) and ended, by outcome. */
+    Map<CommandState, Long> counts() {
+        return tracker.counts();
+    }
+
+    /** Ends every command in progress as FAILED; used when the runtime stops. */
+    void failAll(String reason) {
+        for (String id : tracker.inProgress()) {
+            tracker.end(new CommandResult(id, CommandState.FAILED, reason, clock.instant()));
+        }
+    }
+
+    private void execute(ActuationDriver driver, Command command) {
+        CompletionStage<CommandResult> stage;
+        try {
+            stage = driver.execute(command);
+        } catch (RuntimeException e) {
+            end(command, CommandState.FAILED, "driver threw " + describe(e));
+            return;
+        }
+        if (stage == null) {
+            end(command, CommandState.FAILED, "driver returned no result");
+            return;
+        }
+        stage.whenComplete((result, failure) -> {
+            if (failure != null) {
+                end(command, CommandState.FAILED, "driver failed: " + describe(failure));
+            } else if (result == null || !result.state().isFinal()) {
+                end(command, CommandState.FAILED, "driver answered with a non-final state "
+                        + (result == null ? "null" : result.state()));
+            } else {
+                end(command, result.state(), result.reason());
+            }
+        });
+    }
+
+    private void end(Command command, CommandState state, String reason) {
+        tracker.end(new CommandResult(command.id(), state, reason, clock.instant()));
+    }
+
+    private CompletionStage<CommandResult> refused(CommandResult result) {
+        tracker.record(result);
+        return CompletableFuture.completedFuture(result).minimalCompletionStage();
+    }
+
+    private static String describe(Throwable t) {
+        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+}

@@ -1,0 +1,55 @@
+package nl.regie.runtime.core.bus;
+
+import java.util.List;
+import java.util.TreeMap;
+
+import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.metrics.MetricSource;
+import nl.regie.runtime.spi.metrics.MetricWriter;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The bus's metrics: readings published per publisher, and per subscription its deliveries, drops, failures, time-outs,
+ * queue and state.
+ */
+@Component(service = MetricSource.class, property = MetricSource.ORDER + ":Integer=10")
+public final class BusMetrics implements MetricSource {
+
+    private final RuntimeBus bus;
+
+    @Activate
+    public BusMetrics(@Reference RuntimeBus bus) {
+        this.bus = bus;
+    }
+
+    @Override
+    public void collect(MetricWriter out) {
+        MetricWriter.Family published = out.counter("regie_bus_published_total", "Readings published on the bus.");
+        new TreeMap<>(bus.publishedBy()).forEach((publisher, count) -> published.sample(count, "publisher", publisher));
+        List<SubscriberInfo> subscribers = bus.subscribers();
+        out.gauge("regie_bus_subscribers", "Open bus subscriptions.").sample(subscribers.size());
+        for (SubscriberInfo s : subscribers) {
+            String[] labels = {"plugin", s.bundleSymbolicName(), "subscription", Long.toString(s.id())};
+            out.counter("regie_bus_subscriber_delivered_total", "Readings delivered to a subscriber without error.")
+                    .sample(s.delivered(), labels);
+            out.counter("regie_bus_subscriber_dropped_total",
+                    "Readings dropped for a subscriber: queue full, quarantined, or parked and never taken over.")
+                    .sample(s.dropped(), labels);
+            out.counter("regie_bus_subscriber_failed_total", "Deliveries to a subscriber that threw or timed out.")
+                    .sample(s.failed(), labels);
+            out.counter("regie_bus_subscriber_timed_out_total", "Deliveries to a subscriber that timed out.")
+                    .sample(s.timedOut(), labels);
+            out.gauge("regie_bus_subscriber_queue_depth", "Readings waiting in a subscriber's queue.")
+                    .sample(s.queueDepth(), labels);
+            out.gauge("regie_bus_subscriber_queue_capacity", "The bound of a subscriber's queue.")
+                    .sample(s.queueCapacity(), labels);
+            out.gauge("regie_bus_subscriber_state", "A subscriber's state: 1 for the state it is in.")
+                    .sample(1, "plugin", s.bundleSymbolicName(), "subscription", Long.toString(s.id()),
+                            "state", s.state().name());
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package nl.regie.runtime.core.scope;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Reading;
+import nl.regie.api.scope.PluginScope;
+import nl.regie.runtime.spi.bus.TopicFilter;
+
+/**
+ * What one plugin declared with {@link PluginScope}: the topic filters it reads and publishes and the entity types
+ * it actuates, with the checks the enforcing views make. Immutable; the checks allocate nothing.
+ */
+public final class DeclaredScope {
+
+    /** The scope of a plugin that declared nothing: every check fails. */
+    public static final DeclaredScope NOTHING = new DeclaredScope(List.of(), List.of(), Set.of());
+
+    private static final String EVERY_TYPE = "*";
+
+    private final TopicFilter[] reads;
+    private final TopicFilter[] publishes;
+    private final Set<String> actuates;
+    private final boolean actuatesEveryType;
+
+    private DeclaredScope(List<TopicFilter> reads, List<TopicFilter> publishes, Set<String> actuates) {
+        this.reads = reads.toArray(TopicFilter[]::new);
+        this.publishes = publishes.toArray(TopicFilter[]::new);
+        this.actuates = Set.copyOf(actuates);
+        this.actuatesEveryType = actuates.contains(EVERY_TYPE);
+    }
+
+    /**
+     * A scope from its three lists, each entry validated.
+     *
+     * @throws IllegalArgumentException naming the list and the bad entry
+     */
+    public static DeclaredScope of(Collection<String> reads, Collection<String> publishes,
+            Collection<String> actuates) {
+        Set<String> types = new LinkedHashSet<>();
+        for (String type : actuates) {
+            if (!EVERY_TYPE.equals(type)) {
+                try {
+                    EntityId.of(type, "x");
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(PluginScope.ACTUATES + ": '" + type
+                            + "' is not an entity type (nor '*'): " + e.getMessage(), e);
+                }
+            }
+            types.add(type);
+        }
+        return new DeclaredScope(filters(PluginScope.READS, reads), filters(PluginScope.PUBLISHES, publishes), types);
+    }
+
+    /**
+     * The union of the scopes in a bundle's {@value PluginScope#NAMESPACE} capabilities, given as their attribute
+     * maps. An attribute may be a list or a single string (a hand-written manifest); blank entries are ignored.
+     *
+     * @throws IllegalArgumentException naming the attribute and the bad entry
+     */
+    public static DeclaredScope fromCapabilities(List<Map<String, Object>> capabilities) {
+        Set<String> reads = new LinkedHashSet<>();
+        Set<String> publishes = new LinkedHashSet<>();
+        Set<String> actuates = new LinkedHashSet<>();
+        for (Map<String, Object> attributes : capabilities) {
+            addAll(reads, PluginScope.READS, attributes.get(PluginScope.READS));
+            addAll(publishes, PluginScope.PUBLISHES, attributes.get(PluginScope.PUBLISHES));
+            addAll(actuates, PluginScope.ACTUATES, attributes.get(PluginScope.ACTUATES));
+        }
+        return of(reads, publishes, actuates);
+    }
+
+    private static void addAll(Set<String> into, String name, Object value) {
+        if (value == null) {
+            return;
+        }
+        Collection<?> values = value instanceof Collection<?> list ? list
+                : value instanceof String[] array ? List.of(array) : List.of(value);
+        for (Object entry : values) {
+            if (!(entry instanceof String text)) {
+                throw new IllegalArgumentException(name + " must hold strings, not " + entry.getClass().getName());
+            }
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    into.add(part.trim());
+                }
+            }
+        }
+    }
+
+    private static List<TopicFilter> filters(String name, Collection<String> texts) {
+        List<TopicFilter> filters = new ArrayList<>();
+        for (String text : new LinkedHashSet<>(texts)) {
+            try {
+                filters.add(TopicFilter.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
+        }
+        return filters;
+    }
+
+    /** Whether the plugin may publish this reading's topic. */
+    public boolean mayPublish(Reading reading) {
+        EntityId entity = reading.entity();
+        return anyMatches(publishes, entity.type(), entity.localId(), reading.attribute());
+    }
+
+    /** Whether the plugin may read an attribute of an entity (for the city state). */
+    public boolean mayRead(String entityType, String localId, String attribute) {
+        return anyMatches(reads, entityType, localId, attribute);
+    }
+
+    /** Whether some declared read filter covers every topic the filter can match. */
+    public boolean covers(TopicFilter filter) {
+        for (TopicFilter read : reads) {
+            if (read.covers(filter)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the plugin may send commands to entities of a type. */
+    public boolean mayActuate(String entityType) {
+        return actuatesEveryType || actuates.contains(entityType);
+    }
+
+    /** Whether the plugin declared nothing at all. */
+    public boolean isEmpty() {
+        return reads.length == 0 && publishes.length == 0 && actuates.isEmpty();
+    }
+
+    private static boolean anyMatches(TopicFilter[] filters, String type, String localId, String attribute) {
+        for (TopicFilter filter : filters) {
+            if (filter.matches(type, localId, attribute)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The declared read filters, for messages. */
+    String readsText() {
+        return List.of(reads).toString();
+    }
+
+    /** The declared publish filters, for messages. */
+    String publishesText() {
+        return List.of(publishes).toString();
+    }
+
+    /** The declared entity types, for messages. */
+    String actuatesText() {
+        return actuates.stream().sorted().toList().toString();
+    }
+
+    /** The scope as the manifest would say it, for messages. */
+    @Override
+    public String toString() {
+        return "reads " + readsText() + ", publishes " + publishesText() + ", actuates " + actuatesText();
+    }
+}

@@ -1,0 +1,149 @@
+package nl.regie.runtime.core.scope;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+import nl.regie.api.actuation.Command;
+import nl.regie.api.model.Reading;
+import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.bus.TopicFilter;
+
+/**
+ * One plugin's declared scope as its views enforce it: each check either passes or is refused with a message
+ * naming the plugin (symbolic name and version) and what it tried, counted and (once per kind and topic pattern,
+ * filter or entity type) recorded in the audit log by {@link ScopeGuards}. The runtime's own bundle gets
+ * {@link ScopeGuards#unrestricted()}, which passes everything.
+ */
+public final class ScopeGuard {
+
+    private final Owner plugin;
+    /** Null for the unrestricted guard. */
+    private final DeclaredScope scope;
+    private final ScopeGuards guards;
+
+    ScopeGuard(Owner plugin, DeclaredScope scope, ScopeGuards guards) {
+        this.plugin = plugin;
+        this.scope = scope;
+        this.guards = guards;
+    }
+
+    /** Whether this guard checks nothing (the runtime's own bundle). */
+    public boolean isUnrestricted() {
+        return scope == null;
+    }
+
+    /** The plugin's symbolic name. */
+    public String symbolicName() {
+        return plugin.symbolicName();
+    }
+
+    /** The plugin's version. */
+    String version() {
+        return plugin.version();
+    }
+
+    /** The party the plugin acts for, under the policy in force. */
+    public String party() {
+        return guards.policy().partyOfPlugin(plugin.symbolicName());
+    }
+
+    /**
+     * Checks a reading the plugin publishes: its topic must be in the declared {@code publishes} and its source must
+     * be the plugin's symbolic name (the owner of data is known from its source).
+     *
+     * @throws SecurityException naming the plugin and the topic
+     */
+    public void checkPublish(Reading reading) {
+        if (scope == null) {
+            return;
+        }
+        Objects.requireNonNull(reading, "cannot publish a null reading");
+        // The publisher's hot path: nothing is built unless the publish is refused.
+        if (!plugin.symbolicName().equals(reading.source())) {
+            throw refuse("publish", reading.topic(), pattern(reading) + " source", "its source '" + reading.source()
+                    + "' is not the plugin's symbolic name " + plugin.symbolicName());
+        }
+        if (!scope.mayPublish(reading)) {
+            throw refuse("publish", reading.topic(), pattern(reading), "the topic is outside its declared scope"
+                    + " (publishes " + scope.publishesText() + ")");
+        }
+    }
+
+    /**
+     * Checks the filters of a subscription: each must be well formed and covered by the declared {@code reads}.
+     *
+     * @return the filters as given
+     * @throws IllegalArgumentException if a filter is malformed (naming it)
+     * @throws SecurityException        naming the plugin and the first filter not covered
+     */
+    public List<String> checkSubscribe(Collection<String> topicFilters) {
+        Objects.requireNonNull(topicFilters, "topic filters must not be null");
+        List<TopicFilter> filters = new ArrayList<>();
+        for (String text : topicFilters) {
+            filters.add(TopicFilter.parse(text));
+        }
+        if (scope != null) {
+            for (TopicFilter filter : filters) {
+                if (!scope.covers(filter)) {
+                    throw refuse("subscribe", filter.toString(), filter.toString(), "the filter is not covered by"
+                            + " its declared scope (reads " + scope.readsText() + ")");
+                }
+            }
+        }
+        return List.copyOf(topicFilters);
+    }
+
+    /**
+     * Checks a command the plugin sends.
+     *
+     * @return null if it may be sent; otherwise why not, naming the plugin and the entity type (already audited)
+     */
+    public String commandRefusal(Command command) {
+        String type = command.target().type();
+        if (scope == null || scope.mayActuate(type)) {
+            return null;
+        }
+        String reason = "plugin " + describe() + " may not actuate entity type " + type
+                + ": it is outside its declared scope (actuates " + scope.actuatesText() + ")";
+        guards.refused(this, "actuate", command.action(), command.target().toString(), type, reason);
+        return reason;
+    }
+
+    /** Whether the plugin may read an attribute of an entity (for the city state). */
+    public boolean mayRead(String entityType, String localId, String attribute) {
+        return scope == null || scope.mayRead(entityType, localId, attribute);
+    }
+
+    /**
+     * A new read view of the policy for one subscription or query of the plugin, or null for the unrestricted guard
+     * (the runtime sees everything).
+     */
+    public ReadView newReadView() {
+        return scope == null ? null : new FollowingView(guards, plugin.symbolicName());
+    }
+
+    /** The plugin as messages name it: symbolic name and version. */
+    public String describe() {
+        return plugin.symbolicName() + ' ' + plugin.version();
+    }
+
+    /** Counts and (the first time per key) audits a refusal; the exception to throw. */
+    private SecurityException refuse(String action, String target, String key, String why) {
+        String message = "plugin " + describe() + " may not " + action + " " + target + ": " + why;
+        guards.refused(this, action, action, target, key, message);
+        return new SecurityException(message);
+    }
+
+    @Override
+    public String toString() {
+        return scope == null ? "unrestricted" : describe() + ": " + scope;
+    }
+
+    /** The reading's topic with its local id left out: one audit record stands for all entities of the type. */
+    private static String pattern(Reading reading) {
+        return reading.entityType() + "/+/" + reading.attribute();
+    }
+}

@@ -1,0 +1,139 @@
+package nl.regie.runtime.core.state;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.BoundingBox;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.state.AttributeState;
+import nl.regie.api.state.CityState;
+import nl.regie.api.state.EntityState;
+import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.metrics.MetricSource;
+import nl.regie.runtime.spi.metrics.MetricWriter;
+import nl.regie.runtime.spi.state.FullCityState;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The city state service, fed from the bus: it subscribes to every topic, as the runtime bundle and with a
+ * larger queue than a plugin gets, and keeps the latest value of every attribute. Registered as
+ * {@link FullCityState}; every bundle's {@link CityState} is a {@link BundleCityState} over it.
+ *
+ * <p>A source that replaces its own value with an older-dated one (its clock stepped back, see {@link EntityStore})
+ * is counted and logged once per source, so a plugin that mixes clocks is named.
+ */
+@Component(immediate = true, service = {FullCityState.class, MetricSource.class},
+        property = MetricSource.ORDER + ":Integer=20")
+public class CityStateComponent implements FullCityState, MetricSource {
+
+    /** Sources named in the log for a clock step; beyond this many, steps are only counted. */
+    static final int LOGGED_SOURCES = 1_000;
+
+    private final EntityStore store;
+    private final Subscription subscription;
+    private final Logger log;
+    private final LongAdder clockSteps = new LongAdder();
+    private final Set<String> loggedSources = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Readings the city state can have waiting: ten times a plugin's default, so that the picture rides out a
+     * burst such as a reconnected broker delivering its backlog (about 1.6 MB of queue when full).
+     */
+    static final int QUEUE_CAPACITY = 100_000;
+
+    /** Subscribes to all readings, as the runtime bundle. */
+    @Activate
+    public CityStateComponent(@Reference RuntimeBus bus, BundleContext context,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this(bus, Owner.of(context.getBundle()), log);
+    }
+
+    /** Subscribes to all readings on behalf of {@code owner}, counting clock steps without logging them. */
+    public CityStateComponent(RuntimeBus bus, Owner owner) {
+        this(bus, owner, null);
+    }
+
+    /**
+     * Subscribes to all readings on behalf of {@code owner}; outside a framework, as in the ingest benchmark.
+     *
+     * @param log where clock steps are reported, or {@code null} to only count them
+     */
+    private CityStateComponent(RuntimeBus bus, Owner owner, Logger log) {
+        this.log = log;
+        this.store = new EntityStore(this::steppedBack);
+        subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
+    }
+
+    /** Writes {@code regie_entities} and {@code regie_city_state_clock_steps_total}. */
+    @Override
+    public void collect(MetricWriter out) {
+        out.gauge("regie_entities", "Entities in the city state.").sample(store.size());
+        out.counter("regie_city_state_clock_steps_total", "Readings that replaced their own source's value of an"
+                + " attribute with an older-dated one: the source's clock stepped back (logged once per source).")
+                .sample(clockSteps());
+    }
+
+    /** How many times a source replaced its own value with an older-dated one. */
+    public long clockSteps() {
+        return clockSteps.sum();
+    }
+
+    private void steppedBack(AttributeState previous, Reading reading) {
+        clockSteps.increment();
+        if (log != null && loggedSources.size() < LOGGED_SOURCES && loggedSources.add(reading.source())) {
+            log.warn("{} dated {} at {}, before its own previous value at {}: its clock stepped back. The new value"
+                    + " stands (a source's latest reading replaces its earlier one); a source must date its"
+                    + " readings by one clock (logged once per source)", reading.source(), reading.topic(),
+                    reading.observedAt(), previous.observedAt());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        subscription.close();
+    }
+
+    @Override
+    public Optional<EntityState> entity(EntityId id) {
+        return store.entity(id);
+    }
+
+    @Override
+    public List<EntityState> byType(String entityType) {
+        return store.byType(entityType);
+    }
+
+    @Override
+    public List<EntityState> near(Location center, double metres, String entityType) {
+        return store.near(center, metres, entityType);
+    }
+
+    @Override
+    public List<EntityState> within(BoundingBox box, String entityType) {
+        return store.within(box, entityType);
+    }
+
+    @Override
+    public int size() {
+        return store.size();
+    }
+
+    @Override
+    public List<EntityState> all() {
+        return store.all();
+    }
+}

@@ -1,0 +1,139 @@
+package nl.regie.runtime.core.state;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import nl.regie.api.model.BoundingBox;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.state.AttributeState;
+import nl.regie.api.state.EntityState;
+
+/**
+ * The city state's data: the latest value of every attribute of every entity, fed one reading at a time.
+ *
+ * <p>Plain Java so it can be tested without a framework. Writes come from one bus subscriber thread; reads
+ * come from any thread and see immutable snapshots.
+ *
+ * <p>Which reading stands, by observed time: a reading older than the attribute's current value does not replace
+ * it when it comes from <em>another</em> source, so a late, out-of-order reading never rolls the picture back.
+ * A source's own reading always replaces that source's earlier one, whatever its time: the bus delivers one
+ * source's readings of an entity in the order it published them, so its latest word is its current one. Without
+ * that, a source whose clock jumped back (a device whose clock was reset, a plugin that dated one reading by the
+ * wall clock and the next by the simulated one) would be frozen at its earlier, later-dated value for good. Such
+ * a step back is reported to {@link ClockSteps}, so it is visible.
+ */
+final class EntityStore {
+
+    /** Told when a source replaces its own value of an attribute with an older-dated one. */
+    @FunctionalInterface
+    interface ClockSteps {
+        ClockSteps NONE = (previous, reading) -> { };
+
+        void steppedBack(AttributeState previous, Reading reading);
+    }
+
+    private static final Comparator<EntityState> BY_ID = Comparator.comparing(EntityState::id);
+
+    /** Entities by type, then by id; the snapshot per entity is replaced whole on each change. */
+    private final Map<String, Map<EntityId, EntityState>> byType = new ConcurrentHashMap<>();
+    private final ClockSteps clockSteps;
+
+    EntityStore() {
+        this(ClockSteps.NONE);
+    }
+
+    EntityStore(ClockSteps clockSteps) {
+        this.clockSteps = clockSteps;
+    }
+
+    /** Applies a reading; returns whether it changed the state. */
+    boolean apply(Reading reading) {
+        Map<EntityId, EntityState> entities = byType.computeIfAbsent(reading.entityType(), t -> new ConcurrentHashMap<>());
+        EntityState current = entities.get(reading.entity());
+        if (current != null) {
+            AttributeState previous = current.attributes().get(reading.attribute());
+            if (previous != null && previous.observedAt().isAfter(reading.observedAt())) {
+                if (!previous.source().equals(reading.source())) {
+                    return false;
+                }
+                clockSteps.steppedBack(previous, reading);
+            }
+        }
+        Map<String, AttributeState> attributes = current == null ? new HashMap<>() : new HashMap<>(current.attributes());
+        attributes.put(reading.attribute(),
+                new AttributeState(reading.value(), reading.unit(), reading.observedAt(), reading.source()));
+        Location location = reading.location() != null ? reading.location() : current == null ? null : current.location();
+        Instant updatedAt = current == null || reading.receivedAt().isAfter(current.updatedAt())
+                ? reading.receivedAt() : current.updatedAt();
+        entities.put(reading.entity(), new EntityState(reading.entity(), location, attributes, updatedAt));
+        return true;
+    }
+
+    Optional<EntityState> entity(EntityId id) {
+        Map<EntityId, EntityState> entities = byType.get(id.type());
+        return entities == null ? Optional.empty() : Optional.ofNullable(entities.get(id));
+    }
+
+    List<EntityState> byType(String entityType) {
+        Map<EntityId, EntityState> entities = byType.get(entityType);
+        if (entities == null) {
+            return List.of();
+        }
+        List<EntityState> result = new ArrayList<>(entities.values());
+        result.sort(BY_ID);
+        return result;
+    }
+
+    List<EntityState> all() {
+        return select(null, e -> true);
+    }
+
+    List<EntityState> near(Location center, double metres, String entityType) {
+        if (!Double.isFinite(metres) || metres < 0) {
+            throw new IllegalArgumentException("radius must be a finite number of metres >= 0, was " + metres);
+        }
+        Objects.requireNonNull(center, "center is required");
+        List<EntityState> result = select(entityType,
+                e -> e.location() != null && e.location().distanceMetres(center) <= metres);
+        result.sort(Comparator.comparingDouble((EntityState e) -> e.location().distanceMetres(center)).thenComparing(BY_ID));
+        return result;
+    }
+
+    List<EntityState> within(BoundingBox box, String entityType) {
+        Objects.requireNonNull(box, "bounding box is required");
+        return select(entityType, e -> e.location() != null && box.contains(e.location()));
+    }
+
+    int size() {
+        int size = 0;
+        for (Map<EntityId, EntityState> entities : byType.values()) {
+            size += entities.size();
+        }
+        return size;
+    }
+
+    private List<EntityState> select(String entityType, Predicate<EntityState> filter) {
+        List<EntityState> result = new ArrayList<>();
+        for (Map.Entry<String, Map<EntityId, EntityState>> type : byType.entrySet()) {
+            if (entityType == null || entityType.equals(type.getKey())) {
+                for (EntityState e : type.getValue().values()) {
+                    if (filter.test(e)) {
+                        result.add(e);
+                    }
+                }
+            }
+        }
+        result.sort(BY_ID);
+        return result;
+    }
+}

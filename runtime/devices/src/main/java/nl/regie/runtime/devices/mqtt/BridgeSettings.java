@@ -1,0 +1,61 @@
+package nl.regie.runtime.devices.mqtt;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import nl.regie.runtime.devices.senml.SenmlLimits;
+
+/**
+ * The tunables of the {@link DeviceBridge}.
+ *
+ * @param site            the site (city) name, one MQTT topic level
+ * @param senmlLimits     the limits of the strict SenML parser
+ * @param staleFactor     an online device silent for longer than its interval times this factor becomes stale
+ * @param defaultInterval the reporting interval of a device whose birth does not announce one
+ * @param registry        extra entities assigned to devices
+ * @param maxDevices      how many devices the bridge keeps track of; messages from further devices are counted as
+ *                        unroutable and dropped, so a flood of made-up device ids cannot exhaust memory
+ */
+public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleFactor, Duration defaultInterval,
+        DeviceRegistry registry, int maxDevices) {
+
+    /** Default {@link #staleFactor()}. */
+    public static final double DEFAULT_STALE_FACTOR = 3.0;
+    /** Default {@link #defaultInterval()} in seconds. */
+    public static final int DEFAULT_INTERVAL_SECONDS = 300;
+    /** Default {@link #maxDevices()}. */
+    public static final int DEFAULT_MAX_DEVICES = 100_000;
+
+    /**
+     * Checks every value.
+     *
+     * @throws IllegalArgumentException naming the value that is out of range
+     */
+    public BridgeSettings {
+        Objects.requireNonNull(site, "site is required");
+        Objects.requireNonNull(senmlLimits, "senmlLimits is required");
+        Objects.requireNonNull(defaultInterval, "defaultInterval is required");
+        Objects.requireNonNull(registry, "registry is required");
+        new Topics(site);
+        if (!Double.isFinite(staleFactor) || staleFactor < 1) {
+            throw new IllegalArgumentException("staleFactor must be a number of at least 1, was " + staleFactor);
+        }
+        if (defaultInterval.isNegative() || defaultInterval.isZero()) {
+            throw new IllegalArgumentException("defaultInterval must be positive, was " + defaultInterval);
+        }
+        if (maxDevices < 1) {
+            throw new IllegalArgumentException("maxDevices must be at least 1, was " + maxDevices);
+        }
+    }
+
+    /** The defaults for a site, with an empty registry. */
+    public static BridgeSettings defaults(String site) {
+        return new BridgeSettings(site, SenmlLimits.defaults(), DEFAULT_STALE_FACTOR,
+                Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS), DeviceRegistry.empty(), DEFAULT_MAX_DEVICES);
+    }
+
+    /** These settings with another registry. */
+    public BridgeSettings withRegistry(DeviceRegistry newRegistry) {
+        return new BridgeSettings(site, senmlLimits, staleFactor, defaultInterval, newRegistry, maxDevices);
+    }
+}

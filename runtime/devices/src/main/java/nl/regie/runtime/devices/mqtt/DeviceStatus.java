@@ -1,0 +1,232 @@
+package nl.regie.runtime.devices.mqtt;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.runtime.spi.devices.DeviceSnapshot;
+
+/**
+ * The bridge's record of one device: presence, what its birth said, counters, last rejection. Thread-safe (every
+ * method synchronizes on the instance; the MQTT callback thread, the presence check and HTTP readers share it).
+ */
+final class DeviceStatus {
+
+    /** How much of a rejected payload is kept. */
+    static final int MAX_KEPT_PAYLOAD_BYTES = DeviceSnapshot.MAX_KEPT_PAYLOAD_BYTES;
+
+    /** Presence. */
+    enum Presence {
+        UNKNOWN, ONLINE, STALE, OFFLINE;
+
+        String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final String id;
+    private final String publisher;
+    private final EntityId entity;
+    /** Record names already checked, and what they stand for. */
+    private final Map<String, DeviceBridge.Target> targets = new ConcurrentHashMap<>();
+
+    private Presence presence = Presence.UNKNOWN;
+    private Instant stateSince;
+    private Instant lastSeen;
+    private String type;
+    private List<EntityId> birthEntities = List.of();
+    private Location location;
+    private Duration interval;
+
+    private long telemetryAccepted;
+    private long telemetryRejected;
+    private long readingsPublished;
+    private long stateMessages;
+    private long stateRejected;
+    private long commandsSent;
+    private long acksAccepted;
+    private long acksRejected;
+    private long acksLate;
+    private long acksDuplicate;
+    private DeviceSnapshot.Rejection lastRejection;
+
+    private Instant lastLogged;
+    private long suppressedLogs;
+
+    DeviceStatus(String id) {
+        this.id = id;
+        this.publisher = "mqtt:" + id;
+        this.entity = EntityId.of("Device", id);
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The publisher name of its readings on the bus. */
+    String publisher() {
+        return publisher;
+    }
+
+    /** Its own entity, {@code urn:ngsi-ld:Device:{d}}. */
+    EntityId entity() {
+        return entity;
+    }
+
+    /** What a record name checked before stands for, or null. */
+    DeviceBridge.Target target(String name) {
+        return targets.get(name);
+    }
+
+    /** Remembers what a checked record name stands for; returns whether it was new. */
+    boolean remember(String name, DeviceBridge.Target target) {
+        return targets.putIfAbsent(name, target) == null;
+    }
+
+    synchronized Location location() {
+        return location;
+    }
+
+    synchronized Presence presence() {
+        return presence;
+    }
+
+    /**
+     * A message arrived from the device: it is alive. Returns true if this made it online (it was unknown,
+     * stale or offline), so the caller announces that.
+     */
+    synchronized boolean seen(Instant now) {
+        lastSeen = now;
+        if (presence != Presence.ONLINE) {
+            presence = Presence.ONLINE;
+            stateSince = now;
+            return true;
+        }
+        return false;
+    }
+
+    /** A birth: online, with what it announced. */
+    synchronized void birth(Instant now, String birthType, List<EntityId> entities, Location at, Duration every) {
+        lastSeen = now;
+        if (presence != Presence.ONLINE) {
+            presence = Presence.ONLINE;
+            stateSince = now;
+        }
+        type = birthType;
+        birthEntities = List.copyOf(entities);
+        if (at != null) {
+            location = at;
+        }
+        interval = every;
+        stateMessages++;
+    }
+
+    /** The will or a goodbye: offline. */
+    synchronized void offline(Instant now) {
+        lastSeen = now;
+        if (presence != Presence.OFFLINE) {
+            presence = Presence.OFFLINE;
+            stateSince = now;
+        }
+        stateMessages++;
+    }
+
+    /**
+     * Marks an online device stale when it has been silent longer than its interval times the factor.
+     * Returns true if it did.
+     */
+    synchronized boolean markStaleIfSilent(Instant now, double staleFactor, Duration defaultInterval) {
+        if (presence != Presence.ONLINE || lastSeen == null) {
+            return false;
+        }
+        Duration every = interval != null ? interval : defaultInterval;
+        long allowedMillis = (long) Math.ceil(every.toMillis() * staleFactor);
+        if (Duration.between(lastSeen, now).toMillis() > allowedMillis) {
+            presence = Presence.STALE;
+            stateSince = now;
+            return true;
+        }
+        return false;
+    }
+
+    synchronized void accepted(int readings) {
+        telemetryAccepted++;
+        readingsPublished += readings;
+    }
+
+    synchronized void published(int readings) {
+        readingsPublished += readings;
+    }
+
+    synchronized void commandSent() {
+        commandsSent++;
+    }
+
+    synchronized void ackAccepted() {
+        acksAccepted++;
+    }
+
+    synchronized void ackLate() {
+        acksLate++;
+    }
+
+    synchronized void ackDuplicate() {
+        acksDuplicate++;
+    }
+
+    /**
+     * Records a rejected message and decides whether to log it: at most one line a minute per device. Returns
+     * -1 if this rejection must not be logged, else the number of rejections not logged since the last line.
+     */
+    synchronized long rejected(Topics.Kind kind, Instant now, String topic, String reason, byte[] payload) {
+        switch (kind) {
+            case TELEMETRY -> telemetryRejected++;
+            case STATE -> stateRejected++;
+            case ACK -> acksRejected++;
+            default -> throw new IllegalArgumentException(kind.name());
+        }
+        lastRejection = new DeviceSnapshot.Rejection(now, topic, reason, text(payload), payload.length);
+        if (lastLogged == null || !now.isBefore(lastLogged.plusSeconds(60))) {
+            lastLogged = now;
+            long suppressed = suppressedLogs;
+            suppressedLogs = 0;
+            return suppressed;
+        }
+        suppressedLogs++;
+        return -1;
+    }
+
+    synchronized DeviceSnapshot snapshot(Set<EntityId> assigned, Duration defaultInterval) {
+        Set<EntityId> entities = new LinkedHashSet<>(birthEntities);
+        entities.addAll(assigned);
+        return new DeviceSnapshot(id, presence.text(), stateSince, lastSeen, type, new ArrayList<>(entities), location,
+                (interval != null ? interval : defaultInterval).toSeconds(),
+                new DeviceSnapshot.Counts(telemetryAccepted, telemetryRejected, readingsPublished, stateMessages,
+                        stateRejected, commandsSent, acksAccepted, acksRejected, acksLate, acksDuplicate),
+                lastRejection);
+    }
+
+    /** The beginning of a payload as text, malformed UTF-8 replaced. */
+    static String text(byte[] payload) {
+        int length = Math.min(payload.length, MAX_KEPT_PAYLOAD_BYTES);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        try {
+            return decoder.decode(ByteBuffer.wrap(payload, 0, length)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(payload, 0, length, StandardCharsets.ISO_8859_1);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package nl.regie.runtime.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.lifecycle.LifecycleException;
+import nl.regie.runtime.spi.lifecycle.LifecycleException.Reason;
+import nl.regie.runtime.spi.lifecycle.Outcome;
+import nl.regie.runtime.spi.lifecycle.Outcome.Operation;
+import nl.regie.runtime.spi.lifecycle.Outcome.Result;
+
+import org.junit.jupiter.api.Test;
+
+class PluginAuditTest {
+
+    private static final Instant AT = Instant.parse("2026-11-28T03:00:00Z");
+
+    private final List<AuditEvent> events = new ArrayList<>();
+    private final PluginAudit audit = new PluginAudit(events::add);
+
+    @Test
+    void recordsEachOutcomeWithRouteVersionsAndReason() {
+        audit.outcome(outcome(Operation.UPDATE, Result.ROLLED_BACK, "1.0.0", "1.0.0", "1.1.0 was not healthy: x", "plugins folder"));
+        audit.outcome(outcome(Operation.INSTALL, Result.INSTALLED, null, "1.0.0", "", "HTTP"));
+        audit.outcome(outcome(Operation.ROLLBACK, Result.PROMOTED, "1.1.0", "1.0.0", "", "shell"));
+        audit.outcome(outcome(Operation.REMOVE, Result.REMOVED, "1.0.0", null, "", "itests"));
+        assertEquals(List.of(
+                new AuditEvent(AT, AuditEvent.PLUGIN, "folder", "", "update", "nl.regie.waste 1.0.0", "ROLLED_BACK",
+                        "1.1.0 was not healthy: x"),
+                new AuditEvent(AT, AuditEvent.PLUGIN, "http", "", "install", "nl.regie.waste 1.0.0", "INSTALLED", ""),
+                new AuditEvent(AT, AuditEvent.PLUGIN, "shell", "", "rollback", "nl.regie.waste 1.1.0 -> 1.0.0", "PROMOTED", ""),
+                new AuditEvent(AT, AuditEvent.PLUGIN, "operator", "", "remove", "nl.regie.waste 1.0.0", "REMOVED", "")),
+                events);
+    }
+
+    @Test
+    void recordsARefusalWithItsReason() {
+        audit.refused(new LifecycleException(Reason.SAME_VERSION, "Cannot update nl.regie.waste: same"), "HTTP",
+                Operation.UPDATE, "nl.regie.waste");
+        AuditEvent refusal = events.get(0);
+        assertEquals("REFUSED", refusal.outcome());
+        assertEquals("http", refusal.actor());
+        assertEquals("SAME_VERSION: Cannot update nl.regie.waste: same", refusal.detail());
+    }
+
+    private static Outcome outcome(Operation operation, Result result, String from, String to, String reason,
+            String origin) {
+        return new Outcome("nl.regie.waste", operation, result, from, to, reason, 0, 0, Duration.ZERO, List.of(), origin, AT);
+    }
+}

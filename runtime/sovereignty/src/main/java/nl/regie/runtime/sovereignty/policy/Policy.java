@@ -1,0 +1,174 @@
+package nl.regie.runtime.sovereignty.policy;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.policy.AccessPolicy;
+
+/**
+ * One immutable version of the operator's policy: who acts for which party, which attributes are personal, and the
+ * grants. The engine swaps whole snapshots; a view that sees a new version starts over.
+ */
+final class Policy {
+
+    /** Sources remembered per snapshot; beyond this the party of a new source is worked out on every call. */
+    private static final int SOURCE_CACHE_LIMIT = 100_000;
+
+    private final long version;
+    private final String defaultParty;
+    private final List<PartyRule> plugins;
+    private final List<PartyRule> devices;
+    private final List<TopicFilter> personal;
+    private final List<Grant> grants;
+    private final boolean ignoresLocalIds;
+    private final Map<String, String> partyOfSource = new ConcurrentHashMap<>();
+
+    Policy(long version, String defaultParty, List<PartyRule> plugins, List<PartyRule> devices,
+            List<TopicFilter> personal, List<Grant> grants) {
+        this.version = version;
+        this.defaultParty = defaultParty;
+        this.plugins = List.copyOf(plugins);
+        this.devices = List.copyOf(devices);
+        this.personal = List.copyOf(personal);
+        this.grants = List.copyOf(grants);
+        this.ignoresLocalIds = personal.stream().noneMatch(Policy::namesLocalId)
+                && grants.stream().noneMatch(grant -> namesLocalId(grant.filter()));
+    }
+
+    /** Whether a filter's second level is a local id rather than a wildcard (or absent). */
+    private static boolean namesLocalId(TopicFilter filter) {
+        String[] levels = filter.toString().split("/");
+        return levels.length > 1 && !levels[1].equals("+") && !levels[1].equals("#");
+    }
+
+    /**
+     * Whether no filter of this policy names a local id, so that what it decides for a topic depends only on the
+     * entity type and the attribute (a placeholder local id matches the same filters).
+     */
+    boolean ignoresLocalIds() {
+        return ignoresLocalIds;
+    }
+
+    /** The policy without configuration: everything acts for {@link AccessPolicy#DEFAULT_PARTY}, nothing granted. */
+    static Policy defaults() {
+        return new Policy(0, AccessPolicy.DEFAULT_PARTY, List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** This policy as a new version. */
+    Policy withVersion(long newVersion) {
+        return new Policy(newVersion, defaultParty, plugins, devices, personal, grants);
+    }
+
+    long version() {
+        return version;
+    }
+
+    String defaultParty() {
+        return defaultParty;
+    }
+
+    List<Grant> grants() {
+        return grants;
+    }
+
+    /** The party of a plugin: the first matching {@code plugins} rule, else the default party. */
+    String partyOfPlugin(String symbolicName) {
+        String party = firstMatch(plugins, symbolicName);
+        return party != null ? party : defaultParty;
+    }
+
+    /** The party of a source: as a plugin first, then as a device, else the default party. */
+    String partyOfSource(String source) {
+        String party = partyOfSource.get(source);
+        if (party == null) {
+            party = firstMatch(plugins, source);
+            if (party == null) {
+                party = firstMatch(devices, source);
+            }
+            if (party == null) {
+                party = defaultParty;
+            }
+            if (partyOfSource.size() < SOURCE_CACHE_LIMIT) {
+                partyOfSource.put(source, party);
+            }
+        }
+        return party;
+    }
+
+    /** Whether a topic is an attribute marked personal. */
+    boolean personal(String topic) {
+        for (TopicFilter filter : personal) {
+            if (filter.matches(topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first grant from {@code owner} to {@code reader} whose filter matches the topic, or null. */
+    Grant grant(String owner, String reader, String topic) {
+        for (Grant grant : grants) {
+            if (grant.owner().equals(owner) && grant.reader().equals(reader) && grant.filter().matches(topic)) {
+                return grant;
+            }
+        }
+        return null;
+    }
+
+    private static String firstMatch(List<PartyRule> rules, String name) {
+        for (PartyRule rule : rules) {
+            if (rule.matches(name)) {
+                return rule.party();
+            }
+        }
+        return null;
+    }
+
+    /** What changed from {@code previous} to this policy, for the audit log; "no change" when nothing did. */
+    String changesFrom(Policy previous) {
+        StringBuilder changes = new StringBuilder();
+        if (!defaultParty.equals(previous.defaultParty)) {
+            changes.append("default party ").append(previous.defaultParty).append(" -> ").append(defaultParty).append("; ");
+        }
+        diff(changes, "plugins", previous.plugins, plugins);
+        diff(changes, "devices", previous.devices, devices);
+        diff(changes, "personal", previous.personal, personal);
+        diff(changes, "grants", previous.grants, grants);
+        return changes.length() == 0 ? "no change" : changes.substring(0, changes.length() - 2);
+    }
+
+    private static void diff(StringBuilder changes, String what, List<?> before, List<?> after) {
+        Set<String> old = texts(before);
+        Set<String> now = texts(after);
+        Set<String> added = new LinkedHashSet<>(now);
+        added.removeAll(old);
+        Set<String> removed = new LinkedHashSet<>(old);
+        removed.removeAll(now);
+        if (!added.isEmpty()) {
+            changes.append(what).append(" added [").append(String.join(", ", added)).append("]; ");
+        }
+        if (!removed.isEmpty()) {
+            changes.append(what).append(" removed [").append(String.join(", ", removed)).append("]; ");
+        }
+        if (added.isEmpty() && removed.isEmpty() && !List.copyOf(old).equals(List.copyOf(now))) {
+            changes.append(what).append(" reordered; ");
+        }
+    }
+
+    private static Set<String> texts(List<?> items) {
+        return items.stream().map(Object::toString).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** A summary for the log: how many rules of each kind. */
+    @Override
+    public String toString() {
+        return "policy v" + version + " (default party " + defaultParty + ", " + plugins.size() + " plugin rules, "
+                + devices.size() + " device rules, " + personal.size() + " personal filters, " + grants.size()
+                + " grants)";
+    }
+}

@@ -1,0 +1,189 @@
+package nl.regie.runtime.sovereignty.policy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import nl.regie.runtime.spi.audit.AuditLog;
+import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.metrics.MetricSource;
+import nl.regie.runtime.spi.metrics.MetricWriter;
+import nl.regie.runtime.spi.policy.AccessPolicy;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The {@link AccessPolicy} of the running system, configured under the PID {@value AccessPolicy#PID} (the file
+ * {@code nl.regie.runtime.policy.cfg} in the config folder). A changed configuration is applied without restart; a
+ * refused one is logged and audited and the policy in force stays. At start, with no policy before it, that is the
+ * last policy applied (kept in {@code <regie.state.dir>/policy/applied.json}), else the built-in default: everything
+ * acts for {@value AccessPolicy#DEFAULT_PARTY}. Also registered under its own class,
+ * for the runtime's metrics ({@link #deniedReads()}).
+ */
+@Component(immediate = true, configurationPid = AccessPolicy.PID, service = {AccessPolicy.class, MetricSource.class},
+        property = MetricSource.ORDER + ":Integer=90")
+@Designate(ocd = PolicyComponent.Config.class)
+public final class PolicyComponent implements AccessPolicy, MetricSource {
+
+    /** The policy's configuration. */
+    @ObjectClassDefinition(id = AccessPolicy.PID, name = "Regie data-sharing policy",
+            description = "Which party each plugin and device acts for, which attributes are personal, and what each"
+                    + " party may read of another's data. Party names: a lower-case letter, then lower-case letters,"
+                    + " digits, '_' or '-'. Lists are comma-separated.")
+    public @interface Config {
+
+        /** The party of every plugin and device no rule names. */
+        @AttributeDefinition(name = "Default party",
+                description = "The party of every plugin and device that no plugins or devices rule names.")
+        String defaultParty() default AccessPolicy.DEFAULT_PARTY;
+
+        /** Plugins and their parties. */
+        @AttributeDefinition(name = "Plugins", required = false,
+                description = "{symbolicName}={party}, comma-separated, such as nl.regie.waste=contractor; '*' in"
+                        + " a name matches any characters, '?' one. The first matching rule counts.")
+        String[] plugins() default {};
+
+        /** Devices and their parties. */
+        @AttributeDefinition(name = "Devices", required = false,
+                description = "{deviceId}={party}, comma-separated, such as bin-*=contractor; '*' matches any"
+                        + " characters, '?' one. A reading's source is looked up as a plugin first, then as a device.")
+        String[] devices() default {};
+
+        /** Topic filters of personal attributes. */
+        @AttributeDefinition(name = "Personal attributes", required = false,
+                description = "Topic filters {EntityType}/{localId}/{attribute} ('+' one level, '#' the rest) of"
+                        + " attributes marked personal, such as Resident/+/address. Another party never sees them"
+                        + " unless its grant says personal.")
+        String[] personal() default {};
+
+        /** The grants. */
+        @AttributeDefinition(name = "Grants", required = false,
+                description = "{owner}>{reader} {topicFilter} [personal] [grid=<metres>] [aggregate=<metres>],"
+                        + " comma-separated, such as city>police CrowdFlowObserved/+/peopleCount aggregate=250."
+                        + " For each reading of another party the first grant from its owner to the reader whose"
+                        + " filter matches decides; without one it is withheld. personal: attributes marked personal"
+                        + " are included. grid: locations moved to the centre of a square cell of that many metres"
+                        + " (an equirectangular grid anchored at 0,0). aggregate: a count (unit count, or an attribute"
+                        + " named ...Count) becomes the sum over the entities of its type in the cell, as entity"
+                        + " {Type}:zone-{cell}; other attributes of the type are withheld.")
+        String[] grants() default {};
+    }
+
+    /** The framework property naming the state folder; the last applied policy is kept in its {@code policy}. */
+    static final String STATE_DIR_PROPERTY = "regie.state.dir";
+
+    private final PolicyEngine engine;
+    private final LastPolicy last;
+    private final Logger logger;
+
+    /**
+     * Applies the configured policy. If it is refused, the last policy applied (kept in the state folder) applies
+     * instead; without one, the built-in default stays.
+     */
+    @Activate
+    public PolicyComponent(BundleContext context, Map<String, Object> properties,
+            @Reference(name = "audit") AuditLog audit,
+            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this(stateFolder(context.getProperty(STATE_DIR_PROPERTY)), properties, audit, logger);
+    }
+
+    PolicyComponent(Path stateFolder, Map<String, Object> properties, AuditLog audit, Logger logger) {
+        this.engine = new PolicyEngine(audit);
+        this.last = new LastPolicy(stateFolder.resolve("policy"));
+        this.logger = logger;
+        if (!applied(properties)) {
+            restoreLast();
+        }
+    }
+
+    private static Path stateFolder(String property) {
+        return Path.of(property == null || property.isBlank() ? "state" : property);
+    }
+
+    /** Applies a changed policy without restart; a refused one leaves the policy in force. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        applied(properties);
+    }
+
+    private boolean applied(Map<String, Object> properties) {
+        try {
+            String changes = engine.apply(properties);
+            logger.info("Applied {}: {}", engine.describe(), changes);
+        } catch (PolicyException e) {
+            logger.error("Refused the policy ({}): {}; {} stays in force", AccessPolicy.PID, e.getMessage(),
+                    engine.describe());
+            return false;
+        }
+        try {
+            last.save(properties);
+        } catch (IOException | PolicyException e) {
+            logger.warn("Could not keep the applied policy in {}: {}", last.file(), e.getMessage());
+        }
+        return true;
+    }
+
+    private void restoreLast() {
+        try {
+            Optional<Map<String, Object>> kept = last.load();
+            if (kept.isPresent()) {
+                engine.apply(kept.get());
+                logger.warn("Applied the last policy that was in force, kept in {}, instead of the refused one: {}",
+                        last.file(), engine.describe());
+            }
+        } catch (IOException | PolicyException e) {
+            logger.error("Could not restore the last applied policy from {}: {}; {} stays in force", last.file(),
+                    e.getMessage(), engine.describe());
+        }
+    }
+
+    /** Readings denied so far, per reader name. */
+    public Map<String, Long> deniedReads() {
+        return engine.deniedReads();
+    }
+
+    /** The version of the policy in force: 0 for the built-in default, then one more with each policy applied. */
+    public long version() {
+        return engine.version();
+    }
+
+    @Override
+    public String partyOfPlugin(String symbolicName) {
+        return engine.partyOfPlugin(symbolicName);
+    }
+
+    @Override
+    public String partyOfSource(String source) {
+        return engine.partyOfSource(source);
+    }
+
+    @Override
+    public ReadView readView(String readerParty, String readerName) {
+        return engine.readView(readerParty, readerName);
+    }
+
+    @Override
+    public ReadView pluginView(String symbolicName) {
+        return engine.pluginView(symbolicName);
+    }
+
+    /** Writes {@code regie_policy_version} and {@code regie_policy_denied_reads_total} by reader. */
+    @Override
+    public void collect(MetricWriter out) {
+        out.gauge("regie_policy_version", "The version of the data-sharing policy in force: one more with each policy"
+                + " applied since the runtime started (a refused policy does not count).").sample(version());
+        MetricWriter.Family denied = out.counter("regie_policy_denied_reads_total",
+                "Readings of another party withheld from a reader by the policy, by reader (plugin or token).");
+        deniedReads().forEach((reader, count) -> denied.sample(count, "reader", reader));
+    }
+}

@@ -1,0 +1,106 @@
+package nl.regie.runtime.sovereignty.policy;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.audit.AuditLog;
+import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.policy.AccessPolicy;
+
+/**
+ * The {@link AccessPolicy} without OSGi: holds the policy in force as one immutable snapshot, replaced whole by
+ * {@link #apply}. Views handed out earlier see a new policy on their next call. Applying and refusing are audited
+ * (kind {@link AuditEvent#POLICY}), denied reads too (kind {@link AuditEvent#READ}, once per view, owner party and
+ * {@code Type/+/attribute}), and denied readings are counted per reader.
+ */
+public final class PolicyEngine implements AccessPolicy {
+
+    private final AuditLog audit;
+    private final Map<String, LongAdder> deniedReads = new ConcurrentHashMap<>();
+    private volatile Policy policy = Policy.defaults();
+
+    /** A policy engine with the default policy (everything acts for {@value AccessPolicy#DEFAULT_PARTY}). */
+    public PolicyEngine(AuditLog audit) {
+        this.audit = Objects.requireNonNull(audit, "audit log is required");
+    }
+
+    /**
+     * Replaces the policy with the one the properties describe, at once for every view.
+     *
+     * @return what changed, as recorded in the audit log
+     * @throws PolicyException naming the bad element; the policy in force stays, and the refusal is audited
+     */
+    public synchronized String apply(Map<String, ?> properties) throws PolicyException {
+        Policy previous = policy;
+        Policy next;
+        try {
+            next = PolicyParser.parse(properties, previous.version() + 1);
+        } catch (PolicyException e) {
+            audit(new AuditEvent(Instant.now(), AuditEvent.POLICY, "operator", "", "apply", PID, "refused",
+                    e.getMessage() + "; policy v" + previous.version() + " stays in force"));
+            throw e;
+        }
+        String changes = next.changesFrom(previous);
+        if (previous.version() == 0 && changes.equals("no change")) {
+            changes = "no configuration: everything acts for " + next.defaultParty() + ", nothing is shared";
+        }
+        policy = next;
+        audit(new AuditEvent(Instant.now(), AuditEvent.POLICY, "operator", "", "apply", PID, "applied",
+                "v" + next.version() + ": " + changes));
+        return changes;
+    }
+
+    /** The version of the policy in force: 0 until a policy is applied, then one more with each. */
+    public long version() {
+        return policy.version();
+    }
+
+    /** A summary of the policy in force, for the log. */
+    public String describe() {
+        return policy.toString();
+    }
+
+    @Override
+    public String partyOfPlugin(String symbolicName) {
+        return policy.partyOfPlugin(symbolicName);
+    }
+
+    @Override
+    public String partyOfSource(String source) {
+        return policy.partyOfSource(source);
+    }
+
+    @Override
+    public ReadView readView(String readerParty, String readerName) {
+        Objects.requireNonNull(readerParty, "reader party is required");
+        Objects.requireNonNull(readerName, "reader name is required");
+        return new PolicyView(this, readerParty, readerName,
+                deniedReads.computeIfAbsent(readerName, name -> new LongAdder()));
+    }
+
+    @Override
+    public ReadView pluginView(String symbolicName) {
+        Objects.requireNonNull(symbolicName, "plugin symbolic name is required");
+        return new PolicyView(this, null, symbolicName, deniedReads.computeIfAbsent(symbolicName, name -> new LongAdder()));
+    }
+
+    /** Readings denied so far, per reader name (a plugin's symbolic name or a token's name), sorted by name. */
+    public Map<String, Long> deniedReads() {
+        Map<String, Long> counts = new TreeMap<>();
+        deniedReads.forEach((reader, count) -> counts.put(reader, count.sum()));
+        return counts;
+    }
+
+    Policy snapshot() {
+        return policy;
+    }
+
+    void audit(AuditEvent event) {
+        audit.record(event);
+    }
+}

@@ -1,0 +1,192 @@
+package nl.regie.runtime.sovereignty.policy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.policy.AccessPolicy;
+
+/**
+ * Reads a policy from configuration properties (see {@link PolicyComponent.Config} for the format). Every problem is
+ * a {@link PolicyException} naming the key, the element and what is wrong; nothing is applied from a policy with a
+ * problem. Keys the policy does not know (ConfigAdmin's own, such as {@code service.pid}) are ignored.
+ */
+final class PolicyParser {
+
+    static final String DEFAULT_PARTY = "defaultParty";
+    static final String PLUGINS = "plugins";
+    static final String DEVICES = "devices";
+    static final String PERSONAL = "personal";
+    static final String GRANTS = "grants";
+
+    /** Largest grid or zone in metres: 100 km. */
+    static final int MAX_CELL_METRES = 100_000;
+
+    private static final Pattern PARTY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+    private static final String PARTY_RULE = "a lower-case letter, then lower-case letters, digits, '_' or '-' (at most 64)";
+    private static final Pattern SOURCE_PATTERN = Pattern.compile("[A-Za-z0-9._:*?-]{1,256}");
+
+    private PolicyParser() {
+    }
+
+    /** The policy the properties describe, as {@code version}. */
+    static Policy parse(Map<String, ?> properties, long version) throws PolicyException {
+        String defaultParty = defaultParty(properties.get(DEFAULT_PARTY));
+        List<PartyRule> plugins = rules(PLUGINS, "{symbolicName}={party}", elements(properties, PLUGINS));
+        List<PartyRule> devices = rules(DEVICES, "{deviceId}={party}", elements(properties, DEVICES));
+        List<TopicFilter> personal = new ArrayList<>();
+        for (String element : elements(properties, PERSONAL)) {
+            personal.add(filter(PERSONAL, element, element));
+        }
+        List<Grant> grants = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String element : elements(properties, GRANTS)) {
+            Grant grant = grant(element);
+            if (!seen.add(grant.owner() + '>' + grant.reader() + ' ' + grant.filter())) {
+                throw new PolicyException("policy grants: '" + element + "' repeats the topic filter " + grant.filter()
+                        + " for " + grant.owner() + ">" + grant.reader() + "; give each filter once");
+            }
+            grants.add(grant);
+        }
+        return new Policy(version, defaultParty, plugins, devices, personal, grants);
+    }
+
+    private static String defaultParty(Object value) throws PolicyException {
+        if (value == null) {
+            return AccessPolicy.DEFAULT_PARTY;
+        }
+        if (!(value instanceof String text)) {
+            throw new PolicyException("policy defaultParty must be one party name, was " + describe(value));
+        }
+        return party(DEFAULT_PARTY, "'" + text + "'", text.strip());
+    }
+
+    /** The elements of a list key: a String (comma-separated), a String[] or a Collection of Strings. */
+    static List<String> elements(Map<String, ?> properties, String key) throws PolicyException {
+        Object value = properties.get(key);
+        List<String> raw;
+        if (value == null) {
+            return List.of();
+        } else if (value instanceof String text) {
+            raw = text.isBlank() ? List.of() : Arrays.asList(text.split(",", -1));
+        } else if (value instanceof String[] array) {
+            raw = Arrays.asList(array);
+        } else if (value instanceof Collection<?> collection && collection.stream().allMatch(String.class::isInstance)) {
+            raw = collection.stream().map(String.class::cast).toList();
+        } else {
+            throw new PolicyException("policy " + key + " must be text, comma-separated, was " + describe(value));
+        }
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String element = raw.get(i).strip();
+            if (element.isEmpty()) {
+                throw new PolicyException("policy " + key + ": element " + (i + 1) + " is empty (two commas in a row,"
+                        + " or a comma at the end?)");
+            }
+            elements.add(element);
+        }
+        return elements;
+    }
+
+    private static List<PartyRule> rules(String key, String form, List<String> elements) throws PolicyException {
+        List<PartyRule> rules = new ArrayList<>();
+        Set<String> patterns = new HashSet<>();
+        for (String element : elements) {
+            int equals = element.indexOf('=');
+            if (equals < 0) {
+                throw new PolicyException("policy " + key + ": '" + element + "' has no '='; write " + form);
+            }
+            String pattern = element.substring(0, equals).strip();
+            String party = element.substring(equals + 1).strip();
+            if (!SOURCE_PATTERN.matcher(pattern).matches()) {
+                throw new PolicyException("policy " + key + ": '" + element + "': '" + pattern + "' is not a name or"
+                        + " pattern of letters, digits, '.', '_', ':', '-' with '*' (any characters) or '?' (one)");
+            }
+            if (!patterns.add(pattern)) {
+                throw new PolicyException("policy " + key + ": '" + pattern + "' is given more than once");
+            }
+            rules.add(PartyRule.of(pattern, party(key, "'" + element + "'", party)));
+        }
+        return rules;
+    }
+
+    private static Grant grant(String element) throws PolicyException {
+        String where = "policy grants: '" + element + "'";
+        String[] words = element.split("\\s+");
+        if (words.length < 2) {
+            throw new PolicyException(where + " must be '{owner}>{reader} {topicFilter} [personal] [grid=<metres>]"
+                    + " [aggregate=<metres>]'");
+        }
+        int arrow = words[0].indexOf('>');
+        if (arrow < 0) {
+            throw new PolicyException(where + " must start with {owner}>{reader}, such as city>police");
+        }
+        String owner = party(GRANTS, "'" + element + "'", words[0].substring(0, arrow));
+        String reader = party(GRANTS, "'" + element + "'", words[0].substring(arrow + 1));
+        if (owner.equals(reader)) {
+            throw new PolicyException(where + " grants " + owner + " to itself; a party always sees its own data");
+        }
+        TopicFilter filter = filter(GRANTS, element, words[1]);
+        boolean personal = false;
+        int grid = 0;
+        int aggregate = 0;
+        for (int i = 2; i < words.length; i++) {
+            String option = words[i];
+            if (option.equals("personal")) {
+                personal = true;
+            } else if (option.startsWith("grid=")) {
+                grid = metres(where, option);
+            } else if (option.startsWith("aggregate=")) {
+                aggregate = metres(where, option);
+            } else {
+                throw new PolicyException(where + ": unknown option '" + option + "'; the options are personal,"
+                        + " grid=<metres> and aggregate=<metres>");
+            }
+        }
+        if (grid > 0 && aggregate > 0) {
+            throw new PolicyException(where + " has both grid= and aggregate=; aggregate places each zone's sum at"
+                    + " the centre of its cell already, give one of them");
+        }
+        return new Grant(owner, reader, filter, personal, grid, aggregate, String.join(" ", words));
+    }
+
+    private static int metres(String where, String option) throws PolicyException {
+        String text = option.substring(option.indexOf('=') + 1);
+        try {
+            int metres = Integer.parseInt(text);
+            if (metres >= 1 && metres <= MAX_CELL_METRES) {
+                return metres;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new PolicyException(where + ": " + option + " must be a whole number of metres from 1 to "
+                + MAX_CELL_METRES);
+    }
+
+    private static TopicFilter filter(String key, String element, String text) throws PolicyException {
+        try {
+            return TopicFilter.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException("policy " + key + ": '" + element + "': " + e.getMessage());
+        }
+    }
+
+    private static String party(String key, String element, String party) throws PolicyException {
+        if (!PARTY.matcher(party).matches()) {
+            throw new PolicyException("policy " + key + ": " + element + ": party '" + party + "' must be "
+                    + PARTY_RULE);
+        }
+        return party;
+    }
+
+    private static String describe(Object value) {
+        return value.getClass().getSimpleName() + " " + (value instanceof Object[] a ? Arrays.toString(a) : value);
+    }
+}

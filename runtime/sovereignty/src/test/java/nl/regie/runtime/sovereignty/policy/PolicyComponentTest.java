@@ -1,0 +1,62 @@
+package nl.regie.runtime.sovereignty.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.testing.RecordingLogger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyComponentTest {
+
+    private static final Map<String, Object> GOOD = Map.of("plugins", new String[] {"nl.regie.waste=contractor"},
+            "grants", new String[] {"contractor>city WasteContainer/#"});
+    private static final Map<String, Object> BAD = Map.of("plugins", new String[] {"nl.regie.waste=Contractor"});
+
+    @TempDir
+    Path state;
+
+    private final RecordingLogger log = new RecordingLogger();
+    private final List<AuditEvent> audited = new ArrayList<>();
+
+    @Test
+    void aChangeAppliesAndABadOneLeavesThePolicyInForce() {
+        PolicyComponent policy = new PolicyComponent(state, GOOD, audited::add, log.logger());
+        assertEquals("contractor", policy.partyOfPlugin("nl.regie.waste"));
+        policy.modified(Map.of("plugins", new String[] {"nl.regie.waste=hauler"}));
+        assertEquals("hauler", policy.partyOfPlugin("nl.regie.waste"));
+        policy.modified(BAD);
+        assertEquals("hauler", policy.partyOfPlugin("nl.regie.waste"));
+        assertTrue(log.entries().stream().anyMatch(e -> e.level().equals("error")
+                && e.message().contains("party 'Contractor' must be")), log.entries().toString());
+    }
+
+    @Test
+    void aPolicyRefusedAtStartGivesWayToTheLastOneApplied() throws Exception {
+        new PolicyComponent(state, GOOD, audited::add, log.logger());
+        assertTrue(Files.exists(state.resolve("policy/applied.json")));
+
+        PolicyComponent restarted = new PolicyComponent(state, BAD, audited::add, log.logger());
+        assertEquals("contractor", restarted.partyOfPlugin("nl.regie.waste"));
+        assertEquals(Map.of(), restarted.deniedReads());
+        AuditEvent last = audited.get(audited.size() - 1);
+        assertEquals("applied", last.outcome());
+        assertTrue(last.detail().contains("grants added [contractor>city WasteContainer/#]"), last.detail());
+    }
+
+    @Test
+    void withoutALastPolicyARefusedOneLeavesTheDefault() {
+        PolicyComponent policy = new PolicyComponent(state, BAD, audited::add, log.logger());
+        assertEquals(AccessPolicy.DEFAULT_PARTY, policy.partyOfPlugin("nl.regie.waste"));
+        assertEquals("refused", audited.get(0).outcome());
+    }
+}

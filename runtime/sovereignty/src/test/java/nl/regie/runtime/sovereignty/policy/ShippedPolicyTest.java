@@ -1,0 +1,70 @@
+package nl.regie.runtime.sovereignty.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+import nl.regie.runtime.spi.bus.ReadView;
+
+import org.junit.jupiter.api.Test;
+
+/** The policy shipped in the repository's config folder applies, and keeps the shipped plugins' data flowing. */
+class ShippedPolicyTest {
+
+    private static final Path SHIPPED = Path.of("..", "..", "config", "nl.regie.runtime.policy.cfg");
+    private static final Location DAM = Location.of(4.8924, 52.3731);
+
+    private final PolicyEngine engine = new PolicyEngine(event -> { });
+
+    @Test
+    void appliesAndEveryShippedPluginSeesWhatItReads() throws IOException, PolicyException {
+        Properties file = new Properties();
+        try (Reader in = Files.newBufferedReader(SHIPPED)) {
+            file.load(in);
+        }
+        Map<String, Object> properties = new HashMap<>();
+        file.forEach((key, value) -> properties.put((String) key, value));
+        engine.apply(properties);
+
+        // Each plugin reads its own party's devices (and lighting reads mobility's crowd levels).
+        assertSees("nl.regie.waste", reading("WasteContainer", "bin-001", "fillingLevel", "bin-001"));
+        assertSees("nl.dijkwacht.flood", reading("WaterObserved", "gauge-01", "waterLevel", "gauge-01"));
+        assertSees("nl.regie.mobility", reading("CrowdFlowObserved", "crowd-001", "peopleCount", "crowd-001"));
+        assertSees("nl.regie.lighting", reading("CrowdFlowObserved", "crowd-001", "crowdLevel", "nl.regie.mobility"));
+        assertSees("nl.regie.lighting", reading("Streetlight", "lamp-001", "powerState", "lamp-001"));
+        // The city oversees the contractor's bins and the water board's points of interest.
+        assertSees("nl.regie.lighting", reading("PointOfInterest", "waterlooplein", "name", "nl.dijkwacht.flood"));
+        // The police see people counts only summed per zone, and nothing of the bins.
+        ReadView police = engine.readView("police", "police-dashboard");
+        Reading zone = police.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", "crowd-001"));
+        assertNotNull(zone);
+        assertTrue(zone.entity().localId().startsWith("zone-250m_"), zone.toString());
+        assertNull(police.apply(reading("WasteContainer", "bin-001", "fillingLevel", "bin-001")));
+        assertEquals("contractor", engine.partyOfSource("bin-042"));
+        assertEquals("waterboard", engine.partyOfSource("gauge-03"));
+        assertEquals("city", engine.partyOfSource("lampgroup-01"));
+    }
+
+    private void assertSees(String plugin, Reading reading) {
+        ReadView view = engine.readView(engine.partyOfPlugin(plugin), plugin);
+        assertSame(reading, view.apply(reading), plugin + " reads " + reading.topic() + " from " + reading.source());
+    }
+
+    private static Reading reading(String type, String id, String attribute, String source) {
+        return Reading.of(EntityId.of(type, id), attribute, Value.of(5), "count", source).withLocation(DAM);
+    }
+}

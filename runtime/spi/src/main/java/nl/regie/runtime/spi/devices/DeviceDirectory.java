@@ -1,0 +1,67 @@
+package nl.regie.runtime.spi.devices;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The devices the MQTT bridge knows, for the HTTP API. Registered by the runtime's MqttBridgeComponent whether or not
+ * a broker is configured (without one, {@link BridgeInfo#enabled()} is false and no device is known).
+ * Part of the runtime SPI: runtime bundles only.
+ */
+public interface DeviceDirectory {
+
+    /** The bridge itself: on or off, connected or not, bridge-wide counters. */
+    BridgeInfo bridge();
+
+    /** Every known device, by id. */
+    List<DeviceSnapshot> devices();
+
+    /** One device, if known. */
+    Optional<DeviceSnapshot> device(String deviceId);
+
+    /**
+     * Why a text is not a device id, or empty if it is one: 1 to 128 letters, digits, '.', '_', '-' or ':' (an
+     * NGSI-LD local id, so that {@code urn:ngsi-ld:Device:{id}} is an entity).
+     */
+    static Optional<String> deviceIdProblem(String id) {
+        return isDeviceId(id) ? Optional.empty()
+                : Optional.of("device id '" + id + "' must be 1 to 128 letters, digits, '.', '_', '-' or ':'");
+    }
+
+    /** Whether a text is a device id; see {@link #deviceIdProblem}. */
+    static boolean isDeviceId(String id) {
+        return id != null && DeviceIds.DEVICE_ID.matcher(id).matches();
+    }
+
+    /** Holds the compiled device-id pattern (an interface cannot have private constants). */
+    final class DeviceIds {
+        static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+        private DeviceIds() {
+        }
+    }
+
+    /**
+     * The state of the bridge.
+     *
+     * @param enabled          whether a broker is configured
+     * @param connected        whether the bridge is connected to it now
+     * @param broker           the broker URL, or empty
+     * @param clientId         the bridge's MQTT client id, or empty
+     * @param site             the site, or empty
+     * @param messagesReceived messages received on the device topics
+     * @param unroutable       messages on a malformed topic or device id, or from devices beyond the limit
+     * @param acksLate         acknowledgements after a command's deadline or for an unknown command, all devices
+     * @param acksDuplicate    repeated acknowledgements, all devices
+     * @param devices          devices known
+     */
+    record BridgeInfo(boolean enabled, boolean connected, String broker, String clientId, String site,
+            long messagesReceived, long unroutable, long acksLate, long acksDuplicate, int devices) {
+
+        /** The state of a bridge that is off. */
+        public static BridgeInfo off() {
+            return new BridgeInfo(false, false, "", "", "", 0, 0, 0, 0, 0);
+        }
+    }
+}

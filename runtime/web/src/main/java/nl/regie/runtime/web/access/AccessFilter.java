@@ -1,0 +1,191 @@
+package nl.regie.runtime.web.access;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.servlet.Filter;
+import javax.servlet.FilterChain;
+import javax.servlet.ServletException;
+import javax.servlet.ServletRequest;
+import javax.servlet.ServletResponse;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.audit.AuditLog;
+import nl.regie.runtime.web.json.Json;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardFilterAsyncSupported;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardFilterPattern;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The one servlet filter in front of every Regie servlet: who is calling, and may they. {@code Authorization:
+ * Bearer <token>} names a configured {@link Token}; without one, a server bound to loopback takes the caller for the
+ * {@linkplain Caller#LOCAL_OPERATOR local operator}, and a server bound to any other address (the framework property
+ * {@value #HOST}) answers 401. A wrong token is 401 everywhere; a token without the scope a path needs
+ * ({@link AccessRules}) is 403 naming the scope. The web page's static assets need no token. Every refusal is
+ * audited (kind {@code access}). The caller goes into the request attribute {@value Caller#ATTRIBUTE}, where the
+ * servlets read it to filter what they answer.
+ *
+ * <p>Configured under the PID {@value #PID}; a bad token list is refused whole, logged naming the bad element, and
+ * the tokens in force stay.
+ */
+@Component(configurationPid = AccessFilter.PID, service = Filter.class)
+@Designate(ocd = AccessFilter.Config.class)
+@HttpWhiteboardFilterPattern("/*")
+@HttpWhiteboardFilterAsyncSupported
+public final class AccessFilter implements Filter {
+
+    /** The configuration PID. */
+    public static final String PID = "nl.regie.runtime.access";
+    /** The framework property with the address Felix HTTP binds to; absent means every address. */
+    static final String HOST = "org.apache.felix.http.host";
+    static final String CHALLENGE = "Bearer realm=\"regie\"";
+
+    /** The HTTP access configuration. */
+    @ObjectClassDefinition(id = PID, name = "Regie HTTP access",
+            description = "Bearer tokens of the HTTP API, one per party application.")
+    public @interface Config {
+
+        /** The tokens. */
+        @AttributeDefinition(name = "Tokens", required = false,
+                description = "Comma-separated; each '<name> <party> <scope>;<scope>... sha256:<hex>' where the scopes"
+                        + " are read:<EntityType|*>, command:<EntityType|*>, plugins, audit, metrics, operator and"
+                        + " the hex is the SHA-256 of the secret token.")
+        String[] tokens() default {};
+    }
+
+    private final boolean loopback;
+    private final Logger log;
+    private volatile TokenList tokens = TokenList.EMPTY;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuditLog audit;
+
+    /** Reads the bound address from the framework and the tokens from the configuration. */
+    @Activate
+    public AccessFilter(BundleContext context, Config config,
+            @Reference(name = "logger", service = LoggerFactory.class) Logger log) {
+        this(loopback(context.getProperty(HOST)), log);
+        modified(config);
+        log.info("HTTP access: {} token(s); {}", tokens.size(), loopback
+                ? "bound to loopback, so a request without a token is the local operator"
+                : "bound beyond loopback, so every request needs a bearer token");
+    }
+
+    AccessFilter(boolean loopback, Logger log) {
+        this.loopback = loopback;
+        this.log = log;
+    }
+
+    /** Takes a new token list, or keeps the one in force when it is bad. */
+    @Modified
+    void modified(Config config) {
+        try {
+            setTokens(TokenList.parse(config.tokens()));
+        } catch (IllegalArgumentException e) {
+            log.error("The HTTP access configuration {} is refused, the {} token(s) in force stay: {}", PID,
+                    tokens.size(), e.getMessage());
+        }
+    }
+
+    void setTokens(TokenList tokens) {
+        this.tokens = tokens;
+    }
+
+    void setAudit(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /** Whether this address (a name or a literal; null for every address) is loopback only. */
+    static boolean loopback(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) resp;
+        String path = path(request);
+        String method = request.getMethod();
+        String header = request.getHeader("Authorization");
+        Caller caller;
+        if (header == null) {
+            if (AccessRules.publicAsset(method, path)) {
+                chain.doFilter(request, response);
+                return;
+            }
+            if (!loopback) {
+                unauthorized(request, response, path, "this server is reachable beyond loopback, so every request"
+                        + " needs 'Authorization: Bearer <token>'", "missing");
+                return;
+            }
+            caller = Caller.LOCAL_OPERATOR;
+        } else {
+            Optional<Token> token = header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? tokens.find(header.substring(7).strip()) : Optional.empty();
+            if (token.isEmpty()) {
+                unauthorized(request, response, path, "the bearer token is not valid", "invalid");
+                return;
+            }
+            caller = Caller.of(token.get());
+        }
+        String lacking = AccessRules.refusal(method, path, caller);
+        if (lacking != null) {
+            record(caller.name(), caller.party(), method, path, "403", "needs scope " + lacking);
+            Json.problem(response, 403, "Forbidden", "token '" + caller.name() + "' lacks the scope " + lacking
+                    + " that " + method + " " + path + " needs", request.getRequestURI(), Map.of("scope", lacking));
+            return;
+        }
+        request.setAttribute(Caller.ATTRIBUTE, caller);
+        chain.doFilter(request, response);
+    }
+
+    private void unauthorized(HttpServletRequest request, HttpServletResponse response, String path, String detail,
+            String why) throws IOException {
+        record("anonymous", "", request.getMethod(), path, "401", why + " token from " + request.getRemoteAddr());
+        response.setHeader("WWW-Authenticate", why.equals("invalid") ? CHALLENGE + ", error=\"invalid_token\""
+                : CHALLENGE);
+        Json.problem(response, 401, "Unauthorized", detail, request.getRequestURI(), Map.of());
+    }
+
+    private void record(String actor, String party, String method, String path, String outcome, String detail) {
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(new AuditEvent(Instant.now(), AuditEvent.ACCESS, actor, party, method, path, outcome, detail));
+        }
+    }
+
+    /** The request's path within the server, decoded: what the whiteboard matched the servlet against. */
+    static String path(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    }
+}

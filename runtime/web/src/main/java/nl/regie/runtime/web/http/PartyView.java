@@ -1,0 +1,110 @@
+package nl.regie.runtime.web.http;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import nl.regie.api.alert.Alert;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+import nl.regie.api.state.AttributeState;
+import nl.regie.api.state.EntityState;
+import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.web.access.Caller;
+
+/**
+ * What one HTTP caller may see of the city state and the alerts: entity types its token may read, and of those what
+ * the {@link AccessPolicy} lets its party see, each attribute passed as a {@link Reading} (its source is its owner)
+ * through one {@link ReadView} made for the request. An attribute the view withholds is left out, a transformed one
+ * (location coarsened) replaces it, and an aggregated one becomes part of a zone entity; an entity with nothing
+ * left is not there for this caller. The operator sees everything as it is. Used by one request's thread.
+ */
+final class PartyView {
+
+    private final Caller caller;
+    private final ReadView view;
+
+    private PartyView(Caller caller, ReadView view) {
+        this.caller = caller;
+        this.view = view;
+    }
+
+    /** The view of this caller: none for the operator. */
+    static PartyView of(Caller caller, AccessPolicy policy) {
+        return new PartyView(caller, caller.operator() ? null : policy.readView(caller.party(), caller.name()));
+    }
+
+    /** Whether everything is seen as it is. */
+    boolean unfiltered() {
+        return view == null;
+    }
+
+    /** The entities as the caller may see them, in order; zone entities after the entities they come from. */
+    List<EntityState> entities(List<EntityState> entities) {
+        if (view == null) {
+            return entities;
+        }
+        Map<EntityId, Builder> visible = new LinkedHashMap<>();
+        for (EntityState entity : entities) {
+            if (!caller.mayRead(entity.id().type())) {
+                continue;
+            }
+            for (Map.Entry<String, AttributeState> a : entity.attributes().entrySet()) {
+                AttributeState state = a.getValue();
+                Reading seen = view.apply(new Reading(entity.id(), a.getKey(), state.value(), state.unit(),
+                        state.observedAt(), state.observedAt(), state.source(), entity.location()));
+                if (seen != null) {
+                    visible.computeIfAbsent(seen.entity(), Builder::new).add(seen);
+                }
+            }
+        }
+        List<EntityState> result = new ArrayList<>(visible.size());
+        visible.values().forEach(b -> result.add(b.build()));
+        return result;
+    }
+
+    /** Whether the caller may see this alert: its token reads type Alert and the policy lets its party see it. */
+    boolean sees(Alert alert) {
+        if (view == null) {
+            return true;
+        }
+        if (!caller.mayRead(Alert.ENTITY_TYPE)) {
+            return false;
+        }
+        return view.apply(new Reading(alert.id(), "category", Value.of(alert.category()), "", alert.updatedAt(),
+                alert.updatedAt(), alert.source(), alert.location())) != null;
+    }
+
+    /** An entity being put together from the readings the view let through. */
+    private static final class Builder {
+        private final EntityId id;
+        private final Map<String, AttributeState> attributes = new LinkedHashMap<>();
+        private Location location;
+        private Instant updatedAt = Instant.EPOCH;
+
+        Builder(EntityId id) {
+            this.id = id;
+        }
+
+        void add(Reading reading) {
+            // A zone's count arrives once per entity in the zone; the last one holds the sum over all of them.
+            attributes.put(reading.attribute(), new AttributeState(reading.value(), reading.unit(),
+                    reading.observedAt(), reading.source()));
+            if (reading.location() != null) {
+                location = reading.location();
+            }
+            if (reading.observedAt().isAfter(updatedAt)) {
+                updatedAt = reading.observedAt();
+            }
+        }
+
+        EntityState build() {
+            return new EntityState(id, location, attributes, updatedAt);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package nl.regie.runtime.web.http;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.Servlet;
+import javax.servlet.ServletOutputStream;
+import javax.servlet.WriteListener;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import nl.regie.api.bus.Subscription;
+import nl.regie.api.state.CityState;
+import nl.regie.api.state.EntityState;
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.audit.AuditLog;
+import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.metrics.MetricSource;
+import nl.regie.runtime.spi.metrics.MetricWriter;
+import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.state.FullCityState;
+import nl.regie.runtime.web.access.Caller;
+import nl.regie.runtime.web.json.Json;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * {@code GET /api/stream?type=T&near=lon,lat,metres&bbox=w,s,e,n}: entity changes and alerts as Server-Sent Events.
+ * One subscription to every topic, as the runtime bundle with a large queue, feeds a {@link StreamHub}; each client
+ * has a queue of {@value #CLIENT_QUEUE} events, and one that overflows it gets a {@code resync} event (reload the
+ * state) and is dropped after {@value #MAX_OVERFLOWS} overflows in a row. Writing runs on {@value #WRITERS} daemon
+ * threads {@code regie-stream-N} with async requests and non-blocking output (Servlet 3.1 {@code WriteListener}), so
+ * a client whose socket is full holds no thread: its events wait in its queue. A client's writer starts
+ * {@value #LINGER_MILLIS} ms after the first event it has waiting, so that one write (and flush) carries every event
+ * that arrives meanwhile rather than one each; a heartbeat comment goes out every
+ * {@value #HEARTBEAT_SECONDS} s when nothing else did, which also finds clients that went away.
+ *
+ * <p>A caller other than the operator streams only the entity types its token reads (asking for another is 403) and
+ * sees each reading through its own {@link nl.regie.runtime.spi.bus.ReadView} of the policy.
+ */
+@Component(service = {Servlet.class, MetricSource.class},
+        property = {"osgi.http.whiteboard.servlet.asyncSupported=true", MetricSource.ORDER + ":Integer=70"})
+@HttpWhiteboardServletPattern("/api/stream")
+public class StreamServlet extends GuardedServlet implements MetricSource {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Connected clients at most; one more gets 503. */
+    static final int MAX_CLIENTS = 1_000;
+    /** Events a client can have waiting before it must resync. */
+    static final int CLIENT_QUEUE = 256;
+    /** Overflows in a row (no write completing in between) after which a client is dropped. */
+    static final int MAX_OVERFLOWS = 3;
+    /** Readings the stream's own bus subscription can have waiting. */
+    static final int BUS_QUEUE = 100_000;
+    static final int WRITERS = 4;
+    /** How long a client's events wait to be written together; a little latency for far fewer writes. */
+    static final long LINGER_MILLIS = 5;
+    static final int HEARTBEAT_SECONDS = 15;
+    static final long RETRY_MILLIS = 3_000;
+
+    private final transient StreamHub hub;
+    private final transient ScheduledExecutorService writers;
+    private final transient Subscription subscription;
+    private final transient AccessPolicy policy;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile AuditLog audit;
+
+    /** Streams the bus, as the runtime bundle; each caller sees what the policy lets its party see. */
+    @Activate
+    public StreamServlet(@Reference RuntimeBus bus, @Reference(service = FullCityState.class) CityState cityState,
+            @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy, BundleContext context) {
+        this(bus, Owner.of(context.getBundle()), cityState, policy, MAX_CLIENTS, HEARTBEAT_SECONDS);
+    }
+
+    StreamServlet(RuntimeBus bus, Owner owner, CityState cityState, AccessPolicy policy, int maxClients,
+            long heartbeatSeconds) {
+        this.policy = policy;
+        writers = Executors.newScheduledThreadPool(WRITERS, daemonThreads());
+        hub = new StreamHub(maxClients, CLIENT_QUEUE, MAX_OVERFLOWS,
+                id -> cityState.entity(id).map(EntityState::location).orElse(null), lingering(writers, LINGER_MILLIS));
+        writers.scheduleAtFixedRate(hub::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
+        subscription = bus.subscribe(owner, List.of("#"), hub::publish, BUS_QUEUE);
+    }
+
+    @Deactivate
+    void deactivate() {
+        subscription.close();
+        writers.shutdownNow();
+        try {
+            writers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hub.close();
+    }
+
+    StreamHub hub() {
+        return hub;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        StreamFilter filter;
+        try {
+            filter = StreamFilter.parse(request.getParameterMap());
+        } catch (IllegalArgumentException e) {
+            Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
+            return;
+        }
+        Caller caller = Caller.of(request);
+        Set<String> readable = caller.readTypes();
+        if (readable != null) {
+            Set<String> refused = new TreeSet<>(filter.types());
+            refused.removeAll(readable);
+            if (!refused.isEmpty() || readable.isEmpty()) {
+                String scope = refused.isEmpty() ? "read:<EntityType>" : "read:" + refused.iterator().next();
+                refused(caller, request.getMethod(), request.getRequestURI(), scope);
+                Json.problem(response, 403, "Forbidden", "token '" + caller.name() + "' lacks the scope " + scope
+                        + " to stream " + (refused.isEmpty() ? "anything" : refused), request.getRequestURI(),
+                        Map.of("scope", scope));
+                return;
+            }
+            filter = new StreamFilter(filter.types().isEmpty() ? readable : filter.types(), filter.near(),
+                    filter.metres(), filter.bbox());
+        }
+        if (hub.full()) {
+            tooMany(request, response);
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no");
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        ServletOutputStream out = response.getOutputStream();
+        StreamClient client = hub.register(filter, new StreamClient.Sink() {
+            @Override
+            public boolean ready() {
+                return out.isReady();
+            }
+
+            @Override
+            public void write(byte[] text) throws IOException {
+                out.write(text);
+                if (out.isReady()) {
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    // already completed
+                }
+            }
+        }, SseFormat.retry(RETRY_MILLIS) + SseFormat.comment("connected"),
+                caller.operator() ? null : policy.readView(caller.party(), caller.name()));
+        if (client == null) {
+            tooMany(request, response);
+            async.complete();
+            return;
+        }
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                hub.remove(client);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                hub.remove(client);
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                hub.remove(client);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not restarted
+            }
+        });
+        out.setWriteListener(new WriteListener() {
+            @Override
+            public void onWritePossible() {
+                hub.wake(client);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                hub.remove(client);
+            }
+        });
+        hub.start(client);
+    }
+
+    private void tooMany(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Retry-After", "30");
+        Json.problem(response, 503, "Service Unavailable", "already " + hub.size()
+                + " stream clients connected, the most allowed", request.getRequestURI(), Map.of());
+    }
+
+    private void refused(Caller caller, String method, String target, String scope) {
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(new AuditEvent(Instant.now(), AuditEvent.ACCESS, caller.name(), caller.party(), method,
+                    target, "403", "needs scope " + scope));
+        }
+    }
+
+    /** Runs each task on {@code writers}, {@code millis} after it is handed over. */
+    static Executor lingering(ScheduledExecutorService writers, long millis) {
+        return task -> writers.schedule(task, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "regie-stream-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Writes the {@code regie_stream_*} families: clients, queued events, events sent, resyncs and drops. */
+    @Override
+    public void collect(MetricWriter out) {
+        write(out, hub());
+    }
+
+    /** Writes a hub's figures. */
+    static void write(MetricWriter out, StreamHub hub) {
+        out.gauge("regie_stream_clients", "Clients connected to the live stream (/api/stream).").sample(hub.size());
+        out.gauge("regie_stream_queued_events", "Events waiting in the stream clients' queues.").sample(hub.queuedEvents());
+        out.counter("regie_stream_events_sent_total", "Events written to stream clients.").sample(hub.eventsSent());
+        out.counter("regie_stream_resyncs_total",
+                "Stream client queue overflows: the queue was cleared and a resync event sent.").sample(hub.resyncs());
+        out.counter("regie_stream_clients_dropped_total", "Stream clients dropped for falling behind.")
+                .sample(hub.dropped());
+    }
+}

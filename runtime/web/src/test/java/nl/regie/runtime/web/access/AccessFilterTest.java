@@ -1,0 +1,210 @@
+package nl.regie.runtime.web.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.servlet.ServletOutputStream;
+import javax.servlet.WriteListener;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.testing.RecordingLogger;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class AccessFilterTest {
+
+    private final List<AuditEvent> audited = new ArrayList<>();
+    private final RecordingLogger log = new RecordingLogger();
+
+    private AccessFilter filter(boolean loopback) {
+        AccessFilter filter = new AccessFilter(loopback, log.logger());
+        filter.setTokens(TokenList.parse(new String[] {
+            "police-app police read:CrowdFlowObserved " + TokenListTest.hash("police-secret"),
+            "ops city operator " + TokenListTest.hash("ops-secret")}));
+        filter.setAudit(audited::add);
+        return filter;
+    }
+
+    /** What one request through the filter came to. */
+    private static final class Exchange {
+        int status = 200;
+        final Map<String, String> headers = new HashMap<>();
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        final Map<String, Object> attributes = new HashMap<>();
+        boolean passed;
+
+        JsonNode json() throws Exception {
+            return new ObjectMapper().readTree(body.toString(StandardCharsets.UTF_8));
+        }
+
+        Caller caller() {
+            return (Caller) attributes.get(Caller.ATTRIBUTE);
+        }
+    }
+
+    private static Exchange call(AccessFilter filter, String method, String servletPath, String pathInfo,
+            String authorization) throws Exception {
+        Exchange exchange = new Exchange();
+        HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "getMethod" -> method;
+                    case "getServletPath" -> servletPath;
+                    case "getPathInfo" -> pathInfo;
+                    case "getRequestURI" -> servletPath + (pathInfo == null ? "" : pathInfo);
+                    case "getHeader" -> "Authorization".equals(args[0]) ? authorization : null;
+                    case "getRemoteAddr" -> "192.0.2.7";
+                    case "setAttribute" -> exchange.attributes.put((String) args[0], args[1]);
+                    case "getAttribute" -> exchange.attributes.get(args[0]);
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getLoader(),
+                new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "setStatus" -> {
+                        exchange.status = (Integer) args[0];
+                        yield null;
+                    }
+                    case "setHeader" -> exchange.headers.put((String) args[0], (String) args[1]);
+                    case "setContentType" -> exchange.headers.put("Content-Type", (String) args[0]);
+                    case "setCharacterEncoding" -> null;
+                    case "getOutputStream" -> new ServletOutputStream() {
+                        @Override
+                        public void write(int b) {
+                            exchange.body.write(b);
+                        }
+
+                        @Override
+                        public boolean isReady() {
+                            return true;
+                        }
+
+                        @Override
+                        public void setWriteListener(WriteListener listener) {
+                        }
+                    };
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        filter.doFilter(request, response, (req, resp) -> exchange.passed = true);
+        return exchange;
+    }
+
+    private static ClassLoader getLoader() {
+        return HttpServletRequest.class.getClassLoader();
+    }
+
+    @Test
+    void onLoopbackNoTokenIsTheLocalOperator() throws Exception {
+        Exchange exchange = call(filter(true), "GET", "/api/plugins", null, null);
+        assertTrue(exchange.passed);
+        assertSame(Caller.LOCAL_OPERATOR, exchange.caller());
+        assertTrue(audited.isEmpty());
+    }
+
+    @Test
+    void beyondLoopbackNoTokenIs401WithAChallenge() throws Exception {
+        Exchange exchange = call(filter(false), "GET", "/api/entities", null, null);
+        assertFalse(exchange.passed);
+        assertEquals(401, exchange.status);
+        assertEquals("Bearer realm=\"regie\"", exchange.headers.get("WWW-Authenticate"));
+        assertEquals("application/problem+json", exchange.headers.get("Content-Type"));
+        JsonNode problem = exchange.json();
+        assertEquals(401, problem.get("status").asInt());
+        assertEquals("/api/entities", problem.get("instance").asText());
+        assertTrue(problem.get("detail").asText().contains("Authorization: Bearer"));
+        assertEquals(1, audited.size());
+        assertEquals(AuditEvent.ACCESS, audited.get(0).kind());
+        assertEquals("401", audited.get(0).outcome());
+        assertEquals("/api/entities", audited.get(0).target());
+    }
+
+    @Test
+    void aWrongTokenIs401EvenOnLoopback() throws Exception {
+        for (String header : new String[] {"Bearer nope", "Bearer ", "Basic b3BzOm9wcw==", "police-secret"}) {
+            Exchange exchange = call(filter(true), "GET", "/health", null, header);
+            assertFalse(exchange.passed, header);
+            assertEquals(401, exchange.status, header);
+            assertEquals("Bearer realm=\"regie\", error=\"invalid_token\"", exchange.headers.get("WWW-Authenticate"));
+        }
+        assertEquals(4, audited.size());
+    }
+
+    @Test
+    void aValidTokenIsItsCaller() throws Exception {
+        Exchange exchange = call(filter(false), "GET", "/api/entities", null, "Bearer police-secret");
+        assertTrue(exchange.passed);
+        assertEquals(new Caller("police-app", "police", java.util.Set.of("read:CrowdFlowObserved")), exchange.caller());
+        Exchange lowerCase = call(filter(false), "GET", "/health", null, "bearer   ops-secret ");
+        assertTrue(lowerCase.passed);
+        assertTrue(lowerCase.caller().operator());
+        assertEquals("ops", lowerCase.caller().name());
+    }
+
+    @Test
+    void aTokenWithoutTheScopeIs403NamingIt() throws Exception {
+        Exchange exchange = call(filter(false), "POST", "/api/commands", null, "Bearer police-secret");
+        assertFalse(exchange.passed);
+        assertEquals(403, exchange.status);
+        JsonNode problem = exchange.json();
+        assertEquals("command:<EntityType>", problem.get("scope").asText());
+        assertTrue(problem.get("detail").asText().contains("police-app"), problem.toString());
+        assertNull(exchange.headers.get("WWW-Authenticate"));
+        assertEquals("police-app", audited.get(0).actor());
+        assertEquals("police", audited.get(0).party());
+        assertEquals("403", audited.get(0).outcome());
+        assertEquals(403, call(filter(false), "GET", "/api/plugins", "/x", "Bearer police-secret").status);
+        assertEquals(403, call(filter(false), "GET", "/metrics", null, "Bearer police-secret").status);
+    }
+
+    @Test
+    void theWebPageNeedsNoToken() throws Exception {
+        assertTrue(call(filter(false), "GET", "", "/", null).passed);
+        assertTrue(call(filter(false), "GET", "/ui", "/app.js", null).passed);
+        assertFalse(call(filter(false), "POST", "/ui", "/app.js", null).passed);
+        assertTrue(audited.size() == 1);
+    }
+
+    @Test
+    void aBadTokenListIsRefusedAndTheTokensInForceStay() throws Exception {
+        AccessFilter filter = filter(false);
+        filter.modified(config("x city read:* not-a-hash"));
+        List<String> errors = log.messages("error");
+        assertEquals(1, errors.size(), log.entries().toString());
+        assertTrue(errors.get(0).contains("token 'x': the secret must be given as sha256"), errors.get(0));
+        assertTrue(call(filter, "GET", "/health", null, "Bearer police-secret").passed);
+        filter.modified(config());
+        assertEquals(401, call(filter, "GET", "/health", null, "Bearer police-secret").status);
+    }
+
+    @Test
+    void loopbackIsTheBoundAddress() {
+        assertTrue(AccessFilter.loopback("127.0.0.1"));
+        assertTrue(AccessFilter.loopback("::1"));
+        assertTrue(AccessFilter.loopback("localhost"));
+        assertFalse(AccessFilter.loopback(null));
+        assertFalse(AccessFilter.loopback("0.0.0.0"));
+        assertFalse(AccessFilter.loopback("192.0.2.1"));
+    }
+
+    private static AccessFilter.Config config(String... tokens) {
+        return (AccessFilter.Config) Proxy.newProxyInstance(AccessFilter.Config.class.getClassLoader(),
+                new Class<?>[] {AccessFilter.Config.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "tokens" -> tokens;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+}
