@@ -100,7 +100,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
         this.profile = profile(settings);
         this.zones = new ZoneBoosts(settings.zoneMarginMetres(), settings.zoneRadiusMetres(), settings.zoneStale());
         this.failures = new LampFailureDetector(settings.failureWatts(), settings.failureReports());
-        this.commands = new CommandQueue(actuation, locked(scheduler), wallClock, this, settings.limits());
+        this.commands = new CommandQueue(actuation, new LockedScheduler(scheduler, lock), wallClock, this, settings.limits());
     }
 
     /** Takes one reading; bad input is ignored with a rate-limited warning, never thrown. */
@@ -394,28 +394,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
 
     private NightProfile profile(Settings s) {
         return new NightProfile(sun, s.dimLevel(), s.dimFrom(), s.timeZone());
-    }
-
-    private TaskScheduler locked(TaskScheduler scheduler) {
-        return new TaskScheduler() {
-            @Override
-            public void execute(Runnable task) {
-                scheduler.execute(() -> {
-                    synchronized (lock) {
-                        task.run();
-                    }
-                });
-            }
-
-            @Override
-            public void schedule(Runnable task, Duration delay) {
-                scheduler.schedule(() -> {
-                    synchronized (lock) {
-                        task.run();
-                    }
-                }, delay);
-            }
-        };
     }
 
     private static boolean agrees(double a, double b) {
