@@ -3,10 +3,8 @@ package nl.regie.lighting;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -61,27 +59,13 @@ final class LightingEngine implements CommandQueue.Outcomes {
     static final String COMMAND_PREFIX = "command-failed-";
     static final String CATEGORY = "maintenance";
 
-    private static final class Lamp {
-        final EntityId id;
-        Location location;
-        Instant observedAt;
-        Boolean on;
-        Double reported;
-        Double commanded;
-        Instant mismatchSince;
-
-        Lamp(EntityId id) {
-            this.id = id;
-        }
-    }
-
     private final Object lock = new Object();
     private final Alerts alerts;
     private final City city;
     private final Log log;
     private final RateLimitedWarnings warnings;
     private final SunCalculator sun = new SunCalculator();
-    private final Map<EntityId, Lamp> lamps = new HashMap<>();
+    private final Lamps lamps;
     private final Set<String> commandAlerts = new HashSet<>();
     private final ZoneBoosts zones;
     private final LampFailureDetector failures;
@@ -96,6 +80,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
         this.city = city;
         this.log = log;
         this.warnings = new RateLimitedWarnings(log::warn, wallClock, Duration.ofMinutes(1));
+        this.lamps = new Lamps(city, warnings);
         this.settings = settings;
         this.profile = profile(settings);
         this.zones = new ZoneBoosts(settings.zoneMarginMetres(), settings.zoneRadiusMetres(), settings.zoneStale());
@@ -126,7 +111,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
             zones.configure(newSettings.zoneMarginMetres(), newSettings.zoneRadiusMetres(), newSettings.zoneStale());
             failures.configure(newSettings.failureWatts(), newSettings.failureReports());
             commands.limits(newSettings.limits());
-            for (Lamp lamp : lamps.values()) {
+            for (Lamp lamp : lamps.all()) {
                 if (lamp.observedAt != null) {
                     retarget(lamp, lamp.observedAt);
                 }
@@ -214,21 +199,18 @@ final class LightingEngine implements CommandQueue.Outcomes {
     /** Lamps known. */
     int lampCount() {
         synchronized (lock) {
-            return lamps.size();
+            return lamps.count();
         }
     }
 
     // --- streetlights --------------------------------------------------------------------------------------------
 
     private void lampReading(Reading reading) {
-        Lamp lamp = lamps.computeIfAbsent(reading.entity(), Lamp::new);
-        if (lamp.observedAt != null && reading.observedAt().isBefore(lamp.observedAt)) {
+        Optional<Lamp> observed = lamps.observe(reading);
+        if (observed.isEmpty()) {
             return; // an old reading overtaken by a newer one: the newer state stands
         }
-        lamp.observedAt = reading.observedAt();
-        if (reading.location() != null) {
-            lamp.location = reading.location();
-        }
+        Lamp lamp = observed.get();
         switch (reading.attribute()) {
             case "powerState" -> {
                 if (reading.value() instanceof Value.Text text && ("on".equals(text.value()) || "off".equals(text.value()))) {
@@ -260,7 +242,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
     }
 
     private void retarget(Lamp lamp, Instant at) {
-        if (lamp.reported == null || !located(lamp)) {
+        if (lamp.reported == null || !lamps.located(lamp)) {
             return;
         }
         double target = target(lamp.location, at);
@@ -319,17 +301,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
         }
     }
 
-    private boolean located(Lamp lamp) {
-        if (lamp.location == null) {
-            lamp.location = city.location(lamp.id).orElse(null);
-            if (lamp.location == null) {
-                warnings.warn("no-location", "Streetlight " + lamp.id.localId()
-                        + " has no known location; it is left alone until a reading brings one");
-            }
-        }
-        return lamp.location != null;
-    }
-
     // --- crowd zones -------------------------------------------------------------------------------------------
 
     private void zoneReading(Reading reading) {
@@ -357,7 +328,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
                 reading.observedAt());
         // Every report re-judges the lamps in reach (before and after): cheap, and it also catches a zone
         // that comes back after having gone stale.
-        for (Lamp lamp : lamps.values()) {
+        for (Lamp lamp : lamps.all()) {
             if (lamp.location != null && (within(zone, lamp.location) || (before != null && within(before, lamp.location)))) {
                 Instant at = lamp.observedAt.isAfter(reading.observedAt()) ? lamp.observedAt : reading.observedAt();
                 retarget(lamp, at);
