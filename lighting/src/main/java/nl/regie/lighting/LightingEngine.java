@@ -3,17 +3,13 @@ package nl.regie.lighting;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 
 import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.alert.Alert;
-import nl.regie.api.alert.AlertRequest;
-import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
@@ -55,20 +51,16 @@ final class LightingEngine implements CommandQueue.Outcomes {
     static final String CROWD_FLOW = "CrowdFlowObserved";
     /** Reported and target levels closer than this agree (lamps report two decimals). */
     static final double LEVEL_TOLERANCE = 0.02;
-    static final String FAILURE_PREFIX = "lamp-failure-";
-    static final String COMMAND_PREFIX = "command-failed-";
-    static final String CATEGORY = "maintenance";
 
     private final Object lock = new Object();
-    private final Alerts alerts;
     private final City city;
     private final Log log;
     private final RateLimitedWarnings warnings;
     private final SunCalculator sun = new SunCalculator();
     private final Lamps lamps;
-    private final Set<String> commandAlerts = new HashSet<>();
     private final ZoneBoosts zones;
-    private final LampFailureDetector failures;
+    private final LampFailureAlerts lampFailures;
+    private final CommandFailedAlerts commandFailures;
     private final CommandQueue commands;
     private Settings settings;
     private NightProfile profile;
@@ -76,7 +68,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
 
     LightingEngine(Settings settings, Actuation actuation, Alerts alerts, City city, TaskScheduler scheduler,
             Clock wallClock, Log log) {
-        this.alerts = alerts;
         this.city = city;
         this.log = log;
         this.warnings = new RateLimitedWarnings(log::warn, wallClock, Duration.ofMinutes(1));
@@ -84,7 +75,9 @@ final class LightingEngine implements CommandQueue.Outcomes {
         this.settings = settings;
         this.profile = profile(settings);
         this.zones = new ZoneBoosts(settings.zoneMarginMetres(), settings.zoneRadiusMetres(), settings.zoneStale());
-        this.failures = new LampFailureDetector(settings.failureWatts(), settings.failureReports());
+        MaintenanceAlerts maintenance = new MaintenanceAlerts(alerts, warnings);
+        this.lampFailures = new LampFailureAlerts(maintenance, settings.failureWatts(), settings.failureReports());
+        this.commandFailures = new CommandFailedAlerts(maintenance, log);
         this.commands = new CommandQueue(actuation, new LockedScheduler(scheduler, lock), wallClock, this, settings.limits());
     }
 
@@ -109,7 +102,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
             settings = newSettings;
             profile = profile(newSettings);
             zones.configure(newSettings.zoneMarginMetres(), newSettings.zoneRadiusMetres(), newSettings.zoneStale());
-            failures.configure(newSettings.failureWatts(), newSettings.failureReports());
+            lampFailures.configure(newSettings.failureWatts(), newSettings.failureReports());
             commands.limits(newSettings.limits());
             for (Lamp lamp : lamps.all()) {
                 if (lamp.observedAt != null) {
@@ -127,10 +120,10 @@ final class LightingEngine implements CommandQueue.Outcomes {
                         || !STREETLIGHT.equals(alert.about().type())) {
                     continue;
                 }
-                if (alert.key().startsWith(FAILURE_PREFIX)) {
-                    failures.knownFailed(alert.about());
-                } else if (alert.key().startsWith(COMMAND_PREFIX)) {
-                    commandAlerts.add(alert.key());
+                if (alert.key().startsWith(LampFailureAlerts.PREFIX)) {
+                    lampFailures.takeOver(alert.about());
+                } else if (alert.key().startsWith(CommandFailedAlerts.PREFIX)) {
+                    commandFailures.takeOver(alert.key());
                 }
             }
         }
@@ -151,25 +144,13 @@ final class LightingEngine implements CommandQueue.Outcomes {
             lamp.reported = level;
             lamp.mismatchSince = null;
         }
-        String key = key(COMMAND_PREFIX, lampId);
-        if (commandAlerts.remove(key)) {
-            resolve(key, now);
-            log.info("Streetlight " + lampId.localId() + " carries out commands again (dim " + level + ")");
-        }
+        commandFailures.completed(lampId, level, now);
     }
 
     @Override
     public void gaveUp(EntityId lampId, double level, CommandResult last, int attempts) {
-        String why = last.state() + (last.reason().isEmpty() ? "" : " (" + last.reason() + ")");
-        log.warn("Gave up dimming streetlight " + lampId.localId() + " to " + level + " after " + attempts
-                + " attempts; the last ended " + why);
-        String key = key(COMMAND_PREFIX, lampId);
         Lamp lamp = lamps.get(lampId);
-        raise(new AlertRequest(key, CATEGORY, "commandFailed", AlertSeverity.LOW,
-                truncate("Streetlight " + lampId.localId() + " did not carry out dim " + level + " in " + attempts
-                        + " attempts; the last ended " + why),
-                lampId, lamp == null ? null : lamp.location, now));
-        commandAlerts.add(key);
+        commandFailures.gaveUp(lampId, level, last, attempts, lamp == null ? null : lamp.location, now);
     }
 
     // --- what the tests and the component look at ------------------------------------------------------------
@@ -230,7 +211,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
             }
             case "powerConsumption" -> {
                 if (reading.value() instanceof Value.Number number && number.value() >= 0) {
-                    checkFailure(lamp, number.value(), reading.observedAt());
+                    lampFailures.powerConsumption(lamp, number.value(), reading.observedAt());
                 } else {
                     bad(reading, "a number of watts, 0 or more");
                 }
@@ -283,24 +264,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
         return zones.boosted(where, at) ? 1.0 : profile.level(phase);
     }
 
-    private void checkFailure(Lamp lamp, double watts, Instant at) {
-        if (lamp.on == null || lamp.reported == null) {
-            return;
-        }
-        String key = key(FAILURE_PREFIX, lamp.id);
-        switch (failures.report(lamp.id, lamp.on, lamp.reported, watts)) {
-            case FAILED -> raise(new AlertRequest(key, CATEGORY, "lampFailure", AlertSeverity.LOW,
-                    truncate("Streetlight " + lamp.id.localId() + " is on at level " + lamp.reported + " but draws "
-                            + watts + " W (less than " + settings.failureWatts() + " W) on "
-                            + settings.failureReports() + " reports in a row: the lamp or its driver has failed"),
-                    lamp.id, lamp.location, at));
-            case RECOVERED -> resolve(key, at);
-            case NONE -> {
-                // nothing changed
-            }
-        }
-    }
-
     // --- crowd zones -------------------------------------------------------------------------------------------
 
     private void zoneReading(Reading reading) {
@@ -342,22 +305,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
 
     // --- helpers ---------------------------------------------------------------------------------------------
 
-    private void raise(AlertRequest request) {
-        try {
-            alerts.raise(request);
-        } catch (RuntimeException e) {
-            warnings.warn("alert-" + request.key(), "Could not raise alert " + request.key() + ": " + e.getMessage());
-        }
-    }
-
-    private void resolve(String key, Instant at) {
-        try {
-            alerts.resolve(key, at);
-        } catch (RuntimeException e) {
-            warnings.warn("alert-" + key, "Could not resolve alert " + key + ": " + e.getMessage());
-        }
-    }
-
     private void bad(Reading reading, String expected) {
         warnings.warn("bad-" + reading.entityType() + "-" + reading.attribute(), "Ignored " + reading.topic() + " = "
                 + reading.value().asObject() + " from " + reading.source() + ": expected " + expected);
@@ -369,15 +316,5 @@ final class LightingEngine implements CommandQueue.Outcomes {
 
     private static boolean agrees(double a, double b) {
         return Math.abs(a - b) <= LEVEL_TOLERANCE;
-    }
-
-    /** An alert key for a lamp: the prefix and the lamp's id, with characters keys do not take replaced. */
-    static String key(String prefix, EntityId lamp) {
-        String key = prefix + lamp.localId().replaceAll("[^A-Za-z0-9._-]", "_");
-        return key.length() <= 128 ? key : key.substring(0, 128);
-    }
-
-    private static String truncate(String description) {
-        return description.length() <= 500 ? description : description.substring(0, 497) + "...";
     }
 }
