@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Predicate;
 
 import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.CommandResult;
@@ -56,14 +57,12 @@ final class LightingEngine implements CommandQueue.Outcomes {
     private final City city;
     private final Log log;
     private final RateLimitedWarnings warnings;
-    private final SunCalculator sun = new SunCalculator();
     private final Lamps lamps;
-    private final ZoneBoosts zones;
+    private final TargetLevels targets;
     private final LampFailureAlerts lampFailures;
     private final CommandFailedAlerts commandFailures;
     private final CommandQueue commands;
     private Settings settings;
-    private NightProfile profile;
     private Instant now = Instant.EPOCH;
 
     LightingEngine(Settings settings, Actuation actuation, Alerts alerts, City city, TaskScheduler scheduler,
@@ -73,8 +72,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
         this.warnings = new RateLimitedWarnings(log::warn, wallClock, Duration.ofMinutes(1));
         this.lamps = new Lamps(city, warnings);
         this.settings = settings;
-        this.profile = profile(settings);
-        this.zones = new ZoneBoosts(settings.zoneMarginMetres(), settings.zoneRadiusMetres(), settings.zoneStale());
+        this.targets = new TargetLevels(settings);
         MaintenanceAlerts maintenance = new MaintenanceAlerts(alerts, warnings);
         this.lampFailures = new LampFailureAlerts(maintenance, settings.failureWatts(), settings.failureReports());
         this.commandFailures = new CommandFailedAlerts(maintenance, log);
@@ -100,8 +98,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
     void apply(Settings newSettings) {
         synchronized (lock) {
             settings = newSettings;
-            profile = profile(newSettings);
-            zones.configure(newSettings.zoneMarginMetres(), newSettings.zoneRadiusMetres(), newSettings.zoneStale());
+            targets.configure(newSettings);
             lampFailures.configure(newSettings.failureWatts(), newSettings.failureReports());
             commands.limits(newSettings.limits());
             for (Lamp lamp : lamps.all()) {
@@ -226,7 +223,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
         if (lamp.reported == null || !lamps.located(lamp)) {
             return;
         }
-        double target = target(lamp.location, at);
+        double target = targets.target(lamp.location, at);
         if (lamp.commanded == null) {
             lamp.commanded = target;
             if (!agrees(lamp.reported, target)) {
@@ -256,14 +253,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
         }
     }
 
-    private double target(Location where, Instant at) {
-        NightProfile.Phase phase = profile.phase(where, at);
-        if (phase == NightProfile.Phase.DAY) {
-            return 0.0; // never switch lamps on in daylight, crowd or not
-        }
-        return zones.boosted(where, at) ? 1.0 : profile.level(phase);
-    }
-
     // --- crowd zones -------------------------------------------------------------------------------------------
 
     private void zoneReading(Reading reading) {
@@ -285,22 +274,16 @@ final class LightingEngine implements CommandQueue.Outcomes {
                     + " has no known location; its crowd level is ignored");
             return;
         }
-        ZoneBoosts.Zone before = zones.zones().stream()
-                .filter(zone -> zone.id().equals(reading.entity().localId())).findFirst().orElse(null);
-        ZoneBoosts.Zone zone = zones.report(reading.entity().localId(), level, center, city.area(reading.entity()),
-                reading.observedAt());
+        Predicate<Location> reach = targets.crowdReport(reading.entity().localId(), level, center,
+                city.area(reading.entity()), reading.observedAt());
         // Every report re-judges the lamps in reach (before and after): cheap, and it also catches a zone
         // that comes back after having gone stale.
         for (Lamp lamp : lamps.all()) {
-            if (lamp.location != null && (within(zone, lamp.location) || (before != null && within(before, lamp.location)))) {
+            if (lamp.location != null && reach.test(lamp.location)) {
                 Instant at = lamp.observedAt.isAfter(reading.observedAt()) ? lamp.observedAt : reading.observedAt();
                 retarget(lamp, at);
             }
         }
-    }
-
-    private static boolean within(ZoneBoosts.Zone zone, Location location) {
-        return zone.center().distanceMetres(location) <= zone.radiusMetres();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------
@@ -308,10 +291,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
     private void bad(Reading reading, String expected) {
         warnings.warn("bad-" + reading.entityType() + "-" + reading.attribute(), "Ignored " + reading.topic() + " = "
                 + reading.value().asObject() + " from " + reading.source() + ": expected " + expected);
-    }
-
-    private NightProfile profile(Settings s) {
-        return new NightProfile(sun, s.dimLevel(), s.dimFrom(), s.timeZone());
     }
 
     private static boolean agrees(double a, double b) {
