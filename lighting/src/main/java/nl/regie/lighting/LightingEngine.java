@@ -18,19 +18,15 @@ import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 
 /**
- * The lighting plugin's logic: takes streetlight and crowd readings, decides each lamp's level (the
- * {@link NightProfile}, raised to full by {@link ZoneBoosts}), sends what changed through the
- * {@link CommandQueue}, and raises and resolves the plugin's alerts. Thread-safe: readings (the bus thread) and
- * command outcomes (the scheduler thread) take one lock, and nothing under it waits on anything.
+ * The lighting plugin's logic, put together: checks streetlight and crowd readings and hands them to the parts
+ * that keep the {@link Lamps}, decide their {@link TargetLevels}, send {@link LampCommands} and raise the
+ * {@link LampFailureAlerts} and {@link CommandFailedAlerts}; the command queue's outcomes come back here.
+ * Thread-safe: readings (the bus thread) and command outcomes (the scheduler thread) take one lock, and nothing
+ * under it waits on anything. The parts are not thread-safe and rely on that lock.
  *
  * <p>Time is event time: a lamp is judged at the newest {@code observedAt} of its own readings, or of the crowd
  * report that brings a re-evaluation if that is newer; alerts carry event time too. Only command deadlines,
- * retries and their backoff run on the wall clock.
- *
- * <p>Commands: a lamp gets a command when its target differs from the last one commanded (on first sight:
- * when its reported level differs from the target), or when its reported {@code illuminanceLevel} has
- * disagreed with the target for {@code mismatch.grace.minutes} (a photocell, an operator, or a lost command
- * changed it). A target change the lamp already shows is recorded without a command.
+ * retries and their backoff run on the wall clock (and the rate limit of warnings).
  */
 final class LightingEngine implements CommandQueue.Outcomes {
 
@@ -50,8 +46,6 @@ final class LightingEngine implements CommandQueue.Outcomes {
 
     static final String STREETLIGHT = "Streetlight";
     static final String CROWD_FLOW = "CrowdFlowObserved";
-    /** Reported and target levels closer than this agree (lamps report two decimals). */
-    static final double LEVEL_TOLERANCE = 0.02;
 
     private final Object lock = new Object();
     private final City city;
@@ -61,8 +55,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
     private final TargetLevels targets;
     private final LampFailureAlerts lampFailures;
     private final CommandFailedAlerts commandFailures;
-    private final CommandQueue commands;
-    private Settings settings;
+    private final LampCommands commands;
     private Instant now = Instant.EPOCH;
 
     LightingEngine(Settings settings, Actuation actuation, Alerts alerts, City city, TaskScheduler scheduler,
@@ -71,12 +64,12 @@ final class LightingEngine implements CommandQueue.Outcomes {
         this.log = log;
         this.warnings = new RateLimitedWarnings(log::warn, wallClock, Duration.ofMinutes(1));
         this.lamps = new Lamps(city, warnings);
-        this.settings = settings;
         this.targets = new TargetLevels(settings);
         MaintenanceAlerts maintenance = new MaintenanceAlerts(alerts, warnings);
         this.lampFailures = new LampFailureAlerts(maintenance, settings.failureWatts(), settings.failureReports());
         this.commandFailures = new CommandFailedAlerts(maintenance, log);
-        this.commands = new CommandQueue(actuation, new LockedScheduler(scheduler, lock), wallClock, this, settings.limits());
+        this.commands = new LampCommands(new CommandQueue(actuation, new LockedScheduler(scheduler, lock), wallClock,
+                this, settings.limits()), settings.mismatchGrace());
     }
 
     /** Takes one reading; bad input is ignored with a rate-limited warning, never thrown. */
@@ -97,10 +90,9 @@ final class LightingEngine implements CommandQueue.Outcomes {
     /** Applies new settings, keeping every lamp's and zone's state, and re-judges the lamps. */
     void apply(Settings newSettings) {
         synchronized (lock) {
-            settings = newSettings;
             targets.configure(newSettings);
             lampFailures.configure(newSettings.failureWatts(), newSettings.failureReports());
-            commands.limits(newSettings.limits());
+            commands.configure(newSettings.mismatchGrace(), newSettings.limits());
             for (Lamp lamp : lamps.all()) {
                 if (lamp.observedAt != null) {
                     retarget(lamp, lamp.observedAt);
@@ -133,13 +125,13 @@ final class LightingEngine implements CommandQueue.Outcomes {
         }
     }
 
+    // Outcomes run on the scheduler thread, under the lock: the queue's scheduler is a LockedScheduler.
+
     @Override
     public void completed(EntityId lampId, double level) {
         Lamp lamp = lamps.get(lampId);
         if (lamp != null) {
-            // The lamp carried it out: until its next report says otherwise, it shows this level.
-            lamp.reported = level;
-            lamp.mismatchSince = null;
+            commands.carriedOut(lamp, level);
         }
         commandFailures.completed(lampId, level, now);
     }
@@ -201,7 +193,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
                 if (reading.value() instanceof Value.Number number && number.value() >= 0 && number.value() <= 1) {
                     lamp.reported = number.value();
                     retarget(lamp, lamp.observedAt);
-                    checkMismatch(lamp, lamp.observedAt);
+                    commands.checkMismatch(lamp, lamp.observedAt);
                 } else {
                     bad(reading, "a number from 0 to 1");
                 }
@@ -219,38 +211,12 @@ final class LightingEngine implements CommandQueue.Outcomes {
         }
     }
 
+    /** Judges a lamp at event time {@code at}, once it has reported a level and its location is known. */
     private void retarget(Lamp lamp, Instant at) {
         if (lamp.reported == null || !lamps.located(lamp)) {
             return;
         }
-        double target = targets.target(lamp.location, at);
-        if (lamp.commanded == null) {
-            lamp.commanded = target;
-            if (!agrees(lamp.reported, target)) {
-                commands.submit(lamp.id, target);
-            }
-        } else if (lamp.commanded.doubleValue() != target) {
-            lamp.commanded = target;
-            lamp.mismatchSince = null;
-            // A command under way is for the old target: replace it even if the lamp shows the new one already.
-            if (commands.busy(lamp.id) || !agrees(lamp.reported, target)) {
-                commands.submit(lamp.id, target);
-            }
-        }
-    }
-
-    private void checkMismatch(Lamp lamp, Instant at) {
-        if (lamp.commanded == null || commands.busy(lamp.id) || agrees(lamp.reported, lamp.commanded)) {
-            lamp.mismatchSince = null;
-            return;
-        }
-        if (lamp.mismatchSince == null) {
-            lamp.mismatchSince = at;
-        }
-        if (Duration.between(lamp.mismatchSince, at).compareTo(settings.mismatchGrace()) >= 0) {
-            lamp.mismatchSince = null;
-            commands.submit(lamp.id, lamp.commanded);
-        }
+        commands.retarget(lamp, targets.target(lamp.location, at));
     }
 
     // --- crowd zones -------------------------------------------------------------------------------------------
@@ -291,9 +257,5 @@ final class LightingEngine implements CommandQueue.Outcomes {
     private void bad(Reading reading, String expected) {
         warnings.warn("bad-" + reading.entityType() + "-" + reading.attribute(), "Ignored " + reading.topic() + " = "
                 + reading.value().asObject() + " from " + reading.source() + ": expected " + expected);
-    }
-
-    private static boolean agrees(double a, double b) {
-        return Math.abs(a - b) <= LEVEL_TOLERANCE;
     }
 }
