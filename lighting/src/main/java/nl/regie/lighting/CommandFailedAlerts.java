@@ -19,10 +19,10 @@ final class CommandFailedAlerts {
     static final String PREFIX = "command-failed-";
 
     private final MaintenanceAlerts alerts;
-    private final LightingEngine.Log log;
+    private final LightingLog log;
     private final Set<String> active = new HashSet<>();
 
-    CommandFailedAlerts(MaintenanceAlerts alerts, LightingEngine.Log log) {
+    CommandFailedAlerts(MaintenanceAlerts alerts, LightingLog log) {
         this.alerts = alerts;
         this.log = log;
     }

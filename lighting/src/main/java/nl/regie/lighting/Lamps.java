@@ -16,10 +16,10 @@ import nl.regie.api.model.Reading;
 final class Lamps {
 
     private final Map<EntityId, Lamp> lamps = new HashMap<>();
-    private final LightingEngine.City city;
+    private final CityLookup city;
     private final RateLimitedWarnings warnings;
 
-    Lamps(LightingEngine.City city, RateLimitedWarnings warnings) {
+    Lamps(CityLookup city, RateLimitedWarnings warnings) {
         this.city = city;
         this.warnings = warnings;
     }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.Predicate;
 
 import nl.regie.api.actuation.Actuation;
@@ -30,26 +29,11 @@ import nl.regie.api.model.Value;
  */
 final class LightingEngine implements CommandQueue.Outcomes {
 
-    /** Where the plugin's messages go. */
-    interface Log {
-        void info(String message);
-
-        void warn(String message);
-    }
-
-    /** What the engine asks the city state: locations of entities that did not send one, and zone areas. */
-    interface City {
-        Optional<Location> location(EntityId entity);
-
-        OptionalDouble area(EntityId zone);
-    }
-
     static final String STREETLIGHT = "Streetlight";
     static final String CROWD_FLOW = "CrowdFlowObserved";
 
     private final Object lock = new Object();
-    private final City city;
-    private final Log log;
+    private final CityLookup city;
     private final RateLimitedWarnings warnings;
     private final Lamps lamps;
     private final TargetLevels targets;
@@ -58,10 +42,9 @@ final class LightingEngine implements CommandQueue.Outcomes {
     private final LampCommands commands;
     private Instant now = Instant.EPOCH;
 
-    LightingEngine(Settings settings, Actuation actuation, Alerts alerts, City city, TaskScheduler scheduler,
-            Clock wallClock, Log log) {
+    LightingEngine(Settings settings, Actuation actuation, Alerts alerts, CityLookup city, TaskScheduler scheduler,
+            Clock wallClock, LightingLog log) {
         this.city = city;
-        this.log = log;
         this.warnings = new RateLimitedWarnings(log::warn, wallClock, Duration.ofMinutes(1));
         this.lamps = new Lamps(city, warnings);
         this.targets = new TargetLevels(settings);

@@ -32,7 +32,7 @@ class CommandFailedAlertsTest {
     private final List<String> log = new ArrayList<>();
     private final CommandFailedAlerts alerts = new CommandFailedAlerts(new MaintenanceAlerts(recorded,
             new RateLimitedWarnings(log::add, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1))),
-            new LightingEngine.Log() {
+            new LightingLog() {
                 @Override
                 public void info(String message) {
                     log.add("INFO " + message);

@@ -33,7 +33,7 @@ class LampsTest {
 
     private final Map<EntityId, Location> cityLocations = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
-    private final Lamps lamps = new Lamps(new LightingEngine.City() {
+    private final Lamps lamps = new Lamps(new CityLookup() {
         @Override
         public Optional<Location> location(EntityId entity) {
             return Optional.ofNullable(cityLocations.get(entity));

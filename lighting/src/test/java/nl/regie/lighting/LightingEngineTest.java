@@ -346,7 +346,7 @@ class LightingEngineTest {
     // --- helpers -------------------------------------------------------------------------------------------------
 
     private LightingEngine engine(Map<String, Object> config) {
-        LightingEngine.City city = new LightingEngine.City() {
+        CityLookup city = new CityLookup() {
             @Override
             public Optional<Location> location(EntityId entity) {
                 return Optional.ofNullable(locations.get(entity));
@@ -359,7 +359,7 @@ class LightingEngineTest {
             }
         };
         return new LightingEngine(settings(config), actuation, alerts, city, scheduler,
-                Clock.fixed(Instant.parse("2026-12-03T17:00:00Z"), ZoneOffset.UTC), new LightingEngine.Log() {
+                Clock.fixed(Instant.parse("2026-12-03T17:00:00Z"), ZoneOffset.UTC), new LightingLog() {
                     @Override
                     public void info(String message) {
                         infos.add(message);
