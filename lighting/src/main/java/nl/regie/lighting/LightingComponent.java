@@ -130,7 +130,7 @@ public final class LightingComponent implements ReadingListener {
         }
         this.scheduler = new ExecutorTaskScheduler();
         this.engine = new LightingEngine(settings, actuation, alerts, new StateLookup(cityState), scheduler,
-                Clock.systemUTC(), new LightingEngine.Log() {
+                Clock.systemUTC(), new LightingLog() {
                     @Override
                     public void info(String message) {
                         log.info(message);
@@ -181,7 +181,7 @@ public final class LightingComponent implements ReadingListener {
     }
 
     /** Locations and zone areas from the city state. */
-    private record StateLookup(CityState state) implements LightingEngine.City {
+    private record StateLookup(CityState state) implements CityLookup {
 
         @Override
         public Optional<Location> location(EntityId entity) {

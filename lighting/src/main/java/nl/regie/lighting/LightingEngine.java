@@ -3,19 +3,13 @@ package nl.regie.lighting;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Set;
+import java.util.function.Predicate;
 
 import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.alert.Alert;
-import nl.regie.api.alert.AlertRequest;
-import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
@@ -23,84 +17,42 @@ import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 
 /**
- * The lighting plugin's logic: takes streetlight and crowd readings, decides each lamp's level (the
- * {@link NightProfile}, raised to full by {@link ZoneBoosts}), sends what changed through the
- * {@link CommandQueue}, and raises and resolves the plugin's alerts. Thread-safe: readings (the bus thread) and
- * command outcomes (the scheduler thread) take one lock, and nothing under it waits on anything.
+ * The lighting plugin's logic, put together: checks streetlight and crowd readings and hands them to the parts
+ * that keep the {@link Lamps}, decide their {@link TargetLevels}, send {@link LampCommands} and raise the
+ * {@link LampFailureAlerts} and {@link CommandFailedAlerts}; the command queue's outcomes come back here.
+ * Thread-safe: readings (the bus thread) and command outcomes (the scheduler thread) take one lock, and nothing
+ * under it waits on anything. The parts are not thread-safe and rely on that lock.
  *
  * <p>Time is event time: a lamp is judged at the newest {@code observedAt} of its own readings, or of the crowd
  * report that brings a re-evaluation if that is newer; alerts carry event time too. Only command deadlines,
- * retries and their backoff run on the wall clock.
- *
- * <p>Commands: a lamp gets a command when its target differs from the last one commanded (on first sight:
- * when its reported level differs from the target), or when its reported {@code illuminanceLevel} has
- * disagreed with the target for {@code mismatch.grace.minutes} (a photocell, an operator, or a lost command
- * changed it). A target change the lamp already shows is recorded without a command.
+ * retries and their backoff run on the wall clock (and the rate limit of warnings).
  */
 final class LightingEngine implements CommandQueue.Outcomes {
 
-    /** Where the plugin's messages go. */
-    interface Log {
-        void info(String message);
-
-        void warn(String message);
-    }
-
-    /** What the engine asks the city state: locations of entities that did not send one, and zone areas. */
-    interface City {
-        Optional<Location> location(EntityId entity);
-
-        OptionalDouble area(EntityId zone);
-    }
-
     static final String STREETLIGHT = "Streetlight";
     static final String CROWD_FLOW = "CrowdFlowObserved";
-    /** Reported and target levels closer than this agree (lamps report two decimals). */
-    static final double LEVEL_TOLERANCE = 0.02;
-    static final String FAILURE_PREFIX = "lamp-failure-";
-    static final String COMMAND_PREFIX = "command-failed-";
-    static final String CATEGORY = "maintenance";
-
-    private static final class Lamp {
-        final EntityId id;
-        Location location;
-        Instant observedAt;
-        Boolean on;
-        Double reported;
-        Double commanded;
-        Instant mismatchSince;
-
-        Lamp(EntityId id) {
-            this.id = id;
-        }
-    }
 
     private final Object lock = new Object();
-    private final Alerts alerts;
-    private final City city;
-    private final Log log;
+    private final CityLookup city;
     private final RateLimitedWarnings warnings;
-    private final SunCalculator sun = new SunCalculator();
-    private final Map<EntityId, Lamp> lamps = new HashMap<>();
-    private final Set<String> commandAlerts = new HashSet<>();
-    private final ZoneBoosts zones;
-    private final LampFailureDetector failures;
-    private final CommandQueue commands;
-    private Settings settings;
-    private NightProfile profile;
+    private final Lamps lamps;
+    private final TargetLevels targets;
+    private final LampFailureAlerts lampFailures;
+    private final CommandFailedAlerts commandFailures;
+    private final LampCommands commands;
     private Instant now = Instant.EPOCH;
 
-    LightingEngine(Settings settings, Actuation actuation, Alerts alerts, City city, TaskScheduler scheduler,
-            Clock wallClock, Log log) {
-        this.alerts = alerts;
+    LightingEngine(Settings settings, Actuation actuation, Alerts alerts, CityLookup city, TaskScheduler scheduler,
+            Clock wallClock, LightingLog log) {
         this.city = city;
-        this.log = log;
         this.warnings = new RateLimitedWarnings(log::warn, wallClock, Duration.ofMinutes(1));
-        this.settings = settings;
-        this.profile = profile(settings);
-        this.zones = new ZoneBoosts(settings.zoneMarginMetres(), settings.zoneRadiusMetres(), settings.zoneStale());
-        this.failures = new LampFailureDetector(settings.failureWatts(), settings.failureReports());
-        this.commands = new CommandQueue(actuation, locked(scheduler), wallClock, this, settings.limits());
+        this.lamps = new Lamps(city, warnings);
+        this.targets = new TargetLevels(settings);
+        MaintenanceAlerts maintenance = new MaintenanceAlerts(alerts, warnings);
+        this.lampFailures = new LampFailureAlerts(maintenance, settings.failureWatts(), settings.failureReports());
+        this.commandFailures = new CommandFailedAlerts(maintenance, log);
+        this.commands = new LampCommands(new CommandQueue(actuation, new LockedScheduler(scheduler, lock), wallClock,
+                this, settings.limits()), settings.mismatchGrace());
     }
 
     /** Takes one reading; bad input is ignored with a rate-limited warning, never thrown. */
@@ -121,12 +73,10 @@ final class LightingEngine implements CommandQueue.Outcomes {
     /** Applies new settings, keeping every lamp's and zone's state, and re-judges the lamps. */
     void apply(Settings newSettings) {
         synchronized (lock) {
-            settings = newSettings;
-            profile = profile(newSettings);
-            zones.configure(newSettings.zoneMarginMetres(), newSettings.zoneRadiusMetres(), newSettings.zoneStale());
-            failures.configure(newSettings.failureWatts(), newSettings.failureReports());
-            commands.limits(newSettings.limits());
-            for (Lamp lamp : lamps.values()) {
+            targets.configure(newSettings);
+            lampFailures.configure(newSettings.failureWatts(), newSettings.failureReports());
+            commands.configure(newSettings.mismatchGrace(), newSettings.limits());
+            for (Lamp lamp : lamps.all()) {
                 if (lamp.observedAt != null) {
                     retarget(lamp, lamp.observedAt);
                 }
@@ -142,10 +92,10 @@ final class LightingEngine implements CommandQueue.Outcomes {
                         || !STREETLIGHT.equals(alert.about().type())) {
                     continue;
                 }
-                if (alert.key().startsWith(FAILURE_PREFIX)) {
-                    failures.knownFailed(alert.about());
-                } else if (alert.key().startsWith(COMMAND_PREFIX)) {
-                    commandAlerts.add(alert.key());
+                if (alert.key().startsWith(LampFailureAlerts.PREFIX)) {
+                    lampFailures.takeOver(alert.about());
+                } else if (alert.key().startsWith(CommandFailedAlerts.PREFIX)) {
+                    commandFailures.takeOver(alert.key());
                 }
             }
         }
@@ -158,33 +108,21 @@ final class LightingEngine implements CommandQueue.Outcomes {
         }
     }
 
+    // Outcomes run on the scheduler thread, under the lock: the queue's scheduler is a LockedScheduler.
+
     @Override
     public void completed(EntityId lampId, double level) {
         Lamp lamp = lamps.get(lampId);
         if (lamp != null) {
-            // The lamp carried it out: until its next report says otherwise, it shows this level.
-            lamp.reported = level;
-            lamp.mismatchSince = null;
+            commands.carriedOut(lamp, level);
         }
-        String key = key(COMMAND_PREFIX, lampId);
-        if (commandAlerts.remove(key)) {
-            resolve(key, now);
-            log.info("Streetlight " + lampId.localId() + " carries out commands again (dim " + level + ")");
-        }
+        commandFailures.completed(lampId, level, now);
     }
 
     @Override
     public void gaveUp(EntityId lampId, double level, CommandResult last, int attempts) {
-        String why = last.state() + (last.reason().isEmpty() ? "" : " (" + last.reason() + ")");
-        log.warn("Gave up dimming streetlight " + lampId.localId() + " to " + level + " after " + attempts
-                + " attempts; the last ended " + why);
-        String key = key(COMMAND_PREFIX, lampId);
         Lamp lamp = lamps.get(lampId);
-        raise(new AlertRequest(key, CATEGORY, "commandFailed", AlertSeverity.LOW,
-                truncate("Streetlight " + lampId.localId() + " did not carry out dim " + level + " in " + attempts
-                        + " attempts; the last ended " + why),
-                lampId, lamp == null ? null : lamp.location, now));
-        commandAlerts.add(key);
+        commandFailures.gaveUp(lampId, level, last, attempts, lamp == null ? null : lamp.location, now);
     }
 
     // --- what the tests and the component look at ------------------------------------------------------------
@@ -214,21 +152,18 @@ final class LightingEngine implements CommandQueue.Outcomes {
     /** Lamps known. */
     int lampCount() {
         synchronized (lock) {
-            return lamps.size();
+            return lamps.count();
         }
     }
 
     // --- streetlights --------------------------------------------------------------------------------------------
 
     private void lampReading(Reading reading) {
-        Lamp lamp = lamps.computeIfAbsent(reading.entity(), Lamp::new);
-        if (lamp.observedAt != null && reading.observedAt().isBefore(lamp.observedAt)) {
+        Optional<Lamp> observed = lamps.observe(reading);
+        if (observed.isEmpty()) {
             return; // an old reading overtaken by a newer one: the newer state stands
         }
-        lamp.observedAt = reading.observedAt();
-        if (reading.location() != null) {
-            lamp.location = reading.location();
-        }
+        Lamp lamp = observed.get();
         switch (reading.attribute()) {
             case "powerState" -> {
                 if (reading.value() instanceof Value.Text text && ("on".equals(text.value()) || "off".equals(text.value()))) {
@@ -241,14 +176,14 @@ final class LightingEngine implements CommandQueue.Outcomes {
                 if (reading.value() instanceof Value.Number number && number.value() >= 0 && number.value() <= 1) {
                     lamp.reported = number.value();
                     retarget(lamp, lamp.observedAt);
-                    checkMismatch(lamp, lamp.observedAt);
+                    commands.checkMismatch(lamp, lamp.observedAt);
                 } else {
                     bad(reading, "a number from 0 to 1");
                 }
             }
             case "powerConsumption" -> {
                 if (reading.value() instanceof Value.Number number && number.value() >= 0) {
-                    checkFailure(lamp, number.value(), reading.observedAt());
+                    lampFailures.powerConsumption(lamp, number.value(), reading.observedAt());
                 } else {
                     bad(reading, "a number of watts, 0 or more");
                 }
@@ -259,75 +194,12 @@ final class LightingEngine implements CommandQueue.Outcomes {
         }
     }
 
+    /** Judges a lamp at event time {@code at}, once it has reported a level and its location is known. */
     private void retarget(Lamp lamp, Instant at) {
-        if (lamp.reported == null || !located(lamp)) {
+        if (lamp.reported == null || !lamps.located(lamp)) {
             return;
         }
-        double target = target(lamp.location, at);
-        if (lamp.commanded == null) {
-            lamp.commanded = target;
-            if (!agrees(lamp.reported, target)) {
-                commands.submit(lamp.id, target);
-            }
-        } else if (lamp.commanded.doubleValue() != target) {
-            lamp.commanded = target;
-            lamp.mismatchSince = null;
-            // A command under way is for the old target: replace it even if the lamp shows the new one already.
-            if (commands.busy(lamp.id) || !agrees(lamp.reported, target)) {
-                commands.submit(lamp.id, target);
-            }
-        }
-    }
-
-    private void checkMismatch(Lamp lamp, Instant at) {
-        if (lamp.commanded == null || commands.busy(lamp.id) || agrees(lamp.reported, lamp.commanded)) {
-            lamp.mismatchSince = null;
-            return;
-        }
-        if (lamp.mismatchSince == null) {
-            lamp.mismatchSince = at;
-        }
-        if (Duration.between(lamp.mismatchSince, at).compareTo(settings.mismatchGrace()) >= 0) {
-            lamp.mismatchSince = null;
-            commands.submit(lamp.id, lamp.commanded);
-        }
-    }
-
-    private double target(Location where, Instant at) {
-        NightProfile.Phase phase = profile.phase(where, at);
-        if (phase == NightProfile.Phase.DAY) {
-            return 0.0; // never switch lamps on in daylight, crowd or not
-        }
-        return zones.boosted(where, at) ? 1.0 : profile.level(phase);
-    }
-
-    private void checkFailure(Lamp lamp, double watts, Instant at) {
-        if (lamp.on == null || lamp.reported == null) {
-            return;
-        }
-        String key = key(FAILURE_PREFIX, lamp.id);
-        switch (failures.report(lamp.id, lamp.on, lamp.reported, watts)) {
-            case FAILED -> raise(new AlertRequest(key, CATEGORY, "lampFailure", AlertSeverity.LOW,
-                    truncate("Streetlight " + lamp.id.localId() + " is on at level " + lamp.reported + " but draws "
-                            + watts + " W (less than " + settings.failureWatts() + " W) on "
-                            + settings.failureReports() + " reports in a row: the lamp or its driver has failed"),
-                    lamp.id, lamp.location, at));
-            case RECOVERED -> resolve(key, at);
-            case NONE -> {
-                // nothing changed
-            }
-        }
-    }
-
-    private boolean located(Lamp lamp) {
-        if (lamp.location == null) {
-            lamp.location = city.location(lamp.id).orElse(null);
-            if (lamp.location == null) {
-                warnings.warn("no-location", "Streetlight " + lamp.id.localId()
-                        + " has no known location; it is left alone until a reading brings one");
-            }
-        }
-        return lamp.location != null;
+        commands.retarget(lamp, targets.target(lamp.location, at));
     }
 
     // --- crowd zones -------------------------------------------------------------------------------------------
@@ -351,84 +223,22 @@ final class LightingEngine implements CommandQueue.Outcomes {
                     + " has no known location; its crowd level is ignored");
             return;
         }
-        ZoneBoosts.Zone before = zones.zones().stream()
-                .filter(zone -> zone.id().equals(reading.entity().localId())).findFirst().orElse(null);
-        ZoneBoosts.Zone zone = zones.report(reading.entity().localId(), level, center, city.area(reading.entity()),
-                reading.observedAt());
+        Predicate<Location> reach = targets.crowdReport(reading.entity().localId(), level, center,
+                city.area(reading.entity()), reading.observedAt());
         // Every report re-judges the lamps in reach (before and after): cheap, and it also catches a zone
         // that comes back after having gone stale.
-        for (Lamp lamp : lamps.values()) {
-            if (lamp.location != null && (within(zone, lamp.location) || (before != null && within(before, lamp.location)))) {
+        for (Lamp lamp : lamps.all()) {
+            if (lamp.location != null && reach.test(lamp.location)) {
                 Instant at = lamp.observedAt.isAfter(reading.observedAt()) ? lamp.observedAt : reading.observedAt();
                 retarget(lamp, at);
             }
         }
     }
 
-    private static boolean within(ZoneBoosts.Zone zone, Location location) {
-        return zone.center().distanceMetres(location) <= zone.radiusMetres();
-    }
-
     // --- helpers ---------------------------------------------------------------------------------------------
-
-    private void raise(AlertRequest request) {
-        try {
-            alerts.raise(request);
-        } catch (RuntimeException e) {
-            warnings.warn("alert-" + request.key(), "Could not raise alert " + request.key() + ": " + e.getMessage());
-        }
-    }
-
-    private void resolve(String key, Instant at) {
-        try {
-            alerts.resolve(key, at);
-        } catch (RuntimeException e) {
-            warnings.warn("alert-" + key, "Could not resolve alert " + key + ": " + e.getMessage());
-        }
-    }
 
     private void bad(Reading reading, String expected) {
         warnings.warn("bad-" + reading.entityType() + "-" + reading.attribute(), "Ignored " + reading.topic() + " = "
                 + reading.value().asObject() + " from " + reading.source() + ": expected " + expected);
-    }
-
-    private NightProfile profile(Settings s) {
-        return new NightProfile(sun, s.dimLevel(), s.dimFrom(), s.timeZone());
-    }
-
-    private TaskScheduler locked(TaskScheduler scheduler) {
-        return new TaskScheduler() {
-            @Override
-            public void execute(Runnable task) {
-                scheduler.execute(() -> {
-                    synchronized (lock) {
-                        task.run();
-                    }
-                });
-            }
-
-            @Override
-            public void schedule(Runnable task, Duration delay) {
-                scheduler.schedule(() -> {
-                    synchronized (lock) {
-                        task.run();
-                    }
-                }, delay);
-            }
-        };
-    }
-
-    private static boolean agrees(double a, double b) {
-        return Math.abs(a - b) <= LEVEL_TOLERANCE;
-    }
-
-    /** An alert key for a lamp: the prefix and the lamp's id, with characters keys do not take replaced. */
-    static String key(String prefix, EntityId lamp) {
-        String key = prefix + lamp.localId().replaceAll("[^A-Za-z0-9._-]", "_");
-        return key.length() <= 128 ? key : key.substring(0, 128);
-    }
-
-    private static String truncate(String description) {
-        return description.length() <= 500 ? description : description.substring(0, 497) + "...";
     }
 }

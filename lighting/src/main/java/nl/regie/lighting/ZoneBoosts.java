@@ -2,11 +2,10 @@ package nl.regie.lighting;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 import nl.regie.api.model.Location;
@@ -59,7 +58,12 @@ final class ZoneBoosts {
 
         /** Whether this zone brightens a lamp at {@code lamp} at event time {@code at}. */
         boolean boosts(Location lamp, Instant at, Duration stale) {
-            return level.boosts() && fresh(at, stale) && center.distanceMetres(lamp) <= radiusMetres;
+            return level.boosts() && fresh(at, stale) && reaches(lamp);
+        }
+
+        /** Whether a lamp at {@code lamp} is within the zone's reach, whatever its crowd level. */
+        boolean reaches(Location lamp) {
+            return center.distanceMetres(lamp) <= radiusMetres;
         }
 
         /** Whether the report still counts at {@code at}: less than {@code stale} old. */
@@ -118,8 +122,8 @@ final class ZoneBoosts {
         return defaultRadiusMetres;
     }
 
-    /** Every zone known, in no order. */
-    Collection<Zone> zones() {
-        return Collections.unmodifiableCollection(zones.values());
+    /** The zone with that local id, if it has reported. */
+    Optional<Zone> zone(String id) {
+        return Optional.ofNullable(zones.get(id));
     }
 }

@@ -69,7 +69,7 @@ class PhotocellDayTest {
     /** Runs 24 hours from {@code start}; returns the reported level by local time. */
     private Map<String, Double> run(Map<String, Object> config, String start) {
         LightingEngine engine = new LightingEngine(Settings.from(Configs.of(config)), actuation, new RecordingAlerts(),
-                new LightingEngine.City() {
+                new CityLookup() {
                     @Override
                     public Optional<Location> location(EntityId entity) {
                         return Optional.empty();
@@ -79,7 +79,7 @@ class PhotocellDayTest {
                     public OptionalDouble area(EntityId zone) {
                         return OptionalDouble.empty();
                     }
-                }, scheduler, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new LightingEngine.Log() {
+                }, scheduler, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new LightingLog() {
                     @Override
                     public void info(String message) {
                     }

@@ -66,6 +66,24 @@ class ZoneBoostsTest {
     }
 
     @Test
+    void aZoneIsFoundByItsIdOnceItHasReported() {
+        assertTrue(zones.zone("crowd-001").isEmpty());
+        zones.report("crowd-001", ZoneBoosts.CrowdLevel.BUSY, DAM, OptionalDouble.of(12_500), T0);
+        ZoneBoosts.Zone zone = zones.zone("crowd-001").orElseThrow();
+        assertEquals(ZoneBoosts.CrowdLevel.BUSY, zone.level());
+        assertEquals(T0, zone.observedAt());
+        assertTrue(zones.zone("crowd-002").isEmpty());
+    }
+
+    @Test
+    void aZonesReachIsItsCircleWhateverItsLevelOrAge() {
+        ZoneBoosts.Zone calm = zones.report("crowd-001", ZoneBoosts.CrowdLevel.NORMAL, DAM, OptionalDouble.of(12_500), T0);
+        assertTrue(calm.reaches(metresNorthOfDam(110)));
+        assertFalse(calm.reaches(metresNorthOfDam(120)));
+        assertFalse(calm.boosts(metresNorthOfDam(110), T0, Duration.ofMinutes(15)), "it reaches, but does not boost");
+    }
+
+    @Test
     void crowdLevelsParseAsMobilityPublishesThem() {
         assertEquals(ZoneBoosts.CrowdLevel.BUSY, ZoneBoosts.CrowdLevel.parse("busy"));
         assertEquals(ZoneBoosts.CrowdLevel.CRITICAL, ZoneBoosts.CrowdLevel.parse("Critical"));
