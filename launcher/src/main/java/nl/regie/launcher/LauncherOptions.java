@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import nl.regie.launcher.broker.EmbeddedBroker;
-import nl.regie.launcher.simulator.SimulatorSettings;
+import nl.regie.simulator.SimulatorSettings;
 
 /**
  * What the user asked for on the command line, merged over an optional {@code --config} properties file whose
