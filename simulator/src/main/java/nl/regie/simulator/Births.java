@@ -1,5 +1,7 @@
 package nl.regie.simulator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * The state messages of the devices, retained on {@code regie/v1/{site}/dev/{d}/state}: the birth
  *
@@ -15,7 +17,7 @@ package nl.regie.simulator;
  */
 final class Births {
 
-    static final String OFFLINE = "{\"online\":false}";
+    static final String OFFLINE = JsonCodec.write(JsonCodec.object().put("online", false));
 
     private final double intervalSeconds;
 
@@ -24,12 +26,10 @@ final class Births {
     }
 
     String online(SimDevice device) {
-        StringBuilder out = new StringBuilder(160).append("{\"online\":true,\"type\":");
-        Json.string(out, device.type()).append(",\"entities\":[");
-        Json.string(out, device.entity()).append("],\"location\":[");
-        Json.number(out, device.lon(), 6).append(',');
-        Json.number(out, device.lat(), 6).append("],\"interval\":");
-        Json.number(out, intervalSeconds, 3);
-        return out.append('}').toString();
+        ObjectNode birth = JsonCodec.object().put("online", true).put("type", device.type());
+        birth.putArray("entities").add(device.entity());
+        birth.putArray("location").add(JsonCodec.rounded(device.lon(), 6)).add(JsonCodec.rounded(device.lat(), 6));
+        birth.put("interval", JsonCodec.rounded(intervalSeconds, 3));
+        return JsonCodec.write(birth);
     }
 }

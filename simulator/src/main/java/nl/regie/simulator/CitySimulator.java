@@ -1,6 +1,5 @@
 package nl.regie.simulator;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -415,7 +414,7 @@ public final class CitySimulator implements AutoCloseable {
         SimDevice.Outcome outcome;
         boolean ackLate = false;
         try {
-            Object parsed = Json.parse(new String(payload, StandardCharsets.UTF_8));
+            Object parsed = JsonCodec.parse(payload);
             if (!(parsed instanceof Map<?, ?> command)) {
                 throw new IllegalArgumentException("a command is a JSON object");
             }

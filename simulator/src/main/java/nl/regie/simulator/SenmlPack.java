@@ -1,5 +1,10 @@
 package nl.regie.simulator;
 
+import java.math.BigDecimal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Writes one SenML JSON pack (RFC 8428) for one entity: the first record carries the base name (the entity's
  * URN followed by {@code ':'}) and the base time (the observation time in epoch seconds); each record has a
@@ -15,36 +20,30 @@ package nl.regie.simulator;
  */
 final class SenmlPack {
 
-    private final StringBuilder out = new StringBuilder(192);
+    private final ArrayNode records = JsonCodec.array();
+    private final ObjectNode base;
     private boolean first = true;
 
     /** A pack for the entity {@code entityUrn} observed at {@code observedMillis} (epoch milliseconds). */
     SenmlPack(String entityUrn, long observedMillis) {
-        out.append("[{\"bn\":");
-        Json.string(out, entityUrn + ':');
-        out.append(",\"bt\":");
-        Json.number(out, observedMillis / 1000.0, 3);
+        base = records.addObject().put("bn", entityUrn + ':').put("bt", BigDecimal.valueOf(observedMillis, 3).stripTrailingZeros());
     }
 
     /** Adds a numeric record rounded to {@code decimals}. */
     SenmlPack number(String attribute, String unit, double value, int decimals) {
-        open(attribute, unit).append(",\"v\":");
-        Json.number(out, value, decimals);
-        out.append('}');
+        record(attribute, unit).put("v", JsonCodec.rounded(value, decimals));
         return this;
     }
 
     /** Adds a string record ({@code vs}), without a unit. */
     SenmlPack text(String attribute, String value) {
-        open(attribute, null).append(",\"vs\":");
-        Json.string(out, value);
-        out.append('}');
+        record(attribute, null).put("vs", value);
         return this;
     }
 
     /** Adds a boolean record ({@code vb}), without a unit. */
     SenmlPack bool(String attribute, boolean value) {
-        open(attribute, null).append(",\"vb\":").append(value).append('}');
+        record(attribute, null).put("vb", value);
         return this;
     }
 
@@ -53,21 +52,17 @@ final class SenmlPack {
         if (first) {
             throw new IllegalStateException("a SenML pack needs at least one record");
         }
-        return out + "]";
+        return JsonCodec.write(records);
     }
 
-    private StringBuilder open(String attribute, String unit) {
-        if (first) {
-            first = false;
-            out.append(",\"n\":");
-        } else {
-            out.append(",{\"n\":");
-        }
-        Json.string(out, attribute);
+    /** The next record, with its name and unit: the first one shares the object of the base fields. */
+    private ObjectNode record(String attribute, String unit) {
+        ObjectNode record = first ? base : records.addObject();
+        first = false;
+        record.put("n", attribute);
         if (unit != null) {
-            out.append(",\"u\":");
-            Json.string(out, unit);
+            record.put("u", unit);
         }
-        return out;
+        return record;
     }
 }

@@ -3,6 +3,8 @@ package nl.regie.simulator;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * One simulated device: a model of the thing it measures, small enough to keep ten thousand in memory (a few
  * primitive fields each, no threads, no random generator objects: noise is a pure function of the seed and
@@ -95,12 +97,11 @@ abstract sealed class SimDevice permits WasteBin, Streetlight, StreetlightGroup,
 
         /** The acknowledgement payload, {@code {"status":"...","reason":"..."}} (no reason when completed). */
         String toJson() {
-            StringBuilder out = new StringBuilder(64).append("{\"status\":");
-            Json.string(out, status);
+            ObjectNode ack = JsonCodec.object().put("status", status);
             if (reason != null) {
-                Json.string(out.append(",\"reason\":"), reason);
+                ack.put("reason", reason);
             }
-            return out.append('}').toString();
+            return JsonCodec.write(ack);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,14 @@ final class SenmlCheck {
     private SenmlCheck() {
     }
 
+    /** {@code json} as plain Java values, read the way the simulator reads a command ({@link JsonCodec#parse}). */
+    static Object parse(String json) {
+        return JsonCodec.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The records of {@code json}, by attribute (the name after the entity), after checking every rule. */
     static Map<String, Resolved> check(String json, String entity) {
-        Object parsed = Json.parse(json);
+        Object parsed = parse(json);
         List<?> pack = assertInstanceOf(List.class, parsed, "a SenML pack is a JSON array: " + json);
         assertFalse(pack.isEmpty(), "empty pack");
         String baseName = null;

@@ -67,7 +67,7 @@ class SenmlPackTest {
         City city = City.build(12, 1, Times.MONDAY_JUNE);
         Births births = new Births(2.5);
         for (SimDevice device : city.devices()) {
-            Map<?, ?> birth = assertInstanceOf(Map.class, Json.parse(births.online(device)));
+            Map<?, ?> birth = assertInstanceOf(Map.class, SenmlCheck.parse(births.online(device)));
             assertEquals(Boolean.TRUE, birth.get("online"));
             assertEquals(device.type(), birth.get("type"));
             assertEquals(List.of(device.entity()), birth.get("entities"));
@@ -76,7 +76,7 @@ class SenmlPackTest {
             assertEquals(device.lat(), (Double) location.get(1), 1e-6);
             assertEquals(2.5, birth.get("interval"));
         }
-        assertEquals(Map.of("online", false), Json.parse(Births.OFFLINE));
+        assertEquals(Map.of("online", false), SenmlCheck.parse(Births.OFFLINE));
     }
 
     private static Map<String, String> ordered(String... pairs) {
