@@ -1,10 +1,8 @@
 package nl.regie.simulator;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +11,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -29,24 +25,19 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * One MQTT connection (a Paho {@link MqttAsyncClient}) that publishes for one device or for many.
+ * One MQTT connection (a Paho {@link MqttAsyncClient}) that publishes for one device or for many, through its
+ * {@link Outbox}, and receives their commands.
  *
  * <p>Everything it keeps is touched only on the simulator's scheduler thread: Paho's callbacks hand their work
- * over to it. Outgoing messages wait in a bounded queue and at most {@link #WINDOW} are handed to Paho at a
- * time, so that a burst (the births of 200 devices on one connection) never meets Paho's in-flight limit
- * (the broker's receive maximum) with an error; when the queue is full (five messages per device) the oldest
- * telemetry pack is dropped first, and counted. When the connection is lost the queue waits and the link reconnects
- * itself, after 1 s, then doubling up to {@link #MAX_RECONNECT_DELAY_MILLIS}, with some jitter so that many
- * links do not knock at once; on reconnection it subscribes again and re-sends its devices' births first, since
- * the broker may have published a will meanwhile, or lost the retained births in a restart. Paho's own automatic
- * reconnect is not used: its back-off delay is a static field shared by every client in the JVM (one client's
- * failures lengthen all the others' waits; 50 links were seen waiting over a minute), and it runs on a
- * non-daemon timer thread per client.
+ * over to it. When the connection is lost the link reconnects itself, after 1 s, then doubling up to
+ * {@link #MAX_RECONNECT_DELAY_MILLIS}, with some jitter so that many links do not knock at once; on reconnection
+ * its {@link Host} subscribes it again and re-sends its devices' births first, since the broker may have published
+ * a will meanwhile, or lost the retained births in a restart. Paho's own automatic reconnect is not used: its
+ * back-off delay is a static field shared by every client in the JVM (one client's failures lengthen all the
+ * others' waits; 50 links were seen waiting over a minute), and it runs on a non-daemon timer thread per client.
  */
 final class MqttLink implements MqttCallback {
 
-    /** How many messages at most are handed to Paho and not yet completed. */
-    static final int WINDOW = 100;
     static final long MIN_RECONNECT_DELAY_MILLIS = 1_000;
     static final long MAX_RECONNECT_DELAY_MILLIS = 10_000;
     private static final int SUBSCRIBE_BATCH = 100;
@@ -66,9 +57,6 @@ final class MqttLink implements MqttCallback {
         void warn(String message);
     }
 
-    private record Outgoing(String topic, byte[] payload, int qos, boolean retained, boolean telemetry) {
-    }
-
     private final String clientId;
     private final Topics topics;
     private final List<SimDevice> devices;
@@ -76,32 +64,11 @@ final class MqttLink implements MqttCallback {
     private final ScheduledExecutorService scheduler;
     private final Host host;
     private final MqttAsyncClient client;
-    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-    private final int queueLimit;
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private final MqttActionListener completion = new MqttActionListener() {
-        @Override
-        public void onSuccess(IMqttToken token) {
-            completed(token, null);
-        }
-
-        @Override
-        public void onFailure(IMqttToken token, Throwable problem) {
-            completed(token, problem);
-        }
-    };
+    private final Outbox outbox;
 
     private MqttConnectionOptions options;
     private long reconnectDelay = MIN_RECONNECT_DELAY_MILLIS;
     private boolean reconnecting;
-    private int outstanding;
-    /** Completions of an earlier connection are ignored: its session, and what was in flight on it, is gone. */
-    private int generation;
-    private boolean closing;
-
-    final AtomicLong published = new AtomicLong();
-    final AtomicLong dropped = new AtomicLong();
-    final AtomicLong failed = new AtomicLong();
 
     MqttLink(String brokerUrl, String clientId, Topics topics, List<SimDevice> devices, ScheduledExecutorService scheduler,
             ScheduledExecutorService pinger, Host host) throws MqttException {
@@ -116,10 +83,10 @@ final class MqttLink implements MqttCallback {
         this.byId = Collections.unmodifiableMap(map);
         this.scheduler = scheduler;
         this.host = host;
-        // Enough to ride out a short outage; in a long one only the last few packs of each device are worth sending.
-        this.queueLimit = Math.max(50, 5 * devices.size());
         this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence(), new SharedPingSender(pinger), null);
         client.setCallback(this);
+        // Enough to ride out a short outage; in a long one only the last few packs of each device are worth sending.
+        this.outbox = new Outbox(client, scheduler, Math.max(50, 5 * devices.size()), host::warn);
     }
 
     String clientId() {
@@ -128,6 +95,11 @@ final class MqttLink implements MqttCallback {
 
     List<SimDevice> devices() {
         return devices;
+    }
+
+    /** What it publishes, and how much of it was published, dropped or failed. */
+    Outbox outbox() {
+        return outbox;
     }
 
     boolean connected() {
@@ -172,16 +144,14 @@ final class MqttLink implements MqttCallback {
 
     /** Queues a message (scheduler thread only). A telemetry pack may be dropped if the queue overflows. */
     void send(String topic, String payload, int qos, boolean retained, boolean telemetry) {
-        send(new Outgoing(topic, payload.getBytes(StandardCharsets.UTF_8), qos, retained, telemetry), false);
+        outbox.send(topic, payload, qos, retained, telemetry);
     }
 
-    /** Queues the births of its devices ahead of anything waiting (scheduler thread only). */
+    /** Queues the births of its devices ahead of anything waiting, in device order (scheduler thread only). */
     void sendBirths(Births births) {
-        List<SimDevice> reversed = new ArrayList<>(devices);
-        Collections.reverse(reversed);
-        for (SimDevice device : reversed) {
-            send(new Outgoing(topics.state(device.id()), births.online(device).getBytes(StandardCharsets.UTF_8), 1,
-                    true, false), true);
+        for (int i = devices.size() - 1; i >= 0; i--) {
+            SimDevice device = devices.get(i);
+            outbox.sendFirst(topics.state(device.id()), births.online(device), 1, true);
         }
     }
 
@@ -192,12 +162,9 @@ final class MqttLink implements MqttCallback {
      */
     CompletableFuture<Void> goOffline() {
         for (SimDevice device : devices) {
-            send(new Outgoing(topics.state(device.id()), Births.OFFLINE.getBytes(StandardCharsets.UTF_8), 1, true, false),
-                    false);
+            outbox.send(topics.state(device.id()), Births.OFFLINE, 1, true, false);
         }
-        closing = true;
-        checkDrained();
-        return drained;
+        return outbox.close();
     }
 
     /** Ends the connection: a clean disconnect if possible, then Paho's threads are stopped. Any thread. */
@@ -225,79 +192,6 @@ final class MqttLink implements MqttCallback {
         }
     }
 
-    private void send(Outgoing message, boolean first) {
-        if (closing && message.telemetry()) {
-            return;
-        }
-        if (queue.size() >= queueLimit) {
-            dropOldestTelemetry();
-        }
-        if (first) {
-            queue.addFirst(message);
-        } else {
-            queue.addLast(message);
-        }
-        pump();
-    }
-
-    private void dropOldestTelemetry() {
-        for (Iterator<Outgoing> it = queue.iterator(); it.hasNext();) {
-            if (it.next().telemetry()) {
-                it.remove();
-                dropped.incrementAndGet();
-                return;
-            }
-        }
-        queue.pollFirst();
-        dropped.incrementAndGet();
-    }
-
-    private void pump() {
-        while (outstanding < WINDOW && !queue.isEmpty()) {
-            Outgoing message = queue.peekFirst();
-            try {
-                client.publish(message.topic(), message.payload(), message.qos(), message.retained(), generation, completion);
-                queue.pollFirst();
-                outstanding++;
-            } catch (MqttException e) {
-                int code = e.getReasonCode();
-                if (code == MqttClientException.REASON_CODE_MAX_INFLIGHT
-                        || code == MqttClientException.REASON_CODE_NO_MESSAGE_IDS_AVAILABLE) {
-                    break; // Paho is full for now: the next completion pumps again.
-                }
-                if (!client.isConnected()) {
-                    break; // Wait for the reconnection.
-                }
-                queue.pollFirst();
-                failed.incrementAndGet();
-                host.warn("simulator: " + clientId + " cannot publish to " + message.topic() + ": " + reason(e));
-            }
-        }
-        checkDrained();
-    }
-
-    private void completed(IMqttToken token, Throwable problem) {
-        Object context = token.getUserContext();
-        onScheduler(() -> {
-            if (!(context instanceof Integer g) || g != generation) {
-                return;
-            }
-            outstanding = Math.max(0, outstanding - 1);
-            if (problem == null) {
-                published.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-            }
-            pump();
-        });
-    }
-
-    private void checkDrained() {
-        if (closing && !drained.isDone() && ((queue.isEmpty() && outstanding == 0) || !client.isConnected())) {
-            drained.complete(null);
-        }
-    }
-
     @Override
     public void messageArrived(String topic, MqttMessage message) {
         Topics.Command command = topics.parseCommand(topic);
@@ -319,20 +213,20 @@ final class MqttLink implements MqttCallback {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
         Throwable cause = response.getException();
-        String why = cause != null ? reason(cause)
+        String why = cause != null ? Failures.reason(cause)
                 : response.getReasonString() != null ? response.getReasonString() : "reason code " + response.getReturnCode();
         onScheduler(() -> {
-            if (!closing) {
+            if (!outbox.closing()) {
                 host.lost(this, why);
                 reconnectLater();
             }
-            checkDrained();
+            outbox.connectionLost();
         });
     }
 
     /** Schedules the next attempt to reconnect (scheduler thread only). */
     private void reconnectLater() {
-        if (reconnecting || closing) {
+        if (reconnecting || outbox.closing()) {
             return;
         }
         reconnecting = true;
@@ -347,7 +241,7 @@ final class MqttLink implements MqttCallback {
 
     private void reconnect() {
         reconnecting = false;
-        if (closing || client.isConnected()) {
+        if (outbox.closing() || client.isConnected()) {
             return;
         }
         try {
@@ -369,25 +263,23 @@ final class MqttLink implements MqttCallback {
     }
 
     private void reconnected() {
-        generation++;
-        outstanding = 0;
         reconnectDelay = MIN_RECONNECT_DELAY_MILLIS;
-        if (closing) {
-            checkDrained();
+        outbox.newSession();
+        if (outbox.closing()) {
             return;
         }
         host.reconnected(this);
-        pump();
+        outbox.flush();
     }
 
     @Override
     public void mqttErrorOccurred(MqttException exception) {
-        host.warn("simulator: " + clientId + ": " + reason(exception));
+        host.warn("simulator: " + clientId + ": " + Failures.reason(exception));
     }
 
     @Override
     public void deliveryComplete(IMqttToken token) {
-        // Counted through the action listener of each publish.
+        // Counted by the outbox, through the action listener of each publish.
     }
 
     @Override
@@ -401,18 +293,5 @@ final class MqttLink implements MqttCallback {
         } catch (RejectedExecutionException closed) {
             // The simulator has stopped.
         }
-    }
-
-    /** The most specific explanation of a failure: the innermost cause's message. */
-    static String reason(Throwable problem) {
-        Throwable root = problem;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        if (root != problem && problem.getMessage() != null && !problem.getMessage().equals(message)) {
-            return problem.getMessage() + ": " + (message != null ? message : root.getClass().getSimpleName());
-        }
-        return message != null ? message : root.getClass().getSimpleName();
     }
 }

@@ -67,7 +67,7 @@ class CitySimulatorScaleTest {
                 long threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                         .filter(name -> name.startsWith("regie-simulator") || name.contains("sim-scale-")).count();
                 assertTrue(threads <= 2 + 3 * 50, threads + " threads");
-                long dropped = simulator.links().stream().mapToLong(l -> l.dropped.get() + l.failed.get()).sum();
+                long dropped = simulator.links().stream().mapToLong(l -> l.outbox().dropped.get() + l.outbox().failed.get()).sum();
                 assertEquals(0, dropped, "nothing dropped or failed");
                 System.out.printf("10,000 devices: started in %d ms, %d MB heap, %d threads, %d packs heard%n",
                         startMillis, heapUsed / (1024 * 1024), threads, packs);
