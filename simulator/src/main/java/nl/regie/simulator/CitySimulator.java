@@ -117,6 +117,16 @@ public final class CitySimulator implements AutoCloseable {
      *     simulator was started or closed before
      */
     public void start(String brokerUrl, String site) {
+        start(brokerUrl, site, null);
+    }
+
+    /**
+     * Like {@link #start(String, String)}, for a broker that asks its clients to log in: every connection logs in
+     * with {@code login} (none when it is {@code null}).
+     *
+     * @throws IllegalStateException also when the broker refuses the login
+     */
+    public void start(String brokerUrl, String site, BrokerLogin login) {
         if (brokerUrl == null || brokerUrl.isBlank()) {
             throw new IllegalArgumentException("the MQTT broker URL is missing");
         }
@@ -138,7 +148,7 @@ public final class CitySimulator implements AutoCloseable {
             commands = new CommandHandler(settings, clock, topics, telemetry, threads.scheduler());
             try {
                 pool = new LinkPool(brokerUrl, site, settings, city.devices(), topics, threads, births, commands, warnings);
-                pool.connect(brokerUrl);
+                pool.connect(brokerUrl, login);
             } catch (RuntimeException e) {
                 shutDown();
                 state = State.CLOSED;

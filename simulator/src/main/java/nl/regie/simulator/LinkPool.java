@@ -71,17 +71,18 @@ final class LinkPool implements MqttLink.Host {
     }
 
     /**
-     * Connects and subscribes every link, all at once.
+     * Connects and subscribes every link, all at once, with {@code login} if it is not {@code null}.
      *
-     * @throws IllegalStateException unless all succeed within {@link #CONNECT_TIMEOUT}; the message says where and why
+     * @throws IllegalStateException unless all succeed within {@link #CONNECT_TIMEOUT}, or if the broker refuses a
+     *     connection (its login, say); the message says where and why
      */
-    void connect(String brokerUrl) {
+    void connect(String brokerUrl, BrokerLogin login) {
         long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
         boolean plainTcp = brokerUrl.startsWith("tcp://");
         try {
             List<IMqttToken> tokens = new ArrayList<>(links.size());
             for (MqttLink link : links) {
-                tokens.add(link.connect(plainTcp));
+                tokens.add(link.connect(plainTcp, login));
             }
             await(tokens, deadline);
             tokens.clear();
@@ -99,6 +100,13 @@ final class LinkPool implements MqttLink.Host {
                 }
             }
         } catch (MqttException e) {
+            int code = e.getReasonCode();
+            if (code >= 0x80 && code <= 0xff) {
+                // The broker answered, with a CONNACK's reason code: not authorized, banned, busy, ...
+                throw new IllegalStateException("the MQTT broker at " + brokerUrl + " refused the connection"
+                        + (login != null ? " of user " + login.username() : " without a login") + ": "
+                        + Failures.reason(e) + " (reason code 0x" + Integer.toHexString(code) + ")", e);
+            }
             throw new IllegalStateException("cannot reach the MQTT broker at " + brokerUrl + ": " + Failures.reason(e), e);
         }
     }

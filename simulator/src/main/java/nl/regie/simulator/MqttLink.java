@@ -107,12 +107,16 @@ final class MqttLink implements MqttCallback {
     }
 
     /**
-     * Starts connecting: clean start, and, for a link of one device, that device's will ({@code {"online": false}},
-     * retained, on its state topic). Once connected, the link reconnects by itself whenever it loses the
+     * Starts connecting: clean start, the {@code login} if there is one, and, for a link of one device, that device's
+     * will ({@code {"online": false}}, retained, on its state topic). Once connected, the link reconnects by itself whenever it loses the
      * connection.
      */
-    IMqttToken connect(boolean plainTcp) throws MqttException {
+    IMqttToken connect(boolean plainTcp, BrokerLogin login) throws MqttException {
         MqttConnectionOptions connection = new MqttConnectionOptions();
+        if (login != null) {
+            connection.setUserName(login.username());
+            connection.setPassword(login.password());
+        }
         connection.setCleanStart(true);
         connection.setAutomaticReconnect(false);
         connection.setKeepAliveInterval(30);

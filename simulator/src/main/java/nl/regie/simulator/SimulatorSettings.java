@@ -2,7 +2,11 @@ package nl.regie.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 /**
  * How the simulated city runs. Start from {@link #defaults()} and change what you need with the
@@ -114,6 +118,28 @@ public record SimulatorSettings(int devices, double speed, double ackRejectShare
     public SimulatorSettings withClockStart(Instant start) {
         return new SimulatorSettings(devices, speed, ackRejectShare, ackLateShare, seed, reportEvery,
                 maxDedicatedConnections, maxConnections, maxMessagesPerSecond, telemetryQos, start);
+    }
+
+    /**
+     * A start time for {@link #withClockStart} as people write it: an instant ({@code 2026-12-15T16:50:00Z}), a
+     * date-time with an offset ({@code 2026-12-15T17:50+01:00}), or a local date-time ({@code 2026-12-15T17:50}) in
+     * the simulated city's zone, {@link #CITY_ZONE}.
+     *
+     * @throws IllegalArgumentException for anything else, with a message that quotes it and says what is expected
+     */
+    public static Instant parseStart(String text) {
+        String value = text == null ? "" : text.strip();
+        try {
+            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            // not with an offset or Z: perhaps local
+        }
+        try {
+            return LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME).atZone(CITY_ZONE).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a time (expected an instant such as"
+                    + " 2026-12-15T16:50:00Z, or a local date-time such as 2026-12-15T17:50 in " + CITY_ZONE + ")");
+        }
     }
 
     /** Whether every device gets its own connection (and its own will). */

@@ -28,6 +28,11 @@ final class Recorder implements AutoCloseable {
     private final List<Message> messages = new ArrayList<>();
 
     Recorder(String url, String filter) throws MqttException {
+        this(url, filter, null, null);
+    }
+
+    /** A recorder that logs in as {@code username} with {@code password} (neither when {@code username} is null). */
+    Recorder(String url, String filter, String username, String password) throws MqttException {
         client = new MqttClient(url, "recorder-" + UUID.randomUUID(), new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -62,6 +67,10 @@ final class Recorder implements AutoCloseable {
         });
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
+        if (username != null) {
+            options.setUserName(username);
+            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
         client.connect(options);
         client.subscribe(filter, 1);
     }
