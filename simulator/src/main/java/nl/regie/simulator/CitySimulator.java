@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * <p>The price: a connection has one will, not one per device, so devices on shared connections have none. A clean
  * {@link #close()} still publishes {@code {"online": false}} (retained) for every device; after a crash the
  * runtime tells they are gone from their silence, since each birth says how often to expect a pack. In the
- * default set-up the simulator shares its process with the embedded broker and the runtime, so a crash takes
+ * launcher's default set-up the simulator shares its process with the embedded broker and the runtime, so a crash takes
  * them down too and a will would reach nobody; wills matter with an external broker, where
  * {@link SimulatorSettings#withConnections} can give every device its own connection.
  *
@@ -59,10 +59,10 @@ import java.util.function.Consumer;
  * <h2>Threads and memory</h2>
  * Two daemon threads run the whole city ({@link SimulatorThreads}): {@code regie-simulator} (the models, all
  * publishing, all commands: the models are confined to it and need no locks) and {@code regie-simulator-ping} (the
- * connections' keep-alive pings); plus Paho's three per connection. Nothing runs per device: a device is a few fields and a periodic
- * task, a few hundred bytes. Measured against Mosquitto (in its own process): 10,000 devices started in under
- * half a second on 50 connections and 152 threads, and held about 7 MB of heap while publishing 5,000 packs a
- * second. While the broker is unreachable each connection queues at most five messages per device.
+ * connections' keep-alive pings); plus Paho's three per connection. Nothing runs per device: a device is a few
+ * fields and a periodic task, a few hundred bytes. Measured against Mosquitto (in its own process): 10,000 devices
+ * started in under half a second on 50 connections and 152 threads, and held about 7 MB of heap while publishing
+ * 5,000 packs a second. While the broker is unreachable each connection queues at most five messages per device.
  *
  * <h2>Parts</h2>
  * This class starts and stops the city; {@link Telemetry} schedules the reports, {@link CommandHandler} answers
