@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
-import nl.regie.launcher.simulator.CitySimulator;
+import nl.regie.simulator.CitySimulator;
 
 /**
  * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one

@@ -26,17 +26,21 @@ final class MqttBroker implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+    /** The thread that probes an external broker while the launcher goes on starting. */
+    static final String PROBE_THREAD = "regie-broker-start";
     /** What the broker's log lines are attributed to on the console. */
     static final String SOURCE = "mqtt-broker";
 
     private final String url;
     private final EmbeddedBroker embedded;
     private final CompletableFuture<Optional<String>> probe;
+    private final Thread prober;
 
-    private MqttBroker(String url, EmbeddedBroker embedded, CompletableFuture<Optional<String>> probe) {
+    private MqttBroker(String url, EmbeddedBroker embedded, CompletableFuture<Optional<String>> probe, Thread prober) {
         this.url = url;
         this.embedded = embedded;
         this.probe = probe;
+        this.prober = prober;
     }
 
     /**
@@ -48,7 +52,19 @@ final class MqttBroker implements AutoCloseable {
     static MqttBroker start(LauncherOptions options, ConsoleLog console) throws StartupException, InterruptedException {
         if (!options.embeddedBroker()) {
             String url = options.mqttUrl();
-            return new MqttBroker(url, null, CompletableFuture.supplyAsync(() -> probe(url)));
+            // On a thread of its own, named and a daemon, rather than a pool's (the common pool's threads are
+            // anonymous workers shared with whatever else runs in the JVM); it ends with the probe.
+            CompletableFuture<Optional<String>> probe = new CompletableFuture<>();
+            Thread prober = new Thread(() -> {
+                try {
+                    probe.complete(probe(url));
+                } catch (RuntimeException | Error e) {
+                    probe.completeExceptionally(e);
+                }
+            }, PROBE_THREAD);
+            prober.setDaemon(true);
+            prober.start();
+            return new MqttBroker(url, null, probe, prober);
         }
         BrokerLog.routeTo((level, logger, message, failure) -> console.print(level(level), SOURCE, message, failure), false);
         EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort());
@@ -58,12 +74,17 @@ final class MqttBroker implements AutoCloseable {
         } catch (BrokerException e) {
             throw new StartupException(e.getMessage(), e.getCause());
         }
-        return new MqttBroker(broker.url(), broker, CompletableFuture.completedFuture(Optional.empty()));
+        return new MqttBroker(broker.url(), broker, CompletableFuture.completedFuture(Optional.empty()), null);
     }
 
     /** The URL clients connect to. */
     String url() {
         return url;
+    }
+
+    /** The thread that probes an external broker ({@link #PROBE_THREAD}), or empty with the embedded one. */
+    Optional<Thread> prober() {
+        return Optional.ofNullable(prober);
     }
 
     /** The embedded broker, or empty with an external one. */

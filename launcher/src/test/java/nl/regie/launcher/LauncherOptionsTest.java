@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import nl.regie.launcher.LauncherOptions.UsageException;
-import nl.regie.launcher.simulator.SimulatorSettings;
+import nl.regie.simulator.SimulatorSettings;
 
 class LauncherOptionsTest {
 

@@ -139,7 +139,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * Starts the broker and returns once it listens.
+     * Starts the broker and returns once it listens. The caller's thread waits; HiveMQ does the work on a thread of
+     * its own ({@code embedded-hivemq-state-change-executor}), which {@link #close()} ends.
      *
      * @throws BrokerException when it did not start within {@code timeout} or does not listen where asked
      * @throws IllegalStateException when it was started before

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.SocketFactory;
 
-import nl.regie.launcher.simulator.NoDelaySocketFactory;
+import nl.regie.simulator.NoDelaySocketFactory;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
