@@ -87,10 +87,21 @@ final class EmbeddedFramework {
      * @throws StartupException when an {@linkplain #ESSENTIAL essential} bundle is missing or did not start
      */
     List<String> startBundles(List<ShippedBundle> shipped) throws StartupException {
+        return startBundles(shipped, Set.of());
+    }
+
+    /**
+     * Installs and starts the shipped bundles as {@link #startBundles(List)} does, but for those named in
+     * {@code leftOut} (the parts left out with {@code --without}), which are neither installed nor essential.
+     */
+    List<String> startBundles(List<ShippedBundle> shipped, Set<String> leftOut) throws StartupException {
         BundleContext context = felix.getBundleContext();
         Map<String, String> failures = new HashMap<>();
         List<Bundle> installed = new ArrayList<>();
         for (ShippedBundle bundle : shipped) {
+            if (leftOut.contains(bundle.name())) {
+                continue;
+            }
             try (InputStream in = bundle.open()) {
                 installed.add(context.installBundle(bundle.location(), in));
             } catch (BundleException | IOException e) {
@@ -124,7 +135,7 @@ final class EmbeddedFramework {
             }
         }
         List<String> essentialFailures = new ArrayList<>();
-        for (String name : ESSENTIAL.stream().sorted().toList()) {
+        for (String name : ESSENTIAL.stream().filter(name -> !leftOut.contains(name)).sorted().toList()) {
             Bundle bundle = installed.stream().filter(b -> name.equals(b.getSymbolicName())).findFirst().orElse(null);
             if (failures.containsKey(name)) {
                 essentialFailures.add(name + ": " + failures.get(name));

@@ -20,7 +20,8 @@ import nl.regie.simulator.CitySimulator;
  * go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's MQTT
  * bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
  * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
- * time, more than once.
+ * time, more than once. Parts left out with {@code --without} are skipped with what only they need: without the web
+ * part no HTTP server, without the devices part no broker and no simulator, without the lifecycle no plugins folder.
  */
 final class Launcher {
 
@@ -48,9 +49,11 @@ final class Launcher {
 
     /** Starts everything and says how it went; throws when Regie cannot run. */
     StartupReport start() throws StartupException, InterruptedException {
-        HttpServer.ensureFree(options.httpHost(), options.httpPort());
-        quietJetty();
-        MqttBroker mqtt = MqttBroker.start(options, console);
+        if (options.runs(Part.WEB)) {
+            HttpServer.ensureFree(options.httpHost(), options.httpPort());
+            quietJetty();
+        }
+        MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.start(options, console) : MqttBroker.none();
         synchronized (this) {
             if (stoppedCleanly != null) {
                 mqtt.close();
@@ -78,23 +81,30 @@ final class Launcher {
         boolean shellReadsStdin = options.shell() || System.console() != null;
         BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin));
         List<String> notes = new ArrayList<>();
-        embedded.startBundles(shipped).forEach(failure -> notes.add("failed: " + failure));
-        String url = HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT);
+        embedded.startBundles(shipped, Part.bundles(options.without()))
+                .forEach(failure -> notes.add("failed: " + failure));
+        String url = options.runs(Part.WEB)
+                ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;
 
-        PluginsFolder folder = new PluginsFolder(options.pluginsDir(), console);
-        notes.addAll(folder.report(context));
         List<String> active = new ArrayList<>();
-        for (Bundle bundle : folder.bundles(context)) {
-            String plugin = ConsoleLog.name(bundle) + " " + bundle.getVersion();
-            if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
-                active.add(plugin);
-            } else {
-                notes.add("not active: " + plugin + " is " + state(bundle) + " (see the log above)");
+        if (options.runs(Part.LIFECYCLE)) {
+            PluginsFolder folder = new PluginsFolder(options.pluginsDir(), console);
+            notes.addAll(folder.report(context));
+            for (Bundle bundle : folder.bundles(context)) {
+                String plugin = ConsoleLog.name(bundle) + " " + bundle.getVersion();
+                if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
+                    active.add(plugin);
+                } else {
+                    notes.add("not active: " + plugin + " is " + state(bundle) + " (see the log above)");
+                }
             }
+            active.sort(null);
+            folder.watch(context);
         }
-        active.sort(null);
-        folder.watch(context);
 
+        if (!options.runs(Part.DEVICES)) {
+            return report(url, "off", "simulator off", active, notes);
+        }
         Optional<String> unreachable = mqtt.unreachable();
         unreachable.ifPresent(reason -> notes.add("the MQTT broker " + mqtt.url() + " is not reachable yet (" + reason
                 + "); the runtime's bridge keeps trying"));
@@ -103,8 +113,14 @@ final class Launcher {
                     + " s (see the log above)");
         }
         String simulated = startSimulator(mqtt, unreachable.isPresent(), notes);
-        return new StartupReport(Duration.between(startedAt, Instant.now()), options.site(), url, mqtt.describe(),
-                simulated, options.configDir(), options.pluginsDir(), active, notes, options.tokensRequired());
+        return report(url, mqtt.describe(), simulated, active, notes);
+    }
+
+    private StartupReport report(String httpUrl, String mqtt, String simulated, List<String> active, List<String> notes) {
+        return new StartupReport(Duration.between(startedAt, Instant.now()), options.site(),
+                httpUrl == null ? "off" : httpUrl, mqtt, simulated, options.runs(Part.CONFIG) ? options.configDir() : null,
+                options.runs(Part.LIFECYCLE) ? options.pluginsDir() : null, active, notes, options.tokensRequired(),
+                options.without());
     }
 
     /**

@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import nl.regie.launcher.broker.EmbeddedBroker;
@@ -47,10 +50,16 @@ import nl.regie.simulator.SimulatorSettings;
  * @param shell whether the Gogo shell reads the console even when the JVM has none (stdin piped); with a console it
  *     always does
  * @param help whether the user asked for the usage text instead of a start
+ * @param without the parts of the runtime left out ({@code --without}); empty for all of it
  */
 record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, Path stateDir, String site, int mqttPort,
         String broker, String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
-        SimulatorSettings simulator, boolean verbose, boolean shell, boolean help) {
+        SimulatorSettings simulator, boolean verbose, boolean shell, boolean help, Set<Part> without) {
+
+    /** Copies the set of parts left out. */
+    LauncherOptions {
+        without = without.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(without));
+    }
 
     static final int DEFAULT_HTTP_PORT = 8080;
     static final String DEFAULT_HTTP_HOST = "127.0.0.1";
@@ -100,9 +109,12 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
         if (args.contains("--help") || args.contains("-h")) {
             return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, workingDir.resolve(DEFAULT_PLUGINS).normalize(),
                     workingDir.resolve(DEFAULT_CONFIG_DIR).normalize(), workingDir.resolve(DEFAULT_STATE_DIR).normalize(),
-                    DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, false, true);
+                    DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, false, true,
+                    Set.of());
         }
         Map<String, Setting> settings = OptionSources.read(args, workingDir);
+        Set<Part> without = Part.parse(settings.get("without"));
+        checkNothingSetFor(without, settings);
 
         int httpPort = OptionValues.port(settings.get("http-port"), DEFAULT_HTTP_PORT);
         String broker = OptionValues.broker(settings.get("broker"));
@@ -159,15 +171,41 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 password == null ? null : OptionValues.nonBlank(password, null),
                 truststore == null ? null : OptionValues.readableFile(truststore, workingDir),
                 truststorePassword == null ? null : OptionValues.nonBlank(truststorePassword, null),
-                SimulatorFlags.simulator(settings),
+                without.contains(Part.DEVICES) ? null : SimulatorFlags.simulator(settings),
                 OptionValues.bool(settings.get("verbose")),
                 OptionValues.bool(settings.get("shell")),
-                false);
+                false,
+                without);
     }
 
-    /** Whether the launcher runs its own broker (no {@code --broker}). */
+    /** The options each part's absence makes meaningless: setting one of them is a mistake worth naming. */
+    private static final Map<Part, List<String>> OPTIONS_OF = Map.of(
+            Part.WEB, List.of("http-port", "http-host"),
+            Part.DEVICES, List.of("mqtt-port", "broker", "mqtt-username", "mqtt-password", "mqtt-truststore",
+                    "mqtt-truststore-password", "simulator-devices", "simulator-speed", "simulator-start"),
+            Part.LIFECYCLE, List.of("plugins"),
+            Part.CONFIG, List.of("config-dir"));
+
+    private static void checkNothingSetFor(Set<Part> without, Map<String, Setting> settings) throws UsageException {
+        for (Part part : without) {
+            for (String key : OPTIONS_OF.getOrDefault(part, List.of())) {
+                Setting set = settings.get(key);
+                if (set != null) {
+                    throw new UsageException(set.origin() + ": has no use when " + settings.get("without").origin()
+                            + " leaves out " + part.flagName() + "; drop one of them");
+                }
+            }
+        }
+    }
+
+    /** Whether a part of the runtime runs (was not left out with {@code --without}). */
+    boolean runs(Part part) {
+        return !without.contains(part);
+    }
+
+    /** Whether the launcher runs its own broker (no {@code --broker}, and the device bridge is not left out). */
     boolean embeddedBroker() {
-        return broker == null;
+        return broker == null && runs(Part.DEVICES);
     }
 
     /** The broker the runtime and the simulator connect to: the external one, or the embedded one on loopback. */
@@ -191,6 +229,6 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 + ", configDir=" + configDir + ", stateDir=" + stateDir + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
                 + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
                 + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
-                + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + "]";
+                + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + ", without=" + without + "]";
     }
 }

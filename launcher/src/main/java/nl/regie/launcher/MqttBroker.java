@@ -77,6 +77,11 @@ final class MqttBroker implements AutoCloseable {
         return new MqttBroker(broker.url(), broker, CompletableFuture.completedFuture(Optional.empty()), null);
     }
 
+    /** No broker at all: the device bridge is left out ({@code --without devices}). */
+    static MqttBroker none() {
+        return new MqttBroker("", null, CompletableFuture.completedFuture(Optional.empty()), null);
+    }
+
     /** The URL clients connect to. */
     String url() {
         return url;

@@ -2,8 +2,12 @@ package nl.regie.launcher;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The start-up summary. Its first line is an interface scripts wait for and parse, so its wording stays put: what
@@ -30,14 +34,22 @@ import java.util.Locale;
  * @param activePlugins each active plugin as {@code symbolic.name version}, sorted
  * @param notes what needs attention, one line each
  * @param tokensRequired whether every HTTP request needs a bearer token (HTTP listens beyond loopback)
+ * @param without the parts of the runtime left out ({@code --without}): then the line says
+ *     {@code site demo without web, devices}, and {@code HTTP off}, {@code MQTT off}, {@code config off} or
+ *     {@code plugins off} for what is not there
  */
 record StartupReport(Duration startedIn, String site, String httpUrl, String mqtt, String simulator, Path configDir,
-        Path pluginsDir, List<String> activePlugins, List<String> notes, boolean tokensRequired) {
+        Path pluginsDir, List<String> activePlugins, List<String> notes, boolean tokensRequired, Set<Part> without) {
 
-    /** A report of HTTP on loopback, where no token is required. */
+    /** Keeps the parts left out in their declared order (an EnumSet), so the line names them the same way each time. */
+    StartupReport {
+        without = without.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(without));
+    }
+
+    /** A report of HTTP on loopback, where no token is required, with every part running. */
     StartupReport(Duration startedIn, String site, String httpUrl, String mqtt, String simulator, Path configDir,
             Path pluginsDir, List<String> activePlugins, List<String> notes) {
-        this(startedIn, site, httpUrl, mqtt, simulator, configDir, pluginsDir, activePlugins, notes, false);
+        this(startedIn, site, httpUrl, mqtt, simulator, configDir, pluginsDir, activePlugins, notes, false, Set.of());
     }
 
     /** The line that begins with {@code Regie ready}. */
@@ -45,8 +57,12 @@ record StartupReport(Duration startedIn, String site, String httpUrl, String mqt
         String plugins = activePlugins.isEmpty()
                 ? "0 active"
                 : activePlugins.size() + " active: " + String.join(", ", activePlugins);
-        return String.format(Locale.ROOT, "Regie ready in %.1f s: site %s, HTTP %s, MQTT %s, %s, config %s, plugins %s (%s)",
-                startedIn.toMillis() / 1000.0, site, httpUrl + (tokensRequired ? " (bearer token required)" : ""), mqtt, simulator, configDir, pluginsDir, plugins);
+        String siteAndParts = without.isEmpty() ? site
+                : site + " without " + without.stream().map(Part::flagName).collect(Collectors.joining(", "));
+        String http = httpUrl + (tokensRequired && !"off".equals(httpUrl) ? " (bearer token required)" : "");
+        return String.format(Locale.ROOT, "Regie ready in %.1f s: site %s, HTTP %s, MQTT %s, %s, config %s, plugins %s",
+                startedIn.toMillis() / 1000.0, siteAndParts, http, mqtt, simulator, configDir == null ? "off" : configDir,
+                pluginsDir == null ? "off" : pluginsDir + " (" + plugins + ")");
     }
 
     /** The indented lines that follow it. */

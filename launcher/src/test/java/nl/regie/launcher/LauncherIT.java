@@ -274,6 +274,57 @@ class LauncherIT {
     }
 
     @Test
+    void withoutTheWebPartTheRestRunsAndNothingListensForHttp() throws Exception {
+        int mqttPort = freePort();
+        Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
+        TestJars.plugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0", true);
+        LauncherProcess regie = LauncherProcess.startWithStdin(workingDir, "--without", "web", "--mqtt-port",
+                Integer.toString(mqttPort), "--simulator-devices", "12", "--plugins", plugins.toString(), "--shell");
+        launched.add(regie);
+        SocketWatch sockets = watch(regie);
+
+        String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.matches("Regie ready in \\d+\\.\\d s: site demo without web, HTTP off, MQTT tcp://127\\.0\\.0\\.1:"
+                + mqttPort + " \\(embedded\\), simulator: 12 devices, .*, plugins " + plugins
+                + " \\(1 active: com\\.example\\.swap 1\\.0\\.0\\)"), ready);
+        // The lifecycle runs without the web part: the shell lists the plugin the folder deployed.
+        regie.send("regie:list");
+        regie.awaitStdout(line -> line.matches("(g! )*com\\.example\\.swap +1\\.0\\.0 +\\d+ +ACTIVE +yes .*"), SOON);
+        assertTrue(regie.stdout().stream().noneMatch(line -> line.contains("nl.regie.runtime.web")), regie.transcript());
+        assertTrue(regie.stderr().stream().noneMatch(line -> line.contains(" ERROR ")), regie.transcript());
+
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+        assertStayedOnLoopback(sockets);
+        assertEquals(List.of(mqttPort), sockets.listening().stream().map(SocketWatch.Entry::localPort).distinct().toList(),
+                "only the embedded broker listens: no HTTP server");
+    }
+
+    @Test
+    void withoutTheDevicesPartTheRestRunsAndNoBrokerOrSimulatorStarts() throws Exception {
+        int port = freePort();
+        LauncherProcess regie = launch("--without", "devices", "--http-port", Integer.toString(port), "--plugins",
+                workingDir.resolve("plugins").toString());
+        SocketWatch sockets = watch(regie);
+
+        String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.contains(": site demo without devices, HTTP http://127.0.0.1:" + port + "/, MQTT off, simulator off, "),
+                ready);
+        assertEquals(200, get(port, "/health").statusCode());
+        assertEquals(200, get(port, "/api/entities").statusCode());
+        HttpResponse<String> devices = get(port, "/api/devices");
+        assertEquals(404, devices.statusCode(), "no device bridge, no devices endpoint: " + devices.body());
+        String metrics = get(port, "/metrics").body();
+        assertTrue(metrics.contains("regie_bus_published_total") || metrics.contains("regie_bus_subscribers"), metrics);
+        assertFalse(metrics.contains("regie_ingest_"), "no device bridge, no ingest metrics");
+        assertTrue(regie.stderr().stream().noneMatch(line -> line.contains(" ERROR ")), regie.transcript());
+
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+        assertStayedOnLoopback(sockets);
+        assertEquals(List.of(port), sockets.listening().stream().map(SocketWatch.Entry::localPort).distinct().toList(),
+                "only the HTTP server listens: no broker");
+    }
+
+    @Test
     void aPortInUseFailsStartUpWithAClearMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();

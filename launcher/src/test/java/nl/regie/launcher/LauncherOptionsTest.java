@@ -11,12 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import java.util.Set;
 
 import nl.regie.launcher.LauncherOptions.UsageException;
 import nl.regie.simulator.SimulatorSettings;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LauncherOptionsTest {
 
@@ -211,7 +212,7 @@ class LauncherOptionsTest {
         String usage = LauncherOptions.usage();
         for (String flag : List.of("--http-port", "--http-host", "--plugins", "--config-dir", "--state-dir", "--site",
                 "--mqtt-port", "--broker", "--no-simulator", "--simulator-devices", "--simulator-speed", "--simulator-start",
-                "--config", "--shell", "--verbose", "--help", "regie:list", "regie:update",
+                "--config", "--without", "--shell", "--verbose", "--help", "regie:list", "regie:update",
                 "mqtt-username", "mqtt-password", "mqtt-truststore", "mqtt-truststore-password")) {
             assertTrue(usage.contains(flag), flag);
         }
@@ -405,5 +406,26 @@ class LauncherOptionsTest {
         LauncherOptions options = parse("--config", "regie.properties", "--broker", "tcp://new-broker:1883");
         assertEquals("tcp://new-broker:1883", options.mqttUrl());
         assertEquals(300, options.simulator().devices());
+    }
+
+    @Test
+    void withoutLeavesPartsOutAndTheirOptionsMustNotBeSet() throws Exception {
+        assertEquals(Set.of(), parse().without());
+        LauncherOptions options = parse("--without", "web,devices");
+        assertEquals(Set.of(Part.WEB, Part.DEVICES), options.without());
+        assertFalse(options.runs(Part.WEB));
+        assertTrue(options.runs(Part.LIFECYCLE));
+        assertNull(options.simulator(), "no device bridge, so no simulated devices");
+        assertFalse(options.embeddedBroker(), "no device bridge, so no broker");
+        assertEquals(Set.of(Part.SOVEREIGNTY), parse("--without=sovereignty").without());
+
+        assertEquals("--without: 'http' is not a part of the runtime that can be left out; the parts are web, devices,"
+                + " sovereignty, config, lifecycle", error("--without", "web,http"));
+        assertEquals("--http-port: has no use when --without leaves out web; drop one of them",
+                error("--without", "web", "--http-port", "9090"));
+        assertEquals("--simulator-speed: has no use when --without leaves out devices; drop one of them",
+                error("--without", "devices", "--simulator-speed", "600"));
+        assertEquals("--plugins: has no use when --without leaves out lifecycle; drop one of them",
+                error("--plugins", "p", "--without", "lifecycle"));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +41,17 @@ class StartupReportTest {
     void beyondLoopbackItSaysATokenIsRequired() {
         StartupReport report = new StartupReport(Duration.ofMillis(800), "amsterdam", "http://0.0.0.0:9090/",
                 "tcp://127.0.0.1:1883 (embedded)", "simulator off", Path.of("/srv/config"), Path.of("/srv/plugins"),
-                List.of(), List.of(), true);
+                List.of(), List.of(), true, Set.of());
         assertEquals("Regie ready in 0.8 s: site amsterdam, HTTP http://0.0.0.0:9090/ (bearer token required),"
                 + " MQTT tcp://127.0.0.1:1883 (embedded), simulator off, config /srv/config, plugins /srv/plugins"
                 + " (0 active)", report.readyLine());
+    }
+
+    @Test
+    void partsLeftOutAreNamedAfterTheSiteAndWhatTheyRunSaysOff() {
+        StartupReport report = new StartupReport(Duration.ofMillis(700), "demo", "off", "off", "simulator off", null,
+                null, List.of(), List.of(), false, Set.of(Part.LIFECYCLE, Part.WEB, Part.DEVICES, Part.CONFIG));
+        assertEquals("Regie ready in 0.7 s: site demo without web, devices, config, lifecycle, HTTP off, MQTT off,"
+                + " simulator off, config off, plugins off", report.readyLine());
     }
 }
