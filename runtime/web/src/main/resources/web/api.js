@@ -2,6 +2,16 @@
 
 const TOKEN_KEY = 'regie.token';
 
+// The launcher prints a link that carries the operator's token in the fragment (#token=...): the fragment never
+// reaches a server or a log. Keep the token for this tab and take it out of the address bar and the history.
+(function takeTokenFromTheLink() {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (match) {
+    sessionStorage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+})();
+
 /** An answer that was not 2xx: the problem's detail (RFC 9457) when there is one, the status otherwise. */
 export class ApiError extends Error {
   constructor(status, problem, fallback) {

@@ -142,6 +142,9 @@ public final class EmbeddedRegie implements AutoCloseable {
         p.put("org.apache.felix.https.enable", "false");
         p.put("org.osgi.service.http.port", Integer.toString(httpPort));
         p.put("org.apache.felix.http.host", "127.0.0.1");
+        // The benchmark's clients are this process's own, on loopback: they call without a token (the development
+        // switch; a deployment never sets it).
+        p.put("regie.http.loopback.open", "true");
         p.put("felix.fileinstall.dir", plugins);
         p.put("felix.fileinstall.filter", ".*\\.jar");
         p.put("felix.fileinstall.poll", "500");

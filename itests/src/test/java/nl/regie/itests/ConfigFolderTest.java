@@ -280,7 +280,8 @@ public class ConfigFolderTest extends RegieTestSupport {
         URI uri = URI.create(endpoint).resolve("/api/config");
         try {
             HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-                    .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    .send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + operatorToken())
+                            .timeout(Duration.ofSeconds(5)).GET().build(),
                             HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : response.statusCode() + " " + response.body();
         } catch (IOException e) {

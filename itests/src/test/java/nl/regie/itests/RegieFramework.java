@@ -13,7 +13,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import org.ops4j.pax.exam.Option;
@@ -69,9 +71,27 @@ final class RegieFramework {
                 runtimeLocations.add(url);
             }
         }
+        // The operator's HTTP token, in a file of this run: the tests call HTTP with it (RegieTestSupport.get).
+        options.add(frameworkProperty(OPERATOR_TOKEN_FILE).value(operatorTokenFile().getPath()));
         // Which bundles may wire to the runtime's packages: the runtime's own, as installed here, and the probe.
         options.add(frameworkProperty("regie.runtime.locations").value(String.join(",", runtimeLocations)));
         return options.toArray(new Option[0]);
+    }
+
+    /** The framework property naming the file with the operator's HTTP token. */
+    static final String OPERATOR_TOKEN_FILE = "regie.http.operator.token.file";
+
+    /** A fresh file with a random operator token, under the work folder. */
+    private static File operatorTokenFile() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        try {
+            File file = new File(emptyFolder("operator"), "operator.token");
+            Files.writeString(file.toPath(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the operator token", e);
+        }
     }
 
     /** The file of one of the bundles Maven resolved for the tests. */

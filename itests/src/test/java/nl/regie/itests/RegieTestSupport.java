@@ -4,10 +4,13 @@ import static nl.regie.itests.Eventually.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +37,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -209,10 +213,21 @@ public abstract class RegieTestSupport {
         return all.get(0);
     }
 
-    /** The response to a GET, or null if the server could not be reached. */
+    /** The operator's HTTP token, from the file the framework property names (see {@link RegieFramework}). */
+    protected static String operatorToken() {
+        BundleContext context = FrameworkUtil.getBundle(RegieTestSupport.class).getBundleContext();
+        try {
+            return Files.readString(Path.of(context.getProperty(RegieFramework.OPERATOR_TOKEN_FILE))).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the operator's token", e);
+        }
+    }
+
+    /** The response to a GET as the operator, or null if the server could not be reached. */
     protected static HttpResponse<String> get(HttpClient client, URI uri) {
         try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+            return client.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + operatorToken())
+                            .timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;

@@ -25,6 +25,8 @@ final class FrameworkProperties {
     static final String GOSH_ARGS = "gosh.args";
     /** The broker the runtime's MQTT bridge connects to: {@code tcp://127.0.0.1:1883} for the embedded one. */
     static final String MQTT_URL = "regie.mqtt.url";
+    static final String OPERATOR_TOKEN_FILE = "regie.http.operator.token.file";
+    static final String OPEN_LOOPBACK = "regie.http.loopback.open";
     /** The external broker's user name, password, and trust store (file and password): set only when given. */
     static final String MQTT_USERNAME = "regie.mqtt.username";
     static final String MQTT_PASSWORD = "regie.mqtt.password";
@@ -79,6 +81,12 @@ final class FrameworkProperties {
         p.put("org.apache.felix.https.enable", "false");
         p.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
         p.put("org.apache.felix.http.host", options.httpHost());
+        // Who may call: the operator's token (a file in the state folder), and on a developer's machine only,
+        // token-less requests on loopback.
+        p.put(OPERATOR_TOKEN_FILE, options.stateDir().resolve(OperatorToken.FILE_NAME).toString());
+        if (options.openLoopback()) {
+            p.put(OPEN_LOOPBACK, "true");
+        }
 
         // FileInstall: the plugins folder, jars only, and not its subfolders. It hands each jar to the runtime's
         // installer (nl.regie.runtime.lifecycle.folder), which installs, updates and removes plugins through the lifecycle.

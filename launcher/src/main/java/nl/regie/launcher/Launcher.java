@@ -38,6 +38,7 @@ final class Launcher {
     private volatile EmbeddedFramework framework;
     private volatile MqttBroker broker;
     private volatile CitySimulator simulator;
+    private volatile String operatorLink;
     private Boolean stoppedCleanly;
 
     /** A launcher for these options that reports on {@code console}; start-up time counts from {@code startedAt}. */
@@ -49,9 +50,11 @@ final class Launcher {
 
     /** Starts everything and says how it went; throws when Regie cannot run. */
     StartupReport start() throws StartupException, InterruptedException {
+        OperatorToken operator = null;
         if (options.runs(Part.WEB)) {
             HttpServer.ensureFree(options.httpHost(), options.httpPort());
             quietJetty();
+            operator = OperatorToken.inStateDir(options.stateDir());
         }
         MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.start(options, console) : MqttBroker.none();
         synchronized (this) {
@@ -86,6 +89,12 @@ final class Launcher {
         String url = options.runs(Part.WEB)
                 ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;
 
+        if (operator != null) {
+            operatorLink = operator.link(url);
+            if (options.openLoopback()) {
+                notes.add("HTTP on loopback is open: any process on this machine is the operator (--dev-open-loopback)");
+            }
+        }
         List<String> active = new ArrayList<>();
         if (options.runs(Part.LIFECYCLE)) {
             PluginsFolder folder = new PluginsFolder(options.pluginsDir(), console);
@@ -152,6 +161,14 @@ final class Launcher {
             city.close();
             return "simulator not started";
         }
+    }
+
+    /**
+     * The link that opens the web page as the operator (the operator's token in its fragment), or empty when the web
+     * part is left out. Known once {@link #start} has returned.
+     */
+    Optional<String> operatorLink() {
+        return Optional.ofNullable(operatorLink);
     }
 
     /** Starts the Gogo shell, after the ready line, so that its prompt follows the start-up report. */

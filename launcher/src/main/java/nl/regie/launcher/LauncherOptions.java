@@ -51,10 +51,13 @@ import nl.regie.simulator.SimulatorSettings;
  *     always does
  * @param help whether the user asked for the usage text instead of a start
  * @param without the parts of the runtime left out ({@code --without}); empty for all of it
+ * @param openLoopback whether a request on loopback without a token is the operator ({@code --dev-open-loopback}, for
+ *     a developer's machine; never by default)
  */
 record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, Path stateDir, String site, int mqttPort,
         String broker, String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
-        SimulatorSettings simulator, boolean verbose, boolean shell, boolean help, Set<Part> without) {
+        SimulatorSettings simulator, boolean verbose, boolean shell, boolean help, Set<Part> without,
+        boolean openLoopback) {
 
     /** Copies the set of parts left out. */
     LauncherOptions {
@@ -110,7 +113,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
             return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, workingDir.resolve(DEFAULT_PLUGINS).normalize(),
                     workingDir.resolve(DEFAULT_CONFIG_DIR).normalize(), workingDir.resolve(DEFAULT_STATE_DIR).normalize(),
                     DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, false, true,
-                    Set.of());
+                    Set.of(), false);
         }
         Map<String, Setting> settings = OptionSources.read(args, workingDir);
         Set<Part> without = Part.parse(settings.get("without"));
@@ -175,12 +178,13 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 OptionValues.bool(settings.get("verbose")),
                 OptionValues.bool(settings.get("shell")),
                 false,
-                without);
+                without,
+                OptionValues.bool(settings.get("dev-open-loopback")));
     }
 
     /** The options each part's absence makes meaningless: setting one of them is a mistake worth naming. */
     private static final Map<Part, List<String>> OPTIONS_OF = Map.of(
-            Part.WEB, List.of("http-port", "http-host"),
+            Part.WEB, List.of("http-port", "http-host", "dev-open-loopback"),
             Part.DEVICES, List.of("mqtt-port", "broker", "mqtt-username", "mqtt-password", "mqtt-truststore",
                     "mqtt-truststore-password", "simulator-devices", "simulator-speed", "simulator-start"),
             Part.LIFECYCLE, List.of("plugins"),
@@ -229,6 +233,6 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 + ", configDir=" + configDir + ", stateDir=" + stateDir + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
                 + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
                 + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
-                + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + ", without=" + without + "]";
+                + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + ", without=" + without + ", openLoopback=" + openLoopback + "]";
     }
 }

@@ -3,6 +3,7 @@ package nl.regie.launcher;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -19,12 +20,14 @@ public final class Main {
     static final int EXIT_USAGE = 2;
 
     private final Launcher launcher;
+    private final Path stateDir;
     private final Thread shutdownHook;
     private volatile boolean shuttingDown;
 
     private Main(LauncherOptions options, Instant startedAt) {
         ConsoleLog console = new ConsoleLog(System.out, System.err, options.verbose() || Boolean.getBoolean("regie.debug"));
         this.launcher = new Launcher(options, console, startedAt);
+        this.stateDir = options.stateDir();
         this.shutdownHook = new Thread(this::stopOnSignal, "regie-shutdown");
     }
 
@@ -92,6 +95,8 @@ public final class Main {
         }
         System.out.println(report.readyLine());
         report.detailLines().forEach(System.out::println);
+        launcher.operatorLink().ifPresent(link -> System.out.println("Operator: " + link + " (the token is also in "
+                + stateDir.resolve(OperatorToken.FILE_NAME) + ")"));
         System.out.flush();
         launcher.startShell();
         try {

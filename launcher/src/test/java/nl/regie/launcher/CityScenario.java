@@ -85,6 +85,7 @@ abstract class CityScenario {
     private Path config;
     private LauncherProcess regie;
     private int port;
+    private String token;
 
     @BeforeAll
     void startTheCity() throws Exception {
@@ -109,6 +110,7 @@ abstract class CityScenario {
                 "--config-dir", config.toString(), "--simulator-speed", Integer.toString(SPEED),
                 "--simulator-start", start().toString());
         regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
+        token = regie.operatorToken();
     }
 
     @AfterAll
@@ -267,7 +269,7 @@ abstract class CityScenario {
 
     private HttpResponse<String> send(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -45,9 +45,12 @@ final class HttpApi {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
+    private final String token;
 
-    HttpApi(int port) {
+    /** A client of the Regie on {@code port} that sends {@code token} (the operator's, say) with every request. */
+    HttpApi(int port, String token) {
         this.port = port;
+        this.token = token;
     }
 
     HttpResponse<String> get(String path) {
@@ -82,7 +85,8 @@ final class HttpApi {
     }
 
     private HttpRequest.Builder request(String path, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -190,7 +194,8 @@ final class HttpApi {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: " + contentType
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: " + contentType
                     + "\r\nContent-Length: " + declaredLength + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.write(new byte[(int) Math.min(1024, declaredLength)]);
@@ -223,7 +228,8 @@ final class HttpApi {
 
     /** Opens {@code GET path} as a Server-Sent Events stream; the response's head has arrived when it returns. */
     EventStream stream(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token).GET().build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         return new EventStream(response);
     }

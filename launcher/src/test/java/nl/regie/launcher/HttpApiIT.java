@@ -74,7 +74,7 @@ class HttpApiIT {
                 Integer.toString(freePort()), "--simulator-devices", "40", "--plugins", plugins.toString(),
                 "--config-dir", config.toString(), "--state-dir", workingDir.resolve("state").toString());
         regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
-        api = new HttpApi(port);
+        api = new HttpApi(port, regie.operatorToken());
         // Every simulated streetlight and bin has reported: the lists the tests page through stay the same.
         for (String type : List.of("Streetlight", "WasteContainer")) {
             await("every simulated " + type + " in the city state", WAIT, () -> {

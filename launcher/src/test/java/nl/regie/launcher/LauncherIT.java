@@ -7,29 +7,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import nl.regie.launcher.broker.EmbeddedBroker;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import nl.regie.launcher.broker.EmbeddedBroker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The launcher jar end to end, as a user runs it: {@code java -jar regie-launcher.jar} in a child process, on free
@@ -73,6 +78,16 @@ class LauncherIT {
         assertTrue(Files.isDirectory(plugins), "the launcher creates the plugins folder");
         assertTrue(Files.isDirectory(workingDir.resolve("config")), "the launcher creates the configuration folder");
         assertEquals(200, get(port, "/health").statusCode());
+        // Loopback is no free pass: any local process can reach it, so a request without the token is refused, and
+        // one that names another host (a page elsewhere whose name was rebound to 127.0.0.1) too.
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/entities")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        assertEquals(421, rawStatus(port, "GET /api/entities HTTP/1.1\r\nHost: attacker.example:" + port
+                + "\r\nAuthorization: Bearer " + operatorToken(port) + "\r\nConnection: close\r\n\r\n"));
+        Path tokenFile = workingDir.resolve("state").resolve("operator.token");
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(tokenFile));
+        assertEquals(operatorToken(port), Files.readString(tokenFile).strip());
         mqttRoundTrip("tcp://127.0.0.1:" + mqttPort);
 
         dropIn(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins);
@@ -325,6 +340,22 @@ class LauncherIT {
     }
 
     @Test
+    void onlyTheDevelopmentSwitchOpensLoopbackToRequestsWithoutAToken() throws Exception {
+        int port = freePort();
+        LauncherProcess regie = launch("--dev-open-loopback", "--http-port", Integer.toString(port), "--mqtt-port",
+                Integer.toString(freePort()), "--no-simulator", "--plugins", workingDir.resolve("plugins").toString());
+        regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        regie.awaitStdout(line -> line.equals("  HTTP on loopback is open: any process on this machine is the operator"
+                + " (--dev-open-loopback)"), SOON);
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/plugins")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, anonymous.statusCode(), anonymous.body());
+        assertEquals(421, rawStatus(port, "GET /api/plugins HTTP/1.1\r\nHost: attacker.example\r\nConnection: close"
+                + "\r\n\r\n"), "the Host check stays");
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+    }
+
+    @Test
     void aPortInUseFailsStartUpWithAClearMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
@@ -429,7 +460,7 @@ class LauncherIT {
     /** A request with a jar as its body (none when {@code jar} is null). */
     private HttpResponse<String> send(int port, String method, String path, Path jar) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60));
+                .header("Authorization", "Bearer " + operatorToken(port)).timeout(Duration.ofSeconds(60));
         if (jar == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -454,8 +485,30 @@ class LauncherIT {
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .header("Authorization", "Bearer " + operatorToken(port)).timeout(Duration.ofSeconds(10)).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a request as raw bytes (the JDK's client will not send another Host) and returns the status. */
+    private static int rawStatus(int port, String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+                    .readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    /** The operator's token of the launcher serving HTTP on {@code port}: from the link it printed. */
+    private String operatorToken(int port) throws InterruptedException {
+        String prefix = "Operator: http://127.0.0.1:" + port + "/#token=";
+        for (LauncherProcess process : launched) {
+            if (process.stdout().stream().anyMatch(line -> line.startsWith("Regie ready") && line.contains(":" + port + "/"))) {
+                return process.operatorToken();
+            }
+        }
+        throw new AssertionError("no launcher printed " + prefix + "...");
     }
 
     /** Polls {@code GET /api/plugins} until the plugin is listed in that state. */

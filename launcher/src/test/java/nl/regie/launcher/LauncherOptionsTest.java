@@ -212,7 +212,7 @@ class LauncherOptionsTest {
         String usage = LauncherOptions.usage();
         for (String flag : List.of("--http-port", "--http-host", "--plugins", "--config-dir", "--state-dir", "--site",
                 "--mqtt-port", "--broker", "--no-simulator", "--simulator-devices", "--simulator-speed", "--simulator-start",
-                "--config", "--without", "--shell", "--verbose", "--help", "regie:list", "regie:update",
+                "--config", "--without", "--shell", "--dev-open-loopback", "--verbose", "--help", "regie:list", "regie:update",
                 "mqtt-username", "mqtt-password", "mqtt-truststore", "mqtt-truststore-password")) {
             assertTrue(usage.contains(flag), flag);
         }

@@ -150,6 +150,16 @@ final class LauncherProcess implements AutoCloseable {
         return err;
     }
 
+    /**
+     * The operator's token, from the link the launcher prints after its ready line ({@code Operator: http://...#token=X
+     * (...)}); waits a little for it, and fails when it does not come.
+     */
+    String operatorToken() throws InterruptedException {
+        String line = awaitStdout(l -> l.startsWith("Operator: ") && l.contains("#token="), Duration.ofSeconds(10));
+        int at = line.indexOf("#token=") + "#token=".length();
+        return line.substring(at, line.indexOf(' ', at));
+    }
+
     /** Everything the process printed, for failure messages. */
     String transcript() {
         return "--- stdout\n" + String.join("\n", out) + "\n--- stderr\n" + String.join("\n", err);

@@ -57,6 +57,7 @@ class WebPageIT {
     private static final String TEST_PLUGIN = "nl.regie.webtest";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String token;
     private final ObjectMapper json = new ObjectMapper();
     private Path workingDir;
     private LauncherProcess regie;
@@ -78,6 +79,7 @@ class WebPageIT {
                 "--config-dir", Files.createDirectories(workingDir.resolve("config")).toString(),
                 "--state-dir", workingDir.resolve("state").toString());
         regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
+        token = regie.operatorToken();
         browser = HeadlessChromium.start();
         wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
     }
@@ -120,7 +122,9 @@ class WebPageIT {
     @Test
     @Order(2)
     void drawsTheCitysBinsLampsZonesAndGauges() throws Exception {
-        browser.get("http://127.0.0.1:" + port + "/");
+        // As the operator opens it: the link the launcher printed, which carries the token in its fragment.
+        browser.get("http://127.0.0.1:" + port + "/#token=" + token);
+        wait.until(driver -> driver.getCurrentUrl().equals("http://127.0.0.1:" + port + "/"));
         wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
         for (String type : List.of("WasteContainer", "Streetlight", "CrowdFlowObserved", "WaterObserved")) {
             wait.withMessage(() -> "the map to draw every located " + type).until(driver -> {
@@ -256,11 +260,13 @@ class WebPageIT {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String path, Path jar) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/java-archive")
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/java-archive")
                 .method(method, HttpRequest.BodyPublishers.ofFile(jar)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -37,12 +37,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The one servlet filter in front of every Regie servlet: who is calling, and may they. {@code Authorization:
- * Bearer <token>} names a configured {@link Token}; without one, a server bound to loopback takes the caller for the
- * {@linkplain Caller#LOCAL_OPERATOR local operator}, and a server bound to any other address (the framework property
- * {@value #HOST}) answers 401. A wrong token is 401 everywhere; a token without the scope a path needs
- * ({@link AccessRules}) is 403 naming the scope. The web page's static assets need no token. Every refusal is
- * audited (kind {@code access}). The caller goes into the request attribute {@value Caller#ATTRIBUTE}, where the
- * servlets read it to filter what they answer.
+ * Bearer <token>} names the {@linkplain OperatorToken operator's token} or a configured {@link Token}; a request
+ * without one is refused with 401, on loopback too: any process on the machine can reach loopback. Only with the
+ * development switch {@value #OPEN_LOOPBACK} (the launcher's {@code --dev-open-loopback}) does a server bound to
+ * loopback take a token-less caller for the {@linkplain Caller#LOCAL_OPERATOR local operator}. A server bound to
+ * loopback answers only requests whose {@code Host} names loopback ({@link HostCheck}): a web page elsewhere that
+ * rebinds its own name to 127.0.0.1 gets 421. A wrong token is 401; a token without the scope a path needs
+ * ({@link AccessRules}) is 403 naming the scope. The web page's static assets need no token (the page asks for one).
+ * Every refusal is audited (kind {@code access}). The caller goes into the request attribute
+ * {@value Caller#ATTRIBUTE}, where the servlets read it to filter what they answer.
  *
  * <p>Configured under the PID {@value #PID}; a bad token list is refused whole, logged naming the bad element, and
  * the tokens in force stay.
@@ -57,6 +60,8 @@ public final class AccessFilter implements Filter {
     public static final String PID = "nl.regie.runtime.access";
     /** The framework property with the address Felix HTTP binds to; absent means every address. */
     static final String HOST = "org.apache.felix.http.host";
+    /** The framework property that lets a token-less request on loopback be the operator: for a developer's machine. */
+    static final String OPEN_LOOPBACK = "regie.http.loopback.open";
     static final String CHALLENGE = "Bearer realm=\"regie\"";
 
     /** The HTTP access configuration. */
@@ -73,6 +78,8 @@ public final class AccessFilter implements Filter {
     }
 
     private final boolean loopback;
+    private final boolean openLoopback;
+    private final Optional<OperatorToken> operator;
     private final Logger log;
     private volatile TokenList tokens = TokenList.EMPTY;
 
@@ -84,15 +91,20 @@ public final class AccessFilter implements Filter {
     @Activate
     public AccessFilter(BundleContext context, Config config,
             @Reference(name = "logger", service = LoggerFactory.class) Logger log) {
-        this(loopback(context.getProperty(HOST)), log);
+        this(loopback(context.getProperty(HOST)), Boolean.parseBoolean(context.getProperty(OPEN_LOOPBACK)),
+                OperatorToken.read(context.getProperty(OperatorToken.FILE_PROPERTY)), log);
         modified(config);
-        log.info("HTTP access: {} token(s); {}", tokens.size(), loopback
-                ? "bound to loopback, so a request without a token is the local operator"
-                : "bound beyond loopback, so every request needs a bearer token");
+        log.info("HTTP access: {} token(s){}; {}", tokens.size(), operator.isPresent() ? " and the operator's" : "",
+                !loopback ? "bound beyond loopback, so every request needs a bearer token"
+                        : openLoopback ? "bound to loopback and OPEN: any local process without a token is the operator"
+                                + " (" + OPEN_LOOPBACK + ", for a developer's machine only)"
+                        : "bound to loopback; every request needs a bearer token there too");
     }
 
-    AccessFilter(boolean loopback, Logger log) {
+    AccessFilter(boolean loopback, boolean openLoopback, Optional<OperatorToken> operator, Logger log) {
         this.loopback = loopback;
+        this.openLoopback = openLoopback;
+        this.operator = operator;
         this.log = log;
     }
 
@@ -134,6 +146,14 @@ public final class AccessFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) resp;
         String path = path(request);
         String method = request.getMethod();
+        String host = request.getHeader("Host");
+        if (loopback && !HostCheck.loopbackName(host)) {
+            record("anonymous", "", method, path, "421", "Host '" + host + "' from " + request.getRemoteAddr());
+            Json.problem(response, 421, "Misdirected Request", "this server is bound to loopback and answers only"
+                    + " requests for localhost, 127.0.0.1 or [::1], not for '" + host + "' (a page of another site"
+                    + " that rebinds its name to this machine is refused)", request.getRequestURI(), Map.of());
+            return;
+        }
         String header = request.getHeader("Authorization");
         Caller caller;
         if (header == null) {
@@ -146,15 +166,25 @@ public final class AccessFilter implements Filter {
                         + " needs 'Authorization: Bearer <token>'", "missing");
                 return;
             }
-            caller = Caller.LOCAL_OPERATOR;
-        } else {
-            Optional<Token> token = header.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? tokens.find(header.substring(7).strip()) : Optional.empty();
-            if (token.isEmpty()) {
-                unauthorized(request, response, path, "the bearer token is not valid", "invalid");
+            if (!openLoopback) {
+                unauthorized(request, response, path, "every request needs 'Authorization: Bearer <token>', on"
+                        + " loopback too (any process on this machine can reach it): use the operator's token, which the"
+                        + " launcher prints as a link at start and keeps in <state dir>/operator.token", "missing");
                 return;
             }
-            caller = Caller.of(token.get());
+            caller = Caller.LOCAL_OPERATOR;
+        } else {
+            String secret = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+            if (secret != null && operator.isPresent() && operator.get().matches(secret)) {
+                caller = Caller.LOCAL_OPERATOR;
+            } else {
+                Optional<Token> token = secret == null ? Optional.empty() : tokens.find(secret);
+                if (token.isEmpty()) {
+                    unauthorized(request, response, path, "the bearer token is not valid", "invalid");
+                    return;
+                }
+                caller = Caller.of(token.get());
+            }
         }
         String lacking = AccessRules.refusal(method, path, caller);
         if (lacking != null) {

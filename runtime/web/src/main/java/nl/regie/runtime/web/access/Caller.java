@@ -7,7 +7,8 @@ import javax.servlet.ServletRequest;
 
 /**
  * Who makes an HTTP request, as the {@link AccessFilter} found out: a configured token's name, party and scopes, or
- * the local {@link #OPERATOR} (loopback without a token). The filter puts it in the request attribute
+ * the {@link #LOCAL_OPERATOR operator} (the operator's token, or loopback without a token under the development
+ * switch). The filter puts it in the request attribute
  * {@value #ATTRIBUTE}; the servlets read it with {@link #of}.
  *
  * <p>Scopes: {@code read:<EntityType>} or {@code read:*} (query and stream that type), {@code command:<EntityType>}
@@ -30,7 +31,7 @@ public record Caller(String name, String party, Set<String> scopes) {
     static final String METRICS = "metrics";
     static final String OPERATOR = "operator";
 
-    /** The local operator: loopback, no token. Sees and may do everything. */
+    /** The operator: the operator's token (or, on a developer's machine, loopback without one). Sees and may do everything. */
     public static final Caller LOCAL_OPERATOR = new Caller("operator", "", Set.of(OPERATOR));
     /** Nobody: what a servlet sees when no access filter ran. May do nothing. */
     public static final Caller NOBODY = new Caller("nobody", "", Set.of());

@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
@@ -32,8 +37,14 @@ class AccessFilterTest {
     private final List<AuditEvent> audited = new ArrayList<>();
     private final RecordingLogger log = new RecordingLogger();
 
+    private static final String OPERATOR_SECRET = "op3rator-Secret_0123456789abcdefghijkl";
+
     private AccessFilter filter(boolean loopback) {
-        AccessFilter filter = new AccessFilter(loopback, log.logger());
+        return filter(loopback, false);
+    }
+
+    private AccessFilter filter(boolean loopback, boolean openLoopback) {
+        AccessFilter filter = new AccessFilter(loopback, openLoopback, Optional.of(operatorToken()), log.logger());
         filter.setTokens(TokenList.parse(new String[] {
             "police-app police read:CrowdFlowObserved " + TokenListTest.hash("police-secret"),
             "ops city operator " + TokenListTest.hash("ops-secret")}));
@@ -58,8 +69,27 @@ class AccessFilterTest {
         }
     }
 
+    private OperatorToken operatorToken() {
+        try {
+            Path file = Files.createTempFile("operator", ".token");
+            Files.writeString(file, OPERATOR_SECRET + "\n");
+            try {
+                return OperatorToken.read(file.toString()).orElseThrow();
+            } finally {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Exchange call(AccessFilter filter, String method, String servletPath, String pathInfo,
             String authorization) throws Exception {
+        return call(filter, method, servletPath, pathInfo, authorization, "127.0.0.1:8080");
+    }
+
+    private static Exchange call(AccessFilter filter, String method, String servletPath, String pathInfo,
+            String authorization, String host) throws Exception {
         Exchange exchange = new Exchange();
         HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
@@ -67,7 +97,8 @@ class AccessFilterTest {
                     case "getServletPath" -> servletPath;
                     case "getPathInfo" -> pathInfo;
                     case "getRequestURI" -> servletPath + (pathInfo == null ? "" : pathInfo);
-                    case "getHeader" -> "Authorization".equals(args[0]) ? authorization : null;
+                    case "getHeader" -> "Authorization".equals(args[0]) ? authorization
+                            : "Host".equals(args[0]) ? host : null;
                     case "getRemoteAddr" -> "192.0.2.7";
                     case "setAttribute" -> exchange.attributes.put((String) args[0], args[1]);
                     case "getAttribute" -> exchange.attributes.get(args[0]);
@@ -108,11 +139,51 @@ class AccessFilterTest {
     }
 
     @Test
-    void onLoopbackNoTokenIsTheLocalOperator() throws Exception {
+    void onLoopbackNoTokenIs401Too() throws Exception {
         Exchange exchange = call(filter(true), "GET", "/api/plugins", null, null);
-        assertTrue(exchange.passed);
-        assertSame(Caller.LOCAL_OPERATOR, exchange.caller());
-        assertTrue(audited.isEmpty());
+        assertFalse(exchange.passed);
+        assertEquals(401, exchange.status);
+        assertTrue(exchange.json().get("detail").asText().contains("on loopback too"), exchange.json().toString());
+        assertTrue(exchange.json().get("detail").asText().contains("operator.token"), exchange.json().toString());
+        assertEquals("401", audited.get(0).outcome());
+    }
+
+    @Test
+    void theOperatorsTokenIsTheOperatorOnLoopbackAndBeyond() throws Exception {
+        for (boolean loopback : new boolean[] {true, false}) {
+            Exchange exchange = call(filter(loopback), "GET", "/api/plugins", null, "Bearer " + OPERATOR_SECRET);
+            assertTrue(exchange.passed);
+            assertSame(Caller.LOCAL_OPERATOR, exchange.caller());
+        }
+        assertEquals(401, call(filter(true), "GET", "/api/plugins", null, "Bearer " + OPERATOR_SECRET + "x").status);
+        assertTrue(audited.size() == 1);
+    }
+
+    @Test
+    void onlyTheDevelopmentSwitchMakesATokenlessLoopbackCallerTheOperator() throws Exception {
+        Exchange open = call(filter(true, true), "GET", "/api/plugins", null, null);
+        assertTrue(open.passed);
+        assertSame(Caller.LOCAL_OPERATOR, open.caller());
+        assertEquals(401, call(filter(false, true), "GET", "/api/plugins", null, null).status,
+                "beyond loopback the switch changes nothing");
+    }
+
+    @Test
+    void onLoopbackARequestForAnotherHostIs421() throws Exception {
+        for (String host : new String[] {"attacker.example", "attacker.example:8080", "127.0.0.1.nip.io:8080",
+                "192.0.2.1:8080", "[2001:db8::1]:8080", "localhost:80x"}) {
+            Exchange exchange = call(filter(true), "GET", "/api/entities", null, "Bearer " + OPERATOR_SECRET, host);
+            assertFalse(exchange.passed, host);
+            assertEquals(421, exchange.status, host);
+            assertTrue(exchange.json().get("detail").asText().contains("bound to loopback"), host);
+        }
+        for (String host : new String[] {"localhost", "localhost:8080", "127.0.0.1:8080", "127.1.2.3", "[::1]:8080",
+                "LOCALHOST:8080"}) {
+            assertTrue(call(filter(true), "GET", "/api/entities", null, "Bearer " + OPERATOR_SECRET, host).passed, host);
+        }
+        assertTrue(call(filter(false), "GET", "/api/entities", null, "Bearer " + OPERATOR_SECRET, "regie.example")
+                .passed, "beyond loopback every request carries a token: the name is not checked");
+        assertEquals("421", audited.get(0).outcome());
     }
 
     @Test
