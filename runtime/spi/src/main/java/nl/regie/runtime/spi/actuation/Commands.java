@@ -6,11 +6,14 @@ import java.util.concurrent.CompletionStage;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The runtime's own way to send commands on someone's behalf (the HTTP API, the plugins' bundle-scoped
  * {@link nl.regie.api.actuation.Actuation}): like {@code Actuation.send}, and the end of every command is recorded
  * in the audit log (kind {@code command}) with who sent it for which party. Runtime-internal.
  */
+@ProviderType
 public interface Commands {
 
     /**

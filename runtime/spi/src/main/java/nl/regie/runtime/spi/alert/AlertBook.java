@@ -5,10 +5,13 @@ import java.util.Optional;
 
 import nl.regie.api.alert.Alert;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Every plugin's alerts, active and recently resolved, for the runtime's own readers (the HTTP API, metrics). Plugins
  * raise and resolve their own through the api's bundle-scoped {@code Alerts}; this is the read side.
  */
+@ProviderType
 public interface AlertBook {
 
     /** The active alerts, most severe first, then the most recently changed. */

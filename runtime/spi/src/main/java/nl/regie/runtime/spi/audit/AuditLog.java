@@ -1,9 +1,12 @@
 package nl.regie.runtime.spi.audit;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The runtime's append-only audit log (JSON lines under the state folder). Runtime-internal: the bus views, the
  * actuation service, the policy, the plugin lifecycle and the HTTP access filter record into it.
  */
+@ProviderType
 public interface AuditLog {
 
     /**

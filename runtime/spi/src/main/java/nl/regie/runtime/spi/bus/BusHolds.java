@@ -1,5 +1,6 @@
 package nl.regie.runtime.spi.bus;
 
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Holds a plugin's readings while it is swapped for another version. Registered by the runtime's BusComponent;
@@ -28,6 +29,7 @@ package nl.regie.runtime.spi.bus;
  *
  * <p>Without an open hold, closing a durable subscription closes it, as any other.
  */
+@ProviderType
 public interface BusHolds {
 
     /**
@@ -39,6 +41,7 @@ public interface BusHolds {
     Hold hold(String symbolicName);
 
     /** An open hold. Closing it ends the hold. */
+    @ProviderType
     interface Hold extends AutoCloseable {
 
         /** The symbolic name held. */

@@ -3,7 +3,10 @@ package nl.regie.runtime.spi.bus;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Readings as one reader may see them under the {@link AccessPolicy}; see {@link AccessPolicy#readView}. */
+@ProviderType
 @FunctionalInterface
 public interface ReadView {
 

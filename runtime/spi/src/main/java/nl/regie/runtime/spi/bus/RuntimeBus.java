@@ -8,11 +8,14 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.BusMonitor;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The bus as the runtime's own components see it: unlike a plugin's {@link nl.regie.api.bus.ReadingBus} view,
  * the caller names who publishes and who subscribes. Registered by the runtime's BusComponent; private to the
  * runtime bundle.
  */
+@ProviderType
 public interface RuntimeBus extends BusMonitor {
 
     /**

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * What the configuration folder did with each of its files, for the HTTP API. Registered by
  * the runtime's ConfigFolderComponent whether or not a folder is configured (without one, {@link #folder()} is empty and
  * there are no files). Private to the runtime bundle.
  */
+@ProviderType
 public interface ConfigFiles {
 
     /** The watched folder, absolute; empty when the framework property {@value ConfigFolderComponent#DIR} is not set. */

@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The devices the MQTT bridge knows, for the HTTP API. Registered by the runtime's MqttBridgeComponent whether or not
  * a broker is configured (without one, {@link BridgeInfo#enabled()} is false and no device is known).
  * Part of the runtime SPI: runtime bundles only.
  */
+@ProviderType
 public interface DeviceDirectory {
 
     /** The bridge itself: on or off, connected or not, bridge-wide counters. */

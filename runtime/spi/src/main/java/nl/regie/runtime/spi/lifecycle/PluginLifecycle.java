@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The one way plugins are installed, updated, rolled back and removed: the plugins folder, the HTTP API and the
  * shell all go through it. Operations on one plugin are serialised: a second operation on a plugin while one is
@@ -15,6 +17,7 @@ import java.util.Optional;
  * the previous version is restored, takes over the held readings, and the outcome says why. Every outcome is
  * kept in the plugin's history, which survives restarts, together with the jars of its recent versions.
  */
+@ProviderType
 public interface PluginLifecycle {
 
     /** Every plugin (a bundle that imports {@code nl.regie.api}), by symbolic name. */

@@ -1,5 +1,7 @@
 package nl.regie.runtime.spi.metrics;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A part of the runtime that measures something: it registers one of these (a whiteboard), and {@code /metrics}
  * asks every registered source to write its families, in the order of their {@value #ORDER} property (lowest first,
@@ -8,6 +10,7 @@ package nl.regie.runtime.spi.metrics;
  * <p>A source writes what it already counts; it is called on an HTTP thread, so it only reads counters and takes
  * no lock a publisher could be waiting on.
  */
+@ConsumerType
 @FunctionalInterface
 public interface MetricSource {
 

@@ -1,10 +1,13 @@
 package nl.regie.runtime.spi.metrics;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Where a {@link MetricSource} writes its metric families, in the terms of the Prometheus text format: a family has a
  * name ({@code regie_...}), a type and a help text, and samples with label pairs. A family named twice is the same
  * family (its samples are grouped on the page); naming it again with another type is an error.
  */
+@ProviderType
 public interface MetricWriter {
 
     /**
@@ -20,6 +23,7 @@ public interface MetricWriter {
     Family gauge(String name, String help);
 
     /** One family. */
+    @ProviderType
     interface Family {
 
         /**

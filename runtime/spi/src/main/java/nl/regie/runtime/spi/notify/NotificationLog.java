@@ -4,7 +4,10 @@ import java.util.List;
 
 import nl.regie.api.notify.Notification;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** The notifications sent lately, as the runtime's recording notifier keeps them, for {@code /api/notifications}. */
+@ProviderType
 public interface NotificationLog {
 
     /**

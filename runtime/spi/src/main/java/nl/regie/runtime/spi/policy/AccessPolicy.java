@@ -2,6 +2,8 @@ package nl.regie.runtime.spi.policy;
 
 import nl.regie.runtime.spi.bus.ReadView;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The operator's data-sharing policy: which party each plugin and each device acts for, and what a party may see
  * of another party's data. Configured under the PID {@value #PID} (a file in the watched config folder, applied
@@ -14,6 +16,7 @@ import nl.regie.runtime.spi.bus.ReadView;
  *
  * <p>Without any configuration every plugin and device acts for the {@value #DEFAULT_PARTY} party.
  */
+@ProviderType
 public interface AccessPolicy {
 
     /** The configuration PID of the policy. */
