@@ -1,6 +1,5 @@
 package nl.regie.runtime.devices.mqtt;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,11 +34,8 @@ import nl.regie.runtime.spi.devices.DeviceSnapshot;
 
 import org.osgi.service.log.Logger;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The device bridge: turns what devices send over MQTT into readings on the bus, keeps track of their presence,
@@ -101,7 +97,6 @@ public final class DeviceBridge implements DeviceDirectory {
 
     private static final Pattern ATTRIBUTE = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
-    private static final int MAX_JSON_BYTES = 16 * 1024;
     private static final int ENDED_COMMANDS_KEPT = 10_000;
     private static final double MAX_INTERVAL_SECONDS = 31 * 24 * 3600;
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
@@ -134,11 +129,10 @@ public final class DeviceBridge implements DeviceDirectory {
     private final ReadingSink sink;
     private final Clock clock;
     private final Logger log;
-    private final ObjectMapper mapper = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-    private final ConcurrentHashMap<String, DeviceStatus> devices = new ConcurrentHashMap<>();
+    private final DeviceJson json = new DeviceJson();
+    private final KnownDevices devices;
+    private final EntityTypes entityTypes;
+    private final Rejections rejections;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     /** Recently ended commands: true if acknowledged, false if their deadline passed first. */
     private final Map<String, Boolean> ended = new LinkedHashMap<>(16, 0.75f, false) {
@@ -149,7 +143,6 @@ public final class DeviceBridge implements DeviceDirectory {
             return size() > ENDED_COMMANDS_KEPT;
         }
     };
-    private final Set<String> entityTypes = ConcurrentHashMap.newKeySet();
 
     private final AtomicInteger rememberedNames = new AtomicInteger();
     private final LongAdder messages = new LongAdder();
@@ -160,7 +153,6 @@ public final class DeviceBridge implements DeviceDirectory {
     private Instant unroutableLogged;
     private long unroutableSuppressed;
 
-    private volatile Consumer<String> typeListener = type -> { };
     private volatile MqttOutbound outbound = NOT_ATTACHED;
     private volatile String broker = "";
     private volatile String clientId = "";
@@ -180,9 +172,11 @@ public final class DeviceBridge implements DeviceDirectory {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
+        this.devices = new KnownDevices(settings.registry(), settings.maxDevices());
+        this.entityTypes = new EntityTypes(log);
+        this.rejections = new Rejections(log);
         for (String device : settings.registry().devices()) {
-            devices.put(device, new DeviceStatus(device));
-            settings.registry().assigned(device).forEach(e -> entityTypes.add(e.type()));
+            settings.registry().assigned(device).forEach(e -> entityTypes.learn(e.type()));
         }
     }
 
@@ -203,13 +197,12 @@ public final class DeviceBridge implements DeviceDirectory {
      * so far) and from then on once for each new one, on the thread that learned it.
      */
     public void onEntityTypes(Consumer<String> listener) {
-        typeListener = Objects.requireNonNull(listener, "listener");
-        List.copyOf(entityTypes).forEach(listener);
+        entityTypes.onNew(listener);
     }
 
     /** The entity types of device-backed entities known so far. */
     public Set<String> entityTypes() {
-        return Set.copyOf(entityTypes);
+        return entityTypes.all();
     }
 
     // ---------------------------------------------------------------------------------------------- inbound
@@ -228,7 +221,7 @@ public final class DeviceBridge implements DeviceDirectory {
             unroutable(now, e.getMessage());
             return;
         }
-        DeviceStatus device = track(parsed.device());
+        DeviceStatus device = devices.track(parsed.device());
         if (device == null) {
             unroutable(now, "device " + parsed.device() + " is beyond the " + settings.maxDevices()
                     + " devices the bridge keeps track of (message on " + topic + " dropped)");
@@ -245,17 +238,6 @@ public final class DeviceBridge implements DeviceDirectory {
             log.error("Device {}: unexpected failure handling a message on {}", device.id(), topic, e);
             reject(device, parsed.kind(), topic, payload, "internal error: " + e, now);
         }
-    }
-
-    private DeviceStatus track(String id) {
-        DeviceStatus device = devices.get(id);
-        if (device == null) {
-            if (devices.size() >= settings.maxDevices()) {
-                return null;
-            }
-            device = devices.computeIfAbsent(id, DeviceStatus::new);
-        }
-        return device;
     }
 
     private void telemetry(DeviceStatus device, String topic, byte[] payload, Instant now) {
@@ -331,7 +313,7 @@ public final class DeviceBridge implements DeviceDirectory {
     }
 
     private boolean mayReportOn(String device, EntityId entity) {
-        return entity.localId().equals(device) || settings.registry().assigns(device, entity);
+        return settings.registry().mayReportOn(device, entity);
     }
 
     private void state(DeviceStatus device, String topic, byte[] payload, Instant now) {
@@ -340,7 +322,7 @@ public final class DeviceBridge implements DeviceDirectory {
         }
         JsonNode root;
         try {
-            root = json(payload);
+            root = json.object(payload);
         } catch (IllegalArgumentException e) {
             rejectState(device, topic, payload, e.getMessage(), now);
             return;
@@ -432,13 +414,7 @@ public final class DeviceBridge implements DeviceDirectory {
     }
 
     private void learnType(String type) {
-        if (entityTypes.add(type)) {
-            try {
-                typeListener.accept(type);
-            } catch (RuntimeException e) {
-                log.error("Could not offer MQTT actuation for entity type {}", type, e);
-            }
-        }
+        entityTypes.learn(type);
     }
 
     private void ack(DeviceStatus device, String commandId, String topic, byte[] payload, Instant now) {
@@ -478,7 +454,7 @@ public final class DeviceBridge implements DeviceDirectory {
         CommandState state;
         String reason;
         try {
-            JsonNode root = json(payload);
+            JsonNode root = json.object(payload);
             JsonNode status = root.get("status");
             if (status == null || !status.isTextual()) {
                 throw new IllegalArgumentException("'status' must be \"completed\", \"rejected\" or \"failed\"");
@@ -521,24 +497,6 @@ public final class DeviceBridge implements DeviceDirectory {
         }
     }
 
-    private JsonNode json(byte[] payload) {
-        if (payload.length > MAX_JSON_BYTES) {
-            throw new IllegalArgumentException("payload of " + payload.length + " bytes is larger than " + MAX_JSON_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = mapper.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("must be a JSON object");
-        }
-        return root;
-    }
-
     private void announce(DeviceStatus device, DeviceStatus.Presence presence, Instant now) {
         sink.publish(device.publisher(), new Reading(device.entity(), DEVICE_STATE, Value.of(presence.text()), "", now, now,
                 device.id(), device.location()));
@@ -546,12 +504,7 @@ public final class DeviceBridge implements DeviceDirectory {
     }
 
     private void reject(DeviceStatus device, Topics.Kind kind, String topic, byte[] payload, String why, Instant now) {
-        String reason = oneLine(why);
-        long suppressed = device.rejected(kind, now, topic, reason, payload);
-        if (suppressed >= 0) {
-            log.warn("Device {}: rejected the message on {}: {}{}", device.id(), topic, reason, suppressed == 0 ? ""
-                    : " (and " + suppressed + " more rejected messages of this device since the last such line)");
-        }
+        rejections.reject(device, kind, topic, payload, why, now);
     }
 
     private void unroutable(Instant now, String reason) {
@@ -578,7 +531,7 @@ public final class DeviceBridge implements DeviceDirectory {
      */
     public void checkPresence() {
         Instant now = clock.instant();
-        for (DeviceStatus device : devices.values()) {
+        for (DeviceStatus device : devices.all()) {
             if (device.markStaleIfSilent(now, settings.staleFactor(), settings.defaultInterval())) {
                 announce(device, DeviceStatus.Presence.STALE, now);
             }
@@ -637,7 +590,7 @@ public final class DeviceBridge implements DeviceDirectory {
         if (assigned.isPresent()) {
             return assigned;
         }
-        return devices.containsKey(entity.localId()) ? Optional.of(entity.localId()) : Optional.empty();
+        return devices.contains(entity.localId()) ? Optional.of(entity.localId()) : Optional.empty();
     }
 
     private byte[] commandJson(Command command) {
@@ -651,27 +604,10 @@ public final class DeviceBridge implements DeviceDirectory {
         json.put("parameters", parameters);
         json.put("deadline", command.deadline().toString());
         try {
-            return mapper.writeValueAsBytes(json);
+            return this.json.write(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write command " + command.id() + " as JSON", e);
         }
-    }
-
-    /** Text with control characters escaped, so that a reason stays one line however hostile the payload. */
-    static String oneLine(String text) {
-        StringBuilder line = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                if (line == null) {
-                    line = new StringBuilder(text.length() + 16).append(text, 0, i);
-                }
-                line.append(String.format("\\u%04x", (int) c));
-            } else if (line != null) {
-                line.append(c);
-            }
-        }
-        return line == null ? text : line.toString();
     }
 
     /** Device-supplied text in single quotes, cut short and with control characters escaped. */
@@ -716,7 +652,7 @@ public final class DeviceBridge implements DeviceDirectory {
 
     @Override
     public List<DeviceSnapshot> devices() {
-        return devices.values().stream().map(this::snapshot).sorted(Comparator.comparing(DeviceSnapshot::id)).toList();
+        return devices.all().stream().map(this::snapshot).sorted(Comparator.comparing(DeviceSnapshot::id)).toList();
     }
 
     @Override

@@ -1,10 +1,13 @@
 package nl.regie.runtime.devices.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import nl.regie.api.model.EntityId;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +27,18 @@ class DeviceRegistryTest {
         assertTrue(problems.get(3).contains("already assigned to device gw-1"));
         assertTrue(problems.get(4).contains("empty"));
         assertEquals(2, parsed.registry().assigned("gw-1").size());
+    }
+
+    @Test
+    void aDeviceMayReportOnItsOwnEntitiesAndOnThoseAssignedToIt() {
+        DeviceRegistry registry = DeviceRegistry.parse(new String[] {
+            "gw-1=urn:ngsi-ld:WaterObserved:gauge-9", "gw-2=urn:ngsi-ld:WaterObserved:gauge-10"}).registry();
+        assertTrue(registry.mayReportOn("gw-1", EntityId.parse("urn:ngsi-ld:Device:gw-1")));
+        assertTrue(registry.mayReportOn("gw-1", EntityId.parse("urn:ngsi-ld:WaterObserved:gw-1")), "same local id");
+        assertTrue(registry.mayReportOn("gw-1", EntityId.parse("urn:ngsi-ld:WaterObserved:gauge-9")));
+        assertFalse(registry.mayReportOn("gw-1", EntityId.parse("urn:ngsi-ld:WaterObserved:gauge-10")), "gw-2's");
+        assertFalse(registry.mayReportOn("gw-1", EntityId.parse("urn:ngsi-ld:Device:gw-2")));
+        assertFalse(registry.mayReportOn("gw-3", EntityId.parse("urn:ngsi-ld:WaterObserved:gauge-9")));
+        assertFalse(registry.mayReportOn("gw", EntityId.parse("urn:ngsi-ld:Device:gw-1")), "no prefix match");
     }
 }
