@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -26,9 +25,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.runtime.devices.senml.SenmlException;
 import nl.regie.runtime.devices.senml.SenmlParser;
-import nl.regie.runtime.devices.senml.SenmlRecord;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
 
@@ -95,13 +92,10 @@ public final class DeviceBridge implements DeviceDirectory {
     /** The Smart Data Models attribute of a Device that carries its presence. */
     public static final String DEVICE_STATE = "deviceState";
 
-    private static final Pattern ATTRIBUTE = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
     private static final int ENDED_COMMANDS_KEPT = 10_000;
     private static final double MAX_INTERVAL_SECONDS = 31 * 24 * 3600;
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
-    /** How many checked record names the bridge remembers, over all devices (about 200 bytes each). */
-    private static final int MAX_REMEMBERED_NAMES = 65_536;
 
     private static final MqttOutbound NOT_ATTACHED = new MqttOutbound() {
         @Override
@@ -115,17 +109,12 @@ public final class DeviceBridge implements DeviceDirectory {
         }
     };
 
-    /** What a valid record name stands for. */
-    record Target(EntityId entity, String attribute) {
-    }
-
     /** A command published and waiting for its acknowledgement. */
     private record Pending(Command command, String device, CompletableFuture<CommandResult> outcome) {
     }
 
     private final BridgeSettings settings;
     private final Topics topics;
-    private final SenmlParser parser;
     private final ReadingSink sink;
     private final Clock clock;
     private final Logger log;
@@ -133,6 +122,7 @@ public final class DeviceBridge implements DeviceDirectory {
     private final KnownDevices devices;
     private final EntityTypes entityTypes;
     private final Rejections rejections;
+    private final DeviceTelemetry telemetry;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     /** Recently ended commands: true if acknowledged, false if their deadline passed first. */
     private final Map<String, Boolean> ended = new LinkedHashMap<>(16, 0.75f, false) {
@@ -144,7 +134,6 @@ public final class DeviceBridge implements DeviceDirectory {
         }
     };
 
-    private final AtomicInteger rememberedNames = new AtomicInteger();
     private final LongAdder messages = new LongAdder();
     private final LongAdder unroutable = new LongAdder();
     private final LongAdder acksLate = new LongAdder();
@@ -168,13 +157,14 @@ public final class DeviceBridge implements DeviceDirectory {
     public DeviceBridge(BridgeSettings settings, ReadingSink sink, Clock clock, Logger log) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.topics = new Topics(settings.site());
-        this.parser = new SenmlParser(settings.senmlLimits());
         this.sink = Objects.requireNonNull(sink, "sink");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
         this.devices = new KnownDevices(settings.registry(), settings.maxDevices());
         this.entityTypes = new EntityTypes(log);
         this.rejections = new Rejections(log);
+        this.telemetry = new DeviceTelemetry(new SenmlParser(settings.senmlLimits()), new RecordNames(settings.registry()),
+                sink, rejections);
         for (String device : settings.registry().devices()) {
             settings.registry().assigned(device).forEach(e -> entityTypes.learn(e.type()));
         }
@@ -229,7 +219,12 @@ public final class DeviceBridge implements DeviceDirectory {
         }
         try {
             switch (parsed.kind()) {
-                case TELEMETRY -> telemetry(device, topic, payload, now);
+                case TELEMETRY -> {
+                    if (device.seen(now)) {
+                        announce(device, DeviceStatus.Presence.ONLINE, now);
+                    }
+                    telemetry.accept(device, topic, payload, now);
+                }
                 case STATE -> state(device, topic, payload, now);
                 case ACK -> ack(device, parsed.commandId(), topic, payload, now);
                 default -> throw new IllegalStateException(parsed.kind().name());
@@ -238,78 +233,6 @@ public final class DeviceBridge implements DeviceDirectory {
             log.error("Device {}: unexpected failure handling a message on {}", device.id(), topic, e);
             reject(device, parsed.kind(), topic, payload, "internal error: " + e, now);
         }
-    }
-
-    private void telemetry(DeviceStatus device, String topic, byte[] payload, Instant now) {
-        if (device.seen(now)) {
-            announce(device, DeviceStatus.Presence.ONLINE, now);
-        }
-        List<SenmlRecord> records;
-        try {
-            records = parser.parse(payload, now);
-        } catch (SenmlException e) {
-            reject(device, Topics.Kind.TELEMETRY, topic, payload, "invalid SenML: " + e.getMessage(), now);
-            return;
-        }
-        Location location = device.location();
-        Reading[] readings = new Reading[records.size()];
-        for (int i = 0; i < readings.length; i++) {
-            SenmlRecord record = records.get(i);
-            Target target = device.target(record.name());
-            if (target == null) {
-                Object checked = checkName(device, record.name(), i);
-                if (checked instanceof String problem) {
-                    reject(device, Topics.Kind.TELEMETRY, topic, payload, problem, now);
-                    return;
-                }
-                target = (Target) checked;
-            }
-            try {
-                readings[i] = new Reading(target.entity(), target.attribute(), record.value(),
-                        record.unit() == null ? "" : record.unit(), record.time(), now, device.id(), location);
-            } catch (RuntimeException e) {
-                reject(device, Topics.Kind.TELEMETRY, topic, payload, "record " + i + ": " + e.getMessage(), now);
-                return;
-            }
-        }
-        for (Reading reading : readings) {
-            sink.publish(device.publisher(), reading);
-        }
-        device.accepted(readings.length);
-    }
-
-    /**
-     * Checks a record name: {@code {entity URN}:{attribute}}, a valid attribute, an entity the device may report on.
-     * Returns why not (a String), or the name's {@link Target}, which the device remembers while the bridge's budget
-     * of remembered names lasts: names repeat in every pack, so the check runs once per name.
-     */
-    private Object checkName(DeviceStatus device, String name, int i) {
-        int colon = name == null ? -1 : name.lastIndexOf(':');
-        if (colon <= 0 || colon == name.length() - 1) {
-            return "record " + i + ": name " + quote(name) + " must be {entity URN}:{attribute}, e.g. urn:ngsi-ld:Device:"
-                    + device.id() + ":batteryLevel";
-        }
-        String attribute = name.substring(colon + 1);
-        EntityId entity;
-        try {
-            entity = EntityId.parse(name.substring(0, colon));
-        } catch (IllegalArgumentException e) {
-            return "record " + i + ": name " + quote(name) + ": " + e.getMessage();
-        }
-        if (!ATTRIBUTE.matcher(attribute).matches()) {
-            return "record " + i + ": attribute " + quote(attribute)
-                    + " must start with a lower-case letter and contain only letters, digits and '_' (at most 64)";
-        }
-        if (!mayReportOn(device.id(), entity)) {
-            return "record " + i + ": device " + device.id() + " may not report on " + entity + " (only on urn:ngsi-ld:Device:"
-                    + device.id() + ", entities whose local id is " + device.id()
-                    + ", and entities the device registry assigns to it)";
-        }
-        Target target = new Target(entity, attribute);
-        if (rememberedNames.get() < MAX_REMEMBERED_NAMES && device.remember(name, target)) {
-            rememberedNames.incrementAndGet();
-        }
-        return target;
     }
 
     private boolean mayReportOn(String device, EntityId entity) {
@@ -608,24 +531,6 @@ public final class DeviceBridge implements DeviceDirectory {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write command " + command.id() + " as JSON", e);
         }
-    }
-
-    /** Device-supplied text in single quotes, cut short and with control characters escaped. */
-    static String quote(String text) {
-        if (text == null) {
-            return "null";
-        }
-        int end = Math.min(text.length(), 80);
-        StringBuilder quoted = new StringBuilder(end + 8).append('\'');
-        for (int i = 0; i < end; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                quoted.append(String.format("\\u%04x", (int) c));
-            } else {
-                quoted.append(c);
-            }
-        }
-        return quoted.append(end < text.length() ? "...'" : "'").toString();
     }
 
     private static CompletionStage<CommandResult> done(Command command, CommandState state, String reason, Instant now) {
