@@ -3,7 +3,6 @@ package nl.regie.runtime.devices.mqtt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,15 +15,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.actuation.CommandState;
 import nl.regie.api.model.EntityId;
-import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
-import nl.regie.api.model.Value;
 import nl.regie.runtime.devices.senml.SenmlParser;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
@@ -92,9 +88,7 @@ public final class DeviceBridge implements DeviceDirectory {
     /** The Smart Data Models attribute of a Device that carries its presence. */
     public static final String DEVICE_STATE = "deviceState";
 
-    private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
     private static final int ENDED_COMMANDS_KEPT = 10_000;
-    private static final double MAX_INTERVAL_SECONDS = 31 * 24 * 3600;
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
 
     private static final MqttOutbound NOT_ATTACHED = new MqttOutbound() {
@@ -123,6 +117,7 @@ public final class DeviceBridge implements DeviceDirectory {
     private final EntityTypes entityTypes;
     private final Rejections rejections;
     private final DeviceTelemetry telemetry;
+    private final DevicePresence presence;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     /** Recently ended commands: true if acknowledged, false if their deadline passed first. */
     private final Map<String, Boolean> ended = new LinkedHashMap<>(16, 0.75f, false) {
@@ -165,6 +160,7 @@ public final class DeviceBridge implements DeviceDirectory {
         this.rejections = new Rejections(log);
         this.telemetry = new DeviceTelemetry(new SenmlParser(settings.senmlLimits()), new RecordNames(settings.registry()),
                 sink, rejections);
+        this.presence = new DevicePresence(settings, devices, json, entityTypes, sink, rejections);
         for (String device : settings.registry().devices()) {
             settings.registry().assigned(device).forEach(e -> entityTypes.learn(e.type()));
         }
@@ -220,12 +216,10 @@ public final class DeviceBridge implements DeviceDirectory {
         try {
             switch (parsed.kind()) {
                 case TELEMETRY -> {
-                    if (device.seen(now)) {
-                        announce(device, DeviceStatus.Presence.ONLINE, now);
-                    }
+                    presence.heard(device, now);
                     telemetry.accept(device, topic, payload, now);
                 }
-                case STATE -> state(device, topic, payload, now);
+                case STATE -> presence.onState(device, topic, payload, now);
                 case ACK -> ack(device, parsed.commandId(), topic, payload, now);
                 default -> throw new IllegalStateException(parsed.kind().name());
             }
@@ -235,115 +229,8 @@ public final class DeviceBridge implements DeviceDirectory {
         }
     }
 
-    private boolean mayReportOn(String device, EntityId entity) {
-        return settings.registry().mayReportOn(device, entity);
-    }
-
-    private void state(DeviceStatus device, String topic, byte[] payload, Instant now) {
-        if (payload.length == 0) {
-            return; // someone cleared the retained birth: not a statement about presence
-        }
-        JsonNode root;
-        try {
-            root = json.object(payload);
-        } catch (IllegalArgumentException e) {
-            rejectState(device, topic, payload, e.getMessage(), now);
-            return;
-        }
-        JsonNode online = root.get("online");
-        if (online == null || !online.isBoolean()) {
-            rejectState(device, topic, payload, "'online' must be true or false", now);
-            return;
-        }
-        if (!online.booleanValue()) {
-            device.offline(now);
-            announce(device, DeviceStatus.Presence.OFFLINE, now);
-            return;
-        }
-        String type = null;
-        JsonNode typeNode = root.get("type");
-        if (typeNode != null && !typeNode.isNull()) {
-            if (!typeNode.isTextual() || !TYPE.matcher(typeNode.textValue()).matches()) {
-                rejectState(device, topic, payload, "'type' must be an entity type: an upper-case letter, then letters"
-                        + " and digits, as in WasteContainer", now);
-                return;
-            }
-            type = typeNode.textValue();
-        }
-        List<EntityId> entities = new ArrayList<>();
-        JsonNode entitiesNode = root.get("entities");
-        if (entitiesNode != null && !entitiesNode.isNull()) {
-            if (!entitiesNode.isArray()) {
-                rejectState(device, topic, payload, "'entities' must be an array of entity URNs", now);
-                return;
-            }
-            for (JsonNode e : entitiesNode) {
-                if (!e.isTextual()) {
-                    rejectState(device, topic, payload, "'entities' must be an array of entity URNs, found " + e, now);
-                    return;
-                }
-                EntityId entity;
-                try {
-                    entity = EntityId.parse(e.textValue());
-                } catch (IllegalArgumentException x) {
-                    rejectState(device, topic, payload, "'entities': " + x.getMessage(), now);
-                    return;
-                }
-                if (!mayReportOn(device.id(), entity)) {
-                    rejectState(device, topic, payload, "'entities': device " + device.id() + " may not speak for "
-                            + entity + " (only for entities whose local id is " + device.id()
-                            + " and entities the device registry assigns to it)", now);
-                    return;
-                }
-                entities.add(entity);
-            }
-        }
-        Location location = null;
-        JsonNode locationNode = root.get("location");
-        if (locationNode != null && !locationNode.isNull()) {
-            if (!locationNode.isArray() || locationNode.size() != 2 || !locationNode.get(0).isNumber()
-                    || !locationNode.get(1).isNumber()) {
-                rejectState(device, topic, payload, "'location' must be [longitude, latitude]", now);
-                return;
-            }
-            try {
-                location = Location.of(locationNode.get(0).doubleValue(), locationNode.get(1).doubleValue());
-            } catch (IllegalArgumentException e) {
-                rejectState(device, topic, payload, "'location': " + e.getMessage(), now);
-                return;
-            }
-        }
-        Duration interval = null;
-        JsonNode intervalNode = root.get("interval");
-        if (intervalNode != null && !intervalNode.isNull()) {
-            double seconds = intervalNode.isNumber() ? intervalNode.doubleValue() : Double.NaN;
-            if (!(seconds > 0 && seconds <= MAX_INTERVAL_SECONDS)) {
-                rejectState(device, topic, payload, "'interval' must be a number of seconds, more than 0 and at most "
-                        + (long) MAX_INTERVAL_SECONDS, now);
-                return;
-            }
-            interval = Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
-        }
-        device.birth(now, type, entities, location, interval);
-        if (type != null) {
-            learnType(type);
-        }
-        entities.forEach(e -> learnType(e.type()));
-        announce(device, DeviceStatus.Presence.ONLINE, now);
-    }
-
-    private void rejectState(DeviceStatus device, String topic, byte[] payload, String reason, Instant now) {
-        reject(device, Topics.Kind.STATE, topic, payload, "invalid state message: " + reason, now);
-    }
-
-    private void learnType(String type) {
-        entityTypes.learn(type);
-    }
-
     private void ack(DeviceStatus device, String commandId, String topic, byte[] payload, Instant now) {
-        if (device.seen(now)) {
-            announce(device, DeviceStatus.Presence.ONLINE, now);
-        }
+        presence.heard(device, now);
         Pending waiting = pending.get(commandId);
         if (waiting == null) {
             Boolean acknowledged;
@@ -420,12 +307,6 @@ public final class DeviceBridge implements DeviceDirectory {
         }
     }
 
-    private void announce(DeviceStatus device, DeviceStatus.Presence presence, Instant now) {
-        sink.publish(device.publisher(), new Reading(device.entity(), DEVICE_STATE, Value.of(presence.text()), "", now, now,
-                device.id(), device.location()));
-        device.published(1);
-    }
-
     private void reject(DeviceStatus device, Topics.Kind kind, String topic, byte[] payload, String why, Instant now) {
         rejections.reject(device, kind, topic, payload, why, now);
     }
@@ -454,11 +335,7 @@ public final class DeviceBridge implements DeviceDirectory {
      */
     public void checkPresence() {
         Instant now = clock.instant();
-        for (DeviceStatus device : devices.all()) {
-            if (device.markStaleIfSilent(now, settings.staleFactor(), settings.defaultInterval())) {
-                announce(device, DeviceStatus.Presence.STALE, now);
-            }
-        }
+        presence.markSilentStale(now);
         for (Pending waiting : pending.values()) {
             if (now.isAfter(waiting.command().deadline()) && pending.remove(waiting.command().id(), waiting)) {
                 remember(waiting.command().id(), false);
