@@ -2,7 +2,6 @@ package nl.regie.runtime.config;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +11,7 @@ import org.osgi.service.metatype.AttributeDefinition;
 
 /**
  * Turns the text of one key of a configuration file into the value its metatype attribute declares: the type
- * (a whole number, a decimal number, true/false, a character, text), the cardinality (one value; an array for a
+ * (a whole number, a decimal number, true/false, a character, text: {@link AttributeType}), the cardinality (one value; an array for a
  * positive cardinality; a list for a negative one, each written comma-separated with its elements trimmed, and
  * empty for no elements), the range ({@code min}/{@code max}: a number's value, a text's length, a character's
  * code) and the options.
@@ -25,13 +24,8 @@ import org.osgi.service.metatype.AttributeDefinition;
  */
 final class AttributeValue {
 
-    // Deprecated in the MetaType API, yet a plugin may still declare them.
-    @SuppressWarnings("deprecation")
-    private static final int BIG_INTEGER = AttributeDefinition.BIGINTEGER;
-    @SuppressWarnings("deprecation")
-    private static final int BIG_DECIMAL = AttributeDefinition.BIGDECIMAL;
-
     private final AttributeDefinition definition;
+    private final AttributeType type;
     private final Range range;
 
     /**
@@ -46,6 +40,7 @@ final class AttributeValue {
     /** A value for this attribute, with these bounds. */
     AttributeValue(AttributeDefinition definition, Range range) {
         this.definition = definition;
+        this.type = new AttributeType(definition.getType());
         this.range = range == null ? Range.NONE : range;
     }
 
@@ -66,7 +61,7 @@ final class AttributeValue {
         int cardinality = definition.getCardinality();
         if (cardinality == 0) {
             String problem = problem(text, false);
-            return problem != null ? new Invalid(problem) : new Valid(typed(text));
+            return problem != null ? new Invalid(problem) : new Valid(type.typed(text));
         }
         List<String> elements = text.isEmpty() ? List.of() : Arrays.stream(text.split(",", -1)).map(String::strip).toList();
         int most = cardinality == Integer.MIN_VALUE ? Integer.MAX_VALUE : Math.abs(cardinality);
@@ -79,12 +74,12 @@ final class AttributeValue {
             if (problem != null) {
                 return new Invalid(elements.size() == 1 ? problem : ": '" + element + "' " + problem);
             }
-            values.add(typed(element));
+            values.add(type.typed(element));
         }
         if (cardinality < 0) {
             return new Valid(values);
         }
-        Object array = Array.newInstance(elementClass(), values.size());
+        Object array = Array.newInstance(type.elementClass(), values.size());
         for (int i = 0; i < values.size(); i++) {
             Array.set(array, i, values.get(i));
         }
@@ -98,14 +93,7 @@ final class AttributeValue {
         if (options != null && options.length > 0) {
             what = "one of " + String.join(", ", options);
         } else {
-            String bounds = describe(shownMin(), shownMax());
-            what = switch (definition.getType()) {
-                case AttributeDefinition.BOOLEAN -> "true or false";
-                case AttributeDefinition.CHARACTER -> "a single character" + bounds;
-                case AttributeDefinition.DOUBLE, AttributeDefinition.FLOAT, BIG_DECIMAL -> "a decimal number" + bounds;
-                case AttributeDefinition.STRING, AttributeDefinition.PASSWORD -> bounds.isEmpty() ? "text" : "text of length" + bounds;
-                default -> "a whole number" + bounds;
-            };
+            what = type.described(describe(shownMin(), shownMax()));
         }
         return definition.getCardinality() == 0 ? what : "comma-separated values, each " + what;
     }
@@ -117,75 +105,23 @@ final class AttributeValue {
     }
 
     private String ownProblem(String text) {
-        int type = definition.getType();
-        BigDecimal number = null;
-        switch (type) {
-            case AttributeDefinition.BOOLEAN -> {
-                if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-                    return "is not true or false";
-                }
-            }
-            case AttributeDefinition.CHARACTER -> {
-                if (text.length() != 1) {
-                    return "is not a single character (expected " + expected() + ")";
-                }
-                number = BigDecimal.valueOf(text.charAt(0));
-            }
-            case AttributeDefinition.STRING, AttributeDefinition.PASSWORD -> number = BigDecimal.valueOf(text.length());
-            default -> {
-                try {
-                    number = new BigDecimal(text);
-                } catch (NumberFormatException e) {
-                    return "is not a number (expected " + expected() + ")";
-                }
-                String typeProblem = typeProblem(number, text);
-                if (typeProblem != null) {
-                    return typeProblem;
-                }
-            }
+        String problem = type.problem(text, this::expected);
+        if (problem != null) {
+            return problem;
         }
-        String rangeProblem = rangeProblem(number);
+        String rangeProblem = rangeProblem(type.measure(text));
         if (rangeProblem != null) {
             return rangeProblem;
         }
         String[] options = definition.getOptionValues();
-        if (options != null && options.length > 0 && !List.of(options).contains(canonical(text))) {
+        if (options != null && options.length > 0 && !List.of(options).contains(type.canonical(text))) {
             return "is not one of the options " + String.join(", ", options);
         }
         return null;
     }
 
-    private String typeProblem(BigDecimal number, String text) {
-        int type = definition.getType();
-        if (type == AttributeDefinition.DOUBLE || type == AttributeDefinition.FLOAT) {
-            double d = type == AttributeDefinition.DOUBLE ? Double.parseDouble(text) : Float.parseFloat(text);
-            return Double.isInfinite(d) ? "is too large for a decimal number" : null;
-        }
-        if (type == BIG_DECIMAL) {
-            return null;
-        }
-        BigInteger whole;
-        try {
-            whole = number.toBigIntegerExact();
-        } catch (ArithmeticException e) {
-            return "is not a whole number (expected " + expected() + ")";
-        }
-        long[] limits = switch (type) {
-            case AttributeDefinition.BYTE -> new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
-            case AttributeDefinition.SHORT -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
-            case AttributeDefinition.INTEGER -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-            case AttributeDefinition.LONG -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
-            default -> null;
-        };
-        if (limits != null && (whole.compareTo(BigInteger.valueOf(limits[0])) < 0
-                || whole.compareTo(BigInteger.valueOf(limits[1])) > 0)) {
-            return "is out of range: a " + typeName() + " is from " + limits[0] + " to " + limits[1];
-        }
-        return null;
-    }
-
     private String rangeProblem(BigDecimal number) {
-        boolean length = isText();
+        boolean length = type.isText();
         BigDecimal min = bound(range.min());
         BigDecimal max = bound(range.max());
         if (min != null && number.compareTo(min) < 0) {
@@ -202,7 +138,7 @@ final class AttributeValue {
      * does not validate. An element of a list is escaped the way the MetaType Service splits lists.
      */
     private String metatypeProblem(String text, boolean element) {
-        String canonical = canonical(text);
+        String canonical = type.canonical(text);
         String input = element ? canonical.replace("\\", "\\\\").replace(",", "\\,") : canonical;
         String verdict;
         try {
@@ -218,70 +154,15 @@ final class AttributeValue {
         String min = shownMin() == null ? "" : " " + shownMin();
         String max = shownMax() == null ? "" : " " + shownMax();
         if (said.contains("greater than maximum")) {
-            return (isText() ? "is longer than the maximum length" : "is above the maximum") + max;
+            return (type.isText() ? "is longer than the maximum length" : "is above the maximum") + max;
         }
         if (said.contains("less than minimum")) {
-            return (isText() ? "is shorter than the minimum length" : "is below the minimum") + min;
+            return (type.isText() ? "is shorter than the minimum length" : "is below the minimum") + min;
         }
         if (said.contains("not a valid option")) {
             return "is not one of the options " + String.join(", ", definition.getOptionValues());
         }
         return "is refused by the plugin's metatype (" + verdict.replaceFirst("^%", "") + "; expected " + expected() + ")";
-    }
-
-    /** The text as the MetaType Service parses it: {@code 1e3} is 1000 to us, but not to {@code Integer.valueOf}. */
-    private String canonical(String text) {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BYTE, AttributeDefinition.SHORT, AttributeDefinition.INTEGER, AttributeDefinition.LONG,
-                    BIG_INTEGER -> new BigDecimal(text).toBigIntegerExact().toString();
-            case AttributeDefinition.BOOLEAN -> text.toLowerCase(Locale.ROOT);
-            default -> text;
-        };
-    }
-
-    private Object typed(String text) {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BOOLEAN -> Boolean.valueOf(text.toLowerCase(Locale.ROOT));
-            case AttributeDefinition.CHARACTER -> text.charAt(0);
-            case AttributeDefinition.BYTE -> new BigDecimal(text).byteValueExact();
-            case AttributeDefinition.SHORT -> new BigDecimal(text).shortValueExact();
-            case AttributeDefinition.INTEGER -> new BigDecimal(text).intValueExact();
-            case AttributeDefinition.LONG -> new BigDecimal(text).longValueExact();
-            case AttributeDefinition.FLOAT -> Float.parseFloat(text);
-            case AttributeDefinition.DOUBLE -> Double.parseDouble(text);
-            case BIG_INTEGER -> new BigDecimal(text).toBigIntegerExact();
-            case BIG_DECIMAL -> new BigDecimal(text);
-            default -> text;
-        };
-    }
-
-    private Class<?> elementClass() {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BOOLEAN -> Boolean.class;
-            case AttributeDefinition.CHARACTER -> Character.class;
-            case AttributeDefinition.BYTE -> Byte.class;
-            case AttributeDefinition.SHORT -> Short.class;
-            case AttributeDefinition.INTEGER -> Integer.class;
-            case AttributeDefinition.LONG -> Long.class;
-            case AttributeDefinition.FLOAT -> Float.class;
-            case AttributeDefinition.DOUBLE -> Double.class;
-            case BIG_INTEGER -> BigInteger.class;
-            case BIG_DECIMAL -> BigDecimal.class;
-            default -> String.class;
-        };
-    }
-
-    private boolean isText() {
-        return definition.getType() == AttributeDefinition.STRING || definition.getType() == AttributeDefinition.PASSWORD;
-    }
-
-    private String typeName() {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BYTE -> "byte";
-            case AttributeDefinition.SHORT -> "short";
-            case AttributeDefinition.LONG -> "long";
-            default -> "int";
-        };
     }
 
     /**
@@ -301,7 +182,7 @@ final class AttributeValue {
         if (number == null) {
             return null;
         }
-        return definition.getType() == AttributeDefinition.CHARACTER
+        return type.isCharacter()
                 ? String.valueOf((char) number.intValue())
                 : number.stripTrailingZeros().toPlainString();
     }
@@ -311,7 +192,7 @@ final class AttributeValue {
         if (text == null || text.isBlank()) {
             return null;
         }
-        if (definition.getType() == AttributeDefinition.CHARACTER) {
+        if (type.isCharacter()) {
             return BigDecimal.valueOf(text.strip().charAt(0));
         }
         try {
