@@ -1,38 +1,32 @@
 package nl.regie.runtime.config;
 
 import java.lang.reflect.Array;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import org.osgi.service.metatype.AttributeDefinition;
 
 /**
  * Turns the text of one key of a configuration file into the value its metatype attribute declares: the type
- * (a whole number, a decimal number, true/false, a character, text), the cardinality (one value; an array for a
- * positive cardinality; a list for a negative one, each written comma-separated with its elements trimmed, and
- * empty for no elements), the range ({@code min}/{@code max}: a number's value, a text's length, a character's
- * code) and the options.
+ * (a whole number, a decimal number, true/false, a character, text: {@link AttributeType}), the cardinality (one
+ * value; an array for a positive cardinality; a list for a negative one, each written comma-separated with its
+ * elements trimmed, and empty for no elements), the range ({@code min}/{@code max}: a number's value, a text's
+ * length, a character's code: {@link Bounds}) and the options.
  *
  * <p>Every check is made here, with a message a person can act on, and then once more by the attribute's own
- * {@link AttributeDefinition#validate(String)}, so that whatever the MetaType Service refuses is refused too. The
- * API's {@code AttributeDefinition} does not tell its {@code min}/{@code max}, so they come from the metatype
- * document as a {@link Range} (see {@link MetatypeRanges}); where they are unknown (a plugin that offers its
- * metatype as a service) the range is left to {@code validate}, whose verdict is then reported without the bound.
+ * {@link AttributeDefinition#validate(String)} ({@link MetatypeVerdict}), so that whatever the MetaType Service
+ * refuses is refused too. The API's {@code AttributeDefinition} does not tell its {@code min}/{@code max}, so they
+ * come from the metatype document as a {@link Range} (see {@link MetatypeRanges}); where they are unknown (a plugin
+ * that offers its metatype as a service) the range is left to {@code validate}, whose verdict is then reported
+ * without the bound.
  */
 final class AttributeValue {
 
-    // Deprecated in the MetaType API, yet a plugin may still declare them.
-    @SuppressWarnings("deprecation")
-    private static final int BIG_INTEGER = AttributeDefinition.BIGINTEGER;
-    @SuppressWarnings("deprecation")
-    private static final int BIG_DECIMAL = AttributeDefinition.BIGDECIMAL;
-
     private final AttributeDefinition definition;
-    private final Range range;
+    private final AttributeType type;
+    private final Bounds bounds;
+    private final MetatypeVerdict verdict;
 
     /**
      * The {@code min} and {@code max} of an attribute as its metatype document writes them, each null when not set.
@@ -46,7 +40,9 @@ final class AttributeValue {
     /** A value for this attribute, with these bounds. */
     AttributeValue(AttributeDefinition definition, Range range) {
         this.definition = definition;
-        this.range = range == null ? Range.NONE : range;
+        this.type = new AttributeType(definition.getType());
+        this.bounds = new Bounds(range == null ? Range.NONE : range, type);
+        this.verdict = new MetatypeVerdict(definition, bounds, this::expected);
     }
 
     /** The typed value, or why the text is refused. */
@@ -66,7 +62,7 @@ final class AttributeValue {
         int cardinality = definition.getCardinality();
         if (cardinality == 0) {
             String problem = problem(text, false);
-            return problem != null ? new Invalid(problem) : new Valid(typed(text));
+            return problem != null ? new Invalid(problem) : new Valid(type.typed(text));
         }
         List<String> elements = text.isEmpty() ? List.of() : Arrays.stream(text.split(",", -1)).map(String::strip).toList();
         int most = cardinality == Integer.MIN_VALUE ? Integer.MAX_VALUE : Math.abs(cardinality);
@@ -79,12 +75,12 @@ final class AttributeValue {
             if (problem != null) {
                 return new Invalid(elements.size() == 1 ? problem : ": '" + element + "' " + problem);
             }
-            values.add(typed(element));
+            values.add(type.typed(element));
         }
         if (cardinality < 0) {
             return new Valid(values);
         }
-        Object array = Array.newInstance(elementClass(), values.size());
+        Object array = Array.newInstance(type.elementClass(), values.size());
         for (int i = 0; i < values.size(); i++) {
             Array.set(array, i, values.get(i));
         }
@@ -94,240 +90,33 @@ final class AttributeValue {
     /** What a value of this attribute must be: "a decimal number from 0 to 1". */
     String expected() {
         String[] options = definition.getOptionValues();
-        String what;
-        if (options != null && options.length > 0) {
-            what = "one of " + String.join(", ", options);
-        } else {
-            String bounds = describe(shownMin(), shownMax());
-            what = switch (definition.getType()) {
-                case AttributeDefinition.BOOLEAN -> "true or false";
-                case AttributeDefinition.CHARACTER -> "a single character" + bounds;
-                case AttributeDefinition.DOUBLE, AttributeDefinition.FLOAT, BIG_DECIMAL -> "a decimal number" + bounds;
-                case AttributeDefinition.STRING, AttributeDefinition.PASSWORD -> bounds.isEmpty() ? "text" : "text of length" + bounds;
-                default -> "a whole number" + bounds;
-            };
-        }
+        String what = options != null && options.length > 0 ? "one of " + String.join(", ", options)
+                : type.described(bounds.described());
         return definition.getCardinality() == 0 ? what : "comma-separated values, each " + what;
     }
 
-    /** Why one value (or one element of a list) is refused, or null. */
+    /**
+     * Why one value (or one element of a list) is refused, or null: the checks in order, type, range, options, and
+     * last the MetaType Service's own.
+     */
     private String problem(String text, boolean element) {
-        String problem = ownProblem(text);
-        return problem != null ? problem : metatypeProblem(text, element);
+        String problem = type.problem(text, this::expected);
+        if (problem == null) {
+            problem = bounds.problem(type.measure(text));
+        }
+        if (problem != null) {
+            return problem;
+        }
+        String canonical = type.canonical(text);
+        String notAnOption = optionProblem(canonical);
+        return notAnOption != null ? notAnOption : verdict.problem(canonical, element);
     }
 
-    private String ownProblem(String text) {
-        int type = definition.getType();
-        BigDecimal number = null;
-        switch (type) {
-            case AttributeDefinition.BOOLEAN -> {
-                if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-                    return "is not true or false";
-                }
-            }
-            case AttributeDefinition.CHARACTER -> {
-                if (text.length() != 1) {
-                    return "is not a single character (expected " + expected() + ")";
-                }
-                number = BigDecimal.valueOf(text.charAt(0));
-            }
-            case AttributeDefinition.STRING, AttributeDefinition.PASSWORD -> number = BigDecimal.valueOf(text.length());
-            default -> {
-                try {
-                    number = new BigDecimal(text);
-                } catch (NumberFormatException e) {
-                    return "is not a number (expected " + expected() + ")";
-                }
-                String typeProblem = typeProblem(number, text);
-                if (typeProblem != null) {
-                    return typeProblem;
-                }
-            }
-        }
-        String rangeProblem = rangeProblem(number);
-        if (rangeProblem != null) {
-            return rangeProblem;
-        }
+    private String optionProblem(String canonical) {
         String[] options = definition.getOptionValues();
-        if (options != null && options.length > 0 && !List.of(options).contains(canonical(text))) {
+        if (options != null && options.length > 0 && !List.of(options).contains(canonical)) {
             return "is not one of the options " + String.join(", ", options);
         }
         return null;
-    }
-
-    private String typeProblem(BigDecimal number, String text) {
-        int type = definition.getType();
-        if (type == AttributeDefinition.DOUBLE || type == AttributeDefinition.FLOAT) {
-            double d = type == AttributeDefinition.DOUBLE ? Double.parseDouble(text) : Float.parseFloat(text);
-            return Double.isInfinite(d) ? "is too large for a decimal number" : null;
-        }
-        if (type == BIG_DECIMAL) {
-            return null;
-        }
-        BigInteger whole;
-        try {
-            whole = number.toBigIntegerExact();
-        } catch (ArithmeticException e) {
-            return "is not a whole number (expected " + expected() + ")";
-        }
-        long[] limits = switch (type) {
-            case AttributeDefinition.BYTE -> new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
-            case AttributeDefinition.SHORT -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
-            case AttributeDefinition.INTEGER -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-            case AttributeDefinition.LONG -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
-            default -> null;
-        };
-        if (limits != null && (whole.compareTo(BigInteger.valueOf(limits[0])) < 0
-                || whole.compareTo(BigInteger.valueOf(limits[1])) > 0)) {
-            return "is out of range: a " + typeName() + " is from " + limits[0] + " to " + limits[1];
-        }
-        return null;
-    }
-
-    private String rangeProblem(BigDecimal number) {
-        boolean length = isText();
-        BigDecimal min = bound(range.min());
-        BigDecimal max = bound(range.max());
-        if (min != null && number.compareTo(min) < 0) {
-            return length ? "is shorter than the minimum length " + shownMin() : "is below the minimum " + shownMin();
-        }
-        if (max != null && number.compareTo(max) > 0) {
-            return length ? "is longer than the maximum length " + shownMax() : "is above the maximum " + shownMax();
-        }
-        return null;
-    }
-
-    /**
-     * What {@link AttributeDefinition#validate(String)} says, as a problem, or null when it accepts the value or
-     * does not validate. An element of a list is escaped the way the MetaType Service splits lists.
-     */
-    private String metatypeProblem(String text, boolean element) {
-        String canonical = canonical(text);
-        String input = element ? canonical.replace("\\", "\\\\").replace(",", "\\,") : canonical;
-        String verdict;
-        try {
-            verdict = definition.validate(input);
-        } catch (RuntimeException e) {
-            return null; // a broken validator is no reason to refuse a value every check here accepted
-        }
-        if (verdict == null || verdict.isEmpty()) {
-            return null;
-        }
-        // Felix's verdicts (AD.VALIDATE_*), localised or with their '%' key marker.
-        String said = verdict.replaceFirst("^%", "").toLowerCase(Locale.ROOT);
-        String min = shownMin() == null ? "" : " " + shownMin();
-        String max = shownMax() == null ? "" : " " + shownMax();
-        if (said.contains("greater than maximum")) {
-            return (isText() ? "is longer than the maximum length" : "is above the maximum") + max;
-        }
-        if (said.contains("less than minimum")) {
-            return (isText() ? "is shorter than the minimum length" : "is below the minimum") + min;
-        }
-        if (said.contains("not a valid option")) {
-            return "is not one of the options " + String.join(", ", definition.getOptionValues());
-        }
-        return "is refused by the plugin's metatype (" + verdict.replaceFirst("^%", "") + "; expected " + expected() + ")";
-    }
-
-    /** The text as the MetaType Service parses it: {@code 1e3} is 1000 to us, but not to {@code Integer.valueOf}. */
-    private String canonical(String text) {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BYTE, AttributeDefinition.SHORT, AttributeDefinition.INTEGER, AttributeDefinition.LONG,
-                    BIG_INTEGER -> new BigDecimal(text).toBigIntegerExact().toString();
-            case AttributeDefinition.BOOLEAN -> text.toLowerCase(Locale.ROOT);
-            default -> text;
-        };
-    }
-
-    private Object typed(String text) {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BOOLEAN -> Boolean.valueOf(text.toLowerCase(Locale.ROOT));
-            case AttributeDefinition.CHARACTER -> text.charAt(0);
-            case AttributeDefinition.BYTE -> new BigDecimal(text).byteValueExact();
-            case AttributeDefinition.SHORT -> new BigDecimal(text).shortValueExact();
-            case AttributeDefinition.INTEGER -> new BigDecimal(text).intValueExact();
-            case AttributeDefinition.LONG -> new BigDecimal(text).longValueExact();
-            case AttributeDefinition.FLOAT -> Float.parseFloat(text);
-            case AttributeDefinition.DOUBLE -> Double.parseDouble(text);
-            case BIG_INTEGER -> new BigDecimal(text).toBigIntegerExact();
-            case BIG_DECIMAL -> new BigDecimal(text);
-            default -> text;
-        };
-    }
-
-    private Class<?> elementClass() {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BOOLEAN -> Boolean.class;
-            case AttributeDefinition.CHARACTER -> Character.class;
-            case AttributeDefinition.BYTE -> Byte.class;
-            case AttributeDefinition.SHORT -> Short.class;
-            case AttributeDefinition.INTEGER -> Integer.class;
-            case AttributeDefinition.LONG -> Long.class;
-            case AttributeDefinition.FLOAT -> Float.class;
-            case AttributeDefinition.DOUBLE -> Double.class;
-            case BIG_INTEGER -> BigInteger.class;
-            case BIG_DECIMAL -> BigDecimal.class;
-            default -> String.class;
-        };
-    }
-
-    private boolean isText() {
-        return definition.getType() == AttributeDefinition.STRING || definition.getType() == AttributeDefinition.PASSWORD;
-    }
-
-    private String typeName() {
-        return switch (definition.getType()) {
-            case AttributeDefinition.BYTE -> "byte";
-            case AttributeDefinition.SHORT -> "short";
-            case AttributeDefinition.LONG -> "long";
-            default -> "int";
-        };
-    }
-
-    /**
-     * A bound as a message shows it: the number ({@code 1}, not {@code 1.0}), or for a character attribute the
-     * character; null when not set. A bound that is not a number is ignored, as the MetaType Service ignores it.
-     */
-    private String shownMin() {
-        return shown(range.min());
-    }
-
-    private String shownMax() {
-        return shown(range.max());
-    }
-
-    private String shown(String bound) {
-        BigDecimal number = bound(bound);
-        if (number == null) {
-            return null;
-        }
-        return definition.getType() == AttributeDefinition.CHARACTER
-                ? String.valueOf((char) number.intValue())
-                : number.stripTrailingZeros().toPlainString();
-    }
-
-    /** The bound as a number; for a character attribute the metatype writes the character, compared by its code. */
-    private BigDecimal bound(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        if (definition.getType() == AttributeDefinition.CHARACTER) {
-            return BigDecimal.valueOf(text.strip().charAt(0));
-        }
-        try {
-            return new BigDecimal(text.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static String describe(String min, String max) {
-        if (min != null && max != null) {
-            return " from " + min + " to " + max;
-        }
-        if (min != null) {
-            return " of at least " + min;
-        }
-        return max != null ? " of at most " + max : "";
     }
 }

@@ -1,60 +1,45 @@
 package nl.regie.runtime.devices.mqtt;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
-import nl.regie.api.actuation.CommandState;
 import nl.regie.api.model.EntityId;
-import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
-import nl.regie.api.model.Value;
-import nl.regie.runtime.devices.senml.SenmlException;
 import nl.regie.runtime.devices.senml.SenmlParser;
-import nl.regie.runtime.devices.senml.SenmlRecord;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
 
 import org.osgi.service.log.Logger;
-
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The device bridge: turns what devices send over MQTT into readings on the bus, keeps track of their presence,
  * and carries commands to them. Plain Java, without Paho or a framework: {@link PahoConnection} feeds it with
  * {@link #onMessage} and is its {@link MqttOutbound}; tests feed it directly.
  *
- * <h2>Telemetry</h2>
- * A pack on {@code .../dev/{d}/tele} is parsed strictly ({@link SenmlParser}). Each record's resolved name must be
- * {@code {entity URN}:{attribute}} (split at the last ':'), the attribute a valid reading attribute, and the
- * entity one the device may speak for: its own {@code urn:ngsi-ld:Device:{d}}, any entity whose local id is
- * {@code d}, or one the {@link DeviceRegistry} assigns to it. One bad record rejects the whole pack: nothing of
- * it reaches the bus; the rejection is counted and kept (payload and reason) for the device, and logged at most
- * once a minute per device. A good pack becomes one reading per record, published on the bus as
- * {@code mqtt:{d}}, with source {@code d}, received now, observed at the record's time and located where the
- * device's birth said it is.
+ * <p>The bridge routes each message by its topic ({@link Topics}) to the part that handles its kind, and owns what
+ * the parts share: the devices it knows ({@link KnownDevices}, offered as the {@link DeviceDirectory}), the entity
+ * types of device-backed entities ({@link EntityTypes}), and how a refused message is recorded ({@link Rejections}).
+ * <ul>
+ * <li>Telemetry, {@code .../dev/{d}/tele}: {@link DeviceTelemetry} turns a SenML pack into readings, after
+ * {@link RecordNames} checked that the device may report on every entity named in it.</li>
+ * <li>Presence, {@code .../dev/{d}/state}: {@link DevicePresence} handles births ({@link Birth}), wills and
+ * staleness; any other message from a device that is not online makes it online again.</li>
+ * <li>Commands, {@link #execute} and {@code .../dev/{d}/ack/{commandId}}: {@link DeviceCommands} sends them and
+ * ends them on the device's {@link Acknowledgement} or at their deadline.</li>
+ * </ul>
+ * A message on a malformed topic or device id, or from a device beyond the {@link BridgeSettings#maxDevices() limit},
+ * is attributed to no device: it is counted as unroutable and logged at most once a minute.
  *
  * <h2>At least once</h2>
  * The bridge subscribes with QoS 1 in a persistent session and Paho acknowledges a message only after
@@ -64,24 +49,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * indifferent to a repeat (same entity, attribute, time and value), and subscribers order readings by
  * {@code observedAt}, so devices should time-stamp their packs ({@code bt}/{@code t}). Once on the bus, the bus's
  * rules apply: a subscriber whose queue is full loses the reading, counted for that subscriber.
- *
- * <h2>Presence</h2>
- * A birth ({@code {"online": true, ...}} on {@code .../state}) makes a device online and tells its type, its
- * entities (only ones it may speak for, else the birth is rejected whole), its location and its reporting
- * interval; births are retained, so the broker hands them to the bridge again whenever it subscribes, also after
- * a runtime restart. {@code {"online": false}} (its will, or a goodbye) makes it
- * offline; {@link #checkPresence()} marks an online device stale once it has been silent for its interval
- * times the stale factor; any message from a device that is not online makes it online again. Each change is
- * published as a {@code deviceState} reading ({@code online}, {@code offline}, {@code stale}) of
- * {@code urn:ngsi-ld:Device:{d}}, with the birth's location.
- *
- * <h2>Commands</h2>
- * {@link #execute} routes a command to the device that owns its target (the registry first, then the device
- * whose id is the target's local id, if that device is known) and publishes it with QoS 1 on
- * {@code .../dev/{d}/cmd/{commandId}}, never retained, expiring at the deadline. The device's acknowledgement on
- * {@code .../dev/{d}/ack/{commandId}} ends it. Acknowledgements after the deadline, for unknown commands, or
- * repeated ones are ignored and counted. While the broker is not connected a command fails at once: the
- * caller learns at once that nothing was sent, rather than at the deadline.
  *
  * <h2>Threads</h2>
  * {@link #onMessage} is called by the MQTT client's callback thread, {@link #checkPresence()} by a scheduler,
@@ -99,69 +66,25 @@ public final class DeviceBridge implements DeviceDirectory {
     /** The Smart Data Models attribute of a Device that carries its presence. */
     public static final String DEVICE_STATE = "deviceState";
 
-    private static final Pattern ATTRIBUTE = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
-    private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
-    private static final int MAX_JSON_BYTES = 16 * 1024;
-    private static final int ENDED_COMMANDS_KEPT = 10_000;
-    private static final double MAX_INTERVAL_SECONDS = 31 * 24 * 3600;
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
-    /** How many checked record names the bridge remembers, over all devices (about 200 bytes each). */
-    private static final int MAX_REMEMBERED_NAMES = 65_536;
-
-    private static final MqttOutbound NOT_ATTACHED = new MqttOutbound() {
-        @Override
-        public boolean isConnected() {
-            return false;
-        }
-
-        @Override
-        public void publish(String topic, byte[] payload, int qos, boolean retained, long messageExpirySeconds) {
-            throw new IllegalStateException("no MQTT connection");
-        }
-    };
-
-    /** What a valid record name stands for. */
-    record Target(EntityId entity, String attribute) {
-    }
-
-    /** A command published and waiting for its acknowledgement. */
-    private record Pending(Command command, String device, CompletableFuture<CommandResult> outcome) {
-    }
 
     private final BridgeSettings settings;
     private final Topics topics;
-    private final SenmlParser parser;
-    private final ReadingSink sink;
     private final Clock clock;
     private final Logger log;
-    private final ObjectMapper mapper = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final KnownDevices devices;
+    private final EntityTypes entityTypes;
+    private final Rejections rejections;
+    private final DeviceTelemetry telemetry;
+    private final DevicePresence presence;
+    private final DeviceCommands commands;
 
-    private final ConcurrentHashMap<String, DeviceStatus> devices = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
-    /** Recently ended commands: true if acknowledged, false if their deadline passed first. */
-    private final Map<String, Boolean> ended = new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > ENDED_COMMANDS_KEPT;
-        }
-    };
-    private final Set<String> entityTypes = ConcurrentHashMap.newKeySet();
-
-    private final AtomicInteger rememberedNames = new AtomicInteger();
     private final LongAdder messages = new LongAdder();
     private final LongAdder unroutable = new LongAdder();
-    private final LongAdder acksLate = new LongAdder();
-    private final LongAdder acksDuplicate = new LongAdder();
     private final Object unroutableLogLock = new Object();
     private Instant unroutableLogged;
     private long unroutableSuppressed;
 
-    private volatile Consumer<String> typeListener = type -> { };
-    private volatile MqttOutbound outbound = NOT_ATTACHED;
     private volatile String broker = "";
     private volatile String clientId = "";
 
@@ -176,13 +99,20 @@ public final class DeviceBridge implements DeviceDirectory {
     public DeviceBridge(BridgeSettings settings, ReadingSink sink, Clock clock, Logger log) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.topics = new Topics(settings.site());
-        this.parser = new SenmlParser(settings.senmlLimits());
-        this.sink = Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(sink, "sink");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
-        for (String device : settings.registry().devices()) {
-            devices.put(device, new DeviceStatus(device));
-            settings.registry().assigned(device).forEach(e -> entityTypes.add(e.type()));
+        DeviceRegistry registry = settings.registry();
+        DeviceJson json = new DeviceJson();
+        this.devices = new KnownDevices(registry, settings.maxDevices());
+        this.entityTypes = new EntityTypes(log);
+        this.rejections = new Rejections(log);
+        this.telemetry = new DeviceTelemetry(new SenmlParser(settings.senmlLimits()), new RecordNames(registry), sink,
+                rejections);
+        this.presence = new DevicePresence(settings, devices, json, entityTypes, sink, rejections);
+        this.commands = new DeviceCommands(topics, registry, devices, json, rejections);
+        for (String device : registry.devices()) {
+            registry.assigned(device).forEach(e -> entityTypes.learn(e.type()));
         }
     }
 
@@ -193,7 +123,7 @@ public final class DeviceBridge implements DeviceDirectory {
 
     /** Sets where commands are published, and the broker and client id shown by {@link #bridge()}. */
     public void attach(MqttOutbound connection, String brokerUrl, String mqttClientId) {
-        this.outbound = Objects.requireNonNull(connection, "connection");
+        commands.sendThrough(connection);
         this.broker = brokerUrl;
         this.clientId = mqttClientId;
     }
@@ -203,13 +133,12 @@ public final class DeviceBridge implements DeviceDirectory {
      * so far) and from then on once for each new one, on the thread that learned it.
      */
     public void onEntityTypes(Consumer<String> listener) {
-        typeListener = Objects.requireNonNull(listener, "listener");
-        List.copyOf(entityTypes).forEach(listener);
+        entityTypes.onNew(listener);
     }
 
     /** The entity types of device-backed entities known so far. */
     public Set<String> entityTypes() {
-        return Set.copyOf(entityTypes);
+        return entityTypes.all();
     }
 
     // ---------------------------------------------------------------------------------------------- inbound
@@ -228,7 +157,7 @@ public final class DeviceBridge implements DeviceDirectory {
             unroutable(now, e.getMessage());
             return;
         }
-        DeviceStatus device = track(parsed.device());
+        DeviceStatus device = devices.track(parsed.device());
         if (device == null) {
             unroutable(now, "device " + parsed.device() + " is beyond the " + settings.maxDevices()
                     + " devices the bridge keeps track of (message on " + topic + " dropped)");
@@ -236,321 +165,20 @@ public final class DeviceBridge implements DeviceDirectory {
         }
         try {
             switch (parsed.kind()) {
-                case TELEMETRY -> telemetry(device, topic, payload, now);
-                case STATE -> state(device, topic, payload, now);
-                case ACK -> ack(device, parsed.commandId(), topic, payload, now);
+                case TELEMETRY -> {
+                    presence.heard(device, now);
+                    telemetry.accept(device, topic, payload, now);
+                }
+                case STATE -> presence.onState(device, topic, payload, now);
+                case ACK -> {
+                    presence.heard(device, now);
+                    commands.onAck(device, parsed.commandId(), topic, payload, now);
+                }
                 default -> throw new IllegalStateException(parsed.kind().name());
             }
         } catch (RuntimeException e) {
             log.error("Device {}: unexpected failure handling a message on {}", device.id(), topic, e);
-            reject(device, parsed.kind(), topic, payload, "internal error: " + e, now);
-        }
-    }
-
-    private DeviceStatus track(String id) {
-        DeviceStatus device = devices.get(id);
-        if (device == null) {
-            if (devices.size() >= settings.maxDevices()) {
-                return null;
-            }
-            device = devices.computeIfAbsent(id, DeviceStatus::new);
-        }
-        return device;
-    }
-
-    private void telemetry(DeviceStatus device, String topic, byte[] payload, Instant now) {
-        if (device.seen(now)) {
-            announce(device, DeviceStatus.Presence.ONLINE, now);
-        }
-        List<SenmlRecord> records;
-        try {
-            records = parser.parse(payload, now);
-        } catch (SenmlException e) {
-            reject(device, Topics.Kind.TELEMETRY, topic, payload, "invalid SenML: " + e.getMessage(), now);
-            return;
-        }
-        Location location = device.location();
-        Reading[] readings = new Reading[records.size()];
-        for (int i = 0; i < readings.length; i++) {
-            SenmlRecord record = records.get(i);
-            Target target = device.target(record.name());
-            if (target == null) {
-                Object checked = checkName(device, record.name(), i);
-                if (checked instanceof String problem) {
-                    reject(device, Topics.Kind.TELEMETRY, topic, payload, problem, now);
-                    return;
-                }
-                target = (Target) checked;
-            }
-            try {
-                readings[i] = new Reading(target.entity(), target.attribute(), record.value(),
-                        record.unit() == null ? "" : record.unit(), record.time(), now, device.id(), location);
-            } catch (RuntimeException e) {
-                reject(device, Topics.Kind.TELEMETRY, topic, payload, "record " + i + ": " + e.getMessage(), now);
-                return;
-            }
-        }
-        for (Reading reading : readings) {
-            sink.publish(device.publisher(), reading);
-        }
-        device.accepted(readings.length);
-    }
-
-    /**
-     * Checks a record name: {@code {entity URN}:{attribute}}, a valid attribute, an entity the device may report on.
-     * Returns why not (a String), or the name's {@link Target}, which the device remembers while the bridge's budget
-     * of remembered names lasts: names repeat in every pack, so the check runs once per name.
-     */
-    private Object checkName(DeviceStatus device, String name, int i) {
-        int colon = name == null ? -1 : name.lastIndexOf(':');
-        if (colon <= 0 || colon == name.length() - 1) {
-            return "record " + i + ": name " + quote(name) + " must be {entity URN}:{attribute}, e.g. urn:ngsi-ld:Device:"
-                    + device.id() + ":batteryLevel";
-        }
-        String attribute = name.substring(colon + 1);
-        EntityId entity;
-        try {
-            entity = EntityId.parse(name.substring(0, colon));
-        } catch (IllegalArgumentException e) {
-            return "record " + i + ": name " + quote(name) + ": " + e.getMessage();
-        }
-        if (!ATTRIBUTE.matcher(attribute).matches()) {
-            return "record " + i + ": attribute " + quote(attribute)
-                    + " must start with a lower-case letter and contain only letters, digits and '_' (at most 64)";
-        }
-        if (!mayReportOn(device.id(), entity)) {
-            return "record " + i + ": device " + device.id() + " may not report on " + entity + " (only on urn:ngsi-ld:Device:"
-                    + device.id() + ", entities whose local id is " + device.id()
-                    + ", and entities the device registry assigns to it)";
-        }
-        Target target = new Target(entity, attribute);
-        if (rememberedNames.get() < MAX_REMEMBERED_NAMES && device.remember(name, target)) {
-            rememberedNames.incrementAndGet();
-        }
-        return target;
-    }
-
-    private boolean mayReportOn(String device, EntityId entity) {
-        return entity.localId().equals(device) || settings.registry().assigns(device, entity);
-    }
-
-    private void state(DeviceStatus device, String topic, byte[] payload, Instant now) {
-        if (payload.length == 0) {
-            return; // someone cleared the retained birth: not a statement about presence
-        }
-        JsonNode root;
-        try {
-            root = json(payload);
-        } catch (IllegalArgumentException e) {
-            rejectState(device, topic, payload, e.getMessage(), now);
-            return;
-        }
-        JsonNode online = root.get("online");
-        if (online == null || !online.isBoolean()) {
-            rejectState(device, topic, payload, "'online' must be true or false", now);
-            return;
-        }
-        if (!online.booleanValue()) {
-            device.offline(now);
-            announce(device, DeviceStatus.Presence.OFFLINE, now);
-            return;
-        }
-        String type = null;
-        JsonNode typeNode = root.get("type");
-        if (typeNode != null && !typeNode.isNull()) {
-            if (!typeNode.isTextual() || !TYPE.matcher(typeNode.textValue()).matches()) {
-                rejectState(device, topic, payload, "'type' must be an entity type: an upper-case letter, then letters"
-                        + " and digits, as in WasteContainer", now);
-                return;
-            }
-            type = typeNode.textValue();
-        }
-        List<EntityId> entities = new ArrayList<>();
-        JsonNode entitiesNode = root.get("entities");
-        if (entitiesNode != null && !entitiesNode.isNull()) {
-            if (!entitiesNode.isArray()) {
-                rejectState(device, topic, payload, "'entities' must be an array of entity URNs", now);
-                return;
-            }
-            for (JsonNode e : entitiesNode) {
-                if (!e.isTextual()) {
-                    rejectState(device, topic, payload, "'entities' must be an array of entity URNs, found " + e, now);
-                    return;
-                }
-                EntityId entity;
-                try {
-                    entity = EntityId.parse(e.textValue());
-                } catch (IllegalArgumentException x) {
-                    rejectState(device, topic, payload, "'entities': " + x.getMessage(), now);
-                    return;
-                }
-                if (!mayReportOn(device.id(), entity)) {
-                    rejectState(device, topic, payload, "'entities': device " + device.id() + " may not speak for "
-                            + entity + " (only for entities whose local id is " + device.id()
-                            + " and entities the device registry assigns to it)", now);
-                    return;
-                }
-                entities.add(entity);
-            }
-        }
-        Location location = null;
-        JsonNode locationNode = root.get("location");
-        if (locationNode != null && !locationNode.isNull()) {
-            if (!locationNode.isArray() || locationNode.size() != 2 || !locationNode.get(0).isNumber()
-                    || !locationNode.get(1).isNumber()) {
-                rejectState(device, topic, payload, "'location' must be [longitude, latitude]", now);
-                return;
-            }
-            try {
-                location = Location.of(locationNode.get(0).doubleValue(), locationNode.get(1).doubleValue());
-            } catch (IllegalArgumentException e) {
-                rejectState(device, topic, payload, "'location': " + e.getMessage(), now);
-                return;
-            }
-        }
-        Duration interval = null;
-        JsonNode intervalNode = root.get("interval");
-        if (intervalNode != null && !intervalNode.isNull()) {
-            double seconds = intervalNode.isNumber() ? intervalNode.doubleValue() : Double.NaN;
-            if (!(seconds > 0 && seconds <= MAX_INTERVAL_SECONDS)) {
-                rejectState(device, topic, payload, "'interval' must be a number of seconds, more than 0 and at most "
-                        + (long) MAX_INTERVAL_SECONDS, now);
-                return;
-            }
-            interval = Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
-        }
-        device.birth(now, type, entities, location, interval);
-        if (type != null) {
-            learnType(type);
-        }
-        entities.forEach(e -> learnType(e.type()));
-        announce(device, DeviceStatus.Presence.ONLINE, now);
-    }
-
-    private void rejectState(DeviceStatus device, String topic, byte[] payload, String reason, Instant now) {
-        reject(device, Topics.Kind.STATE, topic, payload, "invalid state message: " + reason, now);
-    }
-
-    private void learnType(String type) {
-        if (entityTypes.add(type)) {
-            try {
-                typeListener.accept(type);
-            } catch (RuntimeException e) {
-                log.error("Could not offer MQTT actuation for entity type {}", type, e);
-            }
-        }
-    }
-
-    private void ack(DeviceStatus device, String commandId, String topic, byte[] payload, Instant now) {
-        if (device.seen(now)) {
-            announce(device, DeviceStatus.Presence.ONLINE, now);
-        }
-        Pending waiting = pending.get(commandId);
-        if (waiting == null) {
-            Boolean acknowledged;
-            synchronized (ended) {
-                acknowledged = ended.get(commandId);
-            }
-            if (Boolean.TRUE.equals(acknowledged)) {
-                device.ackDuplicate();
-                acksDuplicate.increment();
-            } else {
-                device.ackLate();
-                acksLate.increment();
-            }
-            return;
-        }
-        if (!waiting.device().equals(device.id())) {
-            reject(device, Topics.Kind.ACK, topic, payload, "acknowledgement for command " + commandId
-                    + ", which was sent to device " + waiting.device() + ", not to " + device.id(), now);
-            return;
-        }
-        if (now.isAfter(waiting.command().deadline())) {
-            if (pending.remove(commandId, waiting)) {
-                remember(commandId, false);
-                waiting.outcome().complete(new CommandResult(commandId, CommandState.EXPIRED,
-                        "no acknowledgement before the deadline " + waiting.command().deadline(), now));
-            }
-            device.ackLate();
-            acksLate.increment();
-            return;
-        }
-        CommandState state;
-        String reason;
-        try {
-            JsonNode root = json(payload);
-            JsonNode status = root.get("status");
-            if (status == null || !status.isTextual()) {
-                throw new IllegalArgumentException("'status' must be \"completed\", \"rejected\" or \"failed\"");
-            }
-            state = switch (status.textValue()) {
-                case "completed" -> CommandState.COMPLETED;
-                case "rejected" -> CommandState.REJECTED;
-                case "failed" -> CommandState.FAILED;
-                default -> throw new IllegalArgumentException("'status' must be \"completed\", \"rejected\" or"
-                        + " \"failed\", was \"" + status.textValue() + "\"");
-            };
-            JsonNode reasonNode = root.get("reason");
-            if (reasonNode != null && !reasonNode.isNull() && !reasonNode.isTextual()) {
-                throw new IllegalArgumentException("'reason' must be a text");
-            }
-            reason = reasonNode == null || reasonNode.isNull() ? "" : reasonNode.textValue();
-        } catch (IllegalArgumentException e) {
-            reject(device, Topics.Kind.ACK, topic, payload, "invalid acknowledgement: " + e.getMessage(), now);
-            state = CommandState.FAILED;
-            reason = "device " + device.id() + " sent an invalid acknowledgement: " + e.getMessage();
-        }
-        if (!pending.remove(commandId, waiting)) {
-            device.ackDuplicate();
-            acksDuplicate.increment();
-            return;
-        }
-        remember(commandId, true);
-        if (reason.isEmpty() && state == CommandState.REJECTED) {
-            reason = "device " + device.id() + " rejected the command";
-        } else if (reason.isEmpty() && state == CommandState.FAILED) {
-            reason = "device " + device.id() + " failed to carry out the command";
-        }
-        device.ackAccepted();
-        waiting.outcome().complete(new CommandResult(commandId, state, reason, now));
-    }
-
-    private void remember(String commandId, boolean acknowledged) {
-        synchronized (ended) {
-            ended.put(commandId, acknowledged);
-        }
-    }
-
-    private JsonNode json(byte[] payload) {
-        if (payload.length > MAX_JSON_BYTES) {
-            throw new IllegalArgumentException("payload of " + payload.length + " bytes is larger than " + MAX_JSON_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = mapper.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("must be a JSON object");
-        }
-        return root;
-    }
-
-    private void announce(DeviceStatus device, DeviceStatus.Presence presence, Instant now) {
-        sink.publish(device.publisher(), new Reading(device.entity(), DEVICE_STATE, Value.of(presence.text()), "", now, now,
-                device.id(), device.location()));
-        device.published(1);
-    }
-
-    private void reject(DeviceStatus device, Topics.Kind kind, String topic, byte[] payload, String why, Instant now) {
-        String reason = oneLine(why);
-        long suppressed = device.rejected(kind, now, topic, reason, payload);
-        if (suppressed >= 0) {
-            log.warn("Device {}: rejected the message on {}: {}{}", device.id(), topic, reason, suppressed == 0 ? ""
-                    : " (and " + suppressed + " more rejected messages of this device since the last such line)");
+            rejections.reject(device, parsed.kind(), topic, payload, "internal error: " + e, now);
         }
     }
 
@@ -578,18 +206,8 @@ public final class DeviceBridge implements DeviceDirectory {
      */
     public void checkPresence() {
         Instant now = clock.instant();
-        for (DeviceStatus device : devices.values()) {
-            if (device.markStaleIfSilent(now, settings.staleFactor(), settings.defaultInterval())) {
-                announce(device, DeviceStatus.Presence.STALE, now);
-            }
-        }
-        for (Pending waiting : pending.values()) {
-            if (now.isAfter(waiting.command().deadline()) && pending.remove(waiting.command().id(), waiting)) {
-                remember(waiting.command().id(), false);
-                waiting.outcome().complete(new CommandResult(waiting.command().id(), CommandState.EXPIRED,
-                        "no acknowledgement before the deadline " + waiting.command().deadline(), now));
-            }
-        }
+        presence.markSilentStale(now);
+        commands.expire(now);
     }
 
     // ---------------------------------------------------------------------------------------------- commands
@@ -600,123 +218,30 @@ public final class DeviceBridge implements DeviceDirectory {
      * refuses the message. The runtime ends the command EXPIRED at its deadline if no answer came.
      */
     public CompletionStage<CommandResult> execute(Command command) {
-        Instant now = clock.instant();
-        Optional<String> owner = ownerOf(command.target());
-        if (owner.isEmpty()) {
-            return done(command, CommandState.REJECTED, "no known device owns " + command.target()
-                    + ": the device registry does not assign it and no device '" + command.target().localId()
-                    + "' has spoken", now);
-        }
-        String device = owner.get();
-        MqttOutbound connection = outbound;
-        if (!connection.isConnected()) {
-            return done(command, CommandState.FAILED, "MQTT broker not connected", now);
-        }
-        Pending waiting = new Pending(command, device, new CompletableFuture<>());
-        if (pending.putIfAbsent(command.id(), waiting) != null) {
-            return done(command, CommandState.FAILED, "command " + command.id() + " is already waiting for its device", now);
-        }
-        long expirySeconds = Math.max(1, (Duration.between(now, command.deadline()).toMillis() + 999) / 1000);
-        try {
-            connection.publish(topics.command(device, command.id()), commandJson(command), 1, false, expirySeconds);
-        } catch (Exception e) {
-            pending.remove(command.id(), waiting);
-            return done(command, CommandState.FAILED, "could not publish the command to the MQTT broker: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), now);
-        }
-        DeviceStatus status = devices.get(device);
-        if (status != null) {
-            status.commandSent();
-        }
-        return waiting.outcome();
+        return commands.execute(command, clock.instant());
     }
 
     /** The device that receives commands for an entity: the registry's, else a known device named like its local id. */
     public Optional<String> ownerOf(EntityId entity) {
-        Optional<String> assigned = settings.registry().owner(entity);
-        if (assigned.isPresent()) {
-            return assigned;
-        }
-        return devices.containsKey(entity.localId()) ? Optional.of(entity.localId()) : Optional.empty();
-    }
-
-    private byte[] commandJson(Command command) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", command.id());
-        json.put("target", command.target().toString());
-        json.put("action", command.action());
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        command.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(p -> parameters.put(p.getKey(), p.getValue().asObject()));
-        json.put("parameters", parameters);
-        json.put("deadline", command.deadline().toString());
-        try {
-            return mapper.writeValueAsBytes(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write command " + command.id() + " as JSON", e);
-        }
-    }
-
-    /** Text with control characters escaped, so that a reason stays one line however hostile the payload. */
-    static String oneLine(String text) {
-        StringBuilder line = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                if (line == null) {
-                    line = new StringBuilder(text.length() + 16).append(text, 0, i);
-                }
-                line.append(String.format("\\u%04x", (int) c));
-            } else if (line != null) {
-                line.append(c);
-            }
-        }
-        return line == null ? text : line.toString();
-    }
-
-    /** Device-supplied text in single quotes, cut short and with control characters escaped. */
-    static String quote(String text) {
-        if (text == null) {
-            return "null";
-        }
-        int end = Math.min(text.length(), 80);
-        StringBuilder quoted = new StringBuilder(end + 8).append('\'');
-        for (int i = 0; i < end; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                quoted.append(String.format("\\u%04x", (int) c));
-            } else {
-                quoted.append(c);
-            }
-        }
-        return quoted.append(end < text.length() ? "...'" : "'").toString();
-    }
-
-    private static CompletionStage<CommandResult> done(Command command, CommandState state, String reason, Instant now) {
-        return CompletableFuture.completedFuture(new CommandResult(command.id(), state, reason, now));
+        return commands.ownerOf(entity);
     }
 
     /** Fails every command still waiting for its device; used when the bridge stops. */
     public void failPending(String reason) {
-        Instant now = clock.instant();
-        for (Pending waiting : List.copyOf(pending.values())) {
-            if (pending.remove(waiting.command().id(), waiting)) {
-                waiting.outcome().complete(new CommandResult(waiting.command().id(), CommandState.FAILED, reason, now));
-            }
-        }
+        commands.failPending(reason, clock.instant());
     }
 
     // ---------------------------------------------------------------------------------------------- directory
 
     @Override
     public BridgeInfo bridge() {
-        return new BridgeInfo(true, outbound.isConnected(), broker, clientId, settings.site(), messages.sum(),
-                unroutable.sum(), acksLate.sum(), acksDuplicate.sum(), devices.size());
+        return new BridgeInfo(true, commands.connected(), broker, clientId, settings.site(), messages.sum(),
+                unroutable.sum(), commands.acksLate(), commands.acksDuplicate(), devices.size());
     }
 
     @Override
     public List<DeviceSnapshot> devices() {
-        return devices.values().stream().map(this::snapshot).sorted(Comparator.comparing(DeviceSnapshot::id)).toList();
+        return devices.all().stream().map(this::snapshot).sorted(Comparator.comparing(DeviceSnapshot::id)).toList();
     }
 
     @Override

@@ -127,4 +127,12 @@ public final class DeviceRegistry {
     boolean assigns(String device, EntityId entity) {
         return device.equals(byEntity.get(entity));
     }
+
+    /**
+     * Whether a device may report on an entity, and name it in its birth: its own (local id {@code device}, among
+     * them {@code urn:ngsi-ld:Device:{device}}) and those assigned to it here.
+     */
+    boolean mayReportOn(String device, EntityId entity) {
+        return entity.localId().equals(device) || assigns(device, entity);
+    }
 }

@@ -39,7 +39,7 @@ final class DeviceStatus {
     private final String publisher;
     private final EntityId entity;
     /** Record names already checked, and what they stand for. */
-    private final Map<String, DeviceBridge.Target> targets = new ConcurrentHashMap<>();
+    private final Map<String, RecordNames.Target> targets = new ConcurrentHashMap<>();
 
     private Presence presence = Presence.UNKNOWN;
     private Instant stateSince;
@@ -85,12 +85,12 @@ final class DeviceStatus {
     }
 
     /** What a record name checked before stands for, or null. */
-    DeviceBridge.Target target(String name) {
+    RecordNames.Target target(String name) {
         return targets.get(name);
     }
 
     /** Remembers what a checked record name stands for; returns whether it was new. */
-    boolean remember(String name, DeviceBridge.Target target) {
+    boolean remember(String name, RecordNames.Target target) {
         return targets.putIfAbsent(name, target) == null;
     }
 

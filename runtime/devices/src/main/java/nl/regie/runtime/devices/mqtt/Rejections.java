@@ -1,0 +1,46 @@
+package nl.regie.runtime.devices.mqtt;
+
+import java.time.Instant;
+import java.util.Objects;
+
+import org.osgi.service.log.Logger;
+
+/**
+ * What happens to a message the bridge refuses from a known device: it is counted and kept (payload and reason) on
+ * the device's record, and logged at most once a minute per device, with a count of the lines left out.
+ */
+final class Rejections {
+
+    private final Logger log;
+
+    Rejections(Logger log) {
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /** Records the rejection of a message of this kind on the device, and logs it unless the device logged lately. */
+    void reject(DeviceStatus device, Topics.Kind kind, String topic, byte[] payload, String why, Instant now) {
+        String reason = oneLine(why);
+        long suppressed = device.rejected(kind, now, topic, reason, payload);
+        if (suppressed >= 0) {
+            log.warn("Device {}: rejected the message on {}: {}{}", device.id(), topic, reason, suppressed == 0 ? ""
+                    : " (and " + suppressed + " more rejected messages of this device since the last such line)");
+        }
+    }
+
+    /** Text with control characters escaped, so that a reason stays one line however hostile the payload. */
+    static String oneLine(String text) {
+        StringBuilder line = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (line == null) {
+                    line = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                line.append(String.format("\\u%04x", (int) c));
+            } else if (line != null) {
+                line.append(c);
+            }
+        }
+        return line == null ? text : line.toString();
+    }
+}
