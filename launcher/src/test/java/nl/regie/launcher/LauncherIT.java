@@ -289,20 +289,21 @@ class LauncherIT {
     }
 
     @Test
-    void withoutTheWebPartTheRestRunsAndNothingListensForHttp() throws Exception {
+    void withoutTheWebAndSovereigntyPartsTheRestRunsAndNothingListensForHttp() throws Exception {
         int mqttPort = freePort();
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
         TestJars.plugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0", true);
-        LauncherProcess regie = LauncherProcess.startWithStdin(workingDir, "--without", "web", "--mqtt-port",
+        LauncherProcess regie = LauncherProcess.startWithStdin(workingDir, "--without", "web,sovereignty", "--mqtt-port",
                 Integer.toString(mqttPort), "--simulator-devices", "12", "--plugins", plugins.toString(), "--shell");
         launched.add(regie);
         SocketWatch sockets = watch(regie);
 
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
-        assertTrue(ready.matches("Regie ready in \\d+\\.\\d s: site demo without web, HTTP off, MQTT tcp://127\\.0\\.0\\.1:"
+        assertTrue(ready.matches("Regie ready in \\d+\\.\\d s: site demo without web, sovereignty, HTTP off, MQTT tcp://127\\.0\\.0\\.1:"
                 + mqttPort + " \\(embedded\\), simulator: 12 devices, .*, plugins " + plugins
                 + " \\(1 active: com\\.example\\.swap 1\\.0\\.0\\)"), ready);
-        // The lifecycle runs without the web part: the shell lists the plugin the folder deployed.
+        // The lifecycle runs without the web part and without an audit log: the shell lists the plugin the folder
+        // deployed.
         regie.send("regie:list");
         regie.awaitStdout(line -> line.matches("(g! )*com\\.example\\.swap +1\\.0\\.0 +\\d+ +ACTIVE +yes .*"), SOON);
         assertTrue(regie.stdout().stream().noneMatch(line -> line.contains("nl.regie.runtime.web")), regie.transcript());

@@ -30,6 +30,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -83,16 +86,21 @@ public final class LifecycleComponent implements PluginLifecycle {
     private final LeakReporter leakReports;
     private final InstalledPlugins plugins;
     private final PluginAudit audit;
+
+    /** Where every operation is recorded; without one (the sovereignty bundle left out) only the log says. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuditLog auditLog;
     private final ExecutorService healthChecks;
     private volatile Duration deadline;
 
     /** Opens the store (reading the histories kept in {@code regie.state.dir}) and starts the leak-check thread. */
     @Activate
     public LifecycleComponent(BundleContext context, Config config, @Reference(name = "holds") BusHolds holds,
-            @Reference(name = "scr") ServiceComponentRuntime scr, @Reference(name = "audit") AuditLog audit,
+            @Reference(name = "scr") ServiceComponentRuntime scr,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.context = context;
-        this.audit = new PluginAudit(audit);
+        this.audit = new PluginAudit(() -> auditLog);
         this.logger = logger;
         this.deadline = deadline(config);
         String state = context.getProperty(STATE_DIR_PROPERTY);

@@ -2,6 +2,7 @@ package nl.regie.runtime.lifecycle;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
@@ -12,14 +13,26 @@ import nl.regie.runtime.spi.lifecycle.Outcome.Operation;
 /**
  * Records the lifecycle's operations in the audit log (kind {@link AuditEvent#PLUGIN}): actor the route the
  * operation came by ({@code folder}, {@code http}, {@code shell}, else {@code operator}), action the operation,
- * target the plugin with its versions, outcome the result (or {@code REFUSED}), detail the reason.
+ * target the plugin with its versions, outcome the result (or {@code REFUSED}), detail the reason. Without an audit
+ * log (the sovereignty bundle left out) nothing is recorded; the lifecycle's own log lines remain.
  */
 final class PluginAudit {
 
-    private final AuditLog audit;
+    private final Supplier<AuditLog> audit;
+
+    PluginAudit(Supplier<AuditLog> audit) {
+        this.audit = audit;
+    }
 
     PluginAudit(AuditLog audit) {
-        this.audit = audit;
+        this(() -> audit);
+    }
+
+    private void record(AuditEvent event) {
+        AuditLog log = audit.get();
+        if (log != null) {
+            log.record(event);
+        }
     }
 
     /** An operation that ran. */
@@ -28,14 +41,14 @@ final class PluginAudit {
         String to = outcome.toVersion();
         String versions = from == null ? (to == null ? "" : " " + to)
                 : to == null || to.equals(from) ? " " + from : " " + from + " -> " + to;
-        audit.record(new AuditEvent(outcome.at(), AuditEvent.PLUGIN, actor(outcome.origin()), "",
+        record(new AuditEvent(outcome.at(), AuditEvent.PLUGIN, actor(outcome.origin()), "",
                 action(outcome.operation()), outcome.symbolicName() + versions, outcome.result().name(),
                 outcome.reason()));
     }
 
     /** An operation refused before it ran. */
     void refused(LifecycleException e, String origin, Operation operation, String target) {
-        audit.record(new AuditEvent(Instant.now(), AuditEvent.PLUGIN, actor(origin), "", action(operation), target,
+        record(new AuditEvent(Instant.now(), AuditEvent.PLUGIN, actor(origin), "", action(operation), target,
                 "REFUSED", e.reason() + ": " + e.getMessage()));
     }
 

@@ -185,6 +185,11 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
         return dropped.get();
     }
 
+    /** The service ids of the notifiers stuck in a delivery that overran its time limit. */
+    List<Long> stuck() {
+        return notifiers.values().stream().filter(NotifierEntry::stuck).map(NotifierEntry::serviceId).toList();
+    }
+
     /** Notifications waiting. */
     public int queued() {
         return queue.size();

@@ -50,8 +50,8 @@ final class NotifierEntry implements AutoCloseable {
     private final SynchronousQueue<Job> handoff = new SynchronousQueue<>();
     private final Thread worker;
     private volatile boolean closed;
-    /** The last job handed over; the dispatching thread's alone. */
-    private Job last;
+    /** The last job handed over: written by the dispatching thread, read by {@link #stuck} from any. */
+    private volatile Job last;
 
     NotifierEntry(Notifier notifier, long serviceId, String bundle) {
         this.notifier = notifier;
@@ -117,6 +117,12 @@ final class NotifierEntry implements AutoCloseable {
         closed = true;
         worker.interrupt();
         worker.join(CLOSE_GRACE_MILLIS);
+    }
+
+    /** Whether a delivery that overran its time limit is still running (the notifier gets nothing until it returns). */
+    boolean stuck() {
+        Job job = last;
+        return job != null && !job.done().isDone();
     }
 
     /** Whether the worker thread is still alive (a stuck notifier may keep it so after {@link #close}). */

@@ -110,7 +110,9 @@ class NotificationDispatcherTest {
         assertEquals(1, dispatcher.failed());
         assertTrue(log.messages("warn").stream().anyMatch(w -> w.contains("nl.example.stubborn is still stuck")));
 
+        assertEquals(List.of(1L), dispatcher.stuck());
         release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.stuck().isEmpty());
         dispatcher.dispatch(notification("three"));
         await().atMost(Duration.ofSeconds(5)).until(() -> stubborn.size() == 2 && other.size() == 3);
         assertEquals(List.of("one", "three"), List.copyOf(stubborn));
