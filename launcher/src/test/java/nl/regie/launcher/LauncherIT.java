@@ -253,9 +253,16 @@ class LauncherIT {
         LauncherProcess again = launch(args);
         String ready = again.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.endsWith("(2 active: com.example.posted 3.0.0, com.example.swap 1.1.0)"), again.transcript());
-        List<String> history = history(plugin(port, "com.example.swap"));
-        assertEquals(List.of("INSTALL INSTALLED", "UPDATE PROMOTED", "UPDATE ROLLED_BACK"), history.subList(0, 3),
-                "the first run's history: " + history);
+        JsonNode restored = plugin(port, "com.example.swap");
+        assertEquals(List.of("INSTALL INSTALLED", "UPDATE PROMOTED", "UPDATE ROLLED_BACK"), history(restored),
+                "the first run's history, and nothing more: coming back after a restart is no new installation");
+        assertEquals("1.0.0", restored.path("previousVersion").asText(), restored.toString());
+        again.awaitStdout(line -> line.contains("Plugin com.example.swap 1.1.0 restored as it ran before the restart"), SOON);
+        // The previous version's jar is kept in the state folder: rollback works across the restart.
+        HttpResponse<String> rollback = send(port, "POST", "/api/plugins/com.example.swap/rollback", null);
+        assertEquals(200, rollback.statusCode(), rollback.body());
+        assertEquals("PROMOTED", json.readTree(rollback.body()).path("result").asText(), rollback.body());
+        assertEquals("1.0.0", plugin(port, "com.example.swap").path("version").asText());
 
         HttpResponse<String> removed = send(port, "DELETE", "/api/plugins/com.example.posted", null);
         assertEquals(200, removed.statusCode(), removed.body());

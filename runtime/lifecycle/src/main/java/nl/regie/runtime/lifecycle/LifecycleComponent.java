@@ -55,6 +55,9 @@ public final class LifecycleComponent implements PluginLifecycle {
     /** The framework property naming the folder where histories and jars are kept. */
     public static final String STATE_DIR_PROPERTY = "regie.state.dir";
 
+    /** The reason of an install that restored the version that ran before a restart. */
+    static final String RESTORED = "restored as it ran before the restart";
+
     /** Where the lifecycle installs plugins from (their bundle location). */
     static final String LOCATION_PREFIX = "regie-plugin:";
     /** How long a stopped plugin's threads get to end before they count as leaked. */
@@ -183,13 +186,22 @@ public final class LifecycleComponent implements PluginLifecycle {
     }
 
     private Outcome installChecked(PluginJar offered, String what, String origin) throws LifecycleException {
+        // The jar that ran when the history was last written, coming back from the plugins folder after a restart
+        // (the framework starts with an empty cache): the plugin is restored, not installed anew, so its history and
+        // its previous versions (and rollback to them) carry on, and nothing new is recorded or audited.
+        boolean restored = store.lastRunning(offered.symbolicName())
+                .filter(running -> running.version().equals(offered.versionText())
+                        && running.sha256().equals(offered.sha256())).isPresent();
         store.keepJar(offered.symbolicName(), offered.versionText(), offered.bytes());
         Swapper.Installed installed = swapper.install(LOCATION_PREFIX + offered.symbolicName(), offered, deadline, what);
         String failure = installed.failure();
         Outcome outcome = new Outcome(offered.symbolicName(), Operation.INSTALL,
                 failure == null ? Result.INSTALLED : Result.UNHEALTHY, null, offered.versionText(),
-                failure == null ? "" : failure, 0, 0, Duration.ZERO, List.of(), origin, Instant.now());
-        store.append(offered.symbolicName(), new HistoryEntry(outcome, offered.sha256()));
+                failure == null ? restored ? RESTORED : "" : failure, 0, 0, Duration.ZERO, List.of(), origin,
+                Instant.now());
+        if (!restored || failure != null) {
+            store.append(offered.symbolicName(), new HistoryEntry(outcome, offered.sha256()));
+        }
         folder.running(offered.symbolicName(), offered.bytes(), origin);
         logger.info("{}", OperationLog.line(outcome, offered.versionText(), failure, installed.took()));
         return outcome;
@@ -307,8 +319,11 @@ public final class LifecycleComponent implements PluginLifecycle {
         audit.refused(e, origin, operation, target);
     }
 
+    /** Records an operation in the audit log; a restore after a restart is not a deployment and is not recorded. */
     private Outcome audited(Outcome outcome) {
-        audit.outcome(outcome);
+        if (!RESTORED.equals(outcome.reason())) {
+            audit.outcome(outcome);
+        }
         return outcome;
     }
 }

@@ -26,7 +26,9 @@ final class OperationLog {
                 + (outcome.dropped() > 0 ? ", " + count(outcome.dropped()) + " dropped" : "")
                 + ", gap " + millis(outcome.gap()) + "; by " + outcome.origin() + ")";
         return switch (outcome.operation()) {
-            case INSTALL -> outcome.result() == Result.INSTALLED
+            case INSTALL -> outcome.result() == Result.INSTALLED && LifecycleComponent.RESTORED.equals(outcome.reason())
+                    ? name + " " + outcome.toVersion() + " " + outcome.reason() + " (healthy in " + millis(took) + ")"
+                    : outcome.result() == Result.INSTALLED
                     ? name + " " + outcome.toVersion() + " installed (healthy in " + millis(took) + "; by " + outcome.origin() + ")"
                     : name + " " + outcome.toVersion() + " installed but not healthy: " + failure + " (by " + outcome.origin() + ")";
             case UPDATE -> outcome.result() == Result.PROMOTED

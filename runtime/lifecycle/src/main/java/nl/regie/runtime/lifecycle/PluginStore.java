@@ -139,6 +139,25 @@ final class PluginStore {
         return Optional.empty();
     }
 
+    /**
+     * What ran when the history was last written, as version and SHA-256 of its jar: empty if the plugin was removed
+     * or never ran. After a restart the plugins folder hands the lifecycle the jar that ran before; this tells it that
+     * this is the same plugin coming back, not a new installation.
+     */
+    synchronized Optional<Running> lastRunning(String symbolicName) {
+        Optional<HistoryEntry> last = last(symbolicName);
+        if (last.isEmpty() || last.get().outcome().result() == Result.REMOVED || last.get().sha256() == null) {
+            return Optional.empty();
+        }
+        Outcome outcome = last.get().outcome();
+        String version = outcome.result() == Result.ROLLED_BACK ? outcome.fromVersion() : outcome.toVersion();
+        return version == null ? Optional.empty() : Optional.of(new Running(version, last.get().sha256()));
+    }
+
+    /** A version that ran and the SHA-256 of its jar. */
+    record Running(String version, String sha256) {
+    }
+
     /** When a plugin's history last changed what ran, or empty if it never did. */
     synchronized Optional<Instant> lastChange(String symbolicName) {
         return last(symbolicName).map(entry -> entry.outcome().at());

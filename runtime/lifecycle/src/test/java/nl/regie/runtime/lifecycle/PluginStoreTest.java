@@ -76,6 +76,20 @@ class PluginStoreTest {
     }
 
     @Test
+    void lastRunningIsWhatRanWhenTheHistoryWasLastWritten() {
+        PluginStore store = new PluginStore(null, log.logger());
+        assertEquals(Optional.empty(), store.lastRunning(WASTE), "never ran");
+        store.append(WASTE, new HistoryEntry(outcome(Operation.INSTALL, Result.INSTALLED, null, "1.0.0", 0), "a"));
+        assertEquals(Optional.of(new PluginStore.Running("1.0.0", "a")), store.lastRunning(WASTE));
+        store.append(WASTE, new HistoryEntry(outcome(Operation.UPDATE, Result.PROMOTED, "1.0.0", "1.0.1", 1), "b"));
+        store.append(WASTE, new HistoryEntry(outcome(Operation.UPDATE, Result.ROLLED_BACK, "1.0.1", "1.0.1", 2), "b"));
+        assertEquals(Optional.of(new PluginStore.Running("1.0.1", "b")), store.lastRunning(WASTE),
+                "a rolled-back update leaves the version that ran");
+        store.append(WASTE, new HistoryEntry(outcome(Operation.REMOVE, Result.REMOVED, "1.0.1", null, 3), null));
+        assertEquals(Optional.empty(), store.lastRunning(WASTE), "removed: nothing runs");
+    }
+
+    @Test
     void keepsTheJarsOfTheLastFiveVersions() {
         PluginStore store = new PluginStore(state, log.logger());
         store.keepJar(WASTE, "1.0.0", new byte[] {0});
