@@ -66,8 +66,24 @@ public class ActuationComponent implements Commands, MetricSource {
     /** Starts the driver and deadline threads. */
     @Activate
     public ActuationComponent(@Reference(service = LoggerFactory.class) Logger log) {
+        this(log, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "regie-actuation-deadlines");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /**
+     * Actuation outside a framework (the test kit, tests): outcomes are stamped by {@code clock} and deadlines run on
+     * {@code deadlines}, which may follow that clock rather than the wall clock. Stopped by {@link #deactivate}.
+     */
+    public static ActuationComponent embedded(Logger log, Clock clock, ScheduledExecutorService deadlines) {
+        return new ActuationComponent(log, clock, deadlines);
+    }
+
+    private ActuationComponent(Logger log, Clock clock, ScheduledExecutorService deadlines) {
         this.log = log;
-        this.audit = new CommandAudit(() -> auditLog, Clock.systemUTC());
+        this.audit = new CommandAudit(() -> auditLog, clock);
         AtomicInteger threads = new AtomicInteger();
         driverExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "regie-actuation-driver-" + threads.incrementAndGet());
@@ -75,12 +91,8 @@ public class ActuationComponent implements Commands, MetricSource {
             return t;
         });
         driverExecutor.allowCoreThreadTimeOut(true);
-        deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "regie-actuation-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        router = new CommandRouter(drivers, new CommandTracker(RETAINED_RESULTS), driverExecutor, deadlines, Clock.systemUTC());
+        this.deadlines = deadlines;
+        router = new CommandRouter(drivers, new CommandTracker(RETAINED_RESULTS), driverExecutor, deadlines, clock);
     }
 
     /** Actuation recording into a given audit log, outside a framework (tests). */
@@ -91,7 +103,7 @@ public class ActuationComponent implements Commands, MetricSource {
 
     /** Fails what is still open, interrupts the threads and waits for them to end (a stuck driver is named). */
     @Deactivate
-    void deactivate() throws InterruptedException {
+    public void deactivate() throws InterruptedException {
         driverExecutor.shutdownNow();
         deadlines.shutdownNow();
         router.failAll("the runtime stopped before the command ended");
@@ -151,6 +163,21 @@ public class ActuationComponent implements Commands, MetricSource {
             log.warn("Ignoring actuation driver service {} of bundle {}: {}", serviceId,
                     reference.getBundle().getSymbolicName(), e.getMessage());
         }
+    }
+
+    /**
+     * Tracks a driver as if it were registered as a service with this id, ranking and {@code entityTypes} (the
+     * {@value ActuationDriver#ENTITY_TYPES} property): for actuation outside a framework.
+     *
+     * @throws IllegalArgumentException if the entity types are malformed
+     */
+    public void register(ActuationDriver driver, long serviceId, int ranking, Object entityTypes) {
+        drivers.add(new DriverRegistry.Entry(driver, serviceId, ranking, DriverRegistry.entityTypes(entityTypes)));
+    }
+
+    /** Stops tracking the driver registered with this id. */
+    public void unregister(long serviceId) {
+        drivers.remove(serviceId);
     }
 
     void removeDriver(ServiceReference<ActuationDriver> reference) {

@@ -34,6 +34,11 @@ public final class BundleActuation implements Actuation {
         this(commands, scopes.forBundle(context.getUsingBundle()), context.getUsingBundle().getSymbolicName());
     }
 
+    /** The actuation of a plugin with a given guard, outside a framework (the test kit, tests). */
+    public static BundleActuation of(Commands commands, ScopeGuard guard, String actor) {
+        return new BundleActuation(commands, guard, actor);
+    }
+
     BundleActuation(Commands commands, ScopeGuard guard, String actor) {
         this.commands = commands;
         this.guard = guard;

@@ -32,6 +32,11 @@ public final class BundleAlerts implements Alerts {
         this(alerts, context.getUsingBundle().getSymbolicName());
     }
 
+    /** The alerts of the plugin {@code source}, outside a framework (the test kit, tests). */
+    public static BundleAlerts of(PluginAlerts alerts, String source) {
+        return new BundleAlerts(alerts, source);
+    }
+
     BundleAlerts(PluginAlerts alerts, String source) {
         this.alerts = alerts;
         this.source = Objects.requireNonNull(source, "a bundle without a symbolic name cannot raise alerts");

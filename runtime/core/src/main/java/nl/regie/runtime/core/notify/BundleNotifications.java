@@ -33,6 +33,11 @@ public final class BundleNotifications implements Notifications {
         this(dispatcher, context.getUsingBundle().getSymbolicName(), Clock.systemUTC());
     }
 
+    /** The notifications of the plugin {@code source}, outside a framework (the test kit, tests). */
+    public static BundleNotifications of(Dispatcher dispatcher, String source, Clock clock) {
+        return new BundleNotifications(dispatcher, source, clock);
+    }
+
     BundleNotifications(Dispatcher dispatcher, String source, Clock clock) {
         this.dispatcher = dispatcher;
         this.source = Objects.requireNonNull(source, "a bundle without a symbolic name cannot send notifications");

@@ -85,7 +85,7 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
 
     /** Stops the dispatching thread and interrupts any delivery in progress; what is still queued is not sent. */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         stopped = true;
         thread.interrupt();
         try {
@@ -133,6 +133,11 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
 
     void removeNotifier(ServiceReference<Notifier> reference) {
         untrack((Long) reference.getProperty(Constants.SERVICE_ID));
+    }
+
+    /** Adds a notifier as if registered as a service with this id by this bundle: outside a framework. */
+    public void register(Notifier notifier, long serviceId, String bundle) {
+        track(notifier, serviceId, bundle);
     }
 
     /** Adds a notifier, named by its service id and its bundle's symbolic name. */

@@ -36,6 +36,11 @@ public final class BundleCityState implements CityState {
         this(state, scopes.forBundle(context.getUsingBundle()));
     }
 
+    /** The city state as a plugin with a given guard sees it, outside a framework (the test kit, tests). */
+    public static BundleCityState of(FullCityState state, ScopeGuard guard) {
+        return new BundleCityState(state, guard);
+    }
+
     BundleCityState(FullCityState state, ScopeGuard guard) {
         this.state = state;
         this.scoped = guard.isUnrestricted() ? null : new ScopedEntities(guard);

@@ -103,7 +103,7 @@ public class CityStateComponent implements FullCityState, MetricSource {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         subscription.close();
     }
 
