@@ -25,8 +25,11 @@ final class Bounds {
         this.shownMax = shown(max, type);
     }
 
-    /** Why a measured value is out of range, or null. */
+    /** Why a measured value is out of range, or null; a value with no measure (true or false) has no range. */
     String problem(BigDecimal measure) {
+        if (measure == null) {
+            return null;
+        }
         if (min != null && measure.compareTo(min) < 0) {
             return belowMinimum();
         }

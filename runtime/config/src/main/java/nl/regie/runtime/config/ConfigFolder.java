@@ -213,7 +213,14 @@ final class ConfigFolder {
             set(t, State.PENDING, "waiting for a plugin that declares PID " + t.pid);
             return;
         }
-        ConfigValues values = ConfigValues.convert(schema.get(), t.parsed.values());
+        ConfigValues values;
+        try {
+            values = ConfigValues.convert(schema.get(), t.parsed.values());
+        } catch (RuntimeException e) {
+            // A metatype this check does not understand must not stop the folder: the file is refused, naming why.
+            refuse(t, List.of("it cannot be checked against the metatype of " + t.pid + ": " + e), fresh);
+            return;
+        }
         if (!values.valid()) {
             refuse(t, values.problems(), fresh);
             return;

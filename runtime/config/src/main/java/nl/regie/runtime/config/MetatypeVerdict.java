@@ -53,8 +53,9 @@ final class MetatypeVerdict {
         if (said.contains("less than minimum")) {
             return bounds.belowMinimum();
         }
-        if (said.contains("not a valid option")) {
-            return "is not one of the options " + String.join(", ", definition.getOptionValues());
+        String[] options = definition.getOptionValues();
+        if (said.contains("not a valid option") && options != null && options.length > 0) {
+            return "is not one of the options " + String.join(", ", options);
         }
         return "is refused by the plugin's metatype (" + verdict.replaceFirst("^%", "") + "; expected " + expected.get() + ")";
     }

@@ -60,6 +60,10 @@ class AttributeValueTest {
         assertEquals(true, valid(enabled, "TRUE"));
         assertEquals(false, valid(enabled, "false"));
         assertEquals("is not true or false", invalid(enabled, "yes"));
+        // A metatype may give a boolean a min or max; it bounds nothing (this threw a NullPointerException once).
+        TestAttribute bounded = TestAttribute.of("bounded", AttributeDefinition.BOOLEAN).range("0", "1");
+        assertEquals(true, valid(bounded, "true"));
+        assertEquals("is not true or false", invalid(bounded, "2"));
 
         TestAttribute grade = TestAttribute.of("grade", AttributeDefinition.CHARACTER).range("A", "F");
         assertEquals('B', valid(grade, "B"));

@@ -45,6 +45,10 @@ class MetatypeVerdictTest {
         TestAttribute mode = TestAttribute.of("mode", AttributeDefinition.STRING).options("auto", "manual")
                 .validator(value -> "%not a valid option");
         assertEquals("is not one of the options auto, manual", verdict(mode, "off"));
+        // An option verdict from a validator of an attribute without options (this threw a NullPointerException once).
+        TestAttribute free = TestAttribute.of("free", AttributeDefinition.STRING).validator(value -> "%not a valid option");
+        assertEquals("is refused by the plugin's metatype (not a valid option; expected what it must be)",
+                verdict(free, "x"));
     }
 
     @Test
