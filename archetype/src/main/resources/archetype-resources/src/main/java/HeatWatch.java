@@ -15,8 +15,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -53,10 +51,9 @@ public class HeatWatch implements ReadingListener {
     private volatile Config config;
 
     @Activate
-    public HeatWatch(@Reference Alerts alerts, @Reference(service = LoggerFactory.class) Logger log, Config config) {
+    public HeatWatch(@Reference Alerts alerts, Config config) {
         this.alerts = alerts;
         this.config = config;
-        log.info("Heat above {} °C raises an alert", config.threshold());
     }
 
     /** A new configuration applies from the next reading on; the active alerts stay. */

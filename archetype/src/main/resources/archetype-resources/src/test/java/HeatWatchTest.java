@@ -30,8 +30,8 @@ class HeatWatchTest {
 
     @BeforeEach
     void start() {
-        HeatWatch watch = new HeatWatch(kit.alerts(), kit.log().logger(),
-                kit.config(HeatWatch.Config.class, Map.of("threshold", 30, "hysteresis", 2)));
+        HeatWatch watch = new HeatWatch(kit.alerts(), kit.config(HeatWatch.Config.class,
+                Map.of("threshold", 30, "hysteresis", 2)));
         kit.listen(watch);
     }
 
