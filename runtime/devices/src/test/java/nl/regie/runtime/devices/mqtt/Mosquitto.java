@@ -163,6 +163,14 @@ final class Mosquitto implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the broker SIGHUP, as an operator does after changing its password file or ACL: it reads them again and
+     * disconnects the clients whose credentials no longer hold.
+     */
+    void reload() throws Exception {
+        Devices.run(10, Path.of("/bin/kill"), "-HUP", Long.toString(process.pid()));
+    }
+
     /** Starts the broker again on the same port with the same persistence. */
     void restart() throws IOException, InterruptedException {
         stop();
