@@ -146,13 +146,7 @@ public final class AccessRules {
 
     /** Whether {@code user}, connected as {@code clientId}, may publish on {@code topic}. */
     public Verdict publish(String user, String clientId, String topic) {
-        for (String filter : filters(user, clientId, Access.WRITE)) {
-            if (TopicFilters.matches(filter, topic)) {
-                return Verdict.ALLOWED;
-            }
-        }
-        return new Verdict(false, "user '" + user + "' may not publish on '" + topic + "'; it may publish on "
-                + described(filters(user, clientId, Access.WRITE)));
+        return grants(user, clientId).publish(topic);
     }
 
     /**
@@ -160,14 +154,53 @@ public final class AccessRules {
      * match is one the user may read. For a shared subscription ({@code $share/{group}/...}), the filter inside.
      */
     public Verdict subscribe(String user, String clientId, String filter) {
-        String inner = TopicFilters.unshared(filter);
-        for (String allowed : filters(user, clientId, Access.READ)) {
-            if (TopicFilters.covers(allowed, inner)) {
-                return Verdict.ALLOWED;
-            }
+        return grants(user, clientId).subscribe(filter);
+    }
+
+    /** What {@code user}, connected as {@code clientId}, may do, worked out once for every message of a connection. */
+    public Grants grants(String user, String clientId) {
+        return new Grants(user, filters(user, clientId, Access.WRITE), filters(user, clientId, Access.READ));
+    }
+
+    /** What one user may publish and receive. Immutable, thread-safe. */
+    public static final class Grants {
+
+        private final String user;
+        private final List<String> write;
+        private final List<String> read;
+        private final List<String[]> writeLevels;
+
+        Grants(String user, List<String> write, List<String> read) {
+            this.user = user;
+            this.write = List.copyOf(write);
+            this.read = List.copyOf(read);
+            this.writeLevels = write.stream().map(filter -> filter.split("/", -1)).toList();
         }
-        return new Verdict(false, "user '" + user + "' may not subscribe to '" + filter + "'; it may receive "
-                + described(filters(user, clientId, Access.READ)));
+
+        /** Whether the user may publish on {@code topic}. */
+        public Verdict publish(String topic) {
+            String[] levels = topic.split("/", -1);
+            boolean system = topic.startsWith("$");
+            for (String[] filter : writeLevels) {
+                if (TopicFilters.matches(filter, levels, system)) {
+                    return Verdict.ALLOWED;
+                }
+            }
+            return new Verdict(false, "user '" + user + "' may not publish on '" + topic + "'; it may publish on "
+                    + described(write));
+        }
+
+        /** Whether the user may subscribe to {@code filter} (every topic it can match is one the user may read). */
+        public Verdict subscribe(String filter) {
+            String inner = TopicFilters.unshared(filter);
+            for (String allowed : read) {
+                if (TopicFilters.covers(allowed, inner)) {
+                    return Verdict.ALLOWED;
+                }
+            }
+            return new Verdict(false, "user '" + user + "' may not subscribe to '" + filter + "'; it may receive "
+                    + described(read));
+        }
     }
 
     /** The filters that grant {@code access} to a user: its own lines, then the pattern lines with its name in them. */

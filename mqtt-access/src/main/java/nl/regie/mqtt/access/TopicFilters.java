@@ -12,9 +12,16 @@ public final class TopicFilters {
 
     /** Whether {@code filter} matches {@code topic} (a topic without wildcards). */
     public static boolean matches(String filter, String topic) {
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+        return matches(filter.split("/", -1), topic.split("/", -1), topic.startsWith("$"));
+    }
+
+    /**
+     * Whether a filter matches a topic, both split into their levels.
+     *
+     * @param system whether the topic begins with {@code $}
+     */
+    static boolean matches(String[] f, String[] t, boolean system) {
+        if (system && (f[0].equals("+") || f[0].equals("#"))) {
             return false;
         }
         for (int i = 0; i < f.length; i++) {

@@ -16,6 +16,7 @@ import java.util.Set;
 
 import nl.regie.mqtt.access.AccessRules;
 import nl.regie.mqtt.access.AtomicFile;
+import nl.regie.mqtt.access.CredentialFiles;
 import nl.regie.mqtt.access.PasswordFile;
 import nl.regie.mqtt.access.PasswordHash;
 import nl.regie.mqtt.access.Secrets;
@@ -37,9 +38,9 @@ import nl.regie.runtime.spi.devices.DeviceCredentials.Store;
 public final class CredentialStore {
 
     /** The password file's name in the folder. */
-    public static final String PASSWORD_FILE = "passwd";
+    public static final String PASSWORD_FILE = CredentialFiles.PASSWORD_FILE;
     /** The ACL file's name in the folder. */
-    public static final String ACL_FILE = "acl";
+    public static final String ACL_FILE = CredentialFiles.ACL_FILE;
     /** The most devices one request may provision. */
     public static final int MAX_PER_REQUEST = 10_000;
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import nl.regie.mqtt.access.AccessRules;
+import nl.regie.mqtt.access.CredentialFiles;
 import nl.regie.runtime.devices.mqtt.MqttBridgeComponent;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
@@ -35,9 +36,6 @@ import org.osgi.service.log.LoggerFactory;
 @Component(service = DeviceCredentials.class, configurationPid = MqttBridgeComponent.PID)
 public final class CredentialsComponent implements DeviceCredentials {
 
-    /** The folder of the credential files within the state folder. */
-    public static final String FOLDER = "broker";
-
     /** The one value of the bridge's configuration this component reads. */
     public @interface Config {
         String clientId() default "";
@@ -60,7 +58,7 @@ public final class CredentialsComponent implements DeviceCredentials {
         String bridgeUser = property(context, MqttBridgeComponent.USERNAME, AccessRules.BRIDGE_USER);
         AccessRules rules = new AccessRules(site, bridgeUser, AccessRules.SIMULATOR_USER);
         String clientId = config.clientId() == null ? "" : config.clientId().trim();
-        this.store = new CredentialStore(Path.of(state).resolve(FOLDER), rules,
+        this.store = new CredentialStore(CredentialFiles.folder(Path.of(state)), rules,
                 clientId.isEmpty() ? Set.of() : Set.of(clientId), new SecureRandom());
         try {
             store.prepare();
