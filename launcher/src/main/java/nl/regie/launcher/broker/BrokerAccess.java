@@ -32,7 +32,8 @@ import nl.regie.mqtt.access.Secrets;
  * Mosquitto ACL beside the password file. A device whose password was revoked or changed since it logged in may do
  * nothing more, and is disconnected (by the extension, on the revocation listener).</li>
  * </ul>
- * Every refusal is counted and logged, at most once a minute per client ({@link RefusalLog}). A client is told only
+ * Every refusal is counted and logged, at most once a minute per client and kind (login, publish, subscription)
+ * ({@link RefusalLog}). A client is told only
  * that its login was refused, never whether the user exists; the console says why.
  */
 public final class BrokerAccess {
@@ -190,7 +191,7 @@ public final class BrokerAccess {
         AccessRules.Verdict verdict = session.grants().publish(topic);
         if (!verdict.allowed()) {
             publishesRefused.increment();
-            log.refused(clientId, "refused a publish of client '" + clientId + "': " + verdict.reason());
+            log.refused(clientId + " publish", "refused a publish of client '" + clientId + "': " + verdict.reason());
         }
         return verdict;
     }
@@ -204,7 +205,7 @@ public final class BrokerAccess {
         AccessRules.Verdict verdict = session.grants().subscribe(filter);
         if (!verdict.allowed()) {
             subscriptionsRefused.increment();
-            log.refused(clientId, "refused a subscription of client '" + clientId + "': " + verdict.reason());
+            log.refused(clientId + " subscribe", "refused a subscription of client '" + clientId + "': " + verdict.reason());
         }
         return verdict;
     }
@@ -231,7 +232,7 @@ public final class BrokerAccess {
             Session session = sessions.get(user);
             if (session != null && session.hash() != null && sessions.remove(user, session)) {
                 revoked.increment();
-                log.refused(user, "disconnected device " + user + ": its password in " + passwords.file()
+                log.refused(user + " revoked", "disconnected device " + user + ": its password in " + passwords.file()
                         + " was revoked or changed");
             }
             disconnect.accept(user);
@@ -240,7 +241,7 @@ public final class BrokerAccess {
 
     private Login refuse(String clientId, Outcome outcome, String reason, String message) {
         loginsRefused.increment();
-        log.refused(clientId, message);
+        log.refused(clientId + " login", message);
         return new Login(outcome, reason);
     }
 

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The broker's refusals on the console: one line per client at most once a minute, with a count of the refusals left
- * out since, so that a client that keeps trying cannot flood the log. The clients remembered are the
+ * The broker's refusals on the console: one line per client and kind of refusal at most once a minute, with a count of
+ * the refusals left out since, so that a client that keeps trying cannot flood the log. The clients remembered are the
  * {@value #REMEMBERED} seen last; one beyond them starts afresh. Thread-safe.
  */
 final class RefusalLog {
@@ -37,7 +37,7 @@ final class RefusalLog {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Logs {@code message} unless {@code client} had a line in the last minute; then counts it. */
+    /** Logs {@code message} unless {@code client} (a client id and a kind) had a line in the last minute; then counts it. */
     void refused(String client, String message) {
         Instant now = clock.instant();
         long suppressed;
