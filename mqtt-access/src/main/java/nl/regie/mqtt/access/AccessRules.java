@@ -260,9 +260,9 @@ public final class AccessRules {
     /** The rules as a Mosquitto 2 ACL file ({@code acl_file}). */
     public String mosquittoAcl() {
         StringBuilder text = new StringBuilder();
-        text.append("# Regie's MQTT access rules for site ").append(site).append(", as a Mosquitto 2 acl_file. Written by\n")
-                .append("# the Regie runtime; the launcher's embedded broker applies the same rules. Nothing is allowed\n")
-                .append("# without a line below. Password file: the same folder's passwd (mosquitto_passwd format).\n")
+        text.append("# Regie's MQTT access rules for site ").append(site).append(", as a Mosquitto 2 acl_file.\n")
+                .append("# Written by the Regie runtime; the launcher's embedded broker applies the same rules.\n")
+                .append("# Nothing is allowed without a line below. The password file is passwd beside this one.\n")
                 .append('\n')
                 .append("# Every device: its user name is its device id (%u). It publishes its telemetry, its birth and\n")
                 .append("# will, and its acknowledgements, and receives its own commands; nothing of other devices.\n");
