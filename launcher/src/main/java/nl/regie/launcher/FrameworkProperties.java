@@ -1,10 +1,14 @@
 package nl.regie.launcher;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.osgi.framework.Constants;
+
+import nl.regie.launcher.broker.BrokerLogins;
+import nl.regie.simulator.SimulatorSettings;
 
 /**
  * The framework properties the launcher starts Felix with: where it keeps its cache, what the system bundle
@@ -32,6 +36,8 @@ final class FrameworkProperties {
     static final String MQTT_PASSWORD = "regie.mqtt.password";
     static final String MQTT_TRUSTSTORE = "regie.mqtt.truststore";
     static final String MQTT_TRUSTSTORE_PASSWORD = "regie.mqtt.truststore.password";
+    /** {@code off} while the simulated city runs on a clock ahead of the wall clock: see {@link #simulatedClockRunsAhead}. */
+    static final String MQTT_FUTURE_CHECK = "regie.mqtt.future.check";
 
     /** The log API, exported by the system bundle from the launcher's class path (see {@link ConsoleLog}). */
     static final String LOG_API_PACKAGES = "org.osgi.service.log;version=1.5.0,org.osgi.service.log.admin;version=1.0.0";
@@ -44,7 +50,7 @@ final class FrameworkProperties {
 
     /** The properties for these options, with the framework cache in {@code storage}; the shell reads stdin with {@code --shell}. */
     static Map<String, String> of(LauncherOptions options, Path storage) {
-        return of(options, storage, options.shell());
+        return of(options, storage, options.shell(), null);
     }
 
     /**
@@ -53,8 +59,10 @@ final class FrameworkProperties {
      * @param shellReadsStdin whether the Gogo shell reads commands from stdin: with {@code --shell}, or when the JVM
      *                        has a console. Otherwise it never touches stdin, so that a launcher under a service
      *                        manager or a test is not stopped or blocked by it.
+     * @param bridge          the runtime bridge's login at the embedded broker, or null with an external one (whose
+     *                        login, if any, comes from the options)
      */
-    static Map<String, String> of(LauncherOptions options, Path storage, boolean shellReadsStdin) {
+    static Map<String, String> of(LauncherOptions options, Path storage, boolean shellReadsStdin, BrokerLogins.Login bridge) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -69,12 +77,19 @@ final class FrameworkProperties {
         // Gogo: closing the console (Ctrl-D, or the end of piped input) ends the shell, not Regie.
         p.put(GOSH_ARGS, shellReadsStdin ? "--noshutdown" : "--nointeractive");
 
-        // The runtime's MQTT bridge: where the broker is and, for an external one, how to log in.
+        // The runtime's MQTT bridge: where the broker is and how to log in (the embedded broker's login made for this
+        // start, or the external broker's from the configuration file).
         p.put(MQTT_URL, options.mqttUrl());
-        putIfSet(p, MQTT_USERNAME, options.mqttUsername());
-        putIfSet(p, MQTT_PASSWORD, options.mqttPassword());
+        putIfSet(p, MQTT_USERNAME, bridge != null ? bridge.username() : options.mqttUsername());
+        putIfSet(p, MQTT_PASSWORD, bridge != null ? bridge.password() : options.mqttPassword());
         putIfSet(p, MQTT_TRUSTSTORE, options.mqttTruststore() == null ? null : options.mqttTruststore().toString());
         putIfSet(p, MQTT_TRUSTSTORE_PASSWORD, options.mqttTruststorePassword());
+        // The bridge refuses readings dated more than a few minutes ahead of the wall clock; the simulated city dates
+        // its readings by its own clock, which runs ahead whenever it runs faster than the wall clock or starts in the
+        // future. While it runs, the check is off (the bridge's start-up line says so); without it, it stays on.
+        if (options.simulator() != null && simulatedClockRunsAhead(options.simulator(), Instant.now())) {
+            p.put(MQTT_FUTURE_CHECK, "off");
+        }
 
         // Felix HTTP (Jetty): plain HTTP only, on the address and port asked for.
         p.put("org.apache.felix.http.enable", "true");
@@ -107,6 +122,11 @@ final class FrameworkProperties {
         p.put("ds.loglevel", "warn");
         p.put("felix.log.level", "1");
         return p;
+    }
+
+    /** Whether the simulated clock can get ahead of the wall clock: it runs faster, or starts in the future. */
+    static boolean simulatedClockRunsAhead(SimulatorSettings simulator, Instant now) {
+        return simulator.speed() > 1 || (simulator.clockStart() != null && simulator.clockStart().isAfter(now));
     }
 
     private static void putIfSet(Map<String, String> properties, String key, String value) {

@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
+import nl.regie.launcher.broker.BrokerLogins;
+import nl.regie.simulator.BrokerLogin;
 import nl.regie.simulator.CitySimulator;
 
 /**
@@ -82,7 +84,8 @@ final class Launcher {
         }
         // The shell reads stdin when asked to, or when there is a terminal to read; never under a service manager.
         boolean shellReadsStdin = options.shell() || System.console() != null;
-        BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin));
+        BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin,
+                mqtt.logins().map(BrokerLogins::bridge).orElse(null)));
         List<String> notes = new ArrayList<>();
         embedded.startBundles(shipped, Part.bundles(options.without()))
                 .forEach(failure -> notes.add("failed: " + failure));
@@ -153,7 +156,9 @@ final class Launcher {
             simulator = city;
         }
         try {
-            city.start(mqtt.url(), options.site());
+            city.start(mqtt.url(), options.site(), mqtt.logins()
+                    .map(logins -> new BrokerLogin(logins.simulator().username(), logins.simulator().password()))
+                    .orElse(null));
             return city.summary();
         } catch (RuntimeException e) {
             console.error(SIMULATOR, "could not start", e);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -13,14 +14,21 @@ import java.util.concurrent.TimeoutException;
 
 import org.osgi.service.log.LogLevel;
 
+import nl.regie.launcher.broker.BrokerAccess;
 import nl.regie.launcher.broker.BrokerException;
 import nl.regie.launcher.broker.BrokerLog;
+import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.launcher.broker.EmbeddedBroker;
+import nl.regie.mqtt.access.CredentialFiles;
 
 /**
  * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on
  * 127.0.0.1 before the framework and stops after it, or an external one named by {@code --broker}, which it only
  * checks it can reach (the runtime's bridge connects, and keeps retrying, by itself).
+ *
+ * <p>The embedded broker lets in the devices of the password file in the state folder
+ * ({@code <state dir>/broker/passwd}, which the runtime keeps) and two users of the launcher's own: the runtime's
+ * bridge and the simulated city, each with a password made for this start ({@link #logins()}).
  */
 final class MqttBroker implements AutoCloseable {
 
@@ -33,12 +41,15 @@ final class MqttBroker implements AutoCloseable {
 
     private final String url;
     private final EmbeddedBroker embedded;
+    private final BrokerLogins logins;
     private final CompletableFuture<Optional<String>> probe;
     private final Thread prober;
 
-    private MqttBroker(String url, EmbeddedBroker embedded, CompletableFuture<Optional<String>> probe, Thread prober) {
+    private MqttBroker(String url, EmbeddedBroker embedded, BrokerLogins logins,
+            CompletableFuture<Optional<String>> probe, Thread prober) {
         this.url = url;
         this.embedded = embedded;
+        this.logins = logins;
         this.probe = probe;
         this.prober = prober;
     }
@@ -64,22 +75,30 @@ final class MqttBroker implements AutoCloseable {
             }, PROBE_THREAD);
             prober.setDaemon(true);
             prober.start();
-            return new MqttBroker(url, null, probe, prober);
+            return new MqttBroker(url, null, null, probe, prober);
         }
         BrokerLog.routeTo((level, logger, message, failure) -> console.print(level(level), SOURCE, message, failure), false);
-        EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort());
+        BrokerLogins logins = BrokerLogins.random(new SecureRandom());
+        BrokerAccess access = new BrokerAccess(options.site(), CredentialFiles.passwordFile(options.stateDir()), logins,
+                message -> console.warn(SOURCE, message, null));
+        EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort(), access);
         try {
             EmbeddedBroker.ensureFree(broker.host(), broker.port(), "--mqtt-port");
             broker.start(START_TIMEOUT);
         } catch (BrokerException e) {
             throw new StartupException(e.getMessage(), e.getCause());
         }
-        return new MqttBroker(broker.url(), broker, CompletableFuture.completedFuture(Optional.empty()), null);
+        return new MqttBroker(broker.url(), broker, logins, CompletableFuture.completedFuture(Optional.empty()), null);
     }
 
     /** No broker at all: the device bridge is left out ({@code --without devices}). */
     static MqttBroker none() {
-        return new MqttBroker("", null, CompletableFuture.completedFuture(Optional.empty()), null);
+        return new MqttBroker("", null, null, CompletableFuture.completedFuture(Optional.empty()), null);
+    }
+
+    /** The embedded broker's logins for the runtime's bridge and the simulator; empty with an external broker. */
+    Optional<BrokerLogins> logins() {
+        return Optional.ofNullable(logins);
     }
 
     /** The URL clients connect to. */

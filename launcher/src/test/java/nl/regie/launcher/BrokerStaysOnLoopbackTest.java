@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import nl.regie.launcher.MqttTraffic.Client;
 import nl.regie.launcher.MqttTraffic.Received;
+import nl.regie.launcher.broker.BrokerLogins;
+import nl.regie.mqtt.access.CredentialFiles;
+import nl.regie.mqtt.access.PasswordFile;
+import nl.regie.mqtt.access.PasswordHash;
 
 /**
  * A city runtime never phones home: the embedded broker, started exactly as the launcher starts it
@@ -45,7 +50,11 @@ class BrokerStaysOnLoopbackTest {
     void theEmbeddedBrokerListensOnLoopbackOnlyAndConnectsNowhereElse() throws Exception {
         assumeTrue(SocketWatch.supported(), "needs Linux's /proc/net tables");
         int port = freePort();
-        LauncherOptions options = LauncherOptions.parse(List.of("--mqtt-port", Integer.toString(port)), workingDir);
+        LauncherOptions options = LauncherOptions.parse(List.of("--mqtt-port", Integer.toString(port), "--site", "test"),
+                workingDir);
+        // One device with credentials, as the runtime would have given it.
+        PasswordFile.empty().with("bin-1", PasswordHash.of("bin-1-secret", new SecureRandom()))
+                .write(CredentialFiles.passwordFile(options.stateDir()));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ConsoleLog console = new ConsoleLog(new PrintStream(log, true, StandardCharsets.UTF_8),
                 new PrintStream(log, true, StandardCharsets.UTF_8), false);
@@ -58,7 +67,7 @@ class BrokerStaysOnLoopbackTest {
             try (MqttBroker broker = MqttBroker.start(options, console)) {
                 assertEquals("tcp://127.0.0.1:" + port, broker.url());
                 assertEquals(options.mqttUrl(), broker.url(), "the URL the runtime is given");
-                runTraffic(broker.url());
+                runTraffic(broker.url(), broker.logins().orElseThrow().bridge());
             }
         } finally {
             watch.close();
@@ -86,15 +95,15 @@ class BrokerStaysOnLoopbackTest {
         assertFalse(printed.contains(" ERROR "), printed);
     }
 
-    /** A device with a will, a persistent subscriber, QoS 0 and 1, a retained birth, a crash. */
-    private static void runTraffic(String url) throws Exception {
+    /** A device with a will, a persistent subscriber, QoS 0 and 1, a retained birth, a crash; each logged in. */
+    private static void runTraffic(String url, BrokerLogins.Login bridge) throws Exception {
         String tele = "regie/v1/test/dev/bin-1/tele";
         String state = "regie/v1/test/dev/bin-1/state";
         List<Received> got = new ArrayList<>();
-        try (Client runtime = MqttTraffic.connect(url, "regie-test", false, null)) {
+        try (Client runtime = MqttTraffic.connect(url, "regie-test", false, null, bridge.username(), bridge.password())) {
             runtime.subscribe("regie/v1/test/dev/+/tele", 1);
             runtime.subscribe("regie/v1/test/dev/+/state", 1);
-            try (Client device = MqttTraffic.connect(url, "bin-1", true, state)) {
+            try (Client device = MqttTraffic.connect(url, "bin-1", true, state, "bin-1", "bin-1-secret")) {
                 device.publish(state, "{\"online\": true}", 1, true);
                 for (int i = 0; i < 200; i++) {
                     device.publish(tele, "[{\"n\":\"urn:ngsi-ld:WasteContainer:bin-1:fillingLevel\",\"v\":" + i / 200.0 + "}]",
@@ -113,7 +122,7 @@ class BrokerStaysOnLoopbackTest {
         assertEquals(200, got.stream().filter(r -> r.topic().equals(tele)).count());
         assertEquals("{\"online\": false}", got.get(got.size() - 1).payload(), "the will, after the crash");
 
-        try (Client late = MqttTraffic.connect(url, "late-reader", true, null)) {
+        try (Client late = MqttTraffic.connect(url, "regie-late-reader", true, null, bridge.username(), bridge.password())) {
             late.subscribe(state, 1);
             Received retained = late.next(MqttTraffic.TIMEOUT);
             assertNotNull(retained, "the retained state");

@@ -2,7 +2,7 @@ package nl.regie.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -27,7 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import nl.regie.launcher.broker.BrokerAccess;
+import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.launcher.broker.EmbeddedBroker;
+
+import org.eclipse.paho.mqttv5.common.MqttException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,7 @@ class LauncherIT {
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SOON = Duration.ofSeconds(30);
+    private static final String BRIDGE_SECRET = "the-bridge's-secret-for-the-external-broker";
 
     @TempDir
     Path workingDir;
@@ -88,7 +93,7 @@ class LauncherIT {
         Path tokenFile = workingDir.resolve("state").resolve("operator.token");
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(tokenFile));
         assertEquals(operatorToken(port), Files.readString(tokenFile).strip());
-        mqttRoundTrip("tcp://127.0.0.1:" + mqttPort);
+        deviceRoundTrip(port, "tcp://127.0.0.1:" + mqttPort, "test-site");
 
         dropIn(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins);
         awaitPluginState(port, "nl.regie.waste", "ACTIVE");
@@ -112,12 +117,21 @@ class LauncherIT {
 
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.contains(", MQTT tcp://127.0.0.1:" + mqttPort + " (embedded), simulator: 12 devices, "), ready);
-        try (MqttTraffic.Client observer = MqttTraffic.connect("tcp://127.0.0.1:" + mqttPort, "it-observer", true, null)) {
-            observer.subscribe("regie/v1/sim-city/dev/+/state", 1);
-            MqttTraffic.Received birth = observer.next(SOON);
-            assertNotNull(birth, "no retained birth of a simulated device");
-            assertTrue(birth.retained() && birth.payload().contains("\"online\""), birth.toString());
+        // Nobody reads the devices' messages without logging in; the simulated devices reach the runtime through the
+        // broker, logged in as the simulator.
+        MqttException anonymous = assertThrows(MqttException.class,
+                () -> MqttTraffic.connect("tcp://127.0.0.1:" + mqttPort, "it-observer", true, null));
+        assertEquals(0x87, anonymous.getReasonCode(), "not authorized");
+        long deadline = System.nanoTime() + SOON.toNanos();
+        int online = 0;
+        while (online < 12 && System.nanoTime() < deadline) {
+            online = 0;
+            for (JsonNode device : json.readTree(get(port, "/api/devices").body()).path("devices")) {
+                online += device.path("state").asText().equals("online") ? 1 : 0;
+            }
+            Thread.sleep(100);
         }
+        assertEquals(12, online, "every simulated device said it is online, through the broker");
 
         assertEquals(0, regie.terminate(SOON), regie.transcript());
         assertStayedOnLoopback(sockets);
@@ -127,8 +141,10 @@ class LauncherIT {
     void anExternalBrokerThatIsNotThereYetIsReportedAndNothingIsEmbedded() throws Exception {
         int port = freePort();
         int brokerPort = freePort(); // nothing listens there
+        Path config = workingDir.resolve("regie.properties");
+        Files.writeString(config, "mqtt-username = regie-bridge\nmqtt-password = " + BRIDGE_SECRET + "\n");
         LauncherProcess regie = launch("--http-port", Integer.toString(port), "--broker", "tcp://127.0.0.1:" + brokerPort,
-                "--plugins", workingDir.resolve("plugins").toString());
+                "--plugins", workingDir.resolve("plugins").toString(), "--config", config.toString());
         SocketWatch sockets = watch(regie);
 
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
@@ -139,8 +155,12 @@ class LauncherIT {
         regie.awaitStdout(line -> line.equals("  simulator not started: the MQTT broker is not reachable"), SOON);
         assertEquals(200, get(port, "/health").statusCode());
 
-        // The broker comes up later: the runtime's bridge, retrying with backoff, connects and subscribes.
-        try (EmbeddedBroker late = new EmbeddedBroker("127.0.0.1", brokerPort)) {
+        // The broker comes up later: the runtime's bridge, retrying with backoff, logs in with the credentials of the
+        // configuration file, and subscribes.
+        BrokerLogins logins = new BrokerLogins(new BrokerLogins.Login("regie-bridge", BRIDGE_SECRET),
+                new BrokerLogins.Login("regie-simulator", "unused"));
+        try (EmbeddedBroker late = new EmbeddedBroker("127.0.0.1", brokerPort, new BrokerAccess("demo",
+                workingDir.resolve("late-broker-passwd"), logins, message -> { }))) {
             late.start(SOON);
             assertTrue(late.awaitSubscriptions(1, Duration.ofSeconds(60)), "the runtime's bridge never subscribed\n"
                     + regie.transcript());
@@ -439,16 +459,27 @@ class LauncherIT {
         assertFalse(sockets.listening().isEmpty(), "the watch saw the launcher's sockets");
     }
 
-    /** A message published through the broker at {@code url} reaches a subscriber, at QoS 1, on loopback. */
-    private static void mqttRoundTrip(String url) throws Exception {
-        try (MqttTraffic.Client subscriber = MqttTraffic.connect(url, "it-subscriber", false, null);
-                MqttTraffic.Client publisher = MqttTraffic.connect(url, "it-publisher", true, null)) {
-            subscriber.subscribe("regie-it/+/echo", 1);
-            publisher.publish("regie-it/1/echo", "hello, city", 1, false);
-            MqttTraffic.Received echo = subscriber.next(SOON);
-            assertNotNull(echo, "the message did not come back through the broker");
-            assertEquals(new MqttTraffic.Received("regie-it/1/echo", "hello, city", 1, false), echo);
+    /**
+     * A client that does not log in is refused; a device given credentials over HTTP logs in with them, and its pack
+     * becomes an entity of the city state.
+     */
+    private void deviceRoundTrip(int port, String url, String site) throws Exception {
+        MqttException anonymous = assertThrows(MqttException.class, () -> MqttTraffic.connect(url, "it-device", true, null));
+        assertEquals(0x87, anonymous.getReasonCode(), "not authorized");
+        ProvisionedDevice device = ProvisionedDevice.provision(http, port, operatorToken(port), "it-gauge");
+        assertEquals("regie/v1/" + site + "/dev/it-gauge/", device.prefix());
+        try (MqttTraffic.Client gauge = device.connect(url, false)) {
+            gauge.publish(device.prefix() + "tele", "[{\"bn\":\"urn:ngsi-ld:WaterObserved:it-gauge:\",\"n\":\"waterLevel\","
+                    + "\"u\":\"m\",\"v\":0.42}]", 1, false);
         }
+        long deadline = System.nanoTime() + SOON.toNanos();
+        HttpResponse<String> entity = get(port, "/api/entities/urn:ngsi-ld:WaterObserved:it-gauge");
+        while (entity.statusCode() == 404 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            entity = get(port, "/api/entities/urn:ngsi-ld:WaterObserved:it-gauge");
+        }
+        assertEquals(200, entity.statusCode(), entity.body());
+        assertEquals(0.42, json.readTree(entity.body()).path("attributes").path("waterLevel").path("value").asDouble());
     }
 
     private static int freePort() throws IOException {

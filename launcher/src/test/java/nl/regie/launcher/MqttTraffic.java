@@ -29,10 +29,25 @@ final class MqttTraffic {
     private MqttTraffic() {
     }
 
-    /** A connected client. {@code cleanStart false} keeps a session of an hour; {@code willTopic} may be null. */
+    /**
+     * A connected client without a login (which the embedded broker refuses). {@code cleanStart false} keeps a session
+     * of an hour; {@code willTopic} may be null.
+     */
     static Client connect(String url, String clientId, boolean cleanStart, String willTopic) throws MqttException {
+        return connect(url, clientId, cleanStart, willTopic, null, null);
+    }
+
+    /** A client connected as {@code user} with {@code password} (both null for none). */
+    static Client connect(String url, String clientId, boolean cleanStart, String willTopic, String user, String password)
+            throws MqttException {
         Client client = new Client(new MqttAsyncClient(url, clientId, new MemoryPersistence()));
         MqttConnectionOptions options = new MqttConnectionOptions();
+        if (user != null) {
+            options.setUserName(user);
+        }
+        if (password != null) {
+            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
         options.setCleanStart(cleanStart);
         options.setSessionExpiryInterval(cleanStart ? 0L : 3600L);
         options.setAutomaticReconnect(false);
@@ -42,7 +57,12 @@ final class MqttTraffic {
             options.setWill(willTopic, new MqttMessage("{\"online\": false}".getBytes(StandardCharsets.UTF_8), 1, true, null));
         }
         client.paho.setCallback(client);
-        client.paho.connect(options).waitForCompletion(TIMEOUT.toMillis());
+        try {
+            client.paho.connect(options).waitForCompletion(TIMEOUT.toMillis());
+        } catch (MqttException e) {
+            client.paho.close(true);
+            throw e;
+        }
         return client;
     }
 
@@ -62,6 +82,32 @@ final class MqttTraffic {
 
         void publish(String topic, String payload, int qos, boolean retained) throws MqttException {
             paho.publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, retained).waitForCompletion(TIMEOUT.toMillis());
+        }
+
+        /**
+         * Publishes at QoS 1 and returns the reason code of the broker's acknowledgement: 0 when taken, 0x87 when
+         * not authorized.
+         */
+        int publishReason(String topic, String payload) throws MqttException {
+            IMqttToken token = paho.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+            try {
+                token.waitForCompletion(TIMEOUT.toMillis());
+            } catch (MqttException e) {
+                return e.getReasonCode();
+            }
+            int[] codes = token.getReasonCodes();
+            return codes == null || codes.length == 0 ? 0 : codes[0];
+        }
+
+        /** Subscribes at QoS 1 and returns the SUBACK's reason code: 1 (granted QoS 1) when taken, 0x87 when not. */
+        int subscribeReason(String filter) throws MqttException {
+            IMqttToken token = paho.subscribe(new MqttSubscription(filter, 1));
+            try {
+                token.waitForCompletion(TIMEOUT.toMillis());
+            } catch (MqttException e) {
+                return e.getReasonCode();
+            }
+            return token.getReasonCodes()[0];
         }
 
         /** The next message, or {@code null} after the timeout. */

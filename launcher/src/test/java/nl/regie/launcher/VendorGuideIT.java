@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class VendorGuideIT {
         awaitPlugin(api, "1.0.0", List.of("INSTALL INSTALLED"));
 
         // It works: a weather station above 30 °C raises the alert, one that has cooled down resolves it.
-        try (MqttTraffic.Client station = MqttTraffic.connect("tcp://127.0.0.1:" + mqttPort, "station-1", true, null)) {
+        try (MqttTraffic.Client station = device(api, port, mqttPort, "station-1")) {
             temperature(station, "station-1", 31.5);
             JsonNode heat = awaitAlert(api, "heat-station-1");
             assertTrue(heat.path("active").asBoolean(), heat::toString);
@@ -109,14 +110,14 @@ class VendorGuideIT {
         maven(project, "verify");
         dropIn(project.resolve("target/heat-1.0.1.jar"), plugins);
         awaitPlugin(api, "1.0.1", List.of("INSTALL INSTALLED", "UPDATE PROMOTED"));
-        assertEquals("high", heatAt(api, mqttPort, "station-2").path("severity").asText(), "1.0.1 handles the readings");
+        assertEquals("high", heatAt(api, port, mqttPort, "station-2").path("severity").asText(), "1.0.1 handles the readings");
 
         // Roll back to 1.0.0.
         JsonNode back = json(api.send("POST", "/api/plugins/" + PLUGIN + "/rollback", null, (byte[]) null), 200);
         assertEquals("ROLLBACK 1.0.1 -> 1.0.0 PROMOTED", back.path("operation").asText() + " " + back.path("fromVersion").asText()
                 + " -> " + back.path("toVersion").asText() + " " + back.path("result").asText(), back::toString);
         assertEquals("1.0.0", json(api.get("/api/plugins/" + PLUGIN), 200).path("version").asText());
-        assertEquals("medium", heatAt(api, mqttPort, "station-3").path("severity").asText(), "1.0.0 handles them again");
+        assertEquals("medium", heatAt(api, port, mqttPort, "station-3").path("severity").asText(), "1.0.0 handles them again");
 
         // Refused: 1.0.0 again, over HTTP. The answer says why, and so does the audit log.
         HttpResponse<String> again = api.send("PUT", "/api/plugins/" + PLUGIN, "application/java-archive", v1);
@@ -185,11 +186,17 @@ class VendorGuideIT {
     }
 
     /** A station that has not spoken before reports 31 °C: the alert it raises, as the running version raised it. */
-    private static JsonNode heatAt(HttpApi api, int mqttPort, String station) throws Exception {
-        try (MqttTraffic.Client device = MqttTraffic.connect("tcp://127.0.0.1:" + mqttPort, station, true, null)) {
+    private JsonNode heatAt(HttpApi api, int port, int mqttPort, String station) throws Exception {
+        try (MqttTraffic.Client device = device(api, port, mqttPort, station)) {
             temperature(device, station, 31.0);
             return awaitAlert(api, "heat-" + station);
         }
+    }
+
+    /** A weather station as the guide sets one up: its credentials from {@code POST /api/devices}, then MQTT with them. */
+    private MqttTraffic.Client device(HttpApi api, int port, int mqttPort, String station) throws Exception {
+        return ProvisionedDevice.provision(HttpClient.newHttpClient(), port, regie.operatorToken(), station)
+                .connect("tcp://127.0.0.1:" + mqttPort, false);
     }
 
     /** A weather station's temperature as it sends it: a SenML pack on its telemetry topic. */

@@ -224,9 +224,13 @@ class WebPageIT {
         double now = Instant.now().toEpochMilli() / 1000.0;
         String pack = String.format(Locale.ROOT, "[{\"bn\":\"%s:\",\"bt\":%.3f,\"n\":\"fillingLevel\",\"u\":\"/\",\"v\":0.4},"
                 + "{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":95.0}]", BIN, now);
-        MqttClient device = new MqttClient("tcp://127.0.0.1:" + mqttPort, "bin-web", new MemoryPersistence());
+        // A new device, given its credentials over HTTP as a user would, logs in with them (here over MQTT 3.1.1).
+        ProvisionedDevice credentials = ProvisionedDevice.provision(http, port, token, "bin-web");
+        MqttClient device = new MqttClient("tcp://127.0.0.1:" + mqttPort, credentials.id(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
+        options.setUserName(credentials.id());
+        options.setPassword(credentials.password().toCharArray());
         device.connect(options);
         try {
             device.publish(prefix + "state", birth.getBytes(StandardCharsets.UTF_8), 1, true);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -38,8 +39,11 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
  * also keeps HiveMQ from loading extensions from anywhere else), deleted on {@link #close()};</li>
  * <li>its limits are raised (see {@link Limits#REGIE}) so that a burst to a slower subscriber is queued, not
  * dropped;</li>
- * <li>anyone on the listener may connect (HiveMQ CE's embedded default): that is why it listens on loopback only
- * unless the launcher is told otherwise;</li>
+ * <li>every client logs in, and may publish and receive only what the site's access rules let it: Regie's
+ * authentication extension ({@link AccessExtension}, {@link BrokerAccess}) checks logins against the devices'
+ * password file and the bridge's and the simulator's logins, and every publish and subscription against the rules.
+ * It still listens on loopback only unless told otherwise: a device on another machine belongs on an external
+ * broker with TLS;</li>
  * <li>its log goes through {@link BrokerLog}.</li>
  * </ul>
  *
@@ -85,19 +89,26 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final String host;
     private final int port;
     private final Limits limits;
+    private final BrokerAccess access;
     private Path home;
     private EmbeddedHiveMQ hivemq;
 
-    /** A broker for {@code host:port} with {@linkplain Limits#REGIE Regie's limits}. */
-    public EmbeddedBroker(String host, int port) {
-        this(host, port, Limits.REGIE);
+    /** A broker for {@code host:port} with {@linkplain Limits#REGIE Regie's limits}, letting in whom {@code access} lets in. */
+    public EmbeddedBroker(String host, int port, BrokerAccess access) {
+        this(host, port, Limits.REGIE, access);
     }
 
-    /** A broker for {@code host:port} with these limits. */
-    public EmbeddedBroker(String host, int port, Limits limits) {
+    /** A broker for {@code host:port} with these limits, letting in whom {@code access} lets in. */
+    public EmbeddedBroker(String host, int port, Limits limits, BrokerAccess access) {
         this.host = host;
         this.port = port;
         this.limits = limits;
+        this.access = Objects.requireNonNull(access, "access: the broker takes no client that does not log in");
+    }
+
+    /** Who may log in, and what each may do. */
+    public BrokerAccess access() {
+        return access;
     }
 
     /** The URL MQTT clients connect to: {@code tcp://127.0.0.1:1883}. */
@@ -179,6 +190,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .withConfigurationFolder(config)
                     .withDataFolder(data)
                     .withExtensionsFolder(extensions)
+                    .withEmbeddedExtension(AccessExtension.embedded(access))
                     .withoutLoggingBootstrap()
                     .build();
             hivemq = broker;

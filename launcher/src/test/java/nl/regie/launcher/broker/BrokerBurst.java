@@ -78,6 +78,14 @@ public final class BrokerBurst {
             return -1;
         }
 
+        /**
+         * The logins of a broker that takes only clients that log in (the publisher logs in as the simulator, the
+         * subscriber as the bridge, on a device's telemetry topic), or null for one that takes anybody.
+         */
+        default BrokerLogins logins() {
+            return null;
+        }
+
         /** Whether the client speaks MQTT 5 (else 3.1.1) to this broker, and its publish window. */
         boolean mqtt5();
 
@@ -156,7 +164,8 @@ public final class BrokerBurst {
                 for (int qos : new int[] {1, 0}) {
                     String tag = config + "-" + run + "-q" + qos;
                     Result result = candidate.mqtt5()
-                            ? burstV5(url, "burst/" + tag, tag, qos, candidate.clientWindow())
+                            ? burstV5(url, candidate.logins() == null ? "burst/" + tag : "regie/v1/burst/dev/" + tag
+                                    + "/tele", tag, qos, candidate.clientWindow(), candidate.logins())
                             : BurstV3.burst(url, "burst/" + tag, tag, qos, candidate.clientWindow());
                     long dropped = candidate.dropped() - droppedBefore;
                     droppedBefore = candidate.dropped();
@@ -188,13 +197,22 @@ public final class BrokerBurst {
         boolean defaults = config.equals("defaults");
         return switch (broker) {
             case "hivemq" -> new Candidate() {
+                private final BrokerLogins logins = BrokerLogins.random(new java.security.SecureRandom());
                 private EmbeddedBroker hivemq;
 
                 @Override
                 public void start(int port) throws Exception {
+                    // As the launcher runs it: every client logs in, and may do what the site's rules say.
+                    BrokerAccess access = new BrokerAccess("burst", Files.createTempDirectory("burst").resolve("passwd"),
+                            logins, message -> System.out.println("broker access: " + message));
                     hivemq = new EmbeddedBroker("127.0.0.1", port,
-                            defaults ? EmbeddedBroker.Limits.HIVEMQ_DEFAULTS : EmbeddedBroker.Limits.REGIE);
+                            defaults ? EmbeddedBroker.Limits.HIVEMQ_DEFAULTS : EmbeddedBroker.Limits.REGIE, access);
                     hivemq.start(Duration.ofSeconds(60));
+                }
+
+                @Override
+                public BrokerLogins logins() {
+                    return logins;
                 }
 
                 @Override
@@ -309,7 +327,8 @@ public final class BrokerBurst {
         return bytes;
     }
 
-    private static Result burstV5(String url, String topic, String tag, int qos, int window) throws Exception {
+    private static Result burstV5(String url, String topic, String tag, int qos, int window, BrokerLogins logins)
+            throws Exception {
         Arrivals arrivals = new Arrivals();
         AtomicReference<String> problem = new AtomicReference<>("");
         MqttAsyncClient subscriber = new MqttAsyncClient(url, "sub-" + tag, new MemoryPersistence());
@@ -319,7 +338,7 @@ public final class BrokerBurst {
                 arrivals.arrived(message.getPayload());
             }
         });
-        MqttConnectionOptions subOptions = options();
+        MqttConnectionOptions subOptions = options(logins == null ? null : logins.bridge());
         subOptions.setCleanStart(false);
         subOptions.setSessionExpiryInterval(3600L);
         subscriber.connect(subOptions).waitForCompletion(10_000);
@@ -338,7 +357,7 @@ public final class BrokerBurst {
                 inFlight.release();
             }
         });
-        IMqttToken connected = publisher.connect(options());
+        IMqttToken connected = publisher.connect(options(logins == null ? null : logins.simulator()));
         connected.waitForCompletion(10_000);
         MqttProperties connack = connected.getResponseProperties();
         int receiveMaximum = connack != null && connack.getReceiveMaximum() != null ? connack.getReceiveMaximum() : 65_535;
@@ -374,7 +393,15 @@ public final class BrokerBurst {
     }
 
     private static MqttConnectionOptions options() {
+        return options(null);
+    }
+
+    private static MqttConnectionOptions options(BrokerLogins.Login login) {
         MqttConnectionOptions options = new MqttConnectionOptions();
+        if (login != null) {
+            options.setUserName(login.username());
+            options.setPassword(login.password().getBytes(StandardCharsets.UTF_8));
+        }
         options.setSocketFactory(NO_DELAY);
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout(10);

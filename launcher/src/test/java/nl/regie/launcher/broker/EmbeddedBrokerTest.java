@@ -19,12 +19,22 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedBrokerTest {
 
+    private static final BrokerLogins LOGINS = BrokerLogins.random(new java.security.SecureRandom());
+
+    @TempDir
+    Path tmp;
+
+    private BrokerAccess access() {
+        return new BrokerAccess("demo", tmp.resolve("passwd"), LOGINS, message -> { });
+    }
+
     @Test
     void itsConfigurationKeepsItOnLoopbackInMemoryWithoutStatisticsAndWithRaisedLimits() {
-        String xml = new EmbeddedBroker("127.0.0.1", 1883).configXml("127.0.0.1");
+        String xml = new EmbeddedBroker("127.0.0.1", 1883, access()).configXml("127.0.0.1");
         assertTrue(xml.contains("<bind-address>127.0.0.1</bind-address>"), xml);
         assertTrue(xml.contains("<port>1883</port>"), xml);
         assertEquals(1, count(xml, "<tcp-listener>"), "one listener");
@@ -49,7 +59,8 @@ class EmbeddedBrokerTest {
     void startsListensCountsAndLeavesNothingBehind() throws Exception {
         int port = freePort();
         Thread.UncaughtExceptionHandler uncaught = Thread.getDefaultUncaughtExceptionHandler();
-        EmbeddedBroker broker = new EmbeddedBroker("127.0.0.1", port);
+        BrokerAccess access = access();
+        EmbeddedBroker broker = new EmbeddedBroker("127.0.0.1", port, access);
         Path folder;
         try {
             broker.start(Duration.ofSeconds(60));
@@ -62,8 +73,8 @@ class EmbeddedBrokerTest {
             assertTrue(broker.counters().containsKey("com.hivemq.messages.dropped.count"), broker.counters().toString());
             folder = broker.folder();
             assertTrue(Files.isRegularFile(folder.resolve("conf/config.xml")), "its folder");
-            assertEquals(0, topicAliasMaximum(broker.url()), "topic aliases are off (Paho resends aliased publishes"
-                    + " without their topic after a reconnect)");
+            assertEquals(0, topicAliasMaximum(broker.url(), LOGINS.bridge()), "topic aliases are off (Paho resends"
+                    + " aliased publishes without their topic after a reconnect)");
             assertThrows(IllegalStateException.class, () -> broker.start(Duration.ofSeconds(1)));
         } finally {
             broker.close();
@@ -75,10 +86,13 @@ class EmbeddedBrokerTest {
     }
 
     /** The topic alias maximum the broker grants an MQTT 5 client in its CONNACK (absent means 0). */
-    private static int topicAliasMaximum(String url) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(url, "alias-probe", new MemoryPersistence());
+    private static int topicAliasMaximum(String url, BrokerLogins.Login login) throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(url, "regie-alias-probe", new MemoryPersistence());
         try {
-            IMqttToken connect = client.connect(new MqttConnectionOptions());
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setUserName(login.username());
+            options.setPassword(login.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            IMqttToken connect = client.connect(options);
             connect.waitForCompletion(10_000);
             Integer maximum = connect.getResponseProperties().getTopicAliasMaximum();
             client.disconnect().waitForCompletion(10_000);

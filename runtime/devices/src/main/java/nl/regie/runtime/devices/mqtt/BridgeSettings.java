@@ -15,9 +15,11 @@ import nl.regie.runtime.devices.senml.SenmlLimits;
  * @param registry        extra entities assigned to devices
  * @param maxDevices      how many devices the bridge keeps track of; messages from further devices are counted as
  *                        unroutable and dropped, so a flood of made-up device ids cannot exhaust memory
+ * @param futureTolerance how far ahead of the runtime's clock a reading may be dated before its pack is refused, or
+ *                        null to take readings of any date (devices on a simulated clock that runs ahead)
  */
 public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleFactor, Duration defaultInterval,
-        DeviceRegistry registry, int maxDevices) {
+        DeviceRegistry registry, int maxDevices, Duration futureTolerance) {
 
     /** Default {@link #staleFactor()}. */
     public static final double DEFAULT_STALE_FACTOR = 3.0;
@@ -25,6 +27,11 @@ public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleF
     public static final int DEFAULT_INTERVAL_SECONDS = 300;
     /** Default {@link #maxDevices()}. */
     public static final int DEFAULT_MAX_DEVICES = 100_000;
+    /**
+     * Default {@link #futureTolerance()} in seconds: five minutes, room for a device clock that is off by some minutes
+     * and for the time a pack takes to arrive, not for a reading dated hours or days ahead.
+     */
+    public static final int DEFAULT_FUTURE_TOLERANCE_SECONDS = 300;
 
     /**
      * Checks every value.
@@ -46,6 +53,16 @@ public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleF
         if (maxDevices < 1) {
             throw new IllegalArgumentException("maxDevices must be at least 1, was " + maxDevices);
         }
+        if (futureTolerance != null && futureTolerance.isNegative()) {
+            throw new IllegalArgumentException("futureTolerance must not be negative, was " + futureTolerance);
+        }
+    }
+
+    /** Settings that refuse readings dated more than {@value #DEFAULT_FUTURE_TOLERANCE_SECONDS} s ahead. */
+    public BridgeSettings(String site, SenmlLimits senmlLimits, double staleFactor, Duration defaultInterval,
+            DeviceRegistry registry, int maxDevices) {
+        this(site, senmlLimits, staleFactor, defaultInterval, registry, maxDevices,
+                Duration.ofSeconds(DEFAULT_FUTURE_TOLERANCE_SECONDS));
     }
 
     /** The defaults for a site, with an empty registry. */
@@ -56,6 +73,12 @@ public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleF
 
     /** These settings with another registry. */
     public BridgeSettings withRegistry(DeviceRegistry newRegistry) {
-        return new BridgeSettings(site, senmlLimits, staleFactor, defaultInterval, newRegistry, maxDevices);
+        return new BridgeSettings(site, senmlLimits, staleFactor, defaultInterval, newRegistry, maxDevices,
+                futureTolerance);
+    }
+
+    /** These settings with another tolerance for readings dated ahead; null takes readings of any date. */
+    public BridgeSettings withFutureTolerance(Duration tolerance) {
+        return new BridgeSettings(site, senmlLimits, staleFactor, defaultInterval, registry, maxDevices, tolerance);
     }
 }

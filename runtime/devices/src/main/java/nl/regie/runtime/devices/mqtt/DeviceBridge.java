@@ -17,6 +17,7 @@ import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.devices.senml.SenmlParser;
+import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
 
@@ -32,7 +33,8 @@ import org.osgi.service.log.Logger;
  * types of device-backed entities ({@link EntityTypes}), and how a refused message is recorded ({@link Rejections}).
  * <ul>
  * <li>Telemetry, {@code .../dev/{d}/tele}: {@link DeviceTelemetry} turns a SenML pack into readings, after
- * {@link RecordNames} checked that the device may report on every entity named in it.</li>
+ * {@link RecordNames} checked that the device may report on every entity named in it, and that no reading is dated
+ * further ahead of the runtime's clock than the {@linkplain BridgeSettings#futureTolerance() tolerance}.</li>
  * <li>Presence, {@code .../dev/{d}/state}: {@link DevicePresence} handles births ({@link Birth}), wills and
  * staleness; any other message from a device that is not online makes it online again.</li>
  * <li>Commands, {@link #execute} and {@code .../dev/{d}/ack/{commandId}}: {@link DeviceCommands} sends them and
@@ -97,6 +99,14 @@ public final class DeviceBridge implements DeviceDirectory {
      * @param log      where rejections (rate-limited) and problems go
      */
     public DeviceBridge(BridgeSettings settings, ReadingSink sink, Clock clock, Logger log) {
+        this(settings, sink, clock, log, event -> { });
+    }
+
+    /**
+     * Creates a bridge that also writes each refused message to {@code audit} (as often as it logs one: at most once
+     * a minute per device, with a count of those left out).
+     */
+    public DeviceBridge(BridgeSettings settings, ReadingSink sink, Clock clock, Logger log, AuditLog audit) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.topics = new Topics(settings.site());
         Objects.requireNonNull(sink, "sink");
@@ -106,9 +116,9 @@ public final class DeviceBridge implements DeviceDirectory {
         DeviceJson json = new DeviceJson();
         this.devices = new KnownDevices(registry, settings.maxDevices());
         this.entityTypes = new EntityTypes(log);
-        this.rejections = new Rejections(log);
-        this.telemetry = new DeviceTelemetry(new SenmlParser(settings.senmlLimits()), new RecordNames(registry), sink,
-                rejections);
+        this.rejections = new Rejections(log, audit);
+        this.telemetry = new DeviceTelemetry(new SenmlParser(settings.senmlLimits()), new RecordNames(registry),
+                settings.futureTolerance(), sink, rejections);
         this.presence = new DevicePresence(settings, devices, json, entityTypes, sink, rejections);
         this.commands = new DeviceCommands(topics, registry, devices, json, rejections);
         for (String device : registry.devices()) {

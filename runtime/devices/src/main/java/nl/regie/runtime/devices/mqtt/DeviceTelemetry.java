@@ -1,5 +1,6 @@
 package nl.regie.runtime.devices.mqtt;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -11,21 +12,29 @@ import nl.regie.runtime.devices.senml.SenmlParser;
 import nl.regie.runtime.devices.senml.SenmlRecord;
 
 /**
- * Telemetry: a device's SenML pack into readings on the bus. The pack is parsed strictly ({@link SenmlParser}) and
- * each record's name checked ({@link RecordNames}); one bad record rejects the whole pack, so nothing of it reaches
- * the bus. A good pack becomes one reading per record, published as {@code mqtt:{d}}, with source {@code d},
- * received now, observed at the record's time and located where the device's birth said it is.
+ * Telemetry: a device's SenML pack into readings on the bus. The pack is parsed strictly ({@link SenmlParser}), each
+ * record's name checked ({@link RecordNames}) and its time too: a record dated more than the
+ * {@linkplain BridgeSettings#futureTolerance() tolerance} ahead of the runtime's clock is refused, so that a device
+ * cannot pin an attribute in the city state with a reading no later one can replace. One bad record rejects the whole
+ * pack, so nothing of it reaches the bus. A good pack becomes one reading per record, published as {@code mqtt:{d}},
+ * with source {@code d}, received now, observed at the record's time and located where the device's birth said it is.
  */
 final class DeviceTelemetry {
 
     private final SenmlParser parser;
     private final RecordNames names;
+    private final Duration futureTolerance;
     private final DeviceBridge.ReadingSink sink;
     private final Rejections rejections;
 
-    DeviceTelemetry(SenmlParser parser, RecordNames names, DeviceBridge.ReadingSink sink, Rejections rejections) {
+    /**
+     * @param futureTolerance how far ahead of now a record may be dated; null for any date
+     */
+    DeviceTelemetry(SenmlParser parser, RecordNames names, Duration futureTolerance, DeviceBridge.ReadingSink sink,
+            Rejections rejections) {
         this.parser = Objects.requireNonNull(parser, "parser");
         this.names = Objects.requireNonNull(names, "names");
+        this.futureTolerance = futureTolerance;
         this.sink = Objects.requireNonNull(sink, "sink");
         this.rejections = Objects.requireNonNull(rejections, "rejections");
     }
@@ -49,6 +58,10 @@ final class DeviceTelemetry {
                 return;
             }
             RecordNames.Target target = (RecordNames.Target) checked;
+            if (futureTolerance != null && record.time().isAfter(now.plus(futureTolerance))) {
+                reject(device, topic, payload, ahead(i, record.time(), now), now);
+                return;
+            }
             try {
                 readings[i] = new Reading(target.entity(), target.attribute(), record.value(),
                         record.unit() == null ? "" : record.unit(), record.time(), now, device.id(), location);
@@ -61,6 +74,13 @@ final class DeviceTelemetry {
             sink.publish(device.publisher(), reading);
         }
         device.accepted(readings.length);
+    }
+
+    private String ahead(int index, Instant time, Instant now) {
+        long seconds = Duration.between(now, time).getSeconds();
+        return "record " + index + ": dated " + time + ", " + seconds + " s ahead of the runtime's clock (" + now
+                + "); readings dated more than " + futureTolerance.getSeconds() + " s ahead are refused"
+                + " (futureToleranceSeconds, configuration " + MqttBridgeComponent.PID + ")";
     }
 
     private void reject(DeviceStatus device, String topic, byte[] payload, String why, Instant now) {

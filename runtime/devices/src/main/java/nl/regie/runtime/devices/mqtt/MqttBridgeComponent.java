@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import nl.regie.api.actuation.ActuationDriver;
 import nl.regie.runtime.devices.senml.SenmlLimits;
+import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
@@ -24,6 +25,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -36,7 +39,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  *
  * <p>The broker comes from framework properties, set by the launcher: {@value #URL} (absent: the bridge is off),
  * {@value #SITE}, and optionally {@value #USERNAME}, {@value #PASSWORD}, {@value #TRUSTSTORE} and
- * {@value #TRUSTSTORE_PASSWORD}. Tunables and the device registry come from the configuration {@value #PID};
+ * {@value #TRUSTSTORE_PASSWORD}; {@value #FUTURE_CHECK} {@code =off} turns the check of readings dated ahead off.
+ * Refused messages are written to the audit log when there is one. Tunables and the device registry come from the configuration {@value #PID};
  * a change restarts the bridge (its persistent session at the broker keeps what arrives meanwhile).
  *
  * <p>Commands: an {@link MqttActuationDriver} is registered once per entity type of device-backed entities (the
@@ -67,6 +71,11 @@ public final class MqttBridgeComponent implements DeviceDirectory {
     public static final String TRUSTSTORE = "regie.mqtt.truststore";
     /** Framework property: the trust store's password. */
     public static final String TRUSTSTORE_PASSWORD = "regie.mqtt.truststore.password";
+    /**
+     * Framework property: {@code off} takes readings of any date, however far ahead of the runtime's clock. The
+     * launcher sets it while its simulated city runs, whose clock runs ahead of the wall clock; nothing else should.
+     */
+    public static final String FUTURE_CHECK = "regie.mqtt.future.check";
 
     /** The tunables of the bridge. */
     @ObjectClassDefinition(id = PID, name = "Regie MQTT device bridge",
@@ -110,6 +119,14 @@ public final class MqttBridgeComponent implements DeviceDirectory {
                         + " while the bridge is disconnected.")
         long sessionExpirySeconds() default ConnectionSettings.DEFAULT_SESSION_EXPIRY_SECONDS;
 
+        /** How far ahead of the runtime's clock a reading may be dated, in seconds. */
+        @AttributeDefinition(name = "Future tolerance (s)", min = "1",
+                description = "A SenML pack with a reading dated more than this many seconds ahead of the runtime's"
+                        + " clock is rejected whole: a device clock may be a little fast, but a reading dated hours or"
+                        + " days ahead would hold its value in the city state against every real one. (Off while the"
+                        + " launcher's simulated city runs: framework property " + FUTURE_CHECK + "=off.)")
+        int futureToleranceSeconds() default BridgeSettings.DEFAULT_FUTURE_TOLERANCE_SECONDS;
+
         /** How many devices the bridge keeps track of. */
         @AttributeDefinition(name = "Most devices", min = "1",
                 description = "Messages from devices beyond this many are dropped and counted as unroutable.")
@@ -130,6 +147,9 @@ public final class MqttBridgeComponent implements DeviceDirectory {
     private final Map<String, ServiceRegistration<ActuationDriver>> drivers = new LinkedHashMap<>();
     private boolean stopped;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AuditLog audit;
+
     /** Starts the bridge if a broker is configured; logs why not otherwise. */
     @Activate
     public MqttBridgeComponent(Config config, BundleContext context, @Reference(name = "bus") RuntimeBus bus,
@@ -149,6 +169,9 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         ConnectionSettings connectionSettings;
         try {
             bridgeSettings = bridgeSettings(site, config, log);
+            if ("off".equalsIgnoreCase(property(context, FUTURE_CHECK))) {
+                bridgeSettings = bridgeSettings.withFutureTolerance(null);
+            }
             String clientId = config.clientId() == null || config.clientId().isBlank() ? "regie-" + site
                     : config.clientId().trim();
             connectionSettings = new ConnectionSettings(url, clientId, property(context, USERNAME),
@@ -171,7 +194,12 @@ public final class MqttBridgeComponent implements DeviceDirectory {
             t.setDaemon(true);
             return t;
         });
-        DeviceBridge deviceBridge = new DeviceBridge(bridgeSettings, bus::publish, Clock.systemUTC(), log);
+        DeviceBridge deviceBridge = new DeviceBridge(bridgeSettings, bus::publish, Clock.systemUTC(), log, event -> {
+            AuditLog auditLog = audit;
+            if (auditLog != null) {
+                auditLog.record(event);
+            }
+        });
         PahoConnection paho;
         try {
             paho = new PahoConnection(connectionSettings, deviceBridge.topicFilters(), deviceBridge::onMessage, threads, log);
@@ -202,8 +230,13 @@ public final class MqttBridgeComponent implements DeviceDirectory {
                 log.error("MQTT device bridge: the presence check failed", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
-        log.info("MQTT device bridge for site {}: broker {}, client id {}, topics {}", site, url,
-                connectionSettings.clientId(), deviceBridge.topicFilters());
+        log.info("MQTT device bridge for site {}: broker {}, client id {}{}, topics {}; {}", site, url,
+                connectionSettings.clientId(), connectionSettings.username() == null ? ""
+                        : ", user " + connectionSettings.username(), deviceBridge.topicFilters(),
+                bridgeSettings.futureTolerance() == null
+                        ? "readings of any date are taken (" + FUTURE_CHECK + "=off: devices on a simulated clock)"
+                        : "readings dated more than " + bridgeSettings.futureTolerance().getSeconds()
+                                + " s ahead of this clock are refused");
         paho.start();
     }
 
@@ -221,11 +254,14 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         int interval = positive(config.defaultIntervalSeconds(), BridgeSettings.DEFAULT_INTERVAL_SECONDS,
                 "defaultIntervalSeconds", log);
         int maxDevices = positive(config.maxDevices(), BridgeSettings.DEFAULT_MAX_DEVICES, "maxDevices", log);
+        int futureTolerance = positive(config.futureToleranceSeconds(),
+                BridgeSettings.DEFAULT_FUTURE_TOLERANCE_SECONDS, "futureToleranceSeconds", log);
         DeviceRegistry.Parsed registry = DeviceRegistry.parse(config.device_entities());
         for (String problem : registry.problems()) {
             log.error("Configuration {}: {}", PID, problem);
         }
-        return new BridgeSettings(site, limits, staleFactor, Duration.ofSeconds(interval), registry.registry(), maxDevices);
+        return new BridgeSettings(site, limits, staleFactor, Duration.ofSeconds(interval), registry.registry(), maxDevices,
+                Duration.ofSeconds(futureTolerance));
     }
 
     private static int positive(int value, int fallback, String name, Logger log) {

@@ -1,29 +1,39 @@
 package nl.regie.runtime.devices.mqtt;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
+
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.audit.AuditLog;
 
 import org.osgi.service.log.Logger;
 
 /**
  * What happens to a message the bridge refuses from a known device: it is counted and kept (payload and reason) on
- * the device's record, and logged at most once a minute per device, with a count of the lines left out.
+ * the device's record, and logged and audited (kind {@value AuditEvent#DEVICE}, the device as actor, outcome
+ * {@code rejected}) at most once a minute per device, with a count of the messages left out since.
  */
 final class Rejections {
 
     private final Logger log;
+    private final AuditLog audit;
 
-    Rejections(Logger log) {
+    Rejections(Logger log, AuditLog audit) {
         this.log = Objects.requireNonNull(log, "log");
+        this.audit = Objects.requireNonNull(audit, "audit");
     }
 
-    /** Records the rejection of a message of this kind on the device, and logs it unless the device logged lately. */
+    /** Records the rejection of a message of this kind on the device; logs and audits it unless the device did lately. */
     void reject(DeviceStatus device, Topics.Kind kind, String topic, byte[] payload, String why, Instant now) {
         String reason = oneLine(why);
         long suppressed = device.rejected(kind, now, topic, reason, payload);
         if (suppressed >= 0) {
-            log.warn("Device {}: rejected the message on {}: {}{}", device.id(), topic, reason, suppressed == 0 ? ""
-                    : " (and " + suppressed + " more rejected messages of this device since the last such line)");
+            String more = suppressed == 0 ? ""
+                    : " (and " + suppressed + " more rejected messages of this device since the last such line)";
+            log.warn("Device {}: rejected the message on {}: {}{}", device.id(), topic, reason, more);
+            audit.record(new AuditEvent(now, AuditEvent.DEVICE, device.id(), "", kind.name().toLowerCase(Locale.ROOT),
+                    topic, "rejected", reason + more));
         }
     }
 

@@ -34,7 +34,7 @@ class DeviceCommandsTest {
     private final KnownDevices devices = new KnownDevices(registry, 10);
     private final RecordingLogger log = new RecordingLogger();
     private final DeviceCommands commands = new DeviceCommands(new Topics("demo"), registry, devices, new DeviceJson(),
-            new Rejections(log.logger()));
+            new Rejections(log.logger(), event -> { }));
     private final MessageFixture.FakeOutbound outbound = new MessageFixture.FakeOutbound();
 
     DeviceCommandsTest() {
@@ -101,7 +101,7 @@ class DeviceCommandsTest {
     @Test
     void aPublishTheClientRefusesFailsAtOnceAndLeavesTheIdFree() {
         DeviceCommands refusing = new DeviceCommands(new Topics("demo"), registry, devices, new DeviceJson(),
-                new Rejections(log.logger()));
+                new Rejections(log.logger(), event -> { }));
         List<Exception> refusals = new ArrayList<>(List.of(new Exception("too many in flight"),
                 new IllegalStateException()));
         refusing.sendThrough(new MqttOutbound() {
@@ -140,7 +140,7 @@ class DeviceCommandsTest {
     @Test
     void withoutAConnectionEveryCommandFails() {
         DeviceCommands unattached = new DeviceCommands(new Topics("demo"), registry, devices, new DeviceJson(),
-                new Rejections(log.logger()));
+                new Rejections(log.logger(), event -> { }));
         assertFalse(unattached.connected());
         assertEquals(new CommandResult("cmd-1", CommandState.FAILED, "MQTT broker not connected", T0),
                 unattached.execute(command("cmd-1", T0.plusSeconds(5)), T0).toCompletableFuture().getNow(null));

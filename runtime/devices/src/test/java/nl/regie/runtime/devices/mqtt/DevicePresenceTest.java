@@ -32,7 +32,7 @@ class DevicePresenceTest {
     private final EntityTypes types = new EntityTypes(log.logger());
     private final DevicePresence presence = new DevicePresence(new BridgeSettings("demo", SenmlLimits.defaults(), 2.0,
             Duration.ofSeconds(100), DeviceRegistry.empty(), 10), devices, new DeviceJson(), types,
-            (publisher, reading) -> announced.add(reading), new Rejections(log.logger()));
+            (publisher, reading) -> announced.add(reading), new Rejections(log.logger(), event -> { }));
     private final DeviceStatus bin = devices.track("bin-001");
 
     private void state(String payload, Instant at) {

@@ -33,13 +33,27 @@ final class Mosquitto implements AutoCloseable {
     private final int port;
     private final Path log;
     private final List<String> listenerOptions;
+    private final String ownConfig;
     private Process process;
 
-    private Mosquitto(Path dir, int port, List<String> listenerOptions) {
+    private Mosquitto(Path dir, int port, List<String> listenerOptions, String ownConfig) {
         this.dir = dir;
         this.port = port;
         this.log = dir.resolve("mosquitto.log");
         this.listenerOptions = List.copyOf(listenerOptions);
+        this.ownConfig = ownConfig;
+    }
+
+    /**
+     * Prepares a broker with a whole configuration of its own (listeners, security, limits), which listens on
+     * {@code port} among others; the test adds only the user to run as and where to log.
+     */
+    static Mosquitto configured(Path parent, int port, String config) throws IOException {
+        assumeInstalled(BINARY);
+        Path dir = Files.createTempDirectory(parent, "mosquitto");
+        Mosquitto broker = new Mosquitto(dir, port, List.of(), config);
+        broker.writeConfig();
+        return broker;
     }
 
     /** Skips the test (or fails it on CI) when the Mosquitto broker or its clients are missing. */
@@ -80,7 +94,7 @@ final class Mosquitto implements AutoCloseable {
     static Mosquitto prepare(Path parent, List<String> listenerOptions) throws IOException {
         assumeInstalled(BINARY);
         Path dir = Files.createTempDirectory(parent, "mosquitto");
-        Mosquitto broker = new Mosquitto(dir, freePort(), listenerOptions);
+        Mosquitto broker = new Mosquitto(dir, freePort(), listenerOptions, null);
         broker.writeConfig();
         return broker;
     }
@@ -99,6 +113,11 @@ final class Mosquitto implements AutoCloseable {
     }
 
     private void writeConfig() throws IOException {
+        if (ownConfig != null) {
+            Files.writeString(dir.resolve("mosquitto.conf"), ownConfig + "\nuser " + System.getProperty("user.name")
+                    + "\nlog_dest file " + log + "\nlog_type all\n", StandardCharsets.UTF_8);
+            return;
+        }
         List<String> lines = new ArrayList<>();
         lines.add("listener " + port + " 127.0.0.1");
         lines.addAll(listenerOptions);
@@ -161,6 +180,14 @@ final class Mosquitto implements AutoCloseable {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * Sends the broker SIGHUP, as an operator does after changing its password file or ACL: it reads them again and
+     * disconnects the clients whose credentials no longer hold.
+     */
+    void reload() throws Exception {
+        Devices.run(10, Path.of("/bin/kill"), "-HUP", Long.toString(process.pid()));
     }
 
     /** Starts the broker again on the same port with the same persistence. */

@@ -151,6 +151,29 @@ class MqttBridgeComponentTest {
     }
 
     @Test
+    void readingsDatedAheadAreRefusedUnlessTheLauncherTurnsTheCheckOffForItsSimulatedClock() throws Exception {
+        assertEquals(Duration.ofSeconds(300), MqttBridgeComponent.bridgeSettings("demo", config(Map.of()), log.logger())
+                .futureTolerance());
+        assertEquals(Duration.ofSeconds(60), MqttBridgeComponent.bridgeSettings("demo",
+                config(Map.of("futureToleranceSeconds", 60)), log.logger()).futureTolerance());
+        assertEquals(Duration.ofSeconds(300), MqttBridgeComponent.bridgeSettings("demo",
+                config(Map.of("futureToleranceSeconds", 0)), log.logger()).futureTolerance());
+        assertEquals(List.of("Configuration nl.regie.runtime.mqtt: futureToleranceSeconds 0 must be at least 1; using 300"),
+                log.messages("error"));
+
+        broker = Mosquitto.start(tmp);
+        component = new MqttBridgeComponent(config(Map.of()), context(Map.of("regie.mqtt.url", broker.url(),
+                "regie.site", "comp")), bus, log.logger());
+        assertTrue(log.messages("info").get(0).endsWith("; readings dated more than 300 s ahead of this clock are refused"),
+                log.messages("info").toString());
+        component.deactivate();
+        component = new MqttBridgeComponent(config(Map.of()), context(Map.of("regie.mqtt.url", broker.url(),
+                "regie.site", "comp", "regie.mqtt.future.check", "off")), bus, log.logger());
+        assertTrue(log.messages("info").get(1).endsWith("; readings of any date are taken (regie.mqtt.future.check=off:"
+                + " devices on a simulated clock)"), log.messages("info").toString());
+    }
+
+    @Test
     void driversAreRegisteredPerEntityTypeAsTypesBecomeKnown() throws Exception {
         broker = Mosquitto.start(tmp);
         component = new MqttBridgeComponent(config(Map.of("device_entities",

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.testing.RecordingAuditLog;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,8 @@ class RejectionsTest {
     private static final String TOPIC = "regie/v1/demo/dev/d/tele";
 
     private final RecordingLogger log = new RecordingLogger();
-    private final Rejections rejections = new Rejections(log.logger());
+    private final RecordingAuditLog audit = new RecordingAuditLog();
+    private final Rejections rejections = new Rejections(log.logger(), audit);
 
     private static DeviceSnapshot snapshot(DeviceStatus device) {
         return device.snapshot(Set.of(), Duration.ofSeconds(300));
@@ -61,6 +64,20 @@ class RejectionsTest {
                 "Device noisy: rejected the message on " + TOPIC + ": worse (and 2 more rejected messages of this device"
                         + " since the last such line)",
                 "Device noisy: rejected the message on " + TOPIC + ": worst"), log.messages("warn"));
+    }
+
+    /** The audit log gets what the log gets, when it gets it: the device, the topic, the reason, the ones left out. */
+    @Test
+    void eachLoggedRejectionIsAuditedWithTheDeviceAsActor() {
+        DeviceStatus noisy = new DeviceStatus("noisy");
+        reject(noisy, Topics.Kind.ACK, "not yours", T0);
+        reject(noisy, Topics.Kind.TELEMETRY, "too far ahead", T0.plusSeconds(10));
+        reject(noisy, Topics.Kind.TELEMETRY, "too far ahead", T0.plusSeconds(61));
+        assertEquals(List.of(
+                new AuditEvent(T0, AuditEvent.DEVICE, "noisy", "", "ack", TOPIC, "rejected", "not yours"),
+                new AuditEvent(T0.plusSeconds(61), AuditEvent.DEVICE, "noisy", "", "telemetry", TOPIC, "rejected",
+                        "too far ahead (and 1 more rejected messages of this device since the last such line)")),
+                audit.events());
     }
 
     @Test

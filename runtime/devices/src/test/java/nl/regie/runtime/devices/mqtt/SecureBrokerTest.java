@@ -7,16 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Key;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureBrokerTest {
 
     private static final Path PASSWD = Path.of("/usr/bin/mosquitto_passwd");
-    private static final Path KEYTOOL = Path.of(System.getProperty("java.home"), "bin", "keytool");
     private static final String SITE = "secure";
 
     @TempDir
@@ -54,30 +47,10 @@ class SecureBrokerTest {
     void startBroker() throws Exception {
         Mosquitto.assumeInstalled(Mosquitto.BINARY, PASSWD);
         Path certs = tmp.resolve("certs");
-        Files.createDirectories(certs);
-        // A key pair and self-signed certificate for 127.0.0.1 from the JDK's keytool, written out as PEM for
-        // Mosquitto, and the certificate alone in a PKCS12 trust store for the bridge.
-        Path keystore = certs.resolve("broker.p12");
-        Devices.run(60, KEYTOOL, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(), "-storetype",
-                "PKCS12", "-storepass", "brokerpass");
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, "brokerpass".toCharArray());
-        }
-        Certificate certificate = store.getCertificate("broker");
-        Key privateKey = store.getKey("broker", "brokerpass".toCharArray());
-        Path cert = certs.resolve("cert.pem");
-        Path key = certs.resolve("key.pem");
-        Files.writeString(cert, pem("CERTIFICATE", certificate.getEncoded()));
-        Files.writeString(key, pem("PRIVATE KEY", privateKey.getEncoded()));
-        truststore = certs.resolve("trust.p12");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("broker", certificate);
-        try (OutputStream out = Files.newOutputStream(truststore)) {
-            trust.store(out, "trustpass".toCharArray());
-        }
+        BrokerCertificate certificate = BrokerCertificate.make(certs);
+        Path cert = certificate.cert();
+        Path key = certificate.key();
+        truststore = certificate.truststore();
         Path passwords = certs.resolve("passwd");
         Devices.run(30, PASSWD, "-c", "-b", passwords.toString(), "regie", "s3cret");
         // Mosquitto reads these as the user it runs as.
@@ -87,11 +60,6 @@ class SecureBrokerTest {
         broker = Mosquitto.prepare(tmp, List.of("certfile " + cert, "keyfile " + key, "allow_anonymous false",
                 "password_file " + passwords));
         broker.launch();
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     @AfterEach

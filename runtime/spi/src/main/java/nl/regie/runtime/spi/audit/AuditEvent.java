@@ -34,6 +34,11 @@ public record AuditEvent(Instant time, String kind, String actor, String party, 
     public static final String COMMAND = "command";
     /** An HTTP caller was refused (401, 403). */
     public static final String ACCESS = "access";
+    /**
+     * A device's credentials were issued, renewed or revoked (or such a request refused), or the device bridge refused
+     * a device's message (another device's entity, a time too far ahead, another device's command).
+     */
+    public static final String DEVICE = "device";
 
     /** Checks that every field is present ("" where nothing applies). */
     public AuditEvent {

@@ -31,6 +31,10 @@ final class AccessRules {
         if (path.equals("/metrics")) {
             return caller.mayReadMetrics() ? null : "metrics";
         }
+        if (under(path, "/api/devices") && !method.equals("GET") && !method.equals("HEAD")) {
+            // Giving devices MQTT credentials, renewing and revoking them: who may speak for which device.
+            return Caller.OPERATOR;
+        }
         if (under(path, "/api/entities") || under(path, "/api/devices") || under(path, "/api/alerts")
                 || under(path, "/api/stream") || under(path, "/api/notifications")) {
             return caller.mayReadAny() ? null : "read:<EntityType>";

@@ -62,6 +62,15 @@ class CallerTest {
         assertEquals("metrics", AccessRules.refusal("GET", "/metrics", reader));
         assertEquals("operator", AccessRules.refusal("GET", "/api/something-new", reader));
         assertEquals("operator", AccessRules.refusal("GET", "/api/pluginsx", reader));
+        // Who may speak for which device is the operator's to say, however broad a token's reading is.
+        Caller allSeeing = new Caller("all", "city", Set.of("read:*", "command:*", "plugins", "audit", "metrics"));
+        assertEquals("operator", AccessRules.refusal("POST", "/api/devices", allSeeing));
+        assertEquals("operator", AccessRules.refusal("POST", "/api/devices/bin-1/credentials", allSeeing));
+        assertEquals("operator", AccessRules.refusal("DELETE", "/api/devices/bin-1/credentials", allSeeing));
+        assertEquals("operator", AccessRules.refusal("PUT", "/api/devices/bin-1", allSeeing));
+        assertNull(AccessRules.refusal("GET", "/api/devices", allSeeing));
+        assertNull(AccessRules.refusal("HEAD", "/api/devices/bin-1", allSeeing));
+        assertNull(AccessRules.refusal("POST", "/api/devices", Caller.LOCAL_OPERATOR));
 
         Caller commander = new Caller("c", "city", Set.of("command:Streetlight"));
         assertEquals("read:<EntityType>", AccessRules.refusal("GET", "/api/entities", commander));
