@@ -34,6 +34,15 @@ public record AuditEvent(Instant time, String kind, String actor, String party, 
     public static final String COMMAND = "command";
     /** An HTTP caller was refused (401, 403). */
     public static final String ACCESS = "access";
+    /**
+     * A service a plugin registered for others to trust (an actuation driver, a notifier, an HTTP servlet, filter or
+     * context) was ignored: outside its declared scope or not granted by the policy.
+     */
+    public static final String SERVICE = "service";
+    /** A plugin went past one of its limits (publish rate, entities, subscriptions, threads). */
+    public static final String LIMIT = "limit";
+    /** A configuration the config folder applied was changed some other way, and put back. */
+    public static final String CONFIG = "config";
 
     /** Checks that every field is present ("" where nothing applies). */
     public AuditEvent {
