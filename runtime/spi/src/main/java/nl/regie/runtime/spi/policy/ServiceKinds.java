@@ -35,6 +35,12 @@ public final class ServiceKinds {
     /** Every path of {@value #SERVES}. */
     public static final String ROOT = "/";
 
+    /**
+     * The paths the runtime itself serves over HTTP. No plugin may be declared or granted one of them, or a path
+     * below one: only {@code /}, which trusts a plugin with every path, covers them.
+     */
+    public static final List<String> RUNTIME_PATHS = List.of("/api", "/health", "/metrics", "/ui", "/index.html");
+
     private static final Pattern PARTY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9._~-]+");
 
@@ -90,6 +96,12 @@ public final class ServiceKinds {
                     || !PATH_SEGMENT.matcher(segment).matches()) {
                 return "'" + path + "' is not a plain path: each part between '/' must be letters, digits, '.', '_',"
                         + " '~' or '-', and not '.' or '..' (no wildcards: a prefix covers what is below it)";
+            }
+        }
+        for (String own : RUNTIME_PATHS) {
+            if (covers(SERVES, List.of(own), path)) {
+                return "'" + path + "' is the runtime's own (" + own + "): a plugin serves paths of its own, such as"
+                        + " /acme (only '/' trusts it with every path)";
             }
         }
         return null;

@@ -21,6 +21,8 @@ class ServiceKindsTest {
             serves   | /
             serves   | /acme
             serves   | /acme/v1.2/x_y~z
+            serves   | /apis
+            serves   | /uix
             """)
     void acceptsValues(String kind, String value) {
         assertNull(ServiceKinds.problem(kind, value));
@@ -38,6 +40,11 @@ class ServiceKindsTest {
             serves   | /a//b        | '/a//b' is not a plain path
             serves   | /a/../b      | '/a/../b' is not a plain path
             serves   | *.jsp        | '*.jsp' is not a path
+            serves   | /api         | '/api' is the runtime's own (/api)
+            serves   | /api/acme    | '/api/acme' is the runtime's own (/api)
+            serves   | /ui          | '/ui' is the runtime's own (/ui)
+            serves   | /metrics/x   | '/metrics/x' is the runtime's own (/metrics)
+            serves   | /index.html  | '/index.html' is the runtime's own (/index.html)
             listens  | /acme        | 'listens' is not a kind of service: use drives, notifies, serves
             """)
     void refusesValuesNamingThem(String kind, String value, String problem) {
