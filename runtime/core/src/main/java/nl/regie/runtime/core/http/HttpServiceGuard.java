@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import nl.regie.runtime.core.scope.ScopeGuard;
 import nl.regie.runtime.core.scope.Scopes;
+import nl.regie.runtime.spi.lifecycle.PluginBundles;
 import nl.regie.runtime.spi.policy.ServiceKinds;
 
 import org.osgi.framework.Bundle;
@@ -20,6 +21,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -38,7 +41,9 @@ import org.osgi.service.log.LoggerFactory;
  * audited (kind {@code service}).</li>
  * <li>The HTTP Service of the OSGi HTTP spec (registering servlets by calling it, outside the whiteboard and outside
  * the runtime's access filter) is hidden from every plugin not trusted with every path ({@code serves /}).</li>
- * <li>The runtime's own bundles' services are never hidden, and a bundle always sees its own.</li>
+ * <li>The runtime's own bundles' services are never hidden, nor the HTTP implementation's own (its default context:
+ * a bundle that declares {@code osgi.implementation=osgi.http} and is no plugin), and a bundle always sees its
+ * own.</li>
  * </ul>
  *
  * <p>Each decision is made against the policy in force when the service registers or is looked up. The HTTP server
@@ -51,6 +56,9 @@ public final class HttpServiceGuard implements FindHook, EventListenerHook {
 
     /** The HTTP Service of the OSGi HTTP spec, which registers servlets on call rather than from the whiteboard. */
     static final String HTTP_SERVICE = "org.osgi.service.http.HttpService";
+    /** The namespace in which an HTTP whiteboard implementation declares itself, and what it declares. */
+    static final String IMPLEMENTATION_NAMESPACE = "osgi.implementation";
+    static final String HTTP_IMPLEMENTATION = "osgi.http";
 
     private final Scopes scopes;
     private final Logger log;
@@ -108,7 +116,7 @@ public final class HttpServiceGuard implements FindHook, EventListenerHook {
             return earlier.needs() == null || earlier.guard().mayRegister(ServiceKinds.SERVES, earlier.needs().paths());
         }
         ScopeGuard guard = scopes.forBundle(owner);
-        if (guard.isUnrestricted()) {
+        if (guard.isUnrestricted() || httpImplementation(owner)) {
             judged.put(serviceId, new Judged(properties, null, guard));
             return true;
         }
@@ -139,6 +147,20 @@ public final class HttpServiceGuard implements FindHook, EventListenerHook {
                     refusal);
         }
         return true;
+    }
+
+    /** Whether a bundle is the HTTP whiteboard implementation: it says so, and is not a plugin (it imports no api). */
+    static boolean httpImplementation(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision == null || PluginBundles.importsApi(bundle.getHeaders("").get(Constants.IMPORT_PACKAGE))) {
+            return false;
+        }
+        for (BundleCapability capability : revision.getDeclaredCapabilities(IMPLEMENTATION_NAMESPACE)) {
+            if (HTTP_IMPLEMENTATION.equals(capability.getAttributes().get(IMPLEMENTATION_NAMESPACE))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The properties of a service as one text, to tell whether they changed since it was last judged. */
