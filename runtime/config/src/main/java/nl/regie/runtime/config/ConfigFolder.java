@@ -39,8 +39,8 @@ import org.osgi.service.log.Logger;
  * <li>A deleted file deletes the configurations marked as its own; so does, at the first poll, a marked
  * configuration whose file is no longer there (removed while the runtime was down).</li>
  * <li>A configuration applied from a file and changed since some other way (through ConfigurationAdmin) is put back
- * as the file says when {@link #guard} is asked about its PID (see {@link ConfigGuard}); its status says
- * {@code changed}, never {@code applied}, for as long as ConfigAdmin holds anything else.</li>
+ * as the file says when {@link #guard} is asked about its PID, and at every poll (see {@link ConfigGuard}); its
+ * status says {@code changed}, never {@code applied}, for as long as ConfigAdmin holds anything else.</li>
  * </ul>
  */
 final class ConfigFolder {
@@ -180,10 +180,7 @@ final class ConfigFolder {
     void guard(String pid) {
         for (Tracked t : tracked.values()) {
             if (t.pid.equals(pid) && t.applied != null) {
-                if (guard.keep(pid, owner(t.file), shown(t.file), t.applied) && t.state == State.APPLIED) {
-                    t.message = "applied (put back at " + clock.instant() + " after a change through ConfigurationAdmin)";
-                    publish();
-                }
+                keep(t);
                 return;
             }
         }
@@ -229,7 +226,34 @@ final class ConfigFolder {
         }
         previousPoll = now;
         first = false;
+        guardAll();
         publish();
+    }
+
+    /**
+     * Checks every configuration the folder owns, as {@link #guard} does one: whatever a ConfigAdmin event may have
+     * told too early (before the change was stored) or not at all, the next poll puts right.
+     */
+    private void guardAll() {
+        Set<String> owned = new HashSet<>();
+        for (Tracked t : tracked.values()) {
+            if (t.applied != null) {
+                owned.add(t.pid);
+                keep(t);
+            }
+        }
+        for (String pid : ConfigGuard.FILE_ONLY) {
+            if (!owned.contains(pid)) {
+                guard.keepUnset(pid);
+            }
+        }
+    }
+
+    private void keep(Tracked t) {
+        if (guard.keep(t.pid, owner(t.file), shown(t.file), t.applied) && t.state == State.APPLIED) {
+            t.message = "applied (put back at " + clock.instant() + " after a change through ConfigurationAdmin)";
+            publish();
+        }
     }
 
     private void publish() {

@@ -31,6 +31,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.cm.SynchronousConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -49,9 +50,11 @@ import org.osgi.service.metatype.MetaTypeService;
  * {@link ConfigFolder} for what happens when). Without the property it does nothing and says so at DEBUG; either
  * way it offers what it did as {@link ConfigFiles} for the HTTP API.
  *
- * <p>The folder owns what it applied: it listens to ConfigAdmin ({@link SynchronousConfigurationListener}: told while
- * the changing call is still in progress, so the check is queued before ConfigAdmin has handed the change to anyone
- * else), and a configuration changed, deleted or rebound by anyone else (a plugin calling ConfigurationAdmin
+ * <p>The folder owns what it applied: it listens to ConfigAdmin, twice: as a {@link SynchronousConfigurationListener}
+ * it is told while the changing call is still in progress, so a check is queued before ConfigAdmin has handed the
+ * change to anyone else; as a {@link ConfigurationListener} it is told again once the change is complete (a change of
+ * binding may be reported before it is stored), and checks again, which finds nothing when the first check put it
+ * right. A configuration changed, deleted or rebound by anyone else (a plugin calling ConfigurationAdmin
  * directly) is put back as its file says, and one of the PIDs only a file may set ({@link ConfigGuard#FILE_ONLY}:
  * the policy, the HTTP tokens, the per-plugin limits) set without a file is deleted. Each is logged, counted ({@code regie_config_put_back_total}),
  * audited (kind {@value AuditEvent#CONFIG}) and raised as one of the runtime's alerts
@@ -64,7 +67,8 @@ import org.osgi.service.metatype.MetaTypeService;
  * property {@value #POLL_MILLIS} changes that), at once when a bundle is installed or updated, and checks what
  * ConfigAdmin reports changed; stopped on deactivation.
  */
-@Component(immediate = true, service = {ConfigFiles.class, SynchronousConfigurationListener.class, MetricSource.class},
+@Component(immediate = true, service = {ConfigFiles.class, SynchronousConfigurationListener.class,
+    ConfigurationListener.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=95")
 public final class ConfigFolderComponent implements ConfigFiles, SynchronousConfigurationListener, MetricSource {
 

@@ -114,9 +114,12 @@ class ConfigFolderTest {
 
         @Override
         public boolean deleteUnowned(String pid) {
-            calls.add("delete " + pid);
             owners.remove(pid);
-            return configurations.remove(pid) != null;
+            if (configurations.remove(pid) == null) {
+                return false;
+            }
+            calls.add("delete " + pid);
+            return true;
         }
 
         /** What a plugin calling ConfigurationAdmin does. */
@@ -379,6 +382,19 @@ class ConfigFolderTest {
         assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID), "the last applied, not the refused");
         assertTrue(log.messages("warn").get(0).contains("(deleted); the file's values were put back"),
                 log.entries().toString());
+    }
+
+    @Test
+    void everyPollChecksWhatTheFolderOwnsAsWellWhateverConfigAdminReported() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        store.tamper(PID, Map.of("full.threshold", 0.01));
+        store.tamper("nl.regie.runtime.limits", Map.of("entities", 100_000_000));
+        folder.poll();
+        assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID));
+        assertEquals(Set.of(PID), store.configurations.keySet());
+        assertEquals(Map.of(PID, 1L, "nl.regie.runtime.limits", 1L), folder.putBack());
     }
 
     @Test
