@@ -12,6 +12,7 @@ import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.core.bus.BundleBusView;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
+import nl.regie.runtime.core.limits.PluginLimits;
 import nl.regie.runtime.core.scope.DeclaredScope;
 import nl.regie.runtime.core.scope.ScopeGuards;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
@@ -31,7 +32,9 @@ import org.osgi.service.log.Logger;
  * delivery passes through a {@link nl.regie.runtime.spi.bus.ReadView} of a real {@link PolicyEngine}, on the
  * subscriber's thread. The policy has two parties: the publishing plugin's readings belong to {@code contractor},
  * the subscribing plugins act for {@code city}, which reads them under a grant (the realistic, costlier case: the
- * same-party case skips the grant lookup).
+ * same-party case skips the grant lookup). The publishing plugin's limits are checked on every publish too (its rate,
+ * the entities it publishes about, the runtime subscriptions' share), set high enough never to refuse: what is
+ * measured is their cost, not a throttle.
  */
 final class RegieBusFixture implements Fixture {
 
@@ -46,15 +49,19 @@ final class RegieBusFixture implements Fixture {
 
     RegieBusFixture(Deliveries deliveries, boolean enforced) {
         ScopeGuards scopes = enforced ? scopes() : null;
+        PluginLimits limits = new PluginLimits(bundle -> false, entity -> true, stderrLogger(), Clock.systemUTC(),
+                System::nanoTime);
+        limits.apply(Map.of("publishPerSecond", 100_000_000, "publishBurst", 100_000_000));
         publisher = enforced ? BundleBusView.of(bus, PUBLISHER, scopes.forPlugin(PUBLISHER,
-                DeclaredScope.of(List.of(), List.of(FILTER), List.of()))) : null;
+                DeclaredScope.of(List.of(), List.of(FILTER), List.of())), limits.forPlugin(PUBLISHER)) : null;
         for (int i = 0; i < deliveries.subscribers(); i++) {
             int subscriber = i;
             Owner owner = new Owner("benchmark.subscriber" + i, "1.0.0", i);
             ReadingListener listener = reading -> deliveries.delivered(subscriber);
             if (enforced) {
                 BundleBusView.of(bus, owner, scopes.forPlugin(owner,
-                        DeclaredScope.of(List.of("WasteContainer/#"), List.of(), List.of()))).subscribe(FILTER, listener);
+                        DeclaredScope.of(List.of("WasteContainer/#"), List.of(), List.of())), limits.forPlugin(owner))
+                        .subscribe(FILTER, listener);
             } else {
                 bus.subscribe(owner, List.of(FILTER), listener);
             }

@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -176,16 +174,17 @@ public class PolicyChangeTest extends RegieTestSupport {
         return response == null ? "" : response.body();
     }
 
+    /**
+     * Applies a policy the one way the runtime lets anyone: its file in the config folder (a configuration of the
+     * policy set through ConfigurationAdmin would be deleted by the folder, which owns it).
+     */
     private void applyPolicy(String... grants) throws Exception {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("plugins", new String[] {OWNER + "=alpha", READER + "=beta"});
-        properties.put("personal", new String[] {"Resident/+/address"});
-        properties.put("grants", grants);
-        configAdmin.getConfiguration(POLICY_PID, "?").update(properties);
+        dropPolicy("plugins = " + OWNER + "=alpha, " + READER + "=beta\npersonal = Resident/+/address\ngrants = "
+                + String.join(", ", grants) + "\n");
         // The component's service carries the configuration once it has been handed the new one.
         List<String> expected = List.of(grants);
         await("the policy with grants " + expected + " in force", () -> expected.equals(servedGrants()),
-                this::servedGrants);
+                () -> servedGrants() + " / " + configStates());
     }
 
     private List<String> servedGrants() {

@@ -50,6 +50,14 @@ final class TestBundles {
     static final String ECHO_PACKAGE = "nl.regie.itests.plugin.echo";
     /** The package of the plugin that declares no scope. */
     static final String UNDECLARED_PACKAGE = "nl.regie.itests.plugin.undeclared";
+    /** The package of the plugin that registers services others trust without the operator's grant. */
+    static final String TRESPASS_PACKAGE = "nl.regie.itests.plugin.trespass";
+    /** The package of the plugin that registers services others trust, declared and granted. */
+    static final String GRANTED_PACKAGE = "nl.regie.itests.plugin.granted";
+    /** The package of the plugin that rewrites runtime configurations through ConfigurationAdmin. */
+    static final String REWRITER_PACKAGE = "nl.regie.itests.plugin.rewriter";
+    /** The package of the plugin that floods the bus and goes past every limit. */
+    static final String FLOODER_PACKAGE = "nl.regie.itests.plugin.flooder";
 
     private TestBundles() {
     }
@@ -101,6 +109,10 @@ final class TestBundles {
             builder.setProperty("-noextraheaders", "true");
             builder.addClasspath(RegieFramework.pluginClasses());
             builder.addClasspath(RegieFramework.bundleFile("api"));
+            // What some test plugins use besides the api, so that their imports get the versions these export.
+            builder.addClasspath(RegieFramework.bundleFile("servlet-api"));
+            builder.addClasspath(RegieFramework.bundleFile("http-whiteboard-api"));
+            builder.addClasspath(RegieFramework.bundleFile("configadmin"));
             Jar jar = builder.build();
             if (!builder.isOk()) {
                 throw new IllegalStateException("bnd could not build " + symbolicName + ": " + builder.getErrors());

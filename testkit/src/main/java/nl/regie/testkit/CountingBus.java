@@ -9,21 +9,21 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
 import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.core.bus.PluginBus;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
-import nl.regie.runtime.spi.bus.RuntimeBus;
 
 /**
  * The runtime's bus as the kit hands it to the runtime's parts and the plugin: the real one, with every listener
  * counted while it runs, so that {@link RegieTestKit#settle} can tell when every delivery has ended (a queue can be
  * empty while its last reading is still being delivered).
  */
-final class CountingBus implements RuntimeBus {
+final class CountingBus implements PluginBus {
 
-    private final RuntimeBus bus;
+    private final PluginBus bus;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    CountingBus(RuntimeBus bus) {
+    CountingBus(PluginBus bus) {
         this.bus = bus;
     }
 
@@ -75,6 +75,11 @@ final class CountingBus implements RuntimeBus {
     @Override
     public void publish(String publisher, Reading reading) {
         bus.publish(publisher, reading);
+    }
+
+    @Override
+    public String publishUnlessCrowded(String publisher, Reading reading, int sharePercent) {
+        return bus.publishUnlessCrowded(publisher, reading, sharePercent);
     }
 
     @Override

@@ -25,6 +25,8 @@ public interface Alerts {
      *
      * @return the alert as it is now kept
      * @throws IllegalStateException when another plugin has an active alert with that key (the message names it)
+     * @throws nl.regie.api.scope.LimitExceededException when the key is new and the plugin has brought as many
+     *                               entities into the city state as its limit allows (an alert is an entity)
      */
     Alert raise(AlertRequest request);
 

@@ -28,6 +28,10 @@ public interface ReadingBus {
      *
      * @param reading the reading; never null
      * @throws NullPointerException if the reading is null
+     * @throws SecurityException    if the topic is outside the plugin's declared scope, or the source is not the plugin
+     * @throws nl.regie.api.scope.LimitExceededException if the plugin is past its publish rate, the runtime's own
+     *                              subscriptions have all of the plugin's share queued, or the reading is about a new
+     *                              entity past the plugin's entity limit; nothing was published
      */
     void publish(Reading reading);
 
@@ -38,6 +42,9 @@ public interface ReadingBus {
      * @param listener     the listener; called on a thread of its own, never concurrently with itself
      * @return the subscription; close it to stop delivery
      * @throws IllegalArgumentException if a filter is malformed; the message names the filter and the problem
+     * @throws SecurityException        if a filter is not covered by the plugin's declared scope
+     * @throws nl.regie.api.scope.LimitExceededException if the plugin already has as many subscriptions open as its
+     *                                  limit allows
      */
     Subscription subscribe(Collection<String> topicFilters, ReadingListener listener);
 

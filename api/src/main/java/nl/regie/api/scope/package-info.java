@@ -3,7 +3,7 @@
  * component class and carried in its manifest, where the runtime enforces it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package nl.regie.api.scope;
 
 import org.osgi.annotation.bundle.Export;

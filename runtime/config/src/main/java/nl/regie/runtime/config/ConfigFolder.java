@@ -38,6 +38,9 @@ import org.osgi.service.log.Logger;
  * refused file (a plugin update may bring the key it lacked). Only a change in outcome is logged again.</li>
  * <li>A deleted file deletes the configurations marked as its own; so does, at the first poll, a marked
  * configuration whose file is no longer there (removed while the runtime was down).</li>
+ * <li>A configuration applied from a file and changed since some other way (through ConfigurationAdmin) is put back
+ * as the file says when {@link #guard} is asked about its PID, and at every poll (see {@link ConfigGuard}); its
+ * status says {@code changed}, never {@code applied}, for as long as ConfigAdmin holds anything else.</li>
  * </ul>
  */
 final class ConfigFolder {
@@ -62,6 +65,20 @@ final class ConfigFolder {
 
         /** The owners of all marked configurations. */
         Set<String> owners() throws IOException;
+
+        /**
+         * What is not as the folder applied it: the PID's configuration with exactly these values, marked as owned by
+         * {@code owner}, for every bundle. Names the keys only, never their values (they may be secrets).
+         *
+         * @return null when it is as applied; else what differs, such as {@code "grants changed, tokens added"}
+         */
+        String difference(String pid, String owner, Map<String, Object> values) throws IOException;
+
+        /** Sets the PID's configuration to these values, marked as owned by {@code owner}, for every bundle. */
+        void putBack(String pid, String owner, Map<String, Object> values) throws IOException;
+
+        /** Deletes the PID's configuration, if there is one; returns whether there was. */
+        boolean deleteUnowned(String pid) throws IOException;
     }
 
     private final Path dir;
@@ -70,11 +87,16 @@ final class ConfigFolder {
     private final Store store;
     private final Logger log;
     private final Clock clock;
+    private final ConfigGuard guard;
     private final Map<Path, Tracked> tracked = new HashMap<>();
     private Map<Path, byte[]> previousPoll = Map.of();
     private boolean first = true;
     private String lastListingProblem;
-    private volatile List<FileStatus> statuses = List.of();
+    private volatile List<Snapshot> statuses = List.of();
+
+    /** A file's status as the last poll left it, with what it applied: checked against ConfigAdmin when read. */
+    private record Snapshot(FileStatus status, String owner, Map<String, Object> applied) {
+    }
 
     /** One file as last handled. */
     private static final class Tracked {
@@ -86,6 +108,8 @@ final class ConfigFolder {
         String message;
         Instant since;
         Instant appliedAt;
+        /** What the folder last applied from it (the running configuration), or null if nothing yet. */
+        Map<String, Object> applied;
 
         Tracked(Path file, String pid) {
             this.file = file;
@@ -98,17 +122,74 @@ final class ConfigFolder {
      * are below it.
      */
     ConfigFolder(Path dir, Path workingDir, Schemas schemas, Store store, Logger log, Clock clock) {
+        this(dir, workingDir, schemas, store, log, clock, NO_ALARM);
+    }
+
+    /** A folder that tells {@code alarm} of each configuration changed behind its back and put back. */
+    ConfigFolder(Path dir, Path workingDir, Schemas schemas, Store store, Logger log, Clock clock,
+            ConfigGuard.Alarm alarm) {
         this.dir = dir;
         this.workingDir = workingDir;
         this.schemas = schemas;
         this.store = store;
         this.log = log;
         this.clock = clock;
+        this.guard = new ConfigGuard(store, alarm, log, clock);
     }
 
-    /** Every file's status, by PID. Safe from any thread. */
+    private static final ConfigGuard.Alarm NO_ALARM = new ConfigGuard.Alarm() {
+        @Override
+        public void changed(String pid, String detail) {
+            // logged by the guard
+        }
+
+        @Override
+        public void resolved(String pid) {
+            // nothing raised
+        }
+    };
+
+    /**
+     * Every file's status, by PID. Safe from any thread. An applied file whose configuration ConfigAdmin no longer
+     * holds as the folder applied it is {@code changed}, whatever the last poll said.
+     */
     List<FileStatus> statuses() {
-        return statuses;
+        return statuses.stream().map(this::checked).toList();
+    }
+
+    private FileStatus checked(Snapshot snapshot) {
+        FileStatus status = snapshot.status();
+        if (status.state() != State.APPLIED) {
+            return status;
+        }
+        String difference;
+        try {
+            difference = store.difference(status.pid(), snapshot.owner(), snapshot.applied());
+        } catch (IOException | RuntimeException e) {
+            difference = "ConfigAdmin could not be read: " + e.getMessage();
+        }
+        return difference == null ? status : new FileStatus(status.pid(), status.file(), State.CHANGED,
+                "ConfigAdmin holds other values than the file (" + difference + "): changed through ConfigurationAdmin;"
+                        + " the folder is putting the file's values back", clock.instant(), status.appliedAt());
+    }
+
+    /**
+     * Checks the configuration of one PID after ConfigAdmin reported a change to it: put back as its file says if the
+     * folder applied one, deleted if it is one only a file may set and none did. Call it on the folder's thread.
+     */
+    void guard(String pid) {
+        for (Tracked t : tracked.values()) {
+            if (t.pid.equals(pid) && t.applied != null) {
+                keep(t);
+                return;
+            }
+        }
+        guard.keepUnset(pid);
+    }
+
+    /** Changes put back so far, per PID. */
+    Map<String, Long> putBack() {
+        return guard.putBack();
     }
 
     /** Reads the folder once and acts on what changed. */
@@ -145,9 +226,41 @@ final class ConfigFolder {
         }
         previousPoll = now;
         first = false;
+        guardAll();
+        publish();
+    }
+
+    /**
+     * Checks every configuration the folder owns, as {@link #guard} does one: whatever a ConfigAdmin event may have
+     * told too early (before the change was stored) or not at all, the next poll puts right.
+     */
+    private void guardAll() {
+        Set<String> owned = new HashSet<>();
+        for (Tracked t : tracked.values()) {
+            if (t.applied != null) {
+                owned.add(t.pid);
+                keep(t);
+            }
+        }
+        for (String pid : ConfigGuard.FILE_ONLY) {
+            if (!owned.contains(pid)) {
+                guard.keepUnset(pid);
+            }
+        }
+    }
+
+    private void keep(Tracked t) {
+        if (guard.keep(t.pid, owner(t.file), shown(t.file), t.applied) && t.state == State.APPLIED) {
+            t.message = "applied (put back at " + clock.instant() + " after a change through ConfigurationAdmin)";
+            publish();
+        }
+    }
+
+    private void publish() {
         statuses = tracked.values().stream()
                 .sorted(Comparator.comparing((Tracked t) -> t.pid))
-                .map(t -> new FileStatus(t.pid, shown(t.file), t.state, t.message, t.since, t.appliedAt))
+                .map(t -> new Snapshot(new FileStatus(t.pid, shown(t.file), t.state, t.message, t.since, t.appliedAt),
+                        owner(t.file), t.applied))
                 .toList();
     }
 
@@ -225,11 +338,16 @@ final class ConfigFolder {
             refuse(t, values.problems(), fresh);
             return;
         }
+        boolean changed;
         try {
-            store.apply(t.pid, owner(t.file), values.values());
+            changed = store.apply(t.pid, owner(t.file), values.values());
         } catch (IOException | RuntimeException e) {
             refuse(t, List.of("ConfigAdmin could not store it: " + e.getMessage()), fresh);
             return;
+        }
+        t.applied = Map.copyOf(values.values());
+        if (changed) {
+            guard.operatorActed(t.pid);
         }
         log.info("Configuration {} applied from {}", t.pid, shown(t.file));
         set(t, State.APPLIED, "applied");
@@ -253,6 +371,7 @@ final class ConfigFolder {
     }
 
     private void deleted(Tracked t) {
+        guard.operatorActed(t.pid);
         try {
             List<String> pids = store.deleteOwnedBy(owner(t.file));
             for (String pid : pids) {

@@ -3,6 +3,9 @@ package nl.regie.runtime.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -10,16 +13,33 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import nl.regie.api.alert.AlertRequest;
+import nl.regie.api.alert.AlertSeverity;
+import nl.regie.runtime.spi.alert.RuntimeAlerts;
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.config.ConfigFiles;
+import nl.regie.runtime.spi.lifecycle.RuntimeBundles;
+import nl.regie.runtime.spi.metrics.MetricSource;
+import nl.regie.runtime.spi.metrics.MetricWriter;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.cm.SynchronousConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.MetaTypeService;
@@ -30,12 +50,27 @@ import org.osgi.service.metatype.MetaTypeService;
  * {@link ConfigFolder} for what happens when). Without the property it does nothing and says so at DEBUG; either
  * way it offers what it did as {@link ConfigFiles} for the HTTP API.
  *
+ * <p>The folder owns what it applied: it listens to ConfigAdmin, twice: as a {@link SynchronousConfigurationListener}
+ * it is told while the changing call is still in progress, so a check is queued before ConfigAdmin has handed the
+ * change to anyone else; as a {@link ConfigurationListener} it is told again once the change is complete (a change of
+ * binding may be reported before it is stored), and checks again, which finds nothing when the first check put it
+ * right. A configuration changed, deleted or rebound by anyone else (a plugin calling ConfigurationAdmin
+ * directly) is put back as its file says, and one of the PIDs only a file may set ({@link ConfigGuard#FILE_ONLY}:
+ * the policy, the HTTP tokens, the per-plugin limits) set without a file is deleted. Each is logged, counted ({@code regie_config_put_back_total}),
+ * audited (kind {@value AuditEvent#CONFIG}) and raised as one of the runtime's alerts
+ * ({@code config-changed-<pid>}, resolved when the operator changes or removes the file). ConfigurationAdmin does not
+ * say who made a change: the audit record names the bundles, other than the runtime's, that hold a ConfigurationAdmin
+ * service. Between the change and its undoing (milliseconds, on the folder's thread) the changed values are in
+ * ConfigAdmin and may reach their component: the status says {@code changed} for as long as they are there.
+ *
  * <p>Threads: one daemon thread {@code regie-config-folder} that reads the folder every second (the framework
- * property {@value #POLL_MILLIS} changes that), and at once when a bundle is installed or updated; stopped on
- * deactivation.
+ * property {@value #POLL_MILLIS} changes that), at once when a bundle is installed or updated, and checks what
+ * ConfigAdmin reports changed; stopped on deactivation.
  */
-@Component(immediate = true, service = ConfigFiles.class)
-public final class ConfigFolderComponent implements ConfigFiles {
+@Component(immediate = true, service = {ConfigFiles.class, SynchronousConfigurationListener.class,
+    ConfigurationListener.class, MetricSource.class},
+        property = MetricSource.ORDER + ":Integer=95")
+public final class ConfigFolderComponent implements ConfigFiles, SynchronousConfigurationListener, MetricSource {
 
     /** Framework property: the configuration folder; absent turns the folder off. */
     public static final String DIR = "regie.config.dir";
@@ -51,6 +86,17 @@ public final class ConfigFolderComponent implements ConfigFiles {
     private final ScheduledExecutorService thread;
     private final BundleContext context;
     private final BundleListener pluginArrivals;
+    private final Logger log;
+
+    /** Where put-backs are recorded; without one they are logged and counted only. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuditLog audit;
+
+    /** Where put-backs are raised as alerts; without the core bundle they are not. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RuntimeAlerts alerts;
 
     /** Starts watching the folder, if one is configured. */
     @Activate
@@ -58,6 +104,7 @@ public final class ConfigFolderComponent implements ConfigFiles {
             @Reference(name = "metaType") MetaTypeService metaType,
             @Reference(name = "logger", service = LoggerFactory.class) Logger log) {
         this.context = context;
+        this.log = log;
         this.pollMillis = pollMillis(context.getProperty(POLL_MILLIS), log);
         this.dir = dir(context.getProperty(DIR), log);
         if (dir == null) {
@@ -67,7 +114,7 @@ public final class ConfigFolderComponent implements ConfigFiles {
             return;
         }
         this.folder = new ConfigFolder(dir, Path.of("").toAbsolutePath(), new MetaTypeSchemas(context, metaType, log),
-                new ConfigAdminStore(configAdmin), log, Clock.systemUTC());
+                new ConfigAdminStore(configAdmin), log, Clock.systemUTC(), new Alarm());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "regie-config-folder");
             t.setDaemon(true);
@@ -112,6 +159,97 @@ public final class ConfigFolderComponent implements ConfigFiles {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Checks a configuration ConfigAdmin reports changed, on the folder's thread (a factory configuration is not the folder's). */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (folder == null || event.getFactoryPid() != null) {
+            return;
+        }
+        String pid = event.getPid();
+        try {
+            thread.execute(() -> {
+                try {
+                    folder.guard(pid);
+                } catch (RuntimeException e) {
+                    log.error("Checking configuration {} after a change failed", pid, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /** Writes {@code regie_config_put_back_total} by PID. */
+    @Override
+    public void collect(MetricWriter out) {
+        MetricWriter.Family family = out.counter("regie_config_put_back_total", "Configurations the config folder"
+                + " applied and someone changed through ConfigurationAdmin, put back as the file says (or, for a PID"
+                + " only a file may set, deleted), by PID.");
+        if (folder != null) {
+            folder.putBack().forEach((pid, count) -> family.sample(count, "pid", pid));
+        }
+    }
+
+    /** Audits a change put back and raises it as an alert of the runtime's. */
+    private final class Alarm implements ConfigGuard.Alarm {
+
+        @Override
+        public void changed(String pid, String detail) {
+            String suspects = "bundles other than the runtime's holding a ConfigurationAdmin service: " + suspects();
+            AuditLog auditLog = audit;
+            if (auditLog != null) {
+                auditLog.record(new AuditEvent(Instant.now(), AuditEvent.CONFIG, "unknown", "", "change", pid,
+                        "put back", detail + "; ConfigurationAdmin does not say who; " + suspects));
+            }
+            RuntimeAlerts runtimeAlerts = alerts;
+            if (runtimeAlerts != null) {
+                String description = detail + ". " + suspects;
+                try {
+                    runtimeAlerts.raise(new AlertRequest(alertKey(pid), "security", "configurationChanged",
+                            AlertSeverity.HIGH, description.length() > 500 ? description.substring(0, 497) + "..."
+                                    : description, null, null, Instant.now()));
+                } catch (RuntimeException e) {
+                    log.warn("Could not raise the alert about configuration {}: {}", pid, e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void resolved(String pid) {
+            RuntimeAlerts runtimeAlerts = alerts;
+            if (runtimeAlerts != null) {
+                runtimeAlerts.resolve(alertKey(pid), Instant.now());
+            }
+        }
+    }
+
+    static String alertKey(String pid) {
+        String key = "config-changed-" + pid.replaceAll("[^A-Za-z0-9._-]", "_");
+        return key.length() > 128 ? key.substring(0, 128) : key;
+    }
+
+    /** The bundles, other than the runtime's, that hold a ConfigurationAdmin service now: who could have changed it. */
+    private List<String> suspects() {
+        RuntimeBundles runtime = RuntimeBundles.of(context);
+        List<String> holders = new ArrayList<>();
+        try {
+            for (Bundle bundle : context.getBundles()) {
+                if (runtime.contains(bundle) || bundle.getState() == Bundle.UNINSTALLED) {
+                    continue;
+                }
+                ServiceReference<?>[] used = bundle.getServicesInUse();
+                if (used != null && Arrays.stream(used).anyMatch(reference -> Arrays.asList(
+                        (String[]) reference.getProperty(Constants.OBJECTCLASS))
+                        .contains(ConfigurationAdmin.class.getName()))) {
+                    holders.add(bundle.getSymbolicName() + " " + bundle.getVersion());
+                }
+            }
+        } catch (IllegalStateException e) {
+            // stopping
+        }
+        return holders;
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -82,7 +83,64 @@ class ConfigFolderTest {
         public Set<String> owners() {
             return new TreeSet<>(owners.values());
         }
+
+        @Override
+        public String difference(String pid, String owner, Map<String, Object> values) {
+            Map<String, Object> held = configurations.get(pid);
+            if (held == null) {
+                return "deleted";
+            }
+            Set<String> changed = new TreeSet<>();
+            for (String key : union(held.keySet(), values.keySet())) {
+                if (!Objects.deepEquals(held.get(key), values.get(key))) {
+                    changed.add(key);
+                }
+            }
+            return changed.isEmpty() && owner.equals(owners.get(pid)) ? null : String.join(", ", changed) + " changed";
+        }
+
+        private static Set<String> union(Set<String> a, Set<String> b) {
+            Set<String> all = new TreeSet<>(a);
+            all.addAll(b);
+            return all;
+        }
+
+        @Override
+        public void putBack(String pid, String owner, Map<String, Object> values) {
+            calls.add("put back " + pid);
+            configurations.put(pid, values);
+            owners.put(pid, owner);
+        }
+
+        @Override
+        public boolean deleteUnowned(String pid) {
+            owners.remove(pid);
+            if (configurations.remove(pid) == null) {
+                return false;
+            }
+            calls.add("delete " + pid);
+            return true;
+        }
+
+        /** What a plugin calling ConfigurationAdmin does. */
+        void tamper(String pid, Map<String, Object> values) {
+            configurations.put(pid, values);
+        }
     }
+
+    /** The alarm as the component would raise it: what it was told, in order. */
+    private final List<String> alarms = new ArrayList<>();
+    private final ConfigGuard.Alarm alarm = new ConfigGuard.Alarm() {
+        @Override
+        public void changed(String pid, String detail) {
+            alarms.add("changed " + pid + ": " + detail);
+        }
+
+        @Override
+        public void resolved(String pid) {
+            alarms.add("resolved " + pid);
+        }
+    };
 
     private static final class TestClock extends Clock {
         Instant now = Instant.parse("2026-12-15T16:50:00Z");
@@ -106,7 +164,8 @@ class ConfigFolderTest {
     @BeforeEach
     void folder() {
         dir = workingDir.resolve("config");
-        folder = new ConfigFolder(dir, workingDir, pid -> Optional.ofNullable(declared.get(pid)), store, log.logger(), clock);
+        folder = new ConfigFolder(dir, workingDir, pid -> Optional.ofNullable(declared.get(pid)), store, log.logger(), clock,
+                alarm);
     }
 
     private void write(String pid, String content) throws IOException {
@@ -279,5 +338,97 @@ class ConfigFolderTest {
         assertEquals(1, log.messages("warn").size(), log.messages("warn").toString());
         assertTrue(log.messages("warn").get(0).startsWith("Cannot read the configuration folder " + dir), log.messages("warn").get(0));
         assertEquals(List.of(), store.calls);
+    }
+
+    @Test
+    void aConfigurationChangedBehindTheFoldersBackIsPutBackAndNeverShownAsApplied() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        assertEquals(State.APPLIED, status(PID).state());
+
+        store.tamper(PID, Map.of("full.threshold", 0.01, "route.depots", new String[] {"Elsewhere"}));
+        FileStatus changed = status(PID);
+        assertEquals(State.CHANGED, changed.state(), "as soon as ConfigAdmin holds something else");
+        assertEquals("ConfigAdmin holds other values than the file (full.threshold, route.depots changed): changed"
+                + " through ConfigurationAdmin; the folder is putting the file's values back", changed.message());
+
+        folder.guard(PID);
+        assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID));
+        assertEquals(State.APPLIED, status(PID).state());
+        assertEquals("applied (put back at " + clock.now + " after a change through ConfigurationAdmin)",
+                status(PID).message());
+        String report = "Configuration nl.regie.waste was changed through ConfigurationAdmin, not from"
+                + " config/nl.regie.waste.cfg (full.threshold, route.depots changed); the file's values were put back";
+        assertEquals(List.of(report), log.messages("warn"));
+        assertEquals(List.of("changed " + PID + ": " + report), alarms);
+        assertEquals(Map.of(PID, 1L), folder.putBack());
+
+        folder.guard(PID);
+        assertEquals(Map.of(PID, 1L), folder.putBack(), "the folder's own values are left alone");
+    }
+
+    @Test
+    void aDeletedConfigurationComesBackAndARefusedEditDoesNotGetIn() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        write(PID, "full.threshold = 7\n");
+        settle();
+        assertEquals(State.REFUSED, status(PID).state());
+
+        store.configurations.remove(PID);
+        folder.guard(PID);
+        assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID), "the last applied, not the refused");
+        assertTrue(log.messages("warn").get(0).contains("(deleted); the file's values were put back"),
+                log.entries().toString());
+    }
+
+    @Test
+    void everyPollChecksWhatTheFolderOwnsAsWellWhateverConfigAdminReported() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        store.tamper(PID, Map.of("full.threshold", 0.01));
+        store.tamper("nl.regie.runtime.limits", Map.of("entities", 100_000_000));
+        folder.poll();
+        assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID));
+        assertEquals(Set.of(PID), store.configurations.keySet());
+        assertEquals(Map.of(PID, 1L, "nl.regie.runtime.limits", 1L), folder.putBack());
+    }
+
+    @Test
+    void aPidOnlyAFileMaySetIsDeletedWhenSetWithoutOneAndOthersAreLeftAlone() {
+        store.tamper("nl.regie.runtime.access", Map.of("tokens", "intruder city operator sha256:00"));
+        store.tamper("nl.example.own", Map.of("x", 1));
+        folder.guard("nl.regie.runtime.access");
+        folder.guard("nl.example.own");
+        assertEquals(Set.of("nl.example.own"), store.configurations.keySet());
+        assertEquals(List.of("changed nl.regie.runtime.access: Configuration nl.regie.runtime.access was set through"
+                + " ConfigurationAdmin, but only a file of the config folder may set it and there is none applied; it"
+                + " was deleted, so the built-in default applies"), alarms);
+    }
+
+    @Test
+    void aPluginRewritingAConfigurationInALoopIsPutBackEveryTimeAndReportedOnceAMinute() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        for (int i = 0; i < 10; i++) {
+            store.tamper(PID, Map.of("full.threshold", 0.01));
+            folder.guard(PID);
+            assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID));
+        }
+        assertEquals(1, alarms.size());
+        clock.now = clock.now.plus(ConfigGuard.REPORT_EVERY);
+        store.tamper(PID, Map.of("full.threshold", 0.01));
+        folder.guard(PID);
+        assertEquals(2, alarms.size());
+        assertTrue(alarms.get(1).endsWith("(10 changes put back since the last report)"), alarms.get(1));
+        assertEquals(Map.of(PID, 11L), folder.putBack());
+
+        write(PID, "full.threshold = 0.7\n");
+        settle();
+        assertEquals("resolved " + PID, alarms.get(2), "the operator applying the file again deals with it");
     }
 }

@@ -1,6 +1,8 @@
 package nl.regie.runtime.testing;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
@@ -9,15 +11,18 @@ import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 
 /**
- * An access policy for tests: every plugin acts for {@value AccessPolicy#DEFAULT_PARTY}, and every view applies one
- * given function (the identity unless told otherwise). It remembers which views were asked for and on which threads
- * they were applied.
+ * An access policy for tests: every plugin acts for {@value AccessPolicy#DEFAULT_PARTY} unless {@link #party} says
+ * otherwise, every view applies one given function (the identity unless told otherwise), and services are granted as
+ * {@link #grant} says (nothing until then). It remembers which views were asked for and on which threads they were
+ * applied.
  */
 public final class TestPolicy implements AccessPolicy {
 
     private final UnaryOperator<Reading> transform;
     private final List<String> viewsMade = new CopyOnWriteArrayList<>();
     private final List<String> appliedOn = new CopyOnWriteArrayList<>();
+    private final Map<String, String> parties = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> grants = new ConcurrentHashMap<>();
 
     /** A policy whose views let everything through unchanged. */
     public TestPolicy() {
@@ -31,7 +36,24 @@ public final class TestPolicy implements AccessPolicy {
 
     @Override
     public String partyOfPlugin(String symbolicName) {
-        return DEFAULT_PARTY;
+        return parties.getOrDefault(symbolicName, DEFAULT_PARTY);
+    }
+
+    /** Makes a plugin act for a party from now on. */
+    public TestPolicy party(String symbolicName, String party) {
+        parties.put(symbolicName, party);
+        return this;
+    }
+
+    /** Grants a plugin services of a kind from now on, replacing what it was granted of that kind (none: withdrawn). */
+    public TestPolicy grant(String symbolicName, String kind, String... values) {
+        grants.put(symbolicName + ' ' + kind, List.of(values));
+        return this;
+    }
+
+    @Override
+    public List<String> grantedServices(String symbolicName, String kind) {
+        return grants.getOrDefault(symbolicName + ' ' + kind, List.of());
     }
 
     @Override

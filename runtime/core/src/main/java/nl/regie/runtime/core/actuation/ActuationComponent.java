@@ -17,11 +17,15 @@ import nl.regie.api.actuation.ActuationDriver;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.actuation.CommandState;
+import nl.regie.runtime.core.scope.ScopeGuard;
+import nl.regie.runtime.core.scope.Scopes;
 import nl.regie.runtime.spi.actuation.Commands;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
+import nl.regie.runtime.spi.policy.ServiceKinds;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -37,6 +41,9 @@ import org.osgi.service.log.LoggerFactory;
 /**
  * Actuation as the runtime runs it: tracks {@link ActuationDriver} services by the entity types they declare, routes
  * commands to them through a {@link CommandRouter}, and records the end of every command in the {@link AuditLog}.
+ * A plugin's driver is used only for the entity types its declared scope says it {@code drives} and the policy
+ * grants it: one naming another type is ignored with a warning (and the refusal audited), and one whose grant is
+ * withdrawn later is passed over from then on, so a plugin cannot take a type's commands by ranking alone.
  * Offered as {@link Commands} (to the HTTP API and to {@link BundleActuation}, the plugins' {@code Actuation}); its
  * counts of commands by outcome are a {@link MetricSource}. The driver and deadline threads end with the component.
  */
@@ -57,6 +64,7 @@ public class ActuationComponent implements Commands, MetricSource {
 
     private final Logger log;
     private final CommandAudit audit;
+    private final Scopes scopes;
 
     /** Where every command's end is recorded; without one (sovereignty left out) nothing is. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -65,8 +73,9 @@ public class ActuationComponent implements Commands, MetricSource {
 
     /** Starts the driver and deadline threads. */
     @Activate
-    public ActuationComponent(@Reference(service = LoggerFactory.class) Logger log) {
-        this(log, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(r -> {
+    public ActuationComponent(@Reference(service = LoggerFactory.class) Logger log,
+            @Reference(name = "scopes") Scopes scopes) {
+        this(log, scopes, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "regie-actuation-deadlines");
             t.setDaemon(true);
             return t;
@@ -75,14 +84,16 @@ public class ActuationComponent implements Commands, MetricSource {
 
     /**
      * Actuation outside a framework (the test kit, tests): outcomes are stamped by {@code clock} and deadlines run on
-     * {@code deadlines}, which may follow that clock rather than the wall clock. Stopped by {@link #deactivate}.
+     * {@code deadlines}, which may follow that clock rather than the wall clock. Drivers come only through
+     * {@link #register}, trusted as the runtime's own. Stopped by {@link #deactivate}.
      */
     public static ActuationComponent embedded(Logger log, Clock clock, ScheduledExecutorService deadlines) {
-        return new ActuationComponent(log, clock, deadlines);
+        return new ActuationComponent(log, null, clock, deadlines);
     }
 
-    private ActuationComponent(Logger log, Clock clock, ScheduledExecutorService deadlines) {
+    private ActuationComponent(Logger log, Scopes scopes, Clock clock, ScheduledExecutorService deadlines) {
         this.log = log;
+        this.scopes = scopes;
         this.audit = new CommandAudit(() -> auditLog, clock);
         AtomicInteger threads = new AtomicInteger();
         driverExecutor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
@@ -96,8 +107,8 @@ public class ActuationComponent implements Commands, MetricSource {
     }
 
     /** Actuation recording into a given audit log, outside a framework (tests). */
-    ActuationComponent(Logger log, AuditLog auditLog) {
-        this(log);
+    ActuationComponent(Logger log, AuditLog auditLog, Scopes scopes) {
+        this(log, scopes);
         this.auditLog = auditLog;
     }
 
@@ -154,15 +165,39 @@ public class ActuationComponent implements Commands, MetricSource {
     @Reference(service = ActuationDriver.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addDriver(ActuationDriver driver, ServiceReference<ActuationDriver> reference) {
-        long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
-        try {
-            int ranking = reference.getProperty(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0;
-            drivers.add(new DriverRegistry.Entry(driver, serviceId, ranking,
-                    DriverRegistry.entityTypes(reference.getProperty(ActuationDriver.ENTITY_TYPES))));
-        } catch (IllegalArgumentException e) {
-            log.warn("Ignoring actuation driver service {} of bundle {}: {}", serviceId,
-                    reference.getBundle().getSymbolicName(), e.getMessage());
+        Bundle bundle = reference.getBundle();
+        if (bundle == null) {
+            return; // unregistered meanwhile
         }
+        addDriver(driver, (Long) reference.getProperty(Constants.SERVICE_ID),
+                reference.getProperty(Constants.SERVICE_RANKING), reference.getProperty(ActuationDriver.ENTITY_TYPES),
+                bundle.getSymbolicName() + " " + bundle.getVersion(), scopes.forBundle(bundle));
+    }
+
+    /**
+     * Tracks a driver service of a bundle, with the bundle's guard, unless its types property is malformed or it
+     * names a type its bundle may not drive (logged, naming the service, the plugin and why).
+     *
+     * @return whether it was tracked
+     */
+    boolean addDriver(ActuationDriver driver, long serviceId, Object ranking, Object entityTypes, String bundle,
+            ScopeGuard guard) {
+        String service = "ActuationDriver service " + serviceId;
+        List<String> types;
+        try {
+            types = DriverRegistry.entityTypes(entityTypes);
+        } catch (IllegalArgumentException e) {
+            log.warn("Ignoring {} of bundle {}: {}", service, bundle, e.getMessage());
+            return false;
+        }
+        String refusal = guard.serviceRefusal(ServiceKinds.DRIVES, types, service + " for " + types);
+        if (refusal != null) {
+            log.warn("Ignoring {}: {}", service, refusal);
+            return false;
+        }
+        drivers.add(new DriverRegistry.Entry(driver, serviceId, ranking instanceof Integer r ? r : 0, types,
+                type -> guard.mayUse(ServiceKinds.DRIVES, type)));
+        return true;
     }
 
     /**
@@ -172,7 +207,8 @@ public class ActuationComponent implements Commands, MetricSource {
      * @throws IllegalArgumentException if the entity types are malformed
      */
     public void register(ActuationDriver driver, long serviceId, int ranking, Object entityTypes) {
-        drivers.add(new DriverRegistry.Entry(driver, serviceId, ranking, DriverRegistry.entityTypes(entityTypes)));
+        drivers.add(new DriverRegistry.Entry(driver, serviceId, ranking, DriverRegistry.entityTypes(entityTypes),
+                type -> true));
     }
 
     /** Stops tracking the driver registered with this id. */

@@ -7,17 +7,29 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import nl.regie.api.actuation.ActuationDriver;
 
 /**
  * The actuation drivers by entity type. When several drivers claim one type, the highest service ranking
- * wins, then the lowest service id (the oldest), as for any OSGi service lookup.
+ * wins, then the lowest service id (the oldest), as for any OSGi service lookup; a driver that may not drive the type
+ * now (its plugin's grant was withdrawn) is passed over, whatever its ranking.
  */
 final class DriverRegistry {
 
-    /** One registered driver service. */
-    record Entry(ActuationDriver driver, long serviceId, int ranking, List<String> entityTypes) {
+    /**
+     * One registered driver service.
+     *
+     * @param mayDrive whether it may drive an entity type now (its plugin's declared scope and the policy in force)
+     */
+    record Entry(ActuationDriver driver, long serviceId, int ranking, List<String> entityTypes,
+            Predicate<String> mayDrive) {
+
+        /** A driver that may drive every type it names (a runtime bundle's, or a test's). */
+        Entry(ActuationDriver driver, long serviceId, int ranking, List<String> entityTypes) {
+            this(driver, serviceId, ranking, entityTypes, type -> true);
+        }
     }
 
     private static final Comparator<Entry> PREFERRED_FIRST = Comparator.comparingInt((Entry e) -> -e.ranking())
@@ -42,7 +54,8 @@ final class DriverRegistry {
         if (entries == null || entries.isEmpty()) {
             return Optional.empty();
         }
-        return new ArrayList<>(entries).stream().min(PREFERRED_FIRST).map(Entry::driver);
+        return new ArrayList<>(entries).stream().filter(e -> e.mayDrive().test(entityType)).min(PREFERRED_FIRST)
+                .map(Entry::driver);
     }
 
     /**

@@ -16,6 +16,7 @@ import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.alert.AlertBook;
 import nl.regie.runtime.spi.alert.AlertFilter;
+import nl.regie.runtime.spi.alert.RuntimeAlerts;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
@@ -37,11 +38,12 @@ import org.osgi.service.log.LoggerFactory;
  * {@link AlertStore}, publishes every change on the bus under the raising plugin's name (see {@link AlertReadings}),
  * and logs raises and resolutions. When a plugin is uninstalled (not when it is updated) its active alerts are
  * resolved, so a removed plugin leaves no alert active forever. Runtime-internal: plugins use
- * {@link nl.regie.api.alert.Alerts}.
+ * {@link nl.regie.api.alert.Alerts}. The runtime's own alerts (about itself) are raised as {@link RuntimeAlerts}, under
+ * the source {@value RuntimeAlerts#SOURCE}.
  */
-@Component(immediate = true, service = {PluginAlerts.class, AlertBook.class, MetricSource.class},
+@Component(immediate = true, service = {PluginAlerts.class, AlertBook.class, RuntimeAlerts.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=50")
-public final class AlertService implements PluginAlerts, MetricSource {
+public final class AlertService implements PluginAlerts, RuntimeAlerts, MetricSource {
 
     private final AlertStore store;
     private final RuntimeBus bus;
@@ -107,6 +109,18 @@ public final class AlertService implements PluginAlerts, MetricSource {
             log.debug("Alert {} updated by {}: {}", alert.key(), source, alert.description());
         }
         return alert;
+    }
+
+    /** Raises or updates an alert of the runtime's own, under {@value RuntimeAlerts#SOURCE}. */
+    @Override
+    public Alert raise(AlertRequest request) {
+        return raise(SOURCE, request);
+    }
+
+    /** Resolves an alert of the runtime's own. */
+    @Override
+    public Optional<Alert> resolve(String key, Instant at) {
+        return resolve(SOURCE, key, at);
     }
 
     /** Resolves a plugin's active alert; see {@link nl.regie.api.alert.Alerts#resolve}. */

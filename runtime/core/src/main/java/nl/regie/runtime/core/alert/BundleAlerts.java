@@ -8,6 +8,8 @@ import java.util.Optional;
 import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.Alerts;
+import nl.regie.runtime.core.limits.Limits;
+import nl.regie.runtime.core.limits.PluginQuota;
 
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -25,26 +27,34 @@ public final class BundleAlerts implements Alerts {
 
     private final PluginAlerts alerts;
     private final String source;
+    private final PluginQuota quota;
 
     /** The view for the bundle that gets the service. */
     @Activate
-    public BundleAlerts(@Reference(name = "alerts") PluginAlerts alerts, ComponentContext context) {
-        this(alerts, context.getUsingBundle().getSymbolicName());
+    public BundleAlerts(@Reference(name = "alerts") PluginAlerts alerts, @Reference(name = "limits") Limits limits,
+            ComponentContext context) {
+        this(alerts, context.getUsingBundle().getSymbolicName(), limits.forBundle(context.getUsingBundle()));
     }
 
-    /** The alerts of the plugin {@code source}, outside a framework (the test kit, tests). */
+    /** The alerts of the plugin {@code source}, outside a framework (the test kit, tests), without limits. */
     public static BundleAlerts of(PluginAlerts alerts, String source) {
-        return new BundleAlerts(alerts, source);
+        return new BundleAlerts(alerts, source, PluginQuota.UNLIMITED);
     }
 
-    BundleAlerts(PluginAlerts alerts, String source) {
+    BundleAlerts(PluginAlerts alerts, String source, PluginQuota quota) {
         this.alerts = alerts;
         this.source = Objects.requireNonNull(source, "a bundle without a symbolic name cannot raise alerts");
+        this.quota = quota;
     }
 
+    /**
+     * {@inheritDoc} An alert under a key the city state has never seen brings a new entity into it, which counts
+     * against the plugin's entity limit.
+     */
     @Override
     public Alert raise(AlertRequest request) {
         Objects.requireNonNull(request, "alert request is required");
+        quota.checkEntity(request.alertId());
         return alerts.raise(source, request);
     }
 

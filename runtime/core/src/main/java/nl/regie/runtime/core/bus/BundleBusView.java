@@ -1,19 +1,19 @@
 package nl.regie.runtime.core.bus;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.core.limits.Limits;
+import nl.regie.runtime.core.limits.PluginQuota;
 import nl.regie.runtime.core.scope.ScopeGuard;
 import nl.regie.runtime.core.scope.Scopes;
 import nl.regie.runtime.spi.bus.Owner;
-import nl.regie.runtime.spi.bus.RuntimeBus;
 
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -30,22 +30,30 @@ import org.osgi.service.component.annotations.ServiceScope;
  * <p>It enforces the plugin's declared scope ({@link ScopeGuard}): a publish outside it, or of a reading whose
  * source is not the plugin, and a subscription whose filter it does not cover, throw {@link SecurityException}.
  * Each subscription reads through its own {@link nl.regie.runtime.spi.bus.ReadView} of the data-sharing policy.
- * The runtime's own bundle is unrestricted.
+ *
+ * <p>It enforces the plugin's limits ({@link PluginQuota}): a publish past the plugin's rate, about a new entity past
+ * its entity limit, or while a runtime subscription such as the city state has the plugins' share of its queue
+ * waiting, and a subscription past its subscription limit, throw
+ * {@link nl.regie.api.scope.LimitExceededException}; nothing of a refused publish reaches anyone. The runtime's own
+ * bundles are unrestricted and unlimited.
  */
 @Component(scope = ServiceScope.BUNDLE, service = ReadingBus.class)
 public final class BundleBusView implements ReadingBus {
 
-    private final RuntimeBus bus;
+    private final PluginBus bus;
     private final Owner owner;
     private final ScopeGuard guard;
-    private final Set<Subscription> subscriptions = new HashSet<>();
+    private final PluginQuota quota;
+    /** The open subscriptions, each with what gives it back to the plugin's quota. */
+    private final Map<Subscription, Runnable> subscriptions = new HashMap<>();
     private boolean closed;
 
     /** The view for the bundle that gets the service. */
     @Activate
-    public BundleBusView(@Reference(name = "bus") RuntimeBus bus,
-            @Reference(name = "scopes") Scopes scopes, ComponentContext context) {
-        this(bus, Owner.of(context.getUsingBundle()), scopes.forBundle(context.getUsingBundle()));
+    public BundleBusView(@Reference(name = "bus") PluginBus bus, @Reference(name = "scopes") Scopes scopes,
+            @Reference(name = "limits") Limits limits, ComponentContext context) {
+        this(bus, Owner.of(context.getUsingBundle()), scopes.forBundle(context.getUsingBundle()),
+                limits.forBundle(context.getUsingBundle()));
     }
 
     /**
@@ -53,34 +61,58 @@ public final class BundleBusView implements ReadingBus {
      * public constructor: SCR would try a public constructor with as many parameters as the one above, and log an
      * error for its argument types.
      */
-    public static BundleBusView of(RuntimeBus bus, Owner owner, ScopeGuard guard) {
-        return new BundleBusView(bus, owner, guard);
+    public static BundleBusView of(PluginBus bus, Owner owner, ScopeGuard guard, PluginQuota quota) {
+        return new BundleBusView(bus, owner, guard, quota);
     }
 
-    private BundleBusView(RuntimeBus bus, Owner owner, ScopeGuard guard) {
+    private BundleBusView(PluginBus bus, Owner owner, ScopeGuard guard, PluginQuota quota) {
         this.bus = bus;
         this.owner = owner;
         this.guard = guard;
+        this.quota = quota;
     }
 
-    /** {@inheritDoc} Refused with a {@link SecurityException} outside the plugin's declared scope. */
+    /**
+     * {@inheritDoc} Refused with a {@link SecurityException} outside the plugin's declared scope, and with a
+     * {@link nl.regie.api.scope.LimitExceededException} past one of its limits.
+     */
     @Override
     public void publish(Reading reading) {
         guard.checkPublish(reading);
-        bus.publish(owner.symbolicName(), reading);
+        if (!quota.limited()) {
+            bus.publish(owner.symbolicName(), reading);
+            return;
+        }
+        quota.checkPublish(reading);
+        String crowded = bus.publishUnlessCrowded(owner.symbolicName(), reading, quota.busSharePercent());
+        if (crowded != null) {
+            throw quota.crowded(reading, crowded);
+        }
     }
 
-    /** {@inheritDoc} Refused with a {@link SecurityException} if a filter is not covered by the declared scope. */
+    /**
+     * {@inheritDoc} Refused with a {@link SecurityException} if a filter is not covered by the declared scope, and
+     * with a {@link nl.regie.api.scope.LimitExceededException} past the plugin's subscription limit.
+     */
     @Override
     public Subscription subscribe(Collection<String> topicFilters, ReadingListener listener) {
-        Subscription subscription = guard.isUnrestricted() ? bus.subscribe(owner, topicFilters, listener)
-                : bus.subscribe(owner, guard.checkSubscribe(topicFilters), listener, guard.newReadView());
+        List<String> filters = guard.checkSubscribe(topicFilters);
+        Runnable release = quota.openSubscription(filters);
+        Subscription subscription;
+        try {
+            subscription = guard.isUnrestricted() ? bus.subscribe(owner, filters, listener)
+                    : bus.subscribe(owner, filters, listener, guard.newReadView());
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
         synchronized (subscriptions) {
             if (closed) {
                 subscription.close();
+                release.run();
                 throw new IllegalStateException("the bus view of bundle " + owner + " has been released");
             }
-            subscriptions.add(subscription);
+            subscriptions.put(subscription, release);
         }
         return new Tracked(subscription);
     }
@@ -88,13 +120,16 @@ public final class BundleBusView implements ReadingBus {
     /** Closes every subscription the bundle made and has not closed. */
     @Deactivate
     void deactivate() {
-        List<Subscription> open;
+        Map<Subscription, Runnable> open;
         synchronized (subscriptions) {
             closed = true;
-            open = new ArrayList<>(subscriptions);
+            open = new HashMap<>(subscriptions);
             subscriptions.clear();
         }
-        open.forEach(Subscription::close);
+        open.forEach((subscription, release) -> {
+            subscription.close();
+            release.run();
+        });
     }
 
     /** A subscription that forgets itself in this view when the bundle closes it. */
@@ -112,10 +147,14 @@ public final class BundleBusView implements ReadingBus {
 
         @Override
         public void close() {
+            Runnable release;
             synchronized (subscriptions) {
-                subscriptions.remove(subscription);
+                release = subscriptions.remove(subscription);
             }
             subscription.close();
+            if (release != null) {
+                release.run();
+            }
         }
     }
 }

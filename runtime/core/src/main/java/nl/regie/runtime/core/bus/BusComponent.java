@@ -28,12 +28,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * Runs the {@link BusEngine} and offers it as {@link BusMonitor} (api, for operators and tooling), as
  * {@link RuntimeBus} (runtime-internal, for the bus views, the whiteboard, the city state and the HTTP API)
- * and as {@link BusHolds} (runtime-internal, for the plugin lifecycle).
+ * and as {@link BusHolds} (runtime-internal, for the plugin lifecycle), and as {@link PluginBus} (core-internal, for
+ * the plugins' bus views).
  * Configured under the PID {@value #PID}; a configuration change restarts the bus with the new settings.
  */
-@Component(immediate = true, configurationPid = BusComponent.PID, service = {RuntimeBus.class, BusMonitor.class, BusHolds.class})
+@Component(immediate = true, configurationPid = BusComponent.PID,
+        service = {RuntimeBus.class, PluginBus.class, BusMonitor.class, BusHolds.class})
 @Designate(ocd = BusComponent.Config.class)
-public final class BusComponent implements RuntimeBus, BusHolds {
+public final class BusComponent implements PluginBus, BusHolds {
 
     /** The configuration PID. */
     public static final String PID = "nl.regie.runtime.bus";
@@ -133,6 +135,11 @@ public final class BusComponent implements RuntimeBus, BusHolds {
     @Override
     public void publish(String publisher, Reading reading) {
         engine.publish(publisher, reading);
+    }
+
+    @Override
+    public String publishUnlessCrowded(String publisher, Reading reading, int sharePercent) {
+        return engine.publishUnlessCrowded(publisher, reading, sharePercent);
     }
 
     @Override

@@ -61,11 +61,18 @@ import org.osgi.service.log.Logger;
  * a durable subscribe with the same key takes the parked subscription over. Without a hold, closing closes. One
  * subscription per key is durable: a second durable subscribe while the first is not parked gets an ordinary one.
  *
+ * <h2>The runtime's own subscriptions come first</h2>
+ * A subscription without a read view is the runtime's own (the city state, the live stream). A plugin's reading,
+ * published through {@link #publishUnlessCrowded}, may fill such a subscription's queue only up to a share; past it,
+ * the plugin's publish is refused before it reaches anyone, and the rest of the queue stays free for the readings the
+ * runtime's own bundles publish (the devices'). A queue held back this way never drops a device's reading for a
+ * plugin's, however fast the plugin publishes.
+ *
  * <h2>Read views</h2>
  * A plugin's subscription carries the {@link ReadView} of the data-sharing policy; its delivery thread passes each
  * reading through it (see {@link Deliveries}), so a publish costs the same whoever subscribes.
  */
-public final class BusEngine implements RuntimeBus, BusHolds, AutoCloseable {
+public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
 
     private final BusSettings settings;
     private final Logger log;
@@ -271,13 +278,32 @@ public final class BusEngine implements RuntimeBus, BusHolds, AutoCloseable {
     @Override
     public void publish(String publisher, Reading reading) {
         Objects.requireNonNull(reading, "cannot publish a null reading");
+        deliver(publisher, reading, routes.match(reading));
+    }
+
+    @Override
+    public String publishUnlessCrowded(String publisher, Reading reading, int sharePercent) {
+        Objects.requireNonNull(reading, "cannot publish a null reading");
+        Subscriber[] matched = routes.match(reading);
+        if (sharePercent < 100) {
+            for (Subscriber subscriber : matched) {
+                if (subscriber.reservedForRuntime() && subscriber.fuller(sharePercent)) {
+                    return subscriber.describeBacklog();
+                }
+            }
+        }
+        deliver(publisher, reading, matched);
+        return null;
+    }
+
+    private void deliver(String publisher, Reading reading, Subscriber[] matched) {
         Objects.requireNonNull(publisher, "the publisher of a reading must be named");
         LongAdder count = publishedBy.get(publisher);
         if (count == null) {
             count = publishedBy.computeIfAbsent(publisher, p -> new LongAdder());
         }
         count.increment();
-        for (Subscriber subscriber : routes.match(reading)) {
+        for (Subscriber subscriber : matched) {
             subscriber.offer(reading);
         }
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.runtime.core.limits.Limits;
 import nl.regie.runtime.core.scope.ScopeGuard;
 import nl.regie.runtime.core.scope.Scopes;
 import nl.regie.runtime.spi.bus.BusHolds;
@@ -44,25 +45,30 @@ import org.osgi.service.log.LoggerFactory;
  *
  * <p>A plugin's listener is subscribed only if its bundle's declared scope covers every filter ({@link ScopeGuard});
  * otherwise it is not subscribed, the refusal is audited, and a warning names the plugin, the service and the
- * filter. Each subscription reads through its own {@link nl.regie.runtime.spi.bus.ReadView} of the policy.
+ * filter. Each subscription reads through its own {@link nl.regie.runtime.spi.bus.ReadView} of the policy. A plugin
+ * already at its subscription limit ({@link Limits}) gets no more: the listener is not subscribed, with a warning.
  */
 @Component(immediate = true)
 public final class ListenerWhiteboard {
 
     private final RuntimeBus bus;
     private final Scopes scopes;
+    private final Limits limits;
     private final Logger logger;
     /** Guarded by this. */
     private final Map<ServiceReference<?>, Subscription> subscriptions = new HashMap<>();
+    /** What gives each subscription back to its plugin's quota. Guarded by this. */
+    private final Map<ServiceReference<?>, Runnable> releases = new HashMap<>();
     private boolean deactivated;
 
     /** Creates the whiteboard; listeners are bound after this. */
     @Activate
     public ListenerWhiteboard(@Reference(name = "bus") RuntimeBus bus,
-            @Reference(name = "scopes") Scopes scopes,
+            @Reference(name = "scopes") Scopes scopes, @Reference(name = "limits") Limits limits,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.bus = bus;
         this.scopes = scopes;
+        this.limits = limits;
         this.logger = logger;
     }
 
@@ -91,6 +97,10 @@ public final class ListenerWhiteboard {
         if (subscription != null) {
             subscription.close();
         }
+        Runnable release = releases.remove(reference);
+        if (release != null) {
+            release.run();
+        }
     }
 
     @Deactivate
@@ -99,6 +109,8 @@ public final class ListenerWhiteboard {
         List<Subscription> open = new ArrayList<>(subscriptions.values());
         subscriptions.clear();
         open.forEach(Subscription::close);
+        releases.values().forEach(Runnable::run);
+        releases.clear();
     }
 
     private void subscribe(ReadingListener listener, ServiceReference<ReadingListener> reference) {
@@ -111,10 +123,17 @@ public final class ListenerWhiteboard {
             ScopeGuard guard = scopes.forBundle(bundle);
             guard.checkSubscribe(filters);
             ReadView view = guard.newReadView();
+            Runnable release = limits.forBundle(bundle).openSubscription(filters);
             Object component = reference.getProperty(ComponentConstants.COMPONENT_NAME);
-            subscriptions.put(reference, component instanceof String name && !name.isBlank()
-                    ? bus.subscribeDurable(Owner.of(bundle), name, filters, listener, view)
-                    : bus.subscribe(Owner.of(bundle), filters, listener, view));
+            try {
+                subscriptions.put(reference, component instanceof String name && !name.isBlank()
+                        ? bus.subscribeDurable(Owner.of(bundle), name, filters, listener, view)
+                        : bus.subscribe(Owner.of(bundle), filters, listener, view));
+                releases.put(reference, release);
+            } catch (RuntimeException e) {
+                release.run();
+                throw e;
+            }
         } catch (IllegalArgumentException | SecurityException e) {
             logger.warn("Ignoring ReadingListener service {} ({}) of bundle {} {}: {}",
                     reference.getProperty(Constants.SERVICE_ID), describe(listener, reference),

@@ -50,6 +50,8 @@ final class Subscriber implements Subscription {
     private final Thread thread;
     private final Deliveries deliveries;
     private final LongAdder dropped = new LongAdder();
+    /** Whether it is the runtime's own (made without a read view): plugins' readings may fill only a share of it. */
+    private final boolean reservedForRuntime;
 
     // Replaced together, under lock, when a new listener takes the subscription over.
     private volatile Owner owner;
@@ -88,6 +90,23 @@ final class Subscriber implements Subscription {
         this.thread = new Thread(this::run, "regie-bus-" + owner.symbolicName() + '-' + id);
         thread.setDaemon(true);
         this.deliveries = new Deliveries(this, thread, settings, log, view);
+        this.reservedForRuntime = view == null;
+    }
+
+    /** Whether this is one of the runtime's own subscriptions, whose queue plugins may fill only a share of. */
+    boolean reservedForRuntime() {
+        return reservedForRuntime;
+    }
+
+    /** Whether at least {@code percent} of its queue is waiting. */
+    boolean fuller(int percent) {
+        return queue.size() >= Math.max(1L, (long) queue.capacity() * percent / 100);
+    }
+
+    /** Its backlog as messages name it: "bus subscription 3 of nl.regie.runtime.core 1.0 to [#] (60000 of 100000 ...)". */
+    String describeBacklog() {
+        return "bus subscription " + id + " of " + owner + " to " + filterTexts + " (" + queue.size() + " of "
+                + queue.capacity() + " readings waiting)";
     }
 
     void start() {

@@ -11,9 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifier;
+import nl.regie.runtime.core.scope.ScopeGuard;
+import nl.regie.runtime.core.scope.Scopes;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
+import nl.regie.runtime.spi.policy.ServiceKinds;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -37,6 +41,12 @@ import org.osgi.service.log.LoggerFactory;
  * interrupted. An exception or a timeout is logged with the notifier's bundle and counted, and the next notifier
  * still gets the notification. A notifier still stuck in an earlier delivery (it ignored the interrupt) is skipped
  * and counted as failed until it returns, so it holds at most one thread.
+ *
+ * <p><b>Who may be a notifier.</b> A notifier sees what residents are warned of, and where. The runtime's own
+ * notifiers get every notification; a plugin's notifier is tracked only if its declared scope says {@code notifies}
+ * and the policy grants it some of the same parties (else it is ignored with a warning, and the refusal audited), and
+ * it is given a notification only when the sending plugin's party is among them under the policy in force; what it
+ * is not given is counted as withheld.
  */
 @Component(immediate = true, service = {Dispatcher.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=60")
@@ -64,17 +74,34 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong withheld = new AtomicLong();
+    /** Null outside a framework, where tests track notifiers directly. */
+    private final Scopes scopes;
     private final AtomicLong overflowLoggedAt = new AtomicLong(System.nanoTime() - OVERFLOW_LOG_INTERVAL_NANOS);
     private volatile boolean stopped;
 
     /** Starts the dispatching thread. */
     @Activate
-    public NotificationDispatcher(@Reference(name = "logger", service = LoggerFactory.class) Logger log) {
-        this(QUEUE_CAPACITY, DELIVERY_TIMEOUT, log);
+    public NotificationDispatcher(@Reference(name = "logger", service = LoggerFactory.class) Logger log,
+            @Reference(name = "scopes") Scopes scopes) {
+        this(QUEUE_CAPACITY, DELIVERY_TIMEOUT, log, scopes);
     }
 
-    /** A dispatcher with its own limits, for tests; starts the dispatching thread. */
+    /**
+     * A dispatcher outside a framework (the test kit): notifiers come only through {@link #register}, trusted as the
+     * runtime's own; starts the dispatching thread.
+     */
+    public static NotificationDispatcher embedded(Logger log) {
+        return new NotificationDispatcher(QUEUE_CAPACITY, DELIVERY_TIMEOUT, log);
+    }
+
+    /** A dispatcher with its own limits, for tests, which track notifiers directly; starts the dispatching thread. */
     NotificationDispatcher(int queueCapacity, Duration timeout, Logger log) {
+        this(queueCapacity, timeout, log, null);
+    }
+
+    private NotificationDispatcher(int queueCapacity, Duration timeout, Logger log, Scopes scopes) {
+        this.scopes = scopes;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.log = Objects.requireNonNull(log, "log");
@@ -126,23 +153,43 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
     @Reference(name = "notifiers", service = Notifier.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeNotifier")
     void addNotifier(Notifier notifier, ServiceReference<Notifier> reference) {
-        long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
-        String bundle = reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName();
-        track(notifier, serviceId, bundle);
+        Bundle bundle = reference.getBundle();
+        if (bundle == null) {
+            return; // unregistered meanwhile
+        }
+        track(notifier, (Long) reference.getProperty(Constants.SERVICE_ID), bundle.getSymbolicName(),
+                scopes.forBundle(bundle));
     }
 
     void removeNotifier(ServiceReference<Notifier> reference) {
         untrack((Long) reference.getProperty(Constants.SERVICE_ID));
     }
 
-    /** Adds a notifier as if registered as a service with this id by this bundle: outside a framework. */
+    /** Adds a notifier as if registered as a service with this id by this bundle, outside a framework: it gets everything. */
     public void register(Notifier notifier, long serviceId, String bundle) {
         track(notifier, serviceId, bundle);
     }
 
-    /** Adds a notifier, named by its service id and its bundle's symbolic name. */
+    /** Adds a notifier of the runtime's, named by its service id and its bundle's symbolic name: it gets everything. */
     void track(Notifier notifier, long serviceId, String bundle) {
-        notifiers.put(serviceId, new NotifierEntry(notifier, serviceId, bundle));
+        notifiers.put(serviceId, new NotifierEntry(notifier, serviceId, bundle, notification -> true));
+    }
+
+    /**
+     * Adds a notifier of the bundle {@code guard} stands for, unless the bundle may deliver no one's notifications
+     * (logged, naming the service, the plugin and why).
+     *
+     * @return whether it was tracked
+     */
+    boolean track(Notifier notifier, long serviceId, String bundle, ScopeGuard guard) {
+        String refusal = guard.serviceRefusal(ServiceKinds.NOTIFIES, List.of(), "Notifier service " + serviceId);
+        if (refusal != null) {
+            log.warn("Ignoring Notifier service {}: {}", serviceId, refusal);
+            return false;
+        }
+        notifiers.put(serviceId, new NotifierEntry(notifier, serviceId, bundle,
+                notification -> guard.mayDeliverFrom(notification.source())));
+        return true;
     }
 
     void untrack(long serviceId) {
@@ -195,6 +242,11 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
         return notifiers.values().stream().filter(NotifierEntry::stuck).map(NotifierEntry::serviceId).toList();
     }
 
+    /** Deliveries not made because the notifier may not be given the sender's notifications. */
+    public long withheld() {
+        return withheld.get();
+    }
+
     /** Notifications waiting. */
     public int queued() {
         return queue.size();
@@ -217,7 +269,11 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
                 if (stopped) {
                     return;
                 }
-                deliver(notifier, notification);
+                if (notifier.mayReceive(notification)) {
+                    deliver(notifier, notification);
+                } else {
+                    withheld.incrementAndGet();
+                }
             }
         }
     }
@@ -264,6 +320,9 @@ public final class NotificationDispatcher implements Dispatcher, MetricSource {
         out.counter("regie_notifications_timed_out_total", "Deliveries that ran out of time.").sample(timedOut());
         out.counter("regie_notifications_dropped_total", "Notifications dropped: queue full or dispatcher stopped.")
                 .sample(dropped());
+        out.counter("regie_notifications_withheld_total", "Deliveries not made: the notifier's plugin may not deliver"
+                + " the sending plugin's party's notifications (its declared notifies and the policy's grant).")
+                .sample(withheld());
         out.gauge("regie_notifications_queued", "Notifications waiting.").sample(queued());
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifier;
@@ -47,16 +48,22 @@ final class NotifierEntry implements AutoCloseable {
     private final Notifier notifier;
     private final long serviceId;
     private final String bundle;
+    private final Predicate<Notification> mayReceive;
     private final SynchronousQueue<Job> handoff = new SynchronousQueue<>();
     private final Thread worker;
     private volatile boolean closed;
     /** The last job handed over: written by the dispatching thread, read by {@link #stuck} from any. */
     private volatile Job last;
 
-    NotifierEntry(Notifier notifier, long serviceId, String bundle) {
+    /**
+     * @param mayReceive whether the notifier may be given a notification, asked before each delivery (its plugin's
+     *                   declared scope and the policy in force)
+     */
+    NotifierEntry(Notifier notifier, long serviceId, String bundle, Predicate<Notification> mayReceive) {
         this.notifier = notifier;
         this.serviceId = serviceId;
         this.bundle = bundle;
+        this.mayReceive = mayReceive;
         this.worker = new Thread(this::work, "regie-notify-" + bundle + "-" + serviceId);
         worker.setDaemon(true);
         worker.start();
@@ -68,6 +75,11 @@ final class NotifierEntry implements AutoCloseable {
 
     String bundle() {
         return bundle;
+    }
+
+    /** Whether the notifier may be given this notification now. */
+    boolean mayReceive(Notification notification) {
+        return mayReceive.test(notification);
     }
 
     /**

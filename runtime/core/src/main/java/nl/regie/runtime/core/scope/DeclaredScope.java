@@ -2,6 +2,7 @@ package nl.regie.runtime.core.scope;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,15 +12,18 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.scope.PluginScope;
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.policy.ServiceKinds;
 
 /**
- * What one plugin declared with {@link PluginScope}: the topic filters it reads and publishes and the entity types
- * it actuates, with the checks the enforcing views make. Immutable; the checks allocate nothing.
+ * What one plugin declared with {@link PluginScope}: the topic filters it reads and publishes, the entity types it
+ * actuates, and the services others trust it registers (entity types it drives, parties whose notifications it
+ * delivers, URL paths it serves), with the checks the enforcing views make. Immutable; the bus checks allocate
+ * nothing.
  */
 public final class DeclaredScope {
 
     /** The scope of a plugin that declared nothing: every check fails. */
-    public static final DeclaredScope NOTHING = new DeclaredScope(List.of(), List.of(), Set.of());
+    public static final DeclaredScope NOTHING = new DeclaredScope(List.of(), List.of(), Set.of(), Map.of());
 
     private static final String EVERY_TYPE = "*";
 
@@ -27,12 +31,16 @@ public final class DeclaredScope {
     private final TopicFilter[] publishes;
     private final Set<String> actuates;
     private final boolean actuatesEveryType;
+    /** By kind (drives, notifies, serves): the values declared, in order; a kind declared nothing is absent. */
+    private final Map<String, List<String>> services;
 
-    private DeclaredScope(List<TopicFilter> reads, List<TopicFilter> publishes, Set<String> actuates) {
+    private DeclaredScope(List<TopicFilter> reads, List<TopicFilter> publishes, Set<String> actuates,
+            Map<String, List<String>> services) {
         this.reads = reads.toArray(TopicFilter[]::new);
         this.publishes = publishes.toArray(TopicFilter[]::new);
         this.actuates = Set.copyOf(actuates);
         this.actuatesEveryType = actuates.contains(EVERY_TYPE);
+        this.services = Map.copyOf(services);
     }
 
     /**
@@ -42,6 +50,31 @@ public final class DeclaredScope {
      */
     public static DeclaredScope of(Collection<String> reads, Collection<String> publishes,
             Collection<String> actuates) {
+        return of(reads, publishes, actuates, Map.of());
+    }
+
+    /**
+     * A scope from its lists, each entry validated: the three of the bus and actuation, and the services by kind
+     * ({@value PluginScope#DRIVES}, {@value PluginScope#NOTIFIES}, {@value PluginScope#SERVES}).
+     *
+     * @throws IllegalArgumentException naming the list and the bad entry
+     */
+    public static DeclaredScope of(Collection<String> reads, Collection<String> publishes,
+            Collection<String> actuates, Map<String, ? extends Collection<String>> services) {
+        Map<String, List<String>> declared = new LinkedHashMap<>();
+        services.forEach((kind, values) -> {
+            Set<String> unique = new LinkedHashSet<>();
+            for (String value : values) {
+                String problem = ServiceKinds.problem(kind, value);
+                if (problem != null) {
+                    throw new IllegalArgumentException(kind + ": " + problem);
+                }
+                unique.add(value);
+            }
+            if (!unique.isEmpty()) {
+                declared.put(kind, List.copyOf(unique));
+            }
+        });
         Set<String> types = new LinkedHashSet<>();
         for (String type : actuates) {
             if (!EVERY_TYPE.equals(type)) {
@@ -54,7 +87,8 @@ public final class DeclaredScope {
             }
             types.add(type);
         }
-        return new DeclaredScope(filters(PluginScope.READS, reads), filters(PluginScope.PUBLISHES, publishes), types);
+        return new DeclaredScope(filters(PluginScope.READS, reads), filters(PluginScope.PUBLISHES, publishes), types,
+                declared);
     }
 
     /**
@@ -67,12 +101,16 @@ public final class DeclaredScope {
         Set<String> reads = new LinkedHashSet<>();
         Set<String> publishes = new LinkedHashSet<>();
         Set<String> actuates = new LinkedHashSet<>();
+        Map<String, Set<String>> services = new LinkedHashMap<>();
         for (Map<String, Object> attributes : capabilities) {
             addAll(reads, PluginScope.READS, attributes.get(PluginScope.READS));
             addAll(publishes, PluginScope.PUBLISHES, attributes.get(PluginScope.PUBLISHES));
             addAll(actuates, PluginScope.ACTUATES, attributes.get(PluginScope.ACTUATES));
+            for (String kind : ServiceKinds.ALL) {
+                addAll(services.computeIfAbsent(kind, k -> new LinkedHashSet<>()), kind, attributes.get(kind));
+            }
         }
-        return of(reads, publishes, actuates);
+        return of(reads, publishes, actuates, services);
     }
 
     private static void addAll(Set<String> into, String name, Object value) {
@@ -131,9 +169,22 @@ public final class DeclaredScope {
         return actuatesEveryType || actuates.contains(entityType);
     }
 
+    /**
+     * What the plugin declared of a kind of service ({@value PluginScope#DRIVES}, {@value PluginScope#NOTIFIES},
+     * {@value PluginScope#SERVES}); empty if nothing.
+     */
+    public List<String> services(String kind) {
+        return services.getOrDefault(kind, List.of());
+    }
+
+    /** Whether the plugin declared a value of a kind of service, or one that covers it (see {@link ServiceKinds}). */
+    public boolean declares(String kind, String value) {
+        return ServiceKinds.covers(kind, services(kind), value);
+    }
+
     /** Whether the plugin declared nothing at all. */
     public boolean isEmpty() {
-        return reads.length == 0 && publishes.length == 0 && actuates.isEmpty();
+        return reads.length == 0 && publishes.length == 0 && actuates.isEmpty() && services.isEmpty();
     }
 
     private static boolean anyMatches(TopicFilter[] filters, String type, String localId, String attribute) {
@@ -163,6 +214,13 @@ public final class DeclaredScope {
     /** The scope as the manifest would say it, for messages. */
     @Override
     public String toString() {
-        return "reads " + readsText() + ", publishes " + publishesText() + ", actuates " + actuatesText();
+        StringBuilder text = new StringBuilder("reads " + readsText() + ", publishes " + publishesText() + ", actuates "
+                + actuatesText());
+        for (String kind : ServiceKinds.ALL) {
+            if (services.containsKey(kind)) {
+                text.append(", ").append(kind).append(' ').append(services.get(kind));
+            }
+        }
+        return text.toString();
     }
 }

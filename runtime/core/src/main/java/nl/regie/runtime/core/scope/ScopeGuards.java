@@ -134,11 +134,22 @@ public final class ScopeGuards implements Scopes, MetricSource {
      * @param key    what repeats of it have in common: a topic pattern {@code Type/+/attribute}, filter or entity type
      */
     void refused(ScopeGuard guard, String kind, String action, String target, String key, String detail) {
-        record(guard.symbolicName(), guard.version(), kind, action, target, key, detail);
+        record(guard.symbolicName(), guard.version(), kind, action, target, key, detail, AuditEvent.SCOPE);
+    }
+
+    /** Records a refusal under another audit kind ({@link AuditEvent#SERVICE} for a service that was ignored). */
+    void refused(ScopeGuard guard, String kind, String action, String target, String key, String detail,
+            String auditKind) {
+        record(guard.symbolicName(), guard.version(), kind, action, target, key, detail, auditKind);
     }
 
     private void record(String symbolicName, String version, String kind, String action, String target, String key,
             String detail) {
+        record(symbolicName, version, kind, action, target, key, detail, AuditEvent.SCOPE);
+    }
+
+    private void record(String symbolicName, String version, String kind, String action, String target, String key,
+            String detail, String auditKind) {
         ScopeRefusals.Audit audited = refusals.count(symbolicName, version, kind, key);
         if (audited == ScopeRefusals.Audit.NO) {
             return;
@@ -155,7 +166,7 @@ public final class ScopeGuards implements Scopes, MetricSource {
         }
         AuditLog log = audit;
         if (log != null) {
-            log.record(new AuditEvent(clock.instant(), AuditEvent.SCOPE, symbolicName, party, action, target, "denied",
+            log.record(new AuditEvent(clock.instant(), auditKind, symbolicName, party, action, target, "denied",
                     detail));
         }
     }
@@ -167,7 +178,8 @@ public final class ScopeGuards implements Scopes, MetricSource {
 
     /**
      * Refusals so far (audited or not), per plugin symbolic name and then per kind: {@code publish},
-     * {@code subscribe}, {@code actuate}, or {@code declare} (a scope declaration the runtime could not read), sorted.
+     * {@code subscribe}, {@code actuate}, {@code declare} (a scope declaration the runtime could not read), or a
+     * service ignored: {@code drives}, {@code notifies}, {@code serves}; sorted.
      */
     public Map<String, Map<String, Long>> refusalsByPluginAndKind() {
         return refusals.byPluginAndKind();
@@ -178,8 +190,10 @@ public final class ScopeGuards implements Scopes, MetricSource {
     public void collect(MetricWriter out) {
         MetricWriter.Family family = out.counter("regie_scope_refusals_total",
                 "Actions of a plugin refused for being outside its declared scope, by plugin and kind: publish,"
-                        + " subscribe, actuate, or declare (a scope the runtime could not read). Every refusal is"
-                        + " counted; the audit log has the first of each kind and topic pattern, filter or type.");
+                        + " subscribe, actuate, declare (a scope the runtime could not read), or a service it"
+                        + " registered that was ignored, not declared or not granted: drives, notifies, serves. Every"
+                        + " refusal is counted; the audit log has the first of each kind and topic pattern, filter,"
+                        + " type, party or path.");
         refusalsByPluginAndKind().forEach((plugin, kinds) -> kinds.forEach((kind, count) -> family.sample(count,
                 "plugin", plugin, "kind", kind)));
     }

@@ -40,6 +40,9 @@ import nl.regie.runtime.core.state.CityStateComponent;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.testing.RecordingLogger;
 
+import nl.regie.runtime.core.limits.PluginQuota;
+import nl.regie.runtime.spi.alert.RuntimeAlerts;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -59,7 +62,7 @@ class AlertServiceTest {
     private final Queue<Reading> published = new ConcurrentLinkedQueue<>();
     private final AlertService service = new AlertService(new AlertStore(), bus, cityState,
             Clock.fixed(WALL, ZoneOffset.UTC), log.logger());
-    private final BundleAlerts waste = new BundleAlerts(service, WASTE);
+    private final BundleAlerts waste = new BundleAlerts(service, WASTE, PluginQuota.UNLIMITED);
 
     AlertServiceTest() {
         bus.subscribe(new Owner("test", "1.0.0", 99), List.of("Alert/#"), published::add);
@@ -82,6 +85,22 @@ class AlertServiceTest {
 
     private static String text(Map<String, Reading> readings, String attribute) {
         return ((Value.Text) readings.get(attribute).value()).value();
+    }
+
+    @Test
+    void theRuntimesOwnAlertsAreItsAloneAndNoPluginCanTouchThem() {
+        Alert alert = service.raise(AlertStoreTest.request("config-changed-x", "security", AlertSeverity.HIGH, 0));
+        assertEquals(RuntimeAlerts.SOURCE, alert.source());
+        assertEquals("regie:runtime", awaitReadings(8).get("active").source());
+
+        assertEquals(Optional.empty(), waste.resolve("config-changed-x", T0.plusSeconds(60)));
+        IllegalStateException taken = assertThrows(IllegalStateException.class,
+                () -> waste.raise(AlertStoreTest.request("config-changed-x", "security", AlertSeverity.LOW, 1)));
+        assertTrue(taken.getMessage().contains("regie:runtime"), taken.getMessage());
+        assertTrue(service.find("config-changed-x").orElseThrow().active());
+
+        assertTrue(service.resolve("config-changed-x", T0.plusSeconds(60)).isPresent());
+        assertFalse(service.find("config-changed-x").orElseThrow().active());
     }
 
     @Test
@@ -173,7 +192,7 @@ class AlertServiceTest {
     @Test
     void aPluginCannotTakeOverOrResolveAnotherPluginsAlert() {
         waste.raise(fire(AlertSeverity.HIGH, 0));
-        BundleAlerts other = new BundleAlerts(service, "nl.example.other");
+        BundleAlerts other = new BundleAlerts(service, "nl.example.other", PluginQuota.UNLIMITED);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.raise(fire(AlertSeverity.LOW, 1)));
 
@@ -187,7 +206,7 @@ class AlertServiceTest {
     void aRemovedPluginsAlertsAreResolvedAsOfTheirLastUpdate() {
         waste.raise(fire(AlertSeverity.HIGH, 0));
         waste.raise(AlertStoreTest.request("full-bin-001", "maintenance", AlertSeverity.LOW, 1));
-        new BundleAlerts(service, "nl.regie.mobility").raise(AlertStoreTest.request("crowd-1", "security",
+        new BundleAlerts(service, "nl.regie.mobility", PluginQuota.UNLIMITED).raise(AlertStoreTest.request("crowd-1", "security",
                 AlertSeverity.HIGH, 2));
 
         service.pluginRemoved(WASTE);
@@ -209,7 +228,7 @@ class AlertServiceTest {
         AlertService framed = new AlertService(bus, cityState, log.logger(), context(listeners, installed));
         Bundle plugin = bundle(WASTE, 42);
         installed.add(plugin);
-        new BundleAlerts(framed, WASTE).raise(fire(AlertSeverity.HIGH, 0));
+        new BundleAlerts(framed, WASTE, PluginQuota.UNLIMITED).raise(fire(AlertSeverity.HIGH, 0));
         assertEquals(1, listeners.size());
 
         listeners.get(0).bundleChanged(new BundleEvent(BundleEvent.UPDATED, plugin));

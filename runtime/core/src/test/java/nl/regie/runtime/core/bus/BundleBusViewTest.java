@@ -23,6 +23,10 @@ import nl.regie.runtime.testing.RecordingAuditLog;
 import nl.regie.runtime.testing.RecordingLogger;
 import nl.regie.runtime.testing.TestPolicy;
 
+import nl.regie.api.scope.LimitExceededException;
+import nl.regie.runtime.core.limits.PluginLimits;
+import nl.regie.runtime.core.limits.PluginQuota;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +38,8 @@ class BundleBusViewTest {
     private final ScopeGuards scopes = new ScopeGuards(new TestPolicy(), new RecordingAuditLog(), log.logger(), 1,
             Clock.systemUTC());
     private final BundleBusView view = BundleBusView.of(bus, plugin,
-            scopes.forPlugin(plugin, DeclaredScope.of(List.of("#"), List.of("Streetlight/+/+"), List.of())));
+            scopes.forPlugin(plugin, DeclaredScope.of(List.of("#"), List.of("Streetlight/+/+"), List.of())),
+            PluginQuota.UNLIMITED);
 
     @AfterEach
     void close() {
@@ -73,6 +78,33 @@ class BundleBusViewTest {
         assertEquals(List.of(), bus.subscribers());
         assertThrows(IllegalStateException.class, () -> view.subscribe("#", r -> { }));
         assertEquals(List.of(), bus.subscribers());
+    }
+
+    @Test
+    void aSubscriptionPastThePluginsLimitIsRefusedAndAClosedOneGivesItsPlaceBack() {
+        PluginLimits limits = Fakes.limits(1);
+        limits.apply(Map.of("subscriptions", 2));
+        BundleBusView limited = BundleBusView.of(bus, plugin,
+                scopes.forPlugin(plugin, DeclaredScope.of(List.of("#"), List.of(), List.of())), limits.forPlugin(plugin));
+        Subscription first = limited.subscribe("Streetlight/#", r -> { });
+        limited.subscribe("#", r -> { });
+        LimitExceededException e = assertThrows(LimitExceededException.class,
+                () -> limited.subscribe("+/+/powerConsumption", r -> { }));
+        assertEquals("plugin nl.example.lights 2.1.0 may not subscribe to [+/+/powerConsumption]: it has 2"
+                + " subscriptions open, its limit subscriptions = 2", e.getMessage());
+        assertEquals(2, bus.subscribers().size(), "nothing of the refused one reached the bus");
+
+        first.close();
+        limited.subscribe("+/+/powerConsumption", r -> { });
+        limited.deactivate();
+
+        // Releasing the view gave every place back: the plugin's next view (its next version, say) has them all.
+        BundleBusView next = BundleBusView.of(bus, plugin,
+                scopes.forPlugin(plugin, DeclaredScope.of(List.of("#"), List.of(), List.of())), limits.forPlugin(plugin));
+        next.subscribe("#", r -> { });
+        next.subscribe("#", r -> { });
+        assertThrows(LimitExceededException.class, () -> next.subscribe("#", r -> { }));
+        next.deactivate();
     }
 
     @Test

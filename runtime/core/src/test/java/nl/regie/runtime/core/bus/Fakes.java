@@ -1,8 +1,12 @@
 package nl.regie.runtime.core.bus;
 
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+
+import nl.regie.runtime.core.limits.PluginLimits;
+import nl.regie.runtime.testing.RecordingLogger;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
@@ -48,6 +52,15 @@ final class Fakes {
                     case "getAttributes" -> attributes;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    /**
+     * The default limits, the bundle with {@code runtimeBundleId} unlimited, knowing no entity of the city state
+     * (every entity a plugin publishes about counts as one it brings in).
+     */
+    static PluginLimits limits(long runtimeBundleId) {
+        return new PluginLimits(bundle -> bundle.getBundleId() == runtimeBundleId, entity -> false,
+                new RecordingLogger().logger(), Clock.systemUTC(), System::nanoTime);
     }
 
     /** A service reference whose properties are read from the given (mutable) map at each call. */

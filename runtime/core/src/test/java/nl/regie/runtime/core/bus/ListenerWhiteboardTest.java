@@ -22,6 +22,7 @@ import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.monitor.SubscriberInfo.State;
+import nl.regie.runtime.core.limits.PluginLimits;
 import nl.regie.runtime.core.scope.ScopeGuards;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.testing.RecordingAuditLog;
@@ -43,7 +44,8 @@ class ListenerWhiteboardTest {
     private final RecordingAuditLog audit = new RecordingAuditLog();
     private final TestPolicy policy = new TestPolicy();
     private final ScopeGuards scopes = new ScopeGuards(policy, audit, log.logger(), 1, Clock.systemUTC());
-    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard(bus, scopes, log.logger());
+    private final PluginLimits limits = Fakes.limits(1);
+    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard(bus, scopes, limits, log.logger());
     private final Bundle plugin = Fakes.bundle("nl.example.bins", "1.4.0", 17);
 
     @AfterEach
@@ -156,6 +158,23 @@ class ListenerWhiteboardTest {
 
         assertEquals(List.of(), bus.subscribers());
         assertTrue(log.messages("warn").get(0).contains("'#' is allowed only as the last level"), log.entries().toString());
+    }
+
+    @Test
+    void aListenerPastThePluginsSubscriptionLimitIsNotSubscribedUntilAnotherGoes() {
+        limits.apply(Map.of("subscriptions", 1));
+        ServiceReference<ReadingListener> first = Fakes.reference(plugin, properties(30, "#"));
+        whiteboard.addListener(r -> { }, first);
+        whiteboard.addListener(r -> { }, Fakes.reference(plugin, properties(31, "Streetlight/#")));
+        assertEquals(1, bus.subscribers().size());
+        assertTrue(log.messages("warn").stream().anyMatch(w -> w.startsWith("Ignoring ReadingListener service 31")
+                && w.contains("plugin nl.example.bins 1.4.0 may not subscribe to [Streetlight/#]: it has 1 subscriptions"
+                        + " open, its limit subscriptions = 1")), log.entries().toString());
+
+        whiteboard.removeListener(r -> { }, first);
+        whiteboard.addListener(r -> { }, Fakes.reference(plugin, properties(32, "Streetlight/#")));
+        assertEquals(List.of(List.of("Streetlight/#")), bus.subscribers().stream().map(SubscriberInfo::topicFilters)
+                .toList());
     }
 
     @Test

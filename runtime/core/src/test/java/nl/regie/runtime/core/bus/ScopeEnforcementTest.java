@@ -27,6 +27,8 @@ import nl.regie.runtime.testing.RecordingLogger;
 import nl.regie.runtime.testing.TestPolicy;
 
 import org.junit.jupiter.api.AfterEach;
+import nl.regie.runtime.core.limits.PluginQuota;
+
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 
@@ -44,8 +46,8 @@ class ScopeEnforcementTest {
     private final Owner bins = new Owner(BINS, "1.4.0", 17);
     private final BundleBusView view = BundleBusView.of(bus, bins, scopes.forPlugin(bins, DeclaredScope.of(
             List.of("WasteContainer/+/fillingLevel", "WasteContainer/+/temperature"), List.of("WasteContainer/+/full"),
-            List.of())));
-    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard(bus, scopes, log.logger());
+            List.of())), PluginQuota.UNLIMITED);
+    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard(bus, scopes, Fakes.limits(1), log.logger());
 
     @AfterEach
     void close() {
@@ -137,7 +139,8 @@ class ScopeEnforcementTest {
     void aPluginThatDeclaresNothingGetsNothing() {
         Bundle plugin = Fakes.bundle("nl.example.silent", "1.0.0", 30, null);
         whiteboard.addListener(r -> { }, Fakes.reference(plugin, properties(7, "WasteContainer/+/fillingLevel")));
-        BundleBusView silent = BundleBusView.of(bus, Owner.of(plugin), scopes.forBundle(plugin));
+        BundleBusView silent = BundleBusView.of(bus, Owner.of(plugin), scopes.forBundle(plugin),
+                PluginQuota.UNLIMITED);
 
         assertThrows(SecurityException.class, () -> silent.publish(bin("full", "nl.example.silent")));
         assertThrows(SecurityException.class, () -> silent.subscribe("WasteContainer/bin-1/full", r -> { }));
@@ -148,7 +151,8 @@ class ScopeEnforcementTest {
     @Test
     void theRuntimesOwnBundleIsUnrestricted() {
         Bundle runtime = Fakes.bundle("nl.regie.runtime", "0.1.0", 1, null);
-        BundleBusView own = BundleBusView.of(bus, Owner.of(runtime), scopes.forBundle(runtime));
+        BundleBusView own = BundleBusView.of(bus, Owner.of(runtime), scopes.forBundle(runtime),
+                PluginQuota.UNLIMITED);
         own.subscribe("#", r -> { });
         own.publish(bin("anything", "a-device"));
         assertEquals(Map.of("nl.regie.runtime", 1L), bus.publishedBy());

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
@@ -23,7 +24,13 @@ import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.NotificationRequest;
+import nl.regie.runtime.core.scope.DeclaredScope;
+import nl.regie.runtime.core.scope.ScopeGuards;
+import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.testing.RecordingAuditLog;
 import nl.regie.runtime.testing.RecordingLogger;
+import nl.regie.runtime.testing.TestPolicy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +84,43 @@ class NotificationDispatcherTest {
         assertTrue(warnings.stream().anyMatch(w -> w.startsWith("Notifier 3 of bundle nl.example.hanging took more than"
                 + " 200 ms")), warnings.toString());
         assertTrue(log.entries().stream().anyMatch(e -> e.exception() instanceof IllegalStateException));
+    }
+
+    @Test
+    void aPluginsNotifierGetsOnlyTheNotificationsOfPartiesItDeclaresAndIsGranted() {
+        TestPolicy policy = new TestPolicy().party("nl.dijkwacht.flood", "waterboard");
+        RecordingAuditLog audit = new RecordingAuditLog();
+        ScopeGuards scopes = new ScopeGuards(policy, audit, log.logger(), 1, Clock.systemUTC());
+        Queue<String> recorder = new ConcurrentLinkedQueue<>();
+        Queue<String> eavesdropper = new ConcurrentLinkedQueue<>();
+        Queue<String> gateway = new ConcurrentLinkedQueue<>();
+        dispatcher.track(n -> recorder.add(n.subject()), 1, "nl.regie.runtime.core");
+
+        Owner hostile = new Owner("nl.example.hostile", "1.0.0", 66);
+        assertFalse(dispatcher.track(n -> eavesdropper.add(n.subject()), 2, hostile.symbolicName(),
+                scopes.forPlugin(hostile, DeclaredScope.NOTHING)));
+        assertTrue(log.messages("warn").stream().anyMatch(w -> w.startsWith("Ignoring Notifier service 2: plugin"
+                + " nl.example.hostile 1.0.0 may not register Notifier service 2: its declared scope has no notifies")),
+                log.entries().toString());
+        assertFalse(dispatcher.track(n -> eavesdropper.add(n.subject()), 3, hostile.symbolicName(),
+                scopes.forPlugin(hostile, DeclaredScope.of(List.of(), List.of(), List.of(),
+                        Map.of("notifies", List.of("*"))))), "declaring every party is not enough: the policy grants");
+
+        Owner sms = new Owner("nl.example.sms", "1.0.0", 67);
+        policy.grant(sms.symbolicName(), "notifies", "city");
+        assertTrue(dispatcher.track(n -> gateway.add(n.subject()), 4, sms.symbolicName(),
+                scopes.forPlugin(sms, DeclaredScope.of(List.of(), List.of(), List.of(),
+                        Map.of("notifies", List.of("*"))))));
+
+        dispatcher.dispatch(notification("flood warning")); // sent by nl.dijkwacht.flood, of the waterboard
+        dispatcher.dispatch(new Notification("n-2", "lights out", "Streetlights off in the park", AMSTEL, null,
+                "nl.regie.lighting", T0)); // of the city
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.size() == 2 && gateway.size() == 1);
+        assertEquals(List.of("lights out"), List.copyOf(gateway), "the waterboard's warning is not the city's to send");
+        assertEquals(List.of(), List.copyOf(eavesdropper));
+        assertEquals(1, dispatcher.withheld());
+        assertEquals(List.of("nl.example.hostile notifies denied"), audit.ofKind(AuditEvent.SERVICE).stream()
+                .map(e -> e.actor() + " " + e.action() + " " + e.outcome()).toList());
     }
 
     @Test

@@ -116,4 +116,33 @@ class DeclaredScopeTest {
     private static Reading reading(String type, String localId, String attribute) {
         return Reading.of(EntityId.of(type, localId), attribute, Value.of(1), "", "test");
     }
+
+    @Test
+    void servicesAreReadFromTheCapabilityAndCheckedByKind() {
+        DeclaredScope scope = DeclaredScope.fromCapabilities(List.of(
+                Map.of("drives", List.of("FloodGate"), "notifies", "waterboard, city"),
+                Map.of("serves", new String[] {"/acme"}, "drives", "Sluice")));
+        assertEquals(List.of("FloodGate", "Sluice"), scope.services("drives"));
+        assertEquals(List.of("waterboard", "city"), scope.services("notifies"));
+        assertTrue(scope.declares("serves", "/acme/state"));
+        assertFalse(scope.declares("serves", "/acmex"));
+        assertFalse(scope.declares("drives", "Streetlight"));
+        assertFalse(scope.isEmpty());
+        assertTrue(scope.toString().endsWith("drives [FloodGate, Sluice], notifies [waterboard, city], serves [/acme]"),
+                scope.toString());
+        assertTrue(DeclaredScope.NOTHING.services("drives").isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0} = {1}: {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            drives   | Flood Gate | drives: 'Flood Gate' is not an entity type
+            notifies | Waterboard | notifies: 'Waterboard' is not a party
+            serves   | /acme/*    | serves: '/acme/*' is not a plain path
+            serves   | /api       | serves: '/api' is the runtime's own (/api)
+            """)
+    void aBadServiceDeclarationIsRefusedNamingTheKindAndEntry(String kind, String value, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeclaredScope.fromCapabilities(List.of(Map.of(kind, List.of(value)))));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
 }

@@ -21,7 +21,7 @@ final class LastPolicy {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> KEYS = List.of(PolicyParser.DEFAULT_PARTY, PolicyParser.PLUGINS,
-            PolicyParser.DEVICES, PolicyParser.PERSONAL, PolicyParser.GRANTS);
+            PolicyParser.DEVICES, PolicyParser.PERSONAL, PolicyParser.GRANTS, PolicyParser.SERVICES);
 
     private final Path file;
 

@@ -25,17 +25,19 @@ final class Policy {
     private final List<PartyRule> devices;
     private final List<TopicFilter> personal;
     private final List<Grant> grants;
+    private final List<ServiceRule> services;
     private final boolean ignoresLocalIds;
     private final Map<String, String> partyOfSource = new ConcurrentHashMap<>();
 
     Policy(long version, String defaultParty, List<PartyRule> plugins, List<PartyRule> devices,
-            List<TopicFilter> personal, List<Grant> grants) {
+            List<TopicFilter> personal, List<Grant> grants, List<ServiceRule> services) {
         this.version = version;
         this.defaultParty = defaultParty;
         this.plugins = List.copyOf(plugins);
         this.devices = List.copyOf(devices);
         this.personal = List.copyOf(personal);
         this.grants = List.copyOf(grants);
+        this.services = List.copyOf(services);
         this.ignoresLocalIds = personal.stream().noneMatch(Policy::namesLocalId)
                 && grants.stream().noneMatch(grant -> namesLocalId(grant.filter()));
     }
@@ -56,12 +58,12 @@ final class Policy {
 
     /** The policy without configuration: everything acts for {@link AccessPolicy#DEFAULT_PARTY}, nothing granted. */
     static Policy defaults() {
-        return new Policy(0, AccessPolicy.DEFAULT_PARTY, List.of(), List.of(), List.of(), List.of());
+        return new Policy(0, AccessPolicy.DEFAULT_PARTY, List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** This policy as a new version. */
     Policy withVersion(long newVersion) {
-        return new Policy(newVersion, defaultParty, plugins, devices, personal, grants);
+        return new Policy(newVersion, defaultParty, plugins, devices, personal, grants, services);
     }
 
     long version() {
@@ -120,6 +122,24 @@ final class Policy {
         return null;
     }
 
+    /**
+     * What the {@code services} rules grant a plugin of one kind: the values of every rule that names it, by its
+     * symbolic name or by its party, in the order written, each once.
+     */
+    List<String> grantedServices(String symbolicName, String kind) {
+        if (services.isEmpty()) {
+            return List.of();
+        }
+        String party = partyOfPlugin(symbolicName);
+        Set<String> values = new LinkedHashSet<>();
+        for (ServiceRule rule : services) {
+            if (rule.kind().equals(kind) && rule.names(symbolicName, party)) {
+                values.addAll(rule.values());
+            }
+        }
+        return List.copyOf(values);
+    }
+
     private static String firstMatch(List<PartyRule> rules, String name) {
         for (PartyRule rule : rules) {
             if (rule.matches(name)) {
@@ -139,6 +159,7 @@ final class Policy {
         diff(changes, "devices", previous.devices, devices);
         diff(changes, "personal", previous.personal, personal);
         diff(changes, "grants", previous.grants, grants);
+        diff(changes, "services", previous.services, services);
         return changes.length() == 0 ? "no change" : changes.substring(0, changes.length() - 2);
     }
 
@@ -169,6 +190,6 @@ final class Policy {
     public String toString() {
         return "policy v" + version + " (default party " + defaultParty + ", " + plugins.size() + " plugin rules, "
                 + devices.size() + " device rules, " + personal.size() + " personal filters, " + grants.size()
-                + " grants)";
+                + " grants, " + services.size() + " service rules)";
     }
 }

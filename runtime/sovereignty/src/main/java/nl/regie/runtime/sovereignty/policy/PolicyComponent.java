@@ -2,6 +2,7 @@ package nl.regie.runtime.sovereignty.policy;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -77,6 +78,17 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
                         + " named ...Count) becomes the sum over the entities of its type in the cell, as entity"
                         + " {Type}:zone-{cell}; other attributes of the type are withheld.")
         String[] grants() default {};
+
+        /** The services plugins may register for others to trust. */
+        @AttributeDefinition(name = "Services", required = false,
+                description = "{symbolicName} {kind} {value}..., or party:{party} {kind} {value}..., comma-separated,"
+                        + " such as nl.acme.sms notifies waterboard, or party:waterboard drives FloodGate. Kinds:"
+                        + " drives (entity types its ActuationDriver services may carry out commands for, * for all),"
+                        + " notifies (parties whose notifications its Notifier services may deliver, * for all),"
+                        + " serves (URL path prefixes its HTTP servlets, filters and context may serve, / for all)."
+                        + " A plugin must also declare the same in its @PluginScope; a service outside either is"
+                        + " ignored, logged and audited. Without a rule a plugin registers none of these.")
+        String[] services() default {};
     }
 
     /** The framework property naming the state folder; the last applied policy is kept in its {@code policy}. */
@@ -165,6 +177,11 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     @Override
     public String partyOfSource(String source) {
         return engine.partyOfSource(source);
+    }
+
+    @Override
+    public List<String> grantedServices(String symbolicName, String kind) {
+        return engine.grantedServices(symbolicName, kind);
     }
 
     @Override

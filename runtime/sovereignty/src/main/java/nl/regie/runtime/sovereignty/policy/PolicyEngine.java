@@ -1,6 +1,7 @@
 package nl.regie.runtime.sovereignty.policy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -73,6 +74,11 @@ public final class PolicyEngine implements AccessPolicy {
     @Override
     public String partyOfSource(String source) {
         return policy.partyOfSource(source);
+    }
+
+    @Override
+    public List<String> grantedServices(String symbolicName, String kind) {
+        return policy.grantedServices(symbolicName, kind);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.policy.ServiceKinds;
 
 /**
  * Reads a policy from configuration properties (see {@link PolicyComponent.Config} for the format). Every problem is
@@ -24,6 +25,7 @@ final class PolicyParser {
     static final String DEVICES = "devices";
     static final String PERSONAL = "personal";
     static final String GRANTS = "grants";
+    static final String SERVICES = "services";
 
     /** Largest grid or zone in metres: 100 km. */
     static final int MAX_CELL_METRES = 100_000;
@@ -54,7 +56,11 @@ final class PolicyParser {
             }
             grants.add(grant);
         }
-        return new Policy(version, defaultParty, plugins, devices, personal, grants);
+        List<ServiceRule> services = new ArrayList<>();
+        for (String element : elements(properties, SERVICES)) {
+            services.add(service(element));
+        }
+        return new Policy(version, defaultParty, plugins, devices, personal, grants, services);
     }
 
     private static String defaultParty(Object value) throws PolicyException {
@@ -154,6 +160,41 @@ final class PolicyParser {
                     + " the centre of its cell already, give one of them");
         }
         return new Grant(owner, reader, filter, personal, grid, aggregate, String.join(" ", words));
+    }
+
+    /** A {@code services} rule: {@code {symbolicName or glob | party:{party}} {kind} {value} [{value}...]}. */
+    private static ServiceRule service(String element) throws PolicyException {
+        String where = "policy services: '" + element + "'";
+        String[] words = element.split("\\s+");
+        if (words.length < 3) {
+            throw new PolicyException(where + " must be '{symbolicName} {kind} {value}...' or '" + ServiceRule.PARTY_PREFIX
+                    + "{party} {kind} {value}...', such as 'nl.acme.sms notifies waterboard' (kinds: "
+                    + String.join(", ", ServiceKinds.ALL) + ")");
+        }
+        PartyRule plugins = null;
+        String party = null;
+        if (words[0].startsWith(ServiceRule.PARTY_PREFIX)) {
+            party = party(SERVICES, "'" + element + "'", words[0].substring(ServiceRule.PARTY_PREFIX.length()));
+        } else if (SOURCE_PATTERN.matcher(words[0]).matches()) {
+            plugins = PartyRule.of(words[0], "");
+        } else {
+            throw new PolicyException(where + ": '" + words[0] + "' is neither a plugin's symbolic name or pattern (letters,"
+                    + " digits, '.', '_', '-' with '*' or '?') nor " + ServiceRule.PARTY_PREFIX + "{party}");
+        }
+        String kind = words[1];
+        if (!ServiceKinds.ALL.contains(kind)) {
+            throw new PolicyException(where + ": '" + kind + "' is not a kind of service: use "
+                    + String.join(", ", ServiceKinds.ALL));
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 2; i < words.length; i++) {
+            String problem = ServiceKinds.problem(kind, words[i]);
+            if (problem != null) {
+                throw new PolicyException(where + ": " + problem);
+            }
+            values.add(words[i]);
+        }
+        return new ServiceRule(plugins, party, kind, List.copyOf(values), String.join(" ", words));
     }
 
     private static int metres(String where, String option) throws PolicyException {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyComponentTest {
 
     private static final Map<String, Object> GOOD = Map.of("plugins", new String[] {"nl.regie.waste=contractor"},
-            "grants", new String[] {"contractor>city WasteContainer/#"});
+            "grants", new String[] {"contractor>city WasteContainer/#"},
+            "services", new String[] {"party:contractor drives WasteCompactor"});
     private static final Map<String, Object> BAD = Map.of("plugins", new String[] {"nl.regie.waste=Contractor"});
 
     @TempDir
@@ -47,10 +48,24 @@ class PolicyComponentTest {
 
         PolicyComponent restarted = new PolicyComponent(state, BAD, audited::add, log.logger());
         assertEquals("contractor", restarted.partyOfPlugin("nl.regie.waste"));
+        assertEquals(List.of("WasteCompactor"), restarted.grantedServices("nl.regie.waste", "drives"));
         assertEquals(Map.of(), restarted.deniedReads());
         AuditEvent last = audited.get(audited.size() - 1);
         assertEquals("applied", last.outcome());
         assertTrue(last.detail().contains("grants added [contractor>city WasteContainer/#]"), last.detail());
+    }
+
+    @Test
+    void aServiceGrantAppliesAtOnceAndABadOneIsRefusedWhole() {
+        PolicyComponent policy = new PolicyComponent(state, GOOD, audited::add, log.logger());
+        assertEquals(List.of("WasteCompactor"), policy.grantedServices("nl.regie.waste", "drives"));
+        assertEquals(List.of(), policy.grantedServices("nl.regie.lighting", "drives"));
+        policy.modified(Map.of("services", "nl.regie.waste drives WasteCompactor, nl.regie.waste serves /waste/"));
+        assertEquals(List.of("WasteCompactor"), policy.grantedServices("nl.regie.waste", "drives"));
+        assertTrue(log.entries().stream().anyMatch(e -> e.level().equals("error")
+                && e.message().contains("'/waste/' must not end with '/'")), log.entries().toString());
+        policy.modified(Map.of());
+        assertEquals(List.of(), policy.grantedServices("nl.regie.waste", "drives"));
     }
 
     @Test

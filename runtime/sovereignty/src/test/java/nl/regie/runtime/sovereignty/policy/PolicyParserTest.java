@@ -74,11 +74,44 @@ class PolicyParserTest {
         "grants | city>police WasteContainer/# grid=10 aggregate=10 | has both grid= and aggregate=",
         "grants | city>police WasteContainer/# coarse | unknown option 'coarse'",
         "grants | city>police WasteContainer/#, city>police WasteContainer/# grid=5 | repeats the topic filter",
+        "services | nl.acme.sms notifies | must be '{symbolicName} {kind} {value}...' or 'party:{party} {kind}",
+        "services | nl.acme.sms listens /acme | 'listens' is not a kind of service: use drives, notifies, serves",
+        "services | nl/acme drives Streetlight | 'nl/acme' is neither a plugin's symbolic name or pattern",
+        "services | party:Water drives FloodGate | party 'Water' must be a lower-case letter",
+        "services | nl.acme drives Flood-Gate | 'Flood-Gate' is not an entity type (nor '*')",
+        "services | nl.acme notifies Waterboard | 'Waterboard' is not a party",
+        "services | nl.acme serves /acme/* | '/acme/*' is not a plain path",
+        "services | nl.acme serves acme | 'acme' is not a path: it must start with '/'",
     })
     void everyBadElementIsNamed(String key, String value, String expected) {
         PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse(Map.of(key, value), 1));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertTrue(e.getMessage().startsWith("policy " + key), e.getMessage());
+    }
+
+    @Test
+    void servicesAreGrantedByPluginNameOrPatternAndByParty() throws PolicyException {
+        Policy policy = PolicyParser.parse(Map.of(
+                "plugins", "nl.dijkwacht.*=waterboard",
+                "services", new String[] {"nl.acme.sms notifies waterboard city", "nl.acme.* serves /acme",
+                    "party:waterboard drives FloodGate", "nl.dijkwacht.gates drives Sluice FloodGate",
+                    "nl.acme.sms notifies *"}), 1);
+        assertEquals(List.of("waterboard", "city", "*"), policy.grantedServices("nl.acme.sms", "notifies"));
+        assertEquals(List.of("/acme"), policy.grantedServices("nl.acme.sms", "serves"));
+        assertEquals(List.of(), policy.grantedServices("nl.acme.sms", "drives"));
+        assertEquals(List.of("FloodGate", "Sluice"), policy.grantedServices("nl.dijkwacht.gates", "drives"));
+        assertEquals(List.of("FloodGate"), policy.grantedServices("nl.dijkwacht.flood", "drives"));
+        assertEquals(List.of(), policy.grantedServices("nl.regie.lighting", "drives"));
+        assertEquals(List.of(), policy.grantedServices("nl.acmex", "serves"));
+    }
+
+    @Test
+    void withoutServiceRulesNothingIsGranted() throws PolicyException {
+        Policy policy = PolicyParser.parse(Map.of(), 1);
+        for (String kind : List.of("drives", "notifies", "serves")) {
+            assertEquals(List.of(), policy.grantedServices("nl.regie.lighting", kind));
+        }
+        assertEquals(List.of(), Policy.defaults().grantedServices("nl.regie.lighting", "serves"));
     }
 
     @Test
@@ -93,6 +126,9 @@ class PolicyParserTest {
         Policy after = PolicyParser.parse(Map.of("defaultParty", "town", "grants", "a>b X/#, a>d Z/# personal"), 2);
         assertEquals("default party city -> town; grants added [a>d Z/# personal]; grants removed [a>c Y/#]",
                 after.changesFrom(before));
+        Policy granted = PolicyParser.parse(Map.of("defaultParty", "town", "grants", "a>b X/#, a>d Z/# personal",
+                "services", "nl.acme   serves /acme"), 3);
+        assertEquals("services added [nl.acme serves /acme]", granted.changesFrom(after));
         assertEquals("no change", after.changesFrom(after));
     }
 }

@@ -39,6 +39,15 @@ public record AuditEvent(Instant time, String kind, String actor, String party, 
      * a device's message (another device's entity, a time too far ahead, another device's command).
      */
     public static final String DEVICE = "device";
+    /**
+     * A service a plugin registered for others to trust (an actuation driver, a notifier, an HTTP servlet, filter or
+     * context) was ignored: outside its declared scope or not granted by the policy.
+     */
+    public static final String SERVICE = "service";
+    /** A plugin went past one of its limits (publish rate, entities, subscriptions, threads). */
+    public static final String LIMIT = "limit";
+    /** A configuration the config folder applied was changed some other way, and put back. */
+    public static final String CONFIG = "config";
 
     /** Checks that every field is present ("" where nothing applies). */
     public AuditEvent {

@@ -32,7 +32,13 @@ public interface ConfigFiles {
         /** A value, a key or the file itself is wrong; ConfigAdmin was not touched. */
         REFUSED,
         /** No installed plugin declares its PID yet; it is applied when one arrives. */
-        PENDING;
+        PENDING,
+        /**
+         * ConfigAdmin holds other values than the file's: someone changed the configuration through ConfigurationAdmin
+         * behind the folder's back. The folder puts the file's values back at once (and audits it, and raises an
+         * alert), so this is seldom seen for long.
+         */
+        CHANGED;
 
         /** The state as the API and the log name it: {@code applied}. */
         public String label() {

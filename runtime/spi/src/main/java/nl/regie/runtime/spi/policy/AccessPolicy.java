@@ -1,5 +1,7 @@
 package nl.regie.runtime.spi.policy;
 
+import java.util.List;
+
 import nl.regie.runtime.spi.bus.ReadView;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -14,7 +16,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * of another party sees it only under a grant of the operator's policy, through the grant's privacy transforms, and
  * never sees an attribute marked personal unless the grant says so explicitly.
  *
- * <p>Without any configuration every plugin and device acts for the {@value #DEFAULT_PARTY} party.
+ * <p>The policy also grants plugins the services others trust: which entity types a plugin's actuation drivers may
+ * drive, whose notifications its notifiers may deliver, and which URL paths its HTTP whiteboard services may serve
+ * ({@link #grantedServices}). A plugin needs both the grant and the same in its declared scope.
+ *
+ * <p>Without any configuration every plugin and device acts for the {@value #DEFAULT_PARTY} party, and no plugin is
+ * granted any service.
  */
 @ProviderType
 public interface AccessPolicy {
@@ -48,5 +55,19 @@ public interface AccessPolicy {
      */
     default ReadView pluginView(String symbolicName) {
         return readView(partyOfPlugin(symbolicName), symbolicName);
+    }
+
+    /**
+     * What the policy grants a plugin to register of one kind of service that others trust: the union of every
+     * {@code services} rule that names the plugin, by symbolic name or by its party.
+     *
+     * @param symbolicName the plugin's bundle symbolic name
+     * @param kind         {@code drives} (the values are entity types), {@code notifies} (parties whose notifications
+     *                     it may deliver) or {@code serves} (URL path prefixes); {@code *} or {@code /} grants every
+     *                     value of its kind
+     * @return the granted values, as the policy writes them; empty when nothing is granted (the default)
+     */
+    default List<String> grantedServices(String symbolicName, String kind) {
+        return List.of();
     }
 }

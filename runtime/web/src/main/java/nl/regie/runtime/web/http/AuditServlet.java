@@ -31,9 +31,10 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 public class AuditServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
-    static final String KINDS_TEXT = "scope, read, policy, plugin, command, access, device";
+    static final String KINDS_TEXT = "scope, read, policy, plugin, command, access, device, service, limit, config";
     private static final List<String> KINDS = List.of(AuditEvent.SCOPE, AuditEvent.READ, AuditEvent.POLICY,
-            AuditEvent.PLUGIN, AuditEvent.COMMAND, AuditEvent.ACCESS, AuditEvent.DEVICE);
+            AuditEvent.PLUGIN, AuditEvent.COMMAND, AuditEvent.ACCESS, AuditEvent.DEVICE, AuditEvent.SERVICE,
+            AuditEvent.LIMIT, AuditEvent.CONFIG);
     private static final List<String> PARAMETERS = List.of("kind", "actor", "party", "since", "limit");
 
     private final transient AuditReader audit;
