@@ -44,7 +44,7 @@ final class BusFigure {
 
     /** How many readings the bus figure needs: two phases at the rate, with room. */
     static int readingsNeeded(Options options) {
-        return (int) Math.min(Integer.MAX_VALUE - 8, (long) options.busRate() * options.busSeconds() * 3 + 2L * options.batch()
+        return (int) Math.min(Integer.MAX_VALUE - 8, (long) options.busRate() * options.busSeconds() * 3 + 4L * options.batch()
                 + 70_000);
     }
 

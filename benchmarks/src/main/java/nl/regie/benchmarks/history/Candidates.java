@@ -15,7 +15,7 @@ final class Candidates {
     /** Every candidate {@code --store all} runs, embedded first. */
     static final List<String> ALL = List.of("sqlite", "duckdb", "h2", "postgres");
     /** Layouts worth a look beside the candidates, run only when named. */
-    static final List<String> VARIANTS = List.of("sqlite-rowid");
+    static final List<String> VARIANTS = List.of("sqlite-rowid", "duckdb-plain");
 
     private Candidates() {
     }
@@ -26,6 +26,7 @@ final class Candidates {
             case "sqlite" -> SqliteStore.open(Path.of(location));
             case "sqlite-rowid" -> SqliteStore.openRowid(Path.of(location));
             case "duckdb" -> DuckDbStore.open(Path.of(location));
+            case "duckdb-plain" -> DuckDbStore.openPlain(Path.of(location));
             case "h2" -> H2Store.open(Path.of(location));
             case "postgres" -> PostgresStore.open(location);
             default -> throw new IllegalArgumentException("unknown store '" + name + "': one of " + ALL + " or "

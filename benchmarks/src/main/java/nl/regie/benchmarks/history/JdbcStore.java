@@ -107,6 +107,11 @@ abstract class JdbcStore implements HistoryStore {
             connection.rollback();
             throw e;
         }
+        afterCommit();
+    }
+
+    /** What the store does after a batch is committed: housekeeping of its layout, in a transaction of its own. */
+    protected void afterCommit() throws SQLException {
     }
 
     /** Inserts new series, numbered from {@code firstId}, in the open transaction. */

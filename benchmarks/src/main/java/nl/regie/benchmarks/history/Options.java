@@ -10,7 +10,7 @@ record Options(List<String> stores, List<String> figures, int readings, int runs
         double scale, Path dir, int busRate, int busSeconds, int crashAfter) {
 
     static final String USAGE = "usage: HistoryBenchmark [--store sqlite|duckdb|h2|postgres|sqlite-rowid|all[,...]]"
-            + " [--figure store|bus|crash|all[,...]] [--readings 10000000] [--runs 3] [--batch 5000] [--repeats 100]"
+            + " [--figure store|bus|crash|all[,...]] [--readings 10000000] [--runs 3] [--batch 50000] [--repeats 100]"
             + " [--scale 1.0] [--dir /tmp/regie-histbench] [--bus-rate 120000] [--bus-seconds 10]"
             + " [--crash-after 1000000]";
 
@@ -19,7 +19,7 @@ record Options(List<String> stores, List<String> figures, int readings, int runs
         List<String> figures = List.of("store", "bus", "crash");
         int readings = 10_000_000;
         int runs = 3;
-        int batch = 5000;
+        int batch = 50_000;
         int repeats = 100;
         double scale = 1.0;
         Path dir = Path.of("/tmp/regie-histbench");

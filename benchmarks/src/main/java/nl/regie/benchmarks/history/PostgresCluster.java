@@ -28,6 +28,8 @@ final class PostgresCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
     private int databases;
+    private Thread stopper;
+    private boolean closed;
 
     private PostgresCluster(Path dir, int port) {
         this.dir = dir;
@@ -51,6 +53,16 @@ final class PostgresCluster implements AutoCloseable {
         cluster.pg(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "regie",
                 "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
         cluster.startServer();
+        // Stopped on Ctrl-C or kill too, not only by close(): nothing of the run is left running.
+        Thread stopper = new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (IOException | InterruptedException e) {
+                System.err.println("could not stop the PostgreSQL cluster in " + dir + ": " + e);
+            }
+        }, "postgres-cluster-stopper");
+        cluster.stopper = stopper;
+        Runtime.getRuntime().addShutdownHook(stopper);
         return cluster;
     }
 
@@ -104,7 +116,18 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public synchronized void close() throws IOException, InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (stopper != null && Thread.currentThread() != stopper) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down and the hook runs (or ran) close() itself
+            }
+        }
         try {
             pg(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
                     "-w", "stop"));

@@ -48,7 +48,7 @@ class StoresAgreeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sqlite", "sqlite-rowid", "duckdb", "h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "sqlite-rowid", "duckdb", "duckdb-plain", "h2", "postgres"})
     void everyStoreHoldsEveryReadingAndGivesTheReferenceAnswer(String name) throws Exception {
         assumeTrue(!name.equals("postgres") || cluster != null, "PostgreSQL 15 is not installed");
         String location = name.equals("postgres") ? cluster.newDatabase() : Files.createDirectory(dir.resolve(name)).toString();
