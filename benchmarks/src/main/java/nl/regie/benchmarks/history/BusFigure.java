@@ -23,7 +23,7 @@ final class BusFigure {
                 String location = Candidates.fresh(name, options.dir(), cluster);
                 try (HistoryStore store = Candidates.open(name, location)) {
                     BusLoad.Result r = BusLoad.run(store, readings, options.busRate(), options.busSeconds(),
-                            options.batch());
+                            options.batch(), options.busQueue());
                     System.out.printf(Locale.ROOT, "run %d %-12s bus alone %,11.0f/s, with the stream %,11.0f/s, with"
                             + " history %,11.0f/s, alone after %,11.0f/s: ratio %.2f; offered %,.0f/s, written %,.0f/s,"
                             + " dropped %d, drained %.0f ms after the stream stopped%s%n", run, name, r.alone(),

@@ -31,7 +31,8 @@ import org.osgi.service.log.Logger;
  * readings per second are the bus's rate. Four phases of equal length, one after the other: the probe alone; plus
  * the city's readings published at {@code rate} per second (the MQTT ingest rate) to a subscriber that only counts
  * them; the same with the history writer as that subscriber (it batches what it receives and writes each batch in
- * one transaction, on its bus delivery thread, with a 100,000-reading queue as the city state has); the probe alone
+ * one transaction, on its bus delivery thread, with a queue of {@code queue} readings: by default 100,000, as the
+ * city state has); the probe alone
  * again. After the history phase the benchmark waits until the writer has written everything published: if the
  * queue overflowed, the bus counted the drops and the writer did not keep pace.
  */
@@ -61,16 +62,18 @@ final class BusLoad {
         bus.subscribe(PROBE, List.of("Probe/+/value"), reading -> probed.incrementAndGet());
     }
 
-    static Result run(HistoryStore store, Reading[] readings, int rate, int seconds, int batch) throws Exception {
+    static Result run(HistoryStore store, Reading[] readings, int rate, int seconds, int batch, int queue)
+            throws Exception {
         BusLoad load = new BusLoad();
         try {
-            return load.phases(store, readings, rate, seconds * 1000L, batch);
+            return load.phases(store, readings, rate, seconds * 1000L, batch, queue);
         } finally {
             load.bus.close();
         }
     }
 
-    private Result phases(HistoryStore store, Reading[] readings, int rate, long millis, int batch) throws Exception {
+    private Result phases(HistoryStore store, Reading[] readings, int rate, long millis, int batch, int queue)
+            throws Exception {
         // The store first gets ten minutes of history, so that every series exists, as in a running city.
         int prefill = (70_000 + batch - 1) / batch * batch;
         for (int from = 0; from < prefill; from += batch) {
@@ -80,14 +83,14 @@ final class BusLoad {
         double alone = probe(millis);
 
         AtomicLong counted = new AtomicLong();
-        Subscription counting = bus.subscribe(HISTORY, CITY, reading -> counted.incrementAndGet(), 100_000);
+        Subscription counting = bus.subscribe(HISTORY, CITY, reading -> counted.incrementAndGet(), queue);
         Pacer stream = Pacer.start(bus, readings, prefill, rate);
         double withStream = probe(millis);
         int published = stream.stop();
         counting.close();
 
         HistoryWriter writer = new HistoryWriter(store, batch);
-        Subscription history = bus.subscribe(HISTORY, CITY, writer, 100_000);
+        Subscription history = bus.subscribe(HISTORY, CITY, writer, queue);
         // The history phase publishes whole batches, so that the writer's last batch is full and written.
         Pacer toHistory = Pacer.start(bus, readings, published, rate);
         long start = System.nanoTime();

@@ -7,11 +7,11 @@ import java.util.List;
 
 /** The benchmark's command line. */
 record Options(List<String> stores, List<String> figures, int readings, int runs, int batch, int repeats,
-        double scale, Path dir, int busRate, int busSeconds, int crashAfter) {
+        double scale, Path dir, int busRate, int busSeconds, int busQueue, int crashAfter) {
 
     static final String USAGE = "usage: HistoryBenchmark [--store sqlite|duckdb|h2|postgres|sqlite-rowid|all[,...]]"
             + " [--figure store|bus|crash|all[,...]] [--readings 10000000] [--runs 3] [--batch 50000] [--repeats 100]"
-            + " [--scale 1.0] [--dir /tmp/regie-histbench] [--bus-rate 120000] [--bus-seconds 10]"
+            + " [--scale 1.0] [--dir /tmp/regie-histbench] [--bus-rate 120000] [--bus-seconds 10] [--bus-queue 100000]"
             + " [--crash-after 1000000]";
 
     static Options parse(String[] args) {
@@ -25,6 +25,7 @@ record Options(List<String> stores, List<String> figures, int readings, int runs
         Path dir = Path.of("/tmp/regie-histbench");
         int busRate = 120_000;
         int busSeconds = 10;
+        int busQueue = 100_000;
         int crashAfter = 1_000_000;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -39,6 +40,7 @@ record Options(List<String> stores, List<String> figures, int readings, int runs
                 case "--dir" -> dir = Path.of(value);
                 case "--bus-rate" -> busRate = Integer.parseInt(value);
                 case "--bus-seconds" -> busSeconds = Integer.parseInt(value);
+                case "--bus-queue" -> busQueue = Integer.parseInt(value);
                 case "--crash-after" -> crashAfter = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
@@ -57,6 +59,6 @@ record Options(List<String> stores, List<String> figures, int readings, int runs
             }
         }
         return new Options(List.copyOf(stores), List.copyOf(figures), readings, runs, batch, repeats, scale, dir, busRate,
-                busSeconds, crashAfter);
+                busSeconds, busQueue, crashAfter);
     }
 }
