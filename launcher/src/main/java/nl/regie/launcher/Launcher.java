@@ -225,6 +225,9 @@ final class Launcher {
             System.setProperty("org.eclipse.jetty.util.log.class", "org.eclipse.jetty.util.log.StdErrLog");
             System.setProperty("org.eclipse.jetty.util.log.announce", "false");
             System.setProperty("org.eclipse.jetty.LEVEL", "WARN");
+            // A client's malformed request (a URI or header too large, a bad escape in the path) is answered with a 4xx;
+            // it is no warning of the server's, and one line per request would let anyone flood the console.
+            System.setProperty("org.eclipse.jetty.http.HttpParser.LEVEL", "OFF");
         }
     }
 

@@ -53,6 +53,11 @@ final class HttpApi {
         this.token = token;
     }
 
+    /** The port it talks to. */
+    int port() {
+        return port;
+    }
+
     HttpResponse<String> get(String path) {
         return send("GET", path, null, (byte[]) null);
     }

@@ -3,6 +3,7 @@ package nl.regie.launcher;
 import static nl.regie.launcher.HttpApi.await;
 import static nl.regie.launcher.HttpApi.json;
 import static nl.regie.launcher.HttpApi.problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,12 +30,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Every endpoint of the HTTP API over real HTTP, against the launcher jar running as a child process on free loopback
@@ -242,6 +244,67 @@ class HttpApiIT {
         named.put("offset=x", "'offset'");
         named.put("colour=red", "'colour'");
         named.forEach((query, parameter) -> problem(api.get("/api/entities?" + query), 400, parameter));
+    }
+
+    @Test
+    void requestsThatDoNotDecodeAre400ProblemsNeverAServerError() throws Exception {
+        for (String path : List.of("/api/entities?type=%zz", "/api/alerts?category=%zz", "/api/notifications?limit=%zz",
+                "/api/audit?kind=%zz", "/api/devices?x=%", "/api/entities?type=%C3%28")) {
+            // Sent as it is: java.net.URI refuses such a query before it leaves.
+            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + regie.operatorToken() + "\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+            assertTrue(answer.contains("Content-Type: application/problem+json"), answer);
+            assertTrue(answer.contains("\"detail\":\"the query string "), answer);
+        }
+        assertNoErrorLines();
+    }
+
+    @Test
+    void traceAndUnknownMethodsAre405ProblemsAndTraceEchoesNoToken() throws Exception {
+        Map<String, String> allow = Map.of("TRACE /api/entities", "GET, HEAD, POST, PUT, DELETE, OPTIONS",
+                "FOO /api/entities", "GET, HEAD", "FOO /api/plugins", "GET, HEAD, POST",
+                "FOO /", "GET, HEAD");
+        for (Map.Entry<String, String> request : allow.entrySet()) {
+            String answer = raw(request.getKey() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + regie.operatorToken() + "\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 405 "), answer);
+            assertTrue(answer.contains("Content-Type: application/problem+json"), answer);
+            assertTrue(answer.contains("Allow: " + request.getValue() + "\r\n"), answer);
+            assertFalse(answer.contains(regie.operatorToken()), answer);
+        }
+    }
+
+    @Test
+    void aCommandWhoseChunkedBodyIsCutShortIs400AndNoError() throws Exception {
+        String answer = raw("POST /api/commands HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + regie.operatorToken() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "40\r\n{\"target\": \"urn:ngsi-ld:Streetlight");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.contains("the request ended before its body did"), answer);
+        assertNoErrorLines();
+    }
+
+    /** Sends {@code request} as it is, closes the sending side, and returns the whole answer. */
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), api.port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * Nothing a client sent made the HTTP server log an error (Felix HTTP: "Exception while processing request"), or
+     * Jetty a warning of its own (other tests of this class make plugins log errors on purpose).
+     */
+    private void assertNoErrorLines() {
+        List<String> lines = new ArrayList<>(regie.stdout());
+        lines.addAll(regie.stderr());
+        assertEquals(List.of(), lines.stream().filter(line -> line.contains("Exception while processing request")
+                || line.contains(":WARN:oejh") || line.contains("BadMessageException") || line.contains("EofException"))
+                .toList());
     }
 
     @Test

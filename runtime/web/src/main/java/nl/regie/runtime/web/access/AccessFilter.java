@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
@@ -63,6 +65,7 @@ public final class AccessFilter implements Filter {
     /** The framework property that lets a token-less request on loopback be the operator: for a developer's machine. */
     static final String OPEN_LOOPBACK = "regie.http.loopback.open";
     static final String CHALLENGE = "Bearer realm=\"regie\"";
+    private static final long CLIENT_GONE_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** The HTTP access configuration. */
     @ObjectClassDefinition(id = PID, name = "Regie HTTP access",
@@ -82,6 +85,7 @@ public final class AccessFilter implements Filter {
     private final Optional<OperatorToken> operator;
     private final Logger log;
     private volatile TokenList tokens = TokenList.EMPTY;
+    private final AtomicLong clientGoneLoggedAt = new AtomicLong(System.nanoTime() - CLIENT_GONE_LOG_NANOS);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -146,6 +150,17 @@ public final class AccessFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) resp;
         String path = path(request);
         String method = request.getMethod();
+        String badMethod = RequestCheck.methodRefusal(method);
+        if (badMethod != null) {
+            response.setHeader("Allow", RequestCheck.ALLOW);
+            Json.problem(response, 405, "Method Not Allowed", badMethod, request.getRequestURI(), Map.of());
+            return;
+        }
+        String badQuery = RequestCheck.queryRefusal(request.getQueryString());
+        if (badQuery != null) {
+            Json.problem(response, 400, "Bad Request", badQuery, request.getRequestURI(), Map.of());
+            return;
+        }
         String host = request.getHeader("Host");
         if (loopback && !HostCheck.loopbackName(host)) {
             record("anonymous", "", method, path, "421", "Host '" + host + "' from " + request.getRemoteAddr());
@@ -158,7 +173,7 @@ public final class AccessFilter implements Filter {
         Caller caller;
         if (header == null) {
             if (AccessRules.publicAsset(method, path)) {
-                chain.doFilter(request, response);
+                pass(request, response, chain, method, path);
                 return;
             }
             if (!loopback) {
@@ -194,7 +209,32 @@ public final class AccessFilter implements Filter {
             return;
         }
         request.setAttribute(Caller.ATTRIBUTE, caller);
-        chain.doFilter(request, response);
+        pass(request, response, chain, method, path);
+    }
+
+    /**
+     * Hands the request on. When the client breaks the exchange off (a body that ends early, a connection closed while
+     * the answer is written) nothing of the runtime failed: a 400 if it can still be sent, and a debug line at most
+     * once a minute, never an error.
+     */
+    private void pass(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String method,
+            String path) throws IOException, ServletException {
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            if (!RequestCheck.clientGone(e)) {
+                throw e;
+            }
+            long now = System.nanoTime();
+            long last = clientGoneLoggedAt.get();
+            if (now - last >= CLIENT_GONE_LOG_NANOS && clientGoneLoggedAt.compareAndSet(last, now)) {
+                log.debug("A client broke off {} {}: {} (logged at most once a minute)", method, path, e.toString());
+            }
+            if (!response.isCommitted()) {
+                Json.problem(response, 400, "Bad Request", "the request ended before its body did (the connection was"
+                        + " closed, or a chunked body was cut short)", request.getRequestURI(), Map.of());
+            }
+        }
     }
 
     private void unauthorized(HttpServletRequest request, HttpServletResponse response, String path, String detail,

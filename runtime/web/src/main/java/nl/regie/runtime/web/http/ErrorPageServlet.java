@@ -139,8 +139,9 @@ public class ErrorPageServlet extends HttpServlet {
         boolean put = false;
         boolean delete = false;
         for (Class<?> c = servletClass; c != HttpServlet.class; c = c.getSuperclass()) {
-            // GuardedServlet's service only checks the caller, then dispatches as HttpServlet does.
-            if (c != GuardedServlet.class && (declares(c, "service", HttpServletRequest.class, HttpServletResponse.class)
+            // GuardedServlet's and KnownMethodsServlet's service only check the caller and the method, then dispatch
+            // as HttpServlet does.
+            if (c != GuardedServlet.class && c != KnownMethodsServlet.class && (declares(c, "service", HttpServletRequest.class, HttpServletResponse.class)
                     || declares(c, "service", ServletRequest.class, ServletResponse.class))) {
                 return null;
             }

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -31,7 +30,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/", "/ui/*"})
-public class WebPageServlet extends HttpServlet {
+public class WebPageServlet extends KnownMethodsServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -50,6 +49,7 @@ public class WebPageServlet extends HttpServlet {
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private final transient Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.servlet.FilterChain;
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
 import javax.servlet.http.HttpServletRequest;
@@ -90,6 +93,11 @@ class AccessFilterTest {
 
     private static Exchange call(AccessFilter filter, String method, String servletPath, String pathInfo,
             String authorization, String host) throws Exception {
+        return call(filter, method, servletPath, pathInfo, null, authorization, host, (req, resp) -> { });
+    }
+
+    private static Exchange call(AccessFilter filter, String method, String servletPath, String pathInfo, String query,
+            String authorization, String host, FilterChain next) throws Exception {
         Exchange exchange = new Exchange();
         HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
@@ -97,6 +105,7 @@ class AccessFilterTest {
                     case "getServletPath" -> servletPath;
                     case "getPathInfo" -> pathInfo;
                     case "getRequestURI" -> servletPath + (pathInfo == null ? "" : pathInfo);
+                    case "getQueryString" -> query;
                     case "getHeader" -> "Authorization".equals(args[0]) ? authorization
                             : "Host".equals(args[0]) ? host : null;
                     case "getRemoteAddr" -> "192.0.2.7";
@@ -113,6 +122,7 @@ class AccessFilterTest {
                     case "setHeader" -> exchange.headers.put((String) args[0], (String) args[1]);
                     case "setContentType" -> exchange.headers.put("Content-Type", (String) args[0]);
                     case "setCharacterEncoding" -> null;
+                    case "isCommitted" -> exchange.body.size() > 0;
                     case "getOutputStream" -> new ServletOutputStream() {
                         @Override
                         public void write(int b) {
@@ -130,7 +140,10 @@ class AccessFilterTest {
                     };
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
-        filter.doFilter(request, response, (req, resp) -> exchange.passed = true);
+        filter.doFilter(request, response, (req, resp) -> {
+            exchange.passed = true;
+            next.doFilter(req, resp);
+        });
         return exchange;
     }
 
@@ -269,6 +282,53 @@ class AccessFilterTest {
         assertFalse(AccessFilter.loopback(null));
         assertFalse(AccessFilter.loopback("0.0.0.0"));
         assertFalse(AccessFilter.loopback("192.0.2.1"));
+    }
+
+    @Test
+    void traceIs405BeforeAnythingElseAndNeverEchoesTheToken() throws Exception {
+        for (String method : List.of("TRACE")) {
+            Exchange exchange = call(filter(true), method, "/api", "/entities", null, "Bearer " + OPERATOR_SECRET,
+                    "127.0.0.1:8080", (req, resp) -> { });
+            assertEquals(405, exchange.status, method);
+            assertFalse(exchange.passed, method);
+            assertEquals(RequestCheck.ALLOW, exchange.headers.get("Allow"));
+            assertEquals("application/problem+json", exchange.headers.get("Content-Type").split(";")[0]);
+            assertFalse(exchange.body.toString(StandardCharsets.UTF_8).contains(OPERATOR_SECRET), method);
+        }
+        assertTrue(call(filter(true), "TRACE", "/api", "/entities", null, null, "127.0.0.1:8080", (req, resp) -> { })
+                .json().path("detail").asText().contains("bearer token"));
+    }
+
+    @Test
+    void aQueryThatDoesNotDecodeIs400NamingTheEscapeAndReachesNoServlet() throws Exception {
+        Exchange bad = call(filter(true), "GET", "/api", "/entities", "type=%zz", "Bearer " + OPERATOR_SECRET,
+                "127.0.0.1:8080", (req, resp) -> { });
+        assertEquals(400, bad.status);
+        assertFalse(bad.passed);
+        assertTrue(bad.json().path("detail").asText().contains("malformed escape '%zz' at character 6"),
+                bad.json()::toString);
+        Exchange good = call(filter(true), "GET", "/api", "/entities", "type=Waste%20Container&near=4.9,52.3,100",
+                "Bearer " + OPERATOR_SECRET, "127.0.0.1:8080", (req, resp) -> { });
+        assertTrue(good.passed);
+    }
+
+    @Test
+    void aClientThatBreaksOffIs400NotAnErrorAndAnotherFailureStillPropagates() throws Exception {
+        Exchange cut = call(filter(true), "POST", "/api", "/commands", null, "Bearer " + OPERATOR_SECRET,
+                "127.0.0.1:8080", (req, resp) -> {
+                    throw new IOException("reading the body", new EOFException("Early EOF"));
+                });
+        assertEquals(400, cut.status);
+        assertTrue(cut.json().path("detail").asText().startsWith("the request ended before its body did"));
+        assertEquals(List.of(), log.messages("error"));
+        assertEquals(List.of(), log.messages("warn"));
+        assertEquals(1, log.messages("debug").size(), log.entries()::toString);
+
+        IOException disk = assertThrows(IOException.class, () -> call(filter(true), "POST", "/api", "/commands", null,
+                "Bearer " + OPERATOR_SECRET, "127.0.0.1:8080", (req, resp) -> {
+                    throw new IOException("disk full");
+                }));
+        assertEquals("disk full", disk.getMessage());
     }
 
     private static AccessFilter.Config config(String... tokens) {
