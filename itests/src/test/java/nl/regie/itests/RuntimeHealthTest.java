@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
 
-import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;

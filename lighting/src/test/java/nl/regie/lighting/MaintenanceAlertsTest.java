@@ -87,6 +87,11 @@ class MaintenanceAlertsTest {
             public List<Alert> active() {
                 return List.of();
             }
+
+            @Override
+            public List<Alert> own() {
+                return List.of();
+            }
         }, rateLimited);
         assertDoesNotThrow(() -> alerts.raise("lamp-failure-lamp-007", "lampFailure", "It failed", LAMP, WHERE, T0));
         assertDoesNotThrow(() -> alerts.raise("lamp-failure-lamp-007", "lampFailure", "It failed", LAMP, WHERE, T0));

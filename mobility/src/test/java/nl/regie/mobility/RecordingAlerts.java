@@ -51,4 +51,9 @@ final class RecordingAlerts implements Alerts {
                 Instant.EPOCH));
         raised.clear();
     }
+
+    @Override
+    public synchronized List<Alert> own() {
+        return active();
+    }
 }

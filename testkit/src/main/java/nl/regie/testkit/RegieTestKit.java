@@ -14,8 +14,8 @@ import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.ReadingListener;
+import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifications;
 import nl.regie.api.state.CityState;
@@ -40,6 +40,7 @@ import nl.regie.runtime.spi.alert.AlertFilter;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.log.Logger;
 
@@ -189,14 +190,15 @@ public final class RegieTestKit implements AutoCloseable {
      * Subscribes a listener component as the runtime's whiteboard does: to the topics its {@code @ReadingTopics}
      * names (from the component description bnd generated), through the plugin's scope.
      *
+     * @return the subscription: close it when the component goes away (deactivated, or replaced by its next version)
      * @throws SecurityException when the scope does not cover the topics: the runtime would ignore the listener
      */
-    public void listen(ReadingListener listener) {
-        listen(listener, ComponentTopics.of(listener.getClass()));
+    public Subscription listen(ReadingListener listener) {
+        return listen(listener, ComponentTopics.of(listener.getClass()));
     }
 
     /** Subscribes a listener to these topics as the whiteboard does, through the plugin's scope. */
-    public void listen(ReadingListener listener, Collection<String> topics) {
+    public Subscription listen(ReadingListener listener, Collection<String> topics) {
         List<String> filters = List.copyOf(topics);
         try {
             guard.checkSubscribe(filters);
@@ -204,7 +206,7 @@ public final class RegieTestKit implements AutoCloseable {
             throw new SecurityException("the runtime would ignore this ReadingListener (" + listener.getClass().getName()
                     + "), with a warning: " + e.getMessage(), e);
         }
-        bus.subscribe(plugin, filters, listener, guard.newReadView());
+        return bus.subscribe(plugin, filters, listener, guard.newReadView());
     }
 
     // --- what the test does ---------------------------------------------------------------------------------
@@ -228,7 +230,7 @@ public final class RegieTestKit implements AutoCloseable {
 
     /**
      * Waits until every reading published so far has been delivered to every subscriber, and what those deliveries
-     * published in turn too. Deliveries run on the runtime's own threads, one per subscription, as in a running runtime.
+     * published in turn too, and every notification sent has been delivered. Deliveries run on the runtime's own threads, one per subscription, as in a running runtime.
      *
      * @throws IllegalStateException when they have not ended within ten seconds, naming the subscribers
      */
@@ -239,7 +241,8 @@ public final class RegieTestKit implements AutoCloseable {
         while (quiet < 2) {
             long publishedNow = bus.published();
             boolean idle = bus.inFlight() == 0
-                    && bus.subscribers().stream().allMatch(s -> s.queueDepth() == 0 || s.state() != SubscriberInfo.State.ACTIVE);
+                    && bus.subscribers().stream().allMatch(s -> s.queueDepth() == 0 || s.state() != SubscriberInfo.State.ACTIVE)
+                    && notificationsDone();
             quiet = idle && publishedNow == lastPublished ? quiet + 1 : 0;
             lastPublished = publishedNow;
             if (System.nanoTime() > deadline) {
@@ -255,6 +258,12 @@ public final class RegieTestKit implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether every notification sent so far has reached the kit's one notifier (or failed to). */
+    private boolean notificationsDone() {
+        return dispatcher.queued() == 0 && dispatcher.delivered() + dispatcher.failed() + dispatcher.timedOut()
+                + dispatcher.withheld() >= dispatcher.accepted();
     }
 
     // --- what the test looks at -----------------------------------------------------------------------------

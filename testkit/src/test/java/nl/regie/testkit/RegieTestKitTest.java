@@ -109,6 +109,46 @@ class RegieTestKitTest {
     }
 
     @Test
+    void aNewVersionTakesOverItsAlertsAndRestoresItsConclusionsFromTheCityState() {
+        kit.listen(new Parking(), List.of("ParkingSite/+/occupancy"));
+        kit.publish(occupancy("p1", 0.95, T0));
+        kit.alerts().raise(new AlertRequest("full-p1", "traffic", "parking", AlertSeverity.MEDIUM, "P1 is full",
+                EntityId.of("ParkingSite", "p1"), null, T0));
+        kit.settle();
+
+        // What the plugin's next version finds when it starts: its own alerts, and what it had published, though its
+        // scope reads occupancy only.
+        assertEquals(List.of("full-p1"), kit.alerts().own().stream().map(a -> a.key()).toList());
+        List<Reading> own = kit.cityState().own("ParkingSite/+/full");
+        assertEquals(1, own.size());
+        assertEquals(Value.of(true), own.get(0).value());
+        assertEquals(T0, own.get(0).observedAt());
+        assertEquals(PLUGIN, own.get(0).source());
+        assertTrue(kit.cityState().entity(EntityId.of("ParkingSite", "p1")).orElseThrow().attribute("full").isEmpty(),
+                "its scope still decides what else it reads");
+        assertEquals(List.of(), kit.cityState().own("ParkingSite/+/occupancy"), "a device's values are not its own");
+        IllegalArgumentException malformed = assertThrows(IllegalArgumentException.class,
+                () -> kit.cityState().own("ParkingSite/#/full"));
+        assertTrue(malformed.getMessage().contains("#"), malformed.getMessage());
+    }
+
+    @Test
+    void aComputedReadingIsDatedByTheReadingsItDerivesFrom() {
+        Reading early = occupancy("p1", 0.5, T0);
+        Reading late = occupancy("p2", 0.7, T0.plusSeconds(90));
+        Reading full = late.derive("full", Value.of(false), "", PLUGIN);
+        assertEquals(T0.plusSeconds(90), full.observedAt());
+        assertEquals(late.entity(), full.entity());
+        Reading both = Reading.derived(EntityId.of("ParkingArea", "centre"), "occupancy", Value.of(0.6), "/", PLUGIN,
+                List.of(late, early));
+        assertEquals(T0.plusSeconds(90), both.observedAt(), "the newest of them");
+        assertEquals(0.6, both.number().orElseThrow());
+        assertTrue(Reading.of(EntityId.of("ParkingSite", "p1"), "name", Value.of("P1"), "", "x").number().isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> Reading.derived(EntityId.of("ParkingArea", "centre"),
+                "occupancy", Value.of(0.6), "/", PLUGIN, List.of()));
+    }
+
+    @Test
     void commandsEndAsTheRuntimeEndsThem() throws Exception {
         TestDriver barriers = kit.drive("Barrier");
         Instant deadline = kit.clock().instant().plusSeconds(30);

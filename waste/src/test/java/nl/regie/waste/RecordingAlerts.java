@@ -43,4 +43,9 @@ final class RecordingAlerts implements Alerts {
     public synchronized List<Alert> active() {
         return List.copyOf(active.values());
     }
+
+    @Override
+    public synchronized List<Alert> own() {
+        return active();
+    }
 }

@@ -54,6 +54,7 @@ public class CityStateComponent implements FullCityState, MetricSource {
     private final Set<String> loggedSources = ConcurrentHashMap.newKeySet();
     private final Set<String> removedPlugins = ConcurrentHashMap.newKeySet();
     private final BundleContext context;
+    private final String owner;
     private final BundleListener removals = this::bundleChanged;
 
     /**
@@ -83,6 +84,7 @@ public class CityStateComponent implements FullCityState, MetricSource {
     private CityStateComponent(RuntimeBus bus, Owner owner, Logger log, BundleContext context) {
         this.log = log;
         this.context = context;
+        this.owner = owner.symbolicName();
         this.store = new EntityStore(this::steppedBack);
         subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
     }
@@ -94,6 +96,12 @@ public class CityStateComponent implements FullCityState, MetricSource {
         out.counter("regie_city_state_clock_steps_total", "Readings that replaced their own source's value of an"
                 + " attribute with an older-dated one: the source's clock stepped back (logged once per source).")
                 .sample(clockSteps());
+    }
+
+    /** The values the runtime's own bundle published (its alerts' readings are published under each plugin's name). */
+    @Override
+    public List<Reading> own(String topicFilter) {
+        return OwnValues.of(all(), owner, topicFilter);
     }
 
     @Override

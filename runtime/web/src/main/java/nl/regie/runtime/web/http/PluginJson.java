@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.lifecycle.HistoryEntry;
 import nl.regie.runtime.spi.lifecycle.Outcome;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import nl.regie.runtime.web.json.Json;
 
 /**
