@@ -187,6 +187,16 @@ public final class RegieTestKit implements AutoCloseable {
     }
 
     /**
+     * A typed configuration as DS builds it, without a kit: for tests of a plugin's settings alone.
+     *
+     * @throws IllegalArgumentException naming a property the type does not have or a value it cannot take
+     * @see #config(Class, Map)
+     */
+    public static <A> A typedConfig(Class<A> type, Map<String, ?> properties) {
+        return TypedConfig.of(type, properties);
+    }
+
+    /**
      * Subscribes a listener component as the runtime's whiteboard does: to the topics its {@code @ReadingTopics}
      * names (from the component description bnd generated), through the plugin's scope.
      *
