@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
+import nl.regie.testkit.RegieTestKit;
+
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
 
     private static String refused(Map<String, Object> values) {
-        return assertThrows(IllegalArgumentException.class, () -> Settings.from(Configs.of(values))).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, values))).getMessage();
     }
 
     private static void assertMentions(String message, String... parts) {
@@ -22,12 +24,12 @@ class SettingsTest {
 
     @Test
     void theConfigurationDefaultsAreTheSettingsDefaults() {
-        assertEquals(Settings.defaults(), Settings.from(Configs.defaults()));
+        assertEquals(Settings.defaults(), Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of())));
     }
 
     @Test
     void parsesZoneAreasAndSegmentSpeeds() {
-        Settings settings = Settings.from(Configs.of(Map.of(
+        Settings settings = Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of(
                 "zone.area", new String[] {"crowd-001=12500", " crowd-009 = 3000.5 ", ""},
                 "traffic.free.speed.by.segment", new String[] {"traffic-007=30"})));
 
