@@ -49,7 +49,7 @@ class LightingEngineAlertsTest extends EngineFixture {
     void aCommandFailedAlertFromBeforeARestartIsResolved() {
         alerts.raise(new nl.regie.api.alert.AlertRequest("command-failed-lamp-001", "maintenance", "commandFailed",
                 AlertSeverity.LOW, "old", lamp("lamp-001"), FAR, at("2026-12-03T12:00")));
-        engine.restore(alerts.active(), LightingComponent.SYMBOLIC_NAME);
+        engine.restore(alerts.own());
         report("lamp-001", FAR, "2026-12-03T17:30", "on", 1.0, 60);
         complete();
         assertFalse(alerts.isActive("command-failed-lamp-001"));
