@@ -19,6 +19,7 @@ import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.state.CityState;
+import nl.regie.testkit.RegieTestKit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,12 @@ class LightingComponentTest {
     private static final Location FAR = Location.of(4.9050, 52.3650);
 
     private final FakeActuation actuation = new FakeActuation();
-    private final RecordingAlerts alerts = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> log = new CopyOnWriteArrayList<>();
     private LightingComponent component;
 
@@ -84,7 +90,7 @@ class LightingComponentTest {
         CityState broken = proxy(CityState.class, (method, args) -> {
             throw new IllegalStateException("city state unavailable");
         });
-        component = new LightingComponent(Configs.defaults(), actuation, alerts, broken, logger());
+        component = new LightingComponent(Configs.defaults(), actuation, kit.alerts(), broken, logger());
         Reading noLocation = new Reading(EntityId.of("Streetlight", "lamp-001"), "illuminanceLevel", Value.of(1.0), "/",
                 at("2026-12-03T17:30"), at("2026-12-03T17:30"), "test", null);
         assertDoesNotThrow(() -> component.onReading(noLocation));
@@ -97,7 +103,7 @@ class LightingComponentTest {
             case "size" -> 0;
             default -> List.of();
         });
-        return new LightingComponent(Configs.of(config), actuation, alerts, empty, logger());
+        return new LightingComponent(Configs.of(config), actuation, kit.alerts(), empty, logger());
     }
 
     private void lamp(String id, String localTime, double level) {

@@ -91,6 +91,7 @@ public final class RegieTestKit implements AutoCloseable {
     private final List<Reading> published = Collections.synchronizedList(new ArrayList<>());
     private final List<Notification> sent = Collections.synchronizedList(new ArrayList<>());
     private final List<AuditEvent> refusals = Collections.synchronizedList(new ArrayList<>());
+    private final List<Alert> alertChanges = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong driverIds = new AtomicLong();
 
     private RegieTestKit(String symbolicName, String version, DeclaredScope scope, Instant start) {
@@ -112,7 +113,7 @@ public final class RegieTestKit implements AutoCloseable {
         this.guard = scopes.forPlugin(plugin, scope);
         this.pluginBus = BundleBusView.of(bus, plugin, guard, PluginQuota.UNLIMITED);
         this.pluginState = BundleCityState.of(cityState, guard);
-        this.pluginAlerts = BundleAlerts.of(alertService, symbolicName);
+        this.pluginAlerts = new ChangeRecordingAlerts(BundleAlerts.of(alertService, symbolicName), alertChanges);
         this.pluginNotifications = BundleNotifications.of(dispatcher, symbolicName, clock);
         this.pluginActuation = BundleActuation.of(actuation, guard, symbolicName);
         bus.subscribe(runtimeOwner, List.of("#"), reading -> {
@@ -299,6 +300,16 @@ public final class RegieTestKit implements AutoCloseable {
     /** Every alert, every plugin's, active and recently resolved. */
     public List<Alert> allAlerts() {
         return alertService.query(new AlertFilter(AlertFilter.State.ALL, null, null), 0, Integer.MAX_VALUE).alerts();
+    }
+
+    /**
+     * Every change the plugin made to its alerts, in order, as the runtime kept each: a raise (or an update that
+     * changed the alert) is an active alert, a resolve an inactive one. A raise that changed nothing is not a change.
+     */
+    public List<Alert> alertChanges() {
+        synchronized (alertChanges) {
+            return List.copyOf(alertChanges);
+        }
     }
 
     /** The notifications delivered to notifiers, in order. */

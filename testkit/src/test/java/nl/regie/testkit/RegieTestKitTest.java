@@ -103,9 +103,13 @@ class RegieTestKitTest {
         kit.settle();
         assertEquals(1, kit.alerts().active().size());
         assertTrue(kit.picture().entity(EntityId.of("Alert", "full-p1")).isPresent());
+        kit.alerts().raise(new AlertRequest("full-p1", "traffic", "parking", AlertSeverity.MEDIUM, "P1 is full",
+                EntityId.of("ParkingSite", "p1"), null, T0.plusSeconds(60)));
         kit.alerts().resolve("full-p1", T0.plusSeconds(600));
         assertEquals(List.of(), kit.alerts().active());
         assertEquals(1, kit.allAlerts().size(), "kept among the resolved");
+        assertEquals(List.of(true, false), kit.alertChanges().stream().map(a -> a.active()).toList(),
+                "raised, resolved: the unchanged raise in between changed nothing");
     }
 
     @Test
