@@ -62,9 +62,9 @@ class LightingComponentTest {
     @Test
     void aBadChangeIsRefusedAndThePreviousSettingsStay() {
         component = activate(Map.of("dim.from", "17:00"));
-        component.modified(Configs.of(Map.of("dim.from", "17:00", "dim.level", 2.0)));
+        component.modified(Configs.of(Map.of("dim.from", "17:00", "time.zone", "Mars/Olympus")));
         assertTrue(log.stream().anyMatch(line -> line.startsWith("ERROR Configuration nl.regie.lighting refused:"
-                + " dim.level = 2.0: expected a number from 0 to 1; the previous settings stay")), log.toString());
+                + " time.zone = 'Mars/Olympus': expected a time zone id")), log.toString());
         lamp("lamp-001", "2026-12-03T17:30", 1.0);
         assertEquals(0.3, actuation.last().level());
 
