@@ -47,17 +47,6 @@ class SettingsTest {
     }
 
     @Test
-    void numbersOutOfRangeAreRefusedByName() {
-        assertMentions(refused(Map.of("crowd.busy.density", 0.0)), "crowd.busy.density 0.0", "above 0");
-        assertMentions(refused(Map.of("crowd.hysteresis", 0.7)), "crowd.hysteresis 0.7", "from 0 to 0.5");
-        assertMentions(refused(Map.of("traffic.hysteresis", -0.1)), "traffic.hysteresis -0.1");
-        assertMentions(refused(Map.of("traffic.free.speed", Double.NaN)), "traffic.free.speed NaN");
-        assertMentions(refused(Map.of("traffic.min.intensity", -1.0)), "traffic.min.intensity -1.0");
-        assertMentions(refused(Map.of("crowd.hold.minutes", -1)), "crowd.hold.minutes -1", "from 0 to 240");
-        assertMentions(refused(Map.of("traffic.hold.minutes", 300)), "traffic.hold.minutes 300", "from 0 to 240");
-    }
-
-    @Test
     void zoneAreaEntriesAreChecked() {
         assertMentions(refused(Map.of("zone.area", new String[] {"crowd-001:12500"})),
                 "zone.area entry 'crowd-001:12500'", "id=square metres", "crowd-001=12500");
