@@ -8,7 +8,6 @@ import java.util.Map;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.core.bus.BundleBusView;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
@@ -19,6 +18,7 @@ import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.sovereignty.policy.PolicyException;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.log.Logger;
 

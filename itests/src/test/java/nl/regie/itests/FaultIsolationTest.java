@@ -2,6 +2,7 @@ package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
 import static nl.regie.itests.Eventually.holdsFor;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
@@ -15,10 +16,10 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.itests.plugin.faulty.FaultyListener;
 import nl.regie.itests.plugin.malformed.CanaryListener;
 import nl.regie.itests.plugin.malformed.MalformedTopicsListener;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;

@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -16,12 +17,12 @@ import javax.inject.Inject;
 
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.state.CityState;
 import nl.regie.itests.plugin.echo.EchoPlugin;
 import nl.regie.itests.plugin.hostile.HostilePlugin;
 import nl.regie.itests.plugin.hostile.PersonalDataListener;
 import nl.regie.itests.plugin.undeclared.UndeclaredPlugin;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;

@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -8,8 +9,8 @@ import static org.junit.Assert.assertTrue;
 import java.util.List;
 
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.itests.plugin.probe.ProbeListener;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;

@@ -26,9 +26,9 @@ import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.monitor.BusMonitor;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.itests.plugin.probe.ProbeListener;
+import nl.regie.runtime.spi.monitor.BusMonitor;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.junit.After;
 import org.ops4j.pax.exam.ProbeBuilder;

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import nl.regie.api.monitor.BusMonitor;
-import nl.regie.api.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.monitor.BusMonitor;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;

@@ -34,6 +34,10 @@ final class ConsoleLog implements LogListener, FrameworkListener {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final String REGIE_BUNDLES = "nl.regie.";
+    /** Where the runtime's lifecycle installs a jar it only checks: {@code PluginBundles.CANDIDATE_LOCATION_PREFIX}. */
+    static final String PREFLIGHT_LOCATION_PREFIX = "regie-preflight:";
+    /** What the lifecycle appends to a candidate's symbolic name ({@code Preflight}). */
+    private static final String PREFLIGHT_SUFFIX = ".regie-preflight";
     private static final String FELIX_LOG_EXCEPTION = "org.apache.felix.log.LogException";
 
     private final PrintStream out;
@@ -139,7 +143,21 @@ final class ConsoleLog implements LogListener, FrameworkListener {
             return "framework";
         }
         String name = bundle.getSymbolicName();
+        if (name != null && isPreflightCandidate(bundle)) {
+            // Not the vendor's bundle: the lifecycle's copy of a jar, installed only to see whether it resolves.
+            String plugin = name.endsWith(PREFLIGHT_SUFFIX) ? name.substring(0, name.length() - PREFLIGHT_SUFFIX.length()) : name;
+            return "nl.regie.runtime.lifecycle: pre-flight check of " + plugin;
+        }
         return name != null ? name : "bundle " + bundle.getBundleId();
+    }
+
+    /**
+     * Whether a bundle is one of the lifecycle's pre-flight candidates (the runtime SPI's
+     * {@code PluginBundles.CANDIDATE_LOCATION_PREFIX}; the launcher does not load the SPI).
+     */
+    static boolean isPreflightCandidate(Bundle bundle) {
+        String location = bundle.getLocation();
+        return location != null && location.startsWith(PREFLIGHT_LOCATION_PREFIX);
     }
 
     /**

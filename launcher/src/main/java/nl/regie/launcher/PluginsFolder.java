@@ -18,16 +18,20 @@ import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
+import org.osgi.framework.SynchronousBundleListener;
 
 /**
  * The hot-deploy folder as the launcher sees it. FileInstall reports the folder's jars to the runtime, which installs,
  * updates and removes plugins through its plugin lifecycle and warns about a jar that is not a bundle or that it
  * refuses; this class tells the start-up summary which of the folder's plugins run, and reports plugins coming and
  * going on the console. Plugins are matched to jars by symbolic name: the lifecycle decides the bundle's location.
+ *
+ * <p>It listens synchronously: an asynchronous listener hears of an update's {@code STOPPED} after the update, when the
+ * bundle already has the new version, and would name the new version for the old one's stop. The lifecycle's
+ * pre-flight candidates (installed only to see whether a jar resolves, never started) are not plugins and are left out.
  */
-final class PluginsFolder implements BundleListener {
+final class PluginsFolder implements SynchronousBundleListener {
 
     private static final String API = "nl.regie.api";
     /** The runtime's own bundles: {@code nl.regie.runtime.*}. */
@@ -158,7 +162,7 @@ final class PluginsFolder implements BundleListener {
             default -> null;
         };
         if (what == null || bundle.getSymbolicName() == null || bundle.getSymbolicName().equals(API)
-                || bundle.getSymbolicName().startsWith(RUNTIME_PREFIX)) {
+                || bundle.getSymbolicName().startsWith(RUNTIME_PREFIX) || ConsoleLog.isPreflightCandidate(bundle)) {
             return;
         }
         Optional<Path> jar = plugins().entrySet().stream().filter(e -> e.getValue().equals(bundle.getSymbolicName()))

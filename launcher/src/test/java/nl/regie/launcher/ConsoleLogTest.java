@@ -72,6 +72,7 @@ class ConsoleLogTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getSymbolicName" -> symbolicName;
                     case "getBundleId" -> 42L;
+                    case "getLocation" -> "regie-plugin:" + symbolicName;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         return new LogEntry() {

@@ -141,11 +141,7 @@ public final class LightingComponent implements ReadingListener {
                         log.warn(message);
                     }
                 });
-        try {
-            engine.restore(alerts.active(), SYMBOLIC_NAME);
-        } catch (RuntimeException e) {
-            log.warn("Could not read the active alerts; earlier lighting alerts resolve only by hand: " + e);
-        }
+        engine.restore(alerts.own());
         log.info("Lighting active: " + settings.describe());
     }
 

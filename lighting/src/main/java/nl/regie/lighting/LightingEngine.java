@@ -84,12 +84,14 @@ final class LightingEngine implements CommandQueue.Outcomes {
         }
     }
 
-    /** Takes over this plugin's alerts raised before a restart, so that they are resolved when their time comes. */
-    void restore(List<Alert> active, String source) {
+    /**
+     * Takes over this plugin's own alerts raised before a restart or an update ({@code Alerts.own()}: the runtime kept
+     * them), so that they are resolved when their time comes.
+     */
+    void restore(List<Alert> own) {
         synchronized (lock) {
-            for (Alert alert : active) {
-                if (!alert.source().equals(source) || alert.about() == null
-                        || !STREETLIGHT.equals(alert.about().type())) {
+            for (Alert alert : own) {
+                if (alert.about() == null || !STREETLIGHT.equals(alert.about().type())) {
                     continue;
                 }
                 if (alert.key().startsWith(LampFailureAlerts.PREFIX)) {

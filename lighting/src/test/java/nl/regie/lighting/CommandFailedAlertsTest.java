@@ -16,9 +16,12 @@ import nl.regie.api.actuation.CommandState;
 import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.AlertSeverity;
+import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CommandFailedAlertsTest {
@@ -28,7 +31,13 @@ class CommandFailedAlertsTest {
     private static final Instant T0 = Instant.parse("2026-12-03T17:00:00Z");
     private static final String KEY = "command-failed-lamp-001";
 
-    private final RecordingAlerts recorded = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+    private final Alerts recorded = kit.alerts();
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> log = new ArrayList<>();
     private final CommandFailedAlerts alerts = new CommandFailedAlerts(new MaintenanceAlerts(recorded,
             new RateLimitedWarnings(log::add, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1))),
@@ -49,7 +58,7 @@ class CommandFailedAlertsTest {
         alerts.gaveUp(LAMP, 0.3, CommandResult.of("c-4", CommandState.REJECTED, "device busy"), 4, WHERE, T0);
         assertEquals(List.of("WARN Gave up dimming streetlight lamp-001 to 0.3 after 4 attempts; the last ended"
                 + " REJECTED (device busy)"), log);
-        Alert alert = recorded.get(KEY).orElseThrow();
+        Alert alert = KitAlerts.get(kit, KEY).orElseThrow();
         assertEquals("commandFailed", alert.subCategory());
         assertEquals(LAMP, alert.about());
         assertEquals(WHERE, alert.location());
@@ -61,18 +70,18 @@ class CommandFailedAlertsTest {
     @Test
     void aLastAttemptWithoutReasonSaysOnlyItsState() {
         alerts.gaveUp(LAMP, 1.0, CommandResult.of("c-1", CommandState.EXPIRED, ""), 1, null, T0);
-        assertTrue(recorded.get(KEY).orElseThrow().description().endsWith("the last ended EXPIRED"));
+        assertTrue(KitAlerts.get(kit, KEY).orElseThrow().description().endsWith("the last ended EXPIRED"));
     }
 
     @Test
     void aLaterCompletedCommandResolvesTheAlertOnce() {
         alerts.gaveUp(LAMP, 0.3, CommandResult.of("c-4", CommandState.FAILED, ""), 4, WHERE, T0);
         alerts.completed(LAMP, 0.3, T0.plusSeconds(1800));
-        assertFalse(recorded.isActive(KEY));
-        assertEquals(T0.plusSeconds(1800), recorded.get(KEY).orElseThrow().validTo());
+        assertFalse(KitAlerts.isActive(kit, KEY));
+        assertEquals(T0.plusSeconds(1800), KitAlerts.get(kit, KEY).orElseThrow().validTo());
         assertEquals("INFO Streetlight lamp-001 carries out commands again (dim 0.3)", log.get(log.size() - 1));
         alerts.completed(LAMP, 0.3, T0.plusSeconds(1900));
-        assertEquals(List.of(KEY), recorded.resolved, "resolved once");
+        assertEquals(List.of(KEY), KitAlerts.resolved(kit), "resolved once");
     }
 
     @Test
@@ -80,7 +89,7 @@ class CommandFailedAlertsTest {
         // An active alert of that key that this plugin does not know of (say, raised by hand) is left alone.
         recorded.raise(new AlertRequest(KEY, "maintenance", "commandFailed", AlertSeverity.LOW, "by hand", LAMP, WHERE, T0));
         alerts.completed(LAMP, 1.0, T0.plusSeconds(60));
-        assertTrue(recorded.isActive(KEY));
+        assertTrue(KitAlerts.isActive(kit, KEY));
         assertTrue(log.isEmpty(), log.toString());
     }
 
@@ -89,6 +98,6 @@ class CommandFailedAlertsTest {
         recorded.raise(new AlertRequest(KEY, "maintenance", "commandFailed", AlertSeverity.LOW, "old", LAMP, WHERE, T0));
         alerts.takeOver(KEY);
         alerts.completed(LAMP, 1.0, T0.plusSeconds(60));
-        assertFalse(recorded.isActive(KEY));
+        assertFalse(KitAlerts.isActive(kit, KEY));
     }
 }

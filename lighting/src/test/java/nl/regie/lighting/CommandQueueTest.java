@@ -4,6 +4,7 @@ import static nl.regie.api.actuation.CommandState.COMPLETED;
 import static nl.regie.api.actuation.CommandState.EXPIRED;
 import static nl.regie.api.actuation.CommandState.FAILED;
 import static nl.regie.api.actuation.CommandState.REJECTED;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

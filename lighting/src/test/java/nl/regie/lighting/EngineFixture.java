@@ -14,13 +14,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
+import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
+
+import org.junit.jupiter.api.AfterEach;
 
 /**
- * The base of the engine's tests: a {@link LightingEngine} with a fake actuation, recording alerts, a manual
+ * The base of the engine's tests: a {@link LightingEngine} with a fake actuation, the test kit's alerts, a manual
  * scheduler and a city state of maps, and helpers that feed it readings. Dates are 3 and 4 December 2026 in
  * Amsterdam: sunset 16:30, sunrise on the 4th 08:32 (CET).
  */
@@ -33,7 +37,8 @@ abstract class EngineFixture {
     static final EntityId DAM_ZONE = EntityId.of("CrowdFlowObserved", "crowd-001");
 
     final FakeActuation actuation = new FakeActuation();
-    final RecordingAlerts alerts = new RecordingAlerts();
+    final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+    final Alerts alerts = kit.alerts();
     final ManualScheduler scheduler = new ManualScheduler();
     final Map<EntityId, Location> locations = new HashMap<>();
     final Map<EntityId, Double> areas = new HashMap<>(Map.of(DAM_ZONE, 12_500.0));
@@ -66,6 +71,11 @@ abstract class EngineFixture {
                         warnings.add(message);
                     }
                 });
+    }
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
     }
 
     static Settings settings(Map<String, Object> config) {

@@ -1,6 +1,7 @@
 package nl.regie.lighting;
 
 import static nl.regie.api.actuation.CommandState.COMPLETED;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

@@ -12,9 +12,12 @@ import java.time.ZoneOffset;
 import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.AlertSeverity;
+import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The wiring from meter readings to lamp-failure alerts; the rule itself is {@link LampFailureDetectorTest}'s. */
@@ -23,7 +26,13 @@ class LampFailureAlertsTest {
     private static final Instant T0 = Instant.parse("2026-12-03T17:00:00Z");
     private static final String KEY = "lamp-failure-lamp-007";
 
-    private final RecordingAlerts recorded = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+    private final Alerts recorded = kit.alerts();
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final LampFailureAlerts failures = new LampFailureAlerts(new MaintenanceAlerts(recorded,
             new RateLimitedWarnings(w -> { }, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1))), 1.0, 2);
     private final Lamp lamp = lamp(true, 0.3);
@@ -31,9 +40,9 @@ class LampFailureAlertsTest {
     @Test
     void aFailureRaisesAnAlertDatedByTheReadingThatShowedIt() {
         failures.powerConsumption(lamp, 0.0, T0);
-        assertTrue(recorded.raised.isEmpty());
+        assertTrue(KitAlerts.raised(kit).isEmpty());
         failures.powerConsumption(lamp, 0.2, T0.plusSeconds(300));
-        Alert alert = recorded.get(KEY).orElseThrow();
+        Alert alert = KitAlerts.get(kit, KEY).orElseThrow();
         assertEquals("lampFailure", alert.subCategory());
         assertEquals(lamp.id, alert.about());
         assertEquals(lamp.location, alert.location());
@@ -47,8 +56,8 @@ class LampFailureAlertsTest {
         failures.powerConsumption(lamp, 0.0, T0);
         failures.powerConsumption(lamp, 0.0, T0.plusSeconds(300));
         failures.powerConsumption(lamp, 14.2, T0.plusSeconds(600));
-        assertFalse(recorded.isActive(KEY));
-        assertEquals(T0.plusSeconds(600), recorded.get(KEY).orElseThrow().validTo());
+        assertFalse(KitAlerts.isActive(kit, KEY));
+        assertEquals(T0.plusSeconds(600), KitAlerts.get(kit, KEY).orElseThrow().validTo());
     }
 
     @Test
@@ -59,7 +68,7 @@ class LampFailureAlertsTest {
             failures.powerConsumption(noState, 0.0, T0.plusSeconds(i));
             failures.powerConsumption(noLevel, 0.0, T0.plusSeconds(i));
         }
-        assertTrue(recorded.raised.isEmpty());
+        assertTrue(KitAlerts.raised(kit).isEmpty());
     }
 
     @Test
@@ -67,9 +76,9 @@ class LampFailureAlertsTest {
         failures.configure(20.0, 3);
         failures.powerConsumption(lamp, 15.0, T0);
         failures.powerConsumption(lamp, 15.0, T0.plusSeconds(1));
-        assertTrue(recorded.raised.isEmpty());
+        assertTrue(KitAlerts.raised(kit).isEmpty());
         failures.powerConsumption(lamp, 15.0, T0.plusSeconds(2));
-        assertTrue(recorded.get(KEY).orElseThrow().description().contains("(less than 20.0 W) on 3 reports in a row"));
+        assertTrue(KitAlerts.get(kit, KEY).orElseThrow().description().contains("(less than 20.0 W) on 3 reports in a row"));
     }
 
     @Test
@@ -78,7 +87,7 @@ class LampFailureAlertsTest {
                 AlertSeverity.LOW, "old", lamp.id, null, T0.minusSeconds(3600)));
         failures.takeOver(lamp.id);
         failures.powerConsumption(lamp, 60.0, T0);
-        assertFalse(recorded.isActive(KEY));
+        assertFalse(KitAlerts.isActive(kit, KEY));
     }
 
     private static Lamp lamp(Boolean on, Double level) {

@@ -3,6 +3,7 @@ package nl.regie.lighting;
 import static nl.regie.lighting.LampFailureDetector.Change.FAILED;
 import static nl.regie.lighting.LampFailureDetector.Change.NONE;
 import static nl.regie.lighting.LampFailureDetector.Change.RECOVERED;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

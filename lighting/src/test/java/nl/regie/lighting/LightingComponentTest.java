@@ -19,6 +19,7 @@ import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.state.CityState;
+import nl.regie.testkit.RegieTestKit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,12 @@ class LightingComponentTest {
     private static final Location FAR = Location.of(4.9050, 52.3650);
 
     private final FakeActuation actuation = new FakeActuation();
-    private final RecordingAlerts alerts = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> log = new CopyOnWriteArrayList<>();
     private LightingComponent component;
 
@@ -56,9 +62,9 @@ class LightingComponentTest {
     @Test
     void aBadChangeIsRefusedAndThePreviousSettingsStay() {
         component = activate(Map.of("dim.from", "17:00"));
-        component.modified(Configs.of(Map.of("dim.from", "17:00", "dim.level", 2.0)));
+        component.modified(Configs.of(Map.of("dim.from", "17:00", "time.zone", "Mars/Olympus")));
         assertTrue(log.stream().anyMatch(line -> line.startsWith("ERROR Configuration nl.regie.lighting refused:"
-                + " dim.level = 2.0: expected a number from 0 to 1; the previous settings stay")), log.toString());
+                + " time.zone = 'Mars/Olympus': expected a time zone id")), log.toString());
         lamp("lamp-001", "2026-12-03T17:30", 1.0);
         assertEquals(0.3, actuation.last().level());
 
@@ -84,7 +90,7 @@ class LightingComponentTest {
         CityState broken = proxy(CityState.class, (method, args) -> {
             throw new IllegalStateException("city state unavailable");
         });
-        component = new LightingComponent(Configs.defaults(), actuation, alerts, broken, logger());
+        component = new LightingComponent(Configs.defaults(), actuation, kit.alerts(), broken, logger());
         Reading noLocation = new Reading(EntityId.of("Streetlight", "lamp-001"), "illuminanceLevel", Value.of(1.0), "/",
                 at("2026-12-03T17:30"), at("2026-12-03T17:30"), "test", null);
         assertDoesNotThrow(() -> component.onReading(noLocation));
@@ -97,7 +103,7 @@ class LightingComponentTest {
             case "size" -> 0;
             default -> List.of();
         });
-        return new LightingComponent(Configs.of(config), actuation, alerts, empty, logger());
+        return new LightingComponent(Configs.of(config), actuation, kit.alerts(), empty, logger());
     }
 
     private void lamp(String id, String localTime, double level) {

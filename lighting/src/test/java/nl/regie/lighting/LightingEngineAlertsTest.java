@@ -1,6 +1,7 @@
 package nl.regie.lighting;
 
 import static nl.regie.api.actuation.CommandState.REJECTED;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,7 @@ class LightingEngineAlertsTest extends EngineFixture {
         }
         assertEquals(4, actuation.sent().size(), "one try and three retries");
         String key = "command-failed-lamp-001";
-        Alert alert = alerts.get(key).orElseThrow();
+        Alert alert = KitAlerts.get(kit, key).orElseThrow();
         assertTrue(alert.active());
         assertEquals("maintenance", alert.category());
         assertEquals("commandFailed", alert.subCategory());
@@ -41,18 +42,18 @@ class LightingEngineAlertsTest extends EngineFixture {
         report("lamp-001", FAR, "2026-12-03T18:10", "on", 1.0, 60);
         assertEquals(5, actuation.sent().size());
         complete();
-        assertFalse(alerts.isActive(key));
-        assertEquals(List.of(key), alerts.resolved);
+        assertFalse(KitAlerts.isActive(kit, key));
+        assertEquals(List.of(key), KitAlerts.resolved(kit));
     }
 
     @Test
     void aCommandFailedAlertFromBeforeARestartIsResolved() {
         alerts.raise(new nl.regie.api.alert.AlertRequest("command-failed-lamp-001", "maintenance", "commandFailed",
                 AlertSeverity.LOW, "old", lamp("lamp-001"), FAR, at("2026-12-03T12:00")));
-        engine.restore(alerts.active(), LightingComponent.SYMBOLIC_NAME);
+        engine.restore(alerts.own());
         report("lamp-001", FAR, "2026-12-03T17:30", "on", 1.0, 60);
         complete();
-        assertFalse(alerts.isActive("command-failed-lamp-001"));
+        assertFalse(KitAlerts.isActive(kit, "command-failed-lamp-001"));
     }
 
     // --- failed lamps --------------------------------------------------------------------------------------------
@@ -60,9 +61,9 @@ class LightingEngineAlertsTest extends EngineFixture {
     @Test
     void aLampThatIsOnButDrawsNoPowerRaisesAMaintenanceAlertUntilItDrawsPowerAgain() {
         report("lamp-007", FAR, "2026-12-03T18:00", "on", 0.3, 0.0);
-        assertTrue(alerts.raised.isEmpty(), "one report is not enough");
+        assertTrue(KitAlerts.raised(kit).isEmpty(), "one report is not enough");
         report("lamp-007", FAR, "2026-12-03T18:05", "on", 0.3, 0.0);
-        Alert alert = alerts.get("lamp-failure-lamp-007").orElseThrow();
+        Alert alert = KitAlerts.get(kit, "lamp-failure-lamp-007").orElseThrow();
         assertTrue(alert.active());
         assertEquals("maintenance", alert.category());
         assertEquals("lampFailure", alert.subCategory());
@@ -71,11 +72,11 @@ class LightingEngineAlertsTest extends EngineFixture {
         assertEquals(FAR, alert.location());
         assertEquals(at("2026-12-03T18:05"), alert.validFrom(), "event time");
         report("lamp-007", FAR, "2026-12-03T18:10", "on", 0.3, 0.0);
-        assertEquals(1, alerts.raised.size(), "raised once");
+        assertEquals(1, KitAlerts.raised(kit).size(), "raised once");
 
         report("lamp-007", FAR, "2026-12-03T18:15", "on", 0.3, 14.2);
-        assertFalse(alerts.isActive("lamp-failure-lamp-007"));
-        assertEquals(at("2026-12-03T18:15"), alerts.get("lamp-failure-lamp-007").orElseThrow().validTo());
+        assertFalse(KitAlerts.isActive(kit, "lamp-failure-lamp-007"));
+        assertEquals(at("2026-12-03T18:15"), KitAlerts.get(kit, "lamp-failure-lamp-007").orElseThrow().validTo());
     }
 
     @Test
@@ -83,6 +84,6 @@ class LightingEngineAlertsTest extends EngineFixture {
         report("lamp-007", FAR, "2026-12-03T12:00", "off", 0.0, 0.0);
         report("lamp-007", FAR, "2026-12-03T12:05", "off", 0.0, 0.0);
         report("lamp-007", FAR, "2026-12-03T12:10", "off", 0.0, 0.0);
-        assertTrue(alerts.raised.isEmpty());
+        assertTrue(KitAlerts.raised(kit).isEmpty());
     }
 }

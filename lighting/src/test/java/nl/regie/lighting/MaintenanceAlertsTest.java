@@ -19,7 +19,9 @@ import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MaintenanceAlertsTest {
@@ -28,7 +30,13 @@ class MaintenanceAlertsTest {
     private static final Location WHERE = Location.of(4.9050, 52.3650);
     private static final Instant T0 = Instant.parse("2026-12-03T17:00:00Z");
 
-    private final RecordingAlerts recorded = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+    private final Alerts recorded = kit.alerts();
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> warnings = new ArrayList<>();
     private final RateLimitedWarnings rateLimited =
             new RateLimitedWarnings(warnings::add, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1));
@@ -37,7 +45,7 @@ class MaintenanceAlertsTest {
     void anAlertIsAMaintenanceAlertOfLowSeverityAboutTheLamp() {
         MaintenanceAlerts alerts = new MaintenanceAlerts(recorded, rateLimited);
         alerts.raise("lamp-failure-lamp-007", "lampFailure", "It failed", LAMP, WHERE, T0);
-        Alert alert = recorded.get("lamp-failure-lamp-007").orElseThrow();
+        Alert alert = KitAlerts.get(kit, "lamp-failure-lamp-007").orElseThrow();
         assertEquals("maintenance", alert.category());
         assertEquals("lampFailure", alert.subCategory());
         assertEquals(AlertSeverity.LOW, alert.severity());
@@ -47,18 +55,18 @@ class MaintenanceAlertsTest {
         assertEquals(T0, alert.validFrom());
 
         alerts.resolve("lamp-failure-lamp-007", T0.plusSeconds(60));
-        assertFalse(recorded.isActive("lamp-failure-lamp-007"));
-        assertEquals(T0.plusSeconds(60), recorded.get("lamp-failure-lamp-007").orElseThrow().validTo());
+        assertFalse(KitAlerts.isActive(kit, "lamp-failure-lamp-007"));
+        assertEquals(T0.plusSeconds(60), KitAlerts.get(kit, "lamp-failure-lamp-007").orElseThrow().validTo());
     }
 
     @Test
     void aLongDescriptionIsCutToWhatAnAlertTakes() {
         new MaintenanceAlerts(recorded, rateLimited).raise("k", "lampFailure", "x".repeat(600), LAMP, WHERE, T0);
-        String description = recorded.raised.get(0).description();
+        String description = KitAlerts.raised(kit).get(0).description();
         assertEquals(500, description.length());
         assertTrue(description.endsWith("x..."), description.substring(490));
         new MaintenanceAlerts(recorded, rateLimited).raise("k", "lampFailure", "y".repeat(500), LAMP, WHERE, T0);
-        assertEquals("y".repeat(500), recorded.raised.get(1).description(), "500 fits");
+        assertEquals("y".repeat(500), KitAlerts.raised(kit).get(1).description(), "500 fits");
     }
 
     @Test
@@ -85,6 +93,11 @@ class MaintenanceAlertsTest {
 
             @Override
             public List<Alert> active() {
+                return List.of();
+            }
+
+            @Override
+            public List<Alert> own() {
                 return List.of();
             }
         }, rateLimited);

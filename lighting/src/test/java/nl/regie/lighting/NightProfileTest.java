@@ -3,6 +3,7 @@ package nl.regie.lighting;
 import static nl.regie.lighting.NightProfile.Phase.DAY;
 import static nl.regie.lighting.NightProfile.Phase.EVENING;
 import static nl.regie.lighting.NightProfile.Phase.LATE;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

@@ -1,6 +1,7 @@
 package nl.regie.lighting;
 
 import static nl.regie.api.actuation.CommandState.COMPLETED;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
@@ -18,7 +19,9 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +35,12 @@ class PhotocellDayTest {
     private static final Location LAMP = Location.of(4.8925, 52.3731);
     private static final EntityId ID = EntityId.of("Streetlight", "lamp-001");
 
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final FakeActuation actuation = new FakeActuation();
     private final ManualScheduler scheduler = new ManualScheduler();
     private boolean dark;
@@ -68,7 +77,7 @@ class PhotocellDayTest {
 
     /** Runs 24 hours from {@code start}; returns the reported level by local time. */
     private Map<String, Double> run(Map<String, Object> config, String start) {
-        LightingEngine engine = new LightingEngine(Settings.from(Configs.of(config)), actuation, new RecordingAlerts(),
+        LightingEngine engine = new LightingEngine(Settings.from(Configs.of(config)), actuation, kit.alerts(),
                 new CityLookup() {
                     @Override
                     public Optional<Location> location(EntityId entity) {

@@ -3,6 +3,7 @@ package nl.regie.lighting;
 import static nl.regie.lighting.ZoneBoosts.CrowdLevel.BUSY;
 import static nl.regie.lighting.ZoneBoosts.CrowdLevel.CRITICAL;
 import static nl.regie.lighting.ZoneBoosts.CrowdLevel.NORMAL;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 
+import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.alert.Alerts;
@@ -86,6 +87,13 @@ public final class CongestionLevels {
         this.alerts = alerts;
         this.warnings = warnings;
         this.settings = settings;
+        // Its own alerts still active from before an update or a restart (the runtime kept them): resolved when their
+        // segment calms down, not left to linger.
+        for (Alert alert : alerts.own()) {
+            if (alert.key().startsWith("congestion-")) {
+                segments.computeIfAbsent(alert.key().substring("congestion-".length()), k -> new Segment()).alertActive = true;
+            }
+        }
     }
 
     /** Uses new settings from the next reading on; every segment keeps its level, readings, learning and alert. */
@@ -183,7 +191,6 @@ public final class CongestionLevels {
         Settings s = settings;
         double free = freeSpeedOf(id, segment, s);
         double ratio = segment.speed / free;
-        boolean firstSight = segment.level.level() < 0;
         int verdict = segment.intensity != null && segment.intensity < s.minIntensity() ? CongestionLevel.FREE.ordinal()
                 : Bands.falling(ratio, new double[] {s.moderateRatio(), s.heavyRatio(), s.jammedRatio()},
                         s.trafficHysteresis(), Math.max(0, segment.level.level()));
@@ -203,8 +210,7 @@ public final class CongestionLevels {
                         segment.speed, 100 * ratio, free, segment.intensity == null ? ""
                                 : String.format(Locale.ROOT, ", %.0f vehicles/h", segment.intensity)));
             }
-        } else if (!level.congested() && (segment.alertActive || firstSight)) {
-            // On first sight too: an alert left active by an earlier run of the plugin must not linger.
+        } else if (!level.congested() && segment.alertActive) {
             alerts.resolve(key, cause.observedAt());
             segment.alertActive = false;
         }
@@ -240,7 +246,8 @@ public final class CongestionLevels {
     private Double number(Reading reading, String unit) {
         String id = reading.entity().localId();
         String attribute = reading.attribute();
-        if (!(reading.value() instanceof Value.Number number)) {
+        OptionalDouble number = reading.number();
+        if (number.isEmpty()) {
             warnings.warn("type:" + id + ":" + attribute, "Ignored " + attribute + " of road segment " + id
                     + ": expected a number, got " + reading.value());
             return null;
@@ -250,11 +257,11 @@ public final class CongestionLevels {
                     + ": expected unit '" + unit + "', got '" + reading.unit() + "'");
             return null;
         }
-        if (number.value() < 0) {
-            warnings.warn("negative:" + id + ":" + attribute, "Ignored " + attribute + " " + number.value()
+        if (number.getAsDouble() < 0) {
+            warnings.warn("negative:" + id + ":" + attribute, "Ignored " + attribute + " " + number.getAsDouble()
                     + " of road segment " + id + ": it cannot be negative");
             return null;
         }
-        return number.value();
+        return number.getAsDouble();
     }
 }

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 
+import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.alert.Alerts;
@@ -84,6 +86,13 @@ public final class CrowdLevels {
         this.alerts = alerts;
         this.warnings = warnings;
         this.settings = settings;
+        // Its own alerts still active from before an update or a restart (the runtime kept them): resolved when their
+        // zone calms down, not left to linger.
+        for (Alert alert : alerts.own()) {
+            if (alert.key().startsWith("crowd-")) {
+                zones.computeIfAbsent(alert.key().substring("crowd-".length()), k -> new Zone()).alertActive = true;
+            }
+        }
     }
 
     /** Uses new settings from the next reading on; every zone keeps its level, area and alert. */
@@ -159,7 +168,7 @@ public final class CrowdLevels {
         Reading pending = zone.pendingCount;
         if (pending != null) {
             zone.pendingCount = null;
-            evaluate(id, zone, pending, ((Value.Number) pending.value()).value(), areaOf(id, zone));
+            evaluate(id, zone, pending, pending.number().orElseThrow(), areaOf(id, zone));
         }
     }
 
@@ -172,7 +181,6 @@ public final class CrowdLevels {
     private void evaluate(String id, Zone zone, Reading count, double people, double area) {
         Settings s = settings;
         double density = people / area;
-        boolean firstSight = zone.level.level() < 0;
         int verdict = Bands.rising(density, new double[] {s.busyDensity(), s.criticalDensity()}, s.crowdHysteresis(),
                 Math.max(0, zone.level.level()));
         CrowdLevel level = CrowdLevel.values()[zone.level.update(verdict, count.observedAt(), s.crowdHold())];
@@ -191,8 +199,7 @@ public final class CrowdLevels {
                         "Overcrowding at %s: %.2f people/m2 (critical from %.2f), %.0f people on %.0f m2", id, density,
                         s.criticalDensity(), people, area));
             }
-        } else if (zone.alertActive || firstSight) {
-            // On first sight too: an alert left active by an earlier run of the plugin must not linger.
+        } else if (zone.alertActive) {
             alerts.resolve(key, count.observedAt());
             zone.alertActive = false;
         }
@@ -218,7 +225,8 @@ public final class CrowdLevels {
     /** The reading's number if it is a non-negative number with the expected (or no) unit; otherwise warns. */
     private Double number(Reading reading, String attribute, String unit) {
         String id = reading.entity().localId();
-        if (!(reading.value() instanceof Value.Number number)) {
+        OptionalDouble number = reading.number();
+        if (number.isEmpty()) {
             warnings.warn("type:" + id + ":" + attribute, "Ignored " + attribute + " of crowd zone " + id
                     + ": expected a number, got " + reading.value());
             return null;
@@ -228,11 +236,11 @@ public final class CrowdLevels {
                     + ": expected unit '" + unit + "', got '" + reading.unit() + "'");
             return null;
         }
-        if (number.value() < 0) {
-            warnings.warn("negative:" + id + ":" + attribute, "Ignored " + attribute + " " + number.value()
+        if (number.getAsDouble() < 0) {
+            warnings.warn("negative:" + id + ":" + attribute, "Ignored " + attribute + " " + number.getAsDouble()
                     + " of crowd zone " + id + ": it cannot be negative");
             return null;
         }
-        return number.value();
+        return number.getAsDouble();
     }
 }

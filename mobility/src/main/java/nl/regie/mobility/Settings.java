@@ -7,8 +7,9 @@ import java.util.Map;
 import nl.regie.api.model.EntityId;
 
 /**
- * The mobility plugin's settings, checked as a whole: every value in its range and the rules between values
- * (busy below critical, the speed-ratio bands in order). Pure: made from the component's configuration by
+ * The mobility plugin's settings, checked as a whole: the rules between values (busy below critical, the speed-ratio
+ * bands in order) and the per-zone and per-segment entries. Single values' ranges are the metatype's ({@code min},
+ * {@code max} on {@link FlowWatcher.Config}): Regie's config folder refuses a file outside them before the plugin sees it. Pure: made from the component's configuration by
  * {@link #from(FlowWatcher.Config)}, or directly in tests.
  *
  * @param busyDensity        people per m² from which a zone is busy ({@value #BUSY_DENSITY})
@@ -52,34 +53,20 @@ public record Settings(double busyDensity, double criticalDensity, double crowdH
     static final String TRAFFIC_HOLD = "traffic.hold.minutes";
 
     /** Densities above this are not crowds but errors (Fruin's queuing level F, the tightest, starts at 5). */
-    static final double MAX_DENSITY = 10;
-    static final double MAX_HYSTERESIS = 0.5;
     static final double MAX_SPEED = 200;
-    static final Duration MAX_HOLD = Duration.ofHours(4);
 
     /**
-     * Checks every value and the rules between them.
+     * Checks the rules between the values and the entries' values.
      *
      * @throws IllegalArgumentException naming the key, the bad value and what is expected
      */
     public Settings {
-        positive(BUSY_DENSITY, busyDensity, MAX_DENSITY);
-        positive(CRITICAL_DENSITY, criticalDensity, MAX_DENSITY);
         if (criticalDensity <= busyDensity) {
             throw new IllegalArgumentException(CRITICAL_DENSITY + " " + criticalDensity + " must be above "
                     + BUSY_DENSITY + " " + busyDensity);
         }
-        fraction(CROWD_HYSTERESIS, crowdHysteresis);
-        hold(CROWD_HOLD, crowdHold);
         zoneAreas = checkedCopy(ZONE_AREA, zoneAreas, 10_000_000);
-        positive(FREE_SPEED, freeSpeed, MAX_SPEED);
         freeSpeedBySegment = checkedCopy(FREE_SPEED_BY_SEGMENT, freeSpeedBySegment, MAX_SPEED);
-        if (!Double.isFinite(minIntensity) || minIntensity < 0 || minIntensity > 100_000) {
-            throw new IllegalArgumentException(MIN_INTENSITY + " " + minIntensity + " must be from 0 to 100000 vehicles/h");
-        }
-        positive(JAMMED_RATIO, jammedRatio, 1);
-        positive(HEAVY_RATIO, heavyRatio, 1);
-        positive(MODERATE_RATIO, moderateRatio, 1);
         if (jammedRatio >= heavyRatio) {
             throw new IllegalArgumentException(JAMMED_RATIO + " " + jammedRatio + " must be below " + HEAVY_RATIO + " "
                     + heavyRatio);
@@ -88,8 +75,6 @@ public record Settings(double busyDensity, double criticalDensity, double crowdH
             throw new IllegalArgumentException(HEAVY_RATIO + " " + heavyRatio + " must be below " + MODERATE_RATIO + " "
                     + moderateRatio);
         }
-        fraction(TRAFFIC_HYSTERESIS, trafficHysteresis);
-        hold(TRAFFIC_HOLD, trafficHold);
         if (moderateRatio * (1 + trafficHysteresis) >= 1) {
             // Otherwise a segment that once turned moderate could only become free again above its free-flow speed.
             throw new IllegalArgumentException(MODERATE_RATIO + " " + moderateRatio + " with " + TRAFFIC_HYSTERESIS + " "
@@ -111,13 +96,13 @@ public record Settings(double busyDensity, double criticalDensity, double crowdH
      */
     public static Settings from(FlowWatcher.Config config) {
         return new Settings(config.crowd_busy_density(), config.crowd_critical_density(), config.crowd_hysteresis(),
-                minutes(CROWD_HOLD, config.crowd_hold_minutes()),
+                Duration.ofMinutes(config.crowd_hold_minutes()),
                 pairs(ZONE_AREA, config.zone_area(), "crowd-001=12500", "square metres"),
                 config.traffic_free_speed(),
                 pairs(FREE_SPEED_BY_SEGMENT, config.traffic_free_speed_by_segment(), "traffic-007=30", "km/h"),
                 config.traffic_free_speed_learn(), config.traffic_min_intensity(), config.traffic_moderate_ratio(),
                 config.traffic_heavy_ratio(), config.traffic_jammed_ratio(), config.traffic_hysteresis(),
-                minutes(TRAFFIC_HOLD, config.traffic_hold_minutes()));
+                Duration.ofMinutes(config.traffic_hold_minutes()));
     }
 
     /** The area in m² configured for a zone, or {@code null}. */
@@ -175,31 +160,5 @@ public record Settings(double busyDensity, double criticalDensity, double crowdH
             }
         }
         return Map.copyOf(map);
-    }
-
-    private static void positive(String key, double value, double max) {
-        if (!Double.isFinite(value) || value <= 0 || value > max) {
-            throw new IllegalArgumentException(key + " " + value + " must be above 0 and at most " + max);
-        }
-    }
-
-    private static Duration minutes(String key, int minutes) {
-        if (minutes < 0) {
-            throw new IllegalArgumentException(key + " " + minutes + " must be from 0 to " + MAX_HOLD.toMinutes());
-        }
-        return Duration.ofMinutes(minutes);
-    }
-
-    private static void hold(String key, Duration hold) {
-        if (hold == null || hold.isNegative() || hold.compareTo(MAX_HOLD) > 0) {
-            throw new IllegalArgumentException(key + " " + (hold == null ? null : hold.toMinutes()) + " must be from 0 to "
-                    + MAX_HOLD.toMinutes() + " minutes");
-        }
-    }
-
-    private static void fraction(String key, double value) {
-        if (!Double.isFinite(value) || value < 0 || value > MAX_HYSTERESIS) {
-            throw new IllegalArgumentException(key + " " + value + " must be from 0 to " + MAX_HYSTERESIS);
-        }
     }
 }

@@ -3,6 +3,11 @@ package nl.regie.mobility;
 import static nl.regie.mobility.Input.intensity;
 import static nl.regie.mobility.Input.minute;
 import static nl.regie.mobility.Input.speed;
+import static nl.regie.mobility.Seen.last;
+import static nl.regie.mobility.Seen.on;
+import static nl.regie.mobility.Seen.raises;
+import static nl.regie.mobility.Seen.resolved;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,11 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,10 +30,14 @@ class CongestionLevelsTest {
     private static final String SEGMENT = "traffic-001";
     private static final String LEVEL = "TrafficFlowObserved/traffic-001/congestionLevel";
 
-    private final RecordingBus bus = new RecordingBus();
-    private final RecordingAlerts alerts = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(Settings.PID);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> warned = new ArrayList<>();
-    private final CongestionLevels traffic = new CongestionLevels(bus, alerts, new Warnings(warned::add, () -> 0, 1),
+    private final CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), new Warnings(warned::add, () -> 0, 1),
             Settings.defaults());
 
     /** Sends intensity then speed, as the simulator does, at minute {@code m}. */
@@ -47,8 +57,8 @@ class CongestionLevelsTest {
         "119, 3, free, false", "120, 3, jammed, true"})
     void speedRatioBands(double perHour, double kmh, String level, boolean congested) {
         traffic(SEGMENT, perHour, kmh, 0);
-        assertEquals(level, bus.last(LEVEL));
-        assertEquals(congested, bus.last("TrafficFlowObserved/traffic-001/congested"));
+        assertEquals(level, last(kit, LEVEL));
+        assertEquals(congested, last(kit, "TrafficFlowObserved/traffic-001/congested"));
     }
 
     @Test
@@ -56,21 +66,21 @@ class CongestionLevelsTest {
         traffic(SEGMENT, 40, 8, 0);
         traffic(SEGMENT, 25, 0, 5); // many detectors report 0 km/h when nothing passed
         assertEquals(CongestionLevel.FREE, level());
-        assertTrue(alerts.raised.isEmpty());
+        assertTrue(raises(kit).isEmpty());
     }
 
     @Test
     void publishesOnEverySpeedAndIntensityReadingOnceASpeedIsKnown() {
         traffic.onReading(intensity(SEGMENT, 800, minute(0)));
-        assertTrue(bus.published.isEmpty(), "no speed yet");
+        assertTrue(on(kit, "#").isEmpty(), "no speed yet");
         traffic.onReading(speed(SEGMENT, 45, minute(0)));
         traffic.onReading(intensity(SEGMENT, 900, minute(5)));
         traffic.onReading(speed(SEGMENT, 44, minute(5)));
 
-        assertEquals(3, bus.on(LEVEL).size());
-        assertEquals(3, bus.on("TrafficFlowObserved/traffic-001/congested").size());
-        assertEquals(minute(5), bus.on(LEVEL).get(1).observedAt());
-        assertEquals(Input.PRINS_HENDRIKKADE, bus.on(LEVEL).get(1).location());
+        assertEquals(3, on(kit, LEVEL).size());
+        assertEquals(3, on(kit, "TrafficFlowObserved/traffic-001/congested").size());
+        assertEquals(minute(5), on(kit, LEVEL).get(1).observedAt());
+        assertEquals(Input.PRINS_HENDRIKKADE, on(kit, LEVEL).get(1).location());
     }
 
     @Test
@@ -81,12 +91,12 @@ class CongestionLevelsTest {
 
     @Test
     void aSegmentsOwnFreeSpeedWins() {
-        traffic.apply(Settings.from(Configs.of(Map.of("traffic.free.speed.by.segment", new String[] {"traffic-007=30"}))));
+        traffic.apply(Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of("traffic.free.speed.by.segment", new String[] {"traffic-007=30"}))));
         traffic("traffic-007", 600, 25, 0);
         traffic("traffic-002", 600, 25, 0);
 
-        assertEquals("free", bus.last("TrafficFlowObserved/traffic-007/congestionLevel"), "25 of 30");
-        assertEquals("moderate", bus.last("TrafficFlowObserved/traffic-002/congestionLevel"), "25 of 50");
+        assertEquals("free", last(kit, "TrafficFlowObserved/traffic-007/congestionLevel"), "25 of 30");
+        assertEquals("moderate", last(kit, "TrafficFlowObserved/traffic-002/congestionLevel"), "25 of 50");
         assertEquals(30, traffic.freeSpeed("traffic-007"));
     }
 
@@ -98,11 +108,11 @@ class CongestionLevelsTest {
         assertEquals(50, traffic.freeSpeed("traffic-008"), "the default until a day's worth");
         traffic("traffic-008", 400, 30, 5L * FreeSpeedLearner.MIN_SAMPLES);
         assertEquals(31, traffic.freeSpeed("traffic-008"));
-        assertEquals("moderate", bus.last("TrafficFlowObserved/traffic-008/congestionLevel"), "30 of 50, held");
+        assertEquals("moderate", last(kit, "TrafficFlowObserved/traffic-008/congestionLevel"), "30 of 50, held");
         traffic("traffic-008", 400, 30, 5L * FreeSpeedLearner.MIN_SAMPLES + 10);
-        assertEquals("free", bus.last("TrafficFlowObserved/traffic-008/congestionLevel"), "30 of 31");
+        assertEquals("free", last(kit, "TrafficFlowObserved/traffic-008/congestionLevel"), "30 of 31");
 
-        traffic.apply(Settings.from(Configs.of(Map.of("traffic.free.speed.learn", false))));
+        traffic.apply(Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of("traffic.free.speed.learn", false))));
         assertEquals(50, traffic.freeSpeed("traffic-008"), "learning off: the default again");
     }
 
@@ -120,7 +130,7 @@ class CongestionLevelsTest {
             traffic(SEGMENT, 900, speeds[i], 5L * i);
         }
         assertEquals(CongestionLevel.JAMMED, level(), "held up to 15 x 1.1 = 16.5 km/h");
-        assertEquals(1, alerts.raised.size());
+        assertEquals(1, raises(kit).size());
         traffic(SEGMENT, 900, 16.6, 100);
         assertEquals(CongestionLevel.JAMMED, level(), "held for 10 minutes");
         traffic(SEGMENT, 900, 16.6, 110);
@@ -131,8 +141,8 @@ class CongestionLevelsTest {
     void jamAlertRaisedWhenJammedKeptWhileHeavyResolvedWhenModerate() {
         traffic(SEGMENT, 1000, 30, 0);
         traffic(SEGMENT, 1000, 12, 5);
-        assertEquals(1, alerts.raised.size());
-        AlertRequest request = alerts.raised.get(0);
+        assertEquals(1, raises(kit).size());
+        Seen.Change request = raises(kit).get(0);
         assertEquals("congestion-traffic-001", request.key());
         assertEquals("traffic", request.category());
         assertEquals("trafficJam", request.subCategory());
@@ -145,13 +155,13 @@ class CongestionLevelsTest {
         traffic(SEGMENT, 1000, 18, 10);
         traffic(SEGMENT, 1000, 18, 20);
         assertEquals(CongestionLevel.HEAVY, level());
-        assertTrue(alerts.active.containsKey("congestion-traffic-001"), "still active while heavy");
+        assertTrue(kit.alerts().own().stream().anyMatch(a -> a.key().equals("congestion-traffic-001")), "still active while heavy");
 
         traffic(SEGMENT, 1000, 25, 25);
         traffic(SEGMENT, 1000, 25, 35);
         assertEquals(CongestionLevel.MODERATE, level());
-        assertEquals(List.of("congestion-traffic-001"), alerts.resolved);
-        assertEquals(1, alerts.raised.size());
+        assertEquals(List.of("congestion-traffic-001"), resolved(kit));
+        assertEquals(1, raises(kit).size());
     }
 
     @Test
@@ -163,7 +173,7 @@ class CongestionLevelsTest {
         traffic.onReading(Input.reading(segment, "intensity", Value.of(5), "1/min", minute(11), null));
 
         assertEquals(CongestionLevel.FREE, level());
-        assertEquals(1, bus.on(LEVEL).size(), "only the first speed was judged");
+        assertEquals(1, on(kit, LEVEL).size(), "only the first speed was judged");
         assertEquals(3, warned.size(), warned::toString);
     }
 }

@@ -3,6 +3,11 @@ package nl.regie.mobility;
 import static nl.regie.mobility.Input.area;
 import static nl.regie.mobility.Input.count;
 import static nl.regie.mobility.Input.minute;
+import static nl.regie.mobility.Seen.last;
+import static nl.regie.mobility.Seen.on;
+import static nl.regie.mobility.Seen.raises;
+import static nl.regie.mobility.Seen.resolved;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +20,9 @@ import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CrowdLevelsTest {
@@ -23,10 +30,14 @@ class CrowdLevelsTest {
     private static final String ZONE = "crowd-001";
     private static final double AREA = 12_500;
 
-    private final RecordingBus bus = new RecordingBus();
-    private final RecordingAlerts alerts = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(Settings.PID);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> warned = new ArrayList<>();
-    private final CrowdLevels crowds = new CrowdLevels(bus, alerts, new Warnings(warned::add, () -> 0, 1),
+    private final CrowdLevels crowds = new CrowdLevels(kit.bus(), kit.alerts(), new Warnings(warned::add, () -> 0, 1),
             Settings.defaults());
 
     /** Sends the area, then a count giving {@code density} people/m², at minute {@code m}. */
@@ -44,7 +55,7 @@ class CrowdLevelsTest {
         density(2.0, 0);
         density(2.0, 5);
 
-        List<Reading> densities = bus.on("CrowdFlowObserved/crowd-001/density");
+        List<Reading> densities = on(kit, "CrowdFlowObserved/crowd-001/density");
         assertEquals(2, densities.size());
         Reading first = densities.get(0);
         assertEquals(Value.of(2.0), first.value());
@@ -52,22 +63,22 @@ class CrowdLevelsTest {
         assertEquals(minute(0), first.observedAt());
         assertEquals(Input.DAM, first.location());
         assertEquals(Settings.PID, first.source());
-        assertEquals(2, bus.on("CrowdFlowObserved/crowd-001/crowdLevel").size());
-        assertEquals("busy", bus.last("CrowdFlowObserved/crowd-001/crowdLevel"));
-        assertEquals(true, bus.last("CrowdFlowObserved/crowd-001/congested"));
+        assertEquals(2, on(kit, "CrowdFlowObserved/crowd-001/crowdLevel").size());
+        assertEquals("busy", last(kit, "CrowdFlowObserved/crowd-001/crowdLevel"));
+        assertEquals(true, last(kit, "CrowdFlowObserved/crowd-001/congested"));
     }
 
     @Test
     void levelsFollowTheDensity() {
         density(0.5, 0);
         assertEquals(CrowdLevel.NORMAL, level());
-        assertEquals(false, bus.last("CrowdFlowObserved/crowd-001/congested"));
+        assertEquals(false, last(kit, "CrowdFlowObserved/crowd-001/congested"));
         density(2.2, 5);
         assertEquals(CrowdLevel.BUSY, level());
         density(3.6, 10);
         assertEquals(CrowdLevel.CRITICAL, level());
-        assertEquals("critical", bus.last("CrowdFlowObserved/crowd-001/crowdLevel"));
-        assertEquals(true, bus.last("CrowdFlowObserved/crowd-001/congested"));
+        assertEquals("critical", last(kit, "CrowdFlowObserved/crowd-001/crowdLevel"));
+        assertEquals(true, last(kit, "CrowdFlowObserved/crowd-001/congested"));
     }
 
     @Test
@@ -96,8 +107,8 @@ class CrowdLevelsTest {
             density(densities[i], 5L * i);
             assertEquals(CrowdLevel.CRITICAL, level(), "at " + densities[i]);
         }
-        assertEquals(1, alerts.raised.size());
-        assertTrue(alerts.resolved.isEmpty());
+        assertEquals(1, raises(kit).size());
+        assertTrue(resolved(kit).isEmpty());
     }
 
     @Test
@@ -105,19 +116,19 @@ class CrowdLevelsTest {
         density(0.2, 0);
         density(3.9, 5);
         assertEquals(CrowdLevel.CRITICAL, level());
-        assertEquals(1, alerts.raised.size());
+        assertEquals(1, raises(kit).size());
     }
 
     @Test
     void alertWhileCriticalResolvedWhenTheZoneLeavesCritical() {
         density(3.0, 0);
-        assertTrue(alerts.active.isEmpty());
+        assertTrue(kit.alerts().own().isEmpty());
 
         density(3.6, 5);
         density(3.8, 10);
         density(3.3, 15); // still above 3.5 x 0.9
-        assertEquals(1, alerts.raised.size(), "raised once, not on every count");
-        AlertRequest request = alerts.raised.get(0);
+        assertEquals(1, raises(kit).size(), "raised once, not on every count");
+        Seen.Change request = raises(kit).get(0);
         assertEquals("crowd-crowd-001", request.key());
         assertEquals("security", request.category());
         assertEquals("overcrowding", request.subCategory());
@@ -130,18 +141,22 @@ class CrowdLevelsTest {
         density(3.1, 20);
         density(3.1, 30);
         assertEquals(CrowdLevel.CRITICAL, level(), "held for 15 minutes");
-        assertTrue(alerts.resolved.isEmpty());
+        assertTrue(resolved(kit).isEmpty());
         density(3.1, 35);
         assertEquals(CrowdLevel.BUSY, level());
-        assertEquals(List.of("crowd-crowd-001"), alerts.resolved);
-        assertTrue(alerts.active.isEmpty());
+        assertEquals(List.of("crowd-crowd-001"), resolved(kit));
+        assertTrue(kit.alerts().own().isEmpty());
     }
 
     @Test
-    void anAlertLeftByAnEarlierRunIsResolvedOnFirstSight() {
-        alerts.leftOver("crowd-crowd-001");
-        density(0.4, 0);
-        assertEquals(List.of("crowd-crowd-001"), alerts.resolved);
+    void anAlertLeftByAnEarlierRunIsTakenOverAndResolvedWhenTheZoneIsCalm() {
+        kit.alerts().raise(new AlertRequest("crowd-crowd-001", "security", "overcrowding", AlertSeverity.HIGH, "left over",
+                EntityId.of(CrowdLevels.TYPE, ZONE), Input.DAM, minute(-60)));
+        CrowdLevels next = new CrowdLevels(kit.bus(), kit.alerts(), new Warnings(warned::add, () -> 0, 1),
+                Settings.defaults()); // the plugin's next version, on the same runtime
+        next.onReading(area(ZONE, AREA, minute(0)));
+        next.onReading(count(ZONE, Math.round(0.4 * AREA), minute(0)));
+        assertEquals(List.of("crowd-crowd-001"), resolved(kit));
     }
 
     @Test
@@ -151,7 +166,7 @@ class CrowdLevelsTest {
         crowds.onReading(count(ZONE, 110, minute(5)));
         crowds.onReading(count(ZONE, 120, minute(10)));
 
-        assertTrue(bus.published.isEmpty());
+        assertTrue(on(kit, "#").isEmpty());
         assertTrue(crowds.level(ZONE).isEmpty());
         assertEquals(1, warned.size(), warned::toString);
         assertTrue(warned.get(0).contains("No area known for crowd zone crowd-001"), warned.get(0));
@@ -161,23 +176,23 @@ class CrowdLevelsTest {
     @Test
     void aCountBeforeTheAreaIsPublishedWhenTheAreaComes() {
         crowds.onReading(count(ZONE, 25_000, minute(0)));
-        assertTrue(bus.published.isEmpty());
+        assertTrue(on(kit, "#").isEmpty());
         crowds.onReading(area(ZONE, AREA, minute(0)));
 
-        assertEquals(Value.of(2.0), bus.on("CrowdFlowObserved/crowd-001/density").get(0).value());
-        assertEquals(minute(0), bus.on("CrowdFlowObserved/crowd-001/density").get(0).observedAt());
+        assertEquals(Value.of(2.0), on(kit, "CrowdFlowObserved/crowd-001/density").get(0).value());
+        assertEquals(minute(0), on(kit, "CrowdFlowObserved/crowd-001/density").get(0).observedAt());
         assertTrue(warned.isEmpty());
     }
 
     @Test
     void aConfiguredAreaServesCountersWithoutOneAndWinsOverTheReportedOne() {
-        crowds.apply(Settings.from(Configs.of(Map.of("zone.area", new String[] {"crowd-002=1000", "crowd-001=25000"}))));
+        crowds.apply(Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of("zone.area", new String[] {"crowd-002=1000", "crowd-001=25000"}))));
 
         crowds.onReading(count("crowd-002", 500, minute(0)));
-        assertEquals(Value.of(0.5), bus.on("CrowdFlowObserved/crowd-002/density").get(0).value());
+        assertEquals(Value.of(0.5), on(kit, "CrowdFlowObserved/crowd-002/density").get(0).value());
 
         density(2.0, 0); // 25,000 people on the configured 25,000 m2, not the reported 12,500
-        assertEquals(1.0, bus.last("CrowdFlowObserved/crowd-001/density"));
+        assertEquals(1.0, last(kit, "CrowdFlowObserved/crowd-001/density"));
     }
 
     @Test
@@ -189,7 +204,7 @@ class CrowdLevelsTest {
         crowds.onReading(Input.reading(zone, "peopleCount", Value.of(5), "km", minute(2), null));
         crowds.onReading(Input.reading(zone, "area", Value.of(0), "m2", minute(3), null));
 
-        assertTrue(bus.published.isEmpty());
+        assertTrue(on(kit, "#").isEmpty());
         assertEquals(4, warned.size(), warned::toString);
     }
 
@@ -197,7 +212,7 @@ class CrowdLevelsTest {
     void aCountOlderThanTheLastIsIgnored() {
         density(3.0, 10);
         crowds.onReading(count(ZONE, 100, minute(5)));
-        assertEquals(1, bus.on("CrowdFlowObserved/crowd-001/density").size());
+        assertEquals(1, on(kit, "CrowdFlowObserved/crowd-001/density").size());
         assertEquals(CrowdLevel.BUSY, level());
         assertEquals(1, warned.size());
     }
@@ -207,7 +222,7 @@ class CrowdLevelsTest {
         density(2.3, 0);
         assertEquals(CrowdLevel.BUSY, level());
 
-        crowds.apply(Settings.from(Configs.of(Map.of("crowd.busy.density", 2.5))));
+        crowds.apply(Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of("crowd.busy.density", 2.5))));
         density(2.3, 5);
         assertEquals(CrowdLevel.BUSY, level(), "still busy: held down to 2.5 x 0.9 = 2.25");
         density(2.2, 10);

@@ -1,6 +1,10 @@
 package nl.regie.mobility;
 
+import static nl.regie.mobility.Seen.on;
+import static nl.regie.mobility.Seen.raises;
+import static nl.regie.mobility.Seen.resolved;
 import static nl.regie.mobility.SimulatedCity.AMSTERDAM;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +17,9 @@ import java.util.Map;
 
 import nl.regie.mobility.SimulatedCity.Crowd;
 import nl.regie.mobility.SimulatedCity.Road;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Two simulated weeks, a reading every 5 minutes as the simulator sends them, through the plugin's logic. */
@@ -24,14 +30,18 @@ class SimulatedDaysTest {
     private static final int DAYS = 14;
     private static final int STEP_MINUTES = 5;
 
-    private final RecordingBus bus = new RecordingBus();
-    private final RecordingAlerts alerts = new RecordingAlerts();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(Settings.PID);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> warned = new ArrayList<>();
     private final Warnings warnings = new Warnings(warned::add, () -> 0, 1);
 
     @Test
     void theEventZoneBecomesBusyEveryDayAndNormalAfterwards() {
-        CrowdLevels crowds = new CrowdLevels(bus, alerts, warnings, Settings.defaults());
+        CrowdLevels crowds = new CrowdLevels(kit.bus(), kit.alerts(), warnings, Settings.defaults());
         Crowd dam = new Crowd(7, 12_500, 0.5, true);
         Map<LocalDate, List<CrowdLevel>> changes = new LinkedHashMap<>();
         CrowdLevel last = null;
@@ -47,7 +57,7 @@ class SimulatedDaysTest {
             last = level;
             if (t.getHour() == 23 && t.getMinute() == 55) {
                 assertEquals(CrowdLevel.NORMAL, level, "normal again at the end of " + t.toLocalDate());
-                assertTrue(alerts.active.isEmpty(), "no alert left at the end of " + t.toLocalDate());
+                assertTrue(kit.alerts().own().isEmpty(), "no alert left at the end of " + t.toLocalDate());
             }
         }
 
@@ -65,14 +75,14 @@ class SimulatedDaysTest {
         }
         assertTrue(criticalDays > 0 && criticalDays < DAYS, "peaks of 3 to 4 people/m2: critical on some days only, "
                 + "was " + criticalDays);
-        assertEquals(criticalDays, alerts.raised.size(), "one overcrowding alert per critical day");
-        assertEquals(criticalDays, alerts.resolved.size());
+        assertEquals(criticalDays, raises(kit).size(), "one overcrowding alert per critical day");
+        assertEquals(criticalDays, resolved(kit).size());
         assertTrue(warned.isEmpty(), warned::toString);
     }
 
     @Test
     void ordinaryZonesStayNormal() {
-        CrowdLevels crowds = new CrowdLevels(bus, alerts, warnings, Settings.defaults());
+        CrowdLevels crowds = new CrowdLevels(kit.bus(), kit.alerts(), warnings, Settings.defaults());
         List<Crowd> zones = List.of(new Crowd(11, 6_000, 0.8, false), new Crowd(12, 3_000, 0.8, false),
                 new Crowd(13, 15_000, 0.1, false), new Crowd(14, 7_500, 0.45, false));
 
@@ -84,14 +94,14 @@ class SimulatedDaysTest {
             }
         }
 
-        assertTrue(bus.published.stream().filter(r -> r.attribute().equals("crowdLevel"))
+        assertTrue(on(kit, "#").stream().filter(r -> r.attribute().equals("crowdLevel"))
                 .allMatch(r -> r.value().asObject().equals("normal")));
-        assertTrue(alerts.raised.isEmpty());
+        assertTrue(raises(kit).isEmpty());
     }
 
     @Test
     void theBottleneckJamsInEveryWeekdayRushHourAndOrdinarySegmentsDoNot() {
-        CongestionLevels traffic = new CongestionLevels(bus, alerts, warnings, Settings.defaults());
+        CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), warnings, Settings.defaults());
         Map<String, Road> roads = Map.of(
                 "traffic-001", new Road(21, 1_800, 50, 1.2), // Prins Hendrikkade, the bottleneck
                 "traffic-002", new Road(22, 1_400, 50, 0.85), // the busiest an ordinary segment gets
@@ -104,10 +114,6 @@ class SimulatedDaysTest {
                 traffic.onReading(Input.intensity(id, road.getValue().intensity(t), t.toInstant()));
                 traffic.onReading(Input.speed(id, road.getValue().averageVehicleSpeed(t), t.toInstant()));
             }
-            int raisedBefore = jamsPerDay.values().stream().mapToInt(Integer::intValue).sum();
-            if (alerts.raised.size() > raisedBefore) {
-                jamsPerDay.merge(t.toLocalDate(), alerts.raised.size() - raisedBefore, Integer::sum);
-            }
             if (t.getHour() == 12 || t.getHour() == 3) {
                 assertEquals(CongestionLevel.FREE, traffic.level("traffic-001").orElseThrow(), "free at " + t);
             }
@@ -118,23 +124,25 @@ class SimulatedDaysTest {
             }
         }
 
-        assertTrue(alerts.raised.stream().allMatch(r -> r.key().equals("congestion-traffic-001")), "only the bottleneck");
+        // Each raise dated by the reading that showed the jam, so counted on the day it was raised.
+        raises(kit).forEach(r -> jamsPerDay.merge(LocalDate.ofInstant(r.observedAt(), START.getZone()), 1, Integer::sum));
+        assertTrue(raises(kit).stream().allMatch(r -> r.key().equals("congestion-traffic-001")), "only the bottleneck");
         for (int d = 0; d < DAYS; d++) {
             ZonedDateTime day = START.plusDays(d);
             int expected = SimulatedCity.weekend(day) ? 0 : 2;
             assertEquals(expected, jamsPerDay.getOrDefault(day.toLocalDate(), 0),
                     "jams (morning and evening rush on weekdays) on " + day.toLocalDate());
         }
-        assertEquals(alerts.raised.size(), alerts.resolved.size(), "every jam resolved");
+        assertEquals(raises(kit).size(), resolved(kit).size(), "every jam resolved");
         assertTrue(Math.abs(traffic.freeSpeed("traffic-008") - 30) <= 2, "learned " + traffic.freeSpeed("traffic-008"));
         assertTrue(warned.isEmpty(), warned::toString);
     }
 
     @Test
     void aConfiguredSpeedJudgesA30KmhStreetRightFromTheStart() {
-        Settings settings = Settings.from(Configs.of(Map.of(
+        Settings settings = Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of(
                 "traffic.free.speed.by.segment", new String[] {"traffic-008=30"}, "traffic.free.speed.learn", false)));
-        CongestionLevels traffic = new CongestionLevels(bus, alerts, warnings, settings);
+        CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), warnings, settings);
         Road street = new Road(23, 1_000, 30, 0.85);
 
         for (ZonedDateTime t = START; t.isBefore(START.plusDays(DAYS)); t = t.plusMinutes(STEP_MINUTES)) {
@@ -142,6 +150,6 @@ class SimulatedDaysTest {
             traffic.onReading(Input.speed("traffic-008", street.averageVehicleSpeed(t), t.toInstant()));
             assertTrue(!traffic.level("traffic-008").orElseThrow().congested(), "at " + t);
         }
-        assertTrue(alerts.raised.isEmpty());
+        assertTrue(raises(kit).isEmpty());
     }
 }

@@ -1,6 +1,7 @@
 package nl.regie.mobility;
 
 import static nl.regie.mobility.Input.minute;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;

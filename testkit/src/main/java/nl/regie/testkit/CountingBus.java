@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.core.bus.PluginBus;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 /**
  * The runtime's bus as the kit hands it to the runtime's parts and the plugin: the real one, with every listener

@@ -14,8 +14,8 @@ import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.ReadingListener;
+import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifications;
 import nl.regie.api.state.CityState;
@@ -40,6 +40,7 @@ import nl.regie.runtime.spi.alert.AlertFilter;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.log.Logger;
 
@@ -90,6 +91,7 @@ public final class RegieTestKit implements AutoCloseable {
     private final List<Reading> published = Collections.synchronizedList(new ArrayList<>());
     private final List<Notification> sent = Collections.synchronizedList(new ArrayList<>());
     private final List<AuditEvent> refusals = Collections.synchronizedList(new ArrayList<>());
+    private final List<Alert> alertChanges = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong driverIds = new AtomicLong();
 
     private RegieTestKit(String symbolicName, String version, DeclaredScope scope, Instant start) {
@@ -111,7 +113,7 @@ public final class RegieTestKit implements AutoCloseable {
         this.guard = scopes.forPlugin(plugin, scope);
         this.pluginBus = BundleBusView.of(bus, plugin, guard, PluginQuota.UNLIMITED);
         this.pluginState = BundleCityState.of(cityState, guard);
-        this.pluginAlerts = BundleAlerts.of(alertService, symbolicName);
+        this.pluginAlerts = new ChangeRecordingAlerts(BundleAlerts.of(alertService, symbolicName), alertChanges);
         this.pluginNotifications = BundleNotifications.of(dispatcher, symbolicName, clock);
         this.pluginActuation = BundleActuation.of(actuation, guard, symbolicName);
         bus.subscribe(runtimeOwner, List.of("#"), reading -> {
@@ -186,17 +188,28 @@ public final class RegieTestKit implements AutoCloseable {
     }
 
     /**
+     * A typed configuration as DS builds it, without a kit: for tests of a plugin's settings alone.
+     *
+     * @throws IllegalArgumentException naming a property the type does not have or a value it cannot take
+     * @see #config(Class, Map)
+     */
+    public static <A> A typedConfig(Class<A> type, Map<String, ?> properties) {
+        return TypedConfig.of(type, properties);
+    }
+
+    /**
      * Subscribes a listener component as the runtime's whiteboard does: to the topics its {@code @ReadingTopics}
      * names (from the component description bnd generated), through the plugin's scope.
      *
+     * @return the subscription: close it when the component goes away (deactivated, or replaced by its next version)
      * @throws SecurityException when the scope does not cover the topics: the runtime would ignore the listener
      */
-    public void listen(ReadingListener listener) {
-        listen(listener, ComponentTopics.of(listener.getClass()));
+    public Subscription listen(ReadingListener listener) {
+        return listen(listener, ComponentTopics.of(listener.getClass()));
     }
 
     /** Subscribes a listener to these topics as the whiteboard does, through the plugin's scope. */
-    public void listen(ReadingListener listener, Collection<String> topics) {
+    public Subscription listen(ReadingListener listener, Collection<String> topics) {
         List<String> filters = List.copyOf(topics);
         try {
             guard.checkSubscribe(filters);
@@ -204,7 +217,7 @@ public final class RegieTestKit implements AutoCloseable {
             throw new SecurityException("the runtime would ignore this ReadingListener (" + listener.getClass().getName()
                     + "), with a warning: " + e.getMessage(), e);
         }
-        bus.subscribe(plugin, filters, listener, guard.newReadView());
+        return bus.subscribe(plugin, filters, listener, guard.newReadView());
     }
 
     // --- what the test does ---------------------------------------------------------------------------------
@@ -228,7 +241,7 @@ public final class RegieTestKit implements AutoCloseable {
 
     /**
      * Waits until every reading published so far has been delivered to every subscriber, and what those deliveries
-     * published in turn too. Deliveries run on the runtime's own threads, one per subscription, as in a running runtime.
+     * published in turn too, and every notification sent has been delivered. Deliveries run on the runtime's own threads, one per subscription, as in a running runtime.
      *
      * @throws IllegalStateException when they have not ended within ten seconds, naming the subscribers
      */
@@ -239,7 +252,8 @@ public final class RegieTestKit implements AutoCloseable {
         while (quiet < 2) {
             long publishedNow = bus.published();
             boolean idle = bus.inFlight() == 0
-                    && bus.subscribers().stream().allMatch(s -> s.queueDepth() == 0 || s.state() != SubscriberInfo.State.ACTIVE);
+                    && bus.subscribers().stream().allMatch(s -> s.queueDepth() == 0 || s.state() != SubscriberInfo.State.ACTIVE)
+                    && notificationsDone();
             quiet = idle && publishedNow == lastPublished ? quiet + 1 : 0;
             lastPublished = publishedNow;
             if (System.nanoTime() > deadline) {
@@ -255,6 +269,12 @@ public final class RegieTestKit implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether every notification sent so far has reached the kit's one notifier (or failed to). */
+    private boolean notificationsDone() {
+        return dispatcher.queued() == 0 && dispatcher.delivered() + dispatcher.failed() + dispatcher.timedOut()
+                + dispatcher.withheld() >= dispatcher.accepted();
     }
 
     // --- what the test looks at -----------------------------------------------------------------------------
@@ -280,6 +300,16 @@ public final class RegieTestKit implements AutoCloseable {
     /** Every alert, every plugin's, active and recently resolved. */
     public List<Alert> allAlerts() {
         return alertService.query(new AlertFilter(AlertFilter.State.ALL, null, null), 0, Integer.MAX_VALUE).alerts();
+    }
+
+    /**
+     * Every change the plugin made to its alerts, in order, as the runtime kept each: a raise (or an update that
+     * changed the alert) is an active alert, a resolve an inactive one. A raise that changed nothing is not a change.
+     */
+    public List<Alert> alertChanges() {
+        synchronized (alertChanges) {
+            return List.copyOf(alertChanges);
+        }
     }
 
     /** The notifications delivered to notifiers, in order. */

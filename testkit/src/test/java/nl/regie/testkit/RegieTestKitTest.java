@@ -103,9 +103,53 @@ class RegieTestKitTest {
         kit.settle();
         assertEquals(1, kit.alerts().active().size());
         assertTrue(kit.picture().entity(EntityId.of("Alert", "full-p1")).isPresent());
+        kit.alerts().raise(new AlertRequest("full-p1", "traffic", "parking", AlertSeverity.MEDIUM, "P1 is full",
+                EntityId.of("ParkingSite", "p1"), null, T0.plusSeconds(60)));
         kit.alerts().resolve("full-p1", T0.plusSeconds(600));
         assertEquals(List.of(), kit.alerts().active());
         assertEquals(1, kit.allAlerts().size(), "kept among the resolved");
+        assertEquals(List.of(true, false), kit.alertChanges().stream().map(a -> a.active()).toList(),
+                "raised, resolved: the unchanged raise in between changed nothing");
+    }
+
+    @Test
+    void aNewVersionTakesOverItsAlertsAndRestoresItsConclusionsFromTheCityState() {
+        kit.listen(new Parking(), List.of("ParkingSite/+/occupancy"));
+        kit.publish(occupancy("p1", 0.95, T0));
+        kit.alerts().raise(new AlertRequest("full-p1", "traffic", "parking", AlertSeverity.MEDIUM, "P1 is full",
+                EntityId.of("ParkingSite", "p1"), null, T0));
+        kit.settle();
+
+        // What the plugin's next version finds when it starts: its own alerts, and what it had published, though its
+        // scope reads occupancy only.
+        assertEquals(List.of("full-p1"), kit.alerts().own().stream().map(a -> a.key()).toList());
+        List<Reading> own = kit.cityState().own("ParkingSite/+/full");
+        assertEquals(1, own.size());
+        assertEquals(Value.of(true), own.get(0).value());
+        assertEquals(T0, own.get(0).observedAt());
+        assertEquals(PLUGIN, own.get(0).source());
+        assertTrue(kit.cityState().entity(EntityId.of("ParkingSite", "p1")).orElseThrow().attribute("full").isEmpty(),
+                "its scope still decides what else it reads");
+        assertEquals(List.of(), kit.cityState().own("ParkingSite/+/occupancy"), "a device's values are not its own");
+        IllegalArgumentException malformed = assertThrows(IllegalArgumentException.class,
+                () -> kit.cityState().own("ParkingSite/#/full"));
+        assertTrue(malformed.getMessage().contains("#"), malformed.getMessage());
+    }
+
+    @Test
+    void aComputedReadingIsDatedByTheReadingsItDerivesFrom() {
+        Reading early = occupancy("p1", 0.5, T0);
+        Reading late = occupancy("p2", 0.7, T0.plusSeconds(90));
+        Reading full = late.derive("full", Value.of(false), "", PLUGIN);
+        assertEquals(T0.plusSeconds(90), full.observedAt());
+        assertEquals(late.entity(), full.entity());
+        Reading both = Reading.derived(EntityId.of("ParkingArea", "centre"), "occupancy", Value.of(0.6), "/", PLUGIN,
+                List.of(late, early));
+        assertEquals(T0.plusSeconds(90), both.observedAt(), "the newest of them");
+        assertEquals(0.6, both.number().orElseThrow());
+        assertTrue(Reading.of(EntityId.of("ParkingSite", "p1"), "name", Value.of("P1"), "", "x").number().isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> Reading.derived(EntityId.of("ParkingArea", "centre"),
+                "occupancy", Value.of(0.6), "/", PLUGIN, List.of()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -15,7 +16,6 @@ import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.model.EntityId;
-import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 
@@ -53,18 +53,27 @@ final class BinMonitor {
     }
 
     /**
-     * Takes over this plugin's fire alerts still active from before (a restart or an update of the plugin), so
-     * that they are resolved when their bins cool.
+     * Takes over what this plugin knew before a restart or an update: its fire alerts still active (so that they are
+     * resolved when their bins cool) and the {@code full} and {@code status} it last published (so that it does not
+     * publish them again unchanged), both kept by the runtime.
      */
-    synchronized void adopt(List<Alert> active) {
-        for (Alert alert : active) {
+    synchronized void adopt(List<Alert> ownAlerts, List<Reading> ownValues) {
+        for (Alert alert : ownAlerts) {
             EntityId about = alert.about();
-            if (SOURCE.equals(alert.source()) && about != null && "WasteContainer".equals(about.type())) {
-                Bin bin = bin(about);
-                if (alert.key().equals(bin.fireKey())) {
-                    bin.fire = alert.severity();
-                    bin.status = BURNING;
-                }
+            if (about != null && "WasteContainer".equals(about.type()) && alert.key().equals(bin(about).fireKey())) {
+                bin(about).fire = alert.severity();
+                bin(about).status = BURNING;
+            }
+        }
+        for (Reading value : ownValues) {
+            Bin bin = bin(value.entity());
+            if (value.location() != null) {
+                bin.location = value.location();
+            }
+            if (value.attribute().equals("full") && value.value() instanceof Value.Bool full) {
+                bin.full = full.value();
+            } else if (value.attribute().equals("status")) {
+                value.text().ifPresent(status -> bin.status = status);
             }
         }
     }
@@ -199,8 +208,9 @@ final class BinMonitor {
     }
 
     private Double number(Reading reading, double min, double max) {
-        if (reading.value() instanceof Value.Number number && number.value() >= min && number.value() <= max) {
-            return number.value();
+        OptionalDouble number = reading.number();
+        if (number.isPresent() && number.getAsDouble() >= min && number.getAsDouble() <= max) {
+            return number.getAsDouble();
         }
         warnings.warn("Ignored " + reading.topic() + ": expected a number from " + min + " to " + max + ", got "
                 + reading.value().asObject());

@@ -10,8 +10,9 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 
 /**
- * The waste plugin's settings, checked. {@link #from(WastePlugin.Config)} checks what metatype cannot (formats,
- * cross-field rules) and repeats the range checks, so settings made any other way are just as safe.
+ * The waste plugin's settings, checked. {@link #from(WastePlugin.Config)} checks what metatype cannot: formats and
+ * the rules across keys. The ranges are the metatype's ({@code min}, {@code max} on {@link WastePlugin.Config}):
+ * Regie's config folder refuses a file outside them before the plugin sees it.
  *
  * @param fullThreshold      fill level (0..1) at or above which a bin is full, unless its kind has its own
  * @param thresholdByKind    per {@code storedWasteKind} (lower case), the threshold for bins of that kind
@@ -61,31 +62,31 @@ public record Settings(double fullThreshold, Map<String, Double> thresholdByKind
      * @throws IllegalArgumentException naming the key, the bad value and what is expected
      */
     public static Settings from(WastePlugin.Config config) {
-        double full = range("full.threshold", config.full_threshold(), 0.05, 1);
-        double hysteresis = range("full.hysteresis", config.full_hysteresis(), 0, 0.5);
+        double full = config.full_threshold();
+        double hysteresis = config.full_hysteresis();
         Map<String, Double> byKind = byKind(config.full_threshold_by_kind());
         double lowest = byKind.values().stream().reduce(full, Math::min);
         if (hysteresis >= lowest) {
             throw new IllegalArgumentException("full.hysteresis " + hysteresis
                     + " must be below every threshold (the lowest is " + lowest + ")");
         }
-        double fire = range("fire.temperature", config.fire_temperature(), 20, 300);
-        double critical = range("fire.critical.temperature", config.fire_critical_temperature(), 20, 500);
+        double fire = config.fire_temperature();
+        double critical = config.fire_critical_temperature();
         if (critical < fire) {
             throw new IllegalArgumentException("fire.critical.temperature " + critical
                     + " must not be below fire.temperature " + fire);
         }
-        double rise = range("fire.rise", config.fire_rise(), 1, 100);
-        int minutes = range("fire.rise.minutes", config.fire_rise_minutes(), 1, 120);
-        double cool = range("fire.cool.temperature", config.fire_cool_temperature(), 0, 300);
+        double rise = config.fire_rise();
+        int minutes = config.fire_rise_minutes();
+        double cool = config.fire_cool_temperature();
         if (cool >= fire) {
             throw new IllegalArgumentException("fire.cool.temperature " + cool
                     + " must be below fire.temperature " + fire);
         }
         Location depot = depot(config.depot());
         String routeId = routeId(config.route_id());
-        int interval = range("route.interval.seconds", config.route_interval_seconds(), 1, 3600);
-        int budget = range("route.budget.millis", config.route_budget_millis(), 10, 60_000);
+        int interval = config.route_interval_seconds();
+        int budget = config.route_budget_millis();
         return new Settings(full, byKind, hysteresis, fire, critical, rise, Duration.ofMinutes(minutes), cool, depot,
                 routeId, Duration.ofSeconds(interval), Duration.ofMillis(budget));
     }
@@ -98,20 +99,6 @@ public record Settings(double fullThreshold, Map<String, Double> thresholdByKind
     /** A waste kind as the thresholds are keyed: trimmed, lower case. */
     static String kindKey(String kind) {
         return kind.trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static double range(String key, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(key + " " + value + " must be from " + min + " to " + max);
-        }
-        return value;
-    }
-
-    private static int range(String key, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(key + " " + value + " must be from " + min + " to " + max);
-        }
-        return value;
     }
 
     /** Entries {@code kind=threshold}; an entry may itself hold several, comma-separated. */

@@ -8,6 +8,7 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
 import nl.regie.api.scope.PluginScope;
+import nl.regie.api.state.CityState;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -90,13 +91,13 @@ public class WastePlugin implements ReadingListener {
 
     /** Starts on the configuration, or on the defaults if it is refused. */
     @Activate
-    public WastePlugin(@Reference ReadingBus bus, @Reference Alerts alerts,
+    public WastePlugin(@Reference ReadingBus bus, @Reference Alerts alerts, @Reference CityState cityState,
             @Reference(service = LoggerFactory.class) Logger log, Config config) {
-        this(bus, alerts, log, config, new RouteThread(log), System::currentTimeMillis);
+        this(bus, alerts, cityState, log, config, new RouteThread(log), System::currentTimeMillis);
     }
 
-    WastePlugin(ReadingBus bus, Alerts alerts, Logger log, Config config, RoutePublisher.Scheduler scheduler,
-            LongSupplier wallClock) {
+    WastePlugin(ReadingBus bus, Alerts alerts, CityState cityState, Logger log, Config config,
+            RoutePublisher.Scheduler scheduler, LongSupplier wallClock) {
         this.log = log;
         this.scheduler = scheduler;
         Settings settings;
@@ -109,7 +110,7 @@ public class WastePlugin implements ReadingListener {
         monitor = new BinMonitor(bus, alerts, settings, new Warnings(log::warn, wallClock), wallClock,
                 this::needChanged);
         routes = new RoutePublisher(bus, monitor, scheduler, wallClock);
-        monitor.adopt(alerts.active());
+        monitor.adopt(alerts.own(), cityState.own("WasteContainer/+/+"));
         // The first route is planned on the first bin reading, when there is a time to date it by.
     }
 

@@ -1,19 +1,21 @@
 package nl.regie.waste;
 
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
+import nl.regie.api.alert.Alert;
+import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
-import org.osgi.service.log.Logger;
-
-/** Small helpers the tests share: configurations, a recording logger, readings. */
+/** Small helpers the tests share: configurations, readings, and what the test kit saw the plugin do. */
 final class Fakes {
 
     static final Instant T0 = Instant.parse("2026-07-01T08:00:00Z");
@@ -21,32 +23,48 @@ final class Fakes {
     private Fakes() {
     }
 
-    /** A configuration with its defaults, except the given keys ({@code full.threshold} style). */
+    /** A configuration with its defaults, except the given keys ({@code full.threshold} style), typed as DS types it. */
     static WastePlugin.Config config(Map<String, Object> values) {
-        return (WastePlugin.Config) Proxy.newProxyInstance(WastePlugin.Config.class.getClassLoader(),
-                new Class<?>[] {WastePlugin.Config.class}, (proxy, method, args) -> {
-                    String key = method.getName().replace('_', '.');
-                    return values.containsKey(key) ? values.get(key) : method.getDefaultValue();
-                });
+        return RegieTestKit.typedConfig(WastePlugin.Config.class, values);
     }
 
     static WastePlugin.Config config() {
         return config(Map.of());
     }
 
-    /** A logger that keeps "LEVEL message" lines. */
-    static Logger logger(List<String> lines) {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> {
-                    if (args != null && args.length > 0 && args[0] instanceof String message) {
-                        lines.add(method.getName().toUpperCase() + " " + message);
-                    }
-                    return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
-                });
+    /** The readings the plugin published on a topic, oldest first, once every delivery is done. */
+    static List<Reading> on(RegieTestKit kit, String topic) {
+        kit.settle();
+        return kit.published(topic);
     }
 
-    static Logger logger() {
-        return logger(new ArrayList<>());
+    /** The values the plugin published on a topic, oldest first. */
+    static List<Object> values(RegieTestKit kit, String topic) {
+        return on(kit, topic).stream().map(r -> r.value().asObject()).toList();
+    }
+
+    /** The last value the plugin published on a topic. */
+    static Optional<Value> last(RegieTestKit kit, String topic) {
+        List<Reading> readings = on(kit, topic);
+        return readings.isEmpty() ? Optional.empty() : Optional.of(readings.get(readings.size() - 1).value());
+    }
+
+    /** The severity of each raise and update of the plugin's alerts, oldest first, as the runtime published them. */
+    static List<AlertSeverity> raised(RegieTestKit kit) {
+        List<Reading> severities = on(kit, "Alert/+/severity");
+        List<Reading> active = kit.published("Alert/+/active");
+        List<AlertSeverity> raised = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+            if (Boolean.TRUE.equals(active.get(i).value().asObject())) {
+                raised.add(AlertSeverity.valueOf(severities.get(i).text().orElseThrow().toUpperCase(Locale.ROOT)));
+            }
+        }
+        return raised;
+    }
+
+    /** The keys of the plugin's resolved alerts. */
+    static List<String> resolved(RegieTestKit kit) {
+        return kit.allAlerts().stream().filter(a -> !a.active()).map(Alert::key).toList();
     }
 
     static EntityId bin(String localId) {

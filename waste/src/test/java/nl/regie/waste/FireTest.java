@@ -2,7 +2,12 @@ package nl.regie.waste;
 
 import static nl.regie.waste.Fakes.T0;
 import static nl.regie.waste.Fakes.config;
+import static nl.regie.waste.Fakes.on;
+import static nl.regie.waste.Fakes.raised;
+import static nl.regie.waste.Fakes.resolved;
 import static nl.regie.waste.Fakes.temperature;
+import static nl.regie.waste.Fakes.values;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,18 +19,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import nl.regie.api.alert.AlertRequest;
+import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.model.Location;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Fire detection: by temperature, by rate of rise, resolution on cooling, escalation; no false alarms. */
 class FireTest {
 
-    private final RecordingBus bus = new RecordingBus();
-    private final RecordingAlerts alerts = new RecordingAlerts();
-    private final BinMonitor monitor = new BinMonitor(bus, alerts, Settings.DEFAULTS,
+    private final RegieTestKit kit = RegieTestKit.forPlugin(WastePlugin.PID);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
+    private final BinMonitor monitor = new BinMonitor(kit.bus(), kit.alerts(), Settings.DEFAULTS,
             new Warnings(m -> { }, () -> 0), () -> 0, () -> { });
 
     private void feed(String bin, Instant start, Duration every, double... celsius) {
@@ -35,21 +46,21 @@ class FireTest {
     }
 
     private List<Object> status(String bin) {
-        return bus.values("WasteContainer/" + bin + "/status");
+        return values(kit, "WasteContainer/" + bin + "/status");
     }
 
     @Test
     void hotIsAFireEvenWithoutARise() {
         feed("bin-7", T0, Duration.ofMinutes(30), 20, 65);
-        assertEquals(1, alerts.raised.size());
-        AlertRequest alert = alerts.raised.get(0);
+        assertEquals(1, raised(kit).size());
+        Alert alert = kit.alerts().own().get(0);
         assertEquals("fire-bin-7", alert.key());
         assertEquals("security", alert.category());
         assertEquals("fire", alert.subCategory());
         assertEquals(AlertSeverity.HIGH, alert.severity());
         assertEquals(Fakes.bin("bin-7"), alert.about());
         assertEquals(Location.of(4.89, 52.37), alert.location());
-        assertEquals(T0.plus(Duration.ofMinutes(30)), alert.observedAt());
+        assertEquals(T0.plus(Duration.ofMinutes(30)), alert.validFrom());
         assertEquals("Fire in waste container bin-7: 65.0 °C", alert.description());
         assertEquals(List.of("ok", "burning"), status("bin-7"));
     }
@@ -57,8 +68,8 @@ class FireTest {
     @Test
     void aFastRiseIsAFireBelowTheThreshold() {
         feed("bin-1", T0, Duration.ofMinutes(4), 15, 18, 25.1); // +10.1 within 8 minutes
-        assertEquals(1, alerts.raised.size());
-        assertEquals("Fire in waste container bin-1: 25.1 °C, up 10.1 °C within 10 min", alerts.raised.get(0).description());
+        assertEquals(1, raised(kit).size());
+        assertEquals("Fire in waste container bin-1: 25.1 °C, up 10.1 °C within 10 min", kit.alerts().own().get(0).description());
         assertEquals(List.of("ok", "burning"), status("bin-1"));
     }
 
@@ -66,16 +77,16 @@ class FireTest {
     void aRiseJustTooSmallOrTooSlowIsNot() {
         feed("bin-1", T0, Duration.ofMinutes(5), 15, 20, 24.9); // +9.9 within 10 minutes
         feed("bin-2", T0, Duration.ofMinutes(6), 15, 20, 25, 30); // +10 but over 12 minutes, +5 per 6
-        assertTrue(alerts.raised.isEmpty(), alerts.raised.toString());
+        assertTrue(raised(kit).isEmpty(), raised(kit).toString());
     }
 
     @Test
     void resolvesOnlyWhenCoolAndNotWarming() {
         feed("bin-1", T0, Duration.ofMinutes(5), 20, 70, 50, 46, 47, 44);
-        assertEquals(List.of("fire-bin-1"), alerts.resolved);
+        assertEquals(List.of("fire-bin-1"), resolved(kit));
         assertEquals(List.of("ok", "burning", "ok"), status("bin-1"));
-        assertEquals(T0.plus(Duration.ofMinutes(25)), bus.on("WasteContainer/bin-1/status").get(2).observedAt());
-        assertTrue(alerts.active().isEmpty());
+        assertEquals(T0.plus(Duration.ofMinutes(25)), on(kit, "WasteContainer/bin-1/status").get(2).observedAt());
+        assertTrue(kit.alerts().own().isEmpty());
     }
 
     @Test
@@ -90,26 +101,16 @@ class FireTest {
     void escalatesToCriticalAndStaysThereUntilOut() {
         feed("bin-1", T0, Duration.ofMinutes(5), 20, 65, 91, 85, 95, 40);
         assertEquals(List.of(AlertSeverity.HIGH, AlertSeverity.CRITICAL),
-                alerts.raised.stream().map(AlertRequest::severity).toList());
-        assertEquals(List.of("fire-bin-1"), alerts.resolved);
+                raised(kit));
+        assertEquals(List.of("fire-bin-1"), resolved(kit));
     }
 
     @Test
     void criticalTemperatureIsConfigurable() {
-        BinMonitor custom = new BinMonitor(bus, alerts, Settings.from(config(Map.of("fire.critical.temperature", 70.0))),
+        BinMonitor custom = new BinMonitor(kit.bus(), kit.alerts(), Settings.from(config(Map.of("fire.critical.temperature", 70.0))),
                 new Warnings(m -> { }, () -> 0), () -> 0, () -> { });
         custom.onReading(temperature("bin-1", 75, T0));
-        assertEquals(AlertSeverity.CRITICAL, alerts.raised.get(0).severity());
-    }
-
-    @Test
-    void anAlertOfAPreviousActivationIsResolvedWhenTheBinCools() {
-        feed("bin-1", T0, Duration.ofMinutes(5), 20, 80);
-        BinMonitor restarted = new BinMonitor(bus, alerts, Settings.DEFAULTS, new Warnings(m -> { }, () -> 0),
-                () -> 0, () -> { });
-        restarted.adopt(alerts.active());
-        restarted.onReading(temperature("bin-1", 30, T0.plus(Duration.ofHours(3))));
-        assertEquals(List.of("fire-bin-1"), alerts.resolved);
+        assertEquals(AlertSeverity.CRITICAL, kit.alerts().own().get(0).severity());
     }
 
     /** Three days in winter, spring and summer, 300 bins, reports every 5 minutes: not one alarm. */
@@ -124,7 +125,7 @@ class FireTest {
                 }
             }
         }
-        assertTrue(alerts.raised.isEmpty(), alerts.raised.toString());
+        assertTrue(raised(kit).isEmpty(), raised(kit).toString());
     }
 
     /** 300 simulated fires at random times: each raised by the first report that shows it, and resolved once. */
@@ -145,12 +146,13 @@ class FireTest {
             Instant detected = null;
             Instant resolved = null;
             for (Instant report : reports) {
-                int raisedBefore = alerts.raised.size();
                 monitor.onReading(temperature(id, bin.temperature(report), report));
-                if (detected == null && alerts.raised.size() > raisedBefore) {
+                String key = "fire-" + id;
+                if (detected == null && kit.alerts().own().stream().anyMatch(a -> a.key().equals(key))) {
                     detected = report;
                 }
-                if (resolved == null && alerts.resolved.contains("fire-" + id)) {
+                if (detected != null && resolved == null
+                        && kit.alerts().own().stream().noneMatch(a -> a.key().equals(key))) {
                     resolved = report;
                     assertTrue(bin.temperature(report) < 45, id + " resolved at " + bin.temperature(report));
                 }

@@ -4,6 +4,9 @@ import static nl.regie.waste.Fakes.T0;
 import static nl.regie.waste.Fakes.config;
 import static nl.regie.waste.Fakes.kind;
 import static nl.regie.waste.Fakes.level;
+import static nl.regie.waste.Fakes.on;
+import static nl.regie.waste.Fakes.values;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,18 +18,25 @@ import java.util.Map;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Full bins: thresholds per kind, hysteresis, publishing on change and first sight. */
 class FullnessTest {
 
-    private final RecordingBus bus = new RecordingBus();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(WastePlugin.PID);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final List<String> warnings = new ArrayList<>();
     private int needChanges;
 
     private BinMonitor monitor(Map<String, Object> config) {
-        return new BinMonitor(bus, new RecordingAlerts(), Settings.from(config(config)),
+        return new BinMonitor(kit.bus(), kit.alerts(), Settings.from(config(config)),
                 new Warnings(warnings::add, () -> 0), () -> 0, () -> needChanges++);
     }
 
@@ -34,14 +44,14 @@ class FullnessTest {
         for (int i = 0; i < levels.length; i++) {
             monitor.onReading(level(bin, levels[i], T0.plusSeconds(300L * i)));
         }
-        return bus.values("WasteContainer/" + bin + "/full");
+        return values(kit, "WasteContainer/" + bin + "/full");
     }
 
     @Test
     void thresholdDecidesAndFirstSightIsPublished() {
         BinMonitor monitor = monitor(Map.of());
         assertEquals(List.of(false, true), feed(monitor, "bin-1", 0.3, 0.5, 0.79, 0.8, 0.9));
-        Reading first = bus.on("WasteContainer/bin-1/full").get(0);
+        Reading first = on(kit, "WasteContainer/bin-1/full").get(0);
         assertEquals(Location.of(4.89, 52.37), first.location());
         assertEquals(T0, first.observedAt());
         assertEquals("", first.unit());
@@ -69,14 +79,14 @@ class FullnessTest {
         for (String bin : List.of("glass-1", "organic-1", "paper-1", "unknown-1")) {
             monitor.onReading(level(bin, 0.85, T0.plusSeconds(60)));
         }
-        assertEquals(List.of(false), bus.values("WasteContainer/glass-1/full"));
-        assertEquals(List.of(true), bus.values("WasteContainer/organic-1/full"));
-        assertEquals(List.of(true), bus.values("WasteContainer/paper-1/full"), "no threshold of its own: default");
-        assertEquals(List.of(true), bus.values("WasteContainer/unknown-1/full"), "no kind: default");
+        assertEquals(List.of(false), values(kit, "WasteContainer/glass-1/full"));
+        assertEquals(List.of(true), values(kit, "WasteContainer/organic-1/full"));
+        assertEquals(List.of(true), values(kit, "WasteContainer/paper-1/full"), "no threshold of its own: default");
+        assertEquals(List.of(true), values(kit, "WasteContainer/unknown-1/full"), "no kind: default");
         // The organic bin keeps its own hysteresis band: 0.7 - 0.05.
         monitor.onReading(level("organic-1", 0.66, T0.plusSeconds(120)));
         monitor.onReading(level("organic-1", 0.64, T0.plusSeconds(180)));
-        assertEquals(List.of(true, false), bus.values("WasteContainer/organic-1/full"));
+        assertEquals(List.of(true, false), values(kit, "WasteContainer/organic-1/full"));
     }
 
     @Test
@@ -84,8 +94,8 @@ class FullnessTest {
         BinMonitor monitor = monitor(Map.of("full.threshold.by.kind", new String[] {"glass=0.9"}));
         monitor.onReading(level("bin-1", 0.83, T0));
         monitor.onReading(kind("bin-1", "glass", T0.plusSeconds(1))); // 0.83 < 0.9 - 0.05
-        assertEquals(List.of(true, false), bus.values("WasteContainer/bin-1/full"));
-        assertEquals(T0.plusSeconds(1), bus.on("WasteContainer/bin-1/full").get(1).observedAt());
+        assertEquals(List.of(true, false), values(kit, "WasteContainer/bin-1/full"));
+        assertEquals(T0.plusSeconds(1), on(kit, "WasteContainer/bin-1/full").get(1).observedAt());
     }
 
     @Test
@@ -94,9 +104,9 @@ class FullnessTest {
         monitor.onReading(level("bin-1", 0.75, T0));
         monitor.onReading(level("bin-2", 0.85, T0.plusSeconds(10)));
         monitor.apply(Settings.from(config(Map.of("full.threshold", 0.7))));
-        assertEquals(List.of(false, true), bus.values("WasteContainer/bin-1/full"));
-        assertEquals(List.of(true), bus.values("WasteContainer/bin-2/full"));
-        assertEquals(T0.plusSeconds(10), bus.on("WasteContainer/bin-1/full").get(1).observedAt());
+        assertEquals(List.of(false, true), values(kit, "WasteContainer/bin-1/full"));
+        assertEquals(List.of(true), values(kit, "WasteContainer/bin-2/full"));
+        assertEquals(T0.plusSeconds(10), on(kit, "WasteContainer/bin-1/full").get(1).observedAt());
     }
 
     @Test
@@ -118,7 +128,7 @@ class FullnessTest {
         monitor.onReading(level("bin-1", -0.2, T0));
         monitor.onReading(Fakes.reading("bin-1", "fillingLevel", Value.of("high"), T0, null));
         monitor.onReading(Fakes.reading("bin-1", "storedWasteKind", Value.of(3), T0, null));
-        assertTrue(bus.published.isEmpty());
+        assertTrue(on(kit, "#").isEmpty());
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("WasteContainer/bin-1/fillingLevel"), warnings.get(0));
     }
@@ -128,7 +138,7 @@ class FullnessTest {
         BinMonitor monitor = monitor(Map.of());
         monitor.onReading(level("bin-1", 0.9, T0.plusSeconds(600)));
         monitor.onReading(level("bin-1", 0.1, T0));
-        assertEquals(List.of(true), bus.values("WasteContainer/bin-1/full"));
+        assertEquals(List.of(true), values(kit, "WasteContainer/bin-1/full"));
         assertFalse(monitor.needingEmptying().isEmpty());
     }
 }

@@ -2,6 +2,10 @@ package nl.regie.waste;
 
 import static nl.regie.waste.Fakes.T0;
 import static nl.regie.waste.Fakes.config;
+import static nl.regie.waste.Fakes.last;
+import static nl.regie.waste.Fakes.on;
+import static nl.regie.waste.Fakes.values;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,21 +17,28 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Route publishing: what is published, when, and that it is debounced. */
 class RoutePublisherTest {
 
-    private final RecordingBus bus = new RecordingBus();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(WastePlugin.PID);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
     private final ManualScheduler scheduler = new ManualScheduler();
     private final AtomicLong clock = new AtomicLong(5_000_000);
     private RoutePublisher routes;
-    private final BinMonitor monitor = new BinMonitor(bus, new RecordingAlerts(), Settings.DEFAULTS,
+    private final BinMonitor monitor = new BinMonitor(kit.bus(), kit.alerts(), Settings.DEFAULTS,
             new Warnings(m -> { }, clock::get), clock::get, () -> routes.changed());
 
     RoutePublisherTest() {
-        routes = new RoutePublisher(bus, monitor, scheduler, clock::get);
+        routes = new RoutePublisher(kit.bus(), monitor, scheduler, clock::get);
     }
 
     private void level(String bin, double level, double lon, double lat, int minute) {
@@ -40,7 +51,7 @@ class RoutePublisherTest {
         routes.changed();
         routes.binReported();
         scheduler.runAll();
-        assertEquals(List.of(), bus.on("WasteCollectionRoute/depot-1/stops"), "no time to date it by yet");
+        assertEquals(List.of(), on(kit, "WasteCollectionRoute/depot-1/stops"), "no time to date it by yet");
     }
 
     @Test
@@ -50,15 +61,15 @@ class RoutePublisherTest {
         routes.binReported();
         assertEquals(1, scheduler.delays.size(), "planned once, on the first reading");
         scheduler.runAll();
-        assertEquals(T0.plusSeconds(7 * 60), bus.on("WasteCollectionRoute/depot-1/stops").get(0).observedAt());
-        assertEquals(List.of("[]"), bus.values("WasteCollectionRoute/depot-1/stops"));
-        assertEquals(List.of(0.0), bus.values("WasteCollectionRoute/depot-1/stopCount"));
-        assertEquals(List.of(0.0), bus.values("WasteCollectionRoute/depot-1/length"));
-        Reading stops = bus.on("WasteCollectionRoute/depot-1/stops").get(0);
+        assertEquals(T0.plusSeconds(7 * 60), on(kit, "WasteCollectionRoute/depot-1/stops").get(0).observedAt());
+        assertEquals(List.of("[]"), values(kit, "WasteCollectionRoute/depot-1/stops"));
+        assertEquals(List.of(0.0), values(kit, "WasteCollectionRoute/depot-1/stopCount"));
+        assertEquals(List.of(0.0), values(kit, "WasteCollectionRoute/depot-1/length"));
+        Reading stops = on(kit, "WasteCollectionRoute/depot-1/stops").get(0);
         assertEquals(Settings.DEFAULTS.depot(), stops.location());
         assertEquals(EntityId.of("WasteCollectionRoute", "depot-1"), stops.entity());
-        assertEquals("count", bus.on("WasteCollectionRoute/depot-1/stopCount").get(0).unit());
-        assertEquals("m", bus.on("WasteCollectionRoute/depot-1/length").get(0).unit());
+        assertEquals("count", on(kit, "WasteCollectionRoute/depot-1/stopCount").get(0).unit());
+        assertEquals("m", on(kit, "WasteCollectionRoute/depot-1/length").get(0).unit());
     }
 
     @Test
@@ -68,11 +79,11 @@ class RoutePublisherTest {
         level("bin-empty", 0.2, 4.8990, 52.3700, 3);
         scheduler.runAll();
         assertEquals("[\"urn:ngsi-ld:WasteContainer:bin-near\",\"urn:ngsi-ld:WasteContainer:bin-far\"]",
-                bus.last("WasteCollectionRoute/depot-1/stops").orElseThrow().asObject());
-        assertEquals(2.0, bus.last("WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
+                last(kit, "WasteCollectionRoute/depot-1/stops").orElseThrow().asObject());
+        assertEquals(2.0, last(kit, "WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
         double expected = 2 * Settings.DEFAULTS.depot().distanceMetres(Location.of(4.8990, 52.3800));
-        assertEquals(Math.round(expected), (double) bus.last("WasteCollectionRoute/depot-1/length").orElseThrow().asObject());
-        assertEquals(T0.plusSeconds(180), bus.on("WasteCollectionRoute/depot-1/stops").get(0).observedAt());
+        assertEquals(Math.round(expected), (double) last(kit, "WasteCollectionRoute/depot-1/length").orElseThrow().asObject());
+        assertEquals(T0.plusSeconds(180), on(kit, "WasteCollectionRoute/depot-1/stops").get(0).observedAt());
     }
 
     @Test
@@ -86,8 +97,8 @@ class RoutePublisherTest {
         level("bin-1", 0.1, 4.89, 52.37, 4);
         assertEquals(List.of(0L, 3_000L), scheduler.delays, "one plan for three changes, 5 s after the last");
         scheduler.runAll();
-        assertEquals(2, bus.on("WasteCollectionRoute/depot-1/stops").size());
-        assertEquals(2.0, bus.last("WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
+        assertEquals(2, on(kit, "WasteCollectionRoute/depot-1/stops").size());
+        assertEquals(2.0, last(kit, "WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
         assertEquals(2, routes.last().stops().size());
     }
 
@@ -109,7 +120,7 @@ class RoutePublisherTest {
         monitor.apply(moved);
         routes.settingsChanged(moved);
         scheduler.runAll();
-        assertEquals(Location.of(4.91, 52.37), bus.on("WasteCollectionRoute/north/stops").get(0).location());
-        assertTrue(bus.values("WasteCollectionRoute/north/stopCount").contains(0.0));
+        assertEquals(Location.of(4.91, 52.37), on(kit, "WasteCollectionRoute/north/stops").get(0).location());
+        assertTrue(values(kit, "WasteCollectionRoute/north/stopCount").contains(0.0));
     }
 }

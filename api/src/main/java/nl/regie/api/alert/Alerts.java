@@ -40,4 +40,11 @@ public interface Alerts {
 
     /** Every active alert, of any plugin, most severe first, then newest first. */
     List<Alert> active();
+
+    /**
+     * This plugin's own active alerts, most severe first, then newest first: what a new version (or the same one,
+     * restarted) takes over, so that it resolves the alerts its predecessor raised when their condition ends. The
+     * runtime keeps alerts across an update; only an uninstall resolves them.
+     */
+    List<Alert> own();
 }

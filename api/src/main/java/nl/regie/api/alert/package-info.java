@@ -3,7 +3,7 @@
  * the runtime keeps, lists over HTTP and publishes on the bus as {@code Alert/{key}/{attribute}}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package nl.regie.api.alert;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,7 +15,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * its own bounded queue and receives the readings of one entity in the order they were published. A
  * subscriber that is slow, blocks or throws is timed out, counted and eventually quarantined; it never
  * slows the publisher or other subscribers. When a subscriber's queue is full, the new reading is dropped
- * for that subscriber and counted (see {@link nl.regie.api.monitor.BusMonitor}).
+ * for that subscriber and counted (the runtime shows the counts at {@code GET /api/plugins}).
  *
  * <p>Topics have the form {@code {EntityType}/{localId}/{attribute}}; filters use MQTT wildcards:
  * {@code +} matches one level, {@code #} (last level only) matches any number of levels, including none.

@@ -1,7 +1,11 @@
 package nl.regie.api.model;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -69,6 +73,50 @@ public record Reading(EntityId entity, String attribute, Value value, String uni
     /** The bus topic of this reading: {@code {EntityType}/{localId}/{attribute}}. */
     public String topic() {
         return entity.topicPrefix() + '/' + attribute;
+    }
+
+    /**
+     * The value as a number, when it is one: {@code reading.number().ifPresent(level -> ...)}; empty for a boolean or
+     * a text.
+     */
+    public OptionalDouble number() {
+        return value instanceof Value.Number n ? OptionalDouble.of(n.value()) : OptionalDouble.empty();
+    }
+
+    /** The value as a text, when it is one; empty for a number or a boolean. */
+    public Optional<String> text() {
+        return value instanceof Value.Text t ? Optional.of(t.value()) : Optional.empty();
+    }
+
+    /**
+     * A reading a plugin computed from this one, about the same entity: the time rule for computed readings says it
+     * is observed when this reading was (never at the wall clock's now), so it stays right when a backlog is replayed
+     * or devices run ahead; received now, at this reading's location.
+     *
+     * @param source the computing plugin's symbolic name
+     * @throws NullPointerException     naming the missing field
+     * @throws IllegalArgumentException naming the malformed field
+     */
+    public Reading derive(String attribute, Value value, String unit, String source) {
+        return new Reading(entity, attribute, value, unit, observedAt, Instant.now(), source, location);
+    }
+
+    /**
+     * A reading a plugin computed from several readings (a density from a count and an area, a route from the bins'
+     * levels): observed at the newest {@code observedAt} among them, by the time rule for computed readings; received
+     * now, without location (add one with {@link #withLocation}).
+     *
+     * @param from the readings it follows from, at least one
+     * @throws IllegalArgumentException when {@code from} is empty, or naming the malformed field
+     * @throws NullPointerException     naming the missing field
+     */
+    public static Reading derived(EntityId entity, String attribute, Value value, String unit, String source,
+            Collection<Reading> from) {
+        Objects.requireNonNull(from, "the readings a computed reading derives from are required");
+        Instant newest = from.stream().map(Reading::observedAt).max(Comparator.naturalOrder())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "a computed reading derives from at least one reading: its observedAt is theirs"));
+        return new Reading(entity, attribute, value, unit, newest, Instant.now(), source, null);
     }
 
     /** This reading with another location. */

@@ -6,6 +6,7 @@ import java.util.Optional;
 import nl.regie.api.model.BoundingBox;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -45,4 +46,15 @@ public interface CityState {
 
     /** The number of entities known. */
     int size();
+
+    /**
+     * What this plugin published that the city state still holds: the current value of every attribute whose latest
+     * reading came from this plugin, on topics the filter matches, as readings (observed and received at the value's
+     * {@code observedAt}, located where the entity is). This is how a plugin restores what it had concluded after an
+     * update or a restart: the city state kept it. Its own values are returned whatever its {@code reads} scope says.
+     *
+     * @param topicFilter an MQTT-style filter such as {@code WasteContainer/+/full}
+     * @throws IllegalArgumentException naming what is wrong with a malformed filter
+     */
+    List<Reading> own(String topicFilter);
 }

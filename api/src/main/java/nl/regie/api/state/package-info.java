@@ -2,7 +2,7 @@
  * The common operational picture: the current state of every entity the bus has seen.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package nl.regie.api.state;
 
 import org.osgi.annotation.bundle.Export;

@@ -14,7 +14,6 @@ import java.util.concurrent.locks.LockSupport;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.scope.LimitExceededException;
 import nl.regie.runtime.core.bus.BundleBusView;
 import nl.regie.runtime.core.bus.BusEngine;
@@ -27,6 +26,7 @@ import nl.regie.runtime.core.state.CityStateComponent;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.log.Logger;
 

@@ -15,10 +15,10 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
 import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.log.Logger;
 

@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
 import nl.regie.runtime.core.state.CityStateComponent;
@@ -16,6 +15,7 @@ import nl.regie.runtime.devices.mqtt.DeviceBridge;
 import nl.regie.runtime.devices.mqtt.PahoConnection;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.log.Logger;
 

@@ -1,10 +1,11 @@
 package nl.dijkwacht.flood;
 
-import java.time.Instant;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -15,16 +16,15 @@ import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
-import nl.regie.api.model.Value;
 import nl.regie.api.notify.Notifications;
 
 /**
- * The flood logic, in plain Java: water levels in, alerts and notifications out.
+ * The flood rule, in plain Java: water levels in, alerts and notifications out.
  *
  * <p>A gauge above its level raises the alert {@code flood-{gauge}} (HIGH, or CRITICAL above the critical level);
  * it is resolved only when the water falls below the level minus the hysteresis, so a level hovering around the
  * threshold does not raise and resolve it on every reading. Residents are notified once per raise and once more
- * on escalation to CRITICAL, never on other updates. Time is event time: the newest {@code observedAt} seen.
+ * on escalation to CRITICAL. Alerts are dated by the reading they follow from.
  *
  * <p>Thread-safe: readings arrive on the bus thread, settings on the configuration thread.
  */
@@ -34,37 +34,37 @@ public final class FloodMonitor {
     static final String CATEGORY = "naturalDisaster";
     static final String SUB_CATEGORY = "flood";
 
-    /** What the monitor knows of one gauge. */
-    private static final class Gauge {
-        EntityId entity;
-        Location location;
-        AlertSeverity severity; // null while no alert is active
-
-        Gauge(EntityId entity) {
-            this.entity = entity;
-        }
-    }
-
     private final Alerts alerts;
     private final Notifications notifications;
-    private final Warnings warnings;
-    private final Map<String, Gauge> gauges = new HashMap<>(); // by alert key
+    private final Consumer<String> warn;
+    private final Map<EntityId, AlertSeverity> raised = new HashMap<>();
+    private final Map<EntityId, Location> locations = new HashMap<>();
+    /** What was warned about (a gauge's bad readings, a key another plugin holds): once each, the log stays readable. */
+    private final Set<String> warned = new HashSet<>();
     private Settings settings;
-    private Instant now = Instant.EPOCH;
 
     /**
-     * Creates a monitor.
+     * Creates a monitor that takes over the flood alerts this plugin still has active (from before an update or a
+     * restart: the runtime kept them), so residents are not told again of a flood they know of.
      *
-     * @param warn where rate-limited warnings about bad input go (the plugin's log)
+     * @param warn where warnings about bad input go (the plugin's log)
      */
     public FloodMonitor(Settings settings, Alerts alerts, Notifications notifications, Consumer<String> warn) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.notifications = Objects.requireNonNull(notifications, "notifications");
-        this.warnings = new Warnings(warn, System::nanoTime);
+        this.warn = Objects.requireNonNull(warn, "warn");
+        for (Alert alert : alerts.own()) {
+            if (alert.key().startsWith(KEY_PREFIX) && alert.about() != null) {
+                raised.put(alert.about(), alert.severity());
+                if (alert.location() != null) {
+                    locations.put(alert.about(), alert.location());
+                }
+            }
+        }
     }
 
-    /** Applies new settings; active alerts stay active and are re-judged on each gauge's next reading. */
+    /** Applies new settings; active alerts stay active and are judged again on each gauge's next reading. */
     public synchronized void apply(Settings newSettings) {
         this.settings = Objects.requireNonNull(newSettings, "settings");
     }
@@ -74,128 +74,83 @@ public final class FloodMonitor {
         return settings;
     }
 
-    /**
-     * Takes over the active flood alerts this plugin raised before (before an update or restart), so that
-     * residents are not notified again of a flood they were already told about.
-     *
-     * @param source this plugin's symbolic name: only its alerts are taken over
-     */
-    public synchronized void adopt(Collection<Alert> active, String source) {
-        for (Alert alert : active) {
-            if (alert.active() && source.equals(alert.source()) && alert.key().startsWith(KEY_PREFIX)) {
-                Gauge gauge = gauges.computeIfAbsent(alert.key(), key -> new Gauge(alert.about()));
-                if (gauge.severity == null) {
-                    gauge.severity = alert.severity();
-                    gauge.location = gauge.location != null ? gauge.location : alert.location();
-                }
-            }
-        }
-    }
-
-    /** The gauges with an active alert and its severity, by alert key. */
+    /** The active alerts' severities, by alert key. */
     public synchronized Map<String, AlertSeverity> active() {
         Map<String, AlertSeverity> active = new TreeMap<>();
-        gauges.forEach((key, gauge) -> {
-            if (gauge.severity != null) {
-                active.put(key, gauge.severity);
-            }
-        });
+        raised.forEach((gauge, severity) -> active.put(alertKey(gauge.localId()), severity));
         return active;
     }
 
-    /** Judges one {@code WaterObserved/{gauge}/waterLevel} reading. Never throws for bad input: it warns. */
+    /** Judges one {@code WaterObserved/{gauge}/waterLevel} reading; one that is not a level in metres is ignored. */
     public synchronized void onReading(Reading reading) {
-        String topic = reading.topic();
-        if (!"waterLevel".equals(reading.attribute())) {
-            warnings.warn("attribute:" + topic, "Flood plugin ignores " + topic + ": not a waterLevel");
+        OptionalDouble level = reading.number();
+        if (level.isEmpty() || !"m".equals(reading.unit())) {
+            warnOnce(reading.topic(), "Flood plugin ignores " + reading.topic() + ": expected a number in m, got "
+                    + reading.value().asObject() + " " + reading.unit());
             return;
         }
-        if (!(reading.value() instanceof Value.Number number)) {
-            warnings.warn("value:" + topic, "Flood plugin ignores " + topic + ": expected a number in m, got "
-                    + reading.value());
-            return;
-        }
-        if (!"m".equals(reading.unit())) {
-            warnings.warn("unit:" + topic, "Flood plugin ignores " + topic + ": expected unit 'm', got '"
-                    + reading.unit() + "'");
-            return;
-        }
-        if (reading.observedAt().isAfter(now)) {
-            now = reading.observedAt();
-        }
-        String id = reading.entity().localId();
-        String key = alertKey(id);
-        Gauge gauge = gauges.computeIfAbsent(key, k -> new Gauge(reading.entity()));
-        gauge.entity = reading.entity();
+        EntityId gauge = reading.entity();
         if (reading.location() != null) {
-            gauge.location = reading.location();
+            locations.put(gauge, reading.location());
         }
-        judge(key, gauge, number.value());
+        AlertSeverity before = raised.get(gauge);
+        AlertSeverity after = severity(settings, gauge.localId(), level.getAsDouble(), before);
+        String key = alertKey(gauge.localId());
+        if (after == before) {
+            return;
+        }
+        if (after == null) {
+            alerts.resolve(key, reading.observedAt());
+            raised.remove(gauge);
+            return;
+        }
+        try {
+            alerts.raise(new AlertRequest(key, CATEGORY, SUB_CATEGORY, after, FloodTexts.description(settings,
+                    gauge.localId(), level.getAsDouble(), after), gauge, locations.get(gauge), reading.observedAt()));
+        } catch (RuntimeException e) {
+            // Another plugin holding the key, say: tried again on the gauge's next reading.
+            warnOnce("raise:" + key, "Flood plugin could not raise alert " + key + ": " + e.getMessage());
+            return;
+        }
+        raised.put(gauge, after);
+        if (before == null || after == AlertSeverity.CRITICAL) {
+            notifyResidents(gauge, key, level.getAsDouble(), after);
+        }
     }
 
-    private void judge(String key, Gauge gauge, double level) {
-        String id = gauge.entity.localId();
-        double threshold = settings.levelFor(id);
-        if (gauge.severity == null) {
-            if (level > threshold) {
-                AlertSeverity severity = level > settings.criticalLevel() ? AlertSeverity.CRITICAL : AlertSeverity.HIGH;
-                if (raise(key, gauge, level, severity)) {
-                    notifyResidents(key, gauge, level);
-                }
-            }
-        } else if (level < threshold - settings.hysteresis()) {
-            resolve(key, gauge);
-        } else {
-            AlertSeverity severity = severity(level, gauge.severity);
-            if (severity != gauge.severity && raise(key, gauge, level, severity) && severity == AlertSeverity.CRITICAL) {
-                notifyResidents(key, gauge, level);
-            }
-        }
-    }
-
-    /** CRITICAL above the critical level, and stays so until the water is the hysteresis below it. */
-    private AlertSeverity severity(double level, AlertSeverity current) {
+    /**
+     * The rule: no alert until the level is above the gauge's flood level; then HIGH, or CRITICAL above the critical
+     * level; each ends only the hysteresis below where it began.
+     *
+     * @return the severity the gauge's alert should have, or null for none
+     */
+    static AlertSeverity severity(Settings settings, String gauge, double level, AlertSeverity current) {
         double critical = settings.criticalLevel();
-        boolean isCritical = level > critical
-                || current == AlertSeverity.CRITICAL && level >= critical - settings.hysteresis();
+        if (current == null ? level <= settings.levelFor(gauge) : level < settings.levelFor(gauge) - settings.hysteresis()) {
+            return null;
+        }
+        boolean isCritical = level > critical || current == AlertSeverity.CRITICAL && level >= critical - settings.hysteresis();
         return isCritical ? AlertSeverity.CRITICAL : AlertSeverity.HIGH;
     }
 
-    private boolean raise(String key, Gauge gauge, double level, AlertSeverity severity) {
-        String id = gauge.entity.localId();
-        try {
-            alerts.raise(new AlertRequest(key, CATEGORY, SUB_CATEGORY, severity,
-                    FloodTexts.description(settings, id, level, severity), gauge.entity, gauge.location, now));
-        } catch (RuntimeException e) {
-            // For example another plugin holding the key; tried again on the gauge's next reading.
-            warnings.warn("raise:" + key, "Flood plugin could not raise alert " + key + ": " + e.getMessage());
-            return false;
-        }
-        gauge.severity = severity;
-        return true;
-    }
-
-    private void resolve(String key, Gauge gauge) {
-        try {
-            alerts.resolve(key, now);
-        } catch (RuntimeException e) {
-            warnings.warn("resolve:" + key, "Flood plugin could not resolve alert " + key + ": " + e.getMessage());
-        }
-        gauge.severity = null;
-    }
-
-    private void notifyResidents(String key, Gauge gauge, double level) {
-        String id = gauge.entity.localId();
-        if (gauge.location == null) {
-            warnings.warn("location:" + key, "Flood alert " + key + " raised, but residents are not notified: gauge "
-                    + id + " has not reported its location");
+    private void notifyResidents(EntityId gauge, String key, double level, AlertSeverity severity) {
+        Location where = locations.get(gauge);
+        if (where == null) {
+            warnOnce("location:" + key, "Flood alert " + key + " raised, but residents are not notified: gauge "
+                    + gauge.localId() + " has not reported its location");
             return;
         }
         try {
-            notifications.send(FloodTexts.notice(settings, id, level, gauge.severity, gauge.location,
+            notifications.send(FloodTexts.notice(settings, gauge.localId(), level, severity, where,
                     EntityId.of(Alert.ENTITY_TYPE, key)));
         } catch (RuntimeException e) {
-            warnings.warn("notify:" + key, "Flood plugin could not notify residents of " + key + ": " + e.getMessage());
+            warnOnce("notify:" + key, "Flood plugin could not notify residents of " + key + ": " + e.getMessage());
+        }
+    }
+
+    private void warnOnce(String what, String message) {
+        if (warned.add(what)) {
+            warn.accept(message);
         }
     }
 

@@ -84,11 +84,6 @@ public class FloodWatcher implements ReadingListener {
             settings = Settings.defaults();
         }
         monitor = new FloodMonitor(settings, alerts, notifications, log::warn);
-        try {
-            monitor.adopt(alerts.active(), Settings.PID);
-        } catch (RuntimeException e) {
-            log.warn("Could not take over the active flood alerts: {}", e.getMessage());
-        }
         publish(settings);
         log.info("Flood plugin watching WaterObserved/+/waterLevel: flood level {} m, critical {} m, {} sandbag points",
                 settings.floodLevel(), settings.criticalLevel(), settings.sandbagPoints().size());

@@ -9,8 +9,9 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 
 /**
- * The plugin's settings, checked. Metatype checks single values in range; this checks what it cannot: the
- * formats of the array entries and the rules across keys. Every error names the key, the bad value and what is
+ * The plugin's settings, checked. Metatype checks single values in range (Regie's config folder refuses a file
+ * outside them before the plugin sees it); this checks what it cannot: the formats of the array entries and the rules
+ * across keys. Every error names the key, the bad value and what is
  * expected.
  *
  * @param floodLevel        {@code flood.level}: the level above which a gauge raises a flood alert, m
@@ -31,7 +32,7 @@ public record Settings(double floodLevel, Map<String, Double> levelByGauge, doub
     static final int MAX_NAME = 80;
 
     /**
-     * Creates settings, checking ranges and the rules across keys.
+     * Creates settings, checking the rules across keys.
      *
      * @throws IllegalArgumentException naming the key and the bad value
      */
@@ -39,10 +40,6 @@ public record Settings(double floodLevel, Map<String, Double> levelByGauge, doub
         levelByGauge = Map.copyOf(levelByGauge);
         sandbagPoints = List.copyOf(sandbagPoints);
         gaugeNames = Map.copyOf(gaugeNames);
-        checkRange("flood.level", floodLevel, 0, MAX_LEVEL);
-        checkRange("critical.level", criticalLevel, 0, MAX_LEVEL);
-        checkRange("hysteresis", hysteresis, 0, 1);
-        checkRange("alert.radius.metres", alertRadiusMetres, 1, 50_000);
         if (criticalLevel <= floodLevel) {
             throw new IllegalArgumentException("critical.level " + criticalLevel + " must be above flood.level "
                     + floodLevel);
@@ -193,17 +190,6 @@ public record Settings(double floodLevel, Map<String, Double> levelByGauge, doub
             // reported below
         }
         throw bad(key, entry, "the " + what + " '" + text.strip() + "' is not a number");
-    }
-
-    private static void checkRange(String key, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(key + " " + value + " must be between " + format(min) + " and "
-                    + format(max));
-        }
-    }
-
-    private static String format(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     private static IllegalArgumentException bad(String key, String entry, String problem) {

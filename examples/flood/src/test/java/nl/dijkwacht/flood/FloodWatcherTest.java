@@ -10,18 +10,32 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The component on Regie's test kit: configuration, the sandbag points it publishes, an update's takeover. */
 class FloodWatcherTest {
 
-    private final RecordingBus bus = new RecordingBus();
-    private final RecordingAlerts alerts = new RecordingAlerts();
-    private final RecordingNotifications notifications = new RecordingNotifications();
-    private final Stubs.RecordingLog log = new Stubs.RecordingLog();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(Settings.PID);
+
+    @AfterEach
+    void close() {
+        kit.close();
+    }
 
     private FloodWatcher start(Map<String, Object> config) {
-        return new FloodWatcher(bus, alerts, notifications, log.logger, Stubs.config(config));
+        return new FloodWatcher(kit.bus(), kit.alerts(), kit.notifications(), kit.log().logger(), config(config));
+    }
+
+    private FloodWatcher.Config config(Map<String, Object> config) {
+        return kit.config(FloodWatcher.Config.class, config);
+    }
+
+    private List<String> points() {
+        kit.settle();
+        return kit.published("PointOfInterest/+/+").stream().map(Reading::topic).toList();
     }
 
     private static Reading level(double metres) {
@@ -34,11 +48,11 @@ class FloodWatcherTest {
     void publishesTheSandbagPointsAtActivation() {
         start(Map.of("sandbag.points", new String[] {"waterlooplein|Waterlooplein|4.9020|52.3676"}));
 
-        assertEquals(List.of("PointOfInterest/waterlooplein/name", "PointOfInterest/waterlooplein/category"),
-                bus.published.stream().map(Reading::topic).toList());
+        assertEquals(List.of("PointOfInterest/waterlooplein/name", "PointOfInterest/waterlooplein/category"), points());
+        List<Reading> published = kit.published("PointOfInterest/+/+");
         assertEquals(List.of(Value.of("Waterlooplein"), Value.of("sandbagPoint")),
-                bus.published.stream().map(Reading::value).toList());
-        bus.published.forEach(r -> assertEquals(Location.of(4.9020, 52.3676), r.location()));
+                published.stream().map(Reading::value).toList());
+        published.forEach(r -> assertEquals(Location.of(4.9020, 52.3676), r.location()));
     }
 
     @Test
@@ -46,10 +60,10 @@ class FloodWatcherTest {
         FloodWatcher watcher = start(Map.of("sandbag.points", new String[] {"waterlooplein|Waterlooplein"}));
 
         assertEquals(Settings.defaults(), watcher.monitor().settings());
-        assertEquals(List.of("ERROR Configuration nl.dijkwacht.flood refused: sandbag.points entry "
+        assertEquals(List.of("Configuration nl.dijkwacht.flood refused: sandbag.points entry "
                 + "'waterlooplein|Waterlooplein': expected id|name|lon|lat (4 fields separated by '|'), found 2 fields; "
-                + "starting on the defaults"), log.at("ERROR"));
-        assertEquals(List.of(), bus.published);
+                + "starting on the defaults"), kit.log().messages("error"));
+        assertEquals(List.of(), points());
     }
 
     @Test
@@ -57,11 +71,11 @@ class FloodWatcherTest {
         FloodWatcher watcher = start(Map.of("flood.level", 1.5));
         watcher.onReading(level(1.6));
 
-        watcher.modified(Stubs.config(Map.of("flood.level", 1.9)));
+        watcher.modified(config(Map.of("flood.level", 1.9)));
 
         assertEquals(1.5, watcher.monitor().settings().floodLevel());
-        assertEquals(List.of("ERROR Configuration nl.dijkwacht.flood refused: critical.level 1.8 must be above "
-                + "flood.level 1.9; keeping the previous settings"), log.at("ERROR"));
+        assertEquals(List.of("Configuration nl.dijkwacht.flood refused: critical.level 1.8 must be above "
+                + "flood.level 1.9; keeping the previous settings"), kit.log().messages("error"));
     }
 
     @Test
@@ -69,21 +83,32 @@ class FloodWatcherTest {
         FloodWatcher watcher = start(Map.of());
         watcher.onReading(level(1.6));
 
-        watcher.modified(Stubs.config(Map.of("sandbag.points", new String[] {"oosterpark|Oosterpark|4.9205|52.3604"})));
+        watcher.modified(config(Map.of("sandbag.points", new String[] {"oosterpark|Oosterpark|4.9205|52.3604"})));
         watcher.onReading(level(1.62));
+        kit.settle();
 
         assertEquals(1, watcher.monitor().active().size());
-        assertEquals(1, notifications.sent.size());
-        assertEquals(List.of("PointOfInterest/oosterpark/name", "PointOfInterest/oosterpark/category"),
-                bus.published.stream().map(Reading::topic).toList());
+        assertEquals(1, kit.sent().size());
+        assertEquals(List.of("PointOfInterest/oosterpark/name", "PointOfInterest/oosterpark/category"), points());
     }
 
     @Test
-    void takesOverItsActiveAlertsAtActivation() {
+    void theComponentReceivesWhatItsScopeReads() {
+        kit.listen(start(Map.of()));
+        kit.publish(level(1.6));
+        kit.settle();
+
+        assertEquals(List.of("flood-gauge-01"), kit.alerts().own().stream().map(a -> a.key()).toList());
+    }
+
+    @Test
+    void theNextVersionTakesOverItsActiveAlerts() {
         start(Map.of()).onReading(level(1.6));
+        kit.settle();
 
         start(Map.of()).onReading(level(1.61));
+        kit.settle();
 
-        assertEquals(1, notifications.sent.size(), "the restarted plugin does not warn residents twice");
+        assertEquals(1, kit.sent().size(), "the next version does not warn residents twice");
     }
 }

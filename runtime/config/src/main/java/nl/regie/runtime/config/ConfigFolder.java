@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import nl.regie.runtime.spi.config.ConfigFiles.FileStatus;
 import nl.regie.runtime.spi.config.ConfigFiles.State;
@@ -91,6 +92,8 @@ final class ConfigFolder {
     private final Map<Path, Tracked> tracked = new HashMap<>();
     private Map<Path, byte[]> previousPoll = Map.of();
     private boolean first = true;
+    /** Set when a bundle was uninstalled: the next poll checks that each applied file's PID still has a plugin. */
+    private final AtomicBoolean bundlesLeft = new AtomicBoolean();
     private String lastListingProblem;
     private volatile List<Snapshot> statuses = List.of();
 
@@ -192,8 +195,16 @@ final class ConfigFolder {
         return guard.putBack();
     }
 
+    /** Tells the folder a bundle was uninstalled: the next poll finds the applied files whose plugin went with it. */
+    void bundleUninstalled() {
+        bundlesLeft.set(true);
+    }
+
     /** Reads the folder once and acts on what changed. */
     void poll() {
+        if (bundlesLeft.getAndSet(false)) {
+            orphaned();
+        }
         Map<Path, byte[]> now = read();
         if (now == null) {
             return;
@@ -228,6 +239,29 @@ final class ConfigFolder {
         first = false;
         guardAll();
         publish();
+    }
+
+    /**
+     * An applied file whose PID no installed bundle declares any more (its plugin was removed) is pending again: its
+     * values stay in ConfigAdmin, and are applied, checked against the metatype, when a plugin declaring it comes back.
+     */
+    private void orphaned() {
+        for (Tracked t : tracked.values()) {
+            if (t.state != State.APPLIED) {
+                continue;
+            }
+            boolean declared;
+            try {
+                declared = schemas.find(t.pid).isPresent();
+            } catch (RuntimeException e) {
+                continue; // the metatype could not be read now: the state stays as it was
+            }
+            if (!declared) {
+                log.info("Configuration file {} is waiting for a plugin that declares PID {}: the plugin that did was"
+                        + " removed", shown(t.file), t.pid);
+                set(t, State.PENDING, "waiting for a plugin that declares PID " + t.pid);
+            }
+        }
     }
 
     /**

@@ -129,9 +129,14 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
         };
         thread.scheduleWithFixedDelay(poll, 0, pollMillis, TimeUnit.MILLISECONDS);
         // A plugin that arrives (FileInstall installs, then starts) gets its pending file at once, not at the next poll,
-        // so that it mostly starts on its configuration rather than on its defaults for a moment.
+        // so that it mostly starts on its configuration rather than on its defaults for a moment; a plugin that is
+        // uninstalled leaves its file pending again, not applied to nobody.
         this.pluginArrivals = event -> {
-            if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED) {
+            if (event.getType() == BundleEvent.UNINSTALLED) {
+                folder.bundleUninstalled();
+            }
+            if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
+                    || event.getType() == BundleEvent.UNINSTALLED) {
                 try {
                     thread.execute(poll);
                 } catch (RejectedExecutionException e) {

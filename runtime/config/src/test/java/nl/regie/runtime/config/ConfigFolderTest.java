@@ -290,6 +290,31 @@ class ConfigFolderTest {
     }
 
     @Test
+    void anAppliedFileWhosePluginIsRemovedIsPendingAgainAndAppliedWhenItComesBack() throws Exception {
+        declared.put(PID, WASTE);
+        write(PID, "full.threshold = 0.75\n");
+        folder.poll();
+        assertEquals(State.APPLIED, status(PID).state());
+
+        declared.remove(PID); // the plugin is uninstalled
+        folder.poll();
+        assertEquals(State.APPLIED, status(PID).state(), "only an uninstalled bundle makes the folder look");
+        folder.bundleUninstalled();
+        folder.poll();
+        assertEquals(State.PENDING, status(PID).state());
+        assertEquals("waiting for a plugin that declares PID nl.regie.waste", status(PID).message());
+        assertEquals("Configuration file config/nl.regie.waste.cfg is waiting for a plugin that declares PID"
+                + " nl.regie.waste: the plugin that did was removed", log.messages("info").get(1));
+        folder.poll();
+        assertEquals(2, log.messages("info").size(), "said once");
+
+        declared.put(PID, WASTE); // installed again
+        folder.poll();
+        assertEquals(State.APPLIED, status(PID).state());
+        assertEquals(0.75, store.configurations.get(PID).get("full.threshold"));
+    }
+
+    @Test
     void aRefusedFileIsAppliedWhenAPluginUpdateDeclaresTheKey() throws Exception {
         declared.put(PID, TestAttribute.schema(TestAttribute.of("full.threshold", AttributeDefinition.DOUBLE)));
         write(PID, "full.threshold = 0.75\nroute.depots = Noord\n");

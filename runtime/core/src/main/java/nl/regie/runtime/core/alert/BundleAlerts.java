@@ -69,4 +69,9 @@ public final class BundleAlerts implements Alerts {
     public List<Alert> active() {
         return alerts.active();
     }
+
+    @Override
+    public List<Alert> own() {
+        return alerts.active().stream().filter(a -> source.equals(a.source())).toList();
+    }
 }

@@ -8,12 +8,12 @@ import java.util.Map;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.BusMonitor;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.monitor.BusMonitor;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

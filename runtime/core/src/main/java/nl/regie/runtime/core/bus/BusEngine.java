@@ -15,13 +15,12 @@ import java.util.concurrent.atomic.LongAdder;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.SubscriberInfo;
-import nl.regie.api.monitor.SubscriberInfo.State;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
-import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.monitor.SubscriberInfo.State;
 
 import org.osgi.service.log.Logger;
 

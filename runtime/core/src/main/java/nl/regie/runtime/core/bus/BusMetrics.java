@@ -3,10 +3,10 @@ package nl.regie.runtime.core.bus;
 import java.util.List;
 import java.util.TreeMap;
 
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

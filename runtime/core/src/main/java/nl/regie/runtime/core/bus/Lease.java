@@ -18,7 +18,7 @@ final class Lease implements Subscription {
         this.generation = generation;
     }
 
-    /** The subscription's id, as in {@link nl.regie.api.monitor.SubscriberInfo#id()}. */
+    /** The subscription's id, as in {@link nl.regie.runtime.spi.monitor.SubscriberInfo#id()}. */
     long id() {
         return subscriber.id();
     }

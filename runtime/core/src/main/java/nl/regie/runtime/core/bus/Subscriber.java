@@ -10,11 +10,11 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.SubscriberInfo;
-import nl.regie.api.monitor.SubscriberInfo.State;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.monitor.SubscriberInfo.State;
 
 /**
  * One subscription: its bounded queue, its delivery thread and its counters.

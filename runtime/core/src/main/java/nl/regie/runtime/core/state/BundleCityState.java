@@ -6,6 +6,7 @@ import java.util.Optional;
 import nl.regie.api.model.BoundingBox;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.core.scope.ScopeGuard;
@@ -29,6 +30,8 @@ public final class BundleCityState implements CityState {
     private final FullCityState state;
     /** Null for the runtime's own bundle. */
     private final ScopedEntities scoped;
+    /** The symbolic name of the bundle that gets the service: the source of what it publishes. */
+    private final String source;
 
     /** The city state of the bundle that gets the service. */
     @Activate
@@ -44,6 +47,7 @@ public final class BundleCityState implements CityState {
     BundleCityState(FullCityState state, ScopeGuard guard) {
         this.state = state;
         this.scoped = guard.isUnrestricted() ? null : new ScopedEntities(guard);
+        this.source = guard.symbolicName();
     }
 
     @Override
@@ -75,6 +79,12 @@ public final class BundleCityState implements CityState {
     @Override
     public int size() {
         return scoped == null ? state.size() : all().size();
+    }
+
+    /** {@inheritDoc} The plugin's own values whatever its scope reads: it published them. */
+    @Override
+    public List<Reading> own(String topicFilter) {
+        return OwnValues.of(state.all(), source, topicFilter);
     }
 
     private List<EntityState> filter(List<EntityState> entities) {

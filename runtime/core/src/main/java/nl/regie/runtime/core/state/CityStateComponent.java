@@ -16,11 +16,15 @@ import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.lifecycle.PluginBundles;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 import nl.regie.runtime.spi.state.FullCityState;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -48,6 +52,10 @@ public class CityStateComponent implements FullCityState, MetricSource {
     private final Logger log;
     private final LongAdder clockSteps = new LongAdder();
     private final Set<String> loggedSources = ConcurrentHashMap.newKeySet();
+    private final Set<String> removedPlugins = ConcurrentHashMap.newKeySet();
+    private final BundleContext context;
+    private final String owner;
+    private final BundleListener removals = this::bundleChanged;
 
     /**
      * Readings the city state can have waiting: ten times a plugin's default, so that the picture rides out a
@@ -59,12 +67,13 @@ public class CityStateComponent implements FullCityState, MetricSource {
     @Activate
     public CityStateComponent(@Reference RuntimeBus bus, BundleContext context,
             @Reference(service = LoggerFactory.class) Logger log) {
-        this(bus, Owner.of(context.getBundle()), log);
+        this(bus, Owner.of(context.getBundle()), log, context);
+        context.addBundleListener(removals);
     }
 
     /** Subscribes to all readings on behalf of {@code owner}, counting clock steps without logging them. */
     public CityStateComponent(RuntimeBus bus, Owner owner) {
-        this(bus, owner, null);
+        this(bus, owner, null, null);
     }
 
     /**
@@ -72,8 +81,10 @@ public class CityStateComponent implements FullCityState, MetricSource {
      *
      * @param log where clock steps are reported, or {@code null} to only count them
      */
-    private CityStateComponent(RuntimeBus bus, Owner owner, Logger log) {
+    private CityStateComponent(RuntimeBus bus, Owner owner, Logger log, BundleContext context) {
         this.log = log;
+        this.context = context;
+        this.owner = owner.symbolicName();
         this.store = new EntityStore(this::steppedBack);
         subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
     }
@@ -85,6 +96,55 @@ public class CityStateComponent implements FullCityState, MetricSource {
         out.counter("regie_city_state_clock_steps_total", "Readings that replaced their own source's value of an"
                 + " attribute with an older-dated one: the source's clock stepped back (logged once per source).")
                 .sample(clockSteps());
+    }
+
+    /** The values the runtime's own bundle published (its alerts' readings are published under each plugin's name). */
+    @Override
+    public List<Reading> own(String topicFilter) {
+        return OwnValues.of(all(), owner, topicFilter);
+    }
+
+    @Override
+    public Set<String> removedPlugins() {
+        return Set.copyOf(removedPlugins);
+    }
+
+    /**
+     * A plugin was uninstalled (not updated): what it published stays, as the last thing it said, but is stale from
+     * now on. Its alerts are resolved by the alert service.
+     */
+    void pluginRemoved(String symbolicName) {
+        if (removedPlugins.add(symbolicName) && log != null) {
+            long values = store.all().stream().flatMap(e -> e.attributes().values().stream())
+                    .filter(a -> symbolicName.equals(a.source())).count();
+            if (values > 0) {
+                log.info("Plugin {} was uninstalled; the {} value(s) it published stay in the city state, marked stale",
+                        symbolicName, values);
+            }
+        }
+    }
+
+    /** A bundle of that name is installed (again): its values are no longer stale. */
+    void pluginInstalled(String symbolicName) {
+        removedPlugins.remove(symbolicName);
+    }
+
+    private void bundleChanged(BundleEvent event) {
+        String name = event.getBundle().getSymbolicName();
+        if (name == null || event.getBundle().getLocation().startsWith(PluginBundles.CANDIDATE_LOCATION_PREFIX)) {
+            return;
+        }
+        if (event.getType() == BundleEvent.INSTALLED) {
+            pluginInstalled(name);
+        } else if (event.getType() == BundleEvent.UNINSTALLED) {
+            for (Bundle bundle : context.getBundles()) {
+                if (bundle.getBundleId() != event.getBundle().getBundleId() && name.equals(bundle.getSymbolicName())
+                        && bundle.getState() != Bundle.UNINSTALLED) {
+                    return; // another bundle of that name still runs
+                }
+            }
+            pluginRemoved(name);
+        }
     }
 
     /** How many times a source replaced its own value with an older-dated one. */
@@ -104,6 +164,13 @@ public class CityStateComponent implements FullCityState, MetricSource {
 
     @Deactivate
     public void deactivate() {
+        if (context != null) {
+            try {
+                context.removeBundleListener(removals);
+            } catch (IllegalStateException e) {
+                // the bundle is stopping: its listeners go with it
+            }
+        }
         subscription.close();
     }
 

@@ -203,6 +203,19 @@ class AlertServiceTest {
     }
 
     @Test
+    void aPluginsOwnAlertsAreItsActiveOnesOnly() {
+        waste.raise(fire(AlertSeverity.HIGH, 0));
+        waste.raise(AlertStoreTest.request("full-bin-001", "maintenance", AlertSeverity.LOW, 1));
+        BundleAlerts mobility = new BundleAlerts(service, "nl.regie.mobility", PluginQuota.UNLIMITED);
+        mobility.raise(AlertStoreTest.request("crowd-1", "security", AlertSeverity.HIGH, 2));
+        waste.resolve("full-bin-001", T0.plusSeconds(60));
+
+        assertEquals(List.of("fire-bin-007"), waste.own().stream().map(Alert::key).toList());
+        assertEquals(List.of("crowd-1"), mobility.own().stream().map(Alert::key).toList());
+        assertEquals(3 - 1, service.active().size());
+    }
+
+    @Test
     void aRemovedPluginsAlertsAreResolvedAsOfTheirLastUpdate() {
         waste.raise(fire(AlertSeverity.HIGH, 0));
         waste.raise(AlertStoreTest.request("full-bin-001", "maintenance", AlertSeverity.LOW, 1));

@@ -15,17 +15,16 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.monitor.SubscriberInfo;
-import nl.regie.runtime.core.scope.DeclaredScope;
-import nl.regie.runtime.core.scope.ScopeGuards;
-import nl.regie.runtime.spi.bus.Owner;
-import nl.regie.runtime.testing.RecordingAuditLog;
-import nl.regie.runtime.testing.RecordingLogger;
-import nl.regie.runtime.testing.TestPolicy;
-
 import nl.regie.api.scope.LimitExceededException;
 import nl.regie.runtime.core.limits.PluginLimits;
 import nl.regie.runtime.core.limits.PluginQuota;
+import nl.regie.runtime.core.scope.DeclaredScope;
+import nl.regie.runtime.core.scope.ScopeGuards;
+import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
+import nl.regie.runtime.testing.RecordingAuditLog;
+import nl.regie.runtime.testing.RecordingLogger;
+import nl.regie.runtime.testing.TestPolicy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -24,10 +24,10 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.monitor.SubscriberInfo;
-import nl.regie.api.monitor.SubscriberInfo.State;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.monitor.SubscriberInfo.State;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import org.awaitility.core.ConditionFactory;

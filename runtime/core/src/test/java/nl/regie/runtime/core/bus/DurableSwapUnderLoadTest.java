@@ -19,9 +19,9 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import org.junit.jupiter.api.AfterEach;

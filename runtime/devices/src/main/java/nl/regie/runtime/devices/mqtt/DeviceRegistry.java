@@ -50,7 +50,9 @@ public final class DeviceRegistry {
     }
 
     /**
-     * Reads entries of the form {@code deviceId=urn1,urn2}. A malformed entry (no '=', a bad device id, a bad
+     * Reads entries of the form {@code deviceId=urn1;urn2} (or {@code urn1 urn2}, or {@code urn1,urn2} where the
+     * entry is not itself an element of a comma-separated list, as in a {@code .cfg} file of the config folder, where
+     * a comma separates the entries). A malformed entry (no '=', a bad device id, a bad
      * URN, no entity, or an entity already assigned to another device) is skipped and reported; the other
      * entries still count. Entries for the same device add up.
      */
@@ -74,17 +76,20 @@ public final class DeviceRegistry {
         return new Parsed(new DeviceRegistry(byDevice), List.copyOf(problems));
     }
 
+    /** Between the entities of one entry: ';', ',' or white space (a URN holds none of them). */
+    private static final String ENTITY_SEPARATOR = "\\s*[;,]\\s*|\\s+";
+
     private static String parseEntry(String entry, Map<String, Set<EntityId>> byDevice, Map<EntityId, String> owners) {
         int eq = entry.indexOf('=');
         if (eq < 0) {
-            return "it must have the form deviceId=urn1,urn2";
+            return "it must have the form deviceId=urn1;urn2";
         }
         String device = entry.substring(0, eq).trim();
         if (!Topics.isDeviceId(device)) {
             return Topics.deviceIdRule(device);
         }
         List<EntityId> entities = new ArrayList<>();
-        for (String part : entry.substring(eq + 1).split(",", -1)) {
+        for (String part : entry.substring(eq + 1).trim().split(ENTITY_SEPARATOR, -1)) {
             String urn = part.trim();
             if (urn.isEmpty()) {
                 return "an entity URN is empty";

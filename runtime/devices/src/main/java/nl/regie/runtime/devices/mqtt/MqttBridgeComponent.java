@@ -132,9 +132,9 @@ public final class MqttBridgeComponent implements DeviceDirectory {
                 description = "Messages from devices beyond this many are dropped and counted as unroutable.")
         int maxDevices() default BridgeSettings.DEFAULT_MAX_DEVICES;
 
-        /** The device registry: {@code deviceId=urn1,urn2} entries. */
+        /** The device registry: {@code deviceId=urn1;urn2} entries. */
         @AttributeDefinition(name = "Device registry", required = false,
-                description = "Entries deviceId=urn1,urn2 assigning extra entities to a device: it may report on them"
+                description = "Entries deviceId=urn1;urn2 assigning extra entities to a device: it may report on them"
                         + " and receives their commands. Malformed entries are logged and skipped.")
         String[] device_entities() default {};
     }

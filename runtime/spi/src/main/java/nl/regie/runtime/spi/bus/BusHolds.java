@@ -16,7 +16,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * first such drop is logged with the plugin's name), but nothing is delivered and its delivery thread sleeps. The
  * close returns once a delivery to the old listener that was in progress has ended (after half a second it is
  * interrupted, after another half second a warning names it), and the old listener is not referenced any more.
- * {@link nl.regie.api.monitor.SubscriberInfo} shows it as {@code PARKED}; the delivery timeout does not apply to it.
+ * {@link nl.regie.runtime.spi.monitor.SubscriberInfo} shows it as {@code PARKED}; the delivery timeout does not apply to it.
  *
  * <p>A durable subscribe with the same key while it is parked <em>takes it over</em>: delivery resumes, on the same
  * thread and from the same queue, to the new listener: first what was queued, then new readings, in publish order.

@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.osgi.framework.Bundle;
 
 /**
- * The bundle a subscription belongs to, shown in {@link nl.regie.api.monitor.SubscriberInfo} and in the
+ * The bundle a subscription belongs to, shown in {@link nl.regie.runtime.spi.monitor.SubscriberInfo} and in the
  * names of its delivery thread and log lines.
  *
  * @param symbolicName the bundle symbolic name

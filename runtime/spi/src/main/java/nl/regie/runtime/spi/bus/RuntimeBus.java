@@ -6,7 +6,7 @@ import java.util.Map;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
-import nl.regie.api.monitor.BusMonitor;
+import nl.regie.runtime.spi.monitor.BusMonitor;
 
 import org.osgi.annotation.versioning.ProviderType;
 

@@ -1,5 +1,7 @@
 package nl.regie.runtime.spi.state;
 
+import java.util.Set;
+
 import nl.regie.api.state.CityState;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -10,4 +12,11 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface FullCityState extends CityState {
+
+    /**
+     * The symbolic names of the plugins that were uninstalled while the city state still holds values they published:
+     * those values are stale (nothing will update them), and the HTTP API marks them so. A name leaves the set when a
+     * bundle of that name is installed again.
+     */
+    Set<String> removedPlugins();
 }

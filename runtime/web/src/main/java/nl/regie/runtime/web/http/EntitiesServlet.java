@@ -11,7 +11,6 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import nl.regie.api.model.EntityId;
-import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.spi.state.FullCityState;
@@ -35,12 +34,12 @@ public class EntitiesServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient CityState cityState;
+    private final transient FullCityState cityState;
     private final transient AccessPolicy policy;
 
     /** Serves the given city state, as the policy lets each caller see it. */
     @Activate
-    public EntitiesServlet(@Reference(service = FullCityState.class) CityState cityState, @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy) {
+    public EntitiesServlet(@Reference FullCityState cityState, @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy) {
         this.cityState = cityState;
         this.policy = policy;
     }
@@ -68,7 +67,7 @@ public class EntitiesServlet extends GuardedServlet {
             Json.problem(response, 404, "Not Found", "no entity " + entityId + " is known", request.getRequestURI());
             return;
         }
-        Json.write(response, 200, Json.entity(entity.get()));
+        Json.write(response, 200, Json.entity(entity.get(), cityState.removedPlugins()));
     }
 
     /** The entity as the caller may see it; a zone entity is made from the entities of its type. */
@@ -96,7 +95,7 @@ public class EntitiesServlet extends GuardedServlet {
         body.put("total", matches.size());
         body.put("offset", query.offset());
         body.put("limit", query.limit());
-        body.put("entities", Json.entities(page));
+        body.put("entities", Json.entities(page, cityState.removedPlugins()));
         Json.write(response, 200, body);
     }
 }

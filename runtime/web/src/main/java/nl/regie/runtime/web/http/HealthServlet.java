@@ -11,10 +11,10 @@ import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import nl.regie.api.monitor.BusMonitor;
 import nl.regie.api.state.CityState;
 import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
+import nl.regie.runtime.spi.monitor.BusMonitor;
 import nl.regie.runtime.spi.state.FullCityState;
 import nl.regie.runtime.web.json.Json;
 

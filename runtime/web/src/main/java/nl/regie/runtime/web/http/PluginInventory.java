@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import nl.regie.api.monitor.BusMonitor;
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.lifecycle.PluginBundles;
 import nl.regie.runtime.spi.lifecycle.RuntimeBundles;
+import nl.regie.runtime.spi.monitor.BusMonitor;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;

@@ -1,13 +1,14 @@
 package nl.regie.runtime.web.http;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.lifecycle.HistoryEntry;
 import nl.regie.runtime.spi.lifecycle.Outcome;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import nl.regie.runtime.web.json.Json;
 
 /**
@@ -32,8 +33,14 @@ final class PluginJson {
         if (view != null) {
             json.put("location", view.location());
         }
-        json.put("healthy", plugin.healthy());
-        json.put("problems", plugin.problems() == null ? List.of() : plugin.problems());
+        // Healthy as /health counts it: what the lifecycle knows (components, health checks) and what the inventory
+        // sees (a quarantined subscription), so that the two never disagree.
+        List<String> problems = new ArrayList<>(plugin.problems() == null ? List.of() : plugin.problems());
+        if (view != null) {
+            view.problems().stream().filter(p -> !problems.contains(p)).forEach(problems::add);
+        }
+        json.put("healthy", plugin.healthy() && (view == null || view.healthy()));
+        json.put("problems", problems);
         json.put("previousVersion", plugin.previousVersion());
         json.put("busy", plugin.busy());
         json.put("leaks", plugin.leaks() == null ? List.of() : plugin.leaks());

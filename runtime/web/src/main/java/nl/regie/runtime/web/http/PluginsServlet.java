@@ -15,12 +15,12 @@ import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import nl.regie.api.monitor.BusMonitor;
 import nl.regie.runtime.spi.lifecycle.HistoryEntry;
 import nl.regie.runtime.spi.lifecycle.LifecycleException;
 import nl.regie.runtime.spi.lifecycle.Outcome;
 import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
+import nl.regie.runtime.spi.monitor.BusMonitor;
 import nl.regie.runtime.web.json.Json;
 
 import org.osgi.framework.BundleContext;

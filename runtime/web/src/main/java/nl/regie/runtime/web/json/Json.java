@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.servlet.http.HttpServletResponse;
 
@@ -66,6 +67,14 @@ public final class Json {
 
     /** An entity as NGSI-LD-like JSON: id, type, location as GeoJSON point, attributes with value, unit, observedAt. */
     public static Map<String, Object> entity(EntityState entity) {
+        return entity(entity, Set.of());
+    }
+
+    /**
+     * An entity, with {@code "stale": true} on each attribute whose source is one of {@code removedPlugins}: the last
+     * value a plugin published before it was uninstalled, which nothing will update.
+     */
+    public static Map<String, Object> entity(EntityState entity, Set<String> removedPlugins) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", entity.id().toString());
         json.put("type", entity.id().type());
@@ -74,7 +83,7 @@ public final class Json {
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
         for (Map.Entry<String, AttributeState> a : entity.attributes().entrySet()) {
-            attributes.put(a.getKey(), attribute(a.getValue()));
+            attributes.put(a.getKey(), attribute(a.getValue(), removedPlugins.contains(a.getValue().source())));
         }
         json.put("attributes", attributes);
         json.put("updatedAt", entity.updatedAt().toString());
@@ -82,15 +91,23 @@ public final class Json {
     }
 
     public static List<Map<String, Object>> entities(List<EntityState> entities) {
-        return entities.stream().map(Json::entity).toList();
+        return entities(entities, Set.of());
     }
 
-    private static Map<String, Object> attribute(AttributeState state) {
+    /** Entities, marking the values of removed plugins stale (see {@link #entity(EntityState, Set)}). */
+    public static List<Map<String, Object>> entities(List<EntityState> entities, Set<String> removedPlugins) {
+        return entities.stream().map(e -> entity(e, removedPlugins)).toList();
+    }
+
+    private static Map<String, Object> attribute(AttributeState state, boolean stale) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("value", state.value().asObject());
         json.put("unit", state.unit());
         json.put("observedAt", state.observedAt().toString());
         json.put("source", state.source());
+        if (stale) {
+            json.put("stale", true);
+        }
         return json;
     }
 

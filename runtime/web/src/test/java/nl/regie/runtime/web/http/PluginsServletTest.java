@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 
 import javax.servlet.http.HttpServletRequest;
 
-import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.lifecycle.LifecycleException.Reason;
 import nl.regie.runtime.spi.lifecycle.Outcome;
+import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import nl.regie.runtime.testing.FakePluginLifecycle;
 
 import org.junit.jupiter.api.Test;

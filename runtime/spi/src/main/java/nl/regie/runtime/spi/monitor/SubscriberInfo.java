@@ -1,4 +1,4 @@
-package nl.regie.api.monitor;
+package nl.regie.runtime.spi.monitor;
 
 import java.util.List;
 
