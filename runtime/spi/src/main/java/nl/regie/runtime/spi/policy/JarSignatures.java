@@ -95,8 +95,9 @@ public final class JarSignatures {
                         // Reading the entry to its end is what makes the JDK check its digest.
                     }
                 } catch (SecurityException e) {
-                    throw new BadSignatureException("entry " + name + " was changed after signing (" + e.getMessage()
-                            + ")");
+                    String message = String.valueOf(e.getMessage());
+                    throw new BadSignatureException((message.contains("Manifest") ? "its manifest"
+                            : "entry " + name) + " was changed after signing (" + message + ")");
                 }
                 CodeSigner[] signers = entry.getCodeSigners();
                 if (signers == null || signers.length == 0) {
@@ -115,6 +116,18 @@ public final class JarSignatures {
                             + ", other entries by " + subject(signer) + "; a plugin is signed by one key");
                 }
             }
+            List<String> missing = new ArrayList<>();
+            if (manifest != null && signatureFiles) {
+                for (var section : manifest.getEntries().entrySet()) {
+                    if (digested(section.getValue()) && !present.contains(section.getKey())) {
+                        missing.add(section.getKey());
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new BadSignatureException("it lacks " + describe(missing)
+                        + " that its signature covers (removed after signing?)");
+            }
             if (signer == null) {
                 if (signatureFiles) {
                     throw new BadSignatureException("it has signature files in META-INF but no entry its signature"
@@ -125,18 +138,6 @@ public final class JarSignatures {
             if (!unsigned.isEmpty()) {
                 throw new BadSignatureException("it is only partly signed: " + describe(unsigned)
                         + " not covered by its signature (added after signing?)");
-            }
-            List<String> missing = new ArrayList<>();
-            if (manifest != null) {
-                for (var section : manifest.getEntries().entrySet()) {
-                    if (digested(section.getValue()) && !present.contains(section.getKey())) {
-                        missing.add(section.getKey());
-                    }
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new BadSignatureException("it lacks " + describe(missing)
-                        + " that its signature covers (removed after signing?)");
             }
             return Optional.of(new Signer(fingerprint(signer), subject(signer)));
         }
