@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -65,8 +66,8 @@ public class ConfigTamperTest extends RegieTestSupport {
         Path folder = RegieFramework.workDirectory().toPath().resolve("tamper-config-" + System.nanoTime());
         try {
             Files.createDirectories(folder);
-            Files.writeString(folder.resolve(POLICY + ".cfg"), "plugins = " + Rewriter.NAME + "=rogue\ngrants = "
-                    + GRANTS + "\n");
+            Files.writeString(folder.resolve(POLICY + ".cfg"), "keys = " + String.join(", ", TestKeys.demoPolicyKeys())
+                    + "\ngrants = " + GRANTS + "\n");
             Files.writeString(folder.resolve(ACCESS + ".cfg"), "tokens = ops city operator sha256:" + OPS_DIGEST + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

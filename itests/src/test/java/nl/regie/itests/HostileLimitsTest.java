@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -29,7 +30,6 @@ import nl.regie.api.model.Value;
 import nl.regie.api.monitor.SubscriberInfo;
 import nl.regie.api.state.CityState;
 import nl.regie.itests.plugin.echo.EchoPlugin;
-import nl.regie.itests.plugin.flooder.Flooder;
 
 import org.junit.After;
 import org.junit.Test;

@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -62,7 +63,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @ExamReactorStrategy(PerClass.class)
 public class TrustedServicesTest extends RegieTestSupport {
 
-    private static final String POLICY_PID = "nl.regie.runtime.policy";
     private static final String TRESPASSER = Trespasser.NAME;
     private static final String GRANTED = GrantedPlugin.NAME;
 
@@ -166,6 +166,7 @@ public class TrustedServicesTest extends RegieTestSupport {
 
     private void applyPolicy(String key, String[] values) throws IOException {
         Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("keys", TestKeys.demoPolicyKeys());
         properties.put(key, values);
         configAdmin.getConfiguration(POLICY_PID, "?").update(properties);
         await("the policy with " + key + " " + List.of(values) + " in force", () -> {
