@@ -124,7 +124,7 @@ public class ConfigTamperTest extends RegieTestSupport {
         // next report), naming the keys changed, never their values, and who holds ConfigurationAdmin.
         String audit = audit("kind=config&since=" + since, "\"target\":\"" + ACCESS + "\"",
                 "\"target\":\"" + POLICY + "\"", "\"target\":\"" + LIMITS + "\"", "\"outcome\":\"put back\"",
-                "(tokens changed)", "(grants changed, defaultParty added, plugins removed",
+                "(tokens changed)", "(grants changed, defaultParty added, keys removed",
                 "only a file of the config folder may set it", Rewriter.NAME + " 1.0.0");
         assertEquals(audit, 3, audit.split("\"kind\":\"config\"", -1).length - 1);
         assertTrue(audit, !audit.contains(Rewriter.TOKEN_DIGEST));
