@@ -10,10 +10,10 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
+import nl.regie.launcher.broker.BrokerLogins;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import nl.regie.launcher.broker.BrokerLogins;
 
 /** What the runtime learns from the launcher through framework properties. */
 class FrameworkPropertiesTest {

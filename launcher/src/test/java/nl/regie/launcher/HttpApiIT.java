@@ -3,6 +3,7 @@ package nl.regie.launcher;
 import static nl.regie.launcher.HttpApi.await;
 import static nl.regie.launcher.HttpApi.json;
 import static nl.regie.launcher.HttpApi.problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,12 +29,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Every endpoint of the HTTP API over real HTTP, against the launcher jar running as a child process on free loopback
@@ -65,7 +66,7 @@ class HttpApiIT {
     void startRegie() throws Exception {
         workingDir = Files.createTempDirectory("regie-http-api");
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
-        config = Files.createDirectories(workingDir.resolve("config"));
+        config = TestJars.trustDemoKeys(workingDir.resolve("config"));
         jars = Files.createDirectories(workingDir.resolve("jars/upload"));
         Files.copy(Path.of(System.getProperty("regie.test.plugins"), FLOOD + ".jar"), plugins.resolve(FLOOD + ".jar"));
         Files.writeString(config.resolve(FLOOD + ".cfg"), FLOOD_CONFIG);
