@@ -25,6 +25,7 @@ public final class TestPolicy implements AccessPolicy {
     private final Map<String, String> parties = new ConcurrentHashMap<>();
     private final Map<String, List<String>> grants = new ConcurrentHashMap<>();
     private final Map<String, String> keys = new ConcurrentHashMap<>();
+    private final Map<String, String> signers = new ConcurrentHashMap<>();
 
     /** A policy whose views let everything through unchanged. */
     public TestPolicy() {
@@ -56,6 +57,17 @@ public final class TestPolicy implements AccessPolicy {
     @Override
     public Optional<String> partyOfKey(String fingerprint) {
         return Optional.ofNullable(keys.get(fingerprint));
+    }
+
+    /** Says a running plugin was signed by a key (its fingerprint), from now on. */
+    public TestPolicy signedBy(String symbolicName, String fingerprint) {
+        signers.put(symbolicName, fingerprint);
+        return this;
+    }
+
+    @Override
+    public Optional<String> keyOfPlugin(String symbolicName) {
+        return Optional.ofNullable(signers.get(symbolicName));
     }
 
     /** Grants a plugin services of a kind from now on, replacing what it was granted of that kind (none: withdrawn). */

@@ -155,13 +155,17 @@ final class Policy {
 
     /**
      * What the {@code services} rules grant a plugin of one kind: the values of every rule that names it, by its
-     * symbolic name or by its party, in the order written, each once.
+     * symbolic name or by its party, in the order written, each once; nothing for a plugin that acts for no party.
      */
     List<String> grantedServices(String symbolicName, String kind) {
         if (services.isEmpty()) {
             return List.of();
         }
         String party = partyOfPlugin(symbolicName);
+        if (AccessPolicy.NO_PARTY.equals(party)) {
+            // Unsigned, or signed by a key the policy does not list: not even a rule by its name grants it anything.
+            return List.of();
+        }
         Set<String> values = new LinkedHashSet<>();
         for (ServiceRule rule : services) {
             if (rule.kind().equals(kind) && rule.names(symbolicName, party)) {

@@ -188,6 +188,11 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
         }
     }
 
+    /** Who signed the running plugins, for tests without a framework (the tracker tells the engine in one). */
+    void signers(Map<String, String> signers) {
+        engine.signers(signers);
+    }
+
     /** Readings denied so far, per reader name. */
     public Map<String, Long> deniedReads() {
         return engine.deniedReads();

@@ -48,6 +48,7 @@ class PolicyComponentTest {
         assertTrue(Files.exists(state.resolve("policy/applied.json")));
 
         PolicyComponent restarted = new PolicyComponent(state, BAD, audited::add, log.logger());
+        restarted.signers(Map.of("nl.regie.waste", KEY));
         assertEquals("contractor", restarted.partyOfKey(KEY).orElseThrow());
         assertEquals(List.of("WasteCompactor"), restarted.grantedServices("nl.regie.waste", "drives"));
         assertEquals(Map.of(), restarted.deniedReads());
@@ -59,6 +60,7 @@ class PolicyComponentTest {
     @Test
     void aServiceGrantAppliesAtOnceAndABadOneIsRefusedWhole() {
         PolicyComponent policy = new PolicyComponent(state, GOOD, audited::add, log.logger());
+        policy.signers(Map.of("nl.regie.waste", KEY, "nl.regie.lighting", KEY));
         assertEquals(List.of("WasteCompactor"), policy.grantedServices("nl.regie.waste", "drives"));
         assertEquals(List.of(), policy.grantedServices("nl.regie.lighting", "drives"));
         policy.modified(Map.of("services", "nl.regie.waste drives WasteCompactor, nl.regie.waste serves /waste/"));

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PolicyParserTest {
 
     private static final String CONTRACTOR_KEY = "sha256:" + "c2".repeat(32);
+    private static final String ACME_KEY = "sha256:" + "ac".repeat(32);
 
     @Test
     void readsEveryKeyInEveryFormConfigAdminHandsOver() throws PolicyException {
@@ -113,11 +114,12 @@ class PolicyParserTest {
     @Test
     void servicesAreGrantedByPluginNameOrPatternAndByParty() throws PolicyException {
         Policy policy = PolicyParser.parse(Map.of(
-                "keys", "waterboard " + CONTRACTOR_KEY,
+                "keys", "waterboard " + CONTRACTOR_KEY + ", acme " + ACME_KEY,
                 "services", new String[] {"nl.acme.sms notifies waterboard city", "nl.acme.* serves /acme",
                     "party:waterboard drives FloodGate", "nl.dijkwacht.gates drives Sluice FloodGate",
                     "nl.acme.sms notifies *"}), 1)
-                .withSigners(Map.of("nl.dijkwacht.flood", CONTRACTOR_KEY, "nl.dijkwacht.gates", CONTRACTOR_KEY));
+                .withSigners(Map.of("nl.dijkwacht.flood", CONTRACTOR_KEY, "nl.dijkwacht.gates", CONTRACTOR_KEY,
+                        "nl.acme.sms", ACME_KEY, "nl.acmex", ACME_KEY, "nl.regie.lighting", ACME_KEY));
         assertEquals(List.of("waterboard", "city", "*"), policy.grantedServices("nl.acme.sms", "notifies"));
         assertEquals(List.of("/acme"), policy.grantedServices("nl.acme.sms", "serves"));
         assertEquals(List.of(), policy.grantedServices("nl.acme.sms", "drives"));
@@ -125,6 +127,10 @@ class PolicyParserTest {
         assertEquals(List.of("FloodGate"), policy.grantedServices("nl.dijkwacht.flood", "drives"));
         assertEquals(List.of(), policy.grantedServices("nl.regie.lighting", "drives"));
         assertEquals(List.of(), policy.grantedServices("nl.acmex", "serves"));
+        // A rule by name grants nothing to a plugin that acts for no party: unsigned, or its key not listed.
+        Policy unsigned = policy.withSigners(Map.of("nl.acme.sms", "", "nl.dijkwacht.gates", "sha256:" + "00".repeat(32)));
+        assertEquals(List.of(), unsigned.grantedServices("nl.acme.sms", "notifies"));
+        assertEquals(List.of(), unsigned.grantedServices("nl.dijkwacht.gates", "drives"));
     }
 
     @Test

@@ -86,6 +86,13 @@ public class PluginsServlet extends GuardedServlet {
         this.upload = upload;
     }
 
+    /** For tests: with the policy that says who signed each plugin and the party its key acts for. */
+    PluginsServlet(PluginLifecycle lifecycle, Supplier<List<PluginInventory.PluginView>> inventory, PluginUpload upload,
+            AccessPolicy policy) {
+        this(lifecycle, inventory, upload);
+        this.policy = policy;
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String method = request.getMethod();
