@@ -53,6 +53,13 @@ class FrameworkPropertiesTest {
         assertNull(properties("--broker", "tcp://10.1.2.3:1883", "--no-simulator").get("regie.mqtt.future.check"));
     }
 
+    /** Unsigned plugins come in only with the development switch, never by default. */
+    @Test
+    void unsignedPluginsOnlyWithTheDevelopmentSwitch() throws Exception {
+        assertNull(properties().get("regie.plugins.unsigned"));
+        assertEquals("true", properties("--dev-unsigned-plugins").get("regie.plugins.unsigned"));
+    }
+
     private Map<String, String> properties(String... args) throws Exception {
         return FrameworkProperties.of(LauncherOptions.parse(List.of(args), workingDir), workingDir.resolve("cache"));
     }

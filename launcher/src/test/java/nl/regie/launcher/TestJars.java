@@ -96,8 +96,8 @@ final class TestJars {
                 "Bundle-ManifestVersion", "2",
                 "Bundle-SymbolicName", symbolicName,
                 "Bundle-Version", "2.0.0",
-                "Import-Package", "nl.regie.api.health;version=\"[1.0,2)\",com.example.nowhere;version=\"[1,2)\""), Map.of(),
-                true);
+                "Import-Package", "nl.regie.api.health;version=\"[1.0,2)\",com.example.nowhere;version=\"[1,2)\""),
+                Map.of("OSGI-INF/about.txt", "a plugin that never resolves".getBytes(StandardCharsets.UTF_8)), true);
     }
 
     private static Path write(Path file, Map<String, String> headers, Map<String, byte[]> entries, boolean signed)

@@ -131,7 +131,7 @@ public final class JarSignatures {
             if (signer == null) {
                 if (signatureFiles) {
                     throw new BadSignatureException("it has signature files in META-INF but no entry its signature"
-                            + " covers");
+                            + " covers (a jar with nothing but its manifest, or every entry replaced)");
                 }
                 return Optional.empty();
             }
