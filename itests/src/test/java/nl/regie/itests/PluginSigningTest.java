@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -82,8 +83,10 @@ public class PluginSigningTest extends LifecycleTestSupport {
 
         assertEquals("nothing was installed", bundlesBefore, context.getBundles().length);
         assertFalse(lifecycle.status(PLUGIN).isPresent());
+        // The audit log is written on its own thread: wait for the four refusals.
+        await("four refusals audited", () -> auditReader.read(new AuditQuery(AuditEvent.PLUGIN, "operator", null, since,
+                10)).stream().filter(e -> e.outcome().equals("REFUSED")).count() == 4, () -> "");
         List<AuditEvent> refusals = auditReader.read(new AuditQuery(AuditEvent.PLUGIN, "operator", null, since, 10));
-        assertEquals(refusals.toString(), 4, refusals.stream().filter(e -> e.outcome().equals("REFUSED")).count());
         assertTrue(refusals.toString(), refusals.stream().anyMatch(e -> e.detail().startsWith("UNTRUSTED_KEY: ")
                 && e.detail().contains(TestKeys.STRANGER.fingerprint())));
 
@@ -91,8 +94,7 @@ public class PluginSigningTest extends LifecycleTestSupport {
         removeAfterTest(PLUGIN);
         Outcome outcome = lifecycle.install(jar(PLUGIN, new ByteArrayInputStream(signed)), ORIGIN);
         assertEquals(Outcome.Result.INSTALLED, outcome.result());
-        AuditEvent installed = auditReader.read(new AuditQuery(AuditEvent.PLUGIN, "operator", null, since, 1)).get(0);
-        assertEquals("INSTALLED", installed.outcome());
+        AuditEvent installed = awaitAudited(since, "INSTALLED");
         assertEquals("city", installed.party());
         assertEquals("key " + TestKeys.CITY.fingerprint(), installed.detail());
     }
@@ -127,6 +129,17 @@ public class PluginSigningTest extends LifecycleTestSupport {
                 .anyMatch(e -> e.detail().contains("owned by city")), () -> "");
         awaitProbeReceived(waste, "WasteContainer/bin-city-2/fillingLevel");
         assertEquals(List.of(), receivedByProbe(lighting));
+    }
+
+    /** Waits for the plugin audit entry with this outcome since then (the log is written on its own thread). */
+    private AuditEvent awaitAudited(Instant since, String outcome) {
+        await("a plugin entry " + outcome + " in the audit log", () -> audited(since, outcome).isPresent(), () -> "");
+        return audited(since, outcome).orElseThrow();
+    }
+
+    private Optional<AuditEvent> audited(Instant since, String outcome) {
+        return auditReader.read(new AuditQuery(AuditEvent.PLUGIN, "operator", null, since, 20)).stream()
+                .filter(e -> e.outcome().equals(outcome)).findFirst();
     }
 
     private void assertRefused(Reason reason, byte[] jar, String why) {

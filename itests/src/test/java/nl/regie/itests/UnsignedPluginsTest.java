@@ -60,7 +60,11 @@ public class UnsignedPluginsTest extends LifecycleTestSupport {
         assertEquals(Outcome.Result.INSTALLED, outcome.result());
         assertEquals(AccessPolicy.NO_PARTY, policy.partyOfPlugin(PLUGIN));
         assertTrue(policy.keyOfPlugin(PLUGIN).isEmpty());
+        // The audit log is written on its own thread.
+        await("the install audited", () -> !auditReader.read(new AuditQuery(AuditEvent.PLUGIN, "operator", null, since,
+                1)).isEmpty(), () -> "");
         AuditEvent installed = auditReader.read(new AuditQuery(AuditEvent.PLUGIN, "operator", null, since, 1)).get(0);
+        assertEquals("INSTALLED", installed.outcome());
         assertEquals("unsigned", installed.detail());
         assertEquals(AccessPolicy.NO_PARTY, installed.party());
 
