@@ -71,6 +71,7 @@ public final class EmbeddedRegie implements AutoCloseable {
     private final int httpPort;
     private final Felix felix;
     private final ShippedBundles bundles;
+    private final BenchmarkKey key;
 
     /**
      * Starts the framework in {@code work} (deleted on close) and its bundles; prints what the bundles log at
@@ -80,6 +81,7 @@ public final class EmbeddedRegie implements AutoCloseable {
         this.work = work;
         this.options = options;
         bundles = new ShippedBundles(work.resolve("bundles"), options.eventAdmin());
+        key = BenchmarkKey.make(work.resolve("key"));
         // Jetty logs to stderr in its own format; keep its warnings only, as the launcher does.
         if (System.getProperty("org.eclipse.jetty.util.log.class") == null && System.getProperty("org.eclipse.jetty.LEVEL") == null) {
             System.setProperty("org.eclipse.jetty.util.log.class", "org.eclipse.jetty.util.log.StdErrLog");
@@ -106,6 +108,20 @@ public final class EmbeddedRegie implements AutoCloseable {
                 // Listen from the first moment the log service is there, to see what the others report starting.
                 listening = listen(level, log);
             }
+        }
+        awaitPolicy();
+    }
+
+    /** Waits for the policy of the config folder, which trusts the key the benchmark's plugins are signed with. */
+    private void awaitPolicy() throws BundleException {
+        try {
+            if (awaitService("nl.regie.runtime.spi.policy.AccessPolicy", "(regie.config.file=*)", 30_000) == null) {
+                throw new BundleException("the runtime did not apply the benchmark's policy within 30 s; its plugins,"
+                        + " signed by a key only that policy lists, would be refused");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BundleException("interrupted while waiting for the benchmark's policy", e);
         }
     }
 
@@ -166,6 +182,8 @@ public final class EmbeddedRegie implements AutoCloseable {
      */
     private Path configFolder() throws IOException {
         Path folder = Files.createDirectories(work.resolve("config"));
+        // The runtime lets in plugins signed by a key its policy lists: the benchmark's own, for the city.
+        Files.writeString(folder.resolve("nl.regie.runtime.policy.cfg"), "keys = city " + key.fingerprint() + "\n");
         Files.writeString(folder.resolve("nl.regie.runtime.limits.cfg"), String.join("\n",
                 "# The benchmark's plugins measure the bus: their limits are lifted, every other plugin's stay.",
                 "overrides = nl.regie.benchmarks.* publishPerSecond=100000000 publishBurst=100000000 \\",
@@ -191,10 +209,10 @@ public final class EmbeddedRegie implements AutoCloseable {
     /**
      * Builds the bundle of package {@code pkg} (private, its name as symbolic name) at {@code version} with bnd from
      * the benchmark's own classes, as a vendor's build would: DS and bundle annotations read, imports computed against
-     * the api bundle and, when installed, EventAdmin.
+     * the api bundle and, when installed, EventAdmin; signed with the benchmark's key, which its policy lists.
      */
     public byte[] buildBundle(String pkg, String version) {
-        return bundles.build(pkg, version);
+        return key.sign(bundles.build(pkg, version), work.resolve("signing"));
     }
 
     /** Builds the bundle of package {@code pkg} at version 1.0.0 (see {@link #buildBundle}), installs and starts it. */

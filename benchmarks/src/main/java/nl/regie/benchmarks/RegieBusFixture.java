@@ -3,6 +3,7 @@ package nl.regie.benchmarks;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ final class RegieBusFixture implements Fixture {
     private final BundleBusView publisher;
 
     RegieBusFixture(Deliveries deliveries, boolean enforced) {
-        ScopeGuards scopes = enforced ? scopes() : null;
+        ScopeGuards scopes = enforced ? scopes(deliveries.subscribers()) : null;
         PluginLimits limits = new PluginLimits(bundle -> false, entity -> true, stderrLogger(), Clock.systemUTC(),
                 System::nanoTime);
         limits.apply(Map.of("publishPerSecond", 100_000_000, "publishBurst", 100_000_000));
@@ -68,13 +69,24 @@ final class RegieBusFixture implements Fixture {
         }
     }
 
-    private static ScopeGuards scopes() {
+    /**
+     * The guards under a policy of two parties: the publishing plugin signed with the contractor's key, the subscribers
+     * with the city's (the keys are made up: the engine is told who signed what, as the runtime's tracker tells it).
+     */
+    private static ScopeGuards scopes(int subscribers) {
         AuditLog audit = event -> { };
         PolicyEngine policy = new PolicyEngine(audit);
+        String contractorKey = "sha256:" + "c2".repeat(32);
+        String cityKey = "sha256:" + "c1".repeat(32);
+        Map<String, String> signers = new HashMap<>(Map.of(PUBLISHER.symbolicName(), contractorKey));
+        for (int i = 0; i < subscribers; i++) {
+            signers.put("benchmark.subscriber" + i, cityKey);
+        }
+        policy.signers(signers);
         try {
             policy.apply(Map.of(
                     "defaultParty", "city",
-                    "plugins", "benchmark=contractor, benchmark.subscriber*=city",
+                    "keys", "contractor " + contractorKey + ", city " + cityKey,
                     "personal", "Resident/#",
                     "grants", "contractor>city WasteContainer/#"));
         } catch (PolicyException e) {

@@ -2,6 +2,7 @@ package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
 import static nl.regie.itests.Eventually.holdsFor;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 

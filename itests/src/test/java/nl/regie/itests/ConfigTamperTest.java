@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -65,8 +66,8 @@ public class ConfigTamperTest extends RegieTestSupport {
         Path folder = RegieFramework.workDirectory().toPath().resolve("tamper-config-" + System.nanoTime());
         try {
             Files.createDirectories(folder);
-            Files.writeString(folder.resolve(POLICY + ".cfg"), "plugins = " + Rewriter.NAME + "=rogue\ngrants = "
-                    + GRANTS + "\n");
+            Files.writeString(folder.resolve(POLICY + ".cfg"), "keys = " + String.join(", ", TestKeys.demoPolicyKeys())
+                    + "\ngrants = " + GRANTS + "\n");
             Files.writeString(folder.resolve(ACCESS + ".cfg"), "tokens = ops city operator sha256:" + OPS_DIGEST + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -123,7 +124,7 @@ public class ConfigTamperTest extends RegieTestSupport {
         // next report), naming the keys changed, never their values, and who holds ConfigurationAdmin.
         String audit = audit("kind=config&since=" + since, "\"target\":\"" + ACCESS + "\"",
                 "\"target\":\"" + POLICY + "\"", "\"target\":\"" + LIMITS + "\"", "\"outcome\":\"put back\"",
-                "(tokens changed)", "(grants changed, defaultParty added, plugins removed",
+                "(tokens changed)", "(grants changed, defaultParty added, keys removed",
                 "only a file of the config folder may set it", Rewriter.NAME + " 1.0.0");
         assertEquals(audit, 3, audit.split("\"kind\":\"config\"", -1).length - 1);
         assertTrue(audit, !audit.contains(Rewriter.TOKEN_DIGEST));

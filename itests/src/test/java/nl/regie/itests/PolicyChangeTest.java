@@ -48,12 +48,14 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @ExamReactorStrategy(PerClass.class)
 public class PolicyChangeTest extends RegieTestSupport {
 
-    private static final String POLICY_PID = "nl.regie.runtime.policy";
     /** The owner plugin's symbolic name: its readings name it as their source (test classes cannot load plugin classes). */
     private static final String OWNER = "nl.regie.itests.owner";
     /** Where the owner's lamp is: Dam square. */
     private static final String LAMP_AT = "@4.892400,52.373100";
     private static final String READER = "nl.regie.itests.reader";
+    /** The owner is signed with the contractor's demo key, the reader with the water board's: parties alpha and beta. */
+    private static final String KEYS = "keys = " + TestKeys.CONTRACTOR.trustedFor("alpha") + ", "
+            + TestKeys.WATERBOARD.trustedFor("beta") + "\n";
     private static final String CANARY_GRANT = "alpha>beta WeatherObserved/#";
 
     @Inject
@@ -86,8 +88,8 @@ public class PolicyChangeTest extends RegieTestSupport {
         String since = "&since=" + Instant.now();
         // Only the weather canary is shared: it tells when everything published before it has been delivered.
         applyPolicy(CANARY_GRANT);
-        Bundle owner = installPlugin(OWNER, "1.0.0", "nl.regie.itests.plugin.policyowner");
-        Bundle reader = installPlugin(READER, "1.0.0", "nl.regie.itests.plugin.policyreader");
+        Bundle owner = installPlugin(OWNER, "1.0.0", "nl.regie.itests.plugin.policyowner", TestKeys.CONTRACTOR);
+        Bundle reader = installPlugin(READER, "1.0.0", "nl.regie.itests.plugin.policyreader", TestKeys.WATERBOARD);
         awaitSubscription(reader, "1.0.0");
 
         publishRound(owner, 1);
@@ -129,10 +131,10 @@ public class PolicyChangeTest extends RegieTestSupport {
     @Test
     public void thePolicyFileIsValidatedByTheConfigFolderAndABadOneIsRefusedWhole() throws Exception {
         String since = "&since=" + Instant.now();
-        Bundle owner = installPlugin(OWNER, "1.0.0", "nl.regie.itests.plugin.policyowner");
-        Bundle reader = installPlugin(READER, "1.0.0", "nl.regie.itests.plugin.policyreader");
+        Bundle owner = installPlugin(OWNER, "1.0.0", "nl.regie.itests.plugin.policyowner", TestKeys.CONTRACTOR);
+        Bundle reader = installPlugin(READER, "1.0.0", "nl.regie.itests.plugin.policyreader", TestKeys.WATERBOARD);
         awaitSubscription(reader, "1.0.0");
-        String parties = "plugins = " + OWNER + "=alpha, " + READER + "=beta\n";
+        String parties = KEYS;
 
         dropPolicy(parties + "grants = " + CANARY_GRANT + "\n");
         await("the policy file applied", () -> List.of(CANARY_GRANT).equals(servedGrants()),
@@ -179,7 +181,7 @@ public class PolicyChangeTest extends RegieTestSupport {
      * policy set through ConfigurationAdmin would be deleted by the folder, which owns it).
      */
     private void applyPolicy(String... grants) throws Exception {
-        dropPolicy("plugins = " + OWNER + "=alpha, " + READER + "=beta\npersonal = Resident/+/address\ngrants = "
+        dropPolicy(KEYS + "personal = Resident/+/address\ngrants = "
                 + String.join(", ", grants) + "\n");
         // The component's service carries the configuration once it has been handed the new one.
         List<String> expected = List.of(grants);

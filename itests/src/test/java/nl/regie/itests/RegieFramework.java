@@ -60,8 +60,9 @@ final class RegieFramework {
         // FileInstall (the runtime imports its API) watches a fresh, empty folder: nothing of importance.
         options.add(frameworkProperty("felix.fileinstall.dir").value(emptyFolder("fileinstall").getPath()));
         options.add(frameworkProperty("felix.fileinstall.log.level").value("1"));
-        // bndlib, on the test class path, builds the plugin bundles inside the probe.
-        options.add(systemPackages("aQute.bnd.osgi", "aQute.service.reporter"));
+        // bndlib, on the test class path, builds the plugin bundles inside the probe; the JDK's jar signing API signs
+        // them (TestKeys), as the runtime lets in signed plugins only.
+        options.add(systemPackages("aQute.bnd.osgi", "aQute.service.reporter", "jdk.security.jarsigner"));
         options.add(junitBundles());
         List<String> runtimeLocations = new ArrayList<>(List.of(PROBE_LOCATION));
         for (String name : BUNDLES) {

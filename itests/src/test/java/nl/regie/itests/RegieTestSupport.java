@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,6 +33,7 @@ import nl.regie.runtime.spi.monitor.BusMonitor;
 import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
 import org.junit.After;
+import org.junit.Before;
 import org.ops4j.pax.exam.ProbeBuilder;
 import org.ops4j.pax.exam.TestProbeBuilder;
 import org.osgi.framework.Bundle;
@@ -39,6 +42,7 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * What the in-framework tests share: the services they drive, installing test plugins (and removing them
@@ -51,6 +55,9 @@ public abstract class RegieTestSupport {
      * accepts a plugin's reading only under the plugin's own name.
      */
     static final String SOURCE = "regie-itests";
+
+    /** The operator's data-sharing policy. */
+    static final String POLICY_PID = "nl.regie.runtime.policy";
 
     /**
      * The test probe's manifest: named {@value #SOURCE}, and declaring the widest scope (read and publish every topic,
@@ -77,6 +84,39 @@ public abstract class RegieTestSupport {
 
     private final List<Bundle> installed = new ArrayList<>();
 
+    /**
+     * Trusts the demo keys the test plugins are signed with (city, contractor and waterboard, each for its own party),
+     * as the shipped policy does, through ConfigAdmin: a plugin acts for the party of its key, and one signed by a
+     * key the policy does not list acts for no party and reads nothing. Only where no config folder owns the policy:
+     * a test class with its own {@code regie.config.dir} writes its keys into its policy file.
+     */
+    @Before
+    public void trustDemoKeys() throws Exception {
+        if (context.getProperty("regie.config.dir") != null) {
+            return;
+        }
+        ServiceReference<ConfigurationAdmin> reference = context.getServiceReference(ConfigurationAdmin.class);
+        ConfigurationAdmin admin = context.getService(reference);
+        try {
+            org.osgi.service.cm.Configuration policy = admin.getConfiguration(POLICY_PID, "?");
+            Dictionary<String, Object> properties = policy.getProperties();
+            if (properties == null) {
+                properties = new Hashtable<>();
+            }
+            if (properties.get("keys") == null) {
+                properties.put("keys", TestKeys.demoPolicyKeys());
+                policy.update(properties);
+            }
+        } finally {
+            context.ungetService(reference);
+        }
+        await("the policy trusts the demo keys", () -> {
+            ServiceReference<?> policy = context.getServiceReference("nl.regie.runtime.spi.policy.AccessPolicy");
+            return policy != null && policy.getProperty("keys") instanceof String[] keys
+                    && List.of(keys).containsAll(List.of(TestKeys.demoPolicyKeys()));
+        }, () -> "");
+    }
+
     @After
     public void uninstallTestBundles() throws BundleException {
         for (Bundle bundle : installed) {
@@ -94,9 +134,16 @@ public abstract class RegieTestSupport {
         return bundle;
     }
 
-    /** Installs and starts a test plugin built from one package of the test plugins. */
+    /** Installs and starts a test plugin built from one package of the test plugins, signed with the city's key. */
     protected Bundle installPlugin(String symbolicName, String version, String pluginPackage) throws BundleException {
-        Bundle bundle = install("regie-itests:" + symbolicName, TestBundles.plugin(symbolicName, version, pluginPackage));
+        return installPlugin(symbolicName, version, pluginPackage, TestKeys.CITY);
+    }
+
+    /** Installs and starts a test plugin signed with a demo key, or unsigned (null). */
+    protected Bundle installPlugin(String symbolicName, String version, String pluginPackage, TestKeys key)
+            throws BundleException {
+        Bundle bundle = install("regie-itests:" + symbolicName,
+                TestBundles.signedPlugin(symbolicName, version, pluginPackage, key));
         bundle.start();
         return bundle;
     }

@@ -1,10 +1,11 @@
 package nl.regie.itests;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ByteArrayInputStream;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -65,14 +66,20 @@ final class TestBundles {
     }
 
     /**
-     * A plugin bundle holding one package of the test plugins.
+     * A plugin bundle holding one package of the test plugins, signed with the city's demo key.
      *
      * @param symbolicName its Bundle-SymbolicName
      * @param version      its Bundle-Version
      * @param pluginPackage the package to put in it, privately
      */
     static InputStream plugin(String symbolicName, String version, String pluginPackage) {
-        return plugin(symbolicName, version, pluginPackage, null);
+        return signedPlugin(symbolicName, version, pluginPackage, TestKeys.CITY);
+    }
+
+    /** A plugin bundle like {@link #plugin(String, String, String)}, signed with another key, or unsigned (null). */
+    static InputStream signedPlugin(String symbolicName, String version, String pluginPackage, TestKeys key) {
+        InputStream jar = plugin(symbolicName, version, pluginPackage, null);
+        return key == null ? jar : key.sign(jar);
     }
 
     /**
@@ -81,18 +88,27 @@ final class TestBundles {
      */
     static InputStream pluginWithMissingImport(String symbolicName, String version, String pluginPackage,
             String missingPackage) {
-        return plugin(symbolicName, version, pluginPackage, missingPackage + ";version=\"[1.0,2)\",*");
+        return TestKeys.CITY.sign(plugin(symbolicName, version, pluginPackage, missingPackage + ";version=\"[1.0,2)\",*"));
     }
 
-    /** An existing bundle jar with another Bundle-Version in its manifest, everything else as it was. */
+    /**
+     * An existing bundle jar with another Bundle-Version in its manifest, everything else as it was, signed anew with
+     * the city's key (changing the manifest breaks any signature it had).
+     */
     static InputStream withVersion(File bundle, String version) {
         try (Jar jar = new Jar(bundle)) {
             Manifest manifest = jar.getManifest();
             manifest.getMainAttributes().putValue("Bundle-Version", version);
             jar.setManifest(manifest);
+            for (String path : List.copyOf(jar.getResources().keySet())) {
+                if (path.startsWith("META-INF/") && !path.equals("META-INF/MANIFEST.MF")
+                        && path.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)")) {
+                    jar.remove(path);
+                }
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             jar.write(out);
-            return new ByteArrayInputStream(out.toByteArray());
+            return TestKeys.CITY.sign(new ByteArrayInputStream(out.toByteArray()));
         } catch (Exception e) {
             throw new IllegalStateException("bnd could not rewrite the version of " + bundle, e);
         }

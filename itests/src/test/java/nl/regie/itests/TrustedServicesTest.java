@@ -1,6 +1,7 @@
 package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -29,11 +30,7 @@ import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.actuation.CommandState;
 import nl.regie.api.model.EntityId;
-import nl.regie.api.model.Location;
 import nl.regie.api.model.Value;
-import nl.regie.api.notify.Audience;
-import nl.regie.api.notify.NotificationRequest;
-import nl.regie.api.notify.Notifications;
 import nl.regie.itests.plugin.granted.DashboardServlet;
 import nl.regie.itests.plugin.granted.GrantedPlugin;
 import nl.regie.itests.plugin.trespass.BackdoorServlet;
@@ -62,7 +59,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @ExamReactorStrategy(PerClass.class)
 public class TrustedServicesTest extends RegieTestSupport {
 
-    private static final String POLICY_PID = "nl.regie.runtime.policy";
     private static final String TRESPASSER = Trespasser.NAME;
     private static final String GRANTED = GrantedPlugin.NAME;
 
@@ -72,10 +68,6 @@ public class TrustedServicesTest extends RegieTestSupport {
     /** The probe's own actuation: it declares every type. */
     @Inject
     private Actuation actuation;
-
-    /** The probe's own notifications: it is a plugin of the city's as far as the policy goes. */
-    @Inject
-    private Notifications notifications;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private ServiceRegistration<ActuationDriver> lamps;
@@ -115,9 +107,9 @@ public class TrustedServicesTest extends RegieTestSupport {
         await("the granted plugin drove gate-1", () -> grantedSeen.apply("seen")
                 .contains("command close urn:ngsi-ld:FloodGate:gate-1"), () -> grantedSeen.apply("seen"));
 
-        // A resident warning reaches the granted gateway (notifies city), never the trespasser's notifier.
-        notifications.send(new NotificationRequest("Flood warning", "Sandbags at the Amstel", new Audience(
-                Location.of(4.9012, 52.3601), 500, "around the Amstel gauge"), null));
+        // A resident warning of a city plugin (the granted plugin itself, signed with the city's key) reaches the granted
+        // gateway (notifies city), never the trespasser's notifier.
+        assertEquals("sent", grantedSeen.apply("warn"));
         await("the granted gateway delivered the warning", () -> grantedSeen.apply("seen")
                 .contains("notification Flood warning"), () -> grantedSeen.apply("seen"));
 
@@ -166,6 +158,7 @@ public class TrustedServicesTest extends RegieTestSupport {
 
     private void applyPolicy(String key, String[] values) throws IOException {
         Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("keys", TestKeys.demoPolicyKeys());
         properties.put(key, values);
         configAdmin.getConfiguration(POLICY_PID, "?").update(properties);
         await("the policy with " + key + " " + List.of(values) + " in force", () -> {

@@ -47,12 +47,21 @@ final class EmbeddedFramework {
             + "(component.name=nl.regie.runtime.lifecycle.folder.PluginsFolderInstaller))";
     /** How long FileInstall waits for the installer; the runtime registers it as it starts, so normally not at all. */
     static final Duration INSTALLER_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The operator's policy once the config folder has handed it its file: the plugins' keys are checked against it,
+     * so FileInstall waits for it when the config folder holds a policy file.
+     */
+    static final String POLICY_FROM_FILE = "(&(objectClass=nl.regie.runtime.spi.policy.AccessPolicy)"
+            + "(regie.config.file=*))";
+    /** How long FileInstall waits for the policy; a file the config folder refuses never comes. */
+    static final Duration POLICY_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path storage;
     private final ConsoleLog console;
     private volatile Felix felix;
     private boolean stopped;
     private final List<Bundle> deferred = new ArrayList<>();
+    private volatile boolean awaitPolicy;
 
     /** A framework that keeps its cache in {@code storage} (deleted on stop) and reports on {@code console}. */
     EmbeddedFramework(Path storage, ConsoleLog console) {
@@ -127,6 +136,12 @@ final class EmbeddedFramework {
                 failures.put(ConsoleLog.name(bundle), reason);
                 continue;
             }
+            if (FILEINSTALL.equals(bundle.getSymbolicName()) && awaitPolicy
+                    && !awaitService(context, POLICY_FROM_FILE, POLICY_TIMEOUT)) {
+                console.warn(ConsoleLog.name(bundle), "the config folder's policy was not applied within "
+                        + POLICY_TIMEOUT.toSeconds() + " s (see the log above); plugins signed by keys it lists are"
+                        + " refused until it is, then put them in the plugins folder again", null);
+            }
             try {
                 bundle.start();
             } catch (BundleException | RuntimeException e) {
@@ -168,10 +183,22 @@ final class EmbeddedFramework {
         }
     }
 
+    /**
+     * Makes FileInstall wait (at most {@link #POLICY_TIMEOUT}) for the policy the config folder applies, so that the
+     * plugins already in the folder are checked against the keys it lists; for a config folder with a policy file.
+     */
+    void awaitPolicyBeforePlugins() {
+        awaitPolicy = true;
+    }
+
     private boolean awaitPluginsInstaller(BundleContext context) throws StartupException {
-        long deadline = System.nanoTime() + INSTALLER_TIMEOUT.toNanos();
+        return awaitService(context, PLUGINS_INSTALLER, INSTALLER_TIMEOUT);
+    }
+
+    private static boolean awaitService(BundleContext context, String filter, Duration timeout) throws StartupException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            while (context.getAllServiceReferences(null, PLUGINS_INSTALLER) == null) {
+            while (context.getAllServiceReferences(null, filter) == null) {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }
@@ -179,7 +206,7 @@ final class EmbeddedFramework {
             }
             return true;
         } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(PLUGINS_INSTALLER + " is a valid filter", e);
+            throw new IllegalStateException(filter + " is a valid filter", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("stopped during start-up");

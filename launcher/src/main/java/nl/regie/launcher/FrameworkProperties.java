@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.osgi.framework.Constants;
-
 import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.simulator.SimulatorSettings;
+
+import org.osgi.framework.Constants;
 
 /**
  * The framework properties the launcher starts Felix with: where it keeps its cache, what the system bundle
@@ -31,6 +31,8 @@ final class FrameworkProperties {
     static final String MQTT_URL = "regie.mqtt.url";
     static final String OPERATOR_TOKEN_FILE = "regie.http.operator.token.file";
     static final String OPEN_LOOPBACK = "regie.http.loopback.open";
+    /** Lets plugin jars without a signature in, acting for no party (the lifecycle's development switch). */
+    static final String UNSIGNED_PLUGINS = "regie.plugins.unsigned";
     /** The external broker's user name, password, and trust store (file and password): set only when given. */
     static final String MQTT_USERNAME = "regie.mqtt.username";
     static final String MQTT_PASSWORD = "regie.mqtt.password";
@@ -101,6 +103,10 @@ final class FrameworkProperties {
         p.put(OPERATOR_TOKEN_FILE, options.stateDir().resolve(OperatorToken.FILE_NAME).toString());
         if (options.openLoopback()) {
             p.put(OPEN_LOOPBACK, "true");
+        }
+        // Plugins must be signed by a key the policy lists; on a developer's machine only, unsigned ones may come in.
+        if (options.unsignedPlugins()) {
+            p.put(UNSIGNED_PLUGINS, "true");
         }
 
         // FileInstall: the plugins folder, jars only, and not its subfolders. It hands each jar to the runtime's

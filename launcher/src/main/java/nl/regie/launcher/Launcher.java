@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-
 import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.simulator.BrokerLogin;
 import nl.regie.simulator.CitySimulator;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /**
  * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one
@@ -33,6 +33,8 @@ final class Launcher {
     static final Duration BRIDGE_TIMEOUT = Duration.ofSeconds(10);
     /** What the simulator's warnings are attributed to on the console. */
     static final String SIMULATOR = "simulator";
+    /** The operator's policy in the config folder: its keys decide which plugins are let in. */
+    static final String POLICY_FILE = "nl.regie.runtime.policy.cfg";
 
     private final LauncherOptions options;
     private final ConsoleLog console;
@@ -87,6 +89,10 @@ final class Launcher {
         BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin,
                 mqtt.logins().map(BrokerLogins::bridge).orElse(null)));
         List<String> notes = new ArrayList<>();
+        if (options.runs(Part.CONFIG) && options.runs(Part.SOVEREIGNTY)
+                && Files.isRegularFile(options.configDir().resolve(POLICY_FILE))) {
+            embedded.awaitPolicyBeforePlugins();
+        }
         embedded.startBundles(shipped, Part.bundles(options.without()))
                 .forEach(failure -> notes.add("failed: " + failure));
         String url = options.runs(Part.WEB)
@@ -97,6 +103,9 @@ final class Launcher {
             if (options.openLoopback()) {
                 notes.add("HTTP on loopback is open: any process on this machine is the operator (--dev-open-loopback)");
             }
+        }
+        if (options.unsignedPlugins()) {
+            notes.add("unsigned plugins are let in, acting for no party (--dev-unsigned-plugins)");
         }
         List<String> active = new ArrayList<>();
         if (options.runs(Part.LIFECYCLE)) {

@@ -53,11 +53,13 @@ import nl.regie.simulator.SimulatorSettings;
  * @param without the parts of the runtime left out ({@code --without}); empty for all of it
  * @param openLoopback whether a request on loopback without a token is the operator ({@code --dev-open-loopback}, for
  *     a developer's machine; never by default)
+ * @param unsignedPlugins whether plugin jars without a signature are let in, acting for no party
+ *     ({@code --dev-unsigned-plugins}, for a developer's machine; never by default)
  */
 record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, Path stateDir, String site, int mqttPort,
         String broker, String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
         SimulatorSettings simulator, boolean verbose, boolean shell, boolean help, Set<Part> without,
-        boolean openLoopback) {
+        boolean openLoopback, boolean unsignedPlugins) {
 
     /** Copies the set of parts left out. */
     LauncherOptions {
@@ -113,7 +115,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
             return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, workingDir.resolve(DEFAULT_PLUGINS).normalize(),
                     workingDir.resolve(DEFAULT_CONFIG_DIR).normalize(), workingDir.resolve(DEFAULT_STATE_DIR).normalize(),
                     DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, false, true,
-                    Set.of(), false);
+                    Set.of(), false, false);
         }
         Map<String, Setting> settings = OptionSources.read(args, workingDir);
         Set<Part> without = Part.parse(settings.get("without"));
@@ -179,7 +181,8 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 OptionValues.bool(settings.get("shell")),
                 false,
                 without,
-                OptionValues.bool(settings.get("dev-open-loopback")));
+                OptionValues.bool(settings.get("dev-open-loopback")),
+                OptionValues.bool(settings.get("dev-unsigned-plugins")));
     }
 
     /** The options each part's absence makes meaningless: setting one of them is a mistake worth naming. */
@@ -187,7 +190,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
             Part.WEB, List.of("http-port", "http-host", "dev-open-loopback"),
             Part.DEVICES, List.of("mqtt-port", "broker", "mqtt-username", "mqtt-password", "mqtt-truststore",
                     "mqtt-truststore-password", "simulator-devices", "simulator-speed", "simulator-start"),
-            Part.LIFECYCLE, List.of("plugins"),
+            Part.LIFECYCLE, List.of("plugins", "dev-unsigned-plugins"),
             Part.CONFIG, List.of("config-dir"));
 
     private static void checkNothingSetFor(Set<Part> without, Map<String, Setting> settings) throws UsageException {
@@ -233,6 +236,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 + ", configDir=" + configDir + ", stateDir=" + stateDir + ", site=" + site + ", mqttPort=" + mqttPort + ", broker=" + broker + ", mqttUsername=" + mqttUsername
                 + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
                 + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
-                + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + ", without=" + without + ", openLoopback=" + openLoopback + "]";
+                + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + ", without=" + without + ", openLoopback=" + openLoopback
+                + ", unsignedPlugins=" + unsignedPlugins + "]";
     }
 }

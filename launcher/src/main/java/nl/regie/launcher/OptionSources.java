@@ -22,7 +22,8 @@ final class OptionSources {
 
     static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "config-dir", "state-dir",
             "site", "mqtt-port", "broker", "simulator-devices", "simulator-speed", "simulator-start", "without");
-    static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose", "shell", "dev-open-loopback");
+    static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose", "shell", "dev-open-loopback",
+            "dev-unsigned-plugins");
     /** Keys read from the config file only: a password on the command line shows in the process list. */
     static final List<String> FILE_KEYS = List.of("mqtt-username", "mqtt-password", "mqtt-truststore",
             "mqtt-truststore-password");

@@ -17,14 +17,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import nl.regie.launcher.MqttTraffic.Client;
 import nl.regie.launcher.MqttTraffic.Received;
@@ -32,6 +28,9 @@ import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.mqtt.access.CredentialFiles;
 import nl.regie.mqtt.access.PasswordFile;
 import nl.regie.mqtt.access.PasswordHash;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A city runtime never phones home: the embedded broker, started exactly as the launcher starts it

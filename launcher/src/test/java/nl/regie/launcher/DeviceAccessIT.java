@@ -3,6 +3,7 @@ package nl.regie.launcher;
 import static nl.regie.launcher.HttpApi.await;
 import static nl.regie.launcher.HttpApi.json;
 import static nl.regie.launcher.HttpApi.problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

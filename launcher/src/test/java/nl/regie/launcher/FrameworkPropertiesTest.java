@@ -10,10 +10,10 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
+import nl.regie.launcher.broker.BrokerLogins;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import nl.regie.launcher.broker.BrokerLogins;
 
 /** What the runtime learns from the launcher through framework properties. */
 class FrameworkPropertiesTest {
@@ -51,6 +51,13 @@ class FrameworkPropertiesTest {
                 .get("regie.mqtt.future.check"), "the wall clock's pace, in the past");
         assertNull(properties("--no-simulator").get("regie.mqtt.future.check"));
         assertNull(properties("--broker", "tcp://10.1.2.3:1883", "--no-simulator").get("regie.mqtt.future.check"));
+    }
+
+    /** Unsigned plugins come in only with the development switch, never by default. */
+    @Test
+    void unsignedPluginsOnlyWithTheDevelopmentSwitch() throws Exception {
+        assertNull(properties().get("regie.plugins.unsigned"));
+        assertEquals("true", properties("--dev-unsigned-plugins").get("regie.plugins.unsigned"));
     }
 
     private Map<String, String> properties(String... args) throws Exception {

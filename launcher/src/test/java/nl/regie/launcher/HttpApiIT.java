@@ -67,7 +67,7 @@ class HttpApiIT {
     void startRegie() throws Exception {
         workingDir = Files.createTempDirectory("regie-http-api");
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
-        config = Files.createDirectories(workingDir.resolve("config"));
+        config = TestJars.trustDemoKeys(workingDir.resolve("config"));
         jars = Files.createDirectories(workingDir.resolve("jars/upload"));
         Files.copy(Path.of(System.getProperty("regie.test.plugins"), FLOOD + ".jar"), plugins.resolve(FLOOD + ".jar"));
         Files.writeString(config.resolve(FLOOD + ".cfg"), FLOOD_CONFIG);

@@ -32,7 +32,6 @@ import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.launcher.broker.EmbeddedBroker;
 
 import org.eclipse.paho.mqttv5.common.MqttException;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +81,10 @@ class LauncherIT {
                 + workingDir.resolve("config") + ", plugins " + plugins + " \\(0 active\\)"), ready);
         assertTrue(Files.isDirectory(plugins), "the launcher creates the plugins folder");
         assertTrue(Files.isDirectory(workingDir.resolve("config")), "the launcher creates the configuration folder");
+        // The operator trusts the keys plugins are signed with; saved while Regie runs, the policy applies at once.
+        TestJars.trustDemoKeys(workingDir.resolve("config"));
+        regie.awaitStdout(line -> line.contains("[nl.regie.runtime.sovereignty] Applied policy v")
+                && line.contains("3 keys"), SOON);
         assertEquals(200, get(port, "/health").statusCode());
         // Loopback is no free pass: any local process can reach it, so a request without the token is refused, and
         // one that names another host (a page elsewhere whose name was rebound to 127.0.0.1) too.
@@ -201,6 +204,7 @@ class LauncherIT {
     void badPluginsAreReportedByNameAndTheLauncherKeepsRunning() throws Exception {
         int port = freePort();
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
+        TestJars.trustDemoKeys(workingDir.resolve("config"));
         dropIn(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins);
         TestJars.unresolvableBundle(plugins.resolve("unresolvable.jar"), "com.example.unresolvable");
         LauncherProcess regie = launch("--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()),
@@ -232,6 +236,7 @@ class LauncherIT {
     @Test
     void pluginsAreUpdatedOverHttpHealthGatedAndTheirHistorySurvivesARestart() throws Exception {
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
+        TestJars.trustDemoKeys(workingDir.resolve("config"));
         Path jars = Files.createDirectories(workingDir.resolve("jars"));
         Path state = workingDir.resolve("var/state");
         TestJars.plugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0", true);
@@ -297,6 +302,7 @@ class LauncherIT {
     @Test
     void theShellListsThePluginsWhenAskedToReadStdin() throws Exception {
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
+        TestJars.trustDemoKeys(workingDir.resolve("config"));
         TestJars.plugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0", true);
         LauncherProcess regie = LauncherProcess.startWithStdin(workingDir, "--http-port", Integer.toString(freePort()),
                 "--mqtt-port", Integer.toString(freePort()), "--no-simulator", "--plugins", plugins.toString(), "--shell");
@@ -319,9 +325,12 @@ class LauncherIT {
     void withoutTheWebAndSovereigntyPartsTheRestRunsAndNothingListensForHttp() throws Exception {
         int mqttPort = freePort();
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
-        TestJars.plugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0", true);
+        // Without the sovereignty part there is no operator's policy, so no key is trusted: on a developer's machine
+        // an unsigned plugin may come in.
+        TestJars.unsignedPlugin(plugins.resolve("com.example.swap.jar"), "com.example.swap", "1.0.0");
         LauncherProcess regie = LauncherProcess.startWithStdin(workingDir, "--without", "web,sovereignty", "--mqtt-port",
-                Integer.toString(mqttPort), "--simulator-devices", "12", "--plugins", plugins.toString(), "--shell");
+                Integer.toString(mqttPort), "--simulator-devices", "12", "--plugins", plugins.toString(), "--shell",
+                "--dev-unsigned-plugins");
         launched.add(regie);
         SocketWatch sockets = watch(regie);
 

@@ -212,7 +212,8 @@ class LauncherOptionsTest {
         String usage = LauncherOptions.usage();
         for (String flag : List.of("--http-port", "--http-host", "--plugins", "--config-dir", "--state-dir", "--site",
                 "--mqtt-port", "--broker", "--no-simulator", "--simulator-devices", "--simulator-speed", "--simulator-start",
-                "--config", "--without", "--shell", "--dev-open-loopback", "--verbose", "--help", "regie:list", "regie:update",
+                "--config", "--without", "--shell", "--dev-open-loopback", "--dev-unsigned-plugins", "--verbose", "--help",
+                "regie:list", "regie:update",
                 "mqtt-username", "mqtt-password", "mqtt-truststore", "mqtt-truststore-password")) {
             assertTrue(usage.contains(flag), flag);
         }
@@ -427,5 +428,7 @@ class LauncherOptionsTest {
                 error("--without", "devices", "--simulator-speed", "600"));
         assertEquals("--plugins: has no use when --without leaves out lifecycle; drop one of them",
                 error("--plugins", "p", "--without", "lifecycle"));
+        assertEquals("--dev-unsigned-plugins: has no use when --without leaves out lifecycle; drop one of them",
+                error("--dev-unsigned-plugins", "--without", "lifecycle"));
     }
 }

@@ -12,19 +12,43 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import nl.regie.launcher.testplugin.FailingComponent;
 import nl.regie.launcher.testplugin.HealthyComponent;
+import nl.regie.runtime.testing.TestSigner;
 
-/** Jars that the build does not make: test plugins at any version, broken bundles and a jar that is no bundle at all. */
+/**
+ * Jars that the build does not make: test plugins at any version, broken bundles and a jar that is no bundle at all,
+ * each signed with the city's demo key (config/keys), as the runtime lets in signed plugins only; and the policy that
+ * trusts the demo keys.
+ */
 final class TestJars {
+
+    /** The key the test jars are signed with. */
+    static final TestSigner SIGNER = TestSigner.demo("city");
 
     private TestJars() {
     }
 
+    /**
+     * Writes into a config folder the policy of a single-party test city: the three demo keys the shipped plugins and
+     * the test jars are signed with, each acting for the city, and nothing else (devices act for the city too).
+     *
+     * @return the config folder
+     */
+    static Path trustDemoKeys(Path configDir) throws IOException {
+        Files.createDirectories(configDir);
+        String keys = Stream.of("city", "contractor", "waterboard")
+                .map(party -> "city " + TestSigner.demo(party).fingerprint()).collect(Collectors.joining(", "));
+        Files.writeString(configDir.resolve("nl.regie.runtime.policy.cfg"), "keys = " + keys + "\n");
+        return configDir;
+    }
+
     /** A plain library jar: a manifest, but no Bundle-SymbolicName. */
     static Path notABundle(Path file) throws IOException {
-        return write(file, Map.of("Created-By", "a build tool that knows nothing of OSGi"), Map.of());
+        return write(file, Map.of("Created-By", "a build tool that knows nothing of OSGi"), Map.of(), false);
     }
 
     /**
@@ -33,6 +57,16 @@ final class TestJars {
      * in activate.
      */
     static Path plugin(Path file, String symbolicName, String version, boolean healthy) throws IOException {
+        return plugin(file, symbolicName, version, healthy, true);
+    }
+
+    /** A plugin like {@link #plugin(Path, String, String, boolean)}, without a signature: only for development. */
+    static Path unsignedPlugin(Path file, String symbolicName, String version) throws IOException {
+        return plugin(file, symbolicName, version, true, false);
+    }
+
+    private static Path plugin(Path file, String symbolicName, String version, boolean healthy, boolean signed)
+            throws IOException {
         Class<?> type = healthy ? HealthyComponent.class : FailingComponent.class;
         String classFile = type.getName().replace('.', '/') + ".class";
         byte[] bytes;
@@ -53,7 +87,7 @@ final class TestJars {
                         "Bundle-Version", version,
                         "Import-Package", "nl.regie.api.health;version=\"[1.0,2)\"",
                         "Service-Component", "OSGI-INF/component.xml"),
-                Map.of(classFile, bytes, "OSGI-INF/component.xml", component.getBytes(StandardCharsets.UTF_8)));
+                Map.of(classFile, bytes, "OSGI-INF/component.xml", component.getBytes(StandardCharsets.UTF_8)), signed);
     }
 
     /** A plugin that also imports a package nobody exports, so it never resolves. */
@@ -62,10 +96,12 @@ final class TestJars {
                 "Bundle-ManifestVersion", "2",
                 "Bundle-SymbolicName", symbolicName,
                 "Bundle-Version", "2.0.0",
-                "Import-Package", "nl.regie.api.health;version=\"[1.0,2)\",com.example.nowhere;version=\"[1,2)\""), Map.of());
+                "Import-Package", "nl.regie.api.health;version=\"[1.0,2)\",com.example.nowhere;version=\"[1,2)\""),
+                Map.of("OSGI-INF/about.txt", "a plugin that never resolves".getBytes(StandardCharsets.UTF_8)), true);
     }
 
-    private static Path write(Path file, Map<String, String> headers, Map<String, byte[]> entries) throws IOException {
+    private static Path write(Path file, Map<String, String> headers, Map<String, byte[]> entries, boolean signed)
+            throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         headers.forEach((name, value) -> manifest.getMainAttributes().putValue(name, value));
@@ -77,6 +113,9 @@ final class TestJars {
                 jar.write(entry.getValue());
                 jar.closeEntry();
             }
+        }
+        if (signed) {
+            SIGNER.signFile(partial);
         }
         return Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
     }

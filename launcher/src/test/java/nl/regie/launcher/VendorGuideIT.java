@@ -3,6 +3,7 @@ package nl.regie.launcher;
 import static nl.regie.launcher.HttpApi.await;
 import static nl.regie.launcher.HttpApi.json;
 import static nl.regie.launcher.HttpApi.problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -23,11 +24,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import nl.regie.runtime.testing.TestSigner;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The plugin guide (docs/plugin-guide.md, "Your first plugin") as a vendor follows it: generate a plugin project from
@@ -43,6 +46,8 @@ class VendorGuideIT {
     private static final Duration BUILD = Duration.ofMinutes(3);
     private static final String PLUGIN = "com.example.heat";
     private static final String SITE = "guide";
+    /** The vendor's keystore password: a test's own. */
+    private static final String STOREPASS = "heat-vendor";
 
     @TempDir
     Path workingDir;
@@ -68,11 +73,24 @@ class VendorGuideIT {
         Path rule = project.resolve("src/main/java/com/example/heat/HeatWatch.java");
         assertTrue(Files.isRegularFile(rule), "the generated rule");
 
-        // Test and build: the unit tests on the test kit, the bundle, the check that it resolves in Regie.
-        String build = maven(project, "verify");
+        // The vendor's key, made once with keytool as the generated README says; the build signs the jar with it.
+        Path keystore = workingDir.resolve("heat.p12");
+        run(workingDir, Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", STOREPASS, "-alias", "heat",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=com.example.heat",
+                "-startdate", "2000/01/01 00:00:00", "-validity", "36500");
+        String[] sign = {"-Dsign.keystore=" + keystore, "-Dsign.alias=heat", "-Dsign.storepass=" + STOREPASS};
+        String fingerprint = TestSigner.load(keystore, "heat", STOREPASS).fingerprint();
+
+        // Test and build: the unit tests on the test kit, the bundle, signed, the check that it resolves in Regie.
+        String build = maven(project, concat("verify", sign));
         assertTrue(build.contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0"), build);
         assertTrue(build.contains("-runbundles: com.example.heat;version='[1.0.0,1.0.1)'"), "the resolve check ran\n" + build);
         Path v1 = Files.copy(project.resolve("target/heat-1.0.0.jar"), workingDir.resolve("heat-1.0.0.jar"));
+
+        // The operator trusts the vendor's key, for the city.
+        Path config = Files.createDirectories(workingDir.resolve("config"));
+        Files.writeString(config.resolve("nl.regie.runtime.policy.cfg"), "keys = city " + fingerprint + "\n");
 
         // Start Regie.
         int port = freePort();
@@ -86,6 +104,9 @@ class VendorGuideIT {
         // Deploy: the jar into the plugins folder.
         dropIn(v1, plugins);
         awaitPlugin(api, "1.0.0", List.of("INSTALL INSTALLED"));
+        JsonNode installed = json(api.get("/api/plugins/" + PLUGIN), 200);
+        assertEquals(fingerprint, installed.path("signer").asText(), installed::toString);
+        assertEquals("city", installed.path("party").asText(), installed::toString);
 
         // It works: a weather station above 30 °C raises the alert, one that has cooled down resolves it.
         try (MqttTraffic.Client station = device(api, port, mqttPort, "station-1")) {
@@ -107,7 +128,7 @@ class VendorGuideIT {
         replace(rule, "AlertSeverity.MEDIUM", "AlertSeverity.HIGH");
         replace(project.resolve("src/test/java/com/example/heat/HeatWatchTest.java"), "AlertSeverity.MEDIUM", "AlertSeverity.HIGH");
         replace(project.resolve("pom.xml"), "<version>1.0.0</version>", "<version>1.0.1</version>");
-        maven(project, "verify");
+        maven(project, concat("verify", sign));
         dropIn(project.resolve("target/heat-1.0.1.jar"), plugins);
         awaitPlugin(api, "1.0.1", List.of("INSTALL INSTALLED", "UPDATE PROMOTED"));
         assertEquals("high", heatAt(api, port, mqttPort, "station-2").path("severity").asText(), "1.0.1 handles the readings");
@@ -131,6 +152,20 @@ class VendorGuideIT {
 
         assertEquals(0, regie.terminate(SOON), regie.transcript());
         assertTrue(regie.stderr().stream().noneMatch(line -> line.contains(" ERROR ")), regie.transcript());
+    }
+
+    private static String[] concat(String first, String... rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(new String[0]);
+    }
+
+    /** Runs a command in {@code directory}, failing when it fails. */
+    private static void run(Path directory, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), String.join(" ", command));
+        assertEquals(0, process.exitValue(), output);
     }
 
     /** Runs Maven on {@code directory} and returns its output, failing when the build fails. */

@@ -76,7 +76,7 @@ class WebPageIT {
         mqttPort = freePort();
         regie = LauncherProcess.start(workingDir, "--http-port", Integer.toString(port),
                 "--mqtt-port", Integer.toString(mqttPort), "--plugins", plugins.toString(),
-                "--config-dir", Files.createDirectories(workingDir.resolve("config")).toString(),
+                "--config-dir", TestJars.trustDemoKeys(workingDir.resolve("config")).toString(),
                 "--state-dir", workingDir.resolve("state").toString());
         regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
         token = regie.operatorToken();

@@ -20,6 +20,7 @@ import nl.regie.runtime.spi.lifecycle.Outcome.Operation;
 import nl.regie.runtime.spi.lifecycle.Outcome.Result;
 import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
+import nl.regie.runtime.spi.policy.AccessPolicy;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -94,6 +95,10 @@ public final class LifecycleComponent implements PluginLifecycle {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AuditLog auditLog;
+    /** Which keys the operator trusts, for which party: the highest-ranked policy (the operator's, once it runs). */
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AccessPolicy policy;
+    private final SignatureCheck signatures;
     private final ExecutorService healthChecks;
     private volatile Duration deadline;
 
@@ -105,6 +110,12 @@ public final class LifecycleComponent implements PluginLifecycle {
         this.context = context;
         this.audit = new PluginAudit(() -> auditLog);
         this.logger = logger;
+        this.signatures = new SignatureCheck(Boolean.parseBoolean(context.getProperty(SignatureCheck.UNSIGNED_PROPERTY)),
+                () -> policy);
+        if (signatures.unsignedAllowed()) {
+            logger.warn("Unsigned plugins are let in ({}=true, the launcher's --dev-unsigned-plugins): they act for no"
+                    + " party. Never on a shared machine.", SignatureCheck.UNSIGNED_PROPERTY);
+        }
         this.deadline = deadline(config);
         String state = context.getProperty(STATE_DIR_PROPERTY);
         this.store = new PluginStore(state == null || state.isBlank() ? null : Path.of(state), logger);
@@ -173,11 +184,12 @@ public final class LifecycleComponent implements PluginLifecycle {
         try {
             PluginJar offered = JarInspector.read(jar, "Cannot install " + (jar == null ? "a plugin" : jar.getFileName()));
             String what = "Cannot install " + offered.describe();
+            SignatureCheck.Signer signer = signatures.check(offered, what);
             try (PluginLocks.Lease lease = locks.acquire(offered.symbolicName(), "install of " + offered.version()
                     + " by " + origin, what)) {
                 plugins.requireAbsent(offered.symbolicName(), what);
                 preflight.check(offered, null, what);
-                return audited(installChecked(offered, what, origin));
+                return audited(installChecked(offered, what, origin), signer);
             }
         } catch (LifecycleException e) {
             logRefusal(e, origin, Operation.INSTALL, jar == null ? "?" : String.valueOf(jar.getFileName()));
@@ -224,7 +236,9 @@ public final class LifecycleComponent implements PluginLifecycle {
                     throw new LifecycleException(Reason.SAME_VERSION, what + ": version " + offered.version()
                             + " is installed already; give the new jar another Bundle-Version");
                 }
+                SignatureCheck.Signer signer;
                 try {
+                    signer = signatures.check(offered, what);
                     preflight.check(offered, bundle, what);
                 } catch (LifecycleException e) {
                     if (FolderWriter.ORIGIN.equals(origin)) {
@@ -234,7 +248,7 @@ public final class LifecycleComponent implements PluginLifecycle {
                     }
                     throw e;
                 }
-                return audited(swap(bundle, offered, Operation.UPDATE, what, origin));
+                return audited(swap(bundle, offered, Operation.UPDATE, what, origin), signer);
             }
         } catch (LifecycleException e) {
             logRefusal(e, origin, Operation.UPDATE, symbolicName);
@@ -255,8 +269,10 @@ public final class LifecycleComponent implements PluginLifecycle {
                     Reason.NO_PREVIOUS_VERSION, what + ": the jar of its previous version " + previous
                             + " is no longer kept"));
             PluginJar target = JarInspector.check(jar, "the kept jar of " + previous + " ", what);
+            // Checked again: the policy may no longer list the key that signed the earlier version.
+            SignatureCheck.Signer signer = signatures.check(target, what);
             preflight.check(target, bundle, what);
-            return audited(swap(bundle, target, Operation.ROLLBACK, what, origin));
+            return audited(swap(bundle, target, Operation.ROLLBACK, what, origin), signer);
         } catch (LifecycleException e) {
             logRefusal(e, origin, Operation.ROLLBACK, symbolicName);
             throw e;
@@ -293,6 +309,7 @@ public final class LifecycleComponent implements PluginLifecycle {
         try (PluginLocks.Lease lease = locks.acquire(symbolicName, "removal by " + origin, what)) {
             Bundle bundle = plugins.require(symbolicName, what);
             PluginJar running = plugins.runningJar(bundle);
+            SignatureCheck.Signer removed = signerOf(symbolicName);
             LeakProbe probe = leaks.probe(bundle);
             try {
                 bundle.uninstall();
@@ -307,7 +324,7 @@ public final class LifecycleComponent implements PluginLifecycle {
             folder.removed(symbolicName, origin);
             logger.info("{}", OperationLog.line(outcome, null, null, Duration.ZERO));
             leakReports.checkLater(outcome, probe == null ? List.of() : List.of(probe));
-            return audited(outcome);
+            return audited(outcome, removed);
         } catch (LifecycleException e) {
             logRefusal(e, origin, Operation.REMOVE, symbolicName);
             throw e;
@@ -319,11 +336,24 @@ public final class LifecycleComponent implements PluginLifecycle {
         audit.refused(e, origin, operation, target);
     }
 
-    /** Records an operation in the audit log; a restore after a restart is not a deployment and is not recorded. */
-    private Outcome audited(Outcome outcome) {
+    /**
+     * Records an operation in the audit log, naming the key that signed the jar it was about; a restore after a
+     * restart is not a deployment and is not recorded.
+     */
+    private Outcome audited(Outcome outcome, SignatureCheck.Signer signer) {
         if (!RESTORED.equals(outcome.reason())) {
-            audit.outcome(outcome);
+            audit.outcome(outcome, signer);
         }
         return outcome;
+    }
+
+    /** The key that signed a running plugin, as the policy saw it. */
+    private SignatureCheck.Signer signerOf(String symbolicName) {
+        AccessPolicy current = policy;
+        if (current == null) {
+            return SignatureCheck.Signer.UNSIGNED;
+        }
+        return current.keyOfPlugin(symbolicName).map(key -> new SignatureCheck.Signer(key,
+                current.partyOfKey(key).orElse(AccessPolicy.NO_PARTY))).orElse(SignatureCheck.Signer.UNSIGNED);
     }
 }

@@ -35,15 +35,19 @@ final class PluginAudit {
         }
     }
 
-    /** An operation that ran. */
-    void outcome(Outcome outcome) {
+    /**
+     * An operation that ran: the party is the party of the key that signed the jar it installed, updated to or rolled
+     * back to (or the removed plugin's), and the detail starts with that key.
+     */
+    void outcome(Outcome outcome, SignatureCheck.Signer signer) {
         String from = outcome.fromVersion();
         String to = outcome.toVersion();
         String versions = from == null ? (to == null ? "" : " " + to)
                 : to == null || to.equals(from) ? " " + from : " " + from + " -> " + to;
-        record(new AuditEvent(outcome.at(), AuditEvent.PLUGIN, actor(outcome.origin()), "",
+        String key = signer.describe();
+        record(new AuditEvent(outcome.at(), AuditEvent.PLUGIN, actor(outcome.origin()), signer.party(),
                 action(outcome.operation()), outcome.symbolicName() + versions, outcome.result().name(),
-                outcome.reason()));
+                outcome.reason().isEmpty() ? key : key + "; " + outcome.reason()));
     }
 
     /** An operation refused before it ran. */

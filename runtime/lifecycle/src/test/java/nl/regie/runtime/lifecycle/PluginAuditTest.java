@@ -23,18 +23,26 @@ class PluginAuditTest {
     private final List<AuditEvent> events = new ArrayList<>();
     private final PluginAudit audit = new PluginAudit(events::add);
 
+    private static final String KEY = "sha256:" + "c2".repeat(32);
+    private static final SignatureCheck.Signer CONTRACTOR = new SignatureCheck.Signer(KEY, "contractor");
+
     @Test
-    void recordsEachOutcomeWithRouteVersionsAndReason() {
-        audit.outcome(outcome(Operation.UPDATE, Result.ROLLED_BACK, "1.0.0", "1.0.0", "1.1.0 was not healthy: x", "plugins folder"));
-        audit.outcome(outcome(Operation.INSTALL, Result.INSTALLED, null, "1.0.0", "", "HTTP"));
-        audit.outcome(outcome(Operation.ROLLBACK, Result.PROMOTED, "1.1.0", "1.0.0", "", "shell"));
-        audit.outcome(outcome(Operation.REMOVE, Result.REMOVED, "1.0.0", null, "", "itests"));
+    void recordsEachOutcomeWithRouteVersionsKeyAndReason() {
+        audit.outcome(outcome(Operation.UPDATE, Result.ROLLED_BACK, "1.0.0", "1.0.0", "1.1.0 was not healthy: x",
+                "plugins folder"), CONTRACTOR);
+        audit.outcome(outcome(Operation.INSTALL, Result.INSTALLED, null, "1.0.0", "", "HTTP"), CONTRACTOR);
+        audit.outcome(outcome(Operation.ROLLBACK, Result.PROMOTED, "1.1.0", "1.0.0", "", "shell"), CONTRACTOR);
+        audit.outcome(outcome(Operation.REMOVE, Result.REMOVED, "1.0.0", null, "", "itests"),
+                SignatureCheck.Signer.UNSIGNED);
         assertEquals(List.of(
-                new AuditEvent(AT, AuditEvent.PLUGIN, "folder", "", "update", "nl.regie.waste 1.0.0", "ROLLED_BACK",
-                        "1.1.0 was not healthy: x"),
-                new AuditEvent(AT, AuditEvent.PLUGIN, "http", "", "install", "nl.regie.waste 1.0.0", "INSTALLED", ""),
-                new AuditEvent(AT, AuditEvent.PLUGIN, "shell", "", "rollback", "nl.regie.waste 1.1.0 -> 1.0.0", "PROMOTED", ""),
-                new AuditEvent(AT, AuditEvent.PLUGIN, "operator", "", "remove", "nl.regie.waste 1.0.0", "REMOVED", "")),
+                new AuditEvent(AT, AuditEvent.PLUGIN, "folder", "contractor", "update", "nl.regie.waste 1.0.0",
+                        "ROLLED_BACK", "key " + KEY + "; 1.1.0 was not healthy: x"),
+                new AuditEvent(AT, AuditEvent.PLUGIN, "http", "contractor", "install", "nl.regie.waste 1.0.0",
+                        "INSTALLED", "key " + KEY),
+                new AuditEvent(AT, AuditEvent.PLUGIN, "shell", "contractor", "rollback", "nl.regie.waste 1.1.0 -> 1.0.0",
+                        "PROMOTED", "key " + KEY),
+                new AuditEvent(AT, AuditEvent.PLUGIN, "operator", "(none)", "remove", "nl.regie.waste 1.0.0", "REMOVED",
+                        "unsigned")),
                 events);
     }
 

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class LastPolicy {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final List<String> KEYS = List.of(PolicyParser.DEFAULT_PARTY, PolicyParser.PLUGINS,
+    private static final List<String> KEYS = List.of(PolicyParser.DEFAULT_PARTY, PolicyParser.KEYS,
             PolicyParser.DEVICES, PolicyParser.PERSONAL, PolicyParser.GRANTS, PolicyParser.SERVICES);
 
     private final Path file;

@@ -21,7 +21,10 @@ final class Policy {
 
     private final long version;
     private final String defaultParty;
-    private final List<PartyRule> plugins;
+    private final List<KeyRule> keys;
+    private final Map<String, String> partyOfKey;
+    /** The fingerprint of the key that signed each running plugin, by symbolic name ("" for an unsigned one). */
+    private final Map<String, String> signers;
     private final List<PartyRule> devices;
     private final List<TopicFilter> personal;
     private final List<Grant> grants;
@@ -29,11 +32,13 @@ final class Policy {
     private final boolean ignoresLocalIds;
     private final Map<String, String> partyOfSource = new ConcurrentHashMap<>();
 
-    Policy(long version, String defaultParty, List<PartyRule> plugins, List<PartyRule> devices,
-            List<TopicFilter> personal, List<Grant> grants, List<ServiceRule> services) {
+    Policy(long version, String defaultParty, List<KeyRule> keys, List<PartyRule> devices,
+            List<TopicFilter> personal, List<Grant> grants, List<ServiceRule> services, Map<String, String> signers) {
         this.version = version;
         this.defaultParty = defaultParty;
-        this.plugins = List.copyOf(plugins);
+        this.keys = List.copyOf(keys);
+        this.partyOfKey = keys.stream().collect(Collectors.toUnmodifiableMap(KeyRule::fingerprint, KeyRule::party));
+        this.signers = Map.copyOf(signers);
         this.devices = List.copyOf(devices);
         this.personal = List.copyOf(personal);
         this.grants = List.copyOf(grants);
@@ -56,14 +61,37 @@ final class Policy {
         return ignoresLocalIds;
     }
 
-    /** The policy without configuration: everything acts for {@link AccessPolicy#DEFAULT_PARTY}, nothing granted. */
+    /**
+     * The policy without configuration: every device acts for {@link AccessPolicy#DEFAULT_PARTY}, no key is trusted
+     * (so every plugin acts for no party), nothing granted.
+     */
     static Policy defaults() {
-        return new Policy(0, AccessPolicy.DEFAULT_PARTY, List.of(), List.of(), List.of(), List.of(), List.of());
+        return new Policy(0, AccessPolicy.DEFAULT_PARTY, List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
     }
 
     /** This policy as a new version. */
     Policy withVersion(long newVersion) {
-        return new Policy(newVersion, defaultParty, plugins, devices, personal, grants, services);
+        return new Policy(newVersion, defaultParty, keys, devices, personal, grants, services, signers);
+    }
+
+    /** This policy, same version, with the running plugins signed by other keys; a new snapshot, so views start over. */
+    Policy withSigners(Map<String, String> newSigners) {
+        return new Policy(version, defaultParty, keys, devices, personal, grants, services, newSigners);
+    }
+
+    Map<String, String> signers() {
+        return signers;
+    }
+
+    /** The party a key acts for, or null when the policy does not list it. */
+    String partyOfKey(String fingerprint) {
+        return partyOfKey.get(fingerprint);
+    }
+
+    /** The fingerprint of the key that signed a running plugin, or null when it is unsigned or not running. */
+    String keyOfPlugin(String symbolicName) {
+        String key = signers.get(symbolicName);
+        return key == null || key.isEmpty() ? null : key;
     }
 
     long version() {
@@ -78,17 +106,20 @@ final class Policy {
         return grants;
     }
 
-    /** The party of a plugin: the first matching {@code plugins} rule, else the default party. */
+    /** The party of a plugin: the party of the key that signed it, else {@link AccessPolicy#NO_PARTY}. */
     String partyOfPlugin(String symbolicName) {
-        String party = firstMatch(plugins, symbolicName);
-        return party != null ? party : defaultParty;
+        String key = keyOfPlugin(symbolicName);
+        String party = key == null ? null : partyOfKey.get(key);
+        return party != null ? party : AccessPolicy.NO_PARTY;
     }
 
-    /** The party of a source: as a plugin first, then as a device, else the default party. */
+    /** The party of a source: as a running plugin first, then as a device, else the default party. */
     String partyOfSource(String source) {
         String party = partyOfSource.get(source);
         if (party == null) {
-            party = firstMatch(plugins, source);
+            if (signers.containsKey(source)) {
+                party = partyOfPlugin(source);
+            }
             if (party == null) {
                 party = firstMatch(devices, source);
             }
@@ -124,13 +155,17 @@ final class Policy {
 
     /**
      * What the {@code services} rules grant a plugin of one kind: the values of every rule that names it, by its
-     * symbolic name or by its party, in the order written, each once.
+     * symbolic name or by its party, in the order written, each once; nothing for a plugin that acts for no party.
      */
     List<String> grantedServices(String symbolicName, String kind) {
         if (services.isEmpty()) {
             return List.of();
         }
         String party = partyOfPlugin(symbolicName);
+        if (AccessPolicy.NO_PARTY.equals(party)) {
+            // Unsigned, or signed by a key the policy does not list: not even a rule by its name grants it anything.
+            return List.of();
+        }
         Set<String> values = new LinkedHashSet<>();
         for (ServiceRule rule : services) {
             if (rule.kind().equals(kind) && rule.names(symbolicName, party)) {
@@ -155,7 +190,7 @@ final class Policy {
         if (!defaultParty.equals(previous.defaultParty)) {
             changes.append("default party ").append(previous.defaultParty).append(" -> ").append(defaultParty).append("; ");
         }
-        diff(changes, "plugins", previous.plugins, plugins);
+        diff(changes, "keys", previous.keys, keys);
         diff(changes, "devices", previous.devices, devices);
         diff(changes, "personal", previous.personal, personal);
         diff(changes, "grants", previous.grants, grants);
@@ -188,7 +223,7 @@ final class Policy {
     /** A summary for the log: how many rules of each kind. */
     @Override
     public String toString() {
-        return "policy v" + version + " (default party " + defaultParty + ", " + plugins.size() + " plugin rules, "
+        return "policy v" + version + " (default party " + defaultParty + ", " + keys.size() + " keys, "
                 + devices.size() + " device rules, " + personal.size() + " personal filters, " + grants.size()
                 + " grants, " + services.size() + " service rules)";
     }

@@ -15,6 +15,7 @@ import nl.regie.runtime.spi.policy.AccessPolicy;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
@@ -27,8 +28,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The {@link AccessPolicy} of the running system, configured under the PID {@value AccessPolicy#PID} (the file
  * {@code nl.regie.runtime.policy.cfg} in the config folder). A changed configuration is applied without restart; a
  * refused one is logged and audited and the policy in force stays. At start, with no policy before it, that is the
- * last policy applied (kept in {@code <regie.state.dir>/policy/applied.json}), else the built-in default: everything
- * acts for {@value AccessPolicy#DEFAULT_PARTY}. Also registered under its own class,
+ * last policy applied (kept in {@code <regie.state.dir>/policy/applied.json}), else the built-in default: every device
+ * acts for {@value AccessPolicy#DEFAULT_PARTY} and no plugin key is trusted. A plugin's party is the party of the key
+ * that signed its bundle ({@link PluginSigners} follows them). Also registered under its own class,
  * for the runtime's metrics ({@link #deniedReads()}).
  */
 @Component(immediate = true, configurationPid = AccessPolicy.PID, service = {AccessPolicy.class, MetricSource.class},
@@ -48,10 +50,19 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
                 description = "The party of every plugin and device that no plugins or devices rule names.")
         String defaultParty() default AccessPolicy.DEFAULT_PARTY;
 
-        /** Plugins and their parties. */
-        @AttributeDefinition(name = "Plugins", required = false,
-                description = "{symbolicName}={party}, comma-separated, such as nl.regie.waste=contractor; '*' in"
-                        + " a name matches any characters, '?' one. The first matching rule counts.")
+        /** The keys plugins are signed with, and the party each acts for. */
+        @AttributeDefinition(name = "Keys", required = false,
+                description = "{party} sha256:<fingerprint>, comma-separated, such as city sha256:3f2a... (the"
+                        + " SHA-256 of the signer's certificate, 64 hex digits, colons allowed, as keytool -list -v"
+                        + " shows it). A plugin acts for the party of the key that signed its jar; a jar signed by a"
+                        + " key not listed here is refused, and an unsigned one (admitted only in development) acts"
+                        + " for no party. Each key once.")
+        String[] keys() default {};
+
+        /** No longer used: refused, pointing to keys. */
+        @AttributeDefinition(name = "Plugins (no longer used)", required = false,
+                description = "No longer used: a plugin's party comes from the key that signed it (keys). A policy"
+                        + " that still has plugins is refused, saying so.")
         String[] plugins() default {};
 
         /** Devices and their parties. */
@@ -97,6 +108,7 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     private final PolicyEngine engine;
     private final LastPolicy last;
     private final Logger logger;
+    private final PluginSigners signers;
 
     /**
      * Applies the configured policy. If it is refused, the last policy applied (kept in the state folder) applies
@@ -106,15 +118,32 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     public PolicyComponent(BundleContext context, Map<String, Object> properties,
             @Reference(name = "audit") AuditLog audit,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
-        this(stateFolder(context.getProperty(STATE_DIR_PROPERTY)), properties, audit, logger);
+        this(stateFolder(context.getProperty(STATE_DIR_PROPERTY)), properties, audit, logger, context);
     }
 
     PolicyComponent(Path stateFolder, Map<String, Object> properties, AuditLog audit, Logger logger) {
+        this(stateFolder, properties, audit, logger, null);
+    }
+
+    private PolicyComponent(Path stateFolder, Map<String, Object> properties, AuditLog audit, Logger logger,
+            BundleContext context) {
         this.engine = new PolicyEngine(audit);
         this.last = new LastPolicy(stateFolder.resolve("policy"));
         this.logger = logger;
         if (!applied(properties)) {
             restoreLast();
+        }
+        this.signers = context == null ? null : new PluginSigners(context, engine::signers, logger);
+        if (signers != null) {
+            signers.open();
+        }
+    }
+
+    /** Stops following the plugins' signers. */
+    @Deactivate
+    void deactivate() {
+        if (signers != null) {
+            signers.close();
         }
     }
 
@@ -159,6 +188,11 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
         }
     }
 
+    /** Who signed the running plugins, for tests without a framework (the tracker tells the engine in one). */
+    void signers(Map<String, String> signers) {
+        engine.signers(signers);
+    }
+
     /** Readings denied so far, per reader name. */
     public Map<String, Long> deniedReads() {
         return engine.deniedReads();
@@ -172,6 +206,16 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     @Override
     public String partyOfPlugin(String symbolicName) {
         return engine.partyOfPlugin(symbolicName);
+    }
+
+    @Override
+    public Optional<String> partyOfKey(String fingerprint) {
+        return engine.partyOfKey(fingerprint);
+    }
+
+    @Override
+    public Optional<String> keyOfPlugin(String symbolicName) {
+        return engine.keyOfPlugin(symbolicName);
     }
 
     @Override

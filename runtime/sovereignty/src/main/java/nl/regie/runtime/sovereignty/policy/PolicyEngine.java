@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,7 +26,7 @@ public final class PolicyEngine implements AccessPolicy {
     private final Map<String, LongAdder> deniedReads = new ConcurrentHashMap<>();
     private volatile Policy policy = Policy.defaults();
 
-    /** A policy engine with the default policy (everything acts for {@value AccessPolicy#DEFAULT_PARTY}). */
+    /** A policy engine with the default policy (devices act for {@value AccessPolicy#DEFAULT_PARTY}, no key trusted). */
     public PolicyEngine(AuditLog audit) {
         this.audit = Objects.requireNonNull(audit, "audit log is required");
     }
@@ -40,7 +41,7 @@ public final class PolicyEngine implements AccessPolicy {
         Policy previous = policy;
         Policy next;
         try {
-            next = PolicyParser.parse(properties, previous.version() + 1);
+            next = PolicyParser.parse(properties, previous.version() + 1).withSigners(previous.signers());
         } catch (PolicyException e) {
             audit(new AuditEvent(Instant.now(), AuditEvent.POLICY, "operator", "", "apply", PID, "refused",
                     e.getMessage() + "; policy v" + previous.version() + " stays in force"));
@@ -48,12 +49,24 @@ public final class PolicyEngine implements AccessPolicy {
         }
         String changes = next.changesFrom(previous);
         if (previous.version() == 0 && changes.equals("no change")) {
-            changes = "no configuration: everything acts for " + next.defaultParty() + ", nothing is shared";
+            changes = "no configuration: every device acts for " + next.defaultParty() + ", no plugin key is trusted,"
+                    + " nothing is shared";
         }
         policy = next;
         audit(new AuditEvent(Instant.now(), AuditEvent.POLICY, "operator", "", "apply", PID, "applied",
                 "v" + next.version() + ": " + changes));
         return changes;
+    }
+
+    /**
+     * Who signed the running plugins changed (one was installed, updated or removed): a plugin's party follows its
+     * key at once, for every view, without a new policy version.
+     *
+     * @param signers the fingerprint of the key that signed each running plugin, by symbolic name; "" for an
+     *                unsigned plugin
+     */
+    public synchronized void signers(Map<String, String> signers) {
+        policy = policy.withSigners(signers);
     }
 
     /** The version of the policy in force: 0 until a policy is applied, then one more with each. */
@@ -69,6 +82,16 @@ public final class PolicyEngine implements AccessPolicy {
     @Override
     public String partyOfPlugin(String symbolicName) {
         return policy.partyOfPlugin(symbolicName);
+    }
+
+    @Override
+    public Optional<String> partyOfKey(String fingerprint) {
+        return Optional.ofNullable(policy.partyOfKey(fingerprint));
+    }
+
+    @Override
+    public Optional<String> keyOfPlugin(String symbolicName) {
+        return Optional.ofNullable(policy.keyOfPlugin(symbolicName));
     }
 
     @Override

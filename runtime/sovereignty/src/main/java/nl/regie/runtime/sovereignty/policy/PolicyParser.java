@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.policy.JarSignatures;
 import nl.regie.runtime.spi.policy.ServiceKinds;
 
 /**
@@ -21,7 +22,9 @@ import nl.regie.runtime.spi.policy.ServiceKinds;
 final class PolicyParser {
 
     static final String DEFAULT_PARTY = "defaultParty";
+    /** The rule that named plugins' parties by symbolic name, before parties came from keys: refused, pointing to keys. */
     static final String PLUGINS = "plugins";
+    static final String KEYS = "keys";
     static final String DEVICES = "devices";
     static final String PERSONAL = "personal";
     static final String GRANTS = "grants";
@@ -40,7 +43,12 @@ final class PolicyParser {
     /** The policy the properties describe, as {@code version}. */
     static Policy parse(Map<String, ?> properties, long version) throws PolicyException {
         String defaultParty = defaultParty(properties.get(DEFAULT_PARTY));
-        List<PartyRule> plugins = rules(PLUGINS, "{symbolicName}={party}", elements(properties, PLUGINS));
+        if (!elements(properties, PLUGINS).isEmpty()) {
+            throw new PolicyException("policy plugins: a plugin's party no longer comes from its symbolic name but from"
+                    + " the key that signed its jar; list each trusted key under keys = {party} sha256:<fingerprint>"
+                    + " (keytool -list -v shows a key's SHA256 fingerprint) and remove the plugins rule");
+        }
+        List<KeyRule> keys = keys(elements(properties, KEYS));
         List<PartyRule> devices = rules(DEVICES, "{deviceId}={party}", elements(properties, DEVICES));
         List<TopicFilter> personal = new ArrayList<>();
         for (String element : elements(properties, PERSONAL)) {
@@ -60,7 +68,7 @@ final class PolicyParser {
         for (String element : elements(properties, SERVICES)) {
             services.add(service(element));
         }
-        return new Policy(version, defaultParty, plugins, devices, personal, grants, services);
+        return new Policy(version, defaultParty, keys, devices, personal, grants, services, Map.of());
     }
 
     private static String defaultParty(Object value) throws PolicyException {
@@ -98,6 +106,32 @@ final class PolicyParser {
             elements.add(element);
         }
         return elements;
+    }
+
+    /** The {@code keys} list: {@code {party} sha256:<fingerprint>}, each key once. */
+    private static List<KeyRule> keys(List<String> elements) throws PolicyException {
+        List<KeyRule> keys = new ArrayList<>();
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (String element : elements) {
+            String where = "policy keys: '" + element + "'";
+            String[] words = element.split("\\s+");
+            if (words.length != 2) {
+                throw new PolicyException(where + " must be '{party} sha256:<fingerprint>', such as 'city sha256:"
+                        + "3f2a...' (64 hex digits: the SHA-256 of the signer's certificate, as keytool -list -v shows"
+                        + " it)");
+            }
+            String party = party(KEYS, "'" + element + "'", words[0]);
+            String fingerprint = JarSignatures.normalise(words[1]).orElseThrow(() -> new PolicyException(where + ": '"
+                    + words[1] + "' is not a key fingerprint; write sha256: and the 64 hex digits of the SHA-256 of the"
+                    + " signer's certificate (with or without colons between bytes)"));
+            String before = seen.putIfAbsent(fingerprint, party);
+            if (before != null) {
+                throw new PolicyException(where + ": the key " + fingerprint + " is listed already, for " + before
+                        + "; a key acts for one party, list it once");
+            }
+            keys.add(new KeyRule(party, fingerprint));
+        }
+        return keys;
     }
 
     private static List<PartyRule> rules(String key, String form, List<String> elements) throws PolicyException {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.policy.AccessPolicy;
 
 /**
  * The {@link ReadView} of one reader: applies the policy in force on every call (a new version clears what the view
@@ -77,7 +78,8 @@ final class PolicyView implements ReadView {
             lastSource = source;
             lastOwner = owner;
         }
-        return owner.equals(readerParty) ? reading : shared(current, owner, reading);
+        return owner.equals(readerParty) && !AccessPolicy.NO_PARTY.equals(readerParty) ? reading
+                : shared(current, owner, reading);
     }
 
     private void start(Policy current) {
@@ -156,6 +158,10 @@ final class PolicyView implements ReadView {
     }
 
     private Decision decide(Policy current, String owner, String topic) {
+        if (AccessPolicy.NO_PARTY.equals(readerParty)) {
+            return new Decision(null, "the reader acts for no party (its jar is unsigned, or its key is not in the"
+                    + " policy's keys), so it reads nothing of anyone's");
+        }
         Grant grant = current.grant(owner, readerParty, topic);
         if (grant == null) {
             return new Decision(null, "no grant from " + owner + " to " + readerParty + " covers " + topic);

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyComponentTest {
 
-    private static final Map<String, Object> GOOD = Map.of("plugins", new String[] {"nl.regie.waste=contractor"},
+    private static final String KEY = "sha256:" + "c2".repeat(32);
+    private static final Map<String, Object> GOOD = Map.of("keys", new String[] {"contractor " + KEY},
             "grants", new String[] {"contractor>city WasteContainer/#"},
-            "services", new String[] {"party:contractor drives WasteCompactor"});
-    private static final Map<String, Object> BAD = Map.of("plugins", new String[] {"nl.regie.waste=Contractor"});
+            "services", new String[] {"nl.regie.waste drives WasteCompactor"});
+    private static final Map<String, Object> BAD = Map.of("keys", new String[] {"Contractor " + KEY});
 
     @TempDir
     Path state;
@@ -32,11 +33,11 @@ class PolicyComponentTest {
     @Test
     void aChangeAppliesAndABadOneLeavesThePolicyInForce() {
         PolicyComponent policy = new PolicyComponent(state, GOOD, audited::add, log.logger());
-        assertEquals("contractor", policy.partyOfPlugin("nl.regie.waste"));
-        policy.modified(Map.of("plugins", new String[] {"nl.regie.waste=hauler"}));
-        assertEquals("hauler", policy.partyOfPlugin("nl.regie.waste"));
+        assertEquals("contractor", policy.partyOfKey(KEY).orElseThrow());
+        policy.modified(Map.of("keys", new String[] {"hauler " + KEY}));
+        assertEquals("hauler", policy.partyOfKey(KEY).orElseThrow());
         policy.modified(BAD);
-        assertEquals("hauler", policy.partyOfPlugin("nl.regie.waste"));
+        assertEquals("hauler", policy.partyOfKey(KEY).orElseThrow());
         assertTrue(log.entries().stream().anyMatch(e -> e.level().equals("error")
                 && e.message().contains("party 'Contractor' must be")), log.entries().toString());
     }
@@ -47,7 +48,8 @@ class PolicyComponentTest {
         assertTrue(Files.exists(state.resolve("policy/applied.json")));
 
         PolicyComponent restarted = new PolicyComponent(state, BAD, audited::add, log.logger());
-        assertEquals("contractor", restarted.partyOfPlugin("nl.regie.waste"));
+        restarted.signers(Map.of("nl.regie.waste", KEY));
+        assertEquals("contractor", restarted.partyOfKey(KEY).orElseThrow());
         assertEquals(List.of("WasteCompactor"), restarted.grantedServices("nl.regie.waste", "drives"));
         assertEquals(Map.of(), restarted.deniedReads());
         AuditEvent last = audited.get(audited.size() - 1);
@@ -58,6 +60,7 @@ class PolicyComponentTest {
     @Test
     void aServiceGrantAppliesAtOnceAndABadOneIsRefusedWhole() {
         PolicyComponent policy = new PolicyComponent(state, GOOD, audited::add, log.logger());
+        policy.signers(Map.of("nl.regie.waste", KEY, "nl.regie.lighting", KEY));
         assertEquals(List.of("WasteCompactor"), policy.grantedServices("nl.regie.waste", "drives"));
         assertEquals(List.of(), policy.grantedServices("nl.regie.lighting", "drives"));
         policy.modified(Map.of("services", "nl.regie.waste drives WasteCompactor, nl.regie.waste serves /waste/"));
@@ -71,7 +74,9 @@ class PolicyComponentTest {
     @Test
     void withoutALastPolicyARefusedOneLeavesTheDefault() {
         PolicyComponent policy = new PolicyComponent(state, BAD, audited::add, log.logger());
-        assertEquals(AccessPolicy.DEFAULT_PARTY, policy.partyOfPlugin("nl.regie.waste"));
+        assertEquals(AccessPolicy.NO_PARTY, policy.partyOfPlugin("nl.regie.waste"));
+        assertTrue(policy.partyOfKey(KEY).isEmpty());
+        assertEquals(AccessPolicy.DEFAULT_PARTY, policy.partyOfSource("bin-001"));
         assertEquals("refused", audited.get(0).outcome());
     }
 }

@@ -18,6 +18,7 @@ import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.policy.AccessPolicy;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +28,19 @@ class PolicyEngineTest {
     private static final Location DAM = Location.of(4.8924, 52.3731);
     private static final Location NEAR_DAM = Location.of(4.8930, 52.3733);
 
+    private static final String CITY_KEY = "sha256:" + "c1".repeat(32);
+    private static final String CONTRACTOR_KEY = "sha256:" + "c2".repeat(32);
+    private static final String POLICE_KEY = "sha256:" + "b0".repeat(32);
+    private static final String UNKNOWN_KEY = "sha256:" + "ee".repeat(32);
+
     private final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
     private final PolicyEngine engine = new PolicyEngine(audited::add);
 
     @BeforeEach
     void policy() throws PolicyException {
+        engine.signers(Map.of("nl.regie.waste", CONTRACTOR_KEY, "nl.regie.lighting", CITY_KEY));
         engine.apply(Map.of(
-                "plugins", "nl.regie.waste=contractor",
+                "keys", "contractor " + CONTRACTOR_KEY + ", city " + CITY_KEY,
                 "devices", "bin-*=contractor, crowd-*=city, res-*=city",
                 "personal", "Resident/+/address",
                 "grants", new String[] {
@@ -144,7 +151,7 @@ class PolicyEngineTest {
     void theFirstApplyWithoutConfigurationSaysSo() throws PolicyException {
         List<AuditEvent> events = new java.util.ArrayList<>();
         new PolicyEngine(events::add).apply(Map.of("component.name", "nl.regie.runtime.sovereignty.policy.PolicyComponent"));
-        assertEquals("v1: no configuration: everything acts for city, nothing is shared", events.get(0).detail());
+        assertEquals("v1: no configuration: every device acts for city, no plugin key is trusted, nothing is shared", events.get(0).detail());
     }
 
     @Test
@@ -173,10 +180,13 @@ class PolicyEngineTest {
 
     @Test
     void aPluginsViewFollowsThePluginToItsNewParty() throws PolicyException {
+        engine.signers(Map.of("nl.regie.waste", CONTRACTOR_KEY, "nl.police.watch", POLICE_KEY));
+        engine.apply(Map.of("keys", "city " + POLICE_KEY + ", contractor " + CONTRACTOR_KEY));
         ReadView view = engine.pluginView("nl.police.watch");
         Reading lamp = reading("Streetlight", "lamp-001", "illuminanceLevel", 0.3, "/", "lamp-001", DAM);
-        assertSame(lamp, view.apply(lamp), "under the default party the city's lamp is its own");
-        engine.apply(Map.of("plugins", "nl.police.watch=police", "grants", "city>police Streetlight/# grid=1000"));
+        assertSame(lamp, view.apply(lamp), "while its key acts for the city the city's lamp is its own");
+        engine.apply(Map.of("keys", "police " + POLICE_KEY + ", contractor " + CONTRACTOR_KEY,
+                "grants", "city>police Streetlight/# grid=1000"));
         assertEquals(new ZoneGrid(1000).snap(DAM), view.apply(lamp).location());
         AuditEvent denial = null;
         assertNull(view.apply(reading("WasteContainer", "bin-001", "fillingLevel", 0.4, "/", "nl.regie.waste", DAM)));
@@ -190,7 +200,7 @@ class PolicyEngineTest {
     void aBadPolicyIsRefusedWholeAuditedAndTheOldOneStays() {
         long version = engine.version();
         PolicyException e = assertThrows(PolicyException.class,
-                () -> engine.apply(Map.of("plugins", "nl.regie.waste=other", "grants", "city>police X/# grid=-1")));
+                () -> engine.apply(Map.of("keys", "other " + CONTRACTOR_KEY, "grants", "city>police X/# grid=-1")));
         assertTrue(e.getMessage().contains("grid=-1"), e.getMessage());
         assertEquals(version, engine.version());
         assertEquals("contractor", engine.partyOfPlugin("nl.regie.waste"));
@@ -202,11 +212,61 @@ class PolicyEngineTest {
 
     @Test
     void applyingIsAuditedWithWhatChanged() throws PolicyException {
-        engine.apply(Map.of("plugins", "nl.regie.waste=contractor", "grants", "contractor>city WasteContainer/#"));
+        engine.apply(Map.of("keys", "contractor " + CONTRACTOR_KEY, "grants", "contractor>city WasteContainer/#"));
         AuditEvent applied = audited.get(audited.size() - 1);
         assertEquals("applied", applied.outcome());
         assertTrue(applied.detail().contains("grants added [contractor>city WasteContainer/#]"), applied.detail());
         assertTrue(applied.detail().contains("devices removed"), applied.detail());
+        assertTrue(applied.detail().contains("keys removed [city " + CITY_KEY + "]"), applied.detail());
+    }
+
+    @Test
+    void theKeyDecidesThePartyNeverTheSymbolicName() {
+        // An impostor named like the contractor's waste plugin, signed with the city's key, acts for the city.
+        engine.signers(Map.of("nl.regie.waste", CITY_KEY));
+        assertEquals("city", engine.partyOfPlugin("nl.regie.waste"));
+        assertEquals("city", engine.partyOfSource("nl.regie.waste"));
+        assertEquals(CITY_KEY, engine.keyOfPlugin("nl.regie.waste").orElseThrow());
+        // Named like a city plugin, signed with the contractor's key: the contractor's, and reads no city data.
+        engine.signers(Map.of("nl.regie.lighting", CONTRACTOR_KEY));
+        ReadView view = engine.pluginView("nl.regie.lighting");
+        assertEquals("contractor", engine.partyOfPlugin("nl.regie.lighting"));
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-1", "peopleCount", 5, "count", "crowd-1", DAM)));
+        assertNull(view.apply(reading("Streetlight", "lamp-1", "illuminanceLevel", 0.3, "/", "lamp-1", DAM)));
+    }
+
+    @Test
+    void anUnsignedPluginOrAnUnlistedKeyActsForNoPartyAndReadsNothingOfAnyones() {
+        engine.signers(Map.of("nl.dev.sketch", "", "nl.stranger", UNKNOWN_KEY, "nl.dev.other", ""));
+        assertEquals(AccessPolicy.NO_PARTY, engine.partyOfPlugin("nl.dev.sketch"));
+        assertEquals(AccessPolicy.NO_PARTY, engine.partyOfPlugin("nl.stranger"));
+        assertEquals(AccessPolicy.NO_PARTY, engine.partyOfPlugin("nl.never.installed"));
+        assertTrue(engine.keyOfPlugin("nl.dev.sketch").isEmpty());
+        assertTrue(engine.partyOfKey(UNKNOWN_KEY).isEmpty());
+        assertEquals("city", engine.partyOfKey(CITY_KEY).orElseThrow());
+        ReadView view = engine.pluginView("nl.dev.sketch");
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-1", "peopleCount", 5, "count", "crowd-1", DAM)));
+        assertNull(view.apply(reading("WasteContainer", "bin-1", "fillingLevel", 0.4, "/", "bin-1", DAM)));
+        // Not even another unsigned plugin's readings: what it publishes is owned by no party.
+        assertEquals(AccessPolicy.NO_PARTY, engine.partyOfSource("nl.dev.other"));
+        assertNull(view.apply(reading("Streetlight", "lamp-1", "illuminanceLevel", 0.3, "/", "nl.dev.other", DAM)));
+        AuditEvent denial = audited.stream().filter(e -> e.kind().equals(AuditEvent.READ)).findFirst().orElseThrow();
+        assertEquals(AccessPolicy.NO_PARTY, denial.party());
+        assertTrue(denial.detail().contains("acts for no party"), denial.detail());
+        // And a city reader sees nothing of what an unsigned plugin publishes: no grant can name its owner.
+        assertNull(engine.pluginView("nl.regie.lighting").apply(
+                reading("Streetlight", "lamp-1", "illuminanceLevel", 0.3, "/", "nl.dev.other", DAM)));
+    }
+
+    @Test
+    void aPluginsViewFollowsItsNewKeyAtOnce() {
+        ReadView view = engine.pluginView("nl.regie.lighting");
+        Reading crowd = reading("CrowdFlowObserved", "crowd-1", "peopleCount", 5, "count", "crowd-1", DAM);
+        assertSame(crowd, view.apply(crowd));
+        engine.signers(Map.of("nl.regie.lighting", ""));
+        assertNull(view.apply(crowd), "updated to an unsigned jar, it reads nothing");
+        engine.signers(Map.of("nl.regie.lighting", CITY_KEY));
+        assertSame(crowd, view.apply(crowd));
     }
 
     private static Reading reading(String type, String id, String attribute, double value, String unit, String source,

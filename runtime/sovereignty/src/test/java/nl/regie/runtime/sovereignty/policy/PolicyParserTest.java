@@ -2,6 +2,7 @@ package nl.regie.runtime.sovereignty.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,20 +17,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PolicyParserTest {
 
+    private static final String CONTRACTOR_KEY = "sha256:" + "c2".repeat(32);
+    private static final String ACME_KEY = "sha256:" + "ac".repeat(32);
+
     @Test
     void readsEveryKeyInEveryFormConfigAdminHandsOver() throws PolicyException {
         Policy policy = PolicyParser.parse(Map.of(
                 "defaultParty", "town",
-                "plugins", new String[] {"nl.regie.waste=contractor", "com.acme.*=acme"},
+                "keys", new String[] {"contractor " + CONTRACTOR_KEY, "acme SHA256:" + "AB:".repeat(31) + "AB"},
                 "devices", List.of("bin-*=contractor", "gauge-0?=waterboard"),
                 "personal", "Resident/+/address, Vehicle/#",
                 "grants", new String[] {"town>police  CrowdFlowObserved/# grid=250", "contractor>town WasteContainer/+/+"},
                 "service.pid", "nl.regie.runtime.policy"), 7);
         assertEquals(7, policy.version());
         assertEquals("town", policy.defaultParty());
-        assertEquals("contractor", policy.partyOfPlugin("nl.regie.waste"));
-        assertEquals("acme", policy.partyOfPlugin("com.acme.sensors"));
-        assertEquals("town", policy.partyOfPlugin("nl.regie.lighting"));
+        assertEquals("contractor", policy.partyOfKey(CONTRACTOR_KEY));
+        assertEquals("acme", policy.partyOfKey("sha256:" + "ab".repeat(32)));
+        assertNull(policy.partyOfKey("sha256:" + "00".repeat(32)));
+        assertEquals(AccessPolicy.NO_PARTY, policy.partyOfPlugin("nl.regie.waste"), "no plugin runs: no signer known");
         assertEquals("contractor", policy.partyOfSource("bin-001"));
         assertEquals("waterboard", policy.partyOfSource("gauge-01"));
         assertEquals("town", policy.partyOfSource("gauge-100"));
@@ -49,18 +54,35 @@ class PolicyParserTest {
     }
 
     @Test
-    void aPluginRuleComesBeforeADeviceRule() throws PolicyException {
-        Policy policy = PolicyParser.parse(Map.of("plugins", "nl.x=alpha", "devices", "nl.*=beta"), 1);
+    void aRunningPluginComesBeforeADeviceRule() throws PolicyException {
+        Policy policy = PolicyParser.parse(Map.of("keys", "alpha " + CONTRACTOR_KEY, "devices", "nl.*=beta"), 1)
+                .withSigners(Map.of("nl.x", CONTRACTOR_KEY));
         assertEquals("alpha", policy.partyOfSource("nl.x"));
         assertEquals("beta", policy.partyOfSource("nl.y"));
+    }
+
+    @Test
+    void theOldPluginsRuleIsRefusedPointingToKeys() {
+        PolicyException e = assertThrows(PolicyException.class,
+                () -> PolicyParser.parse(Map.of("plugins", "nl.regie.waste=contractor"), 1));
+        assertTrue(e.getMessage().startsWith("policy plugins: a plugin's party no longer comes from its symbolic name"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("keys = {party} sha256:<fingerprint>"), e.getMessage());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "defaultParty | City | party 'City' must be a lower-case letter",
-        "plugins | nl.regie.waste | 'nl.regie.waste' has no '='; write {symbolicName}={party}",
-        "plugins | nl.regie.waste=contractor,,nl.x=city | element 2 is empty",
-        "plugins | nl.a=x, nl.a=y | 'nl.a' is given more than once",
+        "keys | city | must be '{party} sha256:<fingerprint>'",
+        "keys | city sha256:abcd | 'sha256:abcd' is not a key fingerprint",
+        "keys | city md5:ab | 'md5:ab' is not a key fingerprint",
+        "keys | City sha256:0000000000000000000000000000000000000000000000000000000000000000 | party 'City' must be",
+        "keys | city sha256:0000000000000000000000000000000000000000000000000000000000000000 x | must be '{party} sha256",
+        "keys | city sha256:0000000000000000000000000000000000000000000000000000000000000000,"
+                + " police SHA256:0000000000000000000000000000000000000000000000000000000000000000"
+                + " | is listed already, for city; a key acts for one party",
+        "keys | city sha256:0000000000000000000000000000000000000000000000000000000000000000,,"
+                + " | element 2 is empty",
         "devices | bin/1=contractor | 'bin/1' is not a name or pattern",
         "devices | bin-*=Contractor | party 'Contractor' must be",
         "personal | Resident/+/Address | level 3 'Address' is not an attribute",
@@ -92,10 +114,12 @@ class PolicyParserTest {
     @Test
     void servicesAreGrantedByPluginNameOrPatternAndByParty() throws PolicyException {
         Policy policy = PolicyParser.parse(Map.of(
-                "plugins", "nl.dijkwacht.*=waterboard",
+                "keys", "waterboard " + CONTRACTOR_KEY + ", acme " + ACME_KEY,
                 "services", new String[] {"nl.acme.sms notifies waterboard city", "nl.acme.* serves /acme",
                     "party:waterboard drives FloodGate", "nl.dijkwacht.gates drives Sluice FloodGate",
-                    "nl.acme.sms notifies *"}), 1);
+                    "nl.acme.sms notifies *"}), 1)
+                .withSigners(Map.of("nl.dijkwacht.flood", CONTRACTOR_KEY, "nl.dijkwacht.gates", CONTRACTOR_KEY,
+                        "nl.acme.sms", ACME_KEY, "nl.acmex", ACME_KEY, "nl.regie.lighting", ACME_KEY));
         assertEquals(List.of("waterboard", "city", "*"), policy.grantedServices("nl.acme.sms", "notifies"));
         assertEquals(List.of("/acme"), policy.grantedServices("nl.acme.sms", "serves"));
         assertEquals(List.of(), policy.grantedServices("nl.acme.sms", "drives"));
@@ -103,6 +127,10 @@ class PolicyParserTest {
         assertEquals(List.of("FloodGate"), policy.grantedServices("nl.dijkwacht.flood", "drives"));
         assertEquals(List.of(), policy.grantedServices("nl.regie.lighting", "drives"));
         assertEquals(List.of(), policy.grantedServices("nl.acmex", "serves"));
+        // A rule by name grants nothing to a plugin that acts for no party: unsigned, or its key not listed.
+        Policy unsigned = policy.withSigners(Map.of("nl.acme.sms", "", "nl.dijkwacht.gates", "sha256:" + "00".repeat(32)));
+        assertEquals(List.of(), unsigned.grantedServices("nl.acme.sms", "notifies"));
+        assertEquals(List.of(), unsigned.grantedServices("nl.dijkwacht.gates", "drives"));
     }
 
     @Test

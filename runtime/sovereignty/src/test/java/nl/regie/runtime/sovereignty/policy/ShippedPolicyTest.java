@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -19,6 +22,7 @@ import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.policy.JarSignatures;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class ShippedPolicyTest {
 
     private static final Path SHIPPED = Path.of("..", "..", "config", "nl.regie.runtime.policy.cfg");
+    private static final Path KEYS = Path.of("..", "..", "config", "keys");
     private static final Location DAM = Location.of(4.8924, 52.3731);
 
     private final PolicyEngine engine = new PolicyEngine(event -> { });
@@ -39,6 +44,13 @@ class ShippedPolicyTest {
         Map<String, Object> properties = new HashMap<>();
         file.forEach((key, value) -> properties.put((String) key, value));
         engine.apply(properties);
+        // The shipped plugins are signed at build time with the demo keys committed in config/keys.
+        engine.signers(Map.of("nl.regie.waste", demoKey("contractor"), "nl.dijkwacht.flood", demoKey("waterboard"),
+                "nl.regie.mobility", demoKey("city"), "nl.regie.lighting", demoKey("city")));
+        assertEquals("contractor", engine.partyOfPlugin("nl.regie.waste"));
+        assertEquals("waterboard", engine.partyOfPlugin("nl.dijkwacht.flood"));
+        assertEquals("city", engine.partyOfPlugin("nl.regie.mobility"));
+        assertEquals("city", engine.partyOfPlugin("nl.regie.lighting"));
 
         // Each plugin reads its own party's devices (and lighting reads mobility's crowd levels).
         assertSees("nl.regie.waste", reading("WasteContainer", "bin-001", "fillingLevel", "bin-001"));
@@ -57,6 +69,17 @@ class ShippedPolicyTest {
         assertEquals("contractor", engine.partyOfSource("bin-042"));
         assertEquals("waterboard", engine.partyOfSource("gauge-03"));
         assertEquals("city", engine.partyOfSource("lampgroup-01"));
+    }
+
+    /** The fingerprint of a demo key's certificate, read from its keystore. */
+    private static String demoKey(String party) throws IOException {
+        try (InputStream in = Files.newInputStream(KEYS.resolve(party + ".p12"))) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, "regie-demo".toCharArray());
+            return JarSignatures.fingerprint(store.getCertificate(party));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read the demo key of " + party + ": " + e.getMessage(), e);
+        }
     }
 
     private void assertSees(String plugin, Reading reading) {

@@ -22,7 +22,13 @@ public final class LifecycleException extends Exception {
         /** There is no earlier version to go back to. */
         NO_PREVIOUS_VERSION,
         /** Another operation on the same plugin is under way. */
-        BUSY
+        BUSY,
+        /** The jar carries no signature, and the runtime does not run with unsigned plugins allowed. */
+        UNSIGNED,
+        /** The jar's signature does not hold: partly signed, changed after signing, or signed by several keys. */
+        BAD_SIGNATURE,
+        /** The jar is signed by a key the operator's policy does not list. */
+        UNTRUSTED_KEY
     }
 
     private final Reason reason;

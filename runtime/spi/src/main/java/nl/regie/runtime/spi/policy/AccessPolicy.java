@@ -1,6 +1,7 @@
 package nl.regie.runtime.spi.policy;
 
 import java.util.List;
+import java.util.Optional;
 
 import nl.regie.runtime.spi.bus.ReadView;
 
@@ -20,8 +21,13 @@ import org.osgi.annotation.versioning.ProviderType;
  * drive, whose notifications its notifiers may deliver, and which URL paths its HTTP whiteboard services may serve
  * ({@link #grantedServices}). A plugin needs both the grant and the same in its declared scope.
  *
- * <p>Without any configuration every plugin and device acts for the {@value #DEFAULT_PARTY} party, and no plugin is
- * granted any service.
+ * <p>A plugin's party comes from the key that signed its jar ({@link JarSignatures}), never from its symbolic name:
+ * the policy lists the keys it trusts and the party each acts for ({@link #partyOfKey}). A plugin whose jar is
+ * unsigned (admitted only in development), or whose key the policy no longer lists, acts for {@link #NO_PARTY}: it
+ * reads nothing owned by anyone, and no grant can name what it publishes.
+ *
+ * <p>Without any configuration every device acts for the {@value #DEFAULT_PARTY} party, no key is trusted, and no
+ * plugin is granted any service.
  */
 @ProviderType
 public interface AccessPolicy {
@@ -32,7 +38,17 @@ public interface AccessPolicy {
     /** The party everything acts for when the policy does not say otherwise. */
     String DEFAULT_PARTY = "city";
 
-    /** The party a plugin acts for, by its bundle symbolic name; never null. */
+    /**
+     * The party of a plugin whose jar is unsigned, or signed by a key the policy does not list. It is no valid party
+     * name, so no grant and no token can name it: such a plugin reads nothing owned by anyone, and what it publishes
+     * only the operator sees.
+     */
+    String NO_PARTY = "(none)";
+
+    /**
+     * The party a plugin acts for: the party of the key that signed the plugin's running bundle, or
+     * {@link #NO_PARTY}; never null.
+     */
     String partyOfPlugin(String symbolicName);
 
     /** The party that owns what a source publishes: a plugin's symbolic name or a device id; never null. */
@@ -55,6 +71,25 @@ public interface AccessPolicy {
      */
     default ReadView pluginView(String symbolicName) {
         return readView(partyOfPlugin(symbolicName), symbolicName);
+    }
+
+    /**
+     * The party a signing key acts for, as the policy lists it.
+     *
+     * @param fingerprint the key's fingerprint, as {@link JarSignatures#fingerprint} writes it
+     * @return its party, or empty when the policy does not trust the key (the default)
+     */
+    default Optional<String> partyOfKey(String fingerprint) {
+        return Optional.empty();
+    }
+
+    /**
+     * The fingerprint of the key that signed a running plugin's bundle.
+     *
+     * @return the fingerprint, or empty when no such plugin runs or its bundle is unsigned (the default)
+     */
+    default Optional<String> keyOfPlugin(String symbolicName) {
+        return Optional.empty();
     }
 
     /**

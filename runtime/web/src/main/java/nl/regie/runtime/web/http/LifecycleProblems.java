@@ -19,6 +19,8 @@ import nl.regie.runtime.web.json.Json;
  * <tr><td>ALREADY_INSTALLED, SAME_VERSION, NO_PREVIOUS_VERSION, BUSY</td><td>409: the plugin's current state does not
  * allow it (BUSY with {@code Retry-After})</td></tr>
  * <tr><td>NOT_RESOLVABLE</td><td>422: a well-formed bundle whose requirements the framework cannot meet</td></tr>
+ * <tr><td>UNSIGNED, BAD_SIGNATURE, UNTRUSTED_KEY</td><td>422: a well-formed bundle whose signature is missing, does not
+ * hold, or is by a key the policy does not list</td></tr>
  * </table>
  */
 final class LifecycleProblems {
@@ -34,7 +36,7 @@ final class LifecycleProblems {
             case NOT_A_BUNDLE, WRONG_PLUGIN -> 400;
             case UNKNOWN_PLUGIN -> 404;
             case ALREADY_INSTALLED, SAME_VERSION, NO_PREVIOUS_VERSION, BUSY -> 409;
-            case NOT_RESOLVABLE -> 422;
+            case NOT_RESOLVABLE, UNSIGNED, BAD_SIGNATURE, UNTRUSTED_KEY -> 422;
         };
     }
 

@@ -9,6 +9,7 @@ import nl.regie.runtime.spi.lifecycle.HistoryEntry;
 import nl.regie.runtime.spi.lifecycle.Outcome;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
 import nl.regie.runtime.spi.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.web.json.Json;
 
 /**
@@ -25,9 +26,22 @@ final class PluginJson {
      * when it lists the same bundle). Its own {@code state} comes before {@code components}, whose states follow.
      */
     static Map<String, Object> plugin(PluginRecord plugin, PluginInventory.PluginView view) {
+        return plugin(plugin, view, null);
+    }
+
+    /**
+     * A plugin as JSON, with the key that signed it ({@code signer}: its fingerprint, null when unsigned) and the party
+     * that key acts for ({@code party}: null when none), as the policy sees them.
+     */
+    static Map<String, Object> plugin(PluginRecord plugin, PluginInventory.PluginView view, AccessPolicy policy) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("symbolicName", plugin.symbolicName());
         json.put("version", plugin.version());
+        if (policy != null) {
+            String party = policy.partyOfPlugin(plugin.symbolicName());
+            json.put("signer", policy.keyOfPlugin(plugin.symbolicName()).orElse(null));
+            json.put("party", AccessPolicy.NO_PARTY.equals(party) ? null : party);
+        }
         json.put("bundleId", plugin.bundleId());
         json.put("state", plugin.state());
         if (view != null) {

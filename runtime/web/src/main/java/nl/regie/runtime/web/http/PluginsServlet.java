@@ -21,12 +21,16 @@ import nl.regie.runtime.spi.lifecycle.Outcome;
 import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
 import nl.regie.runtime.spi.monitor.BusMonitor;
+import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.web.json.Json;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -64,6 +68,10 @@ public class PluginsServlet extends GuardedServlet {
     private final transient PluginLifecycle lifecycle;
     private final transient Supplier<List<PluginInventory.PluginView>> inventory;
     private final transient PluginUpload upload;
+    /** Who signed each plugin and the party its key acts for; the operator's policy once it runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile AccessPolicy policy;
 
     /** Serves the given lifecycle, with components and subscriptions from the inventory. */
     @Activate
@@ -76,6 +84,13 @@ public class PluginsServlet extends GuardedServlet {
         this.lifecycle = lifecycle;
         this.inventory = inventory;
         this.upload = upload;
+    }
+
+    /** For tests: with the policy that says who signed each plugin and the party its key acts for. */
+    PluginsServlet(PluginLifecycle lifecycle, Supplier<List<PluginInventory.PluginView>> inventory, PluginUpload upload,
+            AccessPolicy policy) {
+        this(lifecycle, inventory, upload);
+        this.policy = policy;
     }
 
     @Override
@@ -116,7 +131,8 @@ public class PluginsServlet extends GuardedServlet {
 
     private List<Map<String, Object>> plugins() {
         Map<Long, PluginInventory.PluginView> views = views();
-        return lifecycle.list().stream().map(p -> PluginJson.plugin(p, views.get(p.bundleId()))).toList();
+        AccessPolicy signers = policy;
+        return lifecycle.list().stream().map(p -> PluginJson.plugin(p, views.get(p.bundleId()), signers)).toList();
     }
 
     private void one(String symbolicName, HttpServletResponse response, String uri) throws IOException {
@@ -128,7 +144,7 @@ public class PluginsServlet extends GuardedServlet {
                     history.isEmpty() ? Map.of() : Map.of("history", PluginJson.history(history)));
             return;
         }
-        Map<String, Object> json = PluginJson.plugin(plugin.get(), views().get(plugin.get().bundleId()));
+        Map<String, Object> json = PluginJson.plugin(plugin.get(), views().get(plugin.get().bundleId()), policy);
         json.put("history", PluginJson.history(history));
         Json.write(response, 200, json);
     }

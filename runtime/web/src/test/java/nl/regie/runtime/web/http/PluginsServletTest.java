@@ -16,7 +16,9 @@ import javax.servlet.http.HttpServletRequest;
 import nl.regie.runtime.spi.lifecycle.LifecycleException.Reason;
 import nl.regie.runtime.spi.lifecycle.Outcome;
 import nl.regie.runtime.spi.monitor.SubscriberInfo;
+import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.testing.FakePluginLifecycle;
+import nl.regie.runtime.testing.TestPolicy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +60,27 @@ class PluginsServletTest {
         try (Stream<Path> files = Files.list(uploads)) {
             assertEquals(List.of(), files.toList(), "the temporary jar is deleted");
         }
+    }
+
+    @Test
+    void showsEachPluginsSignerAndTheParty() throws Exception {
+        String key = "sha256:" + "c2".repeat(32);
+        lifecycle.running("com.example.swap", "1.1.0", 41, "1.0.0");
+        lifecycle.running("com.example.sketch", "0.1.0", 42, null);
+        TestPolicy policy = new TestPolicy().signedBy("com.example.swap", key).party("com.example.swap", "contractor")
+                .party("com.example.sketch", AccessPolicy.NO_PARTY);
+        servlet = new PluginsServlet(lifecycle, () -> views, new PluginUpload(1024, uploads), policy);
+        ServletFakes.Response response = new ServletFakes.Response();
+        servlet.service(ServletFakes.request("GET", "/api/plugins", null, null, null), response.servlet);
+        assertEquals(200, response.status, response.text());
+        JsonNode plugins = response.json().path("plugins");
+        JsonNode swap = plugins.get(0).path("symbolicName").asText().equals("com.example.swap") ? plugins.get(0)
+                : plugins.get(1);
+        JsonNode sketch = swap == plugins.get(0) ? plugins.get(1) : plugins.get(0);
+        assertEquals(key, swap.path("signer").asText(), swap.toString());
+        assertEquals("contractor", swap.path("party").asText(), swap.toString());
+        assertTrue(sketch.path("signer").isNull(), sketch.toString());
+        assertTrue(sketch.path("party").isNull(), "an unsigned plugin acts for no party: " + sketch);
     }
 
     @Test
