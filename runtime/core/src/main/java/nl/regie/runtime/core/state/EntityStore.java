@@ -79,6 +79,25 @@ final class EntityStore {
         return true;
     }
 
+    /** Puts an entity back as a snapshot held it, replacing whatever the store had for it (recovery only). */
+    void restore(EntityState entity) {
+        byType.computeIfAbsent(entity.id().type(), t -> new ConcurrentHashMap<>()).put(entity.id(), entity);
+    }
+
+    /** Forgets every entity (recovery only: a snapshot turned out damaged halfway). */
+    void clear() {
+        byType.clear();
+    }
+
+    /** Every entity, in no particular order: the capture of a snapshot, cheap because each entity is immutable. */
+    List<EntityState> unordered() {
+        List<EntityState> result = new ArrayList<>(size());
+        for (Map<EntityId, EntityState> entities : byType.values()) {
+            result.addAll(entities.values());
+        }
+        return result;
+    }
+
     Optional<EntityState> entity(EntityId id) {
         Map<EntityId, EntityState> entities = byType.get(id.type());
         return entities == null ? Optional.empty() : Optional.ofNullable(entities.get(id));
