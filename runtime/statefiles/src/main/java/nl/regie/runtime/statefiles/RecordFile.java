@@ -5,6 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -87,6 +91,11 @@ final class RecordFile {
 
     static Scan read(Path file, byte[] bytes, byte kind, int maxSchema, long generation, Consumer<Decoder> records)
             throws DamagedFileException {
+        return read(file, bytes, kind, maxSchema, generation, records, null);
+    }
+
+    private static Scan read(Path file, byte[] bytes, byte kind, int maxSchema, long generation,
+            Consumer<Decoder> records, IntList offsets) throws DamagedFileException {
         checkHeader(file, bytes, kind, maxSchema, generation);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         int at = HEADER_BYTES;
@@ -127,6 +136,9 @@ final class RecordFile {
                         + (last ? " in the last record (a write cut short)" : " (the bytes changed after they were written)"),
                         last);
             }
+            if (offsets != null) {
+                offsets.add(at);
+            }
             if (records != null) {
                 Decoder payload = new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice());
                 try {
@@ -138,6 +150,93 @@ final class RecordFile {
             }
             count++;
             at += 8 + length;
+        }
+    }
+
+    /**
+     * Reads a whole snapshot once: checks every frame and checksum and the end marker, then hands each record to
+     * {@code records}, on {@code threads} threads at once when more than one (the owner's records must then be
+     * independent of each other and its handler thread-safe).
+     *
+     * @return the number of records
+     * @throws DamagedFileException for any damage, or a record the owner cannot read (then some records may have
+     *                              been handed over already)
+     */
+    static long readSnapshot(Path file, int maxSchema, long generation, Consumer<Decoder> records, int threads)
+            throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int[] offsets = frames(file, bytes, maxSchema, generation);
+        int n = offsets.length;
+        if (threads <= 1 || n < 10_000) {
+            decode(file, bytes, offsets, 0, n, records);
+            return n;
+        }
+        List<Thread> workers = new ArrayList<>();
+        AtomicReference<DamagedFileException> failure = new AtomicReference<>();
+        int chunk = (n + threads - 1) / threads;
+        for (int t = 0; t < threads; t++) {
+            int from = t * chunk;
+            int to = Math.min(n, from + chunk);
+            Thread worker = new Thread(() -> {
+                try {
+                    decode(file, bytes, offsets, from, to, records);
+                } catch (DamagedFileException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "regie-state-load-" + t);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
+        try {
+            for (Thread worker : workers) {
+                worker.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading " + file, e);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return n;
+    }
+
+    private static void decode(Path file, byte[] bytes, int[] offsets, int from, int to, Consumer<Decoder> records)
+            throws DamagedFileException {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        for (int i = from; i < to; i++) {
+            int at = offsets[i];
+            int length = in.getInt(at);
+            try {
+                records.accept(new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice()));
+            } catch (RuntimeException e) {
+                throw new DamagedFileException(file, at, "record at offset " + at + " cannot be read: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The offset of every record of a snapshot, all checked. */
+    private static int[] frames(Path file, byte[] bytes, int maxSchema, long generation) throws DamagedFileException {
+        IntList offsets = new IntList();
+        read(file, bytes, SNAPSHOT, maxSchema, generation, null, offsets);
+        return offsets.toArray();
+    }
+
+    /** A growable list of ints. */
+    private static final class IntList {
+        private int[] values = new int[1024];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
         }
     }
 

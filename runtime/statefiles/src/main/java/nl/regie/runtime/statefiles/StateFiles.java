@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * One owner's state in one folder, as snapshots and journals: {@code snapshot-G.bin} holds the whole state at
  * generation G, {@code journal-G.bin} every change after it, in order. A change is appended to the journal as it
  * happens (written at once, so a {@code kill -9} loses nothing; forced to the disk every second); once the journal
- * has grown to the size of the last snapshot (at least {@link #MIN_JOURNAL_BYTES}) the owner's state is captured, a
+ * has grown to half the size of the last snapshot (at least {@link #MIN_JOURNAL_BYTES}) the owner's state is captured, a
  * new journal begins, and the snapshot is written beside it on this store's own thread: to a temporary file, forced
  * to the disk, and renamed into place, so a snapshot is either whole or absent. The last two good snapshots are kept,
  * with the journals from the older one on.
@@ -42,8 +42,11 @@ import java.util.regex.Pattern;
  */
 public final class StateFiles implements AutoCloseable {
 
-    /** A journal is never rotated before it holds this much. */
-    public static final long MIN_JOURNAL_BYTES = 8L << 20;
+    /**
+     * A journal is never rotated before it holds this much; beyond it, once it holds half the size of the last
+     * snapshot, so recovery replays at most about half as many records as it loads from the snapshot.
+     */
+    public static final long MIN_JOURNAL_BYTES = 4L << 20;
 
     /** How often what was appended is forced to the disk. */
     static final Duration SYNC_EVERY = Duration.ofSeconds(1);
@@ -57,6 +60,14 @@ public final class StateFiles implements AutoCloseable {
 
         /** One record of a snapshot. */
         void snapshotRecord(Decoder record);
+
+        /**
+         * Whether {@link #snapshotRecord} may be called from several threads at once, each record being independent
+         * of the others: a large snapshot is then read on every processor.
+         */
+        default boolean concurrentSnapshotRecords() {
+            return false;
+        }
 
         /** One record of a journal, a change to apply. */
         void journalRecord(Decoder record);
@@ -199,10 +210,10 @@ public final class StateFiles implements AutoCloseable {
         for (long generation : snapshots) {
             Path file = snapshotFile(generation);
             try {
-                RecordFile.read(file, RecordFile.SNAPSHOT, schema, generation, null);
                 owner.clear();
-                snapshotRecords = RecordFile.read(file, RecordFile.SNAPSHOT, schema, generation,
-                        owner::snapshotRecord).records();
+                int threads = owner.concurrentSnapshotRecords()
+                        ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 1;
+                snapshotRecords = RecordFile.readSnapshot(file, schema, generation, owner::snapshotRecord, threads);
                 base = generation;
                 break;
             } catch (DamagedFileException e) {
@@ -401,6 +412,7 @@ public final class StateFiles implements AutoCloseable {
             synchronized (this) {
                 snapshotInFlight = false;
                 rotateAt = journalBytes + minJournalBytes;
+                notifyAll();
             }
         }
     }
@@ -409,7 +421,8 @@ public final class StateFiles implements AutoCloseable {
         long previous = lastGood;
         lastGood = generation;
         snapshotInFlight = false;
-        rotateAt = Math.max(minJournalBytes, bytes);
+        notifyAll();
+        rotateAt = Math.max(minJournalBytes, bytes / 2);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
             for (Path file : files) {
                 Matcher m = FILE.matcher(file.getFileName().toString());
@@ -454,6 +467,15 @@ public final class StateFiles implements AutoCloseable {
         synchronized (this) {
             if (closed) {
                 return;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (snapshotInFlight && System.nanoTime() < deadline) {
+                try {
+                    wait(1_000); // the snapshot in flight may hold less than the journal since
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
             if (journal != null && !snapshotInFlight && journalBytes > 0) {
                 rotate();

@@ -86,6 +86,12 @@ final class CityStateFiles implements StateFiles.Owner {
         store.apply(reading);
     }
 
+    /** Each entity is its own record, and the store takes them from any thread: a snapshot loads on every core. */
+    @Override
+    public boolean concurrentSnapshotRecords() {
+        return true;
+    }
+
     @Override
     public void snapshotRecord(Decoder in) {
         EntityId id = Records.readEntityId(in);
