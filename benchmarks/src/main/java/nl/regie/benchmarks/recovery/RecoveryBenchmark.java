@@ -112,7 +112,7 @@ public final class RecoveryBenchmark {
             copy(folder, copy);
             String line = child(copy.resolve("city"));
             System.out.printf("  round %d (fresh JVM): %s%n", round, line);
-            millis.add(Long.parseLong(line.replaceAll(".* in (\\d+) ms.*", "$1")));
+            millis.add(Long.parseLong(line.replaceAll(".* in (\\d+) ms .*", "$1")));
             delete(copy);
         }
         millis.sort(Comparator.naturalOrder());
@@ -142,10 +142,16 @@ public final class RecoveryBenchmark {
     /** In the fresh JVM: opens a city state on the folder, which loads it, and reports how long that took. */
     private static void recoverOnce(Path folder) {
         BusEngine bus = new BusEngine(BusSettings.defaults(), ConsoleLogger.create());
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
         long start = System.nanoTime();
         CityStateComponent city = new CityStateComponent(bus, RUNTIME, folder, ConsoleLogger.create());
         long took = System.nanoTime() - start;
-        System.out.printf("recovered %,d entities in %d ms%n", city.size(), TimeUnit.NANOSECONDS.toMillis(took));
+        cpu = os.getProcessCpuTime() - cpu;
+        System.out.printf("recovered %,d entities in %d ms (process CPU %d ms, load average %.1f on %d cores)%n",
+                city.size(), TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toMillis(cpu),
+                os.getSystemLoadAverage(), os.getAvailableProcessors());
         city.deactivate();
         bus.close();
     }

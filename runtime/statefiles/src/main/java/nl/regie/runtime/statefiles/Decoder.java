@@ -11,9 +11,15 @@ import java.time.Instant;
 public final class Decoder {
 
     private final ByteBuffer buffer;
+    private final StringCache strings;
 
     Decoder(ByteBuffer payload) {
+        this(payload, null);
+    }
+
+    Decoder(ByteBuffer payload, StringCache strings) {
         this.buffer = payload;
+        this.strings = strings;
     }
 
     /** A decoder over a whole byte array (tests, and owners checking their codecs). */
@@ -60,7 +66,9 @@ public final class Decoder {
             throw new IllegalArgumentException("a string length of " + length);
         }
         need(length, "a string of " + length + " bytes");
-        String s = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+        int from = buffer.arrayOffset() + buffer.position();
+        String s = strings != null && length <= StringCache.MAX_BYTES ? strings.get(buffer.array(), from, length)
+                : new String(buffer.array(), from, length, StandardCharsets.UTF_8);
         buffer.position(buffer.position() + length);
         return s;
     }

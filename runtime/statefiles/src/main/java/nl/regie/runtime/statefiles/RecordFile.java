@@ -101,6 +101,7 @@ final class RecordFile {
         int at = HEADER_BYTES;
         long count = 0;
         CRC32C crc = new CRC32C();
+        StringCache strings = records == null ? null : new StringCache();
         while (true) {
             int left = bytes.length - at;
             if (left == 0) {
@@ -140,7 +141,7 @@ final class RecordFile {
                 offsets.add(at);
             }
             if (records != null) {
-                Decoder payload = new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice());
+                Decoder payload = new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice(), strings);
                 try {
                     records.accept(payload);
                 } catch (RuntimeException e) {
@@ -205,11 +206,12 @@ final class RecordFile {
     private static void decode(Path file, byte[] bytes, int[] offsets, int from, int to, Consumer<Decoder> records)
             throws DamagedFileException {
         ByteBuffer in = ByteBuffer.wrap(bytes);
+        StringCache strings = new StringCache();
         for (int i = from; i < to; i++) {
             int at = offsets[i];
             int length = in.getInt(at);
             try {
-                records.accept(new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice()));
+                records.accept(new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice(), strings));
             } catch (RuntimeException e) {
                 throw new DamagedFileException(file, at, "record at offset " + at + " cannot be read: " + e.getMessage());
             }
