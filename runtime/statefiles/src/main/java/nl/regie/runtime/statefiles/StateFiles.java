@@ -72,6 +72,10 @@ public final class StateFiles implements AutoCloseable {
         /** One record of a journal, a change to apply. */
         void journalRecord(Decoder record);
 
+        /** Every journal has been read: an owner that gathered their changes applies them now. */
+        default void journalsRead() {
+        }
+
         /**
          * What a snapshot must hold now, called under the owner's lock (from {@link #append} or {@link #snapshotNow}):
          * an immutable capture, written later on the store's thread.
@@ -243,6 +247,7 @@ public final class StateFiles implements AutoCloseable {
                 journalRecords += replay(generation, problems);
             }
         }
+        owner.journalsRead();
         Recovery recovery = new Recovery(base, snapshotRecords, journalRecords, problems,
                 Duration.ofNanos(System.nanoTime() - start));
         synchronized (this) {

@@ -33,6 +33,8 @@ final class CityStateFiles implements StateFiles.Owner {
     static final int SCHEMA = 1;
 
     private final EntityStore store;
+    /** The journals' readings, applied together once every journal has been read. */
+    private EntityStore.Batch replay;
     private final Encoder encoder = new Encoder();
     private final Object lock = new Object();
     private StateFiles files;
@@ -76,6 +78,7 @@ final class CityStateFiles implements StateFiles.Owner {
     @Override
     public void clear() {
         store.clear();
+        replay = null;
     }
 
     @Override
@@ -83,7 +86,18 @@ final class CityStateFiles implements StateFiles.Owner {
         EntityId entity = Records.readEntityId(in);
         Reading reading = new Reading(entity, in.readString(), Records.readValue(in), in.readString(),
                 in.readInstant(), in.readInstant(), in.readString(), Records.readNullableLocation(in));
-        store.apply(reading);
+        if (replay == null) {
+            replay = store.batch();
+        }
+        replay.apply(reading);
+    }
+
+    @Override
+    public void journalsRead() {
+        if (replay != null) {
+            replay.commit();
+            replay = null;
+        }
     }
 
     /** Each entity is its own record, and the store takes them from any thread: a snapshot loads on every core. */
