@@ -116,7 +116,8 @@ public class ActuationComponent implements Commands, MetricSource {
                         folder, tracker.capture().size(), ended.size(), recovery.took().toMillis());
             }
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot keep the commands in " + folder + ": " + e, e);
+            log.error("The commands cannot be kept in {}: {}; they are kept in memory only, and a restart loses them",
+                    folder, e.toString());
         }
     }
 

@@ -82,10 +82,11 @@ public final class AlertService implements PluginAlerts, RuntimeAlerts, MetricSo
                 log.info("Alerts restored from {}: {} active, {} resolved kept, in {} ms", folder, store.active().size(),
                         store.history().size(), recovery.took().toMillis());
             }
+            files = kept;
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot keep the alerts in " + folder + ": " + e, e);
+            log.error("The alerts cannot be kept in {}: {}; they are kept in memory only, and a restart loses them",
+                    folder, e.toString());
         }
-        files = kept;
     }
 
     /** Outside a framework (tests, benchmarks): no bundle listener; {@link #pluginRemoved} stands in for it. */

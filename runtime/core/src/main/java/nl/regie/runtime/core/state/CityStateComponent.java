@@ -84,8 +84,8 @@ public class CityStateComponent implements FullCityState, MetricSource {
      * {@code owner} and keeps them there; outside a framework, as in the ingest and recovery benchmarks.
      *
      * @param log where clock steps and what was found in the folder are reported, or {@code null} to only count steps
-     * @throws IllegalStateException if the folder cannot be created or listed (a damaged file is no reason: what can
-     *                               be loaded is, and the damage is logged)
+     * <p>A damaged file is logged and what can be loaded is; a folder that cannot be made or listed is logged, and the
+     * city state is kept in memory only.
      */
     public CityStateComponent(RuntimeBus bus, Owner owner, Path folder, Logger log) {
         this.log = log;
@@ -95,10 +95,10 @@ public class CityStateComponent implements FullCityState, MetricSource {
             subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
             return;
         }
-        files = new CityStateFiles(store);
+        CityStateFiles kept = new CityStateFiles(store);
         restoring = true;
         try {
-            StateFiles.Recovery recovery = files.open(folder, log == null ? (level, message) -> { }
+            StateFiles.Recovery recovery = kept.open(folder, log == null ? (level, message) -> { }
                     : StateFolder.log(log));
             if (log != null && !recovery.empty()) {
                 log.info("City state restored from {}: {} entities ({} from snapshot {}, {} journal records) in {} ms",
@@ -106,11 +106,17 @@ public class CityStateComponent implements FullCityState, MetricSource {
                         recovery.took().toMillis());
             }
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot keep the city state in " + folder + ": " + e, e);
+            // The folder cannot be made or listed (permissions, a file in its place): say so, and run in memory.
+            if (log != null) {
+                log.error("The city state cannot be kept in {}: {}; it is kept in memory only, and a restart loses"
+                        + " it", folder, e.toString());
+            }
+            kept = null;
         } finally {
             restoring = false;
         }
-        subscription = bus.subscribe(owner, List.of("#"), this::apply, QUEUE_CAPACITY);
+        files = kept;
+        subscription = bus.subscribe(owner, List.of("#"), files == null ? store::apply : this::apply, QUEUE_CAPACITY);
     }
 
     private void apply(Reading reading) {

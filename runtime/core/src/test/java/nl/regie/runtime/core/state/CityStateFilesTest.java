@@ -137,4 +137,15 @@ class CityStateFilesTest {
                 && m.contains("Using the previous snapshot")), log.entries().toString());
         after.deactivate();
     }
+
+    @Test
+    void aFolderThatCannotBeMadeIsNamedAndTheCityStateRunsInMemory() throws IOException {
+        Files.writeString(state.resolve("city"), "a file where the folder should be");
+        CityStateComponent city = open();
+        bus.publish("a", reading(BIN, "fillingLevel", 0.3, T0, "mqtt:bin-1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> city.size() == 1);
+        assertTrue(log.messages("error").stream().anyMatch(m -> m.startsWith("The city state cannot be kept in "
+                + state.resolve("city")) && m.contains("kept in memory only")), log.entries().toString());
+        city.deactivate();
+    }
 }
