@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.zip.CRC32C;
 
 /**
@@ -141,7 +142,7 @@ final class RecordFile {
                 offsets.add(at);
             }
             if (records != null) {
-                Decoder payload = new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice(), strings);
+                Decoder payload = new Decoder(bytes, at + 8, length, strings);
                 try {
                     records.accept(payload);
                 } catch (RuntimeException e) {
@@ -203,6 +204,74 @@ final class RecordFile {
         return n;
     }
 
+    /**
+     * Reads a whole journal: finds its good records (up to any damage, which the {@link Scan} reports as
+     * {@link #read} does), decodes them with {@code decode} on {@code threads} threads at once, then hands the decoded
+     * changes to {@code apply} in their order, on this thread. A record that cannot be decoded ends the journal there,
+     * as damage.
+     */
+    static Scan readJournal(Path file, int maxSchema, long generation, Function<Decoder, Object> decode,
+            Consumer<Object> apply, int threads) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        IntList found = new IntList();
+        Scan scan = read(file, bytes, JOURNAL, maxSchema, generation, null, found);
+        int[] offsets = found.toArray();
+        Object[] changes = new Object[offsets.length];
+        int[] failedAt = {Integer.MAX_VALUE};
+        String[] failure = new String[1];
+        int workers = threads <= 1 || offsets.length < 10_000 ? 1 : threads;
+        int chunk = (offsets.length + workers - 1) / Math.max(1, workers);
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < workers; t++) {
+            int from = t * chunk;
+            int to = Math.min(offsets.length, from + chunk);
+            Runnable work = () -> {
+                StringCache strings = new StringCache();
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                for (int i = from; i < to; i++) {
+                    int at = offsets[i];
+                    try {
+                        changes[i] = decode.apply(new Decoder(bytes, at + 8, in.getInt(at), strings));
+                    } catch (RuntimeException e) {
+                        synchronized (failedAt) {
+                            if (i < failedAt[0]) {
+                                failedAt[0] = i;
+                                failure[0] = e.getMessage();
+                            }
+                        }
+                        return;
+                    }
+                }
+            };
+            if (workers == 1) {
+                work.run();
+            } else {
+                Thread worker = new Thread(work, "regie-state-load-" + t);
+                worker.setDaemon(true);
+                worker.start();
+                started.add(worker);
+            }
+        }
+        try {
+            for (Thread worker : started) {
+                worker.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading " + file, e);
+        }
+        int good = Math.min(failedAt[0], offsets.length);
+        for (int i = 0; i < good; i++) {
+            apply.accept(changes[i]);
+        }
+        if (good < offsets.length) {
+            int at = offsets[good];
+            return new Scan(good, at, new DamagedFileException(file, at, "record at offset " + at + " cannot be read: "
+                    + failure[0]), false);
+        }
+        return scan;
+    }
+
     private static void decode(Path file, byte[] bytes, int[] offsets, int from, int to, Consumer<Decoder> records)
             throws DamagedFileException {
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -211,7 +280,7 @@ final class RecordFile {
             int at = offsets[i];
             int length = in.getInt(at);
             try {
-                records.accept(new Decoder(ByteBuffer.wrap(bytes, at + 8, length).slice(), strings));
+                records.accept(new Decoder(bytes, at + 8, length, strings));
             } catch (RuntimeException e) {
                 throw new DamagedFileException(file, at, "record at offset " + at + " cannot be read: " + e.getMessage());
             }

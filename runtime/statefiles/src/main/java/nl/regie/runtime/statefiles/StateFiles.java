@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * One owner's state in one folder, as snapshots and journals: {@code snapshot-G.bin} holds the whole state at
  * generation G, {@code journal-G.bin} every change after it, in order. A change is appended to the journal as it
  * happens (written at once, so a {@code kill -9} loses nothing; forced to the disk every second); once the journal
- * has grown to half the size of the last snapshot (at least {@link #MIN_JOURNAL_BYTES}) the owner's state is captured, a
+ * has grown to a quarter of the size of the last snapshot (at least {@link #MIN_JOURNAL_BYTES}) the owner's state is captured, a
  * new journal begins, and the snapshot is written beside it on this store's own thread: to a temporary file, forced
  * to the disk, and renamed into place, so a snapshot is either whole or absent. The last two good snapshots are kept,
  * with the journals from the older one on.
@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
 public final class StateFiles implements AutoCloseable {
 
     /**
-     * A journal is never rotated before it holds this much; beyond it, once it holds half the size of the last
-     * snapshot, so recovery replays at most about half as many records as it loads from the snapshot.
+     * A journal is never rotated before it holds this much; beyond it, once it holds a quarter of the size of the last
+     * snapshot, so recovery replays few records beside those it loads from the snapshot.
      */
     public static final long MIN_JOURNAL_BYTES = 4L << 20;
 
@@ -71,6 +71,25 @@ public final class StateFiles implements AutoCloseable {
 
         /** One record of a journal, a change to apply. */
         void journalRecord(Decoder record);
+
+        /**
+         * Whether journal records may be decoded on several threads at once ({@link #decodeJournalRecord}) and then
+         * applied in order on one ({@link #applyJournalRecord}) instead of {@link #journalRecord}: a long journal is
+         * then read on every processor.
+         */
+        default boolean concurrentJournalDecoding() {
+            return false;
+        }
+
+        /** Decodes one journal record into the change it holds; on any thread, when concurrent decoding is on. */
+        default Object decodeJournalRecord(Decoder record) {
+            throw new UnsupportedOperationException("journal records are read by journalRecord");
+        }
+
+        /** Applies a change {@link #decodeJournalRecord} made, in the journal's order. */
+        default void applyJournalRecord(Object change) {
+            throw new UnsupportedOperationException("journal records are read by journalRecord");
+        }
 
         /** Every journal has been read: an owner that gathered their changes applies them now. */
         default void journalsRead() {
@@ -253,7 +272,15 @@ public final class StateFiles implements AutoCloseable {
         synchronized (this) {
             lastGood = base;
             nextGeneration = maxGeneration + 1;
-            rotate();
+            if (base >= 0) {
+                rotateAt = Math.max(minJournalBytes, size(snapshotFile(base)) / 4);
+            }
+            if (journalRecords == 0 && problems.isEmpty() && base >= 0) {
+                // The snapshot holds it all: a new journal after it is enough (never the old one: its tail may be torn).
+                openNextJournal();
+            } else {
+                rotate();
+            }
         }
         long every = SYNC_EVERY.toMillis();
         thread.scheduleWithFixedDelay(this::syncQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -275,7 +302,10 @@ public final class StateFiles implements AutoCloseable {
                         + " was created); it holds no changes");
                 return 0;
             }
-            scan = RecordFile.read(file, RecordFile.JOURNAL, schema, generation, owner::journalRecord);
+            scan = owner.concurrentJournalDecoding()
+                    ? RecordFile.readJournal(file, schema, generation, owner::decodeJournalRecord,
+                            owner::applyJournalRecord, Math.min(4, Runtime.getRuntime().availableProcessors()))
+                    : RecordFile.read(file, RecordFile.JOURNAL, schema, generation, owner::journalRecord);
         } catch (DamagedFileException e) {
             Path refused = refuse(file);
             String problem = "Refused the journal of " + what + " " + e.getMessage() + "; kept as "
@@ -344,6 +374,11 @@ public final class StateFiles implements AutoCloseable {
         if (!closed && journal != null && !snapshotInFlight) {
             rotate();
         }
+    }
+
+    /** Guarded by this: begins a journal of the next generation, without a snapshot of its own. */
+    private void openNextJournal() throws IOException {
+        openJournal(nextGeneration++);
     }
 
     /** Guarded by this: captures the owner's state, switches to a new journal, and writes the snapshot. */
@@ -427,7 +462,7 @@ public final class StateFiles implements AutoCloseable {
         lastGood = generation;
         snapshotInFlight = false;
         notifyAll();
-        rotateAt = Math.max(minJournalBytes, bytes / 2);
+        rotateAt = Math.max(minJournalBytes, bytes / 4);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
             for (Path file : files) {
                 Matcher m = FILE.matcher(file.getFileName().toString());

@@ -353,6 +353,66 @@ class StateFilesTest {
         assertTrue(errors.get(0).contains("not a Regie state file"), errors.get(0));
     }
 
+    /** The same map, its journal records decoded on several threads and applied in order. */
+    static final class ConcurrentMapOwner extends MapOwner {
+        @Override
+        public boolean concurrentJournalDecoding() {
+            return true;
+        }
+
+        @Override
+        public Object decodeJournalRecord(Decoder record) {
+            return new String[] {record.readString(), record.readString()};
+        }
+
+        @Override
+        public void applyJournalRecord(Object change) {
+            String[] entry = (String[]) change;
+            map.put(entry[0], entry[1]);
+        }
+    }
+
+    @Test
+    void aJournalDecodedOnSeveralThreadsAppliesInOrderAndStopsAtAFlippedBit() throws IOException {
+        MapOwner writer = new MapOwner();
+        StateFiles files = StateFiles.open(dir, "the test map", 1, writer, log, 1L << 30);
+        files.recover();
+        awaitSnapshot(files, 1);
+        for (int i = 0; i < 30_000; i++) {
+            writer.put(files, "k" + (i % 1000), "v" + i); // later values overwrite earlier: order matters
+        }
+        Path journal = newest("journal");
+        ConcurrentMapOwner whole = new ConcurrentMapOwner();
+        try (StateFiles again = StateFiles.open(dir.resolve("copy"), "the test map", 1, whole, log, 1L << 30)) {
+            copyAll(dir, dir.resolve("copy"));
+            again.recover();
+        }
+        assertEquals(writer.map, whole.map);
+
+        long fifth = RecordFile.HEADER_BYTES;
+        for (int i = 0; i < 4; i++) {
+            fifth += frameBytes("k" + i, "v" + i);
+        }
+        flip(journal, fifth + 9);
+        ConcurrentMapOwner damaged = new ConcurrentMapOwner();
+        try (StateFiles again = StateFiles.open(dir, "the test map", 1, damaged, log, 1L << 30)) {
+            again.recover();
+        }
+        assertEquals(Map.of("k0", "v0", "k1", "v1", "k2", "v2", "k3", "v3"), damaged.map);
+        assertTrue(errors.stream().anyMatch(e -> e.contains("record at offset " + fifth + ": checksum mismatch")
+                && e.contains("the 4 records before it were applied")), errors.toString());
+        files.close();
+    }
+
+    private static void copyAll(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> list = Files.list(from)) {
+            for (Path f : list.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     @org.junit.jupiter.api.AfterEach
     void closeOpened() {
         opened.forEach(StateFiles::close);
