@@ -27,9 +27,10 @@ import nl.regie.runtime.spi.bus.Owner;
 /**
  * How long the city state takes to come back from its state folder: fills a city state of {@code --entities}
  * entities with {@code --attributes} numeric attributes each (through the real bus, so the journal and its snapshots
- * are written as in the runtime), then measures recovery in a fresh JVM each round (a restart is a cold JVM), after a
- * {@code kill -9} (the folder as the running city state left it: the last snapshot and the journal after it) and after
- * a clean stop (one snapshot).
+ * are written as in the runtime), then measures recovery in a fresh JVM each round (a restart is a cold JVM): after a
+ * {@code kill -9} while a snapshot was being written (the worst case: the previous snapshot and the journals since
+ * are read), after a {@code kill -9} between snapshots (the last snapshot and the journal after it), and after a clean
+ * stop (one snapshot).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.recovery.RecoveryBenchmark --entities 100000 --rounds 5
@@ -60,14 +61,20 @@ public final class RecoveryBenchmark {
             BusEngine bus = new BusEngine(BusSettings.defaults(), ConsoleLogger.create());
             CityStateComponent city = new CityStateComponent(bus, RUNTIME, running.resolve("city"), ConsoleLogger.create());
             fill(bus, city, entities, attributes);
-            // kill -9: the folder as it is while the city state runs (its snapshot in flight may be unfinished).
+            // kill -9 right after the fill: a snapshot is being written (the last rotation was moments ago), so the
+            // start falls back on the one before it and replays the journals since: the worst case.
+            Path killedWriting = work.resolve("killed-writing");
+            copy(running, killedWriting);
+            // kill -9 between snapshots: the last snapshot written, the journal after it.
+            awaitNoSnapshotInFlight(running.resolve("city"));
             Path killed = work.resolve("killed");
             copy(running, killed);
             city.deactivate();
             bus.close();
             Path stopped = work.resolve("stopped");
             copy(running, stopped);
-            report("after kill -9", killed, rounds, work);
+            report("after kill -9 while a snapshot was being written", killedWriting, rounds, work);
+            report("after kill -9 between snapshots", killed, rounds, work);
             report("after a clean stop", stopped, rounds, work);
         } finally {
             delete(work);
@@ -99,6 +106,21 @@ public final class RecoveryBenchmark {
         while (city.entity(last).flatMap(e -> e.attribute(attribute)).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the city state did not take the readings within 60 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void awaitNoSnapshotInFlight(Path city) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Stream<Path> files = Files.list(city)) {
+                if (files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp"))) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a snapshot was still being written after 60 s");
             }
             Thread.onSpinWait();
         }
