@@ -192,9 +192,28 @@ public final class RecoveryBenchmark {
         }
     }
 
+    /**
+     * Copies a folder, as a backup of a running Regie does: snapshots before journals (a snapshot never changes once it
+     * has its name, a journal only grows), and again from the start if a file vanished (a new generation began).
+     */
     private static void copy(Path from, Path to) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                delete(to);
+                copyOnce(from, to);
+                return;
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void copyOnce(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
+            for (Path f : files.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().startsWith("journal-"))
+                    .thenComparing(Comparator.naturalOrder())).toList()) {
                 Path target = to.resolve(from.relativize(f).toString());
                 if (Files.isDirectory(f)) {
                     Files.createDirectories(target);
