@@ -29,7 +29,7 @@ class StateFilesTest {
     Path dir;
 
     /** A key-value map as the owner: a journal record puts one entry, a snapshot record is one entry. */
-    static final class MapOwner implements StateFiles.Owner {
+    static class MapOwner implements StateFiles.Owner {
         final Map<String, String> map = new TreeMap<>();
 
         void put(StateFiles files, String key, String value) {
@@ -389,10 +389,11 @@ class StateFilesTest {
         }
         assertEquals(writer.map, whole.map);
 
-        long fifth = RecordFile.HEADER_BYTES;
+        long firstFour = 0;
         for (int i = 0; i < 4; i++) {
-            fifth += frameBytes("k" + i, "v" + i);
+            firstFour += frameBytes("k" + i, "v" + i);
         }
+        long fifth = RecordFile.HEADER_BYTES + firstFour;
         flip(journal, fifth + 9);
         ConcurrentMapOwner damaged = new ConcurrentMapOwner();
         try (StateFiles again = StateFiles.open(dir, "the test map", 1, damaged, log, 1L << 30)) {
