@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -133,11 +135,23 @@ class CommandFilesTest {
         return actuation;
     }
 
+    /**
+     * What a {@code kill -9} leaves, taken from a running store: its snapshots, then its journals (a snapshot never
+     * changes once named, a journal only grows), again if a file vanished meanwhile (a snapshot was being written).
+     */
     private static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> files = Files.list(from)) {
+                for (Path f : files.sorted(Comparator.comparing((Path p) -> p.getFileName().toString()
+                        .startsWith("journal-"))).toList()) {
+                    Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
             }
         }
     }
