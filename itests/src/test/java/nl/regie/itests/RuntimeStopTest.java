@@ -2,12 +2,14 @@ package nl.regie.itests;
 
 import static nl.regie.itests.Eventually.await;
 
+import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import nl.regie.runtime.spi.monitor.BusMonitor;
@@ -16,7 +18,9 @@ import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -26,16 +30,20 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * Stopping the runtime's bundles stops every thread they started, whatever its name (bus subscribers, the bus
- * watchdog, actuation, notifications, the audit writer, the config folder, the lifecycle's leak check, the stream),
+ * watchdog, actuation, notifications, the audit writer, the config folder, the lifecycle's leak check, the stream, the
+ * state folder's snapshot writers),
  * and starting them again subscribes the plugins' whiteboard listeners anew. Runs in a framework of its own.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class RuntimeStopTest extends RegieTestSupport {
 
+    /** With a state folder, so the threads that keep the city state, alerts and commands there are stopped too. */
     @Configuration
     public Option[] configuration() {
-        return RegieFramework.options();
+        File state = new File(RegieFramework.workDirectory(), "state-" + UUID.randomUUID());
+        return OptionUtils.combine(RegieFramework.options(),
+                CoreOptions.frameworkProperty("regie.state.dir").value(state.getPath()));
     }
 
     @Test

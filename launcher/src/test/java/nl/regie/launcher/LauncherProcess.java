@@ -122,6 +122,15 @@ final class LauncherProcess implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /**
+     * Kills the process with SIGKILL ({@code kill -9}: no shutdown hook, nothing flushed or closed) and returns the exit
+     * status.
+     */
+    int kill(Duration timeout) throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        return awaitExit(timeout);
+    }
+
     /** Waits for the process to end by itself and returns the exit status. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,7 @@
 package nl.regie.runtime.core.actuation;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import nl.regie.api.actuation.ActuationDriver;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.actuation.CommandState;
+import nl.regie.runtime.core.persist.StateFolder;
 import nl.regie.runtime.core.scope.ScopeGuard;
 import nl.regie.runtime.core.scope.Scopes;
 import nl.regie.runtime.spi.actuation.Commands;
@@ -24,8 +27,10 @@ import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 import nl.regie.runtime.spi.policy.ServiceKinds;
+import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -60,26 +65,74 @@ public class ActuationComponent implements Commands, MetricSource {
     private final DriverRegistry drivers = new DriverRegistry();
     private final ThreadPoolExecutor driverExecutor;
     private final ScheduledExecutorService deadlines;
+    private final CommandTracker tracker = new CommandTracker(RETAINED_RESULTS);
     private final CommandRouter router;
+    /** Where the commands are kept, or null (in memory only). */
+    private CommandFiles files;
 
     private final Logger log;
     private final CommandAudit audit;
     private final Scopes scopes;
 
     /** Where every command's end is recorded; without one (sovereignty left out) nothing is. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile AuditLog auditLog;
 
-    /** Starts the driver and deadline threads. */
+    /**
+     * Loads the commands kept in {@code <state dir>/commands}, if there is a state folder, ends those that were in
+     * progress when the runtime last stopped ({@link CommandRouter#endRestored}), and starts the driver and deadline
+     * threads.
+     */
     @Activate
     public ActuationComponent(@Reference(service = LoggerFactory.class) Logger log,
-            @Reference(name = "scopes") Scopes scopes) {
+            @Reference(name = "scopes") Scopes scopes, BundleContext context) {
+        this(log, scopes);
+        StateFolder.of(context, "commands").ifPresent(this::keepIn);
+    }
+
+    /** Actuation in memory only, starting the driver and deadline threads. */
+    public ActuationComponent(Logger log, Scopes scopes) {
         this(log, scopes, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "regie-actuation-deadlines");
             t.setDaemon(true);
             return t;
         }));
+    }
+
+    /** Keeps the commands in {@code folder} from now on, after loading and ending what it holds. */
+    void keepIn(Path folder) {
+        CommandFiles kept = new CommandFiles(tracker);
+        try {
+            StateFiles.Recovery recovery = kept.open(folder, StateFolder.log(log));
+            files = kept;
+            List<CommandRouter.Ended> ended = router.endRestored();
+            for (CommandRouter.Ended e : ended) {
+                log.warn("Command {} ({} on {}) was in progress when the runtime stopped; it ends {}: {}",
+                        e.result().commandId(), e.pending().command().action(), e.pending().command().target(),
+                        e.result().state(), e.result().reason());
+                audit.ended(e.pending().actor(), e.pending().party(), e.pending().command(), e.result());
+            }
+            if (!recovery.empty()) {
+                log.info("Commands restored from {}: {} kept for status queries, {} ended at the restart, in {} ms",
+                        folder, tracker.capture().size(), ended.size(), recovery.took().toMillis());
+            }
+        } catch (IOException e) {
+            log.error("The commands cannot be kept in {}: {}; they are kept in memory only, and a restart loses them",
+                    folder, e.toString());
+        }
+    }
+
+    /** Binds the audit log, and records the ends that waited for one. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetAuditLog")
+    void setAuditLog(AuditLog log) {
+        auditLog = log;
+        audit.flush();
+    }
+
+    void unsetAuditLog(AuditLog log) {
+        if (auditLog == log) {
+            auditLog = null;
+        }
     }
 
     /**
@@ -103,7 +156,7 @@ public class ActuationComponent implements Commands, MetricSource {
         });
         driverExecutor.allowCoreThreadTimeOut(true);
         this.deadlines = deadlines;
-        router = new CommandRouter(drivers, new CommandTracker(RETAINED_RESULTS), driverExecutor, deadlines, clock);
+        router = new CommandRouter(drivers, tracker, driverExecutor, deadlines, clock);
     }
 
     /** Actuation recording into a given audit log, outside a framework (tests). */
@@ -118,6 +171,9 @@ public class ActuationComponent implements Commands, MetricSource {
         driverExecutor.shutdownNow();
         deadlines.shutdownNow();
         router.failAll("the runtime stopped before the command ended");
+        if (files != null) {
+            files.close();
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
         for (ExecutorService executor : List.of(driverExecutor, deadlines)) {
             long left = deadline - System.nanoTime();
@@ -130,7 +186,7 @@ public class ActuationComponent implements Commands, MetricSource {
 
     @Override
     public CompletionStage<CommandResult> send(String actor, String party, Command command) {
-        return audit.onEnd(actor, party, command, router.send(command));
+        return audit.onEnd(actor, party, command, router.send(command, actor, party));
     }
 
     @Override

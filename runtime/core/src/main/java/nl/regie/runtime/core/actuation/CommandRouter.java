@@ -3,6 +3,8 @@ package nl.regie.runtime.core.actuation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +48,11 @@ final class CommandRouter implements Actuation {
 
     @Override
     public CompletionStage<CommandResult> send(Command command) {
+        return send(command, "", "");
+    }
+
+    /** Sends a command on behalf of {@code actor} for {@code party}, kept with it while it is in progress. */
+    CompletionStage<CommandResult> send(Command command, String actor, String party) {
         Instant now = clock.instant();
         Optional<ActuationDriver> driver = drivers.driverFor(command.target().type());
         if (driver.isEmpty()) {
@@ -57,7 +64,8 @@ final class CommandRouter implements Actuation {
                     "deadline " + command.deadline() + " had passed when the command was sent", now));
         }
         CompletableFuture<CommandResult> outcome = new CompletableFuture<>();
-        if (!tracker.start(new CommandResult(command.id(), CommandState.ACCEPTED, "", now), outcome)) {
+        CommandResult accepted = new CommandResult(command.id(), CommandState.ACCEPTED, "", now);
+        if (!tracker.start(new CommandTracker.Pending(command, actor, party, accepted), outcome)) {
             throw new IllegalArgumentException("command " + command.id() + " is already in progress");
         }
         long delayMillis = Math.max(1, Duration.between(now, command.deadline()).toMillis());
@@ -84,6 +92,41 @@ final class CommandRouter implements Actuation {
     /** Commands by state: in progress (ACCEPTED) and ended, by outcome. */
     Map<CommandState, Long> counts() {
         return tracker.counts();
+    }
+
+    /**
+     * Ends the commands that were in progress when the runtime last stopped, as read back from the state folder: a
+     * command whose deadline has passed is EXPIRED, dated at its deadline, because the runtime was down then and no
+     * answer can have been taken; one whose deadline is still ahead is FAILED now, because the device's answer to it
+     * cannot be matched any more (the bridge forgot the command when the runtime went down), though the device may
+     * have carried it out.
+     *
+     * @return each command ended, with who sent it, for the audit log
+     */
+    List<Ended> endRestored() {
+        Instant now = clock.instant();
+        List<Ended> ended = new ArrayList<>();
+        for (String id : tracker.inProgress()) {
+            Optional<CommandTracker.Pending> pending = tracker.pending(id);
+            if (pending.isEmpty()) {
+                continue;
+            }
+            Command command = pending.get().command();
+            CommandResult result = command.deadline().isAfter(now)
+                    ? new CommandResult(id, CommandState.FAILED, "the runtime restarted before the command ended;"
+                            + " the device may have carried it out, but its answer can no longer be taken", now)
+                    : new CommandResult(id, CommandState.EXPIRED, "the runtime was down at the deadline "
+                            + command.deadline() + " (accepted at " + pending.get().accepted().at()
+                            + "); no result was taken", command.deadline());
+            if (tracker.end(result)) {
+                ended.add(new Ended(pending.get(), result));
+            }
+        }
+        return ended;
+    }
+
+    /** A command ended by {@link #endRestored}, with who sent it. */
+    record Ended(CommandTracker.Pending pending, CommandResult result) {
     }
 
     /** Ends every command in progress as FAILED; used when the runtime stops. */

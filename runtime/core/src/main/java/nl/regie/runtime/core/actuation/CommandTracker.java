@@ -1,24 +1,61 @@
 package nl.regie.runtime.core.actuation;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.actuation.CommandState;
 
 /**
  * The commands in progress and the results of recent ones. Ended commands are kept for status queries,
- * the oldest forgotten first once more than {@code retained} have ended.
+ * the oldest forgotten first once more than {@code retained} have ended. Every start and end is told to a
+ * {@link Journal} under the tracker's lock, in order, so the commands can be kept on disk ({@link CommandFiles}).
  */
 final class CommandTracker {
 
+    /**
+     * A command in progress, with who sent it for which party (what the audit log records when it ends).
+     *
+     * @param accepted its ACCEPTED result: when it started
+     */
+    record Pending(Command command, String actor, String party, CommandResult accepted) {
+        Pending {
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(party, "party");
+            Objects.requireNonNull(accepted, "accepted");
+        }
+    }
+
+    /** Told of every start and end, under the tracker's lock, in order. */
+    interface Journal {
+        Journal NONE = new Journal() {
+            @Override
+            public void started(Pending pending) {
+            }
+
+            @Override
+            public void ended(CommandResult result) {
+            }
+        };
+
+        void started(Pending pending);
+
+        void ended(CommandResult result);
+    }
+
     private final Map<String, CompletableFuture<CommandResult>> inProgress = new LinkedHashMap<>();
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Map<String, CommandResult> latest;
     private final Map<CommandState, Long> ended = new EnumMap<>(CommandState.class);
+    private Journal journal = Journal.NONE;
 
     CommandTracker(int retained) {
         latest = new LinkedHashMap<>(16, 0.75f, false) {
@@ -31,13 +68,21 @@ final class CommandTracker {
         };
     }
 
-    /** Registers a new command; returns false if one with the same id is still in progress. */
-    synchronized boolean start(CommandResult accepted, CompletableFuture<CommandResult> outcome) {
-        if (inProgress.containsKey(accepted.commandId())) {
+    /** Sets who is told of starts and ends; before any command is sent. */
+    synchronized void journal(Journal listener) {
+        journal = Objects.requireNonNull(listener);
+    }
+
+    /** Registers a new command and who sent it; returns false if one with the same id is still in progress. */
+    synchronized boolean start(Pending started, CompletableFuture<CommandResult> outcome) {
+        String id = started.accepted().commandId();
+        if (inProgress.containsKey(id)) {
             return false;
         }
-        inProgress.put(accepted.commandId(), outcome);
-        latest.put(accepted.commandId(), accepted);
+        inProgress.put(id, outcome);
+        pending.put(id, started);
+        latest.put(id, started.accepted());
+        journal.started(started);
         return true;
     }
 
@@ -47,8 +92,10 @@ final class CommandTracker {
         if (outcome == null) {
             return false;
         }
+        pending.remove(result.commandId());
         latest.put(result.commandId(), result);
         ended.merge(result.state(), 1L, Long::sum);
+        journal.ended(result);
         outcome.complete(result);
         return true;
     }
@@ -58,6 +105,7 @@ final class CommandTracker {
         if (!inProgress.containsKey(result.commandId())) {
             latest.put(result.commandId(), result);
             ended.merge(result.state(), 1L, Long::sum);
+            journal.ended(result);
         }
     }
 
@@ -77,5 +125,47 @@ final class CommandTracker {
 
     synchronized List<String> inProgress() {
         return List.copyOf(inProgress.keySet());
+    }
+
+    /** The command in progress with this id, with who sent it. */
+    synchronized Optional<Pending> pending(String commandId) {
+        return Optional.ofNullable(pending.get(commandId));
+    }
+
+    // ---------------------------------------------------------------------------------------------- kept on disk
+
+    /** Puts back a command that was in progress when the runtime stopped; nobody waits for it. Recovery only. */
+    synchronized void restore(Pending started) {
+        String id = started.accepted().commandId();
+        inProgress.put(id, new CompletableFuture<>());
+        pending.put(id, started);
+        latest.put(id, started.accepted());
+    }
+
+    /** Puts back a command's final result, ending it if it was in progress. Recovery only: not counted. */
+    synchronized void restore(CommandResult result) {
+        inProgress.remove(result.commandId());
+        pending.remove(result.commandId());
+        latest.put(result.commandId(), result);
+    }
+
+    /** Forgets everything (recovery only: a snapshot turned out damaged halfway). */
+    synchronized void clear() {
+        inProgress.clear();
+        pending.clear();
+        latest.clear();
+    }
+
+    /**
+     * What a snapshot holds, in the order the commands came: each one in progress as its {@link Pending}, each
+     * ended one as its result.
+     */
+    synchronized List<Object> capture() {
+        List<Object> all = new ArrayList<>(latest.size());
+        for (Map.Entry<String, CommandResult> entry : latest.entrySet()) {
+            Pending p = pending.get(entry.getKey());
+            all.add(p != null ? p : entry.getValue());
+        }
+        return all;
     }
 }

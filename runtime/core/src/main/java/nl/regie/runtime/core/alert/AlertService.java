@@ -1,5 +1,7 @@
 package nl.regie.runtime.core.alert;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +16,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
+import nl.regie.runtime.core.persist.StateFolder;
 import nl.regie.runtime.spi.alert.AlertBook;
 import nl.regie.runtime.spi.alert.AlertFilter;
 import nl.regie.runtime.spi.alert.RuntimeAlerts;
@@ -21,6 +24,7 @@ import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 import nl.regie.runtime.spi.state.FullCityState;
+import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -52,15 +56,37 @@ public final class AlertService implements PluginAlerts, RuntimeAlerts, MetricSo
     private final Logger log;
     private final BundleContext context;
     private final BundleListener uninstalls = this::bundleChanged;
+    /** Where the alerts are kept, or null (in memory only). */
+    private AlertFiles files;
     /** Makes a change and its readings one step, so two changes of one alert reach the bus in their order. */
     private final Object publishing = new Object();
 
-    /** Starts watching for uninstalled plugins. */
+    /**
+     * Loads the alerts kept in {@code <state dir>/alerts}, if there is a state folder (without publishing them: the
+     * city state has their readings already), and starts watching for uninstalled plugins.
+     */
     @Activate
     public AlertService(@Reference(name = "bus") RuntimeBus bus, @Reference(name = "cityState", service = FullCityState.class) CityState cityState,
             @Reference(name = "logger", service = LoggerFactory.class) Logger log, BundleContext context) {
         this(new AlertStore(), bus, cityState, Clock.systemUTC(), log, context);
+        StateFolder.of(context, "alerts").ifPresent(this::keepIn);
         context.addBundleListener(uninstalls);
+    }
+
+    /** Keeps the alerts in {@code folder} from now on, after loading what it holds. */
+    void keepIn(Path folder) {
+        AlertFiles kept = new AlertFiles(store);
+        try {
+            StateFiles.Recovery recovery = kept.open(folder, StateFolder.log(log));
+            if (!recovery.empty()) {
+                log.info("Alerts restored from {}: {} active, {} resolved kept, in {} ms", folder, store.active().size(),
+                        store.history().size(), recovery.took().toMillis());
+            }
+            files = kept;
+        } catch (IOException e) {
+            log.error("The alerts cannot be kept in {}: {}; they are kept in memory only, and a restart loses them",
+                    folder, e.toString());
+        }
     }
 
     /** Outside a framework (tests, benchmarks): no bundle listener; {@link #pluginRemoved} stands in for it. */
@@ -82,6 +108,9 @@ public final class AlertService implements PluginAlerts, RuntimeAlerts, MetricSo
     void deactivate() {
         if (context != null) {
             context.removeBundleListener(uninstalls);
+        }
+        if (files != null) {
+            files.close();
         }
     }
 

@@ -62,7 +62,17 @@ public final class AlertStore {
         }
     }
 
+    /** Told of every change that is not UNCHANGED, under the store's lock, in order: the journal. */
+    @FunctionalInterface
+    interface Changes {
+        Changes NONE = change -> { };
+
+        void changed(Change change);
+    }
+
     private final int historyCapacity;
+    /** Guarded by this. */
+    private Changes changes = Changes.NONE;
     /** Guarded by this. */
     private final Map<String, Alert> active = new HashMap<>();
     /** Guarded by this; the most recently resolved first. */
@@ -103,7 +113,7 @@ public final class AlertStore {
                     request.description(), request.about(), location, request.observedAt(), null, request.observedAt(),
                     source);
             active.put(request.key(), raised);
-            return new Change(Kind.RAISED, raised, null);
+            return told(new Change(Kind.RAISED, raised, null));
         }
         if (!current.source().equals(source)) {
             throw new IllegalStateException("alert " + request.key() + " is already active, raised by "
@@ -116,7 +126,7 @@ public final class AlertStore {
                 request.description(), request.about(), location, current.validFrom(), null,
                 latest(current.updatedAt(), request.observedAt()), source);
         active.put(request.key(), updated);
-        return new Change(Kind.UPDATED, updated, current);
+        return told(new Change(Kind.UPDATED, updated, current));
     }
 
     /**
@@ -150,11 +160,54 @@ public final class AlertStore {
                 current.description(), current.about(), current.location(), current.validFrom(), end, end,
                 current.source());
         active.remove(current.key());
+        addResolved(resolved);
+        return told(new Change(Kind.RESOLVED, resolved, current));
+    }
+
+    private void addResolved(Alert resolved) {
         history.addFirst(resolved);
         while (history.size() > historyCapacity) {
             history.removeLast();
         }
-        return new Change(Kind.RESOLVED, resolved, current);
+    }
+
+    private Change told(Change change) {
+        changes.changed(change);
+        return change;
+    }
+
+    // ---------------------------------------------------------------------------------------------- kept on disk
+
+    /** Sets who is told of each change (the journal); before any change is made. */
+    synchronized void onChange(Changes listener) {
+        changes = Objects.requireNonNull(listener);
+    }
+
+    /** Puts back an alert as it was kept: active, or resolved (then the most recently resolved one). Recovery only. */
+    synchronized void restore(Alert alert) {
+        Alert current = active.get(alert.key());
+        if (alert.active()) {
+            active.put(alert.key(), alert);
+        } else {
+            if (current != null && current.id().equals(alert.id())) {
+                active.remove(alert.key());
+            }
+            addResolved(alert);
+        }
+    }
+
+    /** Forgets every alert (recovery only: a snapshot turned out damaged halfway). */
+    synchronized void clear() {
+        active.clear();
+        history.clear();
+    }
+
+    /** Every alert kept, for a snapshot: the resolved ones oldest first, then the active ones. */
+    synchronized List<Alert> capture() {
+        List<Alert> all = new ArrayList<>(history.size() + active.size());
+        history.descendingIterator().forEachRemaining(all::add);
+        all.addAll(active.values());
+        return all;
     }
 
     /** Every active alert, most severe first, then newest first. */

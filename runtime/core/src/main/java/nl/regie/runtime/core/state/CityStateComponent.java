@@ -1,5 +1,7 @@
 package nl.regie.runtime.core.state;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -14,12 +16,14 @@ import nl.regie.api.model.Reading;
 import nl.regie.api.state.AttributeState;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
+import nl.regie.runtime.core.persist.StateFolder;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.lifecycle.PluginBundles;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 import nl.regie.runtime.spi.state.FullCityState;
+import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -39,6 +43,11 @@ import org.osgi.service.log.LoggerFactory;
  *
  * <p>A source that replaces its own value with an older-dated one (its clock stepped back, see {@link EntityStore})
  * is counted and logged once per source, so a plugin that mixes clocks is named.
+ *
+ * <p>With a state folder (the framework property {@code regie.state.dir}) the city state outlives a restart, a
+ * {@code kill -9} included: it is loaded from {@code <state dir>/city} before the component subscribes, and every
+ * reading that changes it is journaled there ({@link CityStateFiles}). What is loaded is not published on the bus:
+ * plugins see only readings that arrive after the start.
  */
 @Component(immediate = true, service = {FullCityState.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=20")
@@ -48,6 +57,7 @@ public class CityStateComponent implements FullCityState, MetricSource {
     static final int LOGGED_SOURCES = 1_000;
 
     private final EntityStore store;
+    private final CityStateFiles files;
     private final Subscription subscription;
     private final Logger log;
     private final LongAdder clockSteps = new LongAdder();
@@ -56,6 +66,8 @@ public class CityStateComponent implements FullCityState, MetricSource {
     private final BundleContext context;
     private final String owner;
     private final BundleListener removals = this::bundleChanged;
+    /** While the state folder is read: a source's clock steps then were counted when they first happened. */
+    private volatile boolean restoring;
 
     /**
      * Readings the city state can have waiting: ten times a plugin's default, so that the picture rides out a
@@ -63,30 +75,71 @@ public class CityStateComponent implements FullCityState, MetricSource {
      */
     static final int QUEUE_CAPACITY = 100_000;
 
-    /** Subscribes to all readings, as the runtime bundle. */
+    /** Loads the city state from the state folder, if there is one, and subscribes to all readings, as the runtime. */
     @Activate
     public CityStateComponent(@Reference RuntimeBus bus, BundleContext context,
             @Reference(service = LoggerFactory.class) Logger log) {
-        this(bus, Owner.of(context.getBundle()), log, context);
+        this(bus, Owner.of(context.getBundle()), StateFolder.of(context, "city").orElse(null), log, context);
         context.addBundleListener(removals);
     }
 
-    /** Subscribes to all readings on behalf of {@code owner}, counting clock steps without logging them. */
+    /** Subscribes to all readings on behalf of {@code owner}, in memory only, counting clock steps without logging them. */
     public CityStateComponent(RuntimeBus bus, Owner owner) {
         this(bus, owner, null, null);
     }
 
     /**
-     * Subscribes to all readings on behalf of {@code owner}; outside a framework, as in the ingest benchmark.
+     * Loads the city state kept in {@code folder} (if not null), then subscribes to all readings on behalf of
+     * {@code owner} and keeps them there; outside a framework, as in the ingest and recovery benchmarks.
      *
-     * @param log where clock steps are reported, or {@code null} to only count them
+     * @param log where clock steps and what was found in the folder are reported, or {@code null} to only count steps
+     * <p>A damaged file is logged and what can be loaded is; a folder that cannot be made or listed is logged, and the
+     * city state is kept in memory only.
      */
-    private CityStateComponent(RuntimeBus bus, Owner owner, Logger log, BundleContext context) {
+    public CityStateComponent(RuntimeBus bus, Owner owner, Path folder, Logger log) {
+        this(bus, owner, folder, log, null);
+    }
+
+    private CityStateComponent(RuntimeBus bus, Owner owner, Path folder, Logger log, BundleContext context) {
         this.log = log;
         this.context = context;
         this.owner = owner.symbolicName();
         this.store = new EntityStore(this::steppedBack);
-        subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
+        if (folder == null) {
+            files = null;
+            subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
+            return;
+        }
+        CityStateFiles kept = new CityStateFiles(store);
+        restoring = true;
+        try {
+            StateFiles.Recovery recovery = kept.open(folder, log == null ? (level, message) -> { }
+                    : StateFolder.log(log));
+            if (log != null && !recovery.empty()) {
+                log.info("City state restored from {}: {} entities ({} from snapshot {}, {} journal records) in {} ms",
+                        folder, store.size(), recovery.snapshotRecords(), recovery.snapshot(), recovery.journalRecords(),
+                        recovery.took().toMillis());
+            }
+        } catch (IOException e) {
+            // The folder cannot be made or listed (permissions, a file in its place): say so, and run in memory.
+            if (log != null) {
+                log.error("The city state cannot be kept in {}: {}; it is kept in memory only, and a restart loses"
+                        + " it", folder, e.toString());
+            }
+            kept = null;
+        } finally {
+            restoring = false;
+        }
+        files = kept;
+        subscription = bus.subscribe(owner, List.of("#"), files == null ? store::apply : this::apply, QUEUE_CAPACITY);
+    }
+
+    private void apply(Reading reading) {
+        synchronized (files.lock()) {
+            if (store.apply(reading)) {
+                files.applied(reading);
+            }
+        }
     }
 
     /** Writes {@code regie_entities} and {@code regie_city_state_clock_steps_total}. */
@@ -153,6 +206,9 @@ public class CityStateComponent implements FullCityState, MetricSource {
     }
 
     private void steppedBack(AttributeState previous, Reading reading) {
+        if (restoring) {
+            return;
+        }
         clockSteps.increment();
         if (log != null && loggedSources.size() < LOGGED_SOURCES && loggedSources.add(reading.source())) {
             log.warn("{} dated {} at {}, before its own previous value at {}: its clock stepped back. The new value"
@@ -162,6 +218,7 @@ public class CityStateComponent implements FullCityState, MetricSource {
         }
     }
 
+    /** Stops taking readings and, with a state folder, writes a last snapshot of the city state. */
     @Deactivate
     public void deactivate() {
         if (context != null) {
@@ -172,6 +229,9 @@ public class CityStateComponent implements FullCityState, MetricSource {
             }
         }
         subscription.close();
+        if (files != null) {
+            files.close();
+        }
     }
 
     @Override

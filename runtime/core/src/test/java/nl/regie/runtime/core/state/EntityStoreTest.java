@@ -112,4 +112,32 @@ class EntityStoreTest {
     private static List<String> ids(List<EntityState> entities) {
         return entities.stream().map(e -> e.id().localId()).toList();
     }
+
+    /** A batch (a journal's replay) ends where applying its readings one by one ends, by the same rules. */
+    @Test
+    void aBatchEndsWhereApplyingOneByOneEnds() {
+        EntityId bin = EntityId.of("WasteContainer", "bin-1");
+        List<Reading> readings = List.of(
+                new Reading(bin, "fillingLevel", Value.of(0.5), "/", T0.plusSeconds(60), T0.plusSeconds(61), "mqtt:bin-1", DAM),
+                // another source, older: does not roll it back, and its location and receipt do not count
+                new Reading(bin, "fillingLevel", Value.of(0.1), "/", T0, T0.plusSeconds(500), "a.plugin", ZUID),
+                // the same source, older (its clock stepped back): replaces it
+                new Reading(bin, "fillingLevel", Value.of(0.4), "/", T0.plusSeconds(30), T0.plusSeconds(62), "mqtt:bin-1", null),
+                new Reading(bin, "temperature", Value.of(21), "Cel", T0.plusSeconds(90), T0.plusSeconds(90), "mqtt:bin-1", CENTRAAL),
+                new Reading(EntityId.of("Streetlight", "lamp-1"), "powerState", Value.of("on"), "", T0, T0, "mqtt:lamp-1", null));
+        EntityStore oneByOne = new EntityStore();
+        EntityStore batched = new EntityStore();
+        oneByOne.apply(readings.get(0));
+        batched.apply(readings.get(0)); // a state loaded before the batch
+        readings.subList(1, readings.size()).forEach(oneByOne::apply);
+        EntityStore.Batch batch = batched.batch();
+        readings.subList(1, readings.size()).forEach(batch::apply);
+        assertEquals(List.of(bin), batched.all().stream().map(EntityState::id).filter(bin::equals).toList(),
+                "nothing but what was there before the commit");
+        assertEquals(1, batched.size());
+        batch.commit();
+        assertEquals(oneByOne.all(), batched.all());
+        assertEquals(Value.of(0.4), batched.entity(bin).orElseThrow().attribute("fillingLevel").orElseThrow().value());
+        assertEquals(CENTRAAL, batched.entity(bin).orElseThrow().location());
+    }
 }

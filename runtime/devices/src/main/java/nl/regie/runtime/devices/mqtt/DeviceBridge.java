@@ -1,5 +1,7 @@
 package nl.regie.runtime.devices.mqtt;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import nl.regie.runtime.devices.senml.SenmlParser;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.service.log.Logger;
 
@@ -86,6 +89,9 @@ public final class DeviceBridge implements DeviceDirectory {
     private final Object unroutableLogLock = new Object();
     private Instant unroutableLogged;
     private long unroutableSuppressed;
+
+    /** Where the devices are kept, or null (in memory only). */
+    private volatile DeviceFiles files;
 
     private volatile String broker = "";
     private volatile String clientId = "";
@@ -218,6 +224,39 @@ public final class DeviceBridge implements DeviceDirectory {
         Instant now = clock.instant();
         presence.markSilentStale(now);
         commands.expire(now);
+        DeviceFiles kept = files;
+        if (kept != null) {
+            kept.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- kept on disk
+
+    /**
+     * Loads the devices kept in {@code folder} (each with its last known presence, announcing nothing on the bus) and
+     * keeps them there from now on: a change of presence at once, the rest at each {@link #checkPresence()}. Call
+     * before the first message.
+     *
+     * @throws IOException if the folder cannot be created or listed
+     */
+    public StateFiles.Recovery keepIn(Path folder, StateFiles.Log log) throws IOException {
+        DeviceFiles kept = new DeviceFiles(devices, entityTypes, clock);
+        StateFiles.Recovery recovery = kept.open(folder, log);
+        if (kept.dropped() > 0) {
+            log.write(StateFiles.Log.Level.WARN, kept.dropped() + " devices kept in " + folder + " are beyond the "
+                    + settings.maxDevices() + " devices the bridge keeps track of; they were left out");
+        }
+        presence.onChange(kept::changed);
+        files = kept;
+        return recovery;
+    }
+
+    /** Writes what changed and a last snapshot of the devices, if they are kept; when the bridge stops. */
+    public void closeFiles() {
+        DeviceFiles kept = files;
+        if (kept != null) {
+            kept.close();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- commands

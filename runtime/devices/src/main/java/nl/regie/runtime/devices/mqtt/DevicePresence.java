@@ -2,6 +2,7 @@ package nl.regie.runtime.devices.mqtt;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
@@ -26,6 +27,8 @@ final class DevicePresence {
     private final EntityTypes entityTypes;
     private final DeviceBridge.ReadingSink sink;
     private final Rejections rejections;
+    /** Told of each change of presence, after it is announced: the state folder. */
+    private volatile Consumer<DeviceStatus> changes = device -> { };
 
     DevicePresence(BridgeSettings settings, KnownDevices devices, DeviceJson json, EntityTypes entityTypes,
             DeviceBridge.ReadingSink sink, Rejections rejections) {
@@ -35,6 +38,11 @@ final class DevicePresence {
         this.entityTypes = Objects.requireNonNull(entityTypes, "entityTypes");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.rejections = Objects.requireNonNull(rejections, "rejections");
+    }
+
+    /** Sets who is told of each change of a device's presence. */
+    void onChange(Consumer<DeviceStatus> listener) {
+        changes = Objects.requireNonNull(listener);
     }
 
     /** A message other than a state message came from the device: it is alive, online again if it was not. */
@@ -94,6 +102,7 @@ final class DevicePresence {
         sink.publish(device.publisher(), new Reading(device.entity(), DeviceBridge.DEVICE_STATE,
                 Value.of(presence.text()), "", now, now, device.id(), device.location()));
         device.published(1);
+        changes.accept(device);
     }
 
     private void reject(DeviceStatus device, String topic, byte[] payload, String reason, Instant now) {

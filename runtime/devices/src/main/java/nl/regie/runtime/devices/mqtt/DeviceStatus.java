@@ -64,6 +64,11 @@ final class DeviceStatus {
     private Instant lastLogged;
     private long suppressedLogs;
 
+    /** When staleness is counted from for a device restored online: the restart (it could not be heard before). */
+    private Instant silentFrom;
+    /** Raised by every change, so the state folder knows what to write ({@link DeviceFiles}). */
+    private long version;
+
     DeviceStatus(String id) {
         this.id = id;
         this.publisher = "mqtt:" + id;
@@ -107,6 +112,7 @@ final class DeviceStatus {
      * stale or offline), so the caller announces that.
      */
     synchronized boolean seen(Instant now) {
+        version++;
         lastSeen = now;
         if (presence != Presence.ONLINE) {
             presence = Presence.ONLINE;
@@ -118,6 +124,7 @@ final class DeviceStatus {
 
     /** A birth: online, with what it announced. */
     synchronized void birth(Instant now, String birthType, List<EntityId> entities, Location at, Duration every) {
+        version++;
         lastSeen = now;
         if (presence != Presence.ONLINE) {
             presence = Presence.ONLINE;
@@ -134,6 +141,7 @@ final class DeviceStatus {
 
     /** The will or a goodbye: offline. */
     synchronized void offline(Instant now) {
+        version++;
         lastSeen = now;
         if (presence != Presence.OFFLINE) {
             presence = Presence.OFFLINE;
@@ -152,36 +160,44 @@ final class DeviceStatus {
         }
         Duration every = interval != null ? interval : defaultInterval;
         long allowedMillis = (long) Math.ceil(every.toMillis() * staleFactor);
-        if (Duration.between(lastSeen, now).toMillis() > allowedMillis) {
+        Instant heard = silentFrom != null && silentFrom.isAfter(lastSeen) ? silentFrom : lastSeen;
+        if (Duration.between(heard, now).toMillis() > allowedMillis) {
             presence = Presence.STALE;
             stateSince = now;
+            version++;
             return true;
         }
         return false;
     }
 
     synchronized void accepted(int readings) {
+        version++;
         telemetryAccepted++;
         readingsPublished += readings;
     }
 
     synchronized void published(int readings) {
+        version++;
         readingsPublished += readings;
     }
 
     synchronized void commandSent() {
+        version++;
         commandsSent++;
     }
 
     synchronized void ackAccepted() {
+        version++;
         acksAccepted++;
     }
 
     synchronized void ackLate() {
+        version++;
         acksLate++;
     }
 
     synchronized void ackDuplicate() {
+        version++;
         acksDuplicate++;
     }
 
@@ -190,6 +206,7 @@ final class DeviceStatus {
      * -1 if this rejection must not be logged, else the number of rejections not logged since the last line.
      */
     synchronized long rejected(Topics.Kind kind, Instant now, String topic, String reason, byte[] payload) {
+        version++;
         switch (kind) {
             case TELEMETRY -> telemetryRejected++;
             case STATE -> stateRejected++;
@@ -215,6 +232,57 @@ final class DeviceStatus {
                 new DeviceSnapshot.Counts(telemetryAccepted, telemetryRejected, readingsPublished, stateMessages,
                         stateRejected, commandsSent, acksAccepted, acksRejected, acksLate, acksDuplicate),
                 lastRejection);
+    }
+
+    // ---------------------------------------------------------------------------------------------- kept on disk
+
+    /**
+     * What the state folder keeps of a device: everything {@link #snapshot} shows but the registry's assignments.
+     *
+     * @param intervalMillis the interval its birth announced, or -1
+     */
+    record Saved(String id, Presence presence, Instant stateSince, Instant lastSeen, String type,
+            List<EntityId> birthEntities, Location location, long intervalMillis, DeviceSnapshot.Counts counts,
+            DeviceSnapshot.Rejection lastRejection) {
+    }
+
+    synchronized long version() {
+        return version;
+    }
+
+    synchronized Saved saved() {
+        return new Saved(id, presence, stateSince, lastSeen, type, birthEntities, location,
+                interval == null ? -1 : interval.toMillis(),
+                new DeviceSnapshot.Counts(telemetryAccepted, telemetryRejected, readingsPublished, stateMessages,
+                        stateRejected, commandsSent, acksAccepted, acksRejected, acksLate, acksDuplicate),
+                lastRejection);
+    }
+
+    /**
+     * Puts back what the state folder kept, at a restart at {@code restoredAt}. A device restored online counts its
+     * silence from the restart, so it goes stale by the usual rule if it does not report again.
+     */
+    synchronized void restore(Saved saved, Instant restoredAt) {
+        presence = saved.presence();
+        stateSince = saved.stateSince();
+        lastSeen = saved.lastSeen();
+        type = saved.type();
+        birthEntities = List.copyOf(saved.birthEntities());
+        location = saved.location();
+        interval = saved.intervalMillis() < 0 ? null : Duration.ofMillis(saved.intervalMillis());
+        DeviceSnapshot.Counts c = saved.counts();
+        telemetryAccepted = c.telemetryAccepted();
+        telemetryRejected = c.telemetryRejected();
+        readingsPublished = c.readingsPublished();
+        stateMessages = c.stateMessages();
+        stateRejected = c.stateRejected();
+        commandsSent = c.commandsSent();
+        acksAccepted = c.acksAccepted();
+        acksRejected = c.acksRejected();
+        acksLate = c.acksLate();
+        acksDuplicate = c.acksDuplicate();
+        lastRejection = saved.lastRejection();
+        silentFrom = restoredAt;
     }
 
     /** The beginning of a payload as text, malformed UTF-8 replaced. */

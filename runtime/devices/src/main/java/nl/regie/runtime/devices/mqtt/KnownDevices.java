@@ -32,6 +32,11 @@ final class KnownDevices {
         return device;
     }
 
+    /** The device with this id, known from now on, to restore it; null if there is no more room. */
+    DeviceStatus restore(String id) {
+        return track(id);
+    }
+
     /** The device with this id, or null if it is not known. */
     DeviceStatus get(String id) {
         return devices.get(id);

@@ -1,5 +1,7 @@
 package nl.regie.runtime.devices.mqtt;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Hashtable;
@@ -18,6 +20,7 @@ import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -63,6 +66,8 @@ public final class MqttBridgeComponent implements DeviceDirectory {
     public static final String URL = "regie.mqtt.url";
     /** Framework property: the site (city) name in the topics; {@code demo} when absent. */
     public static final String SITE = "regie.site";
+    /** Framework property: the state folder; the devices are kept in its {@code devices} folder. Absent: in memory. */
+    static final String STATE_DIR = "regie.state.dir";
     /** Framework property: the MQTT user name. */
     public static final String USERNAME = "regie.mqtt.username";
     /** Framework property: the MQTT password. */
@@ -211,6 +216,26 @@ public final class MqttBridgeComponent implements DeviceDirectory {
             this.scheduler = null;
             return;
         }
+        String state = property(context, STATE_DIR);
+        if (state != null && !state.isBlank()) {
+            Path folder = Path.of(state).resolve("devices");
+            try {
+                StateFiles.Recovery recovery = deviceBridge.keepIn(folder, (level, message) -> {
+                    switch (level) {
+                        case ERROR -> log.error(message);
+                        case WARN -> log.warn(message);
+                        default -> log.info(message);
+                    }
+                });
+                if (!recovery.empty()) {
+                    log.info("Devices restored from {}: {} known, each with its last known presence, in {} ms", folder,
+                            deviceBridge.devices().size(), recovery.took().toMillis());
+                }
+            } catch (IOException e) {
+                log.error("The devices cannot be kept in {}: {}; the bridge keeps them in memory only", folder,
+                        e.toString());
+            }
+        }
         this.bridge = deviceBridge;
         this.connection = paho;
         this.scheduler = threads;
@@ -311,6 +336,7 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         scheduler.shutdownNow();
         connection.close();
         bridge.failPending("the MQTT device bridge stopped before the device answered");
+        bridge.closeFiles();
         try {
             scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
