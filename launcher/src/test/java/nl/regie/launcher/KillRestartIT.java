@@ -58,8 +58,11 @@ class KillRestartIT {
         port = freePort();
         int mqttPort = freePort();
         String url = "tcp://127.0.0.1:" + mqttPort;
+        // The shipped waste plugin is signed with a demo key: the operator trusts it.
+        Path config = TestJars.trustDemoKeys(workingDir.resolve("config"));
         String[] args = {"--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(mqttPort),
-            "--no-simulator", "--plugins", plugins.toString(), "--state-dir", workingDir.resolve("state").toString()};
+            "--no-simulator", "--plugins", plugins.toString(), "--config-dir", config.toString(), "--state-dir",
+            workingDir.resolve("state").toString()};
 
         LauncherProcess first = launch(args);
         first.awaitStdout(line -> line.startsWith("Regie ready"), START);

@@ -168,6 +168,11 @@ public class CommandsServlet extends GuardedServlet {
         }
         long declared = request.getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
+            if (declared <= RequestBodies.SWALLOW_BYTES) {
+                try (InputStream in = request.getInputStream()) {
+                    RequestBodies.swallow(in);
+                }
+            }
             Json.problem(response, 413, "Content Too Large", "the body of " + declared + " bytes is larger than "
                     + MAX_BODY_BYTES + " bytes", request.getRequestURI());
             return;
@@ -175,6 +180,9 @@ public class CommandsServlet extends GuardedServlet {
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                RequestBodies.swallow(in);
+            }
         }
         if (body.length > MAX_BODY_BYTES) {
             Json.problem(response, 413, "Content Too Large", "the body is larger than " + MAX_BODY_BYTES + " bytes",
