@@ -2,10 +2,12 @@ package nl.regie.benchmarks.ingest;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import nl.regie.benchmarks.ConsoleLogger;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
 import nl.regie.runtime.core.state.CityStateComponent;
@@ -31,7 +33,7 @@ final class RegieSubscriber implements Subscriber {
 
     private final String url;
     private final String clientId;
-    private final Logger log = ConsoleLogger.create();
+    private final Logger log = ConsoleLogger.create("ingest", System.err, Set.of("warn", "error", "audit"));
     private final BusEngine bus = new BusEngine(BusSettings.defaults(), log);
     private final CityStateComponent cityState;
     private final DeviceBridge bridge;

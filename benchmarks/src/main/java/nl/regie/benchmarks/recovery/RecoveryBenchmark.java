@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -19,10 +20,13 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.benchmarks.ConsoleLogger;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
 import nl.regie.runtime.core.state.CityStateComponent;
 import nl.regie.runtime.spi.bus.Owner;
+
+import org.osgi.service.log.Logger;
 
 /**
  * How long the city state takes to come back from its state folder: fills a city state of {@code --entities}
@@ -58,8 +62,8 @@ public final class RecoveryBenchmark {
             Path running = work.resolve("running");
             System.out.printf("Filling a city state of %,d entities x %d attributes (%,d readings) in %s%n", entities,
                     attributes, (long) entities * attributes, running);
-            BusEngine bus = new BusEngine(BusSettings.defaults(), ConsoleLogger.create());
-            CityStateComponent city = new CityStateComponent(bus, RUNTIME, running.resolve("city"), ConsoleLogger.create());
+            BusEngine bus = new BusEngine(BusSettings.defaults(), console());
+            CityStateComponent city = new CityStateComponent(bus, RUNTIME, running.resolve("city"), console());
             fill(bus, city, entities, attributes);
             // kill -9 right after the fill: a snapshot is being written (the last rotation was moments ago), so the
             // start falls back on the one before it and replays the journals since: the worst case.
@@ -163,12 +167,12 @@ public final class RecoveryBenchmark {
 
     /** In the fresh JVM: opens a city state on the folder, which loads it, and reports how long that took. */
     private static void recoverOnce(Path folder) {
-        BusEngine bus = new BusEngine(BusSettings.defaults(), ConsoleLogger.create());
+        BusEngine bus = new BusEngine(BusSettings.defaults(), console());
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu = os.getProcessCpuTime();
         long start = System.nanoTime();
-        CityStateComponent city = new CityStateComponent(bus, RUNTIME, folder, ConsoleLogger.create());
+        CityStateComponent city = new CityStateComponent(bus, RUNTIME, folder, console());
         long took = System.nanoTime() - start;
         cpu = os.getProcessCpuTime() - cpu;
         System.out.printf("recovered %,d entities in %d ms (process CPU %d ms, load average %.1f on %d cores)%n",
@@ -238,5 +242,10 @@ public final class RecoveryBenchmark {
     private static int intArg(String[] args, String name, int fallback) {
         int i = Arrays.asList(args).indexOf(name);
         return i >= 0 && i + 1 < args.length ? Integer.parseInt(args[i + 1]) : fallback;
+    }
+
+    /** The runtime's lines on stdout, from information up. */
+    private static Logger console() {
+        return ConsoleLogger.create("recovery", System.out, Set.of("info", "warn", "error"));
     }
 }
