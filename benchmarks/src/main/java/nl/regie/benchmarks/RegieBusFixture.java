@@ -1,11 +1,10 @@
 package nl.regie.benchmarks;
 
-import java.lang.reflect.Proxy;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.model.Reading;
@@ -117,16 +116,6 @@ final class RegieBusFixture implements Fixture {
     }
 
     private static Logger stderrLogger() {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> {
-                    String name = method.getName();
-                    if (name.startsWith("is")) {
-                        return Boolean.TRUE;
-                    }
-                    if (args != null && (name.equals("warn") || name.equals("error"))) {
-                        System.err.println("[bus " + name + "] " + Arrays.deepToString(args));
-                    }
-                    return name.equals("getName") ? "benchmark" : null;
-                });
+        return ConsoleLogger.create("benchmark", System.err, Set.of("warn", "error"));
     }
 }

@@ -1,10 +1,10 @@
 package nl.regie.benchmarks.history;
 
-import java.lang.reflect.Proxy;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,6 +15,7 @@ import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.benchmarks.ConsoleLogger;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
 import nl.regie.runtime.spi.bus.Owner;
@@ -257,16 +258,6 @@ final class BusLoad {
     }
 
     private static Logger quietLogger() {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> {
-                    String name = method.getName();
-                    if (name.startsWith("is")) {
-                        return Boolean.TRUE;
-                    }
-                    if (args != null && (name.equals("warn") || name.equals("error"))) {
-                        System.err.println("[bus " + name + "] " + Arrays.deepToString(args));
-                    }
-                    return name.equals("getName") ? "history-benchmark" : null;
-                });
+        return ConsoleLogger.create("history-benchmark", System.err, Set.of("warn", "error"));
     }
 }
