@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import javax.net.SocketFactory;
@@ -57,7 +58,14 @@ public final class PahoConnection implements MqttOutbound, AutoCloseable {
     private final Logger log;
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
+    /** How long Paho may take to open the connection's socket. */
+    static final int CONNECTION_TIMEOUT_SECONDS = 10;
+    /** How long an attempt may go without an answer before the bridge gives up on it and tries again. */
+    static final int WATCHDOG_SECONDS = CONNECTION_TIMEOUT_SECONDS + 5;
+
     private final AtomicInteger failedAttempts = new AtomicInteger();
+    /** Connection attempts made, so that a watchdog can tell whether the attempt it watches is still the last one. */
+    private final AtomicLong attempts = new AtomicLong();
     private volatile boolean closed;
     private volatile boolean connectedBefore;
     private volatile boolean subscribed;
@@ -94,7 +102,7 @@ public final class PahoConnection implements MqttOutbound, AutoCloseable {
         // Reconnecting is done here, on the bridge's own thread (see reconnectLater).
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(settings.keepAliveSeconds());
-        options.setConnectionTimeout(10);
+        options.setConnectionTimeout(CONNECTION_TIMEOUT_SECONDS);
         options.setMaximumPacketSize((long) settings.maxPacketBytes());
         if (settings.username() != null && !settings.username().isEmpty()) {
             options.setUserName(settings.username());
@@ -143,6 +151,7 @@ public final class PahoConnection implements MqttOutbound, AutoCloseable {
         if (closed) {
             return;
         }
+        long attempt = attempts.incrementAndGet();
         try {
             client.connect(options, null, new MqttActionListener() {
                 @Override
@@ -156,12 +165,39 @@ public final class PahoConnection implements MqttOutbound, AutoCloseable {
                     reconnectLater(failure);
                 }
             });
+            scheduleWatchdog(attempt);
         } catch (MqttException e) {
             if (e.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_CONNECTED
                     || e.getReasonCode() == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS) {
                 return;
             }
             reconnectLater(e);
+        }
+    }
+
+    /**
+     * Gives up on an attempt that has neither succeeded nor failed well after its timeout, and tries again. Paho 1.2.5's
+     * connection timeout covers the TCP connect only: an attempt whose CONNECT is never answered (seen when the broker
+     * restarts at that moment: the broker accepted the socket and never heard a CONNECT) would wait for ever, and the
+     * bridge with it.
+     */
+    private void scheduleWatchdog(long attempt) {
+        try {
+            scheduler.schedule(() -> {
+                if (closed || client.isConnected() || attempts.get() != attempt) {
+                    return;
+                }
+                log.warn("MQTT broker {} did not answer the bridge's connection attempt within {} s; trying again",
+                        settings.serverUri(), WATCHDOG_SECONDS);
+                try {
+                    client.disconnectForcibly(0, 1000, false);
+                } catch (MqttException e) {
+                    // nothing to end: the attempt ended meanwhile
+                }
+                reconnectLater(null);
+            }, WATCHDOG_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
         }
     }
 
