@@ -1,14 +1,12 @@
 package nl.regie.launcher.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -22,16 +20,8 @@ import nl.regie.mqtt.access.PasswordHash;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +48,7 @@ class EmbeddedBrokerAccessTest {
 
     private final BrokerLogins logins = BrokerLogins.random(RANDOM);
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final List<Client> clients = new CopyOnWriteArrayList<>();
+    private final List<AccessClient> clients = new CopyOnWriteArrayList<>();
     private Path passwd;
     private EmbeddedBroker broker;
 
@@ -73,7 +63,7 @@ class EmbeddedBrokerAccessTest {
 
     @AfterEach
     void stop() {
-        clients.forEach(Client::close);
+        clients.forEach(AccessClient::close);
         if (broker != null) {
             broker.close();
         }
@@ -107,7 +97,7 @@ class EmbeddedBrokerAccessTest {
     /** A client id belongs to one device: no device can take over another's session or push it off. */
     @Test
     void aDeviceConnectsWithItsOwnDeviceIdAsClientIdOnly() throws Exception {
-        Client b = connect("gauge-b", "secret-b", "gauge-b");
+        AccessClient b = connect("gauge-b", "secret-b", "gauge-b");
         assertEquals(NOT_AUTHORIZED, refusal("gauge-a", "secret-a", "gauge-b"));
         assertEquals(NOT_AUTHORIZED, refusal("gauge-a", "secret-a", "regie-" + SITE), "not the bridge's either");
         assertEquals(NOT_AUTHORIZED, refusal("gauge-a", "secret-a", "any-other-id"));
@@ -123,7 +113,7 @@ class EmbeddedBrokerAccessTest {
      */
     @Test
     void aDevicePublishesOnlyItsOwnTopicsAndReceivesOnlyItsOwnCommands() throws Exception {
-        Client bridge = connect(logins.bridge().username(), logins.bridge().password(), "regie-" + SITE);
+        AccessClient bridge = connect(logins.bridge().username(), logins.bridge().password(), "regie-" + SITE);
         assertEquals(1, bridge.subscribeReason(DEV + "+/tele"));
         assertEquals(1, bridge.subscribeReason(DEV + "+/state"));
         assertEquals(1, bridge.subscribeReason(DEV + "+/ack/+"));
@@ -133,8 +123,8 @@ class EmbeddedBrokerAccessTest {
         assertEquals(NOT_AUTHORIZED, publishAs("gauge-a", "secret-a", DEV + "gauge-b/ack/c-1"), "another's ack");
         assertEquals(NOT_AUTHORIZED, publishAs("gauge-a", "secret-a", DEV + "gauge-a/cmd/c-1"), "a command");
         assertEquals(NOT_AUTHORIZED, publishAs("gauge-a", "secret-a", "regie-it/1/echo"), "anything else");
-        Client a = connect("gauge-a", "secret-a", "gauge-a");
-        Client b = connect("gauge-b", "secret-b", "gauge-b");
+        AccessClient a = connect("gauge-a", "secret-a", "gauge-a");
+        AccessClient b = connect("gauge-b", "secret-b", "gauge-b");
         assertEquals(0, a.publishReason(DEV + "gauge-a/tele", "[{\"v\":0.7}]"));
         assertEquals(0, a.publishReason(DEV + "gauge-a/ack/c-1", "{\"status\": \"completed\"}"));
         await(() -> bridge.received.size() == 2, "the bridge received gauge-a's two messages");
@@ -172,16 +162,16 @@ class EmbeddedBrokerAccessTest {
         MqttException refused = assertThrows(MqttException.class,
                 () -> connect("gauge-a", "secret-a", "gauge-a", DEV + "gauge-b/state"));
         assertEquals(NOT_AUTHORIZED, refused.getReasonCode());
-        Client a = connect("gauge-a", "secret-a", "gauge-a", DEV + "gauge-a/state");
+        AccessClient a = connect("gauge-a", "secret-a", "gauge-a", DEV + "gauge-a/state");
         assertTrue(a.paho.isConnected(), "its own will is fine");
     }
 
     @Test
     void aDeviceAddedToThePasswordFileLogsInAtOnceAndARevokedOneIsDisconnected() throws Exception {
-        Client a = connect("gauge-a", "secret-a", "gauge-a");
-        Client b = connect("gauge-b", "secret-b", "gauge-b");
+        AccessClient a = connect("gauge-a", "secret-a", "gauge-a");
+        AccessClient b = connect("gauge-b", "secret-b", "gauge-b");
         PasswordFile.read(passwd).with("gauge-c", PasswordHash.of("secret-c", RANDOM)).write(passwd);
-        Client c = connect("gauge-c", "secret-c", "gauge-c");
+        AccessClient c = connect("gauge-c", "secret-c", "gauge-c");
         assertTrue(c.paho.isConnected(), "no wait for a new device");
 
         PasswordFile.read(passwd).without("gauge-a").with("gauge-b", PasswordHash.of("renewed-b", RANDOM)).write(passwd);
@@ -211,8 +201,8 @@ class EmbeddedBrokerAccessTest {
     void theBridgeAndTheSimulatorHaveTheirOwnRights() throws Exception {
         BrokerLogins.Login b = logins.bridge();
         BrokerLogins.Login s = logins.simulator();
-        Client bridge = connect(b.username(), b.password(), "regie-" + SITE);
-        Client simulator = connect(s.username(), s.password(), "sim-" + SITE + "-link-01");
+        AccessClient bridge = connect(b.username(), b.password(), "regie-" + SITE);
+        AccessClient simulator = connect(s.username(), s.password(), "sim-" + SITE + "-link-01");
         assertEquals(1, bridge.subscribeReason(DEV + "+/tele"));
         assertEquals(1, bridge.subscribeReason(DEV + "+/ack/+"));
         assertEquals(NOT_AUTHORIZED, bridge.subscribeReason(DEV + "#"));
@@ -233,12 +223,12 @@ class EmbeddedBrokerAccessTest {
 
     // ------------------------------------------------------------------------------------------------- helpers
 
-    private Client connect(String user, String password, String clientId) throws MqttException {
+    private AccessClient connect(String user, String password, String clientId) throws MqttException {
         return connect(user, password, clientId, null);
     }
 
-    private Client connect(String user, String password, String clientId, String willTopic) throws MqttException {
-        Client client = new Client(broker.url(), user, password, clientId, willTopic);
+    private AccessClient connect(String user, String password, String clientId, String willTopic) throws MqttException {
+        AccessClient client = new AccessClient(broker.url(), user, password, clientId, willTopic);
         clients.add(client);
         return client;
     }
@@ -249,7 +239,7 @@ class EmbeddedBrokerAccessTest {
      */
     private int publishAs(String user, String password, String topic) throws MqttException {
         String clientId = user.startsWith("regie-") ? user + "-probe" : user;
-        try (Client client = new Client(broker.url(), user, password, clientId, null)) {
+        try (AccessClient client = new AccessClient(broker.url(), user, password, clientId, null)) {
             return client.publishReason(topic, "{}");
         }
     }
@@ -274,95 +264,4 @@ class EmbeddedBrokerAccessTest {
         }
     }
 
-    /** A Paho MQTT 5 client and the messages it received. */
-    private static final class Client implements MqttCallback, AutoCloseable {
-        final MqttAsyncClient paho;
-        final List<MqttMessage> received = new CopyOnWriteArrayList<>();
-        private final List<String> topics = new CopyOnWriteArrayList<>();
-
-        Client(String url, String user, String password, String clientId, String willTopic) throws MqttException {
-            paho = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-            paho.setCallback(this);
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            if (user != null) {
-                options.setUserName(user);
-            }
-            if (password != null) {
-                options.setPassword(password.getBytes(StandardCharsets.UTF_8));
-            }
-            if (willTopic != null) {
-                options.setWill(willTopic, new MqttMessage("{\"online\": false}".getBytes(StandardCharsets.UTF_8), 1, true,
-                        null));
-            }
-            try {
-                paho.connect(options).waitForCompletion(10_000);
-            } catch (MqttException e) {
-                paho.close(true);
-                throw e;
-            }
-        }
-
-        List<String> topics() {
-            return List.copyOf(topics);
-        }
-
-        int publishReason(String topic, String payload) throws MqttException {
-            IMqttToken token = paho.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
-            try {
-                token.waitForCompletion(10_000);
-            } catch (MqttException e) {
-                return e.getReasonCode();
-            }
-            int[] codes = token.getReasonCodes();
-            return codes == null || codes.length == 0 ? 0 : codes[0];
-        }
-
-        int subscribeReason(String filter) throws MqttException {
-            IMqttToken token = paho.subscribe(new MqttSubscription(filter, 1));
-            try {
-                token.waitForCompletion(10_000);
-            } catch (MqttException e) {
-                return e.getReasonCode();
-            }
-            return token.getReasonCodes()[0];
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            topics.add(topic);
-            received.add(message);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (paho.isConnected()) {
-                    paho.disconnect().waitForCompletion(5_000);
-                }
-                paho.close(true);
-            } catch (MqttException e) {
-                // closing anyway
-            }
-        }
-    }
 }

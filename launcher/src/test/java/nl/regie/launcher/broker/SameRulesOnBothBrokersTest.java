@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import nl.regie.mqtt.access.AccessRules;
@@ -25,18 +23,7 @@ import nl.regie.mqtt.access.AtomicFile;
 import nl.regie.mqtt.access.PasswordFile;
 import nl.regie.mqtt.access.PasswordHash;
 import nl.regie.mqtt.access.Secrets;
-import nl.regie.simulator.NoDelaySocketFactory;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,25 +138,25 @@ class SameRulesOnBothBrokersTest {
     private Map<String, Boolean> observe(String url) throws Exception {
         Map<String, Boolean> verdicts = new LinkedHashMap<>();
         for (String[] publish : PUBLISHES) {
-            try (Client client = new Client(url, publish[0], password(publish[0]), clientId(publish[0]))) {
-                int code = client.publishReason(publish[1]);
+            try (AccessClient client = new AccessClient(url, publish[0], password(publish[0]), clientId(publish[0]))) {
+                int code = client.publishReason(publish[1], "{}");
                 verdicts.put("publish " + publish[0] + " " + publish[1], code < 0x80);
             }
         }
         for (String[] receive : RECEIVES) {
             String user = receive[0];
             String[] sentinel = SENTINELS.get(user);
-            try (Client subscriber = new Client(url, user, password(user), clientId(user))) {
-                subscriber.subscribe(receive[1]);
-                subscriber.subscribe(sentinel[0]);
-                try (Client publisher = new Client(url, receive[2], password(receive[2]), receive[2] + "-publisher")) {
-                    assertEquals(true, publisher.publishReason(receive[1]) < 0x80, "the publisher may publish there");
+            try (AccessClient subscriber = new AccessClient(url, user, password(user), clientId(user))) {
+                subscriber.subscribeReason(receive[1]); // a refusal shows in what arrives
+                subscriber.subscribeReason(sentinel[0]);
+                try (AccessClient publisher = new AccessClient(url, receive[2], password(receive[2]), receive[2] + "-publisher")) {
+                    assertEquals(true, publisher.publishReason(receive[1], "{}") < 0x80, "the publisher may publish there");
                 }
-                try (Client publisher = new Client(url, sentinel[1], password(sentinel[1]), sentinel[1] + "-sentinel")) {
-                    publisher.publishReason(sentinel[0]);
+                try (AccessClient publisher = new AccessClient(url, sentinel[1], password(sentinel[1]), sentinel[1] + "-sentinel")) {
+                    publisher.publishReason(sentinel[0], "{}");
                 }
                 // The sentinel went out after the message: had the message reached the subscriber, it came first.
-                String first = subscriber.received.poll(10, TimeUnit.SECONDS);
+                String first = subscriber.nextTopic(10);
                 assertEquals(true, first != null, "the sentinel reached " + user + " at " + url);
                 verdicts.put("receive " + user + " " + receive[1], first.equals(receive[1]));
             }
@@ -244,95 +231,6 @@ class SameRulesOnBothBrokersTest {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** A logged-in Paho MQTT 5 client and the topics of what it received. */
-    private static final class Client implements MqttCallback, AutoCloseable {
-        final MqttAsyncClient paho;
-        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        private boolean refused;
-
-        Client(String url, String user, String password, String clientId) throws MqttException {
-            paho = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-            paho.setCallback(this);
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            options.setUserName(user);
-            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
-            options.setSocketFactory(new NoDelaySocketFactory());
-            paho.connect(options).waitForCompletion(10_000);
-        }
-
-        /** Subscribes; whether the broker refuses it (the embedded one) or takes it (Mosquitto) shows in what arrives. */
-        void subscribe(String topic) {
-            try {
-                paho.subscribe(new MqttSubscription(topic, 1)).waitForCompletion(10_000);
-            } catch (MqttException e) {
-                // refused: nothing of it will arrive
-            }
-        }
-
-        int publishReason(String topic) throws MqttException {
-            IMqttToken token = paho.publish(topic, "{}".getBytes(StandardCharsets.UTF_8), 1, false);
-            try {
-                token.waitForCompletion(10_000);
-            } catch (MqttException e) {
-                refused = true;
-                return e.getReasonCode();
-            }
-            int[] codes = token.getReasonCodes();
-            int code = codes == null || codes.length == 0 ? 0 : codes[0];
-            refused = code >= 0x80;
-            return code;
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.add(topic);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
-
-        /**
-         * Disconnects, unless the broker has (the embedded one disconnects a client after refusing its publish: wait for
-         * that first, rather than send a DISCONNECT into a closing connection).
-         */
-        @Override
-        public void close() {
-            try {
-                if (refused) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-                    while (paho.isConnected() && System.nanoTime() < deadline) {
-                        Thread.sleep(10);
-                    }
-                }
-                if (paho.isConnected()) {
-                    paho.disconnect().waitForCompletion(5_000);
-                }
-                paho.close(true);
-            } catch (MqttException e) {
-                // closing anyway
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
