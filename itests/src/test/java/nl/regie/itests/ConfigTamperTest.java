@@ -9,11 +9,9 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +120,7 @@ public class ConfigTamperTest extends RegieTestSupport {
                 + " ConfigurationAdmin"), this::apiConfig);
         // Audited once per PID a minute (the policy's later rebinding and deletion are counted, reported with the
         // next report), naming the keys changed, never their values, and who holds ConfigurationAdmin.
-        String audit = audit("kind=config&since=" + since, "\"target\":\"" + ACCESS + "\"",
+        String audit = awaitAudit(http, "kind=config&since=" + since, "\"target\":\"" + ACCESS + "\"",
                 "\"target\":\"" + POLICY + "\"", "\"target\":\"" + LIMITS + "\"", "\"outcome\":\"put back\"",
                 "(tokens changed)", "(grants changed, defaultParty added, keys removed",
                 "only a file of the config folder may set it", Rewriter.NAME + " 1.0.0");
@@ -219,23 +217,5 @@ public class ConfigTamperTest extends RegieTestSupport {
         return services == null ? null : Arrays.stream(services)
                 .filter(reference -> "rewriter".equals(reference.getProperty("regie.itests.role")))
                 .findFirst().orElse(null);
-    }
-
-    private String audit(String query, String... texts) {
-        StringBuilder encoded = new StringBuilder();
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            encoded.append(encoded.length() == 0 ? "" : "&").append(pair, 0, equals + 1)
-                    .append(URLEncoder.encode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        URI uri = endpoint("/api/audit?" + encoded + "&limit=100");
-        String[] body = {""};
-        await("the audit log at " + uri + " names " + List.of(texts), () -> {
-            HttpResponse<String> response = get(http, uri);
-            body[0] = response == null ? "unreachable" : response.statusCode() + " " + response.body();
-            return response != null && response.statusCode() == 200
-                    && List.of(texts).stream().allMatch(response.body()::contains);
-        }, () -> body[0]);
-        return body[0];
     }
 }

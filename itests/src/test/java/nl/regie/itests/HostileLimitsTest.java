@@ -6,10 +6,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -118,7 +115,7 @@ public class HostileLimitsTest extends RegieTestSupport {
         // The well-behaved plugin carries on.
         assertProbeStillEchoed(echo);
 
-        String audit = awaitAudit("kind=limit&actor=" + flooderName + since, "\"target\":\"publishPerSecond\"",
+        String audit = awaitAudit(http, "kind=limit&actor=" + flooderName + since, "\"target\":\"publishPerSecond\"",
                 "\"target\":\"entities\"", "\"outcome\":\"refused\"");
         assertEquals(audit, 2, audit.split("\"kind\":\"limit\"", -1).length - 1);
         String metrics = get(http, endpoint("/metrics")).body();
@@ -165,8 +162,8 @@ public class HostileLimitsTest extends RegieTestSupport {
         attempts.apply("stop-threads");
         await("the threads alert resolved", () -> !activeAlerts().contains(alertKey), this::activeAlerts);
 
-        awaitAudit("kind=limit&actor=" + spawner + since, "\"target\":\"subscriptions\"", "\"target\":\"entities\"",
-                "\"target\":\"threads\"", "\"outcome\":\"reported\"", "runs 6 threads, over its limit threads = 3");
+        awaitAudit(http, "kind=limit&actor=" + spawner + since, "\"target\":\"subscriptions\"",
+                "\"target\":\"entities\"", "\"target\":\"threads\"", "\"outcome\":\"reported\"", "runs 6 threads, over its limit threads = 3");
     }
 
     private boolean lastRoundEverywhere() {
@@ -228,23 +225,5 @@ public class HostileLimitsTest extends RegieTestSupport {
             }
         }
         return null;
-    }
-
-    private String awaitAudit(String query, String... texts) {
-        StringBuilder encoded = new StringBuilder();
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            encoded.append(encoded.length() == 0 ? "" : "&").append(pair, 0, equals + 1)
-                    .append(URLEncoder.encode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        URI uri = endpoint("/api/audit?" + encoded + "&limit=100");
-        String[] body = {""};
-        await("the audit log at " + uri + " names " + List.of(texts), () -> {
-            HttpResponse<String> response = get(http, uri);
-            body[0] = response == null ? "unreachable" : response.statusCode() + " " + response.body();
-            return response != null && response.statusCode() == 200
-                    && List.of(texts).stream().allMatch(response.body()::contains);
-        }, () -> body[0]);
-        return body[0];
     }
 }

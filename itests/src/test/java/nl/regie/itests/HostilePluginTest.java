@@ -5,9 +5,7 @@ import static nl.regie.itests.Eventually.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -90,11 +88,11 @@ public class HostilePluginTest extends RegieTestSupport {
             bus.publish(fillingLevel("scope-2", 0.6));
             await("the echo plugin republished scope-2", () -> echoed.contains("scope-2@" + ECHO), echoed::toString);
 
-            String audit = awaitAudit("kind=scope&actor=" + HOSTILE, "Streetlight/lamp-1/powerState",
+            String audit = awaitAudit(http, "kind=scope&actor=" + HOSTILE, "Streetlight/lamp-1/powerState",
                     "WasteContainer/bin-h/fillingNote", PersonalDataListener.TOPIC_FILTER,
                     "urn:ngsi-ld:Streetlight:lamp-1");
             assertTrue(audit, audit.contains("denied"));
-            awaitAudit("kind=command&actor=" + HOSTILE, "REJECTED", "urn:ngsi-ld:Streetlight:lamp-1");
+            awaitAudit(http, "kind=command&actor=" + HOSTILE, "REJECTED", "urn:ngsi-ld:Streetlight:lamp-1");
         } finally {
             percentages.close();
         }
@@ -115,8 +113,8 @@ public class HostilePluginTest extends RegieTestSupport {
         assertStartsWith(plugin + "actuate entity type WasteContainer", "REJECTED: ", attempts.apply("command"));
         assertEquals("it sees no entity in the city state", "0", attempts.apply("entities"));
         assertEquals("its whiteboard listener is not subscribed", List.of(), subscriptionsOf(undeclared));
-        awaitAudit("kind=scope&actor=" + UNDECLARED, "WasteContainer/bin-u/fillingLevel", "WasteContainer/+/fillingLevel",
-                "urn:ngsi-ld:WasteContainer:bin-u");
+        awaitAudit(http, "kind=scope&actor=" + UNDECLARED, "WasteContainer/bin-u/fillingLevel",
+                "WasteContainer/+/fillingLevel", "urn:ngsi-ld:WasteContainer:bin-u");
     }
 
     private static void assertStartsWith(String expected, String prefix, String actual) {
@@ -141,18 +139,5 @@ public class HostilePluginTest extends RegieTestSupport {
             }
         }
         return null;
-    }
-
-    /** Waits until the audit log, read over HTTP with the query, mentions every text; returns the body. */
-    private String awaitAudit(String query, String... texts) {
-        URI uri = URI.create(httpEndpoint()).resolve("/api/audit?" + query + "&limit=100");
-        String[] body = {""};
-        await("the audit log at " + uri + " names " + List.of(texts), () -> {
-            HttpResponse<String> response = get(http, uri);
-            body[0] = response == null ? "unreachable" : response.statusCode() + " " + response.body();
-            return response != null && response.statusCode() == 200
-                    && List.of(texts).stream().allMatch(response.body()::contains);
-        }, () -> body[0]);
-        return body[0];
     }
 }

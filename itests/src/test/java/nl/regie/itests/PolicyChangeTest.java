@@ -9,10 +9,8 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
@@ -97,15 +94,15 @@ public class PolicyChangeTest extends RegieTestSupport {
         assertEquals("before the grant only the canary of round 1 arrives",
                 List.of("WeatherObserved/w-1/temperature=1.0@-"), received(reader));
         // Each denied topic pattern audited once for the reader's view, with its party and the owner's.
-        String denials = audit("kind=read&actor=" + READER + since, "\"target\":\"CrowdFlowObserved/+/peopleCount\"",
-                "\"target\":\"Streetlight/+/illuminanceLevel\"", "\"target\":\"Resident/+/address\"",
+        String denials = awaitAudit(http, "kind=read&actor=" + READER + since,
+                "\"target\":\"CrowdFlowObserved/+/peopleCount\"", "\"target\":\"Streetlight/+/illuminanceLevel\"", "\"target\":\"Resident/+/address\"",
                 "\"target\":\"Resident/+/age\"");
         assertEquals(denials, 4, denials.split("\"kind\":\"read\"", -1).length - 1);
         assertTrue(denials, denials.contains("\"party\":\"beta\"") && denials.contains("owned by alpha"));
 
         applyPolicy(CANARY_GRANT, "alpha>beta CrowdFlowObserved/+/peopleCount aggregate=250",
                 "alpha>beta Streetlight/# grid=1000", "alpha>beta Resident/+/+");
-        audit("kind=policy&limit=1" + since, "\"outcome\":\"applied\"", "grants added [alpha>beta"
+        awaitAudit(http, "kind=policy&limit=1" + since, "\"outcome\":\"applied\"", "grants added [alpha>beta"
                 + " CrowdFlowObserved/+/peopleCount aggregate=250, alpha>beta Streetlight/# grid=1000,"
                 + " alpha>beta Resident/+/+]");
 
@@ -146,8 +143,8 @@ public class PolicyChangeTest extends RegieTestSupport {
         dropPolicy(parties + "grant = " + CANARY_GRANT + "\n");
         await("the misspelt key refused", () -> configStates().contains("unknown key grant"), this::configStates);
         dropPolicy(parties + "grants = alpha>beta Streetlight/# grid=0\n");
-        audit("kind=policy&limit=1" + since, "\"outcome\":\"refused\"", "policy grants: 'alpha>beta Streetlight/#"
-                + " grid=0': grid=0 must be a whole number of metres from 1 to 100000", "stays in force");
+        awaitAudit(http, "kind=policy&limit=1" + since, "\"outcome\":\"refused\"",
+                "policy grants: 'alpha>beta Streetlight/#" + " grid=0': grid=0 must be a whole number of metres from 1 to 100000", "stays in force");
 
         // The policy in force is still the one with the canary grant (the refused one has none).
         publishRound(owner, 2);
@@ -232,25 +229,5 @@ public class PolicyChangeTest extends RegieTestSupport {
 
     private void awaitReceived(Bundle reader, String line) {
         await(READER + " received " + line, () -> received(reader).contains(line), () -> received(reader));
-    }
-
-    /** The body of {@code GET /api/audit?query}, once it answers 200 with every expected text (the log is async). */
-    private String audit(String query, String... expected) {
-        URI uri = URI.create(httpEndpoint()).resolve("/api/audit?" + encodeValues(query));
-        String[] body = new String[1];
-        await("GET " + uri + " to answer 200 with " + List.of(expected), () -> {
-            HttpResponse<String> response = get(http, uri);
-            body[0] = response == null ? null : response.statusCode() + " " + response.body();
-            return response != null && response.statusCode() == 200
-                    && List.of(expected).stream().allMatch(response.body()::contains);
-        }, () -> body[0]);
-        return body[0];
-    }
-
-    private static String encodeValues(String query) {
-        return List.of(query.split("&")).stream().map(pair -> {
-            int equals = pair.indexOf('=');
-            return pair.substring(0, equals + 1) + URLEncoder.encode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-        }).collect(Collectors.joining("&"));
     }
 }

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -282,5 +284,27 @@ public abstract class RegieTestSupport {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * Waits until the audit log, read over HTTP as the operator with {@code query} (each value URL-encoded here; at most
+     * 100 events unless the query gives a limit), names every one of {@code texts}; returns the status and the body.
+     */
+    protected String awaitAudit(HttpClient client, String query, String... texts) {
+        String encoded = Arrays.stream(query.split("&")).map(pair -> {
+            int equals = pair.indexOf('=');
+            String value = pair.substring(equals + 1);
+            return pair.substring(0, equals + 1) + URLEncoder.encode(value, StandardCharsets.UTF_8);
+        }).collect(Collectors.joining("&"));
+        boolean limited = Arrays.stream(query.split("&")).anyMatch(pair -> pair.startsWith("limit="));
+        URI uri = URI.create(httpEndpoint()).resolve("/api/audit?" + encoded + (limited ? "" : "&limit=100"));
+        String[] body = {""};
+        await("the audit log at " + uri + " names " + List.of(texts), () -> {
+            HttpResponse<String> response = get(client, uri);
+            body[0] = response == null ? "unreachable" : response.statusCode() + " " + response.body();
+            return response != null && response.statusCode() == 200
+                    && List.of(texts).stream().allMatch(response.body()::contains);
+        }, () -> body[0]);
+        return body[0];
     }
 }

@@ -135,8 +135,8 @@ public class TrustedServicesTest extends RegieTestSupport {
 
         // One record per plugin version, kind and value: the HTTP Service, which needs serves / like the filter,
         // shares the filter's.
-        String audit = awaitAudit("kind=service&actor=" + TRESPASSER + since, "ActuationDriver service", "Notifier service",
-                "HTTP whiteboard service", "filter.pattern [/*]", "servlet context " + TRESPASSER + " at /backdoor",
+        String audit = awaitAudit(http, "kind=service&actor=" + TRESPASSER + since, "ActuationDriver service",
+                "Notifier service", "HTTP whiteboard service", "filter.pattern [/*]", "servlet context " + TRESPASSER + " at /backdoor",
                 "in the plugin's own context " + TRESPASSER, "the policy does not grant it drives Streetlight",
                 "serves / is not in its declared scope (serves [/backdoor])");
         assertEquals(audit, 5, audit.split("\"kind\":\"service\"", -1).length - 1);
@@ -193,18 +193,5 @@ public class TrustedServicesTest extends RegieTestSupport {
             }
         }
         return null;
-    }
-
-    /** Waits until the audit log, read over HTTP with the query, mentions every text; returns the body. */
-    private String awaitAudit(String query, String... texts) {
-        URI uri = endpoint("/api/audit?" + query.replace(":", "%3A").replace("+", "%2B") + "&limit=100");
-        String[] body = {""};
-        await("the audit log at " + uri + " names " + List.of(texts), () -> {
-            HttpResponse<String> response = get(http, uri);
-            body[0] = response == null ? "unreachable" : response.statusCode() + " " + response.body();
-            return response != null && response.statusCode() == 200
-                    && List.of(texts).stream().allMatch(response.body()::contains);
-        }, () -> body[0]);
-        return body[0];
     }
 }
