@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -84,7 +83,7 @@ public class ConfigTamperTest extends RegieTestSupport {
         await("the file's token opens the API", () -> status("/api/entities", OPS_TOKEN) == 200,
                 () -> status("/api/entities", OPS_TOKEN));
         Bundle rewriter = installPlugin(Rewriter.NAME, "1.0.0", TestBundles.REWRITER_PACKAGE);
-        Function<String, String> attempts = role(rewriter);
+        Function<String, String> attempts = roleService(rewriter, "rewriter");
 
         // An HTTP token of its own: gone again, and it never opens anything once put back.
         assertEquals("done", attempts.apply("access"));
@@ -204,18 +203,5 @@ public class ConfigTamperTest extends RegieTestSupport {
 
     private URI endpoint(String path) {
         return URI.create(httpEndpoint()).resolve(path);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Function<String, String> role(Bundle plugin) {
-        await(plugin.getSymbolicName() + " offers its attempts", () -> find(plugin) != null, () -> "");
-        return (Function<String, String>) context.getService(find(plugin));
-    }
-
-    private static ServiceReference<?> find(Bundle plugin) {
-        ServiceReference<?>[] services = plugin.getRegisteredServices();
-        return services == null ? null : Arrays.stream(services)
-                .filter(reference -> "rewriter".equals(reference.getProperty("regie.itests.role")))
-                .findFirst().orElse(null);
     }
 }

@@ -80,7 +80,7 @@ public class HostileLimitsTest extends RegieTestSupport {
         String flooderName = "nl.regie.itests.flooder";
         Bundle echo = installPlugin(EchoPlugin.NAME, "1.0.0", TestBundles.ECHO_PACKAGE);
         Bundle flooder = installPlugin(flooderName, "1.0.0", TestBundles.FLOODER_PACKAGE);
-        Function<String, String> flood = role(flooder);
+        Function<String, String> flood = roleService(flooder, "flooder");
         awaitSubscription(echo, "1.0.0");
         int entitiesBefore = cityState.all().size();
 
@@ -141,7 +141,7 @@ public class HostileLimitsTest extends RegieTestSupport {
             return inForce != null && Integer.valueOf(5).equals(inForce.getProperty("subscriptions"));
         }, () -> "");
         Bundle plugin = installPlugin(spawner, "1.0.0", TestBundles.FLOODER_PACKAGE);
-        Function<String, String> attempts = role(plugin);
+        Function<String, String> attempts = roleService(plugin, "flooder");
 
         String subscribed = attempts.apply("subscribe 10");
         assertTrue(subscribed, subscribed.startsWith("done=5 refused={subscriptions=5} first={subscriptions="
@@ -207,23 +207,5 @@ public class HostileLimitsTest extends RegieTestSupport {
 
     private URI endpoint(String path) {
         return URI.create(httpEndpoint()).resolve(path);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Function<String, String> role(Bundle plugin) {
-        await(plugin.getSymbolicName() + " offers its attempts", () -> find(plugin) != null, () -> "");
-        return (Function<String, String>) context.getService(find(plugin));
-    }
-
-    private static ServiceReference<?> find(Bundle plugin) {
-        ServiceReference<?>[] services = plugin.getRegisteredServices();
-        if (services != null) {
-            for (ServiceReference<?> reference : services) {
-                if ("flooder".equals(reference.getProperty("regie.itests.role"))) {
-                    return reference;
-                }
-            }
-        }
-        return null;
     }
 }

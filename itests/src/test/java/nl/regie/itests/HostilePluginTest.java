@@ -30,7 +30,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 
 /**
  * The declared scope on a running framework: a hostile plugin's attempts outside its scope are refused and audited
@@ -69,7 +68,7 @@ public class HostilePluginTest extends RegieTestSupport {
             bus.publish(fillingLevel("scope-1", 0.4));
             await("the echo plugin republished scope-1", () -> echoed.contains("scope-1@" + ECHO), echoed::toString);
 
-            Function<String, String> attempts = attempts(hostile, "hostile");
+            Function<String, String> attempts = roleService(hostile, "hostile");
             String plugin = "plugin " + HOSTILE + " 1.0.0 may not ";
             assertStartsWith(plugin + "publish Streetlight/lamp-1/powerState: the topic is outside its declared scope",
                     "refused: ", attempts.apply("publish-outside"));
@@ -101,7 +100,7 @@ public class HostilePluginTest extends RegieTestSupport {
     @Test
     public void aPluginThatDeclaresNothingGetsNothing() throws Exception {
         Bundle undeclared = installPlugin(UNDECLARED, "1.0.0", TestBundles.UNDECLARED_PACKAGE);
-        Function<String, String> attempts = attempts(undeclared, "undeclared");
+        Function<String, String> attempts = roleService(undeclared, "undeclared");
         bus.publish(fillingLevel("scope-3", 0.5));
         await("the city state holds scope-3", () -> cityState.entity(EntityId.of("WasteContainer", "scope-3")).isPresent(),
                 () -> cityState.all());
@@ -120,24 +119,5 @@ public class HostilePluginTest extends RegieTestSupport {
     private static void assertStartsWith(String expected, String prefix, String actual) {
         assertTrue("expected '" + prefix + expected + "...' but was '" + actual + "'",
                 actual.startsWith(prefix + expected));
-    }
-
-    /** The test plugin's attempts service. */
-    @SuppressWarnings("unchecked")
-    private Function<String, String> attempts(Bundle plugin, String role) {
-        await(plugin.getSymbolicName() + " offers its attempts", () -> find(plugin, role) != null, () -> "");
-        return (Function<String, String>) context.getService(find(plugin, role));
-    }
-
-    private static ServiceReference<?> find(Bundle plugin, String role) {
-        ServiceReference<?>[] services = plugin.getRegisteredServices();
-        if (services != null) {
-            for (ServiceReference<?> reference : services) {
-                if (role.equals(reference.getProperty("regie.itests.role"))) {
-                    return reference;
-                }
-            }
-        }
-        return null;
     }
 }

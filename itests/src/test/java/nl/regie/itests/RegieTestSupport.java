@@ -21,6 +21,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -306,5 +307,22 @@ public abstract class RegieTestSupport {
                     && List.of(texts).stream().allMatch(response.body()::contains);
         }, () -> body[0]);
         return body[0];
+    }
+
+    /**
+     * The {@code Function<String, String>} a test plugin offers with the service property {@code regie.itests.role} set
+     * to {@code role}, waiting until it is registered: how a test asks a plugin to try something from inside.
+     */
+    @SuppressWarnings("unchecked")
+    protected Function<String, String> roleService(Bundle plugin, String role) {
+        await(plugin.getSymbolicName() + " offers its " + role + " service", () -> withRole(plugin, role) != null,
+                () -> "");
+        return (Function<String, String>) context.getService(withRole(plugin, role));
+    }
+
+    private static ServiceReference<?> withRole(Bundle plugin, String role) {
+        ServiceReference<?>[] services = plugin.getRegisteredServices();
+        return services == null ? null : Arrays.stream(services)
+                .filter(reference -> role.equals(reference.getProperty("regie.itests.role"))).findFirst().orElse(null);
     }
 }

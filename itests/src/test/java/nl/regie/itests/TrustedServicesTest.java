@@ -98,8 +98,8 @@ public class TrustedServicesTest extends RegieTestSupport {
         // The trespasser first: its services are older, so were they used they would be used before the others'.
         Bundle trespasser = installPlugin(TRESPASSER, "1.0.0", TestBundles.TRESPASS_PACKAGE);
         Bundle granted = installPlugin(GRANTED, "1.0.0", TestBundles.GRANTED_PACKAGE);
-        Function<String, String> trespass = role(trespasser, "trespass");
-        Function<String, String> grantedSeen = role(granted, "granted");
+        Function<String, String> trespass = roleService(trespasser, "trespass");
+        Function<String, String> grantedSeen = roleService(granted, "granted");
 
         // A top-ranked driver of the trespasser's gets no streetlight command; the granted plugin drives its gates.
         assertEquals(CommandState.COMPLETED, send("Streetlight", "lamp-1").state());
@@ -175,23 +175,5 @@ public class TrustedServicesTest extends RegieTestSupport {
     private HttpResponse<String> anonymous(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(endpoint(path)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    @SuppressWarnings("unchecked")
-    private Function<String, String> role(Bundle plugin, String role) {
-        await(plugin.getSymbolicName() + " offers its " + role + " service", () -> find(plugin, role) != null, () -> "");
-        return (Function<String, String>) context.getService(find(plugin, role));
-    }
-
-    private static ServiceReference<?> find(Bundle plugin, String role) {
-        ServiceReference<?>[] services = plugin.getRegisteredServices();
-        if (services != null) {
-            for (ServiceReference<?> reference : services) {
-                if (role.equals(reference.getProperty("regie.itests.role"))) {
-                    return reference;
-                }
-            }
-        }
-        return null;
     }
 }
