@@ -6,10 +6,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.List;
 
-import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 
 /**
@@ -56,26 +54,8 @@ final class H2Store extends JdbcStore {
     protected void insert(List<Reading> batch, SeriesRegistry.Series[] series) throws SQLException {
         for (int i = 0; i < series.length; i++) {
             Reading reading = batch.get(i);
-            long observed = reading.observedAt().toEpochMilli();
-            insert.setInt(1, series[i].id());
-            insert.setLong(2, observed);
-            insert.setInt(3, (int) (reading.receivedAt().toEpochMilli() - observed));
-            Double number = SeriesRegistry.number(reading.value());
-            if (number == null) {
-                insert.setNull(4, Types.DOUBLE);
-            } else {
-                insert.setDouble(4, number);
-            }
-            insert.setString(5, SeriesRegistry.text(reading.value()));
-            Location own = SeriesRegistry.ownLocation(reading, series[i]);
-            if (own == null) {
-                insert.setNull(6, Types.DOUBLE);
-                insert.setNull(7, Types.DOUBLE);
-            } else {
-                insert.setDouble(6, own.longitude());
-                insert.setDouble(7, own.latitude());
-            }
-            insert.setLong(8, key(series[i].id(), observed));
+            bindReading(insert, reading, series[i]);
+            insert.setLong(8, key(series[i].id(), reading.observedAt().toEpochMilli()));
             insert.addBatch();
         }
         insert.executeBatch();

@@ -9,12 +9,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 
 /**
@@ -121,6 +123,34 @@ abstract class JdbcStore implements HistoryStore {
 
     /** Inserts the reading rows of one batch, in the open transaction; {@code series[i]} is {@code batch[i]}'s. */
     protected abstract void insert(List<Reading> batch, SeriesRegistry.Series[] series) throws SQLException;
+
+    /**
+     * Sets the first seven parameters of an insert into {@code reading} as the schema orders its columns: series,
+     * observed (epoch ms), the receive delay (ms), the number (or NULL), the text, and the reading's own location where
+     * it differs from its series' (else NULL, NULL).
+     */
+    protected static void bindReading(PreparedStatement insert, Reading reading, SeriesRegistry.Series series)
+            throws SQLException {
+        long observed = reading.observedAt().toEpochMilli();
+        insert.setInt(1, series.id());
+        insert.setLong(2, observed);
+        insert.setInt(3, (int) (reading.receivedAt().toEpochMilli() - observed));
+        Double number = SeriesRegistry.number(reading.value());
+        if (number == null) {
+            insert.setNull(4, Types.DOUBLE);
+        } else {
+            insert.setDouble(4, number);
+        }
+        insert.setString(5, SeriesRegistry.text(reading.value()));
+        Location own = SeriesRegistry.ownLocation(reading, series);
+        if (own == null) {
+            insert.setNull(6, Types.DOUBLE);
+            insert.setNull(7, Types.DOUBLE);
+        } else {
+            insert.setDouble(6, own.longitude());
+            insert.setDouble(7, own.latitude());
+        }
+    }
 
     /** This store's SQL for a query, with the parameters in the order {@link #bind} sets them. */
     protected String sql(Query.Kind kind) {

@@ -5,10 +5,8 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.List;
 
-import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 
 /**
@@ -64,26 +62,7 @@ final class SqliteStore extends JdbcStore {
     @Override
     protected void insert(List<Reading> batch, SeriesRegistry.Series[] series) throws SQLException {
         for (int i = 0; i < series.length; i++) {
-            Reading reading = batch.get(i);
-            long observed = reading.observedAt().toEpochMilli();
-            insert.setInt(1, series[i].id());
-            insert.setLong(2, observed);
-            insert.setInt(3, (int) (reading.receivedAt().toEpochMilli() - observed));
-            Double number = SeriesRegistry.number(reading.value());
-            if (number == null) {
-                insert.setNull(4, Types.DOUBLE);
-            } else {
-                insert.setDouble(4, number);
-            }
-            insert.setString(5, SeriesRegistry.text(reading.value()));
-            Location own = SeriesRegistry.ownLocation(reading, series[i]);
-            if (own == null) {
-                insert.setNull(6, Types.DOUBLE);
-                insert.setNull(7, Types.DOUBLE);
-            } else {
-                insert.setDouble(6, own.longitude());
-                insert.setDouble(7, own.latitude());
-            }
+            bindReading(insert, batch.get(i), series[i]);
             insert.addBatch();
         }
         insert.executeBatch();
