@@ -123,6 +123,35 @@ public class PluginUpdateTest extends LifecycleTestSupport {
     }
 
     @Test
+    public void updateWhoseListenerTheScopeRefusesIsRolledBackAndTheOldVersionKeepsReceiving() throws Exception {
+        String name = "nl.regie.itests.sequence.overreach";
+        SequenceSink sink = registerSequenceSink();
+        installThroughLifecycle(name, "1.0.0", TestBundles.SEQUENCE_PACKAGE);
+
+        Outcome outcome;
+        long published;
+        try (SequencePublisher publisher = SequencePublisher.start(bus, PER_SECOND / 5)) {
+            await(SETTLE / 5 + " readings through 1.0.0", () -> sink.count() >= SETTLE / 5, sink::count);
+            // 1.0.1's components all activate, but one of its listeners wants residents' addresses, outside its scope
+            outcome = lifecycle.update(name, pluginJar(name, "1.0.1", TestBundles.HOSTILE_PACKAGE), ORIGIN);
+            long atRollback = publisher.published();
+            await(SETTLE / 5 + " more readings through 1.0.0 again", () -> sink.count() >= atRollback + SETTLE / 5,
+                    sink::count);
+            publisher.close();
+            published = publisher.published();
+        }
+
+        assertEquals(outcome.toString(), Result.ROLLED_BACK, outcome.result());
+        assertEquals("the previous version runs again", "1.0.0", outcome.toVersion());
+        assertTrue("the reason says the scope refused 1.0.1's subscription: " + outcome.reason(),
+                outcome.reason().contains(name + " 1.0.1 was refused for acting outside its declared scope")
+                        && outcome.reason().contains("subscribe 1"));
+        await("all " + published + " readings received", () -> sink.count() >= published, sink::count);
+        assertEquals("exactly 0.." + (published - 1) + ", in order, across the refused attempt", "",
+                sink.problems(published));
+    }
+
+    @Test
     public void updateWhoseHealthCheckThrowsIsRolledBackAtTheDeadline() throws Exception {
         setUpdateDeadline(2);
         try {

@@ -4,16 +4,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import nl.regie.api.health.HealthCheck;
 import nl.regie.api.health.HealthStatus;
 import nl.regie.runtime.spi.lifecycle.PluginBundles;
+import nl.regie.runtime.spi.monitor.ScopeMonitor;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -27,7 +31,10 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 /**
  * Whether a plugin is healthy: its bundle is active, every enabled DS component of it is ACTIVE or SATISFIED (as
  * SCR reports it), and every {@link HealthCheck} service its bundle registers says healthy. A check that throws,
- * or does not answer within {@value #CHECK_TIMEOUT_MILLIS} ms, counts as unhealthy.
+ * or does not answer within {@value #CHECK_TIMEOUT_MILLIS} ms, counts as unhealthy. While it waits for a version just
+ * started ({@link #await}), the gate also fails it for good when the runtime refuses it anything for acting outside
+ * its declared scope or the operator's grants: a listener whose topics it may not read never gets a reading, yet SCR
+ * calls its component ACTIVE.
  */
 final class HealthGate {
 
@@ -53,25 +60,39 @@ final class HealthGate {
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
     private final ExecutorService checks;
+    private final Supplier<ScopeMonitor> scopes;
 
     /**
      * @param checks where health checks run, so a check that blocks cannot block the caller past its timeout
+     * @param scopes the refusals of each plugin version, or null while the core's scope guards are not there
      */
-    HealthGate(BundleContext context, ServiceComponentRuntime scr, ExecutorService checks) {
+    HealthGate(BundleContext context, ServiceComponentRuntime scr, ExecutorService checks,
+            Supplier<ScopeMonitor> scopes) {
         this.context = context;
         this.scr = scr;
         this.checks = checks;
+        this.scopes = scopes;
+    }
+
+    /**
+     * The plugin's refusals so far, to be taken before a version of it starts and handed to {@link #await}; empty
+     * without the core's scope guards.
+     */
+    Map<String, Long> refusals(String symbolicName) {
+        ScopeMonitor monitor = scopes.get();
+        return monitor == null ? Map.of() : monitor.refusalsOf(symbolicName);
     }
 
     /**
      * Waits until the plugin is healthy, has failed for good, or the deadline has passed, polling.
      *
+     * @param before the plugin's {@link #refusals} taken before this version started
      * @return the last health seen; when the deadline passed, its problems say so
      */
-    Health await(Bundle bundle, Duration deadline) throws InterruptedException {
+    Health await(Bundle bundle, Duration deadline, Map<String, Long> before) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
-            Health health = now(bundle);
+            Health health = refusedSince(bundle, before, now(bundle));
             if (health.healthy() || health.failed()) {
                 return health;
             }
@@ -135,6 +156,24 @@ final class HealthGate {
                     + " waits for its configuration";
             default -> "component " + name + " is in state " + configuration.state;
         };
+    }
+
+    /** {@code health}, failed for good if the runtime refused the plugin anything since {@code before}. */
+    private Health refusedSince(Bundle bundle, Map<String, Long> before, Health health) {
+        StringJoiner kinds = new StringJoiner(", ");
+        refusals(bundle.getSymbolicName()).forEach((kind, count) -> {
+            long since = count - before.getOrDefault(kind, 0L);
+            if (since > 0) {
+                kinds.add(kind + " " + since);
+            }
+        });
+        if (kinds.length() == 0) {
+            return health;
+        }
+        List<String> problems = new ArrayList<>(health.problems());
+        problems.add(bundle.getSymbolicName() + " " + bundle.getVersion() + " was refused for acting outside its"
+                + " declared scope or the policy's grants (" + kinds + "; the audit log says what)");
+        return new Health(false, true, problems);
     }
 
     /** What the bundle's own health checks say is wrong. */

@@ -20,6 +20,7 @@ import nl.regie.runtime.spi.lifecycle.Outcome.Operation;
 import nl.regie.runtime.spi.lifecycle.Outcome.Result;
 import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
+import nl.regie.runtime.spi.monitor.ScopeMonitor;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 
 import org.osgi.framework.Bundle;
@@ -98,6 +99,10 @@ public final class LifecycleComponent implements PluginLifecycle {
     /** Which keys the operator trusts, for which party: the highest-ranked policy (the operator's, once it runs). */
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile AccessPolicy policy;
+    /** What each plugin version was refused, for the health gate; absent only while the core is not there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ScopeMonitor scopes;
     private final SignatureCheck signatures;
     private final ExecutorService healthChecks;
     private volatile Duration deadline;
@@ -132,7 +137,7 @@ public final class LifecycleComponent implements PluginLifecycle {
             return thread;
         });
         this.preflight = new Preflight(context, wiring, logger);
-        this.gate = new HealthGate(context, scr, healthChecks);
+        this.gate = new HealthGate(context, scr, healthChecks, () -> scopes);
         this.leaks = new LeakCheck(THREAD_GRACE, GC_ROUNDS, logger);
         this.swapper = new Swapper(context, wiring, holds, gate, leaks, logger);
         this.leakReports = new LeakReporter(leaks, store, logger);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,6 +88,7 @@ final class Swapper {
      */
     Installed install(String location, PluginJar jar, Duration deadline, String what) throws LifecycleException {
         long start = System.nanoTime();
+        Map<String, Long> refusedBefore = gate.refusals(jar.symbolicName());
         Bundle bundle;
         try {
             bundle = context.installBundle(location, new ByteArrayInputStream(jar.bytes()));
@@ -97,7 +99,7 @@ final class Swapper {
         String failure;
         try {
             start(bundle);
-            failure = awaitHealthy(bundle, deadline, interrupted);
+            failure = awaitHealthy(bundle, deadline, refusedBefore, interrupted);
         } catch (BundleException e) {
             failure = "it did not start: " + e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
         }
@@ -131,14 +133,17 @@ final class Swapper {
         AtomicBoolean interrupted = new AtomicBoolean();
         String failure;
         try {
+            Map<String, Long> refusedBefore = gate.refusals(symbolicName);
             failure = replace(bundle, target, discarded, false);
             if (failure == null) {
-                failure = awaitHealthy(bundle, deadline, interrupted);
+                failure = awaitHealthy(bundle, deadline, refusedBefore, interrupted);
             }
             if (failure != null) {
+                refusedBefore = gate.refusals(symbolicName);
                 String restored = replace(bundle, previous, discarded, true);
                 if (restored == null) {
-                    restored = awaitHealthy(bundle, interrupted.get() ? Duration.ZERO : deadline, interrupted);
+                    restored = awaitHealthy(bundle, interrupted.get() ? Duration.ZERO : deadline, refusedBefore,
+                            interrupted);
                 }
                 if (restored != null) {
                     failure += "; and the previous version " + bundle.getVersion() + " is not healthy either: " + restored;
@@ -160,9 +165,10 @@ final class Swapper {
      * Waits for the health gate; null if the plugin passed, else why not. An interrupt ends the wait as a failure
      * (the caller gave up: the previous version is restored) and is remembered, to be restored at the end.
      */
-    private String awaitHealthy(Bundle bundle, Duration deadline, AtomicBoolean interrupted) {
+    private String awaitHealthy(Bundle bundle, Duration deadline, Map<String, Long> refusedBefore,
+            AtomicBoolean interrupted) {
         try {
-            Health health = gate.await(bundle, deadline);
+            Health health = gate.await(bundle, deadline, refusedBefore);
             return health.healthy() ? null : health.reason();
         } catch (InterruptedException e) {
             interrupted.set(true);

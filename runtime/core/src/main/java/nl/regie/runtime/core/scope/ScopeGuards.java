@@ -12,6 +12,7 @@ import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.lifecycle.RuntimeBundles;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
+import nl.regie.runtime.spi.monitor.ScopeMonitor;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 
 import org.osgi.framework.Bundle;
@@ -35,9 +36,9 @@ import org.osgi.service.log.LoggerFactory;
  * own bundle is never restricted. A declaration the runtime cannot read (a malformed filter or type) counts as
  * declaring nothing, with an error logged.
  */
-@Component(service = {Scopes.class, MetricSource.class},
+@Component(service = {Scopes.class, ScopeMonitor.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=80")
-public final class ScopeGuards implements Scopes, MetricSource {
+public final class ScopeGuards implements Scopes, ScopeMonitor, MetricSource {
 
     private final Logger log;
     private final Predicate<Bundle> isRuntime;
@@ -183,6 +184,11 @@ public final class ScopeGuards implements Scopes, MetricSource {
      */
     public Map<String, Map<String, Long>> refusalsByPluginAndKind() {
         return refusals.byPluginAndKind();
+    }
+
+    @Override
+    public Map<String, Long> refusalsOf(String symbolicName) {
+        return refusals.byKind(symbolicName);
     }
 
     /** Writes {@code regie_scope_refusals_total}: every refusal, by plugin and kind. */

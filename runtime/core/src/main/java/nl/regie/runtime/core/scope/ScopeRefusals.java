@@ -69,6 +69,17 @@ final class ScopeRefusals {
         return counts;
     }
 
+    /** One plugin's refusals so far, per kind, sorted; empty if it had none. */
+    Map<String, Long> byKind(String plugin) {
+        OfPlugin of = plugins.get(plugin);
+        if (of == null) {
+            return Map.of();
+        }
+        Map<String, Long> byKind = new TreeMap<>();
+        of.counts.forEach((kind, count) -> byKind.put(kind, count.sum()));
+        return byKind;
+    }
+
     /** Refusals so far, per plugin, sorted by name. */
     Map<String, Long> byPlugin() {
         Map<String, Long> counts = new TreeMap<>();

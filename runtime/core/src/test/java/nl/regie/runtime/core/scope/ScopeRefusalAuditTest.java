@@ -85,6 +85,24 @@ class ScopeRefusalAuditTest {
     }
 
     @Test
+    void theScopeMonitorCountsEveryRefusalOfAPluginByKindAndOnlyGrows() {
+        ScopeGuards guards = guards(ScopeRefusals.DEFAULT_MAX_KEYS);
+        ScopeGuard guard = guards.forPlugin(new Owner(BINS, "1.4.0", 17), SCOPE);
+        assertEquals(Map.of(), guards.refusalsOf(BINS), "none yet");
+
+        assertThrows(SecurityException.class, () -> guard.checkSubscribe(List.of("WasteContainer/#")));
+        assertThrows(SecurityException.class, () -> guard.checkSubscribe(List.of("WasteContainer/#")));
+        assertThrows(SecurityException.class, () -> guard.checkPublish(bin("bin-1", "temperature", BINS)));
+        assertEquals(Map.of("publish", 1L, "subscribe", 2L), guards.refusalsOf(BINS));
+
+        ScopeGuard updated = guards.forPlugin(new Owner(BINS, "1.5.0", 19), SCOPE);
+        assertThrows(SecurityException.class, () -> updated.checkSubscribe(List.of("WasteContainer/#")));
+        assertEquals(Map.of("publish", 1L, "subscribe", 3L), guards.refusalsOf(BINS),
+                "a new version adds to the counts: the lifecycle compares them with those taken before it started");
+        assertEquals(Map.of(), guards.refusalsOf("nl.example.other"));
+    }
+
+    @Test
     void pastTheLimitNewRefusalsAreCountedOnlyAndTheOneReachingItSaysSo() {
         ScopeGuards guards = guards(3);
         ScopeGuard guard = guards.forPlugin(new Owner(BINS, "1.4.0", 17), SCOPE);

@@ -1,6 +1,7 @@
 /**
  * Read-only introspection of the bus, for the runtime's own tooling (the HTTP API's plugins and health, metrics, the
- * test kit): subscribers and their counters. Moved here from the api's {@code nl.regie.api.monitor} in api 2.0.0:
+ * test kit): subscribers and their counters; and what each plugin version was refused for acting outside its scope
+ * (for the lifecycle's health gate). Moved here from the api's {@code nl.regie.api.monitor} in api 2.0.0:
  * plugins never needed it. Exported for runtime bundles only, like the rest of the SPI.
  */
 @Export
