@@ -60,12 +60,22 @@ async function resync() {
   }
 }
 
+// A reconnection that resumed (Last-Event-ID) gets what it missed replayed: the picture stays. A first connection,
+// or one the server cannot resume, loads it afresh.
+function opened(resumed) {
+  if (!resumed) {
+    resync();
+  }
+}
+
 function handle(event) {
-  if (waiting && event.type !== 'resync') {
+  // resync: this client fell behind; reset: the stream cannot replay what it missed. Either way: reload.
+  const reload = event.type === 'resync' || event.type === 'reset';
+  if (waiting && !reload) {
     waiting.push(event);
     return;
   }
-  if (event.type === 'resync') {
+  if (reload) {
     resync();
     return;
   }
@@ -84,7 +94,7 @@ function handle(event) {
   }
 }
 
-const stream = new LiveStream('/api/stream', { onOpen: resync, onEvent: handle, onStatus: status });
+const stream = new LiveStream('/api/stream', { onOpen: opened, onEvent: handle, onStatus: status });
 stream.start();
 plugins.start();
 

@@ -28,8 +28,13 @@ final class SseFormat {
      * {@code data:} line (CR, LF and CRLF all end a line), then the blank line that dispatches it.
      */
     static String event(long id, String name, String data) {
+        return event(id >= 0 ? Long.toString(id) : null, name, data);
+    }
+
+    /** One event, as {@link #event(long, String, String)}, with an id as text ({@code null}: none). */
+    static String event(String id, String name, String data) {
         StringBuilder text = new StringBuilder(data.length() + 48);
-        if (id >= 0) {
+        if (id != null) {
             text.append("id: ").append(id).append('\n');
         }
         text.append("event: ").append(name).append('\n');
@@ -55,7 +60,7 @@ final class SseFormat {
     }
 
     /** A reading as an event: {@code alert} for the Alert entity type, {@code change} for every other. */
-    static String reading(long id, Reading reading, Location location) {
+    static String reading(String id, Reading reading, Location location) {
         String name = ALERT_TYPE.equals(reading.entityType()) ? "alert" : "change";
         return event(id, name, json(change(reading, location)));
     }
