@@ -62,6 +62,7 @@ export class City {
       entity.location = { type: 'Point', coordinates: change.location };
     }
     entity.updatedAt = new Date().toISOString();
+    delete entity.stale; // a new value: the entity has a live publisher again
     this.listeners.forEach((listener) => listener([change.id]));
   }
 }
