@@ -79,13 +79,17 @@ function handle(event) {
     resync();
     return;
   }
-  if (event.type !== 'change' && event.type !== 'alert') {
+  if (event.type !== 'change' && event.type !== 'alert' && event.type !== 'delete') {
     return;
   }
   let change;
   try {
     change = JSON.parse(event.data);
   } catch {
+    return;
+  }
+  if (event.type === 'delete') {
+    city.remove(change);
     return;
   }
   city.apply(change);

@@ -8,8 +8,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.BoundingBox;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
@@ -110,7 +112,7 @@ public class CityStateComponent implements FullCityState, MetricSource {
         if (folder == null) {
             files = null;
             changes = new Object();
-            subscription = bus.subscribe(owner, List.of("#"), this::apply, QUEUE_CAPACITY);
+            subscription = bus.subscribe(owner, List.of("#"), feed(), QUEUE_CAPACITY);
             return;
         }
         CityStateFiles kept = new CityStateFiles(store);
@@ -135,7 +137,37 @@ public class CityStateComponent implements FullCityState, MetricSource {
         }
         files = kept;
         changes = files == null ? new Object() : files.lock();
-        subscription = bus.subscribe(owner, List.of("#"), this::apply, QUEUE_CAPACITY);
+        subscription = bus.subscribe(owner, List.of("#"), feed(), QUEUE_CAPACITY);
+    }
+
+    /** What the city state's subscription calls: readings are applied, deletions drop what their source published. */
+    private ReadingListener feed() {
+        return new ReadingListener() {
+            @Override
+            public void onReading(Reading reading) {
+                apply(reading);
+            }
+
+            @Override
+            public void onDelete(Deletion deletion) {
+                delete(deletion);
+            }
+        };
+    }
+
+    /** Drops what the deletion's source published of the entity, or of the attribute; journaled when it dropped any. */
+    void delete(Deletion deletion) {
+        List<String> dropped;
+        synchronized (changes) {
+            dropped = store.delete(deletion.entity(), deletion.attribute(), deletion.source());
+            if (!dropped.isEmpty() && files != null) {
+                files.deleted(deletion.entity(), deletion.attribute(), deletion.source());
+            }
+        }
+        if (dropped.isEmpty() && log != null) {
+            log.debug("{} deleted {}, but the city state holds nothing of it that {} published", deletion.source(),
+                    deletion.topic(), deletion.source());
+        }
     }
 
     private void apply(Reading reading) {

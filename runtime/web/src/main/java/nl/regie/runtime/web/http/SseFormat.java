@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 
@@ -63,6 +64,20 @@ final class SseFormat {
     static String reading(String id, Reading reading, Location location) {
         String name = ALERT_TYPE.equals(reading.entityType()) ? "alert" : "change";
         return event(id, name, json(change(reading, location)));
+    }
+
+    /**
+     * A deletion as an event: {@code event: delete}, data {@code {id, type, attribute, source, deletedAt}} with a null
+     * attribute when the whole entity is deleted.
+     */
+    static String deletion(String id, Deletion deletion) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", deletion.entity().toString());
+        json.put("type", deletion.entity().type());
+        json.put("attribute", deletion.attribute());
+        json.put("source", deletion.source());
+        json.put("deletedAt", deletion.deletedAt().toString());
+        return event(id, "delete", json(json));
     }
 
     /** The data of a change: entity id, type, attribute, value, unit, observedAt, location [lon, lat] or null. */

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
 import nl.regie.runtime.spi.bus.ReadView;
 
 /**
@@ -54,7 +56,10 @@ final class StreamClient {
     static final class Item {
         private final long epoch;
         private final long id;
+        /** The reading, or null for a deletion. */
         private final Reading reading;
+        /** The deletion, or null for a reading. */
+        private final Deletion deletion;
         /** Rendered at most a few times (writers may race), then shared; each render gives the same bytes. */
         private volatile byte[] shared;
 
@@ -74,6 +79,20 @@ final class StreamClient {
             this.epoch = epoch;
             this.id = id;
             this.reading = reading.location() == null && location != null ? reading.withLocation(location) : reading;
+            this.deletion = null;
+        }
+
+        /** A deletion as an event. */
+        Item(long epoch, long id, Deletion deletion) {
+            this.epoch = epoch;
+            this.id = id;
+            this.reading = null;
+            this.deletion = deletion;
+        }
+
+        /** The deletion, or null when this is a reading. */
+        Deletion deletion() {
+            return deletion;
         }
 
         /** The sequence number, the second part of the event's id. */
@@ -83,7 +102,8 @@ final class StreamClient {
 
         /** This item where its entity is, when the reading says nothing and the location is known; same id. */
         Item located(Location location) {
-            return reading.location() != null || location == null ? this : new Item(epoch, id, reading, location);
+            return reading == null || reading.location() != null || location == null ? this
+                    : new Item(epoch, id, reading, location);
         }
 
         /** The reading, located where its entity is when known. */
@@ -98,7 +118,8 @@ final class StreamClient {
         byte[] shared() {
             byte[] text = shared;
             if (text == null) {
-                text = render(epoch, id, reading);
+                text = deletion != null ? SseFormat.deletion(EventId.text(epoch, id), deletion)
+                        .getBytes(StandardCharsets.UTF_8) : render(epoch, id, reading);
                 shared = text;
             }
             return text;
@@ -258,6 +279,15 @@ final class StreamClient {
     byte[] render(Item item) {
         if (view == null) {
             return item.shared();
+        }
+        if (item.deletion() != null) {
+            // A party's client hears of a deletion when its view would let a value of that entity and attribute from
+            // the deleting source through, about the same entity.
+            Deletion d = item.deletion();
+            Reading probe = new Reading(d.entity(), d.optionalAttribute().orElse("entity"), Value.of(true), "",
+                    d.deletedAt(), d.deletedAt(), d.source(), null);
+            Reading seen = view.apply(probe);
+            return seen != null && seen.entity().equals(d.entity()) ? item.shared() : null;
         }
         // The view sees where the entity is, so that it can coarsen it; what it lets through says where.
         Reading seen = view.apply(item.reading());

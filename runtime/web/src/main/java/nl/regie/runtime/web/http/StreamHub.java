@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
@@ -179,6 +180,12 @@ final class StreamHub implements AutoCloseable {
         List<StreamClient.Item> missed = new ArrayList<>();
         for (long n = after + 1; n <= sequence; n++) {
             StreamClient.Item item = replay[(int) ((n - 1) % replay.length)];
+            if (item.deletion() != null) {
+                if (filter.types().isEmpty() || filter.types().contains(item.deletion().entity().type())) {
+                    missed.add(item); // where a deleted entity was is not known any more: every area hears of it
+                }
+                continue;
+            }
             Reading reading = item.reading();
             if (!filter.types().isEmpty() && !filter.types().contains(reading.entityType())) {
                 continue;
@@ -235,6 +242,36 @@ final class StreamHub implements AutoCloseable {
             if (replay.length > 0) {
                 replay[(int) ((id - 1) % replay.length)] = item != null ? item : new StreamClient.Item(epoch, id,
                         reading, null);
+            }
+        }
+    }
+
+    /**
+     * The bus listener for deletions: an event id, the replay buffer and every client whose types include the
+     * entity's (a deleted entity's location is no longer known, so area filters pass it). Never blocks.
+     */
+    void delete(Deletion deletion) {
+        synchronized (this) {
+            long id = ++sequence;
+            StreamClient.Item item = new StreamClient.Item(epoch, id, deletion);
+            if (replay.length > 0) {
+                replay[(int) ((id - 1) % replay.length)] = item;
+            }
+            String type = deletion.entity().type();
+            Set<String> wanted = wantedTypes;
+            if (wanted != null && !wanted.contains(type)) {
+                return;
+            }
+            for (StreamClient client : clients.values()) {
+                if (!client.filter.types().isEmpty() && !client.filter.types().contains(type)) {
+                    continue;
+                }
+                if (client.offer(item) == StreamClient.Offer.DROP) {
+                    dropped.incrementAndGet();
+                    remove(client);
+                } else {
+                    schedule(client);
+                }
             }
         }
     }

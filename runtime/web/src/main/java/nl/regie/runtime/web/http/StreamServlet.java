@@ -24,7 +24,10 @@ import javax.servlet.WriteListener;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
+import nl.regie.api.model.Reading;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.audit.AuditEvent;
@@ -151,7 +154,17 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
                 id -> cityState.entity(id).map(EntityState::location).orElse(null), lingering(writers, LINGER_MILLIS),
                 epoch, Math.max(0, replayEvents));
         writers.scheduleAtFixedRate(hub::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
-        subscription = bus.subscribe(owner, List.of("#"), hub::publish, BUS_QUEUE);
+        subscription = bus.subscribe(owner, List.of("#"), new ReadingListener() {
+            @Override
+            public void onReading(Reading reading) {
+                hub.publish(reading);
+            }
+
+            @Override
+            public void onDelete(Deletion deletion) {
+                hub.delete(deletion);
+            }
+        }, BUS_QUEUE);
     }
 
     /** This start's epoch, counted in {@code <state dir>/stream}; a fallback is logged with its reason. */

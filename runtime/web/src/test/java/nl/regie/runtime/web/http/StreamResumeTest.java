@@ -154,6 +154,28 @@ class StreamResumeTest {
     }
 
     @Test
+    void aDeletionIsAnEventWithAnIdLiveAndReplayedToTheTypesThatWantIt() {
+        StreamHub hub = hub(4, 100);
+        StreamHubTest.RecordingSink bins = connect(hub, new StreamFilter(Set.of("Bin"), DAM, 10, null), null);
+        StreamHubTest.RecordingSink lamps = connect(hub, new StreamFilter(Set.of("Lamp"), null, 0, null), null);
+        hub.publish(reading("Bin", "b1", 1));
+        hub.delete(new nl.regie.api.model.Deletion(EntityId.of("Bin", "b1"), "level", "test", Instant.EPOCH));
+        hub.delete(new nl.regie.api.model.Deletion(EntityId.of("Bin", "b1"), null, "test", Instant.EPOCH));
+
+        String text = bins.text();
+        assertTrue(text.contains("id: 4-2\nevent: delete\ndata: {\"id\":\"urn:ngsi-ld:Bin:b1\",\"type\":\"Bin\","
+                + "\"attribute\":\"level\",\"source\":\"test\",\"deletedAt\":\"1970-01-01T00:00:00Z\"}"), text);
+        assertTrue(text.contains("id: 4-3\nevent: delete\ndata: {\"id\":\"urn:ngsi-ld:Bin:b1\",\"type\":\"Bin\","
+                + "\"attribute\":null"), "a whole entity: " + text);
+        assertEquals("", lamps.text(), "not a type it streams");
+        assertEquals(List.of("4-2", "4-3"), ids(connect(hub, new StreamFilter(Set.of("Bin"), DAM, 10, null), "4-1")
+                .text()), "replayed too, though where the entity was is no longer known");
+        StreamHubTest.RecordingSink withheld = new StreamHubTest.RecordingSink();
+        hub.start(hub.register(StreamFilter.ALL, withheld, null, r -> null, EventId.parse("4-1")));
+        assertEquals("", withheld.text(), "a party whose view withholds the entity hears nothing of its deletion");
+    }
+
+    @Test
     void withoutAReplayBufferEveryResumeBehindIsAReset() {
         StreamHub hub = hub(1, 0);
         hub.publish(reading("Bin", "b1", 1));
