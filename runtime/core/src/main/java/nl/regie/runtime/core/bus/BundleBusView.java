@@ -38,7 +38,9 @@ import org.osgi.service.component.annotations.ServiceScope;
  *
  * <p>It enforces the plugin's declared scope ({@link ScopeGuard}): a publish outside it, or of a reading whose
  * source is not the plugin, and a subscription whose filter it does not cover, throw {@link SecurityException}.
- * Each subscription reads through its own {@link nl.regie.runtime.spi.bus.ReadView} of the data-sharing policy.
+ * Each subscription reads through its own {@link nl.regie.runtime.spi.bus.ReadView} of the data-sharing policy. A
+ * delete is checked as a publish is (its topics in the declared {@code publishes}) and refused with
+ * {@link NotOwnerException} when the city state holds a value of it that another source published.
  *
  * <p>It enforces the plugin's limits ({@link PluginQuota}): a publish past the plugin's rate, about a new entity past
  * its entity limit, or while a runtime subscription such as the city state has the plugins' share of its queue

@@ -57,7 +57,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * {@code GET /api/stream?type=T&near=lon,lat,metres&bbox=w,s,e,n}: entity changes and alerts as Server-Sent Events.
+ * {@code GET /api/stream?type=T&near=lon,lat,metres&bbox=w,s,e,n}: entity changes, alerts and deletions as
+ * Server-Sent Events.
  * One subscription to every topic, as the runtime bundle with a large queue, feeds a {@link StreamHub}; each client
  * has a queue of {@value #CLIENT_QUEUE} events, and one that overflows it gets a {@code resync} event (reload the
  * state) and is dropped after {@value #MAX_OVERFLOWS} overflows in a row. Writing runs on {@value #WRITERS} daemon
