@@ -125,6 +125,7 @@ public final class BundleBusView implements ReadingBus {
                         + " source; a plugin deletes only what it published");
             }
         }
+        quota.checkDelete(deletion.topic());
         bus.delete(owner.symbolicName(), deletion);
     }
 

@@ -177,6 +177,21 @@ class DeleteTest {
     }
 
     @Test
+    void deletionsCountAgainstThePluginsPublishRate() {
+        nl.regie.runtime.core.limits.PluginLimits limits = Fakes.limits(1);
+        limits.apply(java.util.Map.of("publishPerSecond", 1, "publishBurst", 2));
+        BundleBusView limited = BundleBusView.of(bus, routes, scopes.forPlugin(routes, DeclaredScope.of(List.of(),
+                List.of("WasteCollectionRoute/#"), List.of())), limits.forPlugin(routes), city);
+        limited.delete(ROUTE);
+        limited.delete(ROUTE, "stops");
+        nl.regie.api.scope.LimitExceededException e = assertThrows(nl.regie.api.scope.LimitExceededException.class,
+                () -> limited.delete(EntityId.of("WasteCollectionRoute", "south")));
+        assertTrue(e.getMessage().contains("delete WasteCollectionRoute/south/#: it is past its limit publishPerSecond"),
+                e.getMessage());
+        limited.deactivate();
+    }
+
+    @Test
     void aDeletionOutlivesACrash() {
         view.publish(reading(ROUTE, "stops", ROUTES));
         view.publish(reading(BIN, "full", ROUTES));
