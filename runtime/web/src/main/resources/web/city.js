@@ -42,6 +42,26 @@ export class City {
     return this.entities.values();
   }
 
+  /**
+   * One delete event's data: {id, type, attribute, source}: the attribute goes (or, with a null attribute, every
+   * attribute the source published); the entity goes when nothing is left. Rare, so everything is drawn again.
+   */
+  remove(deletion) {
+    const entity = this.entities.get(deletion.id);
+    if (!entity) {
+      return;
+    }
+    for (const [name, attribute] of Object.entries(entity.attributes || {})) {
+      if ((deletion.attribute === null || deletion.attribute === name) && attribute.source === deletion.source) {
+        delete entity.attributes[name];
+      }
+    }
+    if (Object.keys(entity.attributes || {}).length === 0) {
+      this.entities.delete(deletion.id);
+    }
+    this.listeners.forEach((listener) => listener(null));
+  }
+
   /** One stream event's data: {id, type, attribute, value, unit, observedAt, location}. */
   apply(change) {
     let entity = this.entities.get(change.id);
@@ -62,6 +82,7 @@ export class City {
       entity.location = { type: 'Point', coordinates: change.location };
     }
     entity.updatedAt = new Date().toISOString();
+    delete entity.stale; // a new value: the entity has a live publisher again
     this.listeners.forEach((listener) => listener([change.id]));
   }
 }

@@ -101,11 +101,23 @@ export class Details {
       row.dataset.attribute = name;
       const th = cell('th', name);
       th.scope = 'row';
+      // A stale value: the plugin that published it was removed, and nothing will update it.
+      const source = attribute.stale ? `${attribute.source || ''} (removed: stale)` : attribute.source || '';
       row.append(th, cell('td', show(attribute.value)), cell('td', attribute.unit || ''),
-        cell('td', formatTime(attribute.observedAt)), cell('td', attribute.source || ''));
+        cell('td', formatTime(attribute.observedAt)), cell('td', source));
+      if (attribute.stale) {
+        row.className = 'stale';
+        row.title = 'The plugin that published this value was removed: nothing will update it';
+      }
       body.appendChild(row);
     }
-    this.panel.replaceChildren(heading, id, where, table);
+    const parts = [heading, id, where];
+    if (entity.stale) {
+      const note = cell('p', 'Stale: the plugin that published this entity was removed', 'stale-note');
+      note.dataset.testid = 'details-stale';
+      parts.push(note);
+    }
+    this.panel.replaceChildren(...parts, table);
     this.panel.dataset.shown = entity.id;
   }
 

@@ -60,16 +60,26 @@ async function resync() {
   }
 }
 
+// A reconnection that resumed (Last-Event-ID) gets what it missed replayed: the picture stays. A first connection,
+// or one the server cannot resume, loads it afresh.
+function opened(resumed) {
+  if (!resumed) {
+    resync();
+  }
+}
+
 function handle(event) {
-  if (waiting && event.type !== 'resync') {
+  // resync: this client fell behind; reset: the stream cannot replay what it missed. Either way: reload.
+  const reload = event.type === 'resync' || event.type === 'reset';
+  if (waiting && !reload) {
     waiting.push(event);
     return;
   }
-  if (event.type === 'resync') {
+  if (reload) {
     resync();
     return;
   }
-  if (event.type !== 'change' && event.type !== 'alert') {
+  if (event.type !== 'change' && event.type !== 'alert' && event.type !== 'delete') {
     return;
   }
   let change;
@@ -78,13 +88,17 @@ function handle(event) {
   } catch {
     return;
   }
+  if (event.type === 'delete') {
+    city.remove(change);
+    return;
+  }
   city.apply(change);
   if (event.type === 'alert') {
     alerts.changed();
   }
 }
 
-const stream = new LiveStream('/api/stream', { onOpen: resync, onEvent: handle, onStatus: status });
+const stream = new LiveStream('/api/stream', { onOpen: opened, onEvent: handle, onStatus: status });
 stream.start();
 plugins.start();
 

@@ -1,5 +1,7 @@
 // The live stream: GET /api/stream read with fetch (so that an Authorization header can go with it), parsed as
-// Server-Sent Events here, reconnected with a growing delay when it ends.
+// Server-Sent Events here, reconnected with a growing delay when it ends, and resumed where it stopped: the id of the
+// last event seen goes along as Last-Event-ID, as a browser's EventSource would send it, and the server replays what
+// was missed (or sends a reset event when it no longer can).
 
 import { authHeaders, promptForToken, readProblem } from './api.js';
 
@@ -66,8 +68,10 @@ export class SseParser {
 }
 
 /**
- * Keeps a connection to /api/stream. handlers: onOpen() (connected: a fresh picture should be loaded),
- * onEvent({type, data, id}), onStatus(state, text) with state connecting, live, reconnecting or unauthorized.
+ * Keeps a connection to /api/stream. handlers: onOpen(resumed) (connected; resumed is true when the connection
+ * carried the id of the last event seen, so the server replays what was missed, and false when a fresh picture
+ * should be loaded), onEvent({type, data, id}), onStatus(state, text) with state connecting, live, reconnecting or
+ * unauthorized.
  */
 export class LiveStream {
   constructor(url, handlers) {
@@ -76,6 +80,7 @@ export class LiveStream {
     this.retryMillis = 3000;
     this.failures = 0;
     this.stopped = false;
+    this.lastEventId = null;
   }
 
   start() {
@@ -92,8 +97,13 @@ export class LiveStream {
     onStatus(this.failures === 0 ? 'connecting' : 'reconnecting', 'Connecting');
     this.controller = new AbortController();
     try {
+      const resuming = this.lastEventId;
+      const headers = { Accept: 'text/event-stream' };
+      if (resuming) {
+        headers['Last-Event-ID'] = resuming;
+      }
       const response = await fetch(this.url, {
-        headers: authHeaders({ Accept: 'text/event-stream' }),
+        headers: authHeaders(headers),
         cache: 'no-store',
         signal: this.controller.signal,
       });
@@ -105,14 +115,24 @@ export class LiveStream {
         }
         return;
       }
+      if (response.status === 400 && resuming) {
+        // The server does not take the id (it never gives such ids): start afresh rather than fail for ever.
+        this.lastEventId = null;
+        throw new Error('the stream refused the last event id; reloading');
+      }
       if (!response.ok || !response.body) {
         const problem = await readProblem(response);
         throw new Error(problem?.detail || `HTTP ${response.status}`);
       }
       this.failures = 0;
       onStatus('live', 'Live');
-      onOpen();
-      const parser = new SseParser(onEvent, (millis) => { this.retryMillis = millis; });
+      onOpen(Boolean(resuming));
+      const parser = new SseParser((event) => {
+        if (event.id) {
+          this.lastEventId = event.id;
+        }
+        onEvent(event);
+      }, (millis) => { this.retryMillis = millis; });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { value, done } = await reader.read();

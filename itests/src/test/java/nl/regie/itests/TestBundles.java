@@ -59,6 +59,8 @@ final class TestBundles {
     static final String REWRITER_PACKAGE = "nl.regie.itests.plugin.rewriter";
     /** The package of the plugin that floods the bus and goes past every limit. */
     static final String FLOODER_PACKAGE = "nl.regie.itests.plugin.flooder";
+    /** The package of the plugin that deletes its routes and tries to delete what is not its own. */
+    static final String DELETING_PACKAGE = "nl.regie.itests.plugin.deleting";
     /** The package of the plugin whose listener throws on every reading. */
     static final String FAILING_PACKAGE = "nl.regie.itests.plugin.failing";
 

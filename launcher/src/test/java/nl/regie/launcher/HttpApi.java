@@ -62,6 +62,11 @@ final class HttpApi {
         return send("GET", path, null, (byte[]) null);
     }
 
+    /** A GET with one more header. */
+    HttpResponse<String> get(String path, String header, String value) {
+        return send(request(path, null).header(header, value).GET());
+    }
+
     /** A request with {@code body} (none when null) sent as {@code contentType}. */
     HttpResponse<String> send(String method, String path, String contentType, byte[] body) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
@@ -233,8 +238,17 @@ final class HttpApi {
 
     /** Opens {@code GET path} as a Server-Sent Events stream; the response's head has arrived when it returns. */
     EventStream stream(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + token).GET().build();
+        return stream(path, null);
+    }
+
+    /** Opens an event stream that resumes after the event {@code lastEventId} (null: a new one). */
+    EventStream stream(String path, String lastEventId) throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token);
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
+        }
+        HttpRequest request = builder.GET().build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         return new EventStream(response);
     }

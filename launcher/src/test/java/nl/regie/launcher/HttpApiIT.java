@@ -553,6 +553,7 @@ class HttpApiIT {
             assertEquals(200, stream.response().statusCode());
             assertEquals("text/event-stream", HttpApi.mediaType(stream.response()));
             long lastId = -1;
+            String epoch = null;
             for (int i = 0; i < 3; i++) {
                 HttpApi.Event event = stream.next(WAIT).orElseThrow(() -> new AssertionError("no event: " + stream.transcript()));
                 assertEquals("change", event.name(), event::toString);
@@ -561,7 +562,11 @@ class HttpApiIT {
                 assertTrue(change.path("id").asText().startsWith("urn:ngsi-ld:Streetlight:"), event::toString);
                 assertFalse(change.path("attribute").asText().isBlank(), event::toString);
                 assertNotNull(Instant.parse(change.path("observedAt").asText()));
-                long id = Long.parseLong(event.id());
+                String[] parts = event.id().split("-");
+                assertEquals(2, parts.length, "ids are {epoch}-{sequence}: " + event);
+                assertTrue(epoch == null || epoch.equals(parts[0]), "one epoch: " + stream.transcript());
+                epoch = parts[0];
+                long id = Long.parseLong(parts[1]);
                 assertTrue(id > lastId, "ids rise: " + stream.transcript());
                 lastId = id;
             }
@@ -575,6 +580,35 @@ class HttpApiIT {
                         "only the lamp within 1 m: " + event);
             }
         }
+    }
+
+    @Test
+    void aStreamThatReconnectsWithLastEventIdMissesNothing() throws Exception {
+        String path = "/api/stream?type=Streetlight,WasteContainer";
+        try (HttpApi.EventStream steady = api.stream(path)) {
+            HttpApi.Event lastSeen;
+            try (HttpApi.EventStream dropping = api.stream(path)) {
+                lastSeen = dropping.next(WAIT).orElseThrow(() -> new AssertionError("no event: " + dropping.transcript()));
+            }
+            // What the steady client gets after that event, while the other one is away: at least five events.
+            List<HttpApi.Event> missed = new ArrayList<>();
+            boolean after = false;
+            while (missed.size() < 5) {
+                HttpApi.Event event = steady.next(WAIT).orElseThrow(() -> new AssertionError("no event: " + steady.transcript()));
+                if (after) {
+                    missed.add(event);
+                }
+                after |= event.id().equals(lastSeen.id());
+            }
+            try (HttpApi.EventStream resumed = api.stream(path, lastSeen.id())) {
+                assertEquals(200, resumed.response().statusCode());
+                for (HttpApi.Event expected : missed) {
+                    HttpApi.Event event = resumed.next(WAIT).orElseThrow(() -> new AssertionError("no event: " + resumed.transcript()));
+                    assertEquals(expected, event, "resumed exactly after " + lastSeen.id() + ": " + resumed.transcript());
+                }
+            }
+        }
+        problem(api.get("/api/stream", "Last-Event-ID", "not-an-id"), 400, "Last-Event-ID");
     }
 
     @Test

@@ -100,6 +100,16 @@ class FlowWatcherTest {
             public Subscription subscribe(java.util.Collection<String> filters, ReadingListener listener) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public void delete(nl.regie.api.model.EntityId entity) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void delete(nl.regie.api.model.EntityId entity, String attribute) {
+                throw new UnsupportedOperationException();
+            }
         };
         FlowWatcher watcher = new FlowWatcher(broken, kit.alerts(), logger(), RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of()));
         watcher.onReading(area("crowd-001", 12_500, minute(0)));

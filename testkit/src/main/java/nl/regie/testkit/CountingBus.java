@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.core.bus.PluginBus;
 import nl.regie.runtime.spi.bus.Owner;
@@ -33,12 +34,25 @@ final class CountingBus implements PluginBus {
     }
 
     private ReadingListener counted(ReadingListener listener) {
-        return reading -> {
-            inFlight.incrementAndGet();
-            try {
-                listener.onReading(reading);
-            } finally {
-                inFlight.decrementAndGet();
+        return new ReadingListener() {
+            @Override
+            public void onReading(Reading reading) throws Exception {
+                inFlight.incrementAndGet();
+                try {
+                    listener.onReading(reading);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            }
+
+            @Override
+            public void onDelete(Deletion deletion) throws Exception {
+                inFlight.incrementAndGet();
+                try {
+                    listener.onDelete(deletion);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             }
         };
     }
@@ -75,6 +89,11 @@ final class CountingBus implements PluginBus {
     @Override
     public void publish(String publisher, Reading reading) {
         bus.publish(publisher, reading);
+    }
+
+    @Override
+    public void delete(String publisher, Deletion deletion) {
+        bus.delete(publisher, deletion);
     }
 
     @Override

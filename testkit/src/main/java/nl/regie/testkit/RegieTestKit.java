@@ -15,6 +15,7 @@ import nl.regie.api.alert.Alerts;
 import nl.regie.api.bus.ReadingBus;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifications;
@@ -89,6 +90,7 @@ public final class RegieTestKit implements AutoCloseable {
     private final Notifications pluginNotifications;
     private final Actuation pluginActuation;
     private final List<Reading> published = Collections.synchronizedList(new ArrayList<>());
+    private final List<Deletion> deleted = Collections.synchronizedList(new ArrayList<>());
     private final List<Notification> sent = Collections.synchronizedList(new ArrayList<>());
     private final List<AuditEvent> refusals = Collections.synchronizedList(new ArrayList<>());
     private final List<Alert> alertChanges = Collections.synchronizedList(new ArrayList<>());
@@ -111,14 +113,24 @@ public final class RegieTestKit implements AutoCloseable {
         ScopeGuards scopes = new ScopeGuards(new SinglePartyPolicy(), refusals::add, runtime, -1, clock);
         this.plugin = new Owner(symbolicName, version, 1);
         this.guard = scopes.forPlugin(plugin, scope);
-        this.pluginBus = BundleBusView.of(bus, plugin, guard, PluginQuota.UNLIMITED);
+        this.pluginBus = BundleBusView.of(bus, plugin, guard, PluginQuota.UNLIMITED, cityState);
         this.pluginState = BundleCityState.of(cityState, guard);
         this.pluginAlerts = new ChangeRecordingAlerts(BundleAlerts.of(alertService, symbolicName), alertChanges);
         this.pluginNotifications = BundleNotifications.of(dispatcher, symbolicName, clock);
         this.pluginActuation = BundleActuation.of(actuation, guard, symbolicName);
-        bus.subscribe(runtimeOwner, List.of("#"), reading -> {
-            if (symbolicName.equals(reading.source())) {
-                published.add(reading);
+        bus.subscribe(runtimeOwner, List.of("#"), new ReadingListener() {
+            @Override
+            public void onReading(Reading reading) {
+                if (symbolicName.equals(reading.source())) {
+                    published.add(reading);
+                }
+            }
+
+            @Override
+            public void onDelete(Deletion deletion) {
+                if (symbolicName.equals(deletion.source())) {
+                    deleted.add(deletion);
+                }
             }
         }, 1_000_000);
     }
@@ -283,6 +295,16 @@ public final class RegieTestKit implements AutoCloseable {
     public List<Reading> published() {
         synchronized (published) {
             return List.copyOf(published);
+        }
+    }
+
+    /**
+     * Every deletion the plugin made through its bus ({@link ReadingBus#delete}), in order: each one passed its
+     * declared {@code publishes} and the ownership check, as the runtime checks them.
+     */
+    public List<Deletion> deletions() {
+        synchronized (deleted) {
+            return List.copyOf(deleted);
         }
     }
 

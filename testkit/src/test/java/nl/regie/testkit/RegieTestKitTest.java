@@ -70,6 +70,25 @@ class RegieTestKitTest {
     }
 
     @Test
+    void aPluginDeletesWhatItPublishedWithinItsScopeAndNothingElseAsTheRuntimeChecks() {
+        EntityId p1 = EntityId.of("ParkingSite", "p1");
+        kit.publish(occupancy("p1", 0.95, T0));
+        kit.bus().publish(new Reading(p1, "full", Value.of(true), "", T0, T0, PLUGIN, null));
+        kit.settle();
+
+        SecurityException outside = assertThrows(SecurityException.class, () -> kit.bus().delete(p1, "occupancy"));
+        assertTrue(outside.getMessage().contains("may not delete ParkingSite/p1/occupancy"), outside.getMessage());
+        assertThrows(SecurityException.class, () -> kit.bus().delete(p1), "the sensor's occupancy is outside it too");
+        kit.bus().delete(p1, "full");
+        kit.settle();
+
+        assertEquals(List.of("ParkingSite/p1/full"), kit.deletions().stream().map(d -> d.topic()).toList());
+        assertEquals(List.of("occupancy"), List.copyOf(kit.picture().entity(p1).orElseThrow().attributes().keySet()),
+                "the city state dropped the plugin's full and kept the sensor's value");
+        assertTrue(kit.refusals().size() >= 1, "refusals recorded as the audit log would: " + kit.refusals());
+    }
+
+    @Test
     void readingsFlowThroughThePluginAndItsConclusionsAreRecordedInOrder() {
         kit.listen(new Parking(), List.of("ParkingSite/+/occupancy"));
         kit.publish(occupancy("p1", 0.5, T0));

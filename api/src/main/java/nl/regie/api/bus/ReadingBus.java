@@ -3,6 +3,7 @@ package nl.regie.api.bus;
 import java.util.Collection;
 import java.util.List;
 
+import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -34,6 +35,36 @@ public interface ReadingBus {
      *                              entity past the plugin's entity limit; nothing was published
      */
     void publish(Reading reading);
+
+    /**
+     * Deletes an entity: the city state drops it, subscribers whose filters match any attribute of it get a
+     * {@link nl.regie.api.model.Deletion} ({@link ReadingListener#onDelete}) after the readings published before, the
+     * live stream says so, and {@code GET /api/entities/{id}} is 404 once it is applied. A plugin deletes only what it
+     * published: every attribute the city state holds of the entity must be the plugin's own and within its declared
+     * {@code publishes}. Deleting an entity the city state does not hold (yet) is allowed, and passed on in order, so
+     * a publish followed at once by a delete leaves nothing.
+     *
+     * @param entity the entity
+     * @throws NullPointerException if the entity is null
+     * @throws SecurityException    if the entity is outside the plugin's declared {@code publishes} (an attribute it
+     *                              holds, or the entity's type and id for every attribute)
+     * @throws NotOwnerException    if the city state holds a value of the entity that another source published;
+     *                              nothing was deleted
+     */
+    void delete(EntityId entity);
+
+    /**
+     * Deletes one attribute of an entity, as {@link #delete(EntityId)} does an entity: the plugin must have
+     * published its value, on a topic within its declared {@code publishes}. The entity goes once it has no attribute
+     * left.
+     *
+     * @param attribute the attribute, such as {@code full}
+     * @throws IllegalArgumentException if the attribute is not a valid attribute name
+     * @throws SecurityException        if the topic is outside the plugin's declared {@code publishes}
+     * @throws NotOwnerException        if the city state holds a value of the attribute that another source
+     *                                  published; nothing was deleted
+     */
+    void delete(EntityId entity, String attribute);
 
     /**
      * Subscribes a listener to the readings matching any of the topic filters.

@@ -1,5 +1,6 @@
 package nl.regie.api.bus;
 
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -38,4 +39,17 @@ public interface ReadingListener {
      * @throws Exception to report a failure; it is counted and the next reading is delivered
      */
     void onReading(Reading reading) throws Exception;
+
+    /**
+     * Called when an entity, or one attribute of an entity, matching the listener's filters is deleted (an entity
+     * deletion matches a filter that matches any attribute of it), in order with the entity's readings. What was
+     * deleted is no longer in the city state. The default does nothing, so a listener that keeps no state of its own
+     * need not care.
+     *
+     * @param deletion what was deleted, and by whom
+     * @throws Exception to report a failure, counted as for {@link #onReading}
+     */
+    default void onDelete(Deletion deletion) throws Exception {
+        // nothing to forget
+    }
 }

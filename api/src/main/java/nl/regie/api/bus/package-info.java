@@ -2,7 +2,7 @@
  * The reading bus: publish readings, subscribe programmatically or through the {@link nl.regie.api.bus.ReadingListener} whiteboard.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package nl.regie.api.bus;
 
 import org.osgi.annotation.bundle.Export;

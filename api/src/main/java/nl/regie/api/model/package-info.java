@@ -2,7 +2,7 @@
  * The shared data model: entities (NGSI-LD URNs), readings with typed values and SenML units, locations.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package nl.regie.api.model;
 
 import org.osgi.annotation.bundle.Export;

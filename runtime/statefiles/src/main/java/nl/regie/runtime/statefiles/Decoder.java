@@ -53,6 +53,16 @@ public final class Decoder {
         return v;
     }
 
+    /**
+     * The int {@link #readInt} would read, without reading it: for a record whose kind is told by whether it begins
+     * with a string (a length, never negative) or a negative number.
+     */
+    public int peekInt() {
+        int v = readInt();
+        at -= 4;
+        return v;
+    }
+
     public long readLong() {
         need(8, "a long");
         long high = readInt();

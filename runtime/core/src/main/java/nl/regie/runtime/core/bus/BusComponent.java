@@ -7,6 +7,7 @@ import java.util.Map;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
@@ -135,6 +136,11 @@ public final class BusComponent implements PluginBus, BusHolds {
     @Override
     public void publish(String publisher, Reading reading) {
         engine.publish(publisher, reading);
+    }
+
+    @Override
+    public void delete(String publisher, Deletion deletion) {
+        engine.delete(publisher, deletion);
     }
 
     @Override

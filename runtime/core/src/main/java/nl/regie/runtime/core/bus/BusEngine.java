@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
@@ -293,6 +294,18 @@ public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
         }
         deliver(publisher, reading, matched);
         return null;
+    }
+
+    /** Offers a deletion to every subscriber with a matching filter; deletions are rare, so no route cache. */
+    @Override
+    public void delete(String publisher, Deletion deletion) {
+        Objects.requireNonNull(publisher, "the publisher of a deletion must be named");
+        Objects.requireNonNull(deletion, "cannot publish a null deletion");
+        for (Subscriber subscriber : routes.subscribers()) {
+            if (subscriber.matches(deletion)) {
+                subscriber.offer(deletion);
+            }
+        }
     }
 
     private void deliver(String publisher, Reading reading, Subscriber[] matched) {

@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import nl.regie.api.bus.ReadingListener;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
 import nl.regie.runtime.spi.bus.ReadView;
 
 /**
@@ -41,8 +43,8 @@ final class Deliveries {
 
     /** The delivery in progress, for the watchdog: its sequence number, IDLE, or TIMED_OUT once the watchdog took it. */
     private final AtomicLong inFlight = new AtomicLong(IDLE);
-    /** The reading in delivery; written before inFlight, so whoever reads inFlight sees it. */
-    private Reading current;
+    /** The reading or deletion in delivery; written before inFlight, so whoever reads inFlight sees it. */
+    private Object current;
     private long deliveries;
     private long watchedDelivery;
     private long watchedSinceNanos;
@@ -77,6 +79,43 @@ final class Deliveries {
             // Errors too: a NoClassDefFoundError from a plugin that is being updated must not end the thread.
             failure = e;
         }
+        ended(delivery, failure);
+    }
+
+    /**
+     * Calls the listener with a deletion, as {@link #deliver(ReadingListener, Reading)} does a reading. Through a read
+     * view, a plugin gets a deletion only when the view would let a reading of that entity and attribute from the
+     * deleting source through to it, about the same entity.
+     */
+    void deliver(ReadingListener listener, Deletion deletion) {
+        ReadView through = view;
+        if (through != null && !sees(through, deletion)) {
+            return;
+        }
+        long delivery = ++deliveries;
+        current = deletion;
+        inFlight.lazySet(delivery);
+        Throwable failure = null;
+        try {
+            listener.onDelete(deletion);
+        } catch (Exception | Error e) {
+            failure = e;
+        }
+        ended(delivery, failure);
+    }
+
+    private boolean sees(ReadView through, Deletion deletion) {
+        Reading probe = new Reading(deletion.entity(), deletion.optionalAttribute().orElse(PROBE_ATTRIBUTE),
+                Value.of(true), "", deletion.deletedAt(), deletion.deletedAt(), deletion.source(), null);
+        Reading seen = seen(through, probe);
+        return seen != null && seen.entity().equals(deletion.entity());
+    }
+
+    /** The attribute a whole entity's deletion is shown to a read view as. */
+    private static final String PROBE_ATTRIBUTE = "entity";
+
+    /** Counts the outcome of a delivery. */
+    private void ended(long delivery, Throwable failure) {
         if (!inFlight.compareAndSet(delivery, IDLE)) {
             // The watchdog has counted this delivery as timed out and interrupted us; take back its interrupt.
             synchronized (interruptLock) {
@@ -115,7 +154,8 @@ final class Deliveries {
         if (nowNanos - watchedSinceNanos < deliveryTimeout.toNanos()) {
             return;
         }
-        Reading reading = current;
+        Object item = current;
+        String topic = item instanceof Reading r ? r.topic() : ((Deletion) item).topic();
         synchronized (interruptLock) {
             if (!inFlight.compareAndSet(delivery, TIMED_OUT)) {
                 return;
@@ -123,7 +163,7 @@ final class Deliveries {
             thread.interrupt();
         }
         watchedDelivery = IDLE;
-        fail("delivery of " + reading.topic() + " took longer than " + deliveryTimeout.toMillis() + " ms", null, true);
+        fail("delivery of " + topic + " took longer than " + deliveryTimeout.toMillis() + " ms", null, true);
     }
 
     private void fail(String message, Throwable cause, boolean timeout) {

@@ -8,6 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.bus.Owner;
@@ -44,7 +45,8 @@ final class Subscriber implements Subscription {
     private final long id;
     /** The name the subscription is taken over by, or null if it is not durable. */
     private final String durableName;
-    private final SubscriberQueue<Reading> queue;
+    /** Readings, and the odd {@link Deletion}, in publish order. */
+    private final SubscriberQueue<Object> queue;
     private final SubscriberLog log;
     private final Closer onClose;
     private final Thread thread;
@@ -118,8 +120,29 @@ final class Subscriber implements Subscription {
         return TopicFilter.anyMatches(filters, topicLevels);
     }
 
+    /** Whether any of the filters matches a deletion: its topic, or for a whole entity any attribute of it. */
+    boolean matches(Deletion deletion) {
+        EntityId entity = deletion.entity();
+        for (TopicFilter filter : filters) {
+            if (deletion.wholeEntity() ? filter.matchesEntity(entity.type(), entity.localId())
+                    : filter.matches(entity.type(), entity.localId(), deletion.attribute())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Queues a deletion as {@link #offer(Reading)} queues a reading, in order with them. */
+    void offer(Deletion deletion) {
+        offerItem(deletion);
+    }
+
     /** Queues a reading for delivery, or drops and counts it if the queue is full or the subscriber quarantined. */
     void offer(Reading reading) {
+        offerItem(reading);
+    }
+
+    private void offerItem(Object reading) {
         State now = state;
         if (now != State.ACTIVE) {
             if (now == State.QUARANTINED) {
@@ -139,7 +162,7 @@ final class Subscriber implements Subscription {
     }
 
     /** Queues a reading while parked. */
-    private void hold(Reading reading) {
+    private void hold(Object reading) {
         Parked now = parked;
         if (queue.offer(reading)) {
             now.countHeld();
@@ -164,7 +187,7 @@ final class Subscriber implements Subscription {
                 pause();
                 continue;
             }
-            Reading reading = queue.poll();
+            Object reading = queue.poll();
             if (reading == null) {
                 awaitReadings();
             } else if (state == State.QUARANTINED) {
@@ -213,7 +236,16 @@ final class Subscriber implements Subscription {
         }
     }
 
-    private void deliver(Reading reading) {
+    private void deliver(Object item) {
+        if (item instanceof Deletion deletion) {
+            if (recheckFilters && !matches(deletion)) {
+                dropped.increment();
+                return;
+            }
+            deliveries.deliver(listener, deletion);
+            return;
+        }
+        Reading reading = (Reading) item;
         if (recheckFilters && !matchesTopic(reading)) {
             dropped.increment(); // held under the old filters, which the listener that took over no longer has
             return;

@@ -59,6 +59,26 @@ public final class PluginQuota {
     }
 
     /**
+     * Counts a deletion the plugin makes against its publish rate, as a reading is counted: a plugin cannot flood the
+     * bus with deletions either.
+     *
+     * @param topic what it deletes, for the message
+     * @throws LimitExceededException naming the plugin, the limit and its value; nothing is counted
+     */
+    public void checkDelete(String topic) {
+        if (limits == null) {
+            return;
+        }
+        LimitValues values = usage.values(limits.settings());
+        if (!usage.tryPublish(limits.nanoTime(), values)) {
+            throw limits.refuse(usage, plugin, LimitExceededException.PUBLISH_RATE, values.publishPerSecond(),
+                    "delete " + topic + ": it is past its limit " + LimitExceededException.PUBLISH_RATE + " = "
+                            + values.publishPerSecond() + " readings a second (" + LimitValues.PUBLISH_BURST + " = "
+                            + values.publishBurst() + ")");
+        }
+    }
+
+    /**
      * Checks that the plugin may bring an entity into the city state (an alert it raises under a new key is one).
      *
      * @throws LimitExceededException naming the plugin, the limit and its value

@@ -149,6 +149,21 @@ public final class DeclaredScope {
         return anyMatches(publishes, entity.type(), entity.localId(), reading.attribute());
     }
 
+    /** Whether the plugin may publish an attribute of an entity (and so delete it). */
+    public boolean mayPublish(String entityType, String localId, String attribute) {
+        return anyMatches(publishes, entityType, localId, attribute);
+    }
+
+    /** Whether the plugin may publish some attribute of an entity. */
+    public boolean mayPublishOn(String entityType, String localId) {
+        for (TopicFilter filter : publishes) {
+            if (filter.matchesEntity(entityType, localId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the plugin may read an attribute of an entity (for the city state). */
     public boolean mayRead(String entityType, String localId, String attribute) {
         return anyMatches(reads, entityType, localId, attribute);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 import nl.regie.api.actuation.Command;
+import nl.regie.api.model.Deletion;
+import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.Owner;
@@ -78,6 +80,34 @@ public final class ScopeGuard {
         if (!scope.mayPublish(reading)) {
             throw refuse("publish", reading.topic(), pattern(reading), "the topic is outside its declared scope"
                     + " (publishes " + scope.publishesText() + ")");
+        }
+    }
+
+    /**
+     * Checks a deletion the plugin asks for, as a publish is checked: an attribute's topic must be in the declared
+     * {@code publishes}; for a whole entity, some attribute of it must be, and so must every attribute the city state
+     * holds of it now ({@code held}).
+     *
+     * @throws SecurityException naming the plugin and the topic
+     */
+    public void checkDelete(Deletion deletion, Collection<String> held) {
+        if (scope == null) {
+            return;
+        }
+        EntityId entity = deletion.entity();
+        String pattern = entity.type() + "/+/" + (deletion.wholeEntity() ? "#" : deletion.attribute());
+        if (deletion.wholeEntity() ? !scope.mayPublishOn(entity.type(), entity.localId())
+                : !scope.mayPublish(entity.type(), entity.localId(), deletion.attribute())) {
+            throw refuse("delete", deletion.topic(), pattern, "the topic is outside its declared scope (publishes "
+                    + scope.publishesText() + ")");
+        }
+        if (deletion.wholeEntity()) {
+            for (String attribute : held) {
+                if (!scope.mayPublish(entity.type(), entity.localId(), attribute)) {
+                    throw refuse("delete", deletion.topic(), pattern, "its attribute " + attribute + " is outside its"
+                            + " declared scope (publishes " + scope.publishesText() + ")");
+                }
+            }
         }
     }
 

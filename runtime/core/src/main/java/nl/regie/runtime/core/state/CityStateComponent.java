@@ -8,8 +8,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.BoundingBox;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
@@ -58,6 +60,8 @@ public class CityStateComponent implements FullCityState, MetricSource {
 
     private final EntityStore store;
     private final CityStateFiles files;
+    /** Makes a change and its journal record one step, and keeps stale marks and readings from crossing. */
+    private final Object changes;
     private final Subscription subscription;
     private final Logger log;
     private final LongAdder clockSteps = new LongAdder();
@@ -107,7 +111,8 @@ public class CityStateComponent implements FullCityState, MetricSource {
         this.store = new EntityStore(this::steppedBack);
         if (folder == null) {
             files = null;
-            subscription = bus.subscribe(owner, List.of("#"), store::apply, QUEUE_CAPACITY);
+            changes = new Object();
+            subscription = bus.subscribe(owner, List.of("#"), feed(), QUEUE_CAPACITY);
             return;
         }
         CityStateFiles kept = new CityStateFiles(store);
@@ -131,12 +136,43 @@ public class CityStateComponent implements FullCityState, MetricSource {
             restoring = false;
         }
         files = kept;
-        subscription = bus.subscribe(owner, List.of("#"), files == null ? store::apply : this::apply, QUEUE_CAPACITY);
+        changes = files == null ? new Object() : files.lock();
+        subscription = bus.subscribe(owner, List.of("#"), feed(), QUEUE_CAPACITY);
+    }
+
+    /** What the city state's subscription calls: readings are applied, deletions drop what their source published. */
+    private ReadingListener feed() {
+        return new ReadingListener() {
+            @Override
+            public void onReading(Reading reading) {
+                apply(reading);
+            }
+
+            @Override
+            public void onDelete(Deletion deletion) {
+                delete(deletion);
+            }
+        };
+    }
+
+    /** Drops what the deletion's source published of the entity, or of the attribute; journaled when it dropped any. */
+    void delete(Deletion deletion) {
+        List<String> dropped;
+        synchronized (changes) {
+            dropped = store.delete(deletion.entity(), deletion.attribute(), deletion.source());
+            if (!dropped.isEmpty() && files != null) {
+                files.deleted(deletion.entity(), deletion.attribute(), deletion.source());
+            }
+        }
+        if (dropped.isEmpty() && log != null) {
+            log.debug("{} deleted {}, but the city state holds nothing of it that {} published", deletion.source(),
+                    deletion.topic(), deletion.source());
+        }
     }
 
     private void apply(Reading reading) {
-        synchronized (files.lock()) {
-            if (store.apply(reading)) {
+        synchronized (changes) {
+            if (store.apply(reading) && files != null) {
                 files.applied(reading);
             }
         }
@@ -162,22 +198,32 @@ public class CityStateComponent implements FullCityState, MetricSource {
         return Set.copyOf(removedPlugins);
     }
 
+    @Override
+    public Set<String> staleAttributes(EntityId id) {
+        return store.stale(id);
+    }
+
     /**
-     * A plugin was uninstalled (not updated): what it published stays, as the last thing it said, but is stale from
-     * now on. Its alerts are resolved by the alert service.
+     * A plugin was uninstalled (not updated): what it published stays, as the last thing it said, but each attribute
+     * whose value it published is marked stale from now on (kept in the state folder), until a reading of that
+     * attribute replaces it. Its alerts are resolved by the alert service.
      */
     void pluginRemoved(String symbolicName) {
-        if (removedPlugins.add(symbolicName) && log != null) {
-            long values = store.all().stream().flatMap(e -> e.attributes().values().stream())
-                    .filter(a -> symbolicName.equals(a.source())).count();
-            if (values > 0) {
-                log.info("Plugin {} was uninstalled; the {} value(s) it published stay in the city state, marked stale",
-                        symbolicName, values);
+        removedPlugins.add(symbolicName);
+        int marked;
+        synchronized (changes) {
+            marked = store.markPublisherRemoved(symbolicName);
+            if (marked > 0 && files != null) {
+                files.publisherRemoved(symbolicName);
             }
+        }
+        if (marked > 0 && log != null) {
+            log.info("Plugin {} was uninstalled; the {} value(s) it published stay in the city state, marked stale",
+                    symbolicName, marked);
         }
     }
 
-    /** A bundle of that name is installed (again): its values are no longer stale. */
+    /** A bundle of that name is installed (again); its old values stay stale until it publishes them again. */
     void pluginInstalled(String symbolicName) {
         removedPlugins.remove(symbolicName);
     }

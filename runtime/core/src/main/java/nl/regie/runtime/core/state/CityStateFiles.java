@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
@@ -24,13 +26,31 @@ import nl.regie.runtime.statefiles.StateFiles;
  * same rules (per attribute the newest {@code observedAt} wins between sources, a source's own reading replaces its
  * earlier one), so what comes back is exactly what was there; nothing is published on the bus while it does.
  *
+ * <p>Content version 2 adds, read alongside version 1's records: after an entity's snapshot record, its stale
+ * attributes (a count, then the names); and two journal records that begin with a negative number where a reading
+ * begins with its entity type's length, so they can never be taken for one: {@value #PUBLISHER_REMOVED}, a source
+ * (a plugin uninstalled: its values are marked stale, {@link EntityStore#markPublisherRemoved}), and
+ * {@value #DELETED}, an entity, an attribute or none, and a source ({@link EntityStore#delete}).
+ *
  * <p>{@link #applied} is called on the one thread that applies readings, under {@link #lock()}, as is every
- * capture.
+ * capture; {@link #publisherRemoved} and {@link #deleted} under the lock too.
  */
 final class CityStateFiles implements StateFiles.Owner {
 
     /** The version of the records below; raise it when they change, and keep reading the older one. */
-    static final int SCHEMA = 1;
+    static final int SCHEMA = 2;
+    /** The first number of a journal record that marks a removed publisher's values stale. */
+    static final int PUBLISHER_REMOVED = -1;
+    /** The first number of a journal record that deletes an entity or an attribute. */
+    static final int DELETED = -2;
+
+    /** A journal record: a publisher was removed. */
+    private record PublisherRemoved(String source) {
+    }
+
+    /** A journal record: what a source deleted (a null attribute: the entity). */
+    private record Deleted(EntityId entity, String attribute, String source) {
+    }
 
     private final EntityStore store;
     /** The journals' readings, applied together once every journal has been read. */
@@ -66,6 +86,19 @@ final class CityStateFiles implements StateFiles.Owner {
         files.append(out);
     }
 
+    /** Records that a publisher's values were marked stale; under {@link #lock()}. */
+    void publisherRemoved(String source) {
+        files.append(encoder.reset().writeInt(PUBLISHER_REMOVED).writeString(source));
+    }
+
+    /** Records a deletion that dropped something; under {@link #lock()}. */
+    void deleted(EntityId entity, String attribute, String source) {
+        Encoder out = encoder.reset().writeInt(DELETED);
+        Records.writeEntityId(out, entity);
+        out.writeNullableString(attribute).writeString(source);
+        files.append(out);
+    }
+
     /** Writes a last snapshot and closes the files. */
     void close() {
         synchronized (lock) {
@@ -94,17 +127,38 @@ final class CityStateFiles implements StateFiles.Owner {
 
     @Override
     public Object decodeJournalRecord(Decoder in) {
+        int first = in.peekInt();
+        if (first == PUBLISHER_REMOVED) {
+            in.readInt();
+            return new PublisherRemoved(in.readString());
+        }
+        if (first == DELETED) {
+            in.readInt();
+            return new Deleted(Records.readEntityId(in), in.readNullableString(), in.readString());
+        }
+        if (first < 0) {
+            throw new IllegalArgumentException("a journal record of kind " + first);
+        }
         EntityId entity = Records.readEntityId(in);
         return new Reading(entity, in.readString(), Records.readValue(in), in.readString(), in.readInstant(),
                 in.readInstant(), in.readString(), Records.readNullableLocation(in));
     }
 
     @Override
-    public void applyJournalRecord(Object reading) {
-        if (replay == null) {
-            replay = store.batch();
+    public void applyJournalRecord(Object record) {
+        if (record instanceof Reading reading) {
+            if (replay == null) {
+                replay = store.batch();
+            }
+            replay.apply(reading);
+            return;
         }
-        replay.apply((Reading) reading);
+        journalsRead(); // what came before applies first
+        if (record instanceof PublisherRemoved removed) {
+            store.markPublisherRemoved(removed.source());
+        } else if (record instanceof Deleted deleted) {
+            store.delete(deleted.entity(), deleted.attribute(), deleted.source());
+        }
     }
 
     @Override
@@ -136,11 +190,29 @@ final class CityStateFiles implements StateFiles.Owner {
                     in.readString()));
         }
         store.restore(new EntityState(id, location, attributes, updatedAt));
+        if (!in.atEnd()) { // content version 2: the stale attributes
+            int marks = in.readInt();
+            if (marks < 0 || marks > count) {
+                throw new IllegalArgumentException("an entity with " + count + " attributes and " + marks + " stale");
+            }
+            Set<String> stale = new HashSet<>(marks * 2);
+            for (int i = 0; i < marks; i++) {
+                stale.add(in.readString());
+            }
+            store.restoreStale(id, stale);
+        }
     }
 
     @Override
     public StateFiles.Snapshot capture() {
         List<EntityState> entities = store.unordered();
+        Map<EntityId, Set<String>> stale = new HashMap<>();
+        for (EntityState entity : entities) {
+            Set<String> marks = store.stale(entity.id());
+            if (!marks.isEmpty()) {
+                stale.put(entity.id(), marks);
+            }
+        }
         return out -> {
             Encoder e = new Encoder();
             for (EntityState entity : entities) {
@@ -153,6 +225,11 @@ final class CityStateFiles implements StateFiles.Owner {
                     e.writeString(attribute.getKey());
                     Records.writeValue(e, a.value());
                     e.writeString(a.unit()).writeInstant(a.observedAt()).writeString(a.source());
+                }
+                Set<String> marks = stale.getOrDefault(entity.id(), Set.of());
+                e.writeInt(marks.size());
+                for (String name : marks) {
+                    e.writeString(name);
                 }
                 out.write(e);
             }

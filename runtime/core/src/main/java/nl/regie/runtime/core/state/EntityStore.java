@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -31,6 +33,10 @@ import nl.regie.api.state.EntityState;
  * that, a source whose clock jumped back (a device whose clock was reset, a plugin that dated one reading by the
  * wall clock and the next by the simulated one) would be frozen at its earlier, later-dated value for good. Such
  * a step back is reported to {@link ClockSteps}, so it is visible.
+ *
+ * <p>Stale marks: when a plugin is uninstalled, {@link #markPublisherRemoved} marks every attribute whose current value
+ * it published (except the {@value #ALERT_TYPE} entities, whose resolution the alert service publishes): nothing will
+ * update those values. A mark goes when a reading of that attribute is applied, or the attribute is deleted.
  */
 final class EntityStore {
 
@@ -43,6 +49,11 @@ final class EntityStore {
     }
 
     private static final Comparator<EntityState> BY_ID = Comparator.comparing(EntityState::id);
+    /** The alert service owns these entities' lifecycle: an uninstalled plugin's alerts are resolved, not stale. */
+    static final String ALERT_TYPE = "Alert";
+
+    /** The stale attributes by entity, each set immutable and replaced whole. */
+    private final Map<EntityId, Set<String>> stale = new ConcurrentHashMap<>();
 
     /** Entities by type, then by id; the snapshot per entity is replaced whole on each change. */
     private final Map<String, Map<EntityId, EntityState>> byType = new ConcurrentHashMap<>();
@@ -74,6 +85,7 @@ final class EntityStore {
             }
             entity.attributes.put(reading.attribute(),
                     new AttributeState(reading.value(), reading.unit(), reading.observedAt(), reading.source()));
+            entity.applied.add(reading.attribute());
             if (reading.location() != null) {
                 entity.location = reading.location();
             }
@@ -82,16 +94,24 @@ final class EntityStore {
             }
         }
 
-        /** Puts every entity the batch changed into the store. */
+        /** Puts every entity the batch changed into the store; a value applied clears its attribute's stale mark. */
         void commit() {
-            working.forEach((id, entity) -> restore(new EntityState(id, entity.location, entity.attributes,
-                    entity.updatedAt)));
+            working.forEach((id, entity) -> {
+                restore(new EntityState(id, entity.location, entity.attributes, entity.updatedAt));
+                Set<String> marks = stale.get(id);
+                if (marks != null) {
+                    Set<String> left = new HashSet<>(marks);
+                    left.removeAll(entity.applied);
+                    setStale(id, left);
+                }
+            });
             working.clear();
         }
     }
 
     private static final class Working {
         final Map<String, AttributeState> attributes;
+        final Set<String> applied = new HashSet<>();
         Location location;
         Instant updatedAt;
 
@@ -127,7 +147,96 @@ final class EntityStore {
         Instant updatedAt = current == null || reading.receivedAt().isAfter(current.updatedAt())
                 ? reading.receivedAt() : current.updatedAt();
         entities.put(reading.entity(), new EntityState(reading.entity(), location, attributes, updatedAt));
+        Set<String> marks = stale.get(reading.entity());
+        if (marks != null && marks.contains(reading.attribute())) {
+            Set<String> left = new HashSet<>(marks);
+            left.remove(reading.attribute());
+            setStale(reading.entity(), left);
+        }
         return true;
+    }
+
+    /**
+     * Marks stale every attribute whose current value {@code source} published (not of {@value #ALERT_TYPE}
+     * entities): the plugin was uninstalled. Returns how many attributes were newly marked.
+     */
+    int markPublisherRemoved(String source) {
+        int marked = 0;
+        for (Map.Entry<String, Map<EntityId, EntityState>> type : byType.entrySet()) {
+            if (ALERT_TYPE.equals(type.getKey())) {
+                continue;
+            }
+            for (EntityState entity : type.getValue().values()) {
+                Set<String> marks = null;
+                for (Map.Entry<String, AttributeState> a : entity.attributes().entrySet()) {
+                    if (source.equals(a.getValue().source()) && !stale(entity.id()).contains(a.getKey())) {
+                        if (marks == null) {
+                            marks = new HashSet<>(stale(entity.id()));
+                        }
+                        marks.add(a.getKey());
+                        marked++;
+                    }
+                }
+                if (marks != null) {
+                    setStale(entity.id(), marks);
+                }
+            }
+        }
+        return marked;
+    }
+
+    /** The stale attributes of an entity (their publisher was removed); empty for none. */
+    Set<String> stale(EntityId id) {
+        return stale.getOrDefault(id, Set.of());
+    }
+
+    /** Puts an entity's stale marks back as a snapshot held them (recovery only). */
+    void restoreStale(EntityId id, Set<String> attributes) {
+        setStale(id, attributes);
+    }
+
+    private void setStale(EntityId id, Set<String> attributes) {
+        if (attributes.isEmpty()) {
+            stale.remove(id);
+        } else {
+            stale.put(id, Set.copyOf(attributes));
+        }
+    }
+
+    /**
+     * Drops what {@code source} published of an entity: one attribute, or (with a null attribute) every attribute
+     * whose current value it published; the entity goes once it has no attribute left. What another source published
+     * stays.
+     *
+     * @return the attributes dropped, in name order; empty when there was nothing of the source's to drop
+     */
+    List<String> delete(EntityId id, String attribute, String source) {
+        Map<EntityId, EntityState> entities = byType.get(id.type());
+        EntityState current = entities == null ? null : entities.get(id);
+        if (current == null) {
+            return List.of();
+        }
+        Map<String, AttributeState> attributes = new HashMap<>(current.attributes());
+        List<String> dropped = new ArrayList<>();
+        for (Map.Entry<String, AttributeState> a : current.attributes().entrySet()) {
+            if ((attribute == null || attribute.equals(a.getKey())) && source.equals(a.getValue().source())) {
+                attributes.remove(a.getKey());
+                dropped.add(a.getKey());
+            }
+        }
+        if (dropped.isEmpty()) {
+            return List.of();
+        }
+        Set<String> marks = new HashSet<>(stale(id));
+        marks.removeAll(dropped);
+        setStale(id, marks);
+        if (attributes.isEmpty()) {
+            entities.remove(id);
+        } else {
+            entities.put(id, new EntityState(id, current.location(), attributes, current.updatedAt()));
+        }
+        dropped.sort(Comparator.naturalOrder());
+        return dropped;
     }
 
     /** Puts an entity back as a snapshot held it, replacing whatever the store had for it (recovery only). */
@@ -138,6 +247,7 @@ final class EntityStore {
     /** Forgets every entity (recovery only: a snapshot turned out damaged halfway). */
     void clear() {
         byType.clear();
+        stale.clear();
     }
 
     /** Every entity, in no particular order: the capture of a snapshot, cheap because each entity is immutable. */

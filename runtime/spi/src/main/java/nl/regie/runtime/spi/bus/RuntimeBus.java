@@ -5,6 +5,7 @@ import java.util.Map;
 
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.monitor.BusMonitor;
 
@@ -77,6 +78,17 @@ public interface RuntimeBus extends BusMonitor {
      * @throws NullPointerException if the publisher or the reading is null
      */
     void publish(String publisher, Reading reading);
+
+    /**
+     * Hands a deletion to every subscriber with a filter that matches it (for a whole entity: a filter that matches
+     * some attribute of it), in order with the readings before it in the same subscriber's queue; like
+     * {@link #publish}, never blocks. The bus checks no ownership: the caller names the publisher, and the city state
+     * drops only what {@link Deletion#source()} published. A plugin's {@link nl.regie.api.bus.ReadingBus#delete}
+     * checks its scope and ownership before it comes here.
+     *
+     * @throws NullPointerException if the publisher or the deletion is null
+     */
+    void delete(String publisher, Deletion deletion);
 
     /** The number of readings published so far, per publisher. */
     Map<String, Long> publishedBy();

@@ -142,6 +142,13 @@ public final class TopicFilter {
                 && (n.length == 3 || endsWithAnyLevels);
     }
 
+    /** Whether this filter matches some topic of an entity: any attribute of {@code {entityType}/{localId}}. */
+    public boolean matchesEntity(String entityType, String localId) {
+        String[] n = names;
+        return (n.length < 1 || n[0] == null || n[0].equals(entityType))
+                && (n.length < 2 || n[1] == null || n[1].equals(localId));
+    }
+
     /**
      * Whether every topic the other filter can match is matched by this one too. Topics always have three levels,
      * so {@code #} stands for {@code +} at each level it spans; then each level of this filter must be {@code +} or

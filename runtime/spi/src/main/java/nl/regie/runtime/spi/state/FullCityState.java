@@ -2,6 +2,7 @@ package nl.regie.runtime.spi.state;
 
 import java.util.Set;
 
+import nl.regie.api.model.EntityId;
 import nl.regie.api.state.CityState;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -19,4 +20,12 @@ public interface FullCityState extends CityState {
      * bundle of that name is installed again.
      */
     Set<String> removedPlugins();
+
+    /**
+     * The attributes of an entity marked stale because the plugin that published their current value was uninstalled
+     * (not updated): nothing will update them. Marked at the uninstall, kept across a restart, and cleared for an
+     * attribute by the next reading of it (from any source) or its deletion. Empty for an entity without such marks
+     * or an unknown one.
+     */
+    Set<String> staleAttributes(EntityId id);
 }

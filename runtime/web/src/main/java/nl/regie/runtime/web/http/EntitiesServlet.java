@@ -67,7 +67,7 @@ public class EntitiesServlet extends GuardedServlet {
             Json.problem(response, 404, "Not Found", "no entity " + entityId + " is known", request.getRequestURI());
             return;
         }
-        Json.write(response, 200, Json.entity(entity.get(), cityState.removedPlugins()));
+        Json.write(response, 200, Json.entity(entity.get(), cityState::staleAttributes));
     }
 
     /** The entity as the caller may see it; a zone entity is made from the entities of its type. */
@@ -95,7 +95,7 @@ public class EntitiesServlet extends GuardedServlet {
         body.put("total", matches.size());
         body.put("offset", query.offset());
         body.put("limit", query.limit());
-        body.put("entities", Json.entities(page, cityState.removedPlugins()));
+        body.put("entities", Json.entities(page, cityState::staleAttributes));
         Json.write(response, 200, body);
     }
 }

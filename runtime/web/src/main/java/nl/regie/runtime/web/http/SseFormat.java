@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 
@@ -28,8 +29,13 @@ final class SseFormat {
      * {@code data:} line (CR, LF and CRLF all end a line), then the blank line that dispatches it.
      */
     static String event(long id, String name, String data) {
+        return event(id >= 0 ? Long.toString(id) : null, name, data);
+    }
+
+    /** One event, as {@link #event(long, String, String)}, with an id as text ({@code null}: none). */
+    static String event(String id, String name, String data) {
         StringBuilder text = new StringBuilder(data.length() + 48);
-        if (id >= 0) {
+        if (id != null) {
             text.append("id: ").append(id).append('\n');
         }
         text.append("event: ").append(name).append('\n');
@@ -55,9 +61,23 @@ final class SseFormat {
     }
 
     /** A reading as an event: {@code alert} for the Alert entity type, {@code change} for every other. */
-    static String reading(long id, Reading reading, Location location) {
+    static String reading(String id, Reading reading, Location location) {
         String name = ALERT_TYPE.equals(reading.entityType()) ? "alert" : "change";
         return event(id, name, json(change(reading, location)));
+    }
+
+    /**
+     * A deletion as an event: {@code event: delete}, data {@code {id, type, attribute, source, deletedAt}} with a null
+     * attribute when the whole entity is deleted.
+     */
+    static String deletion(String id, Deletion deletion) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", deletion.entity().toString());
+        json.put("type", deletion.entity().type());
+        json.put("attribute", deletion.attribute());
+        json.put("source", deletion.source());
+        json.put("deletedAt", deletion.deletedAt().toString());
+        return event(id, "delete", json(json));
     }
 
     /** The data of a change: entity id, type, attribute, value, unit, observedAt, location [lon, lat] or null. */

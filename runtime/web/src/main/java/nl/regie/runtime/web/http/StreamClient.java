@@ -2,6 +2,7 @@ package nl.regie.runtime.web.http;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
 import nl.regie.runtime.spi.bus.ReadView;
 
 /**
@@ -51,8 +54,12 @@ final class StreamClient {
      * the reading as views see it (carrying where its entity is, when known) and, once a writer asks, its SSE text.
      */
     static final class Item {
+        private final long epoch;
         private final long id;
+        /** The reading, or null for a deletion. */
         private final Reading reading;
+        /** The deletion, or null for a reading. */
+        private final Deletion deletion;
         /** Rendered at most a few times (writers may race), then shared; each render gives the same bytes. */
         private volatile byte[] shared;
 
@@ -61,12 +68,42 @@ final class StreamClient {
          *                 or null
          */
         Item(long id, Reading reading, Location location) {
-            this.id = id;
-            this.reading = reading.location() == null && location != null ? reading.withLocation(location) : reading;
+            this(StreamHub.NO_EPOCH, id, reading, location);
         }
 
+        /**
+         * @param epoch the first part of the event's id ({@link EventId}), or {@link StreamHub#NO_EPOCH} for an id of
+         *              the sequence number alone
+         */
+        Item(long epoch, long id, Reading reading, Location location) {
+            this.epoch = epoch;
+            this.id = id;
+            this.reading = reading.location() == null && location != null ? reading.withLocation(location) : reading;
+            this.deletion = null;
+        }
+
+        /** A deletion as an event. */
+        Item(long epoch, long id, Deletion deletion) {
+            this.epoch = epoch;
+            this.id = id;
+            this.reading = null;
+            this.deletion = deletion;
+        }
+
+        /** The deletion, or null when this is a reading. */
+        Deletion deletion() {
+            return deletion;
+        }
+
+        /** The sequence number, the second part of the event's id. */
         long id() {
             return id;
+        }
+
+        /** This item where its entity is, when the reading says nothing and the location is known; same id. */
+        Item located(Location location) {
+            return reading == null || reading.location() != null || location == null ? this
+                    : new Item(epoch, id, reading, location);
         }
 
         /** The reading, located where its entity is when known. */
@@ -81,14 +118,20 @@ final class StreamClient {
         byte[] shared() {
             byte[] text = shared;
             if (text == null) {
-                text = render(id, reading);
+                text = deletion != null ? SseFormat.deletion(EventId.text(epoch, id), deletion)
+                        .getBytes(StandardCharsets.UTF_8) : render(epoch, id, reading);
                 shared = text;
             }
             return text;
         }
 
-        static byte[] render(long id, Reading reading) {
-            return SseFormat.reading(id, reading, reading.location()).getBytes(StandardCharsets.UTF_8);
+        static byte[] render(long epoch, long id, Reading reading) {
+            return SseFormat.reading(EventId.text(epoch, id), reading, reading.location())
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+
+        byte[] render(Reading seen) {
+            return render(epoch, id, seen);
         }
     }
 
@@ -101,6 +144,11 @@ final class StreamClient {
     /** What the client's party may see, or null for everything. */
     private final ReadView view;
     private final ArrayBlockingQueue<Item> queue;
+    /**
+     * The events a resuming client missed, from the hub's replay buffer: written before anything of the queue, and
+     * not bounded by it. Set once, before the client is started; then only its writer takes from it.
+     */
+    private final ArrayDeque<Item> backlog = new ArrayDeque<>();
     private final int maxOverflows;
     private final AtomicBoolean resyncPending = new AtomicBoolean();
     private final AtomicBoolean heartbeatDue = new AtomicBoolean();
@@ -156,7 +204,33 @@ final class StreamClient {
     }
 
     boolean hasWork() {
-        return greeting.get() != null || resyncPending.get() || heartbeatDue.get() || !queue.isEmpty();
+        return greeting.get() != null || resyncPending.get() || heartbeatDue.get() || !queue.isEmpty()
+                || backlogged();
+    }
+
+    /** Adds events the client missed, to be written before anything live; before the client is started. */
+    void replay(List<Item> missed) {
+        synchronized (backlog) {
+            backlog.addAll(missed);
+        }
+    }
+
+    private boolean backlogged() {
+        synchronized (backlog) {
+            return !backlog.isEmpty();
+        }
+    }
+
+    /** Takes up to {@code max} events: what is left of the backlog first, then the queue. */
+    private void take(int max) {
+        synchronized (backlog) {
+            while (taken.size() < max && !backlog.isEmpty()) {
+                taken.add(backlog.poll());
+            }
+        }
+        if (taken.size() < max) {
+            queue.drainTo(taken, max - taken.size());
+        }
     }
 
     /**
@@ -173,7 +247,7 @@ final class StreamClient {
                     "this client fell behind and missed events; reload the state from /api/entities",
                     "resyncs", resyncs.get())))));
         }
-        queue.drainTo(taken, max);
+        take(max);
         int n = 0;
         for (Item item : taken) {
             byte[] event = render(item);
@@ -206,12 +280,21 @@ final class StreamClient {
         if (view == null) {
             return item.shared();
         }
+        if (item.deletion() != null) {
+            // A party's client hears of a deletion when its view would let a value of that entity and attribute from
+            // the deleting source through, about the same entity.
+            Deletion d = item.deletion();
+            Reading probe = new Reading(d.entity(), d.optionalAttribute().orElse("entity"), Value.of(true), "",
+                    d.deletedAt(), d.deletedAt(), d.source(), null);
+            Reading seen = view.apply(probe);
+            return seen != null && seen.entity().equals(d.entity()) ? item.shared() : null;
+        }
         // The view sees where the entity is, so that it can coarsen it; what it lets through says where.
         Reading seen = view.apply(item.reading());
         if (seen == null) {
             return null;
         }
-        return seen == item.reading() ? item.shared() : Item.render(item.id(), seen);
+        return seen == item.reading() ? item.shared() : item.render(seen);
     }
 
     private static byte[] concat(List<byte[]> parts) {
@@ -241,7 +324,9 @@ final class StreamClient {
     }
 
     int queued() {
-        return queue.size();
+        synchronized (backlog) {
+            return queue.size() + backlog.size();
+        }
     }
 
     long resyncs() {

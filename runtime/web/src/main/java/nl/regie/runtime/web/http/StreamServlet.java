@@ -1,6 +1,8 @@
 package nl.regie.runtime.web.http;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,10 @@ import javax.servlet.WriteListener;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.Deletion;
+import nl.regie.api.model.Reading;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.audit.AuditEvent;
@@ -45,9 +50,15 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * {@code GET /api/stream?type=T&near=lon,lat,metres&bbox=w,s,e,n}: entity changes and alerts as Server-Sent Events.
+ * {@code GET /api/stream?type=T&near=lon,lat,metres&bbox=w,s,e,n}: entity changes, alerts and deletions as
+ * Server-Sent Events.
  * One subscription to every topic, as the runtime bundle with a large queue, feeds a {@link StreamHub}; each client
  * has a queue of {@value #CLIENT_QUEUE} events, and one that overflows it gets a {@code resync} event (reload the
  * state) and is dropped after {@value #MAX_OVERFLOWS} overflows in a row. Writing runs on {@value #WRITERS} daemon
@@ -57,15 +68,45 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * that arrives meanwhile rather than one each; a heartbeat comment goes out every
  * {@value #HEARTBEAT_SECONDS} s when nothing else did, which also finds clients that went away.
  *
+ * <p>Every event has an id {@code {epoch}-{sequence}} ({@link EventId}; the epoch grows at each start, counted in
+ * {@code <state dir>/stream/epoch}), and the last {@link Config#replayEvents()} events are kept: a client that
+ * reconnects with {@code Last-Event-ID} gets exactly the events after it that its filter and view pass, or, when they
+ * are no longer kept (or the id is from another start, or was never given), one {@code reset} event telling it to
+ * reload. A {@code Last-Event-ID} that is not such an id is 400.
+ *
  * <p>A caller other than the operator streams only the entity types its token reads (asking for another is 403) and
  * sees each reading through its own {@link nl.regie.runtime.spi.bus.ReadView} of the policy.
  */
-@Component(service = {Servlet.class, MetricSource.class},
+@Component(service = {Servlet.class, MetricSource.class}, configurationPid = StreamServlet.PID,
         property = {"osgi.http.whiteboard.servlet.asyncSupported=true", MetricSource.ORDER + ":Integer=70"})
 @HttpWhiteboardServletPattern("/api/stream")
+@Designate(ocd = StreamServlet.Config.class)
 public class StreamServlet extends GuardedServlet implements MetricSource {
 
+    /** The framework property naming the state folder; the epoch counter is kept in its {@code stream} folder. */
+    static final String STATE_DIR_PROPERTY = "regie.state.dir";
+
     private static final long serialVersionUID = 1L;
+
+    /** The configuration PID. */
+    public static final String PID = "nl.regie.runtime.stream";
+
+    /** The stream's configuration; a change restarts the stream (a new epoch: resuming clients are told to reload). */
+    @ObjectClassDefinition(id = PID, name = "Regie live stream",
+            description = "The live stream /api/stream: how many events it keeps for clients that resume.")
+    public @interface Config {
+
+        /** Events kept to replay to a client that reconnects with Last-Event-ID. */
+        @AttributeDefinition(name = "Replay buffer (events)", min = "0", max = "1000000",
+                description = "The last events kept, whoever was connected, to replay to a client that reconnects"
+                        + " with Last-Event-ID; a client that missed more is sent a reset event (reload the state).")
+        int replayEvents() default DEFAULT_REPLAY_EVENTS;
+    }
+
+    /** Events kept to replay by default: about two minutes of the demo city, a few MB. */
+    static final int DEFAULT_REPLAY_EVENTS = 10_000;
+    /** The header a resuming client sends. */
+    static final String LAST_EVENT_ID = "Last-Event-ID";
 
     /** Connected clients at most; one more gets 503. */
     static final int MAX_CLIENTS = 1_000;
@@ -91,18 +132,51 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
     /** Streams the bus, as the runtime bundle; each caller sees what the policy lets its party see. */
     @Activate
     public StreamServlet(@Reference RuntimeBus bus, @Reference(service = FullCityState.class) CityState cityState,
-            @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy, BundleContext context) {
-        this(bus, Owner.of(context.getBundle()), cityState, policy, MAX_CLIENTS, HEARTBEAT_SECONDS);
+            @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy, BundleContext context,
+            Config config, @Reference(service = LoggerFactory.class) Logger log) {
+        this(bus, Owner.of(context.getBundle()), cityState, policy, MAX_CLIENTS, HEARTBEAT_SECONDS,
+                epoch(context, log), config.replayEvents());
     }
 
     StreamServlet(RuntimeBus bus, Owner owner, CityState cityState, AccessPolicy policy, int maxClients,
             long heartbeatSeconds) {
+        this(bus, owner, cityState, policy, maxClients, heartbeatSeconds, 1, DEFAULT_REPLAY_EVENTS);
+    }
+
+    /**
+     * @param epoch        the first part of every event id ({@link StreamEpoch})
+     * @param replayEvents events kept to replay to resuming clients
+     */
+    StreamServlet(RuntimeBus bus, Owner owner, CityState cityState, AccessPolicy policy, int maxClients,
+            long heartbeatSeconds, long epoch, int replayEvents) {
         this.policy = policy;
         writers = Executors.newScheduledThreadPool(WRITERS, daemonThreads());
         hub = new StreamHub(maxClients, CLIENT_QUEUE, MAX_OVERFLOWS,
-                id -> cityState.entity(id).map(EntityState::location).orElse(null), lingering(writers, LINGER_MILLIS));
+                id -> cityState.entity(id).map(EntityState::location).orElse(null), lingering(writers, LINGER_MILLIS),
+                epoch, Math.max(0, replayEvents));
         writers.scheduleAtFixedRate(hub::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
-        subscription = bus.subscribe(owner, List.of("#"), hub::publish, BUS_QUEUE);
+        subscription = bus.subscribe(owner, List.of("#"), new ReadingListener() {
+            @Override
+            public void onReading(Reading reading) {
+                hub.publish(reading);
+            }
+
+            @Override
+            public void onDelete(Deletion deletion) {
+                hub.delete(deletion);
+            }
+        }, BUS_QUEUE);
+    }
+
+    /** This start's epoch, counted in {@code <state dir>/stream}; a fallback is logged with its reason. */
+    private static long epoch(BundleContext context, Logger log) {
+        String dir = context.getProperty(STATE_DIR_PROPERTY);
+        Path folder = dir == null || dir.isBlank() ? null : Path.of(dir).resolve("stream");
+        StreamEpoch.Start start = StreamEpoch.next(folder, Clock.systemUTC());
+        if (start.reason() != null && folder != null) {
+            log.warn("Live stream: {}; event ids still never repeat unless the clock was set back", start.reason());
+        }
+        return start.epoch();
     }
 
     @Deactivate
@@ -128,6 +202,14 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
             filter = StreamFilter.parse(request.getParameterMap());
         } catch (IllegalArgumentException e) {
             Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
+            return;
+        }
+        EventId lastSeen;
+        try {
+            lastSeen = EventId.parse(request.getHeader(LAST_EVENT_ID));
+        } catch (IllegalArgumentException e) {
+            Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI(),
+                    Map.of("header", LAST_EVENT_ID));
             return;
         }
         Caller caller = Caller.of(request);
@@ -181,7 +263,7 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
                 }
             }
         }, SseFormat.retry(RETRY_MILLIS) + SseFormat.comment("connected"),
-                caller.operator() ? null : policy.readView(caller.party(), caller.name()));
+                caller.operator() ? null : policy.readView(caller.party(), caller.name()), lastSeen);
         if (client == null) {
             tooMany(request, response);
             async.complete();
@@ -265,5 +347,16 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
                 "Stream client queue overflows: the queue was cleared and a resync event sent.").sample(hub.resyncs());
         out.counter("regie_stream_clients_dropped_total", "Stream clients dropped for falling behind.")
                 .sample(hub.dropped());
+        out.gauge("regie_stream_replay_buffer_events", "Events the live stream keeps to replay to resuming clients.")
+                .sample(hub.replayBuffered());
+        out.gauge("regie_stream_replay_buffer_capacity", "Events the live stream's replay buffer can keep.")
+                .sample(hub.replayCapacity());
+        out.counter("regie_stream_replayed_events_total", "Events replayed to clients that resumed with Last-Event-ID.")
+                .sample(hub.replayed());
+        MetricWriter.Family resets = out.counter("regie_stream_resets_total",
+                "Clients that resumed with a Last-Event-ID the replay buffer could not serve, told to reload, by reason.");
+        for (StreamHub.Reset reason : StreamHub.Reset.values()) {
+            resets.sample(hub.resets(reason), "reason", reason.reason);
+        }
     }
 }

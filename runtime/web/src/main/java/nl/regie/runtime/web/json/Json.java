@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import javax.servlet.http.HttpServletResponse;
 
+import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.state.AttributeState;
 import nl.regie.api.state.EntityState;
@@ -67,14 +69,16 @@ public final class Json {
 
     /** An entity as NGSI-LD-like JSON: id, type, location as GeoJSON point, attributes with value, unit, observedAt. */
     public static Map<String, Object> entity(EntityState entity) {
-        return entity(entity, Set.of());
+        return entity(entity, id -> Set.of());
     }
 
     /**
-     * An entity, with {@code "stale": true} on each attribute whose source is one of {@code removedPlugins}: the last
-     * value a plugin published before it was uninstalled, which nothing will update.
+     * An entity, with {@code "stale": true} on each attribute {@code staleOf} names for it: the last value a plugin
+     * published before it was uninstalled, which nothing will update; and {@code "stale": true} on the entity itself
+     * when every attribute it has is stale.
      */
-    public static Map<String, Object> entity(EntityState entity, Set<String> removedPlugins) {
+    public static Map<String, Object> entity(EntityState entity, Function<EntityId, Set<String>> staleOf) {
+        Set<String> stale = staleOf.apply(entity.id());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", entity.id().toString());
         json.put("type", entity.id().type());
@@ -83,20 +87,24 @@ public final class Json {
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
         for (Map.Entry<String, AttributeState> a : entity.attributes().entrySet()) {
-            attributes.put(a.getKey(), attribute(a.getValue(), removedPlugins.contains(a.getValue().source())));
+            attributes.put(a.getKey(), attribute(a.getValue(), stale.contains(a.getKey())));
         }
         json.put("attributes", attributes);
         json.put("updatedAt", entity.updatedAt().toString());
+        if (!attributes.isEmpty() && stale.containsAll(entity.attributes().keySet())) {
+            json.put("stale", true);
+        }
         return json;
     }
 
     public static List<Map<String, Object>> entities(List<EntityState> entities) {
-        return entities(entities, Set.of());
+        return entities(entities, id -> Set.of());
     }
 
-    /** Entities, marking the values of removed plugins stale (see {@link #entity(EntityState, Set)}). */
-    public static List<Map<String, Object>> entities(List<EntityState> entities, Set<String> removedPlugins) {
-        return entities.stream().map(e -> entity(e, removedPlugins)).toList();
+    /** Entities, marking the values of removed plugins stale (see {@link #entity(EntityState, Function)}). */
+    public static List<Map<String, Object>> entities(List<EntityState> entities,
+            Function<EntityId, Set<String>> staleOf) {
+        return entities.stream().map(e -> entity(e, staleOf)).toList();
     }
 
     private static Map<String, Object> attribute(AttributeState state, boolean stale) {

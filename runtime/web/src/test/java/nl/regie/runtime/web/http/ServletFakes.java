@@ -134,6 +134,7 @@ final class ServletFakes {
                         };
                     }
                     case "getParameterMap" -> parameters;
+                    case "getHeader" -> null;
                     // The access filter's verdict: the servlets' own tests run as the local operator.
                     case "getAttribute" -> nl.regie.runtime.web.access.Caller.ATTRIBUTE.equals(args[0])
                             ? nl.regie.runtime.web.access.Caller.LOCAL_OPERATOR : null;

@@ -32,7 +32,7 @@ class SseFormatTest {
         Instant at = Instant.parse("2026-05-01T10:00:00Z");
         Reading reading = new Reading(EntityId.of("WasteContainer", "bin-1"), "note", Value.of("line1\nline2"), "",
                 at, at, "test", null);
-        String event = SseFormat.reading(42, reading, Location.of(4.9, 52.37));
+        String event = SseFormat.reading("42", reading, Location.of(4.9, 52.37));
         assertEquals("id: 42\nevent: change\ndata: {\"id\":\"urn:ngsi-ld:WasteContainer:bin-1\",\"type\":\"WasteContainer\","
                 + "\"attribute\":\"note\",\"value\":\"line1\\nline2\",\"unit\":\"\",\"observedAt\":\"2026-05-01T10:00:00Z\","
                 + "\"location\":[4.9,52.37]}\n\n", event);
@@ -41,7 +41,7 @@ class SseFormatTest {
     @Test
     void alertEntitiesAreAlertEvents() {
         Reading reading = Reading.of(EntityId.of("Alert", "k1"), "active", Value.of(true), "", "test");
-        String event = SseFormat.reading(1, reading, null);
+        String event = SseFormat.reading("1", reading, null);
         assertTrue(event.startsWith("id: 1\nevent: alert\ndata: {"), event);
         assertTrue(event.contains("\"value\":true,") && event.contains("\"location\":null"), event);
     }

@@ -26,11 +26,14 @@ class StaleValuesJsonTest {
 
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> attributes = (Map<String, Map<String, Object>>) Json.entity(bin,
-                Set.of("nl.regie.waste")).get("attributes");
+                id -> Set.of("full")).get("attributes");
         assertEquals(true, attributes.get("full").get("stale"));
         assertEquals(null, attributes.get("fillingLevel").get("stale"), "a device's value is not stale");
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> current = (Map<String, Map<String, Object>>) Json.entity(bin).get("attributes");
         assertEquals(null, current.get("full").get("stale"));
+        assertEquals(null, Json.entity(bin, id -> Set.of("full")).get("stale"), "a device still reports on the bin");
+        assertEquals(true, Json.entity(bin, id -> Set.of("full", "fillingLevel")).get("stale"),
+                "an entity whose every value is stale is stale");
     }
 }

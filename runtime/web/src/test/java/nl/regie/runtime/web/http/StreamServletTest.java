@@ -50,6 +50,7 @@ class StreamServletTest {
         final AtomicBoolean started = new AtomicBoolean();
         final AtomicBoolean completed = new AtomicBoolean();
         final HttpServletRequest servlet;
+        final java.util.Map<String, String> headers = new java.util.HashMap<>();
 
         AsyncRequest(String... query) {
             HttpServletRequest plain = ServletFakes.get("/api/stream", null, query);
@@ -77,6 +78,7 @@ class StreamServletTest {
                             yield context;
                         }
                         case "isAsyncSupported" -> true;
+                        case "getHeader" -> headers.get((String) args[0]);
                         default -> m.invoke(plain, args);
                     });
         }
@@ -115,6 +117,43 @@ class StreamServletTest {
         assertTrue(text.contains("event: change\ndata: {\"id\":\"urn:ngsi-ld:Bin:in\""), text);
         assertTrue(!text.contains("Bin:out") && !text.contains("Lamp:l1"), text);
         await().atMost(Duration.ofSeconds(5)).until(() -> response.text().contains(": heartbeat\n\n"));
+    }
+
+    @Test
+    void aClientThatReconnectsWithLastEventIdGetsWhatItMissed() throws Exception {
+        AsyncRequest first = new AsyncRequest();
+        ServletFakes.Response before = new ServletFakes.Response();
+        servlet.doGet(first.servlet, before.servlet);
+        publish("Bin", "b1", 1, Location.of(4.9, 52.37));
+        await().atMost(Duration.ofSeconds(5)).until(() -> before.text().contains("id: 1-1\n"));
+        first.error(); // the connection drops
+        publish("Bin", "b2", 2, Location.of(4.9, 52.37));
+        publish("Bin", "b3", 3, Location.of(4.9, 52.37));
+        await().atMost(Duration.ofSeconds(5)).until(() -> servlet.hub().lastEventId().equals("1-3"));
+
+        AsyncRequest again = new AsyncRequest();
+        again.headers.put("Last-Event-ID", "1-1");
+        ServletFakes.Response after = new ServletFakes.Response();
+        servlet.doGet(again.servlet, after.servlet);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> after.text().contains("id: 1-3\n"));
+        String text = after.text();
+        assertTrue(text.indexOf("id: 1-2\n") < text.indexOf("id: 1-3\n") && !text.contains("id: 1-1\n")
+                && text.contains("Bin:b2") && !text.contains("Bin:b1"), text);
+    }
+
+    @Test
+    void aLastEventIdThatIsNoIdOfThisStreamIs400() throws Exception {
+        for (String bad : java.util.List.of("garbage", "1", "x".repeat(10_000), "1-2; DROP")) {
+            AsyncRequest request = new AsyncRequest();
+            request.headers.put("Last-Event-ID", bad);
+            ServletFakes.Response response = new ServletFakes.Response();
+            servlet.doGet(request.servlet, response.servlet);
+            assertEquals(400, response.status, bad);
+            assertTrue(response.json().get("detail").asText().startsWith("Last-Event-ID '"), response.text());
+            assertEquals("Last-Event-ID", response.json().get("header").asText());
+            assertTrue(!request.started.get());
+        }
     }
 
     @Test
