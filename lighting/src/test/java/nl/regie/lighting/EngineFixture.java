@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,6 @@ abstract class EngineFixture {
     final ManualScheduler scheduler = new ManualScheduler();
     final Map<EntityId, Location> locations = new HashMap<>();
     final Map<EntityId, Double> areas = new HashMap<>(Map.of(DAM_ZONE, 12_500.0));
-    final List<String> warnings = new ArrayList<>();
-    final List<String> infos = new ArrayList<>();
     LightingEngine engine = engine(Map.of("dim.from", "17:00"));
 
     LightingEngine engine(Map<String, Object> config) {
@@ -60,17 +57,12 @@ abstract class EngineFixture {
             }
         };
         return new LightingEngine(settings(config), actuation, alerts, city, scheduler,
-                Clock.fixed(Instant.parse("2026-12-03T17:00:00Z"), ZoneOffset.UTC), new LightingLog() {
-                    @Override
-                    public void info(String message) {
-                        infos.add(message);
-                    }
+                Clock.fixed(Instant.parse("2026-12-03T17:00:00Z"), ZoneOffset.UTC), kit.log().logger());
+    }
 
-                    @Override
-                    public void warn(String message) {
-                        warnings.add(message);
-                    }
-                });
+    /** What the plugin warned about so far. */
+    List<String> warnings() {
+        return kit.log().messages("warn");
     }
 
     @AfterEach

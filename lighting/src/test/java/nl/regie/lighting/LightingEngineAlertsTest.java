@@ -35,7 +35,7 @@ class LightingEngineAlertsTest extends EngineFixture {
         assertEquals("commandFailed", alert.subCategory());
         assertEquals(AlertSeverity.LOW, alert.severity());
         assertEquals(lamp("lamp-001"), alert.about());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("Gave up") && w.contains("lamp-001")), warnings.toString());
+        assertTrue(warnings().stream().anyMatch(w -> w.contains("Gave up") && w.contains("lamp-001")), warnings().toString());
 
         // The lamp keeps showing full light; after the grace the target goes out again, and this time it works.
         report("lamp-001", FAR, "2026-12-03T17:40", "on", 1.0, 60);

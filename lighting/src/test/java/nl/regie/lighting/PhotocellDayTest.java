@@ -88,15 +88,7 @@ class PhotocellDayTest {
                     public OptionalDouble area(EntityId zone) {
                         return OptionalDouble.empty();
                     }
-                }, scheduler, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new LightingLog() {
-                    @Override
-                    public void info(String message) {
-                    }
-
-                    @Override
-                    public void warn(String message) {
-                    }
-                });
+                }, scheduler, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), kit.log().logger());
         Instant t = LocalDateTime.parse(start).atZone(ZONE).toInstant();
         dark = elevation(t) < -3;
         on = dark;

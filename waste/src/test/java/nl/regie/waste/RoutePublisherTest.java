@@ -35,7 +35,7 @@ class RoutePublisherTest {
     private final AtomicLong clock = new AtomicLong(5_000_000);
     private RoutePublisher routes;
     private final BinMonitor monitor = new BinMonitor(kit.bus(), kit.alerts(), Settings.DEFAULTS,
-            new Warnings(m -> { }, clock::get), clock::get, () -> routes.changed());
+            kit.log().logger(), clock::get, () -> routes.changed());
 
     RoutePublisherTest() {
         routes = new RoutePublisher(kit.bus(), monitor, scheduler, clock::get);
