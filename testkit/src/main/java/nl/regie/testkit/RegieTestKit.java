@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import nl.regie.api.actuation.Actuation;
+import nl.regie.api.actuation.Command;
 import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.bus.ReadingBus;
@@ -333,6 +334,14 @@ public final class RegieTestKit implements AutoCloseable {
         synchronized (alertChanges) {
             return List.copyOf(alertChanges);
         }
+    }
+
+    /**
+     * Every command the plugin sent, in the order it sent them, whatever became of each (the drivers list what reached
+     * them, in the order it did: the runtime hands commands to drivers on a pool of threads).
+     */
+    public List<Command> commands() {
+        return pluginActuation.sent();
     }
 
     /** The notifications delivered to notifiers, in order. */

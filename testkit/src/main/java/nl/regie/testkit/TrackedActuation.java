@@ -1,6 +1,8 @@
 package nl.regie.testkit;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +21,7 @@ final class TrackedActuation implements Actuation {
 
     private final Actuation runtime;
     private final Set<String> underWay = new HashSet<>();
+    private final List<Command> sent = new ArrayList<>();
 
     TrackedActuation(Actuation runtime) {
         this.runtime = runtime;
@@ -29,6 +32,7 @@ final class TrackedActuation implements Actuation {
         CompletableFuture<CommandResult> toPlugin = new CompletableFuture<>();
         synchronized (this) {
             underWay.add(command.id());
+            sent.add(command);
         }
         CompletionStage<CommandResult> stage;
         try {
@@ -59,6 +63,11 @@ final class TrackedActuation implements Actuation {
 
     private synchronized void done(String commandId) {
         underWay.remove(commandId);
+    }
+
+    /** Every command the plugin sent, in the order it sent them. */
+    synchronized List<Command> sent() {
+        return List.copyOf(sent);
     }
 
     /** Whether every command under way is one of those held open by a driver (the test answers it). */

@@ -199,6 +199,7 @@ class RegieTestKitTest {
         assertEquals(List.of(CommandState.FAILED, CommandState.COMPLETED, CommandState.COMPLETED),
                 outcomes.stream().map(CommandResult::state).toList(), "scripted, then the standing answer");
         assertEquals("b4", barriers.last().target().localId());
+        assertEquals(List.of("b1", "b2", "b3", "b4"), kit.commands().stream().map(c -> c.target().localId()).toList());
 
         barriers.answer(barriers.open().get(0).id(), CommandState.REJECTED, "jammed");
         kit.settle();
