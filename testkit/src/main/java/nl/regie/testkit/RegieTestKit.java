@@ -69,6 +69,10 @@ import org.osgi.service.log.Logger;
  * scope mistake fails the unit test the way it would fail in the runtime: a publish or a subscription outside the scope
  * throws {@code SecurityException}; a listener whose topics the scope does not cover is refused by {@link #listen}
  * (the runtime would ignore it with a warning); a command to a type outside the scope ends {@code REJECTED}.
+ *
+ * <p>Commands go to {@linkplain #drive drivers} the test plays (scripted per command, or held open until the test
+ * answers), and {@link #commands()} lists what the plugin sent. A plugin's own timed work (retries, timeouts, periodic
+ * plans) runs on {@link #scheduler()}, on the test clock, so a test moves time instead of waiting for it.
  */
 public final class RegieTestKit implements AutoCloseable {
 
