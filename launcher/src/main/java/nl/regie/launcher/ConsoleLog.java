@@ -132,10 +132,17 @@ final class ConsoleLog implements LogListener, FrameworkListener {
         }
     }
 
-    /** Prints a bundle's line unless it is one too many of its kind (see {@link RepeatedLines}). */
+    /**
+     * Prints a bundle's line unless it is one too many of its kind (see {@link RepeatedLines}); the reason is part of
+     * what makes lines alike, so failures for different reasons are not collapsed into one.
+     */
     private synchronized void printCollapsed(LogLevel level, String source, String message, Throwable reason) {
-        for (RepeatedLines.Line line : repeated.offer(level, source, message)) {
-            print(line.level(), line.source(), line.message(), line.report() ? null : reason);
+        String text = (message == null ? "" : message) + (reason == null ? "" : ": " + reason(reason));
+        for (RepeatedLines.Line line : repeated.offer(level, source, text)) {
+            print(line.level(), line.source(), line.message(), null);
+            if (!line.report() && reason != null && verbose) {
+                reason.printStackTrace(level.ordinal() <= LogLevel.WARN.ordinal() ? err : out);
+            }
         }
     }
 

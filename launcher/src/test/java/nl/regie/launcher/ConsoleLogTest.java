@@ -75,6 +75,19 @@ class ConsoleLogTest {
     }
 
     @Test
+    void failuresForDifferentReasonsAreNotAlike() {
+        ConsoleLog collapsing = new ConsoleLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false,
+                new RepeatedLines(() -> 0, Duration.ofMinutes(1), 1, 100));
+        collapsing.logged(entry("com.example.failing", LogLevel.ERROR, "could not start", new IllegalStateException("no disk")));
+        collapsing.logged(entry("com.example.failing", LogLevel.ERROR, "could not start", new IllegalStateException("no net")));
+        collapsing.logged(entry("com.example.failing", LogLevel.ERROR, "could not start", new IllegalStateException("no net")));
+        assertEquals(List.of("ERROR [com.example.failing] could not start: IllegalStateException: no disk",
+                "ERROR [com.example.failing] could not start: IllegalStateException: no net"),
+                err().lines().map(l -> l.substring(9)).toList());
+    }
+
+    @Test
     void whatIsLeftOutWhenTheFrameworkStopsIsStillReported() {
         ConsoleLog collapsing = new ConsoleLog(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), false,
