@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -26,6 +29,10 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * own bundles ({@code nl.regie.*}). Errors and warnings go to stderr, the rest to stdout. Stack traces
  * follow only in verbose mode. The log API package comes from the launcher's class path and the system
  * bundle exports it, so this listener and every bundle share the same {@link LogListener} type.
+ *
+ * <p>What bundles log is collapsed by {@link RepeatedLines}: a bundle that repeats itself (a plugin warning about every
+ * bad reading of a broken device) prints a few lines a minute and then one saying how many were left out, so plugins
+ * just log and no bundle can bury the others' lines. The launcher's own lines are never collapsed.
  */
 final class ConsoleLog implements LogListener, FrameworkListener {
 
@@ -38,17 +45,26 @@ final class ConsoleLog implements LogListener, FrameworkListener {
     static final String PREFLIGHT_LOCATION_PREFIX = "regie-preflight:";
     /** What the lifecycle appends to a candidate's symbolic name ({@code Preflight}). */
     private static final String PREFLIGHT_SUFFIX = ".regie-preflight";
+    /** How often the reports of ended windows are looked for when nothing else is printed. */
+    private static final long REPORT_EVERY_SECONDS = 5;
     private static final String FELIX_LOG_EXCEPTION = "org.apache.felix.log.LogException";
 
     private final PrintStream out;
     private final PrintStream err;
     private final boolean verbose;
+    private final RepeatedLines repeated;
     private ServiceTracker<LogReaderService, LogReaderService> readers;
+    private ScheduledExecutorService reporter;
 
     ConsoleLog(PrintStream out, PrintStream err, boolean verbose) {
+        this(out, err, verbose, RepeatedLines.standard());
+    }
+
+    ConsoleLog(PrintStream out, PrintStream err, boolean verbose, RepeatedLines repeated) {
         this.out = out;
         this.err = err;
         this.verbose = verbose;
+        this.repeated = repeated;
     }
 
     /** Starts following the framework's events and every Log Service that appears in it. */
@@ -76,6 +92,28 @@ final class ConsoleLog implements LogListener, FrameworkListener {
             }
         });
         readers.open();
+        reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "regie-console-left-out");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // A bundle that floods and then falls silent still has its count reported, within seconds of its window.
+        reporter.scheduleWithFixedDelay(this::reportLeftOut, REPORT_EVERY_SECONDS, REPORT_EVERY_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Stops following the framework (it has stopped) and prints what was left out and not yet reported. */
+    void detach() {
+        if (reporter != null) {
+            reporter.shutdownNow();
+        }
+        synchronized (this) {
+            repeated.drain().forEach(line -> print(line.level(), line.source(), line.message(), null));
+        }
+    }
+
+    /** Prints the reports of the windows that have ended. */
+    synchronized void reportLeftOut() {
+        repeated.due().forEach(line -> print(line.level(), line.source(), line.message(), null));
     }
 
     @Override
@@ -90,16 +128,30 @@ final class ConsoleLog implements LogListener, FrameworkListener {
         LogLevel level = entry.getLogLevel();
         boolean severe = level.ordinal() <= LogLevel.WARN.ordinal();
         if (severe || (level == LogLevel.INFO && source.startsWith(REGIE_BUNDLES))) {
-            print(level, source, entry.getMessage(), entry.getException());
+            printCollapsed(level, source, entry.getMessage(), entry.getException());
+        }
+    }
+
+    /**
+     * Prints a bundle's line unless it is one too many of its kind (see {@link RepeatedLines}); the reason is part of
+     * what makes lines alike, so failures for different reasons are not collapsed into one.
+     */
+    private synchronized void printCollapsed(LogLevel level, String source, String message, Throwable reason) {
+        String text = (message == null ? "" : message) + (reason == null ? "" : ": " + reason(reason));
+        for (RepeatedLines.Line line : repeated.offer(level, source, text)) {
+            print(line.level(), line.source(), line.message(), null);
+            if (!line.report() && reason != null && verbose) {
+                reason.printStackTrace(level.ordinal() <= LogLevel.WARN.ordinal() ? err : out);
+            }
         }
     }
 
     @Override
     public void frameworkEvent(FrameworkEvent event) {
         if (event.getType() == FrameworkEvent.ERROR) {
-            print(LogLevel.ERROR, name(event.getBundle()), "framework error", event.getThrowable());
+            printCollapsed(LogLevel.ERROR, name(event.getBundle()), "framework error", event.getThrowable());
         } else if (event.getType() == FrameworkEvent.WARNING) {
-            print(LogLevel.WARN, name(event.getBundle()), "framework warning", event.getThrowable());
+            printCollapsed(LogLevel.WARN, name(event.getBundle()), "framework warning", event.getThrowable());
         }
     }
 

@@ -246,6 +246,7 @@ final class EmbeddedFramework {
                 clean = false;
             }
         }
+        console.detach();
         deleteStorage();
         return clean;
     }

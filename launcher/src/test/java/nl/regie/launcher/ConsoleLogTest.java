@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -45,6 +47,56 @@ class ConsoleLogTest {
     void eventsMirroredIntoTheLogAreNotPrintedTwice() {
         console.logged(entry("nl.regie.waste", LogLevel.ERROR, "FrameworkEvent ERROR", null, "Events.Framework"));
         assertEquals("", err());
+    }
+
+    @Test
+    void aPluginThatRepeatsItselfIsCollapsedAndTheOthersStillPrint() {
+        long[] now = {0};
+        ByteArrayOutputStream collapsedErr = new ByteArrayOutputStream();
+        ConsoleLog collapsing = new ConsoleLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(collapsedErr, true, StandardCharsets.UTF_8), false,
+                new RepeatedLines(() -> now[0], Duration.ofMinutes(1), 2, 100));
+        for (int i = 0; i < 5000; i++) {
+            collapsing.logged(entry("nl.regie.waste", LogLevel.WARN, "Ignored WasteContainer/bin-" + i + "/fillingLevel: "
+                    + "expected a number from 0 to 1, got " + i, null));
+        }
+        collapsing.logged(entry("nl.regie.lighting", LogLevel.WARN, "Gave up dimming streetlight lamp-3", null));
+        now[0] += Duration.ofMinutes(1).toNanos();
+        collapsing.reportLeftOut();
+        collapsing.detach();
+
+        List<String> lines = collapsedErr.toString(StandardCharsets.UTF_8).lines().map(l -> l.substring(9)).toList();
+        assertEquals(List.of(
+                "WARN [nl.regie.waste] Ignored WasteContainer/bin-0/fillingLevel: expected a number from 0 to 1, got 0",
+                "WARN [nl.regie.waste] Ignored WasteContainer/bin-1/fillingLevel: expected a number from 0 to 1, got 1",
+                "WARN [nl.regie.lighting] Gave up dimming streetlight lamp-3",
+                "WARN [nl.regie.waste] 4998 more like this left out in 60 s, the last: Ignored "
+                        + "WasteContainer/bin-4999/fillingLevel: expected a number from 0 to 1, got 4999"), lines);
+    }
+
+    @Test
+    void failuresForDifferentReasonsAreNotAlike() {
+        ConsoleLog collapsing = new ConsoleLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false,
+                new RepeatedLines(() -> 0, Duration.ofMinutes(1), 1, 100));
+        collapsing.logged(entry("com.example.failing", LogLevel.ERROR, "could not start", new IllegalStateException("no disk")));
+        collapsing.logged(entry("com.example.failing", LogLevel.ERROR, "could not start", new IllegalStateException("no net")));
+        collapsing.logged(entry("com.example.failing", LogLevel.ERROR, "could not start", new IllegalStateException("no net")));
+        assertEquals(List.of("ERROR [com.example.failing] could not start: IllegalStateException: no disk",
+                "ERROR [com.example.failing] could not start: IllegalStateException: no net"),
+                err().lines().map(l -> l.substring(9)).toList());
+    }
+
+    @Test
+    void whatIsLeftOutWhenTheFrameworkStopsIsStillReported() {
+        ConsoleLog collapsing = new ConsoleLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false,
+                new RepeatedLines(() -> 0, Duration.ofMinutes(1), 1, 100));
+        collapsing.logged(entry("nl.regie.mobility", LogLevel.WARN, "Ignored peopleCount -1 of zone dam", null));
+        collapsing.logged(entry("nl.regie.mobility", LogLevel.WARN, "Ignored peopleCount -2 of zone dam", null));
+        collapsing.detach();
+        assertTrue(err().endsWith(" WARN [nl.regie.mobility] 1 more like this left out in 0 s, the last: Ignored "
+                + "peopleCount -2 of zone dam\n"), err());
     }
 
     @Test

@@ -8,6 +8,8 @@ import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 
+import org.osgi.service.log.Logger;
+
 /**
  * The alerts of commands a lamp does not carry out: when the {@link CommandQueue} gives up on a lamp, a warning
  * and {@code command-failed-{lamp}} (subcategory {@code commandFailed}); when a later command to the lamp
@@ -19,10 +21,10 @@ final class CommandFailedAlerts {
     static final String PREFIX = "command-failed-";
 
     private final MaintenanceAlerts alerts;
-    private final LightingLog log;
+    private final Logger log;
     private final Set<String> active = new HashSet<>();
 
-    CommandFailedAlerts(MaintenanceAlerts alerts, LightingLog log) {
+    CommandFailedAlerts(MaintenanceAlerts alerts, Logger log) {
         this.alerts = alerts;
         this.log = log;
     }

@@ -9,6 +9,8 @@ import java.util.Optional;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 
+import org.osgi.service.log.Logger;
+
 /**
  * The streetlights lighting has seen, each with its last known state, and where they stand. Not thread-safe: the
  * engine confines it to its lock.
@@ -17,11 +19,11 @@ final class Lamps {
 
     private final Map<EntityId, Lamp> lamps = new HashMap<>();
     private final CityLookup city;
-    private final RateLimitedWarnings warnings;
+    private final Logger log;
 
-    Lamps(CityLookup city, RateLimitedWarnings warnings) {
+    Lamps(CityLookup city, Logger log) {
         this.city = city;
-        this.warnings = warnings;
+        this.log = log;
     }
 
     /**
@@ -43,13 +45,13 @@ final class Lamps {
 
     /**
      * Whether the lamp's location is known; one its readings did not bring is looked up in the city state, and
-     * a lamp found in neither gets a rate-limited warning (and is looked up again the next time).
+     * a lamp found in neither gets a warning (and is looked up again the next time).
      */
     boolean located(Lamp lamp) {
         if (lamp.location == null) {
             lamp.location = city.location(lamp.id).orElse(null);
             if (lamp.location == null) {
-                warnings.warn("no-location", "Streetlight " + lamp.id.localId()
+                log.warn("Streetlight " + lamp.id.localId()
                         + " has no known location; it is left alone until a reading brings one");
             }
         }

@@ -1,7 +1,9 @@
 package nl.regie.lighting;
 
 import java.time.Clock;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -112,7 +114,6 @@ public final class LightingComponent implements ReadingListener {
     private final Logger log;
     private final ExecutorTaskScheduler scheduler;
     private final LightingEngine engine;
-    private final RateLimitedWarnings warnings;
 
     /** Starts on the configuration, or on the defaults if it is bad. */
     @Activate
@@ -120,7 +121,6 @@ public final class LightingComponent implements ReadingListener {
             @Reference Alerts alerts, @Reference CityState cityState,
             @Reference(service = LoggerFactory.class) Logger log) {
         this.log = log;
-        this.warnings = new RateLimitedWarnings(log::warn, Clock.systemUTC(), Duration.ofMinutes(1));
         Settings settings;
         try {
             settings = Settings.from(config);
@@ -130,18 +130,15 @@ public final class LightingComponent implements ReadingListener {
         }
         this.scheduler = new ExecutorTaskScheduler();
         this.engine = new LightingEngine(settings, actuation, alerts, new StateLookup(cityState), scheduler,
-                Clock.systemUTC(), new LightingLog() {
-                    @Override
-                    public void info(String message) {
-                        log.info(message);
-                    }
-
-                    @Override
-                    public void warn(String message) {
-                        log.warn(message);
-                    }
-                });
+                Clock.systemUTC(), log);
         engine.restore(alerts.own());
+        try {
+            engine.restoreFromCityState(values(cityState, LightingEngine.CROWD_FLOW),
+                    values(cityState, LightingEngine.STREETLIGHT));
+        } catch (RuntimeException e) {
+            log.warn("Lighting could not restore what the city state holds, and starts from nothing: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
         log.info("Lighting active: " + settings.describe());
     }
 
@@ -172,8 +169,20 @@ public final class LightingComponent implements ReadingListener {
             engine.onReading(reading);
         } catch (RuntimeException e) {
             // A bug must not get the listener quarantined: every other reading still counts.
-            warnings.warn("failure", "Lighting could not handle " + reading.topic() + ": " + e);
+            log.warn("Lighting could not handle " + reading.topic() + ": " + e);
         }
+    }
+
+    /** The values the city state holds of every entity of a type the plugin reads, as readings dated when observed. */
+    private static List<Reading> values(CityState state, String entityType) {
+        List<Reading> values = new ArrayList<>();
+        for (EntityState entity : state.byType(entityType)) {
+            entity.attributes().forEach((attribute, value) -> values.add(new Reading(entity.id(), attribute,
+                    value.value(), value.unit(), value.observedAt(), value.observedAt(), value.source(),
+                    entity.location())));
+        }
+        values.sort(Comparator.comparing(Reading::observedAt));
+        return values;
     }
 
     /** Locations and zone areas from the city state. */

@@ -1,7 +1,6 @@
 package nl.regie.lighting;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +15,8 @@ import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 
+import org.osgi.service.log.Logger;
+
 /**
  * The lighting plugin's logic, put together: checks streetlight and crowd readings and hands them to the parts
  * that keep the {@link Lamps}, decide their {@link TargetLevels}, send {@link LampCommands} and raise the
@@ -25,7 +26,7 @@ import nl.regie.api.model.Value;
  *
  * <p>Time is event time: a lamp is judged at the newest {@code observedAt} of its own readings, or of the crowd
  * report that brings a re-evaluation if that is newer; alerts carry event time too. Only command deadlines,
- * retries and their backoff run on the wall clock (and the rate limit of warnings).
+ * retries and their backoff run on the wall clock.
  */
 final class LightingEngine implements CommandQueue.Outcomes {
 
@@ -34,7 +35,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
 
     private final Object lock = new Object();
     private final CityLookup city;
-    private final RateLimitedWarnings warnings;
+    private final Logger log;
     private final Lamps lamps;
     private final TargetLevels targets;
     private final LampFailureAlerts lampFailures;
@@ -43,24 +44,22 @@ final class LightingEngine implements CommandQueue.Outcomes {
     private Instant now = Instant.EPOCH;
 
     LightingEngine(Settings settings, Actuation actuation, Alerts alerts, CityLookup city, TaskScheduler scheduler,
-            Clock wallClock, LightingLog log) {
+            Clock wallClock, Logger log) {
         this.city = city;
-        this.warnings = new RateLimitedWarnings(log::warn, wallClock, Duration.ofMinutes(1));
-        this.lamps = new Lamps(city, warnings);
+        this.log = log;
+        this.lamps = new Lamps(city, log);
         this.targets = new TargetLevels(settings);
-        MaintenanceAlerts maintenance = new MaintenanceAlerts(alerts, warnings);
+        MaintenanceAlerts maintenance = new MaintenanceAlerts(alerts, log);
         this.lampFailures = new LampFailureAlerts(maintenance, settings.failureWatts(), settings.failureReports());
         this.commandFailures = new CommandFailedAlerts(maintenance, log);
         this.commands = new LampCommands(new CommandQueue(actuation, new LockedScheduler(scheduler, lock), wallClock,
                 this, settings.limits()), settings.mismatchGrace());
     }
 
-    /** Takes one reading; bad input is ignored with a rate-limited warning, never thrown. */
+    /** Takes one reading; bad input is ignored with a warning, never thrown. */
     void onReading(Reading reading) {
         synchronized (lock) {
-            if (reading.observedAt().isAfter(now)) {
-                now = reading.observedAt();
-            }
+            advance(reading.observedAt());
             String type = reading.entityType();
             if (STREETLIGHT.equals(type)) {
                 lampReading(reading);
@@ -98,6 +97,49 @@ final class LightingEngine implements CommandQueue.Outcomes {
                     lampFailures.takeOver(alert.about());
                 } else if (alert.key().startsWith(CommandFailedAlerts.PREFIX)) {
                     commandFailures.takeOver(alert.key());
+                }
+            }
+        }
+    }
+
+    /**
+     * Goes on from what the city state holds after an update or a restart, before any reading comes: the crowd zones'
+     * levels (so lamps near a busy zone stay bright rather than dimming until mobility next reports) and the lamps'
+     * last reports. Lighting publishes nothing of its own to restore; what it had commanded each lamp follows from
+     * those and the settings, so each lamp's target is taken as commanded already. A lamp showing another level is
+     * then handled as the old version would have: after {@code mismatch.grace.minutes}, not at once (which would relight
+     * every lamp a photocell had switched off before sunrise). Sends nothing itself.
+     *
+     * @param zoneLevels the zones' {@code crowdLevel} values
+     * @param lampValues the streetlights' values ({@code powerState}, {@code illuminanceLevel}; others are ignored)
+     */
+    void restoreFromCityState(List<Reading> zoneLevels, List<Reading> lampValues) {
+        synchronized (lock) {
+            for (Reading reading : zoneLevels) {
+                if (CROWD_FLOW.equals(reading.entityType()) && "crowdLevel".equals(reading.attribute())) {
+                    advance(reading.observedAt());
+                    zoneReading(reading);
+                }
+            }
+            for (Reading reading : lampValues) {
+                if (!STREETLIGHT.equals(reading.entityType())) {
+                    continue;
+                }
+                advance(reading.observedAt());
+                Lamp lamp = lamps.observe(reading).orElse(null);
+                if (lamp == null) {
+                    continue;
+                }
+                if (reading.attribute().equals("powerState")) {
+                    reading.text().filter(t -> t.equals("on") || t.equals("off")).ifPresent(t -> lamp.on = t.equals("on"));
+                } else if (reading.attribute().equals("illuminanceLevel")) {
+                    reading.number().stream().filter(level -> level >= 0 && level <= 1).findFirst()
+                            .ifPresent(level -> lamp.reported = level);
+                }
+            }
+            for (Lamp lamp : lamps.all()) {
+                if (lamp.commanded == null && lamp.reported != null && lamp.location != null) {
+                    lamp.commanded = targets.target(lamp.location, lamp.observedAt);
                 }
             }
         }
@@ -221,7 +263,7 @@ final class LightingEngine implements CommandQueue.Outcomes {
         Location center = reading.location() != null ? reading.location()
                 : city.location(reading.entity()).orElse(null);
         if (center == null) {
-            warnings.warn("zone-location", "Crowd zone " + reading.entity().localId()
+            log.warn("Crowd zone " + reading.entity().localId()
                     + " has no known location; its crowd level is ignored");
             return;
         }
@@ -239,8 +281,15 @@ final class LightingEngine implements CommandQueue.Outcomes {
 
     // --- helpers ---------------------------------------------------------------------------------------------
 
+    /** Event time moves on to {@code at} if that is newer. */
+    private void advance(Instant at) {
+        if (at.isAfter(now)) {
+            now = at;
+        }
+    }
+
     private void bad(Reading reading, String expected) {
-        warnings.warn("bad-" + reading.entityType() + "-" + reading.attribute(), "Ignored " + reading.topic() + " = "
+        log.warn("Ignored " + reading.topic() + " = "
                 + reading.value().asObject() + " from " + reading.source() + ": expected " + expected);
     }
 }

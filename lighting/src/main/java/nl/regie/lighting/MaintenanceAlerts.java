@@ -8,10 +8,12 @@ import nl.regie.api.alert.Alerts;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 
+import org.osgi.service.log.Logger;
+
 /**
  * Raises and resolves the plugin's alerts (category {@code maintenance}, severity LOW) through the runtime's
  * {@link Alerts}. Keys and descriptions are kept within what {@link AlertRequest} accepts, and a call the
- * service refuses becomes a rate-limited warning: an alert lost must not stop the lamps being driven.
+ * service refuses becomes a warning: an alert lost must not stop the lamps being driven.
  */
 final class MaintenanceAlerts {
 
@@ -22,11 +24,11 @@ final class MaintenanceAlerts {
     private static final int MAX_DESCRIPTION = 500;
 
     private final Alerts alerts;
-    private final RateLimitedWarnings warnings;
+    private final Logger log;
 
-    MaintenanceAlerts(Alerts alerts, RateLimitedWarnings warnings) {
+    MaintenanceAlerts(Alerts alerts, Logger log) {
         this.alerts = alerts;
-        this.warnings = warnings;
+        this.log = log;
     }
 
     /** An alert key for a lamp: the prefix and the lamp's id, with characters keys do not take replaced. */
@@ -42,7 +44,7 @@ final class MaintenanceAlerts {
         try {
             alerts.raise(request);
         } catch (RuntimeException e) {
-            warnings.warn("alert-" + key, "Could not raise alert " + key + ": " + e.getMessage());
+            log.warn("Could not raise alert " + key + ": " + e.getMessage());
         }
     }
 
@@ -51,7 +53,7 @@ final class MaintenanceAlerts {
         try {
             alerts.resolve(key, at);
         } catch (RuntimeException e) {
-            warnings.warn("alert-" + key, "Could not resolve alert " + key + ": " + e.getMessage());
+            log.warn("Could not resolve alert " + key + ": " + e.getMessage());
         }
     }
 

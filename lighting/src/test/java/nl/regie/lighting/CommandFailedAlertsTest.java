@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 
 import nl.regie.api.actuation.CommandResult;
@@ -38,26 +34,14 @@ class CommandFailedAlertsTest {
     void closeKit() {
         kit.close();
     }
-    private final List<String> log = new ArrayList<>();
     private final CommandFailedAlerts alerts = new CommandFailedAlerts(new MaintenanceAlerts(recorded,
-            new RateLimitedWarnings(log::add, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1))),
-            new LightingLog() {
-                @Override
-                public void info(String message) {
-                    log.add("INFO " + message);
-                }
-
-                @Override
-                public void warn(String message) {
-                    log.add("WARN " + message);
-                }
-            });
+            kit.log().logger()), kit.log().logger());
 
     @Test
     void givingUpWarnsAndRaisesAnAlertSayingHowTheLastAttemptEnded() {
         alerts.gaveUp(LAMP, 0.3, CommandResult.of("c-4", CommandState.REJECTED, "device busy"), 4, WHERE, T0);
         assertEquals(List.of("WARN Gave up dimming streetlight lamp-001 to 0.3 after 4 attempts; the last ended"
-                + " REJECTED (device busy)"), log);
+                + " REJECTED (device busy)"), kit.log().problems());
         Alert alert = KitAlerts.get(kit, KEY).orElseThrow();
         assertEquals("commandFailed", alert.subCategory());
         assertEquals(LAMP, alert.about());
@@ -79,7 +63,8 @@ class CommandFailedAlertsTest {
         alerts.completed(LAMP, 0.3, T0.plusSeconds(1800));
         assertFalse(KitAlerts.isActive(kit, KEY));
         assertEquals(T0.plusSeconds(1800), KitAlerts.get(kit, KEY).orElseThrow().validTo());
-        assertEquals("INFO Streetlight lamp-001 carries out commands again (dim 0.3)", log.get(log.size() - 1));
+        List<String> infos = kit.log().messages("info");
+        assertEquals("Streetlight lamp-001 carries out commands again (dim 0.3)", infos.get(infos.size() - 1));
         alerts.completed(LAMP, 0.3, T0.plusSeconds(1900));
         assertEquals(List.of(KEY), KitAlerts.resolved(kit), "resolved once");
     }
@@ -90,7 +75,7 @@ class CommandFailedAlertsTest {
         recorded.raise(new AlertRequest(KEY, "maintenance", "commandFailed", AlertSeverity.LOW, "by hand", LAMP, WHERE, T0));
         alerts.completed(LAMP, 1.0, T0.plusSeconds(60));
         assertTrue(KitAlerts.isActive(kit, KEY));
-        assertTrue(log.isEmpty(), log.toString());
+        assertEquals(List.of(), kit.log().entries());
     }
 
     @Test

@@ -2,12 +2,9 @@ package nl.regie.lighting;
 
 import static nl.regie.api.actuation.CommandState.COMPLETED;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +21,8 @@ import nl.regie.testkit.RegieTestKit;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * The base of the engine's tests: a {@link LightingEngine} with a fake actuation, the test kit's alerts, a manual
- * scheduler and a city state of maps, and helpers that feed it readings. Dates are 3 and 4 December 2026 in
+ * The base of the engine's tests: a {@link LightingEngine} on the test kit (its actuation, with {@link Streetlights}
+ * that answer when the test says, its alerts, clock and scheduler), a city state of maps, and helpers that feed it readings. Dates are 3 and 4 December 2026 in
  * Amsterdam: sunset 16:30, sunrise on the 4th 08:32 (CET).
  */
 abstract class EngineFixture {
@@ -36,14 +33,11 @@ abstract class EngineFixture {
     static final Location FAR = Location.of(4.9050, 52.3650);
     static final EntityId DAM_ZONE = EntityId.of("CrowdFlowObserved", "crowd-001");
 
-    final FakeActuation actuation = new FakeActuation();
     final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+    final Streetlights actuation = new Streetlights(kit);
     final Alerts alerts = kit.alerts();
-    final ManualScheduler scheduler = new ManualScheduler();
     final Map<EntityId, Location> locations = new HashMap<>();
     final Map<EntityId, Double> areas = new HashMap<>(Map.of(DAM_ZONE, 12_500.0));
-    final List<String> warnings = new ArrayList<>();
-    final List<String> infos = new ArrayList<>();
     LightingEngine engine = engine(Map.of("dim.from", "17:00"));
 
     LightingEngine engine(Map<String, Object> config) {
@@ -59,18 +53,13 @@ abstract class EngineFixture {
                 return area == null ? OptionalDouble.empty() : OptionalDouble.of(area);
             }
         };
-        return new LightingEngine(settings(config), actuation, alerts, city, scheduler,
-                Clock.fixed(Instant.parse("2026-12-03T17:00:00Z"), ZoneOffset.UTC), new LightingLog() {
-                    @Override
-                    public void info(String message) {
-                        infos.add(message);
-                    }
+        return new LightingEngine(settings(config), kit.actuation(), alerts, city, actuation.scheduler(), kit.clock(),
+                kit.log().logger());
+    }
 
-                    @Override
-                    public void warn(String message) {
-                        warnings.add(message);
-                    }
-                });
+    /** What the plugin warned about so far. */
+    List<String> warnings() {
+        return kit.log().messages("warn");
     }
 
     @AfterEach
@@ -85,7 +74,7 @@ abstract class EngineFixture {
     /** Completes every command under way and lets the engine take the outcomes. */
     void complete() {
         actuation.pending().forEach(sent -> sent.complete(COMPLETED));
-        scheduler.runReady();
+        actuation.runReady();
     }
 
     /** One telemetry pack of a lamp, in the simulator's order. */

@@ -5,14 +5,14 @@ import static nl.regie.api.actuation.CommandState.COMPLETED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.model.EntityId;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** When a lamp gets a command: target changes, first sight, the mismatch grace (event time). */
@@ -21,8 +21,14 @@ class LampCommandsTest {
     private static final Instant T0 = Instant.parse("2026-12-03T17:00:00Z");
     private static final Duration GRACE = Duration.ofMinutes(30);
 
-    private final FakeActuation actuation = new FakeActuation();
-    private final ManualScheduler scheduler = new ManualScheduler();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
+
+    private final Streetlights actuation = new Streetlights(kit);
     private final LampCommands commands = commands(limits(100));
     private final Lamp lamp = lamp("lamp-001");
 
@@ -156,9 +162,9 @@ class LampCommandsTest {
         assertEquals(3, actuation.sent().size(), "five minutes is the grace now");
     }
 
-    /** Commands over the fake actuation; their outcomes are the engine's business, not these tests'. */
+    /** Commands over the test kit's actuation; their outcomes are the engine's business, not these tests'. */
     private LampCommands commands(CommandQueue.Limits limits) {
-        return new LampCommands(new CommandQueue(actuation, scheduler, Clock.fixed(T0, ZoneOffset.UTC),
+        return new LampCommands(new CommandQueue(kit.actuation(), actuation.scheduler(), kit.clock(),
                 new CommandQueue.Outcomes() {
                     @Override
                     public void completed(EntityId id, double level) {
@@ -172,7 +178,7 @@ class LampCommandsTest {
 
     private void complete() {
         actuation.pending().forEach(sent -> sent.complete(COMPLETED));
-        scheduler.runReady();
+        actuation.runReady();
     }
 
     private static CommandQueue.Limits limits(int maxInFlight) {

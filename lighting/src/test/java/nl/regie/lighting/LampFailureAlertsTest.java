@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertRequest;
@@ -34,7 +31,7 @@ class LampFailureAlertsTest {
         kit.close();
     }
     private final LampFailureAlerts failures = new LampFailureAlerts(new MaintenanceAlerts(recorded,
-            new RateLimitedWarnings(w -> { }, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1))), 1.0, 2);
+            kit.log().logger()), 1.0, 2);
     private final Lamp lamp = lamp(true, 0.3);
 
     @Test

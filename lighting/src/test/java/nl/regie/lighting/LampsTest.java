@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +17,9 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.testkit.RegieTestKit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LampsTest {
@@ -32,7 +30,7 @@ class LampsTest {
     private static final Instant T0 = Instant.parse("2026-12-03T17:00:00Z");
 
     private final Map<EntityId, Location> cityLocations = new HashMap<>();
-    private final List<String> warnings = new ArrayList<>();
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
     private final Lamps lamps = new Lamps(new CityLookup() {
         @Override
         public Optional<Location> location(EntityId entity) {
@@ -43,7 +41,12 @@ class LampsTest {
         public OptionalDouble area(EntityId zone) {
             return OptionalDouble.empty();
         }
-    }, new RateLimitedWarnings(warnings::add, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1)));
+    }, kit.log().logger());
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
 
     @Test
     void aFirstReadingRegistersTheLampWithItsTimeAndLocation() {
@@ -95,16 +98,16 @@ class LampsTest {
         Lamp lamp = lamps.observe(reading(T0, null)).orElseThrow();
         assertTrue(lamps.located(lamp));
         assertEquals(THERE, lamp.location);
-        assertTrue(warnings.isEmpty(), warnings.toString());
+        assertEquals(List.of(), kit.log().problems());
     }
 
     @Test
-    void aLampFoundNowhereIsNotLocatedWithAWarningAndIsLookedUpAgainLater() {
+    void aLampFoundNowhereIsNotLocatedWithAWarningEachTimeAndIsLookedUpAgainLater() {
         Lamp lamp = lamps.observe(reading(T0, null)).orElseThrow();
         assertFalse(lamps.located(lamp));
         assertFalse(lamps.located(lamp));
-        assertEquals(List.of("Streetlight lamp-001 has no known location; it is left alone until a reading brings one"),
-                warnings, "rate-limited");
+        String warning = "Streetlight lamp-001 has no known location; it is left alone until a reading brings one";
+        assertEquals(List.of(warning, warning), kit.log().messages("warn"), "the runtime's console collapses repeats");
         cityLocations.put(LAMP, THERE);
         assertTrue(lamps.located(lamp), "the city state learnt it since");
     }

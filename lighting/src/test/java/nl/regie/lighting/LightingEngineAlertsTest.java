@@ -24,8 +24,8 @@ class LightingEngineAlertsTest extends EngineFixture {
         report("lamp-001", FAR, "2026-12-03T17:30", "on", 1.0, 60);
         for (int attempt = 1; attempt <= 4; attempt++) {
             actuation.last().complete(REJECTED);
-            scheduler.runReady();
-            scheduler.advance(Duration.ofSeconds(8));
+            actuation.runReady();
+            actuation.advance(Duration.ofSeconds(8));
         }
         assertEquals(4, actuation.sent().size(), "one try and three retries");
         String key = "command-failed-lamp-001";
@@ -35,7 +35,7 @@ class LightingEngineAlertsTest extends EngineFixture {
         assertEquals("commandFailed", alert.subCategory());
         assertEquals(AlertSeverity.LOW, alert.severity());
         assertEquals(lamp("lamp-001"), alert.about());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("Gave up") && w.contains("lamp-001")), warnings.toString());
+        assertTrue(warnings().stream().anyMatch(w -> w.contains("Gave up") && w.contains("lamp-001")), warnings().toString());
 
         // The lamp keeps showing full light; after the grace the target goes out again, and this time it works.
         report("lamp-001", FAR, "2026-12-03T17:40", "on", 1.0, 60);

@@ -95,7 +95,7 @@ class LightingEngineTest extends EngineFixture {
     void aLampWithNoKnownLocationIsLeftAloneWithAWarning() {
         report("lamp-001", null, "2026-12-03T17:30", "on", 1.0, 60);
         assertEquals(0, actuation.sent().size());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("lamp-001") && w.contains("no known location")), warnings.toString());
+        assertTrue(warnings().stream().anyMatch(w -> w.contains("lamp-001") && w.contains("no known location")), warnings().toString());
     }
 
     @Test
@@ -127,7 +127,7 @@ class LightingEngineTest extends EngineFixture {
     // --- bad input -----------------------------------------------------------------------------------------------
 
     @Test
-    void badValuesAreIgnoredWithARateLimitedWarning() {
+    void badValuesAreIgnoredWithAWarningEach() {
         for (int i = 0; i < 5; i++) {
             engine.onReading(reading(lamp("lamp-001"), "illuminanceLevel", Value.of("bright"), "", at("2026-12-03T18:00"), FAR));
             engine.onReading(reading(lamp("lamp-001"), "illuminanceLevel", Value.of(3.0), "/", at("2026-12-03T18:00"), FAR));
@@ -137,10 +137,12 @@ class LightingEngineTest extends EngineFixture {
         engine.onReading(reading(DAM_ZONE, "crowdLevel", Value.of("heaving"), "", at("2026-12-03T18:00"), DAM));
         engine.onReading(reading(DAM_ZONE, "crowdLevel", Value.of(3.0), "", at("2026-12-03T18:00"), DAM));
         assertEquals(0, actuation.sent().size());
-        assertEquals(1, warnings.stream().filter(w -> w.contains("illuminanceLevel")).count(), warnings.toString());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("powerState")));
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("powerConsumption")));
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("heaving")));
+        assertEquals(10, warnings().stream().filter(w -> w.contains("illuminanceLevel")).count(), warnings().toString());
+        assertTrue(warnings().contains("Ignored Streetlight/lamp-001/illuminanceLevel = bright from test: expected a number"
+                + " from 0 to 1"), warnings().toString());
+        assertTrue(warnings().stream().anyMatch(w -> w.contains("powerState")));
+        assertTrue(warnings().stream().anyMatch(w -> w.contains("powerConsumption")));
+        assertTrue(warnings().stream().anyMatch(w -> w.contains("heaving")));
     }
 
     @Test
@@ -150,7 +152,7 @@ class LightingEngineTest extends EngineFixture {
                 at("2026-12-03T18:00"), FAR));
         engine.onReading(reading(DAM_ZONE, "peopleCount", Value.of(9000.0), "count", at("2026-12-03T18:00"), DAM));
         assertEquals(0, actuation.sent().size());
-        assertTrue(warnings.isEmpty(), warnings.toString());
+        assertTrue(warnings().isEmpty(), warnings().toString());
         assertEquals(1, engine.lampCount(), "groups are left to operators");
     }
 }

@@ -7,14 +7,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import nl.regie.testkit.RegieTestKit;
+
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LockedSchedulerTest {
 
+    private final RegieTestKit kit = RegieTestKit.forPlugin(LightingComponent.SYMBOLIC_NAME);
     private final Object lock = new Object();
-    private final ManualScheduler manual = new ManualScheduler();
-    private final LockedScheduler scheduler = new LockedScheduler(manual, lock);
+    private final Streetlights manual = new Streetlights(kit);
+    private final LockedScheduler scheduler = new LockedScheduler(manual.scheduler(), lock);
     private final List<String> ran = new ArrayList<>();
+
+    @AfterEach
+    void closeKit() {
+        kit.close();
+    }
 
     @Test
     void aTaskRunsOnTheUnderlyingSchedulerHoldingTheLock() {

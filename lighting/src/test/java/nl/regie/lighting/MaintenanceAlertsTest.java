@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +19,7 @@ import nl.regie.testkit.RegieTestKit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.log.Logger;
 
 class MaintenanceAlertsTest {
 
@@ -37,13 +34,11 @@ class MaintenanceAlertsTest {
     void closeKit() {
         kit.close();
     }
-    private final List<String> warnings = new ArrayList<>();
-    private final RateLimitedWarnings rateLimited =
-            new RateLimitedWarnings(warnings::add, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1));
+    private final Logger log = kit.log().logger();
 
     @Test
     void anAlertIsAMaintenanceAlertOfLowSeverityAboutTheLamp() {
-        MaintenanceAlerts alerts = new MaintenanceAlerts(recorded, rateLimited);
+        MaintenanceAlerts alerts = new MaintenanceAlerts(recorded, log);
         alerts.raise("lamp-failure-lamp-007", "lampFailure", "It failed", LAMP, WHERE, T0);
         Alert alert = KitAlerts.get(kit, "lamp-failure-lamp-007").orElseThrow();
         assertEquals("maintenance", alert.category());
@@ -61,11 +56,11 @@ class MaintenanceAlertsTest {
 
     @Test
     void aLongDescriptionIsCutToWhatAnAlertTakes() {
-        new MaintenanceAlerts(recorded, rateLimited).raise("k", "lampFailure", "x".repeat(600), LAMP, WHERE, T0);
+        new MaintenanceAlerts(recorded, log).raise("k", "lampFailure", "x".repeat(600), LAMP, WHERE, T0);
         String description = KitAlerts.raised(kit).get(0).description();
         assertEquals(500, description.length());
         assertTrue(description.endsWith("x..."), description.substring(490));
-        new MaintenanceAlerts(recorded, rateLimited).raise("k", "lampFailure", "y".repeat(500), LAMP, WHERE, T0);
+        new MaintenanceAlerts(recorded, log).raise("k", "lampFailure", "y".repeat(500), LAMP, WHERE, T0);
         assertEquals("y".repeat(500), KitAlerts.raised(kit).get(1).description(), "500 fits");
     }
 
@@ -100,11 +95,12 @@ class MaintenanceAlertsTest {
             public List<Alert> own() {
                 return List.of();
             }
-        }, rateLimited);
+        }, log);
         assertDoesNotThrow(() -> alerts.raise("lamp-failure-lamp-007", "lampFailure", "It failed", LAMP, WHERE, T0));
         assertDoesNotThrow(() -> alerts.raise("lamp-failure-lamp-007", "lampFailure", "It failed", LAMP, WHERE, T0));
         assertDoesNotThrow(() -> alerts.resolve("command-failed-lamp-007", T0));
         assertEquals(List.of("Could not raise alert lamp-failure-lamp-007: another plugin has lamp-failure-lamp-007",
-                "Could not resolve alert command-failed-lamp-007: alerts are down"), warnings);
+                "Could not raise alert lamp-failure-lamp-007: another plugin has lamp-failure-lamp-007",
+                "Could not resolve alert command-failed-lamp-007: alerts are down"), kit.log().messages("warn"));
     }
 }

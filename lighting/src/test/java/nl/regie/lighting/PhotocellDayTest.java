@@ -4,12 +4,10 @@ import static nl.regie.api.actuation.CommandState.COMPLETED;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -41,8 +39,7 @@ class PhotocellDayTest {
     void closeKit() {
         kit.close();
     }
-    private final FakeActuation actuation = new FakeActuation();
-    private final ManualScheduler scheduler = new ManualScheduler();
+    private final Streetlights actuation = new Streetlights(kit);
     private boolean dark;
     private boolean on;
     private double level = 1.0;
@@ -77,7 +74,7 @@ class PhotocellDayTest {
 
     /** Runs 24 hours from {@code start}; returns the reported level by local time. */
     private Map<String, Double> run(Map<String, Object> config, String start) {
-        LightingEngine engine = new LightingEngine(Settings.from(Configs.of(config)), actuation, kit.alerts(),
+        LightingEngine engine = new LightingEngine(Settings.from(Configs.of(config)), kit.actuation(), kit.alerts(),
                 new CityLookup() {
                     @Override
                     public Optional<Location> location(EntityId entity) {
@@ -88,15 +85,7 @@ class PhotocellDayTest {
                     public OptionalDouble area(EntityId zone) {
                         return OptionalDouble.empty();
                     }
-                }, scheduler, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new LightingLog() {
-                    @Override
-                    public void info(String message) {
-                    }
-
-                    @Override
-                    public void warn(String message) {
-                    }
-                });
+                }, actuation.scheduler(), kit.clock(), kit.log().logger());
         Instant t = LocalDateTime.parse(start).atZone(ZONE).toInstant();
         dark = elevation(t) < -3;
         on = dark;
@@ -109,12 +98,12 @@ class PhotocellDayTest {
             engine.onReading(new Reading(ID, "illuminanceLevel", Value.of(reported), "/", t, t, "sim", LAMP));
             engine.onReading(new Reading(ID, "powerConsumption", Value.of(on ? 60 * (0.08 + 0.92 * level) : 0), "W", t, t,
                     "sim", LAMP));
-            for (FakeActuation.Sent sent : actuation.pending()) {
+            for (Streetlights.Sent sent : actuation.pending()) {
                 level = sent.level();
                 on = level > 0;
                 sent.complete(COMPLETED);
             }
-            scheduler.runReady();
+            actuation.runReady();
         }
         return seen;
     }

@@ -1,6 +1,7 @@
 package nl.regie.mobility;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+
+import org.osgi.service.log.Logger;
 
 /**
  * Congestion level per road segment ({@code TrafficFlowObserved}) from its latest {@code averageVehicleSpeed} relative
@@ -60,7 +63,7 @@ public final class CongestionLevels {
 
     private final ReadingBus bus;
     private final Alerts alerts;
-    private final Warnings warnings;
+    private final Logger log;
     private final Map<String, Segment> segments = new ConcurrentHashMap<>();
     private volatile Settings settings;
 
@@ -79,19 +82,42 @@ public final class CongestionLevels {
     /**
      * @param bus      where congestionLevel and congested are published
      * @param alerts   where traffic jam alerts are raised and resolved
-     * @param warnings where bad input is reported
+     * @param log      where bad input is reported, a warning each time (the runtime collapses repeats)
      * @param settings the settings to start with
      */
-    public CongestionLevels(ReadingBus bus, Alerts alerts, Warnings warnings, Settings settings) {
+    public CongestionLevels(ReadingBus bus, Alerts alerts, Logger log, Settings settings) {
         this.bus = bus;
         this.alerts = alerts;
-        this.warnings = warnings;
+        this.log = log;
         this.settings = settings;
         // Its own alerts still active from before an update or a restart (the runtime kept them): resolved when their
         // segment calms down, not left to linger.
         for (Alert alert : alerts.own()) {
             if (alert.key().startsWith("congestion-")) {
                 segments.computeIfAbsent(alert.key().substring("congestion-".length()), k -> new Segment()).alertActive = true;
+            }
+        }
+    }
+
+    /**
+     * Goes on from the congestion levels this plugin published before an update or a restart, as the city state kept
+     * them ({@code CityState.own("TrafficFlowObserved/+/congestionLevel")}), so that a jammed segment stays jammed
+     * through the update rather than falling back to free and raising its alert again. A value that is not a level is
+     * ignored.
+     */
+    public void restore(List<Reading> ownLevels) {
+        for (Reading reading : ownLevels) {
+            if (!TYPE.equals(reading.entityType()) || !"congestionLevel".equals(reading.attribute())) {
+                continue;
+            }
+            Optional<CongestionLevel> level = reading.text().flatMap(CongestionLevel::parse);
+            if (level.isEmpty()) {
+                continue;
+            }
+            Segment segment = segments.computeIfAbsent(reading.entity().localId(), k -> new Segment());
+            segment.level.restore(level.get().ordinal());
+            if (segment.location == null) {
+                segment.location = reading.location();
             }
         }
     }
@@ -150,7 +176,7 @@ public final class CongestionLevels {
         Segment segment = segments.computeIfAbsent(id, k -> new Segment());
         Instant last = speed ? segment.speedAt : segment.intensityAt;
         if (last != null && reading.observedAt().isBefore(last)) {
-            warnings.warn("late:" + id + ":" + reading.attribute(), "Ignored " + reading.attribute() + " of " + id
+            log.warn("Ignored " + reading.attribute() + " of " + id
                     + " observed at " + reading.observedAt() + ", before the last one at " + last);
             return null;
         }
@@ -222,7 +248,7 @@ public final class CongestionLevels {
                     location, at));
             return true;
         } catch (IllegalStateException e) {
-            warnings.warn("alert:" + key, "Could not raise alert " + key + ": " + e.getMessage());
+            log.warn("Could not raise alert " + key + ": " + e.getMessage());
             return false;
         }
     }
@@ -248,17 +274,17 @@ public final class CongestionLevels {
         String attribute = reading.attribute();
         OptionalDouble number = reading.number();
         if (number.isEmpty()) {
-            warnings.warn("type:" + id + ":" + attribute, "Ignored " + attribute + " of road segment " + id
+            log.warn("Ignored " + attribute + " of road segment " + id
                     + ": expected a number, got " + reading.value());
             return null;
         }
         if (!reading.unit().isEmpty() && !reading.unit().equals(unit)) {
-            warnings.warn("unit:" + id + ":" + attribute, "Ignored " + attribute + " of road segment " + id
+            log.warn("Ignored " + attribute + " of road segment " + id
                     + ": expected unit '" + unit + "', got '" + reading.unit() + "'");
             return null;
         }
         if (number.getAsDouble() < 0) {
-            warnings.warn("negative:" + id + ":" + attribute, "Ignored " + attribute + " " + number.getAsDouble()
+            log.warn("Ignored " + attribute + " " + number.getAsDouble()
                     + " of road segment " + id + ": it cannot be negative");
             return null;
         }

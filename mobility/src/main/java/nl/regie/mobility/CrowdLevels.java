@@ -1,6 +1,7 @@
 package nl.regie.mobility;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+
+import org.osgi.service.log.Logger;
 
 /**
  * People density and crowd level per zone ({@code CrowdFlowObserved}): density = {@code peopleCount} / area, the
@@ -61,7 +64,7 @@ public final class CrowdLevels {
 
     private final ReadingBus bus;
     private final Alerts alerts;
-    private final Warnings warnings;
+    private final Logger log;
     private final Map<String, Zone> zones = new ConcurrentHashMap<>();
     private volatile Settings settings;
 
@@ -78,19 +81,42 @@ public final class CrowdLevels {
     /**
      * @param bus      where density, crowdLevel and congested are published
      * @param alerts   where overcrowding alerts are raised and resolved
-     * @param warnings where bad input is reported
+     * @param log      where bad input is reported, a warning each time (the runtime collapses repeats)
      * @param settings the settings to start with
      */
-    public CrowdLevels(ReadingBus bus, Alerts alerts, Warnings warnings, Settings settings) {
+    public CrowdLevels(ReadingBus bus, Alerts alerts, Logger log, Settings settings) {
         this.bus = bus;
         this.alerts = alerts;
-        this.warnings = warnings;
+        this.log = log;
         this.settings = settings;
         // Its own alerts still active from before an update or a restart (the runtime kept them): resolved when their
         // zone calms down, not left to linger.
         for (Alert alert : alerts.own()) {
             if (alert.key().startsWith("crowd-")) {
                 zones.computeIfAbsent(alert.key().substring("crowd-".length()), k -> new Zone()).alertActive = true;
+            }
+        }
+    }
+
+    /**
+     * Goes on from the crowd levels this plugin published before an update or a restart, as the city state kept them
+     * ({@code CityState.own("CrowdFlowObserved/+/crowdLevel")}): a zone that was busy stays busy until its density
+     * falls below the busy band's lower edge for the hold, as it would have without the update, instead of
+     * starting from normal and flapping. A value that is not a level is ignored.
+     */
+    public void restore(List<Reading> ownLevels) {
+        for (Reading reading : ownLevels) {
+            if (!TYPE.equals(reading.entityType()) || !"crowdLevel".equals(reading.attribute())) {
+                continue;
+            }
+            Optional<CrowdLevel> level = reading.text().flatMap(CrowdLevel::parse);
+            if (level.isEmpty()) {
+                continue;
+            }
+            Zone zone = zones.computeIfAbsent(reading.entity().localId(), k -> new Zone());
+            zone.level.restore(level.get().ordinal());
+            if (zone.location == null) {
+                zone.location = reading.location();
             }
         }
     }
@@ -129,7 +155,7 @@ public final class CrowdLevels {
         }
         Zone zone = zones.computeIfAbsent(id, k -> new Zone());
         if (zone.lastCount != null && reading.observedAt().isBefore(zone.lastCount)) {
-            warnings.warn("late:" + id, "Ignored a peopleCount of " + id + " observed at " + reading.observedAt()
+            log.warn("Ignored a peopleCount of " + id + " observed at " + reading.observedAt()
                     + ", before the last one at " + zone.lastCount);
             return;
         }
@@ -140,7 +166,7 @@ public final class CrowdLevels {
         Double area = areaOf(id, zone);
         if (area == null) {
             if (zone.pendingCount != null) {
-                warnings.warn("no-area:" + id, "No area known for crowd zone " + id + ": no density until its counter"
+                log.warn("No area known for crowd zone " + id + ": no density until its counter"
                         + " reports an area (m2) or " + Settings.ZONE_AREA + " names it, e.g. " + id + "=12500");
             }
             zone.pendingCount = reading;
@@ -157,7 +183,7 @@ public final class CrowdLevels {
             return;
         }
         if (area <= 0) {
-            warnings.warn("bad-area:" + id, "Ignored area " + area + " m2 of crowd zone " + id + ": it must be above 0");
+            log.warn("Ignored area " + area + " m2 of crowd zone " + id + ": it must be above 0");
             return;
         }
         Zone zone = zones.computeIfAbsent(id, k -> new Zone());
@@ -211,7 +237,7 @@ public final class CrowdLevels {
                     at));
             return true;
         } catch (IllegalStateException e) {
-            warnings.warn("alert:" + key, "Could not raise alert " + key + ": " + e.getMessage());
+            log.warn("Could not raise alert " + key + ": " + e.getMessage());
             return false;
         }
     }
@@ -227,17 +253,17 @@ public final class CrowdLevels {
         String id = reading.entity().localId();
         OptionalDouble number = reading.number();
         if (number.isEmpty()) {
-            warnings.warn("type:" + id + ":" + attribute, "Ignored " + attribute + " of crowd zone " + id
+            log.warn("Ignored " + attribute + " of crowd zone " + id
                     + ": expected a number, got " + reading.value());
             return null;
         }
         if (!reading.unit().isEmpty() && !reading.unit().equals(unit)) {
-            warnings.warn("unit:" + id + ":" + attribute, "Ignored " + attribute + " of crowd zone " + id
+            log.warn("Ignored " + attribute + " of crowd zone " + id
                     + ": expected unit '" + unit + "', got '" + reading.unit() + "'");
             return null;
         }
         if (number.getAsDouble() < 0) {
-            warnings.warn("negative:" + id + ":" + attribute, "Ignored " + attribute + " " + number.getAsDouble()
+            log.warn("Ignored " + attribute + " " + number.getAsDouble()
                     + " of crowd zone " + id + ": it cannot be negative");
             return null;
         }

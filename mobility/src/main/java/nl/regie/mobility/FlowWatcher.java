@@ -6,6 +6,7 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.ReadingTopics;
 import nl.regie.api.model.Reading;
 import nl.regie.api.scope.PluginScope;
+import nl.regie.api.state.CityState;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -110,17 +111,15 @@ public class FlowWatcher implements ReadingListener {
     }
 
     private final Logger log;
-    private final Warnings warnings;
     private final CrowdLevels crowds;
     private final CongestionLevels traffic;
     private volatile Settings settings;
 
     /** Starts on the configuration, or on the defaults if it is bad. */
     @Activate
-    public FlowWatcher(@Reference ReadingBus bus, @Reference Alerts alerts,
+    public FlowWatcher(@Reference ReadingBus bus, @Reference Alerts alerts, @Reference CityState cityState,
             @Reference(service = LoggerFactory.class) Logger log, Config config) {
         this.log = log;
-        this.warnings = Warnings.everyTenMinutes(message -> log.warn("{}", message));
         Settings initial;
         try {
             initial = Settings.from(config);
@@ -129,8 +128,11 @@ public class FlowWatcher implements ReadingListener {
             initial = Settings.defaults();
         }
         this.settings = initial;
-        this.crowds = new CrowdLevels(bus, alerts, warnings, initial);
-        this.traffic = new CongestionLevels(bus, alerts, warnings, initial);
+        this.crowds = new CrowdLevels(bus, alerts, log, initial);
+        this.traffic = new CongestionLevels(bus, alerts, log, initial);
+        // After an update or a restart: go on from the levels published before, which the city state kept.
+        crowds.restore(cityState.own(CrowdLevels.TYPE + "/+/crowdLevel"));
+        traffic.restore(cityState.own(CongestionLevels.TYPE + "/+/congestionLevel"));
         log.info("Mobility plugin watching crowds (busy from {} people/m2, critical from {}) and traffic (free-flow "
                 + "speed {} km/h{})", initial.busyDensity(), initial.criticalDensity(), initial.freeSpeed(),
                 initial.learnFreeSpeed() ? " or learned" : "");
@@ -164,7 +166,7 @@ public class FlowWatcher implements ReadingListener {
             }
         } catch (RuntimeException e) {
             // A bug or an api surprise must not get the listener quarantined: report it and go on.
-            warnings.warn("failed:" + reading.topic(), "Could not handle " + reading.topic() + ": " + e);
+            log.warn("Could not handle " + reading.topic() + ": " + e);
         }
     }
 

@@ -17,6 +17,16 @@ final class SteadyLevel {
     private int level = -1;
     private Instant lowerSince;
 
+    /**
+     * Starts from a level a previous instance reached (restored from the city state after an update or a restart), so
+     * that the hysteresis and the hold go on from there instead of from nothing. Ignored once a verdict has been taken.
+     */
+    void restore(int restored) {
+        if (level < 0 && restored >= 0) {
+            level = restored;
+        }
+    }
+
     /** The level now, or -1 before the first {@link #update}. */
     int level() {
         return level;

@@ -11,7 +11,6 @@ import static nl.regie.mobility.Seen.resolved;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,8 +35,7 @@ class CongestionLevelsTest {
     void closeKit() {
         kit.close();
     }
-    private final List<String> warned = new ArrayList<>();
-    private final CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), new Warnings(warned::add, () -> 0, 1),
+    private final CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), kit.log().logger(),
             Settings.defaults());
 
     /** Sends intensity then speed, as the simulator does, at minute {@code m}. */
@@ -174,6 +172,11 @@ class CongestionLevelsTest {
 
         assertEquals(CongestionLevel.FREE, level());
         assertEquals(1, on(kit, LEVEL).size(), "only the first speed was judged");
-        assertEquals(3, warned.size(), warned::toString);
+        assertEquals(3, warned().size(), warned()::toString);
+    }
+
+    /** The plugin's warnings so far. */
+    private List<String> warned() {
+        return kit.log().messages("warn");
     }
 }

@@ -36,12 +36,10 @@ class SimulatedDaysTest {
     void closeKit() {
         kit.close();
     }
-    private final List<String> warned = new ArrayList<>();
-    private final Warnings warnings = new Warnings(warned::add, () -> 0, 1);
 
     @Test
     void theEventZoneBecomesBusyEveryDayAndNormalAfterwards() {
-        CrowdLevels crowds = new CrowdLevels(kit.bus(), kit.alerts(), warnings, Settings.defaults());
+        CrowdLevels crowds = new CrowdLevels(kit.bus(), kit.alerts(), kit.log().logger(), Settings.defaults());
         Crowd dam = new Crowd(7, 12_500, 0.5, true);
         Map<LocalDate, List<CrowdLevel>> changes = new LinkedHashMap<>();
         CrowdLevel last = null;
@@ -77,12 +75,12 @@ class SimulatedDaysTest {
                 + "was " + criticalDays);
         assertEquals(criticalDays, raises(kit).size(), "one overcrowding alert per critical day");
         assertEquals(criticalDays, resolved(kit).size());
-        assertTrue(warned.isEmpty(), warned::toString);
+        assertTrue(warned().isEmpty(), warned()::toString);
     }
 
     @Test
     void ordinaryZonesStayNormal() {
-        CrowdLevels crowds = new CrowdLevels(kit.bus(), kit.alerts(), warnings, Settings.defaults());
+        CrowdLevels crowds = new CrowdLevels(kit.bus(), kit.alerts(), kit.log().logger(), Settings.defaults());
         List<Crowd> zones = List.of(new Crowd(11, 6_000, 0.8, false), new Crowd(12, 3_000, 0.8, false),
                 new Crowd(13, 15_000, 0.1, false), new Crowd(14, 7_500, 0.45, false));
 
@@ -101,7 +99,7 @@ class SimulatedDaysTest {
 
     @Test
     void theBottleneckJamsInEveryWeekdayRushHourAndOrdinarySegmentsDoNot() {
-        CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), warnings, Settings.defaults());
+        CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), kit.log().logger(), Settings.defaults());
         Map<String, Road> roads = Map.of(
                 "traffic-001", new Road(21, 1_800, 50, 1.2), // Prins Hendrikkade, the bottleneck
                 "traffic-002", new Road(22, 1_400, 50, 0.85), // the busiest an ordinary segment gets
@@ -135,14 +133,14 @@ class SimulatedDaysTest {
         }
         assertEquals(raises(kit).size(), resolved(kit).size(), "every jam resolved");
         assertTrue(Math.abs(traffic.freeSpeed("traffic-008") - 30) <= 2, "learned " + traffic.freeSpeed("traffic-008"));
-        assertTrue(warned.isEmpty(), warned::toString);
+        assertTrue(warned().isEmpty(), warned()::toString);
     }
 
     @Test
     void aConfiguredSpeedJudgesA30KmhStreetRightFromTheStart() {
         Settings settings = Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of(
                 "traffic.free.speed.by.segment", new String[] {"traffic-008=30"}, "traffic.free.speed.learn", false)));
-        CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), warnings, settings);
+        CongestionLevels traffic = new CongestionLevels(kit.bus(), kit.alerts(), kit.log().logger(), settings);
         Road street = new Road(23, 1_000, 30, 0.85);
 
         for (ZonedDateTime t = START; t.isBefore(START.plusDays(DAYS)); t = t.plusMinutes(STEP_MINUTES)) {
@@ -151,5 +149,10 @@ class SimulatedDaysTest {
             assertTrue(!traffic.level("traffic-008").orElseThrow().congested(), "at " + t);
         }
         assertTrue(raises(kit).isEmpty());
+    }
+
+    /** The plugin's warnings so far. */
+    private List<String> warned() {
+        return kit.log().messages("warn");
     }
 }

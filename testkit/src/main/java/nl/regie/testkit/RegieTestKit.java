@@ -5,11 +5,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import nl.regie.api.actuation.Actuation;
+import nl.regie.api.actuation.Command;
 import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.Alerts;
 import nl.regie.api.bus.ReadingBus;
@@ -66,6 +70,10 @@ import org.osgi.service.log.Logger;
  * scope mistake fails the unit test the way it would fail in the runtime: a publish or a subscription outside the scope
  * throws {@code SecurityException}; a listener whose topics the scope does not cover is refused by {@link #listen}
  * (the runtime would ignore it with a warning); a command to a type outside the scope ends {@code REJECTED}.
+ *
+ * <p>Commands go to {@linkplain #drive drivers} the test plays (scripted per command, or held open until the test
+ * answers), and {@link #commands()} lists what the plugin sent. A plugin's own timed work (retries, timeouts, periodic
+ * plans) runs on {@link #scheduler()}, on the test clock, so a test moves time instead of waiting for it.
  */
 public final class RegieTestKit implements AutoCloseable {
 
@@ -88,7 +96,8 @@ public final class RegieTestKit implements AutoCloseable {
     private final CityState pluginState;
     private final Alerts pluginAlerts;
     private final Notifications pluginNotifications;
-    private final Actuation pluginActuation;
+    private final TrackedActuation pluginActuation;
+    private final List<TestDriver> drivers = new CopyOnWriteArrayList<>();
     private final List<Reading> published = Collections.synchronizedList(new ArrayList<>());
     private final List<Deletion> deleted = Collections.synchronizedList(new ArrayList<>());
     private final List<Notification> sent = Collections.synchronizedList(new ArrayList<>());
@@ -109,7 +118,7 @@ public final class RegieTestKit implements AutoCloseable {
         this.alertService = new AlertService(new AlertStore(), bus, cityState, clock, runtime);
         this.dispatcher = NotificationDispatcher.embedded(runtime);
         dispatcher.register(sent::add, 1, "nl.regie.testkit");
-        this.actuation = ActuationComponent.embedded(runtime, clock, clock.scheduler());
+        this.actuation = ActuationComponent.embedded(runtime, clock, clock.runtimeScheduler());
         ScopeGuards scopes = new ScopeGuards(new SinglePartyPolicy(), refusals::add, runtime, -1, clock);
         this.plugin = new Owner(symbolicName, version, 1);
         this.guard = scopes.forPlugin(plugin, scope);
@@ -117,7 +126,7 @@ public final class RegieTestKit implements AutoCloseable {
         this.pluginState = BundleCityState.of(cityState, guard);
         this.pluginAlerts = new ChangeRecordingAlerts(BundleAlerts.of(alertService, symbolicName), alertChanges);
         this.pluginNotifications = BundleNotifications.of(dispatcher, symbolicName, clock);
-        this.pluginActuation = BundleActuation.of(actuation, guard, symbolicName);
+        this.pluginActuation = new TrackedActuation(BundleActuation.of(actuation, guard, symbolicName));
         bus.subscribe(runtimeOwner, List.of("#"), new ReadingListener() {
             @Override
             public void onReading(Reading reading) {
@@ -239,6 +248,15 @@ public final class RegieTestKit implements AutoCloseable {
         engine.publish("devices", reading);
     }
 
+    /**
+     * An executor for the plugin's own timed work (retries, timeouts, periodic plans), on the test clock: what it is
+     * given runs on the test's thread when the test calls {@link TestScheduler#runDue()} or moves the {@link #clock()}.
+     * Hand it to the plugin where the plugin would make its own {@code ScheduledExecutorService}.
+     */
+    public TestScheduler scheduler() {
+        return clock.pluginScheduler();
+    }
+
     /** The runtime's clock: command deadlines and the times the runtime stamps follow it. */
     public TestClock clock() {
         return clock;
@@ -248,12 +266,15 @@ public final class RegieTestKit implements AutoCloseable {
     public TestDriver drive(String entityType) {
         TestDriver driver = new TestDriver(clock);
         actuation.register(driver, driverIds.incrementAndGet(), 0, entityType);
+        drivers.add(driver);
         return driver;
     }
 
     /**
      * Waits until every reading published so far has been delivered to every subscriber, and what those deliveries
-     * published in turn too, and every notification sent has been delivered. Deliveries run on the runtime's own threads, one per subscription, as in a running runtime.
+     * published in turn too, every notification sent has been delivered, and every command the plugin sent has reached
+     * a driver that holds it open or has ended with the plugin's callbacks on its outcome run. Deliveries and commands
+     * run on the runtime's own threads, as in a running runtime.
      *
      * @throws IllegalStateException when they have not ended within ten seconds, naming the subscribers
      */
@@ -265,12 +286,12 @@ public final class RegieTestKit implements AutoCloseable {
             long publishedNow = bus.published();
             boolean idle = bus.inFlight() == 0
                     && bus.subscribers().stream().allMatch(s -> s.queueDepth() == 0 || s.state() != SubscriberInfo.State.ACTIVE)
-                    && notificationsDone();
+                    && notificationsDone() && commandsDone();
             quiet = idle && publishedNow == lastPublished ? quiet + 1 : 0;
             lastPublished = publishedNow;
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("deliveries did not end within " + SETTLE_TIMEOUT.toSeconds() + " s: "
-                        + bus.subscribers());
+                        + bus.subscribers() + (commandsDone() ? "" : "; commands still under way"));
             }
             if (quiet < 2) {
                 try {
@@ -281,6 +302,13 @@ public final class RegieTestKit implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether every command the plugin sent is held open by a driver or has ended and the plugin took the outcome. */
+    private boolean commandsDone() {
+        Set<String> heldOpen = new HashSet<>();
+        drivers.forEach(driver -> heldOpen.addAll(driver.heldOpen()));
+        return pluginActuation.settled(heldOpen);
     }
 
     /** Whether every notification sent so far has reached the kit's one notifier (or failed to). */
@@ -334,6 +362,14 @@ public final class RegieTestKit implements AutoCloseable {
         }
     }
 
+    /**
+     * Every command the plugin sent, in the order it sent them, whatever became of each (the drivers list what reached
+     * them, in the order it did: the runtime hands commands to drivers on a pool of threads).
+     */
+    public List<Command> commands() {
+        return pluginActuation.sent();
+    }
+
     /** The notifications delivered to notifiers, in order. */
     public List<Notification> sent() {
         synchronized (sent) {
@@ -361,6 +397,7 @@ public final class RegieTestKit implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        clock.pluginScheduler().shutdownNow();
         dispatcher.deactivate();
         cityState.deactivate();
         engine.close();

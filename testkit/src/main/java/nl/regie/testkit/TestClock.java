@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,12 +16,14 @@ import java.util.Objects;
  */
 public final class TestClock extends Clock {
 
-    private final VirtualTimeScheduler scheduler;
+    private final TestScheduler runtimeScheduler;
+    private final TestScheduler pluginScheduler;
     private volatile Instant now;
 
     TestClock(Instant start) {
         this.now = Objects.requireNonNull(start, "start");
-        this.scheduler = new VirtualTimeScheduler(this);
+        this.runtimeScheduler = new TestScheduler(this, true);
+        this.pluginScheduler = new TestScheduler(this, false);
     }
 
     @Override
@@ -38,12 +41,35 @@ public final class TestClock extends Clock {
         return now;
     }
 
-    /** Moves the clock forward and runs what falls due on the way, in order of its time. */
+    /**
+     * Moves the clock forward and runs what falls due on the way, the runtime's deadlines and the plugin's
+     * {@linkplain RegieTestKit#scheduler() scheduled work} alike, in order of its time, setting the clock to each
+     * task's time as it runs.
+     */
     public void advance(Duration duration) {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("the clock does not go back: " + duration);
         }
-        scheduler.runUntil(now.plus(duration));
+        Instant until = now.plus(duration);
+        while (true) {
+            TestScheduler next = null;
+            Instant due = null;
+            for (TestScheduler scheduler : List.of(runtimeScheduler, pluginScheduler)) {
+                Instant at = scheduler.nextDue();
+                if (at != null && !at.isAfter(until) && (due == null || at.isBefore(due))) {
+                    next = scheduler;
+                    due = at;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            if (due.isAfter(now)) {
+                now = due;
+            }
+            next.runNext(until);
+        }
+        now = until;
     }
 
     /** Moves the clock to an instant (not before now) and runs what falls due on the way. */
@@ -51,12 +77,13 @@ public final class TestClock extends Clock {
         advance(Duration.between(now, instant));
     }
 
-    /** Sets the time; only the scheduler calls it, task by task. */
-    void set(Instant instant) {
-        now = instant;
+    /** The scheduler of the runtime's own deadlines: its {@code execute} runs at once. */
+    TestScheduler runtimeScheduler() {
+        return runtimeScheduler;
     }
 
-    VirtualTimeScheduler scheduler() {
-        return scheduler;
+    /** The scheduler the plugin gets: {@link RegieTestKit#scheduler()}. */
+    TestScheduler pluginScheduler() {
+        return pluginScheduler;
     }
 }

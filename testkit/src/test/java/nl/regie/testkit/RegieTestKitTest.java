@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -197,6 +199,44 @@ class RegieTestKitTest {
                 Map.of(), deadline)));
         assertEquals(CommandState.REJECTED, outside.state());
         assertTrue(outside.reason().contains("may not actuate entity type Streetlight"), outside.reason());
+    }
+
+    @Test
+    void outcomesCanBeScriptedCommandByCommandAndSettleWaitsForThem() throws Exception {
+        TestDriver barriers = kit.drive("Barrier").next(CommandState.FAILED, CommandState.ACCEPTED, CommandState.COMPLETED);
+        Instant deadline = kit.clock().instant().plusSeconds(30);
+        List<CommandResult> outcomes = Collections.synchronizedList(new ArrayList<>());
+        for (String barrier : List.of("b1", "b2", "b3", "b4")) {
+            // One at a time: the runtime hands commands to drivers on a pool of threads, so the order of arrival
+            // of commands sent together is not fixed.
+            kit.actuation().send(Command.of(EntityId.of("Barrier", barrier), "open", Map.of(), deadline))
+                    .thenAccept(outcomes::add);
+            kit.settle();
+        }
+        assertEquals(4, barriers.received().size(), "settle waits until each command reached the driver");
+        assertEquals(List.of("b2"), barriers.open().stream().map(c -> c.target().localId()).toList());
+        assertEquals(List.of(CommandState.FAILED, CommandState.COMPLETED, CommandState.COMPLETED),
+                outcomes.stream().map(CommandResult::state).toList(), "scripted, then the standing answer");
+        assertEquals("b4", barriers.last().target().localId());
+        assertEquals(List.of("b1", "b2", "b3", "b4"), kit.commands().stream().map(c -> c.target().localId()).toList());
+
+        barriers.answer(barriers.open().get(0).id(), CommandState.REJECTED, "jammed");
+        kit.settle();
+        assertEquals(CommandState.REJECTED, outcomes.get(3).state());
+        assertEquals(List.of(), barriers.open());
+        assertThrows(IllegalArgumentException.class, () -> barriers.next(CommandState.EXPIRED));
+    }
+
+    @Test
+    void aCommandPastItsDeadlineIsNoLongerOpen() {
+        TestDriver barriers = kit.drive("Barrier").answersNothing();
+        kit.actuation().send(Command.of(EntityId.of("Barrier", "b1"), "open", Map.of(),
+                kit.clock().instant().plusSeconds(30)));
+        kit.settle();
+        assertEquals(1, barriers.open().size());
+        kit.clock().advance(Duration.ofSeconds(30));
+        assertEquals(List.of(), barriers.open(), "the runtime ended it EXPIRED");
+        kit.settle();
     }
 
     @Test

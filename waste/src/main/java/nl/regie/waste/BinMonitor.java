@@ -19,13 +19,16 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 
+import org.osgi.service.log.Logger;
+
 /**
  * The waste plugin's reasoning about bins: which are full, which burn. Fed the bins' readings, it publishes
  * {@code WasteContainer/{bin}/full} and {@code .../status} when they change, raises and resolves the fire alerts,
  * and tells {@code needChanged} when the set of bins needing emptying changes. Thread-safe: one lock, held briefly.
  *
  * <p>Its clock is event time: the newest {@code observedAt} it has seen. What it publishes is dated by the reading
- * it follows from; the wall clock only stamps {@code receivedAt} and paces warnings.
+ * it follows from; the wall clock only stamps {@code receivedAt}. Bad input is logged, a warning each time: the
+ * runtime's console collapses repeats, so a broken bin does not flood the log.
  */
 final class BinMonitor {
 
@@ -35,19 +38,19 @@ final class BinMonitor {
 
     private final ReadingBus bus;
     private final Alerts alerts;
-    private final Warnings warnings;
+    private final Logger log;
     private final LongSupplier wallClock;
     private final Runnable needChanged;
     private final Map<EntityId, Bin> bins = new TreeMap<>();
     private Settings settings;
     private Instant now;
 
-    BinMonitor(ReadingBus bus, Alerts alerts, Settings settings, Warnings warnings, LongSupplier wallClock,
+    BinMonitor(ReadingBus bus, Alerts alerts, Settings settings, Logger log, LongSupplier wallClock,
             Runnable needChanged) {
         this.bus = bus;
         this.alerts = alerts;
         this.settings = settings;
-        this.warnings = warnings;
+        this.log = log;
         this.wallClock = wallClock;
         this.needChanged = needChanged;
     }
@@ -143,7 +146,7 @@ final class BinMonitor {
 
     private void kind(Bin bin, Reading reading) {
         if (!(reading.value() instanceof Value.Text text)) {
-            warnings.warn("Ignored " + reading.topic() + ": expected a text, got " + reading.value());
+            log.warn("Ignored " + reading.topic() + ": expected a text, got " + reading.value().asObject());
             return;
         }
         bin.kind = text.value().isBlank() ? null : Settings.kindKey(text.value());
@@ -202,7 +205,7 @@ final class BinMonitor {
                     bin.location, at));
             bin.fire = severity;
         } catch (IllegalArgumentException | IllegalStateException e) {
-            warnings.warn("Could not raise the fire alert of " + bin.id + ": " + e.getMessage());
+            log.warn("Could not raise the fire alert of " + bin.id + ": " + e.getMessage());
             bin.fire = severity; // still burning; the status says so
         }
     }
@@ -212,7 +215,7 @@ final class BinMonitor {
         if (number.isPresent() && number.getAsDouble() >= min && number.getAsDouble() <= max) {
             return number.getAsDouble();
         }
-        warnings.warn("Ignored " + reading.topic() + ": expected a number from " + min + " to " + max + ", got "
+        log.warn("Ignored " + reading.topic() + ": expected a number from " + min + " to " + max + ", got "
                 + reading.value().asObject());
         return null;
     }

@@ -107,7 +107,7 @@ public class WastePlugin implements ReadingListener {
             log.error("Configuration " + PID + " refused: " + e.getMessage() + "; starting on the defaults");
             settings = Settings.DEFAULTS;
         }
-        monitor = new BinMonitor(bus, alerts, settings, new Warnings(log::warn, wallClock), wallClock,
+        monitor = new BinMonitor(bus, alerts, settings, log, wallClock,
                 this::needChanged);
         routes = new RoutePublisher(bus, monitor, scheduler, wallClock);
         monitor.adopt(alerts.own(), cityState.own("WasteContainer/+/+"));

@@ -1,11 +1,13 @@
 package nl.regie.waste;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import nl.regie.api.alert.Alert;
 import nl.regie.api.alert.AlertSeverity;
@@ -65,6 +67,29 @@ final class Fakes {
     /** The keys of the plugin's resolved alerts. */
     static List<String> resolved(RegieTestKit kit) {
         return kit.allAlerts().stream().filter(a -> !a.active()).map(Alert::key).toList();
+    }
+
+    /**
+     * The route planner's scheduler on the kit's (in place of the plugin's thread {@code regie-waste-route}): what it is
+     * given runs when the test calls {@code kit.scheduler().runDue()} or moves the kit's clock.
+     */
+    static RoutePublisher.Scheduler scheduler(RegieTestKit kit) {
+        return new RoutePublisher.Scheduler() {
+            @Override
+            public void schedule(Runnable task, long delayMillis) {
+                kit.scheduler().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void close() {
+                kit.scheduler().shutdownNow();
+            }
+        };
+    }
+
+    /** Runs every plan scheduled so far, and those they schedule, as if an hour had passed on the wall clock. */
+    static void runPlans(RegieTestKit kit) {
+        kit.clock().advance(Duration.ofHours(1));
     }
 
     static EntityId bin(String localId) {

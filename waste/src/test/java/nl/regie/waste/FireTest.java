@@ -37,7 +37,7 @@ class FireTest {
         kit.close();
     }
     private final BinMonitor monitor = new BinMonitor(kit.bus(), kit.alerts(), Settings.DEFAULTS,
-            new Warnings(m -> { }, () -> 0), () -> 0, () -> { });
+            kit.log().logger(), () -> 0, () -> { });
 
     private void feed(String bin, Instant start, Duration every, double... celsius) {
         for (int i = 0; i < celsius.length; i++) {
@@ -108,7 +108,7 @@ class FireTest {
     @Test
     void criticalTemperatureIsConfigurable() {
         BinMonitor custom = new BinMonitor(kit.bus(), kit.alerts(), Settings.from(config(Map.of("fire.critical.temperature", 70.0))),
-                new Warnings(m -> { }, () -> 0), () -> 0, () -> { });
+                kit.log().logger(), () -> 0, () -> { });
         custom.onReading(temperature("bin-1", 75, T0));
         assertEquals(AlertSeverity.CRITICAL, kit.alerts().own().get(0).severity());
     }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,12 +31,11 @@ class FullnessTest {
     void closeKit() {
         kit.close();
     }
-    private final List<String> warnings = new ArrayList<>();
     private int needChanges;
 
     private BinMonitor monitor(Map<String, Object> config) {
         return new BinMonitor(kit.bus(), kit.alerts(), Settings.from(config(config)),
-                new Warnings(warnings::add, () -> 0), () -> 0, () -> needChanges++);
+                kit.log().logger(), () -> 0, () -> needChanges++);
     }
 
     private List<Object> feed(BinMonitor monitor, String bin, double... levels) {
@@ -122,15 +120,18 @@ class FullnessTest {
     }
 
     @Test
-    void badInputIsIgnoredWithARateLimitedWarning() {
+    void badInputIsIgnoredWithAWarningNamingIt() {
         BinMonitor monitor = monitor(Map.of());
         monitor.onReading(level("bin-1", 57, T0));
         monitor.onReading(level("bin-1", -0.2, T0));
         monitor.onReading(Fakes.reading("bin-1", "fillingLevel", Value.of("high"), T0, null));
         monitor.onReading(Fakes.reading("bin-1", "storedWasteKind", Value.of(3), T0, null));
         assertTrue(on(kit, "#").isEmpty());
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("WasteContainer/bin-1/fillingLevel"), warnings.get(0));
+        assertEquals(List.of(
+                "Ignored WasteContainer/bin-1/fillingLevel: expected a number from 0.0 to 1.5, got 57.0",
+                "Ignored WasteContainer/bin-1/fillingLevel: expected a number from 0.0 to 1.5, got -0.2",
+                "Ignored WasteContainer/bin-1/fillingLevel: expected a number from 0.0 to 1.5, got high",
+                "Ignored WasteContainer/bin-1/storedWasteKind: expected a text, got 3.0"), kit.log().messages("warn"));
     }
 
     @Test

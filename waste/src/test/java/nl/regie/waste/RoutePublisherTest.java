@@ -9,15 +9,16 @@ import static nl.regie.waste.Fakes.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.testkit.RegieTestKit;
+import nl.regie.testkit.TestScheduler;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +32,13 @@ class RoutePublisherTest {
     void closeKit() {
         kit.close();
     }
-    private final ManualScheduler scheduler = new ManualScheduler();
-    private final AtomicLong clock = new AtomicLong(5_000_000);
+    private final TestScheduler scheduler = kit.scheduler();
     private RoutePublisher routes;
     private final BinMonitor monitor = new BinMonitor(kit.bus(), kit.alerts(), Settings.DEFAULTS,
-            new Warnings(m -> { }, clock::get), clock::get, () -> routes.changed());
+            kit.log().logger(), kit.clock()::millis, () -> routes.changed());
 
     RoutePublisherTest() {
-        routes = new RoutePublisher(kit.bus(), monitor, scheduler, clock::get);
+        routes = new RoutePublisher(kit.bus(), monitor, Fakes.scheduler(kit), kit.clock()::millis);
     }
 
     private void level(String bin, double level, double lon, double lat, int minute) {
@@ -50,7 +50,7 @@ class RoutePublisherTest {
     void noRouteIsPublishedBeforeAnyBinHasReported() {
         routes.changed();
         routes.binReported();
-        scheduler.runAll();
+        Fakes.runPlans(kit);
         assertEquals(List.of(), on(kit, "WasteCollectionRoute/depot-1/stops"), "no time to date it by yet");
     }
 
@@ -59,8 +59,8 @@ class RoutePublisherTest {
         level("bin-1", 0.2, 4.89, 52.37, 7);
         routes.binReported();
         routes.binReported();
-        assertEquals(1, scheduler.delays.size(), "planned once, on the first reading");
-        scheduler.runAll();
+        assertEquals(1, scheduler.queued(), "planned once, on the first reading");
+        scheduler.runDue();
         assertEquals(T0.plusSeconds(7 * 60), on(kit, "WasteCollectionRoute/depot-1/stops").get(0).observedAt());
         assertEquals(List.of("[]"), values(kit, "WasteCollectionRoute/depot-1/stops"));
         assertEquals(List.of(0.0), values(kit, "WasteCollectionRoute/depot-1/stopCount"));
@@ -77,7 +77,7 @@ class RoutePublisherTest {
         level("bin-far", 0.9, 4.8990, 52.3800, 1);
         level("bin-near", 0.95, 4.8990, 52.3650, 2);
         level("bin-empty", 0.2, 4.8990, 52.3700, 3);
-        scheduler.runAll();
+        Fakes.runPlans(kit);
         assertEquals("[\"urn:ngsi-ld:WasteContainer:bin-near\",\"urn:ngsi-ld:WasteContainer:bin-far\"]",
                 last(kit, "WasteCollectionRoute/depot-1/stops").orElseThrow().asObject());
         assertEquals(2.0, last(kit, "WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
@@ -89,14 +89,16 @@ class RoutePublisherTest {
     @Test
     void changesAreDebouncedByWallClock() {
         level("bin-1", 0.9, 4.89, 52.37, 1);
-        assertEquals(List.of(0L), scheduler.delays, "the first change plans at once");
-        scheduler.runAll();
-        clock.addAndGet(2_000);
+        assertEquals(1, scheduler.runDue(), "the first change plans at once");
+        assertEquals(1, on(kit, "WasteCollectionRoute/depot-1/stops").size());
+        kit.clock().advance(Duration.ofSeconds(2));
         level("bin-2", 0.9, 4.90, 52.37, 2);
         level("bin-3", 0.9, 4.91, 52.37, 3);
         level("bin-1", 0.1, 4.89, 52.37, 4);
-        assertEquals(List.of(0L, 3_000L), scheduler.delays, "one plan for three changes, 5 s after the last");
-        scheduler.runAll();
+        assertEquals(1, scheduler.queued(), "one plan for three changes");
+        kit.clock().advance(Duration.ofMillis(2_999));
+        assertEquals(1, on(kit, "WasteCollectionRoute/depot-1/stops").size(), "not before 5 s after the last plan");
+        kit.clock().advance(Duration.ofMillis(1));
         assertEquals(2, on(kit, "WasteCollectionRoute/depot-1/stops").size());
         assertEquals(2.0, last(kit, "WasteCollectionRoute/depot-1/stopCount").orElseThrow().asObject());
         assertEquals(2, routes.last().stops().size());
@@ -105,21 +107,21 @@ class RoutePublisherTest {
     @Test
     void aReadingThatChangesNoFullBinPlansNothing() {
         level("bin-1", 0.9, 4.89, 52.37, 1);
-        scheduler.runAll();
+        scheduler.runDue();
         level("bin-1", 0.95, 4.89, 52.37, 2);
         level("bin-2", 0.3, 4.89, 52.37, 3);
-        assertEquals(1, scheduler.delays.size());
+        assertEquals(0, scheduler.queued());
     }
 
     @Test
     void aNewDepotOrIdReplans() {
         level("bin-1", 0.2, 4.89, 52.37, 1);
         routes.binReported();
-        scheduler.runAll();
+        Fakes.runPlans(kit);
         Settings moved = Settings.from(config(Map.of("depot", "4.91,52.37", "route.id", "north")));
         monitor.apply(moved);
         routes.settingsChanged(moved);
-        scheduler.runAll();
+        Fakes.runPlans(kit);
         assertEquals(Location.of(4.91, 52.37), on(kit, "WasteCollectionRoute/north/stops").get(0).location());
         assertTrue(values(kit, "WasteCollectionRoute/north/stopCount").contains(0.0));
     }

@@ -34,7 +34,7 @@ class UpdateTakeoverTest {
 
     private Subscription start() {
         WastePlugin plugin = new WastePlugin(kit.bus(), kit.alerts(), kit.cityState(), kit.log().logger(),
-                config(Map.of()), new ManualScheduler(), () -> T0.toEpochMilli());
+                config(Map.of()), Fakes.scheduler(kit), () -> T0.toEpochMilli());
         return kit.listen(plugin);
     }
 

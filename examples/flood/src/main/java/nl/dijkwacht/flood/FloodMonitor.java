@@ -1,11 +1,9 @@
 package nl.dijkwacht.flood;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -39,15 +37,14 @@ public final class FloodMonitor {
     private final Consumer<String> warn;
     private final Map<EntityId, AlertSeverity> raised = new HashMap<>();
     private final Map<EntityId, Location> locations = new HashMap<>();
-    /** What was warned about (a gauge's bad readings, a key another plugin holds): once each, the log stays readable. */
-    private final Set<String> warned = new HashSet<>();
     private Settings settings;
 
     /**
      * Creates a monitor that takes over the flood alerts this plugin still has active (from before an update or a
      * restart: the runtime kept them), so residents are not told again of a flood they know of.
      *
-     * @param warn where warnings about bad input go (the plugin's log)
+     * @param warn where warnings about bad input go (the plugin's log), one each time: the runtime's console collapses
+     *             repeats, so a broken gauge does not flood the log
      */
     public FloodMonitor(Settings settings, Alerts alerts, Notifications notifications, Consumer<String> warn) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -85,7 +82,7 @@ public final class FloodMonitor {
     public synchronized void onReading(Reading reading) {
         OptionalDouble level = reading.number();
         if (level.isEmpty() || !"m".equals(reading.unit())) {
-            warnOnce(reading.topic(), "Flood plugin ignores " + reading.topic() + ": expected a number in m, got "
+            warn.accept("Flood plugin ignores " + reading.topic() + ": expected a number in m, got "
                     + reading.value().asObject() + " " + reading.unit());
             return;
         }
@@ -109,7 +106,7 @@ public final class FloodMonitor {
                     gauge.localId(), level.getAsDouble(), after), gauge, locations.get(gauge), reading.observedAt()));
         } catch (RuntimeException e) {
             // Another plugin holding the key, say: tried again on the gauge's next reading.
-            warnOnce("raise:" + key, "Flood plugin could not raise alert " + key + ": " + e.getMessage());
+            warn.accept("Flood plugin could not raise alert " + key + ": " + e.getMessage());
             return;
         }
         raised.put(gauge, after);
@@ -136,7 +133,7 @@ public final class FloodMonitor {
     private void notifyResidents(EntityId gauge, String key, double level, AlertSeverity severity) {
         Location where = locations.get(gauge);
         if (where == null) {
-            warnOnce("location:" + key, "Flood alert " + key + " raised, but residents are not notified: gauge "
+            warn.accept("Flood alert " + key + " raised, but residents are not notified: gauge "
                     + gauge.localId() + " has not reported its location");
             return;
         }
@@ -144,13 +141,7 @@ public final class FloodMonitor {
             notifications.send(FloodTexts.notice(settings, gauge.localId(), level, severity, where,
                     EntityId.of(Alert.ENTITY_TYPE, key)));
         } catch (RuntimeException e) {
-            warnOnce("notify:" + key, "Flood plugin could not notify residents of " + key + ": " + e.getMessage());
-        }
-    }
-
-    private void warnOnce(String what, String message) {
-        if (warned.add(what)) {
-            warn.accept(message);
+            warn.accept("Flood plugin could not notify residents of " + key + ": " + e.getMessage());
         }
     }
 
