@@ -34,21 +34,23 @@ class FederationEngineTest {
     private static final Instant T = Instant.parse("2026-11-28T03:00:00Z");
     private static final Location GAUGE = Location.of(3.1250, 50.9470);
 
+    /** Roeselare's clock; Gent's and the water board's run 2 s later, so the lag is 2 s. */
     private final Clock clock = Clock.fixed(T.plusSeconds(5), ZoneOffset.UTC);
+    private final Clock later = Clock.fixed(T.plusSeconds(7), ZoneOffset.UTC);
     private final Site roeselare = new Site("roeselare", Map.of(
             "devices", "gauge-*=waterboard, res-*=city",
             "personal", "WaterObserved/+/observer",
             "sites", "gent, waterboard",
             "exports", new String[] {"waterboard>gent WaterObserved/+/waterLevel",
-                "waterboard>gent WaterObserved/+/observer"}), 3);
+                "waterboard>gent WaterObserved/+/observer"}), 3, clock);
     private final Site gent = new Site("gent", Map.of(
             "sites", "roeselare, waterboard",
             "imports", "roeselare:waterboard WaterObserved/+/waterLevel",
             "exports", "roeselare:waterboard>waterboard WaterObserved/#",
-            "grants", "roeselare:waterboard>city WaterObserved/#"), 3);
+            "grants", "roeselare:waterboard>city WaterObserved/#"), 3, later);
     private final Site waterboard = new Site("waterboard", Map.of(
             "sites", "roeselare, gent",
-            "imports", "roeselare:waterboard WaterObserved/# via=gent"), 3);
+            "imports", "roeselare:waterboard WaterObserved/# via=gent"), 3, later);
 
     /** One site: its policy, its engine, what it sent, what reached its bus, what it audited. */
     private final class Site {
@@ -60,7 +62,7 @@ class FederationEngineTest {
         final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
         int outboxCapacity = 1000;
 
-        Site(String name, Map<String, Object> rules, int maxHops) {
+        Site(String name, Map<String, Object> rules, int maxHops, Clock clock) {
             policy = new PolicyEngine(audit::add);
             try {
                 policy.apply(rules);
@@ -108,7 +110,8 @@ class FederationEngineTest {
         assertEquals(Map.of("roeselare:waterboard WaterObserved/+/waterLevel", 1L), gent.engine.imported());
         roeselare.engine.sent(message);
         assertEquals(Map.of("waterboard>gent WaterObserved/+/waterLevel", 1L), roeselare.engine.exported());
-        assertEquals(5000, gent.engine.lagMillis(), "exported and received by the same fixed clock, 5 s after T");
+        assertEquals(2000, gent.engine.lagMillis(), "exported at T+5 s by Roeselare's clock, received at T+7 s");
+        assertEquals(T.plusSeconds(7), arrived.receivedAt());
     }
 
     @Test
@@ -211,7 +214,7 @@ class FederationEngineTest {
         roeselare.engine.export(level("gauge-1", 2.4));
         roeselare.engine.export(level("gauge-1", 2.5));
         Site again = new Site("roeselare", Map.of("devices", "gauge-*=waterboard", "sites", "gent",
-                "exports", "waterboard>gent WaterObserved/+/waterLevel"), 3);
+                "exports", "waterboard>gent WaterObserved/+/waterLevel"), 3, clock);
         again.engine.export(level("gauge-1", 2.4));
         String first = roeselare.outbox.get(0).properties().get(WireFormat.READING_ID);
         assertNotEquals(first, roeselare.outbox.get(1).properties().get(WireFormat.READING_ID));
