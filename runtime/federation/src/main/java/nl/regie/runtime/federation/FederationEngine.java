@@ -39,7 +39,7 @@ import nl.regie.runtime.spi.policy.ImportRule;
  * else is refused: counted per reason, kept as the last refusal, and audited at most once a minute per site and
  * reason. A refusal never affects another message.
  */
-final class FederationEngine {
+public final class FederationEngine {
 
     /** Readings remembered for their hop count after import, to count hops on a re-export. */
     static final int HOP_MEMORY = 100_000;
@@ -79,7 +79,7 @@ final class FederationEngine {
      * @param maxHops   the most hops a reading may have travelled and still be accepted or re-exported
      * @param dedupWindow how many reading ids are remembered to drop a duplicate
      */
-    FederationEngine(String site, AccessPolicy policy, BiConsumer<String, Reading> bus, Predicate<Outgoing> outbox,
+    public FederationEngine(String site, AccessPolicy policy, BiConsumer<String, Reading> bus, Predicate<Outgoing> outbox,
             Consumer<AuditEvent> audit, Clock clock, int maxHops, int dedupWindow) {
         this.site = Objects.requireNonNull(site, "site");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -104,12 +104,12 @@ final class FederationEngine {
     }
 
     /** The filter this site subscribes to at the broker: everything addressed to it. */
-    String inbox() {
+    public String inbox() {
         return WireFormat.inbox(site);
     }
 
     /** Offers a reading of the local bus to every remote site an export rule names. */
-    void export(Reading reading) {
+    public void export(Reading reading) {
         FederationRules rules = policy.federationRules();
         if (rules.exports().isEmpty()) {
             return;
@@ -170,12 +170,12 @@ final class FederationEngine {
     }
 
     /** The broker acknowledged a message: it counts for its rule. */
-    void sent(Outgoing message) {
+    public void sent(Outgoing message) {
         exported.increment(message.rule());
     }
 
     /** A message from the wire: imported, or refused with a reason. Never throws. */
-    void receive(String topic, byte[] payload, Map<String, String> properties) {
+    public void receive(String topic, byte[] payload, Map<String, String> properties) {
         received.incrementAndGet();
         Instant now = clock.instant();
         SharedReading shared;
@@ -247,19 +247,19 @@ final class FederationEngine {
         }
     }
 
-    Map<String, Long> exported() {
+    public Map<String, Long> exported() {
         return exported.snapshot();
     }
 
-    Map<String, Long> imported() {
+    public Map<String, Long> imported() {
         return imported.snapshot();
     }
 
-    Map<String, Long> refused() {
+    public Map<String, Long> refused() {
         return refused.snapshot();
     }
 
-    Map<String, Long> dropped() {
+    public Map<String, Long> dropped() {
         return dropped.snapshot();
     }
 

@@ -47,10 +47,10 @@ import org.osgi.service.log.Logger;
  * the duplicates by reading id. Incoming messages go to the handler on Paho's callback thread, which acknowledges
  * them only after it returns.
  */
-final class FederationLink implements AutoCloseable {
+public final class FederationLink implements AutoCloseable {
 
     /** Handles a message from the broker: topic, payload, user properties. Must not throw. */
-    interface Handler {
+    public interface Handler {
         void message(String topic, byte[] payload, Map<String, String> properties);
     }
 
@@ -80,7 +80,7 @@ final class FederationLink implements AutoCloseable {
     private volatile Instant since;
     private volatile String lastError;
 
-    FederationLink(LinkSettings settings, String inbox, Handler handler, Consumer<Outgoing> sent,
+    public FederationLink(LinkSettings settings, String inbox, Handler handler, Consumer<Outgoing> sent,
             ScheduledExecutorService scheduler, Logger log, Clock clock) throws MqttException {
         this.settings = settings;
         this.inbox = inbox;
@@ -117,13 +117,13 @@ final class FederationLink implements AutoCloseable {
     }
 
     /** Starts connecting and sending; returns at once. */
-    void start() {
+    public void start() {
         sender.start();
         connect();
     }
 
     /** Queues a message for the broker; false when the queue is full (nothing is queued then). */
-    boolean offer(Outgoing message) {
+    public boolean offer(Outgoing message) {
         return !closed && queue.offerLast(message);
     }
 
@@ -265,7 +265,7 @@ final class FederationLink implements AutoCloseable {
         return lastError;
     }
 
-    int queued() {
+    public int queued() {
         return queue.size();
     }
 
@@ -273,7 +273,7 @@ final class FederationLink implements AutoCloseable {
         return settings.queueCapacity();
     }
 
-    long acknowledged() {
+    public long acknowledged() {
         return acknowledged.get();
     }
 
@@ -281,7 +281,7 @@ final class FederationLink implements AutoCloseable {
         return arrived.get();
     }
 
-    boolean isConnected() {
+    public boolean isConnected() {
         return client.isConnected();
     }
 

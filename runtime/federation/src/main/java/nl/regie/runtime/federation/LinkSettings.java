@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param reconnectMaxSeconds  the longest wait between reconnect attempts
  * @param sessionExpirySeconds how long the broker keeps the session (and queues what is addressed to this site)
  */
-record LinkSettings(String serverUri, String clientId, String username, String password, int queueCapacity,
+public record LinkSettings(String serverUri, String clientId, String username, String password, int queueCapacity,
         int reconnectMaxSeconds, long sessionExpirySeconds) {
 
     /**
@@ -23,7 +23,7 @@ record LinkSettings(String serverUri, String clientId, String username, String p
      *
      * @throws IllegalArgumentException naming the value that is wrong
      */
-    LinkSettings {
+    public LinkSettings {
         Objects.requireNonNull(serverUri, "serverUri");
         Objects.requireNonNull(clientId, "clientId");
         try {

@@ -7,5 +7,5 @@ import java.util.Map;
  *
  * @param rule the export rule that let it out, for its count once the broker has it
  */
-record Outgoing(String topic, byte[] payload, Map<String, String> properties, String rule) {
+public record Outgoing(String topic, byte[] payload, Map<String, String> properties, String rule) {
 }
