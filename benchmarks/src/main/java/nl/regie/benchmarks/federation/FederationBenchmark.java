@@ -28,6 +28,17 @@ import nl.regie.runtime.federation.LinkSettings;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.spi.bus.Owner;
 
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
 /**
  * Site to site: two sites' federation (the real bus, policy engine, {@code FederationEngine} and {@code FederationLink})
  * through Debian's Mosquitto on loopback, in one JVM, so one clock times both ends.
@@ -42,6 +53,8 @@ import nl.regie.runtime.spi.bus.Owner;
  * plugin), once with the federation's subscription on the bus and exporting, once without; the ratio is what export
  * costs the local bus.</li>
  * </ul>
+ * And the standard alternative under the same load, for the latency: a bare Paho client publishing 200-byte QoS 1
+ * messages at the same rate to another, through the same broker.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.federation.FederationBenchmark
  * [--rate 5000] [--seconds 20] [--burst 100000]}.
@@ -158,6 +171,7 @@ public final class FederationBenchmark {
                     + " max %.2f ms%n", rate, seconds, n, total, millis(latencies, n, 0.50), millis(latencies, n, 0.99),
                     n == 0 ? 0 : latencies[n - 1] / 1e6);
             receiver.close();
+            bareLatency(broker.url(), rate, seconds);
 
             // Export throughput: a burst, timed until Gent's bus has the last reading.
             AtomicInteger burstCount = new AtomicInteger();
@@ -186,6 +200,138 @@ public final class FederationBenchmark {
             }
             System.out.printf(Locale.ROOT, "local bus, one plugin subscriber: %,.0f readings/s without export, %,.0f with"
                     + " (%.0f%%)%n", without, with, 100 * with / without);
+        }
+    }
+
+    /**
+     * The standard alternative under the same load: a bare Paho v5 client publishing 200-byte QoS 1 messages at the
+     * same rate to another, through the same broker (TCP_NODELAY on both); publish to arrival.
+     */
+    private static void bareLatency(String url, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        long[] published = new long[total + 1];
+        long[] arrived = new long[total + 1];
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setSocketFactory(new NoDelay());
+        MqttAsyncClient subscriber = new MqttAsyncClient(url, "bench-bare-sub-" + System.nanoTime(),
+                new MemoryPersistence());
+        MqttAsyncClient publisher = new MqttAsyncClient(url, "bench-bare-pub-" + System.nanoTime(),
+                new MemoryPersistence());
+        AtomicInteger count = new AtomicInteger();
+        subscriber.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                int seq = Integer.parseInt(topic.substring(topic.lastIndexOf('/') + 1));
+                if (seq > 0 && seq <= total) {
+                    arrived[seq] = System.nanoTime();
+                }
+                count.incrementAndGet();
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        subscriber.connect(options).waitForCompletion(10_000);
+        subscriber.subscribe(new MqttSubscription("bench/bare/#", 1)).waitForCompletion(10_000);
+        publisher.connect(options).waitForCompletion(10_000);
+        byte[] payload = new byte[200];
+        long interval = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        for (int i = 1; i <= total; i++) {
+            long now = System.nanoTime();
+            while (now < next) {
+                LockSupport.parkNanos(next - now);
+                now = System.nanoTime();
+            }
+            MqttMessage message = new MqttMessage(payload);
+            message.setQos(1);
+            published[i] = System.nanoTime();
+            while (true) {
+                try {
+                    publisher.publish("bench/bare/" + i, message);
+                    break;
+                } catch (MqttException e) {
+                    // as many in flight as the broker allows: try again at once
+                    Thread.onSpinWait();
+                }
+            }
+            next += interval;
+        }
+        awaitQuiet(count, total, 30);
+        long[] latencies = new long[total];
+        int n = 0;
+        for (int i = 1; i <= total; i++) {
+            if (arrived[i] != 0) {
+                latencies[n++] = arrived[i] - published[i];
+            }
+        }
+        Arrays.sort(latencies, 0, n);
+        System.out.printf(Locale.ROOT, "bare Paho to Paho at %,d msg/s for %d s: %,d of %,d arrived; p50 %.2f ms, p99 %.2f"
+                + " ms, max %.2f ms%n", rate, seconds, n, total, millis(latencies, n, 0.50), millis(latencies, n, 0.99),
+                n == 0 ? 0 : latencies[n - 1] / 1e6);
+        publisher.disconnect().waitForCompletion(5000);
+        subscriber.disconnect().waitForCompletion(5000);
+        publisher.close();
+        subscriber.close();
+    }
+
+    /** Nagle off, as the federation link has it. */
+    private static final class NoDelay extends javax.net.SocketFactory {
+        private final javax.net.SocketFactory delegate = javax.net.SocketFactory.getDefault();
+
+        @Override
+        public java.net.Socket createSocket() throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket();
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+                throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local,
+                int localPort) throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
         }
     }
 
