@@ -68,6 +68,9 @@ public final class FederationEngine {
     private final Map<String, Long> lastAudited = new ConcurrentHashMap<>();
     private final AtomicLong lagMillis = new AtomicLong(-1);
     private final AtomicLong received = new AtomicLong();
+    /** Used on the MQTT callback thread only. */
+    private long reExportsVersion = -1;
+    private boolean reExports;
 
     /**
      * @param site      this site's name on the wire
@@ -216,10 +219,21 @@ public final class FederationEngine {
         Reading local = new Reading(original.entity(), original.attribute(), original.value(), original.unit(),
                 original.observedAt(), now, ImportedSource.of(shared.originSite(), shared.originParty(),
                         original.source()), original.location());
-        importedHops.add(memoryKey(local), shared.hops() + " " + shared.readingId());
+        if (reExports(policy.federationRules())) {
+            importedHops.add(memoryKey(local), shared.hops() + " " + shared.readingId());
+        }
         lagMillis.set(Math.max(0, now.toEpochMilli() - shared.exportedAt()));
         imported.increment(rule.text());
         bus.accept(publisherName(shared.publisher()), local);
+    }
+
+    /** Whether any export rule names an imported owner ({@code {site}:{party}}), worked out once per rules version. */
+    private boolean reExports(FederationRules rules) {
+        if (rules.version() != reExportsVersion) {
+            reExports = rules.exports().stream().anyMatch(rule -> rule.owner().indexOf(':') > 0);
+            reExportsVersion = rules.version();
+        }
+        return reExports;
     }
 
     /** The bus publisher name of what arrives from a site. */

@@ -75,6 +75,7 @@ public final class FederationLink implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong arrived = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean waiting;
     private volatile boolean connectedBefore;
     private volatile String state = "connecting";
     private volatile Instant since;
@@ -164,13 +165,19 @@ public final class FederationLink implements AutoCloseable {
     private void awaitChange() throws InterruptedException {
         lock.lock();
         try {
+            waiting = true;
             changed.await(100, TimeUnit.MILLISECONDS);
         } finally {
+            waiting = false;
             lock.unlock();
         }
     }
 
+    /** Wakes the sender if it waits; a delivery while it is busy costs one volatile read. */
     private void signal() {
+        if (!waiting) {
+            return;
+        }
         lock.lock();
         try {
             changed.signalAll();
