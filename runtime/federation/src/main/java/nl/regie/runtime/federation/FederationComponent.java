@@ -33,6 +33,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -43,6 +44,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * Shares readings with other sites over a shared broker, by the policy's {@code exports} and {@code imports} rules
  * ({@link FederationEngine} decides, {@link FederationLink} carries). Configured under {@value #PID}; without a broker
  * there it stays idle: nothing connects, nothing leaves, and {@link FederationStatus} says so.
+ *
+ * <p>The policy reference is greedy: the operator's policy (sovereignty) replaces core's single-party default as soon
+ * as it is there, whichever started first (this component is then activated again).
  *
  * <p>It subscribes to the bus (as the runtime, queue {@value #BUS_QUEUE}) with the union of the export rules'
  * filters, and subscribes again when the policy's rules change (checked every second on its thread
@@ -139,7 +143,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
     /** Connects to the shared broker when one is configured; stays idle otherwise. */
     @Activate
     public FederationComponent(Config config, BundleContext context, @Reference(name = "bus") RuntimeBus bus,
-            @Reference(name = "policy") AccessPolicy policy,
+            @Reference(name = "policy", policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy,
             @Reference(name = "logger", service = LoggerFactory.class) Logger log) {
         this(config, context.getProperty(SITE), Owner.of(context.getBundle()), bus, policy, log, Clock.systemUTC());
     }
