@@ -88,7 +88,8 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
                         + " are included. grid: locations moved to the centre of a square cell of that many metres"
                         + " (an equirectangular grid anchored at 0,0). aggregate: a count (unit count, or an attribute"
                         + " named ...Count) becomes the sum over the entities of its type in the cell, as entity"
-                        + " {Type}:zone-{cell}; other attributes of the type are withheld.")
+                        + " {Type}:zone-{cell}; other attributes of the type are withheld. The owner may be a remote"
+                        + " site's party, {site}:{party} (readings imported from a site the sites list names).")
         String[] grants() default {};
 
         /** The services plugins may register for others to trust. */
