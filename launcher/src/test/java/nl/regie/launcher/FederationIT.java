@@ -41,7 +41,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * exports its level (not its personal attribute) to Gent; Gent's policy imports it, owned by roeselare:waterboard, and
  * grants it to Gent's city; the same flood plugin jar with Gent's own configuration raises the alert in Gent and names
  * Gent's nearest sandbag point. The shared broker is stopped and started again in the middle: nothing is lost, nothing
- * arrives twice.
+ * arrives twice. A third runtime, the water board's, on its own credentials, gets only what Roeselare exports to it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FederationIT {
@@ -55,6 +55,8 @@ class FederationIT {
     private Process broker;
     private LauncherProcess roeselare;
     private LauncherProcess gent;
+    private LauncherProcess waterboard;
+    private HttpApi waterboardApi;
     private HttpApi roeselareApi;
     private HttpApi gentApi;
     private String roeselareMqtt;
@@ -65,7 +67,8 @@ class FederationIT {
                 "Debian's mosquitto is not installed");
         dir = Files.createTempDirectory("regie-federation");
         Path access = dir.resolve("shared-broker");
-        FederationAccess.of(Map.of("roeselare", Set.of("gent"), "gent", Set.of("roeselare")))
+        FederationAccess.of(Map.of("roeselare", Set.of("gent", "waterboard"), "gent", Set.of("roeselare"),
+                "waterboard", Set.of("roeselare")))
                 .write(access, new SecureRandom());
         brokerPort = freePort();
         startBroker();
@@ -74,8 +77,8 @@ class FederationIT {
         Files.writeString(roeselareConfig.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
                 "devices = gauge-*=waterboard",
                 "personal = WaterObserved/+/reportedBy",
-                "sites = gent",
-                "exports = waterboard>gent WaterObserved/#",
+                "sites = gent, waterboard",
+                "exports = waterboard>gent WaterObserved/#, waterboard>waterboard WaterObserved/+/waterLevel",
                 ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         federation(roeselareConfig, access.resolve("roeselare.credentials"));
 
@@ -98,6 +101,14 @@ class FederationIT {
         Files.copy(Path.of(System.getProperty("regie.test.plugins")).resolve("nl.dijkwacht.flood.jar"),
                 gentPlugins.resolve("nl.dijkwacht.flood.jar"));
 
+        // The water board runs its own runtime, on its own credentials, fed only what Roeselare exports to it.
+        Path waterboardConfig = TestJars.trustDemoKeys(dir.resolve("waterboard/config"));
+        Files.writeString(waterboardConfig.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
+                "sites = roeselare",
+                "imports = roeselare:waterboard WaterObserved/#",
+                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        federation(waterboardConfig, access.resolve("waterboard.credentials"));
+
         int roeselareHttp = freePort();
         int roeselareMqttPort = freePort();
         roeselareMqtt = "tcp://127.0.0.1:" + roeselareMqttPort;
@@ -111,8 +122,16 @@ class FederationIT {
                 "--http-port", Integer.toString(gentHttp), "--mqtt-port", Integer.toString(freePort()),
                 "--config-dir", gentConfig.toString(), "--plugins", gentPlugins.toString(),
                 "--state-dir", dir.resolve("gent/state").toString());
+        int waterboardHttp = freePort();
+        waterboard = LauncherProcess.start(dir.resolve("waterboard"), "--site", "waterboard", "--no-simulator",
+                "--without", "devices", "--http-port", Integer.toString(waterboardHttp),
+                "--config-dir", waterboardConfig.toString(), "--plugins",
+                Files.createDirectories(dir.resolve("waterboard/plugins")).toString(),
+                "--state-dir", dir.resolve("waterboard/state").toString());
         roeselare.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
         gent.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
+        waterboard.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
+        waterboardApi = new HttpApi(waterboardHttp, waterboard.operatorToken());
         roeselareApi = new HttpApi(roeselareHttp, roeselare.operatorToken());
         gentApi = new HttpApi(gentHttp, gent.operatorToken());
     }
@@ -124,7 +143,7 @@ class FederationIT {
 
     @AfterAll
     void stopAll() {
-        for (LauncherProcess launcher : new LauncherProcess[] {roeselare, gent}) {
+        for (LauncherProcess launcher : new LauncherProcess[] {roeselare, gent, waterboard}) {
             if (launcher != null) {
                 launcher.close();
             }
@@ -134,8 +153,8 @@ class FederationIT {
 
     @Test
     void aGaugeInRoeselareRaisesTheFloodAlertInGentThroughACutLink() throws Exception {
-        await("both links connected", WAIT, () -> connected(roeselareApi) && connected(gentApi)
-                ? Optional.of(true) : Optional.empty());
+        await("the three links connected", WAIT, () -> connected(roeselareApi) && connected(gentApi)
+                && connected(waterboardApi) ? Optional.of(true) : Optional.empty());
         ProvisionedDevice gauge = provision(roeselareApi, GAUGE);
         MqttTraffic.Client device = gauge.connect(roeselareMqtt, true);
         device.publish(gauge.prefix() + "state", "{\"online\": true, \"type\": \"WaterObserved\", \"entities\":"
@@ -186,10 +205,20 @@ class FederationIT {
         JsonNode gentFederation = await("all three imported", WAIT, () -> Optional.of(federation(gentApi))
                 .filter(f -> count(f.path("imports"), "imported") >= 3));
         assertEquals(3, count(gentFederation.path("imports"), "imported"), gentFederation.toString());
-        JsonNode roeselareFederation = federation(roeselareApi);
-        assertEquals(3, count(roeselareFederation.path("exports"), "exported"), roeselareFederation.toString());
+        JsonNode roeselareFederation = await("six acknowledged exports", WAIT, () -> Optional.of(
+                federation(roeselareApi)).filter(f -> count(f.path("exports"), "exported") >= 6));
+        assertEquals(6, count(roeselareFederation.path("exports"), "exported"), "three to Gent, three to the water board: "
+                + roeselareFederation);
         assertEquals(0, roeselareFederation.path("dropped").path("queue-full").asInt());
         assertEquals(2.40, gentEntity().orElseThrow().path("attributes").path("waterLevel").path("value").asDouble());
+
+        // The water board's own runtime got the levels Roeselare exports to it, and nothing else.
+        JsonNode atWaterboard = await("the level at the water board", WAIT, () -> entity(waterboardApi)
+                .filter(e -> e.path("attributes").path("waterLevel").path("value").asDouble() == 2.40));
+        assertEquals("roeselare:waterboard/" + GAUGE,
+                atWaterboard.path("attributes").path("waterLevel").path("source").asText());
+        assertFalse(atWaterboard.path("attributes").has("reportedBy"), atWaterboard.toString());
+        assertEquals(3, count(federation(waterboardApi).path("imports"), "imported"));
         device.close();
     }
 

@@ -109,6 +109,14 @@ class FederationRulesTest {
     }
 
     @Test
+    void aPartyMayExportToTheSiteOfTheSameName() throws PolicyException {
+        engine.apply(Map.of("devices", "gauge-*=waterboard", "sites", "waterboard",
+                "exports", "waterboard>waterboard WaterObserved/+/waterLevel"));
+        Reading level = reading("WaterObserved", "g1", "waterLevel", 2.4, "m", "gauge-1");
+        assertSame(level, engine.exportView("waterboard").apply(level));
+    }
+
+    @Test
     void aLocalPartyNamedLikeTheSiteDoesNotPassAsItsOwn() throws PolicyException {
         engine.apply(Map.of("devices", "x-*=gent", "sites", "gent", "exports", "city>gent WaterObserved/#"));
         assertNull(engine.exportView("gent").apply(reading("WaterObserved", "g1", "waterLevel", 1, "m", "x-1")));
