@@ -37,7 +37,7 @@ final class RegieFramework {
             "log", "function", "promise", "component", "scr", "configadmin", "metatype", "fileinstall",
             "servlet-api", "jetty", "jackson-annotations", "jackson-core", "jackson-databind",
             "api", "runtime.spi", "runtime.core", "runtime.sovereignty", "runtime.config", "runtime.devices",
-            "runtime.lifecycle", "runtime.web");
+            "runtime.federation", "runtime.lifecycle", "runtime.web");
 
     /**
      * Pax Exam's location for the test probe. The probe is trusted as a runtime bundle (see {@link #options()}): the

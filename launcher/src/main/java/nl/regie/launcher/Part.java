@@ -22,7 +22,9 @@ enum Part {
     /** The watched configuration folder; plugins run on their defaults. */
     CONFIG("nl.regie.runtime.config"),
     /** The plugin lifecycle, the plugins folder (and FileInstall, which feeds it) and the shell's regie:* commands. */
-    LIFECYCLE("nl.regie.runtime.lifecycle", "org.apache.felix.fileinstall");
+    LIFECYCLE("nl.regie.runtime.lifecycle", "org.apache.felix.fileinstall"),
+    /** Sharing readings with other sites over a shared broker; idle anyway until configured. */
+    FEDERATION("nl.regie.runtime.federation");
 
     private final Set<String> bundles;
 

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
  * Debian's Mosquitto as a child process on a free loopback port, tuned as the design brief asks for a fair
  * measurement: queue and in-flight limits raised (the default queue of 1,000 drops QoS 1 messages in a burst),
  * Nagle off, persistence on (as a production broker would run), topic aliases off (Paho v5 1.2.5 mishandles them
- * on a reconnect).
+ * on a reconnect). Public for the federation benchmark, which uses the same broker.
  */
-final class MosquittoProcess implements AutoCloseable {
+public final class MosquittoProcess implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/sbin/mosquitto");
 
@@ -33,7 +33,7 @@ final class MosquittoProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static MosquittoProcess start() throws IOException, InterruptedException {
+    public static MosquittoProcess start() throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's mosquitto package"
                     + " (apt-get install mosquitto)");
@@ -70,15 +70,15 @@ final class MosquittoProcess implements AutoCloseable {
         return broker;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    String version() {
+    public String version() {
         try {
             Process p = new ProcessBuilder(BINARY.toString(), "-h").redirectErrorStream(true).start();
             String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst()

@@ -1,11 +1,11 @@
 package nl.regie.runtime.architecture;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +19,11 @@ import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Test;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-
-import org.junit.jupiter.api.Test;
 
 /**
  * The rules that keep the runtime a set of bundles by role, checked on their built classes and jars: no cycles between
@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     /** The runtime's bundles other than the SPI: the second segment of their packages. */
-    private static final List<String> ROLES = List.of("core", "sovereignty", "devices", "lifecycle", "config", "web");
+    private static final List<String> ROLES = List.of("core", "sovereignty", "devices", "federation", "lifecycle",
+            "config", "web");
 
     private static final JavaClasses RUNTIME = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -99,7 +100,7 @@ class ArchitectureTest {
         for (String marker : List.of("nl.regie.runtime.core.bus.BusComponent",
                 "nl.regie.runtime.sovereignty.policy.PolicyComponent", "nl.regie.runtime.devices.mqtt.MqttBridgeComponent",
                 "nl.regie.runtime.lifecycle.LifecycleComponent", "nl.regie.runtime.config.ConfigFolderComponent",
-                "nl.regie.runtime.web.http.MetricsServlet")) {
+                "nl.regie.runtime.web.http.MetricsServlet", "nl.regie.runtime.federation.FederationComponent")) {
             Class<?> type = Class.forName(marker, false, ArchitectureTest.class.getClassLoader());
             jars.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.federation.ImportedSource;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 
 /**
@@ -30,11 +31,19 @@ final class Policy {
     private final List<Grant> grants;
     private final List<ServiceRule> services;
     private final boolean ignoresLocalIds;
+    private final Federation federation;
     private final Map<String, String> partyOfSource = new ConcurrentHashMap<>();
 
     Policy(long version, String defaultParty, List<KeyRule> keys, List<PartyRule> devices,
             List<TopicFilter> personal, List<Grant> grants, List<ServiceRule> services, Map<String, String> signers) {
+        this(version, defaultParty, keys, devices, personal, grants, services, signers, Federation.NONE);
+    }
+
+    Policy(long version, String defaultParty, List<KeyRule> keys, List<PartyRule> devices,
+            List<TopicFilter> personal, List<Grant> grants, List<ServiceRule> services, Map<String, String> signers,
+            Federation federation) {
         this.version = version;
+        this.federation = federation.rules().version() == version ? federation : federation.withVersion(version);
         this.defaultParty = defaultParty;
         this.keys = List.copyOf(keys);
         this.partyOfKey = keys.stream().collect(Collectors.toUnmodifiableMap(KeyRule::fingerprint, KeyRule::party));
@@ -44,7 +53,8 @@ final class Policy {
         this.grants = List.copyOf(grants);
         this.services = List.copyOf(services);
         this.ignoresLocalIds = personal.stream().noneMatch(Policy::namesLocalId)
-                && grants.stream().noneMatch(grant -> namesLocalId(grant.filter()));
+                && grants.stream().noneMatch(grant -> namesLocalId(grant.filter()))
+                && this.federation.exports().stream().noneMatch(grant -> namesLocalId(grant.filter()));
     }
 
     /** Whether a filter's second level is a local id rather than a wildcard (or absent). */
@@ -71,12 +81,12 @@ final class Policy {
 
     /** This policy as a new version. */
     Policy withVersion(long newVersion) {
-        return new Policy(newVersion, defaultParty, keys, devices, personal, grants, services, signers);
+        return new Policy(newVersion, defaultParty, keys, devices, personal, grants, services, signers, federation);
     }
 
     /** This policy, same version, with the running plugins signed by other keys; a new snapshot, so views start over. */
     Policy withSigners(Map<String, String> newSigners) {
-        return new Policy(version, defaultParty, keys, devices, personal, grants, services, newSigners);
+        return new Policy(version, defaultParty, keys, devices, personal, grants, services, newSigners, federation);
     }
 
     Map<String, String> signers() {
@@ -113,11 +123,20 @@ final class Policy {
         return party != null ? party : AccessPolicy.NO_PARTY;
     }
 
-    /** The party of a source: as a running plugin first, then as a device, else the default party. */
+    /** The federation rules: remote sites, exports, imports. */
+    Federation federation() {
+        return federation;
+    }
+
+    /**
+     * The party of a source: an imported reading's remote party first ({@code {site}:{party}/{source}}, a form no
+     * device id or plugin name can take), then as a running plugin, then as a device, else the default party.
+     */
     String partyOfSource(String source) {
         String party = partyOfSource.get(source);
         if (party == null) {
-            if (signers.containsKey(source)) {
+            party = ImportedSource.party(source);
+            if (party == null && signers.containsKey(source)) {
                 party = partyOfPlugin(source);
             }
             if (party == null) {
@@ -195,6 +214,7 @@ final class Policy {
         diff(changes, "personal", previous.personal, personal);
         diff(changes, "grants", previous.grants, grants);
         diff(changes, "services", previous.services, services);
+        diff(changes, "federation", previous.federation.texts(), federation.texts());
         return changes.length() == 0 ? "no change" : changes.substring(0, changes.length() - 2);
     }
 
@@ -225,6 +245,8 @@ final class Policy {
     public String toString() {
         return "policy v" + version + " (default party " + defaultParty + ", " + keys.size() + " keys, "
                 + devices.size() + " device rules, " + personal.size() + " personal filters, " + grants.size()
-                + " grants, " + services.size() + " service rules)";
+                + " grants, " + services.size() + " service rules" + (federation.texts().isEmpty() ? ""
+                        : ", " + federation.rules().exports().size() + " exports, " + federation.rules().imports().size()
+                                + " imports") + ")";
     }
 }

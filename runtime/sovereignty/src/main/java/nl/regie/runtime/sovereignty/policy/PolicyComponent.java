@@ -11,6 +11,7 @@ import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.policy.FederationRules;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -87,7 +88,8 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
                         + " are included. grid: locations moved to the centre of a square cell of that many metres"
                         + " (an equirectangular grid anchored at 0,0). aggregate: a count (unit count, or an attribute"
                         + " named ...Count) becomes the sum over the entities of its type in the cell, as entity"
-                        + " {Type}:zone-{cell}; other attributes of the type are withheld.")
+                        + " {Type}:zone-{cell}; other attributes of the type are withheld. The owner may be a remote"
+                        + " site's party, {site}:{party} (readings imported from a site the sites list names).")
         String[] grants() default {};
 
         /** The services plugins may register for others to trust. */
@@ -100,6 +102,31 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
                         + " A plugin must also declare the same in its @PluginScope; a service outside either is"
                         + " ignored, logged and audited. Without a rule a plugin registers none of these.")
         String[] services() default {};
+
+        /** The remote sites this runtime shares with over the wire. */
+        @AttributeDefinition(name = "Sites", required = false,
+                description = "The remote sites (other Regie runtimes on the shared broker) the exports and imports"
+                        + " rules may name, comma-separated, such as gent, waterboard. A rule naming another site"
+                        + " refuses the policy.")
+        String[] sites() default {};
+
+        /** What leaves this site, for which remote site. */
+        @AttributeDefinition(name = "Exports", required = false,
+                description = "{owner}>{site} {topicFilter} [personal] [grid=<metres>] [aggregate=<metres>],"
+                        + " comma-separated, such as city>gent WaterObserved/+/waterLevel. Readings of the owner party"
+                        + " on matching topics are sent to the remote site over the shared broker, through the same"
+                        + " privacy transforms as a grant's. Nothing leaves without a rule. An owner {site}:{party}"
+                        + " re-exports readings imported from that site; nothing imported leaves otherwise.")
+        String[] exports() default {};
+
+        /** What is accepted from remote sites, and who owns it here. */
+        @AttributeDefinition(name = "Imports", required = false,
+                description = "{site}:{party} {topicFilter} [via={site}], comma-separated, such as"
+                        + " roeselare:waterboard WaterObserved/+/waterLevel. Readings of that party of that site on"
+                        + " matching topics are accepted and published on the bus owned by {site}:{party}; local"
+                        + " plugins see them only under a grant from {site}:{party}. via= lets another site relay"
+                        + " them. Anything else from the wire is refused, counted and audited.")
+        String[] imports() default {};
     }
 
     /** The framework property naming the state folder; the last applied policy is kept in its {@code policy}. */
@@ -236,6 +263,16 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     @Override
     public ReadView pluginView(String symbolicName) {
         return engine.pluginView(symbolicName);
+    }
+
+    @Override
+    public FederationRules federationRules() {
+        return engine.federationRules();
+    }
+
+    @Override
+    public ReadView exportView(String site) {
+        return engine.exportView(site);
     }
 
     /** Writes {@code regie_policy_version} and {@code regie_policy_denied_reads_total} by reader. */

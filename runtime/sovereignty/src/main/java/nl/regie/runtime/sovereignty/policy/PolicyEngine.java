@@ -13,6 +13,7 @@ import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.policy.FederationRules;
 
 /**
  * The {@link AccessPolicy} without OSGi: holds the policy in force as one immutable snapshot, replaced whole by
@@ -116,6 +117,18 @@ public final class PolicyEngine implements AccessPolicy {
     public ReadView pluginView(String symbolicName) {
         Objects.requireNonNull(symbolicName, "plugin symbolic name is required");
         return new PolicyView(this, null, symbolicName, deniedReads.computeIfAbsent(symbolicName, name -> new LongAdder()));
+    }
+
+    @Override
+    public FederationRules federationRules() {
+        return policy.federation().rules();
+    }
+
+    @Override
+    public ReadView exportView(String site) {
+        Objects.requireNonNull(site, "site is required");
+        String reader = "export:" + site;
+        return new PolicyView(this, site, reader, deniedReads.computeIfAbsent(reader, name -> new LongAdder()), true);
     }
 
     /** Readings denied so far, per reader name (a plugin's symbolic name or a token's name), sorted by name. */

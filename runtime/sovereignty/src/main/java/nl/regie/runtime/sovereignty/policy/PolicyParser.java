@@ -29,6 +29,9 @@ final class PolicyParser {
     static final String PERSONAL = "personal";
     static final String GRANTS = "grants";
     static final String SERVICES = "services";
+    static final String SITES = "sites";
+    static final String EXPORTS = "exports";
+    static final String IMPORTS = "imports";
 
     /** Largest grid or zone in metres: 100 km. */
     static final int MAX_CELL_METRES = 100_000;
@@ -54,10 +57,11 @@ final class PolicyParser {
         for (String element : elements(properties, PERSONAL)) {
             personal.add(filter(PERSONAL, element, element));
         }
+        Set<String> sites = sites(elements(properties, SITES));
         List<Grant> grants = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String element : elements(properties, GRANTS)) {
-            Grant grant = grant(element);
+            Grant grant = grant(GRANTS, element, sites);
             if (!seen.add(grant.owner() + '>' + grant.reader() + ' ' + grant.filter())) {
                 throw new PolicyException("policy grants: '" + element + "' repeats the topic filter " + grant.filter()
                         + " for " + grant.owner() + ">" + grant.reader() + "; give each filter once");
@@ -68,7 +72,20 @@ final class PolicyParser {
         for (String element : elements(properties, SERVICES)) {
             services.add(service(element));
         }
-        return new Policy(version, defaultParty, keys, devices, personal, grants, services, Map.of());
+        Federation federation = FederationParser.parse(version, sites, elements(properties, EXPORTS),
+                elements(properties, IMPORTS));
+        return new Policy(version, defaultParty, keys, devices, personal, grants, services, Map.of(), federation);
+    }
+
+    /** The {@code sites} list: the remote sites the other rules may name, each once. */
+    private static Set<String> sites(List<String> elements) throws PolicyException {
+        Set<String> sites = new java.util.LinkedHashSet<>();
+        for (String element : elements) {
+            if (!sites.add(party(SITES, "'" + element + "'", element))) {
+                throw new PolicyException("policy sites: '" + element + "' is given more than once");
+            }
+        }
+        return sites;
     }
 
     private static String defaultParty(Object value) throws PolicyException {
@@ -156,8 +173,12 @@ final class PolicyParser {
         return rules;
     }
 
-    private static Grant grant(String element) throws PolicyException {
-        String where = "policy grants: '" + element + "'";
+    /**
+     * A grant, or (for {@code exports}) an export rule, which has the same form with a remote site as its reader. The
+     * owner may be a party of a remote site that {@code sites} names ({@code {site}:{party}}): imported readings.
+     */
+    static Grant grant(String key, String element, Set<String> sites) throws PolicyException {
+        String where = "policy " + key + ": '" + element + "'";
         String[] words = element.split("\\s+");
         if (words.length < 2) {
             throw new PolicyException(where + " must be '{owner}>{reader} {topicFilter} [personal] [grid=<metres>]"
@@ -167,12 +188,14 @@ final class PolicyParser {
         if (arrow < 0) {
             throw new PolicyException(where + " must start with {owner}>{reader}, such as city>police");
         }
-        String owner = party(GRANTS, "'" + element + "'", words[0].substring(0, arrow));
-        String reader = party(GRANTS, "'" + element + "'", words[0].substring(arrow + 1));
-        if (owner.equals(reader)) {
+        String owner = owner(key, element, words[0].substring(0, arrow), sites);
+        String reader = party(key, "'" + element + "'", words[0].substring(arrow + 1));
+        // An export rule's reader is a remote site: a local party may share its name (the water board's gauges, sent
+        // to the water board's own runtime), so only a grant to oneself is refused.
+        if (key.equals(GRANTS) && owner.equals(reader)) {
             throw new PolicyException(where + " grants " + owner + " to itself; a party always sees its own data");
         }
-        TopicFilter filter = filter(GRANTS, element, words[1]);
+        TopicFilter filter = filter(key, element, words[1]);
         boolean personal = false;
         int grid = 0;
         int aggregate = 0;
@@ -231,7 +254,23 @@ final class PolicyParser {
         return new ServiceRule(plugins, party, kind, List.copyOf(values), String.join(" ", words));
     }
 
-    private static int metres(String where, String option) throws PolicyException {
+    /** A local party, or a remote site's party {@code {site}:{party}} of a site that {@code sites} names. */
+    private static String owner(String key, String element, String text, Set<String> sites) throws PolicyException {
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            return party(key, "'" + element + "'", text);
+        }
+        String site = party(key, "'" + element + "'", text.substring(0, colon));
+        String party = party(key, "'" + element + "'", text.substring(colon + 1));
+        if (!sites.contains(site)) {
+            throw new PolicyException("policy " + key + ": '" + element + "' names the party " + text + " of the site "
+                    + site + ", which the policy's sites do not list" + (sites.isEmpty() ? " (there are none)"
+                            : " (" + String.join(", ", sites) + ")"));
+        }
+        return site + ':' + party;
+    }
+
+    static int metres(String where, String option) throws PolicyException {
         String text = option.substring(option.indexOf('=') + 1);
         try {
             int metres = Integer.parseInt(text);
@@ -245,7 +284,7 @@ final class PolicyParser {
                 + MAX_CELL_METRES);
     }
 
-    private static TopicFilter filter(String key, String element, String text) throws PolicyException {
+    static TopicFilter filter(String key, String element, String text) throws PolicyException {
         try {
             return TopicFilter.parse(text);
         } catch (IllegalArgumentException e) {
@@ -253,7 +292,7 @@ final class PolicyParser {
         }
     }
 
-    private static String party(String key, String element, String party) throws PolicyException {
+    static String party(String key, String element, String party) throws PolicyException {
         if (!PARTY.matcher(party).matches()) {
             throw new PolicyException("policy " + key + ": " + element + ": party '" + party + "' must be "
                     + PARTY_RULE);

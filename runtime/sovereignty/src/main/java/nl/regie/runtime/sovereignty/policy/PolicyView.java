@@ -27,6 +27,8 @@ final class PolicyView implements ReadView {
     /** The reader's party, or null when it is a plugin's, worked out again under each policy. */
     private final String fixedParty;
     private final String readerName;
+    /** Whether this view lets readings leave for the remote site {@code fixedParty} under the export rules. */
+    private final boolean export;
     private String readerParty;
     private final LongAdder denied;
     private Policy policy;
@@ -57,10 +59,19 @@ final class PolicyView implements ReadView {
 
     /** A view for a reader of a fixed party, or with {@code readerParty} null for the plugin {@code readerName}. */
     PolicyView(PolicyEngine engine, String readerParty, String readerName, LongAdder denied) {
+        this(engine, readerParty, readerName, denied, false);
+    }
+
+    /**
+     * With {@code export}, a view of what leaves for the remote site {@code site} under the policy's export rules: no
+     * reading passes as it is for being the reader's own, each needs a rule.
+     */
+    PolicyView(PolicyEngine engine, String site, String readerName, LongAdder denied, boolean export) {
         this.engine = engine;
-        this.fixedParty = readerParty;
+        this.fixedParty = site;
         this.readerName = readerName;
         this.denied = denied;
+        this.export = export;
     }
 
     @Override
@@ -78,7 +89,7 @@ final class PolicyView implements ReadView {
             lastSource = source;
             lastOwner = owner;
         }
-        return owner.equals(readerParty) && !AccessPolicy.NO_PARTY.equals(readerParty) ? reading
+        return !export && owner.equals(readerParty) && !AccessPolicy.NO_PARTY.equals(readerParty) ? reading
                 : shared(current, owner, reading);
     }
 
@@ -162,9 +173,11 @@ final class PolicyView implements ReadView {
             return new Decision(null, "the reader acts for no party (its jar is unsigned, or its key is not in the"
                     + " policy's keys), so it reads nothing of anyone's");
         }
-        Grant grant = current.grant(owner, readerParty, topic);
+        Grant grant = export ? current.federation().export(owner, readerParty, topic)
+                : current.grant(owner, readerParty, topic);
         if (grant == null) {
-            return new Decision(null, "no grant from " + owner + " to " + readerParty + " covers " + topic);
+            return new Decision(null, export ? "no export rule from " + owner + " to the site " + readerParty
+                    + " covers " + topic : "no grant from " + owner + " to " + readerParty + " covers " + topic);
         }
         if (!grant.personal() && current.personal(topic)) {
             return new Decision(null, topic + " is personal and the grant '" + grant + "' does not include personal");
@@ -180,7 +193,8 @@ final class PolicyView implements ReadView {
         decision.audited = true;
         String pattern = reading.entityType() + "/+/" + reading.attribute();
         if (audited.size() < MEMORY_LIMIT && audited.add(owner + ' ' + pattern)) {
-            engine.audit(new AuditEvent(Instant.now(), AuditEvent.READ, readerName, readerParty, "read", pattern,
+            engine.audit(new AuditEvent(Instant.now(), AuditEvent.READ, readerName, readerParty,
+                    export ? "export" : "read", pattern,
                     "denied", "owned by " + owner + " (source " + reading.source() + "): " + decision.denial));
         }
     }

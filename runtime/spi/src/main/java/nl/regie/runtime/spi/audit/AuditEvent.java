@@ -48,6 +48,11 @@ public record AuditEvent(Instant time, String kind, String actor, String party, 
     public static final String LIMIT = "limit";
     /** A configuration the config folder applied was changed some other way, and put back. */
     public static final String CONFIG = "config";
+    /**
+     * The federation refused a reading from another site (outside its import rules, malformed, too many hops, a
+     * loop), or its link to the shared broker was refused.
+     */
+    public static final String FEDERATION = "federation";
 
     /** Checks that every field is present ("" where nothing applies). */
     public AuditEvent {

@@ -105,4 +105,26 @@ public interface AccessPolicy {
     default List<String> grantedServices(String symbolicName, String kind) {
         return List.of();
     }
+
+    /**
+     * What the policy says about sharing with other sites: remote sites, {@code exports} and {@code imports} rules.
+     *
+     * @return the rules of the policy in force; {@link FederationRules#NONE} without any (the default)
+     */
+    default FederationRules federationRules() {
+        return FederationRules.NONE;
+    }
+
+    /**
+     * A new view of readings as they may leave this site for a remote site: the first {@code exports} rule for that
+     * site whose owner and filter match decides, through its privacy transforms (personal attributes withheld unless
+     * the rule says {@code personal}, locations coarsened by {@code grid=}, counts summed by {@code aggregate=}), the
+     * same transforms as a grant's. A view keeps state (zone sums), so it is used by one thread at a time.
+     *
+     * @param site the remote site the readings are addressed to
+     * @return the view; it returns null for a reading no rule lets out (the default view lets nothing out)
+     */
+    default ReadView exportView(String site) {
+        return reading -> null;
+    }
 }

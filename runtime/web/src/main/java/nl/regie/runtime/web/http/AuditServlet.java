@@ -31,10 +31,11 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 public class AuditServlet extends GuardedServlet {
 
     private static final long serialVersionUID = 1L;
-    static final String KINDS_TEXT = "scope, read, policy, plugin, command, access, device, service, limit, config";
+    static final String KINDS_TEXT = "scope, read, policy, plugin, command, access, device, service, limit, config,"
+            + " federation";
     private static final List<String> KINDS = List.of(AuditEvent.SCOPE, AuditEvent.READ, AuditEvent.POLICY,
             AuditEvent.PLUGIN, AuditEvent.COMMAND, AuditEvent.ACCESS, AuditEvent.DEVICE, AuditEvent.SERVICE,
-            AuditEvent.LIMIT, AuditEvent.CONFIG);
+            AuditEvent.LIMIT, AuditEvent.CONFIG, AuditEvent.FEDERATION);
     private static final List<String> PARAMETERS = List.of("kind", "actor", "party", "since", "limit");
 
     private final transient AuditReader audit;

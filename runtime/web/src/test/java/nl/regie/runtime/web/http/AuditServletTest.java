@@ -86,7 +86,7 @@ class AuditServletTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "kind | reads | parameter 'kind' must be one of scope, read, policy, plugin, command, access, device, service, limit, config, was 'reads'",
+        "kind | reads | parameter 'kind' must be one of scope, read, policy, plugin, command, access, device, service, limit, config, federation, was 'reads'",
         "since | yesterday | parameter 'since' must be an ISO-8601 instant",
         "limit | 0 | parameter 'limit' must be between 1 and 10000, was 0",
         "limit | ten | parameter 'limit' must be a whole number, was 'ten'",

@@ -1,0 +1,428 @@
+package nl.regie.benchmarks.federation;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+import nl.regie.benchmarks.ConsoleLogger;
+import nl.regie.benchmarks.ingest.MosquittoProcess;
+import nl.regie.runtime.core.bus.BusComponent;
+import nl.regie.runtime.federation.FederationEngine;
+import nl.regie.runtime.federation.FederationLink;
+import nl.regie.runtime.federation.LinkSettings;
+import nl.regie.runtime.sovereignty.policy.PolicyEngine;
+import nl.regie.runtime.spi.bus.Owner;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * Site to site: two sites' federation (the real bus, policy engine, {@code FederationEngine} and {@code FederationLink})
+ * through Debian's Mosquitto on loopback, in one JVM, so one clock times both ends.
+ *
+ * <ul>
+ * <li><b>latency</b>: readings published on Roeselare's bus at a fixed rate (default 5,000/s), exported by its
+ * policy, imported by Gent's and delivered to a subscriber of Gent's bus; the time from publish to that delivery,
+ * p50, p99 and the largest, and how many arrived;</li>
+ * <li><b>export throughput</b>: a burst published as fast as the bus takes it; readings per second from the first
+ * publish until Gent's bus has the last one;</li>
+ * <li><b>the local bus with and without export</b>: the same burst to a local subscriber on Roeselare's bus (a
+ * plugin), once with the federation's subscription on the bus and exporting, once without; the ratio is what export
+ * costs the local bus.</li>
+ * </ul>
+ * And the standard alternative under the same load, for the latency: a bare Paho client publishing 200-byte QoS 1
+ * messages at the same rate to another, through the same broker.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.federation.FederationBenchmark
+ * [--rate 5000] [--seconds 20] [--burst 100000]}.
+ */
+public final class FederationBenchmark {
+
+    private static final Instant T = Instant.parse("2026-11-28T03:00:00Z");
+    private static final Owner OWNER = new Owner("nl.regie.runtime.federation", "0", 1);
+    private static final Owner PLUGIN = new Owner("nl.bench.plugin", "0", 2);
+    private static final Set<String> WARNINGS = Set.of("warn", "error");
+
+    private FederationBenchmark() {
+    }
+
+    /** One site: its bus, policy, engine and link. */
+    private static final class Site implements AutoCloseable {
+        final BusComponent bus = new BusComponent(config(BusComponent.Config.class), ConsoleLogger.create("bus", System.err, WARNINGS));
+        final FederationEngine engine;
+        final FederationLink link;
+        final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-federation");
+            t.setDaemon(true);
+            return t;
+        });
+        Subscription exporting;
+
+        Site(String name, Map<String, Object> rules, String broker) throws Exception {
+            PolicyEngine policy = new PolicyEngine(event -> { });
+            policy.apply(rules);
+            FederationLink[] link = new FederationLink[1];
+            engine = new FederationEngine(name, policy, bus::publish, m -> link[0].offer(m), event -> { },
+                    Clock.systemUTC(), 3, 1_000_000);
+            link[0] = new FederationLink(new LinkSettings(broker, "bench-" + name + "-" + System.nanoTime(), null,
+                    null, 1_000_000, 2, 0), engine.inbox(), engine::receive, engine::sent, scheduler,
+                    ConsoleLogger.create("link-" + name, System.err, WARNINGS), Clock.systemUTC());
+            this.link = link[0];
+            this.link.start();
+        }
+
+        void export(boolean on) {
+            if (on && exporting == null) {
+                exporting = bus.subscribe(OWNER, List.of("WaterObserved/+/waterLevel"), engine::export, 1_000_000);
+            } else if (!on && exporting != null) {
+                exporting.close();
+                exporting = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            export(false);
+            link.close();
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** Runs the benchmark and prints the figures. */
+    public static void main(String[] args) throws Exception {
+        int rate = 5_000;
+        int seconds = 20;
+        int burst = 100_000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--burst" -> burst = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: FederationBenchmark [--rate N] [--seconds S] [--burst N]");
+                    System.exit(2);
+                }
+            }
+        }
+        try (MosquittoProcess broker = MosquittoProcess.start();
+                Site roeselare = new Site("roeselare", Map.of("devices", "gauge-*=waterboard", "sites", "gent",
+                        "exports", "waterboard>gent WaterObserved/+/waterLevel"), broker.url());
+                Site gent = new Site("gent", Map.of("sites", "roeselare",
+                        "imports", "roeselare:waterboard WaterObserved/#"), broker.url())) {
+            System.out.println("Federation through " + broker.version() + " on loopback, "
+                    + Runtime.getRuntime().availableProcessors() + " cores");
+            awaitTrue(() -> roeselare.link.isConnected() && gent.link.isConnected(), 15, "both links connected");
+            roeselare.export(true);
+            int total = rate * seconds;
+            long[] published = new long[total + 1];
+            long[] arrived = new long[total + 1];
+            AtomicInteger count = new AtomicInteger();
+            Subscription receiver = gent.bus.subscribe(PLUGIN, List.of("WaterObserved/#"), reading -> {
+                int seq = (int) reading.number().getAsDouble();
+                if (seq > 0 && seq <= total && arrived[seq] == 0) {
+                    arrived[seq] = System.nanoTime();
+                }
+                count.incrementAndGet();
+            }, 1_000_000);
+            // Warm-up: until one reading crosses (the inbox subscription is made right after connecting), then 5 s.
+            awaitTrue(() -> {
+                roeselare.bus.publish("mqtt:gauge-1", reading(0));
+                return count.get() > 0;
+            }, 15, "a first reading across");
+            int warmUp = 5 * rate;
+            int before = count.get();
+            pace(roeselare, warmUp, rate, new long[warmUp + 1], true);
+            // Everything of the warm-up across before the measured part starts: no backlog carried into it.
+            awaitQuiet(count, before + warmUp, 300);
+
+            count.set(0);
+            long start = System.nanoTime();
+            pace(roeselare, total, rate, published, false);
+            awaitQuiet(count, total, 300);
+            double took = (System.nanoTime() - start) / 1e9;
+            long[] latencies = new long[total];
+            int n = 0;
+            for (int i = 1; i <= total; i++) {
+                if (arrived[i] != 0) {
+                    latencies[n++] = arrived[i] - published[i];
+                }
+            }
+            Arrays.sort(latencies, 0, n);
+            System.out.printf(Locale.ROOT, "latency at %,d readings/s for %d s: %,d of %,d arrived in %.1f s; p50 %.2f ms,"
+                    + " p99 %.2f ms, max %.2f ms%n", rate, seconds, n, total, took, millis(latencies, n, 0.50),
+                    millis(latencies, n, 0.99), n == 0 ? 0 : latencies[n - 1] / 1e6);
+            receiver.close();
+            bareLatency(broker.url(), rate, seconds);
+
+            // Export throughput: a burst, timed until Gent's bus has the last reading.
+            AtomicInteger burstCount = new AtomicInteger();
+            Subscription burstReceiver = gent.bus.subscribe(PLUGIN, List.of("WaterObserved/#"),
+                    reading -> burstCount.incrementAndGet(), 1_000_000);
+            start = System.nanoTime();
+            for (int i = 1; i <= burst; i++) {
+                roeselare.bus.publish("mqtt:gauge-1", reading(i));
+            }
+            awaitQuiet(burstCount, burst, 300);
+            double exportSeconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "export throughput: %,d readings in %.2f s = %,.0f readings/s site to site"
+                    + " (%,d arrived)%n", burst, exportSeconds, burstCount.get() / exportSeconds, burstCount.get());
+            burstReceiver.close();
+            awaitTrue(() -> roeselare.link.queued() == 0, 60, "the burst sent");
+
+            // The local bus with and without export, alternating, best of three each.
+            double with = 0;
+            double without = 0;
+            for (int round = 0; round < 3; round++) {
+                roeselare.export(false);
+                without = Math.max(without, localRate(roeselare, burst));
+                roeselare.export(true);
+                with = Math.max(with, localRate(roeselare, burst));
+                awaitTrue(() -> roeselare.link.queued() == 0, 120, "the exported burst sent");
+            }
+            System.out.printf(Locale.ROOT, "local bus, one plugin subscriber: %,.0f readings/s without export, %,.0f with"
+                    + " (%.0f%%)%n", without, with, 100 * with / without);
+        }
+    }
+
+    /**
+     * The standard alternative under the same load: a bare Paho v5 client publishing 200-byte QoS 1 messages at the
+     * same rate to another, through the same broker (TCP_NODELAY on both); publish to arrival.
+     */
+    private static void bareLatency(String url, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        long[] published = new long[total + 1];
+        long[] arrived = new long[total + 1];
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setSocketFactory(new NoDelay());
+        MqttAsyncClient subscriber = new MqttAsyncClient(url, "bench-bare-sub-" + System.nanoTime(),
+                new MemoryPersistence());
+        MqttAsyncClient publisher = new MqttAsyncClient(url, "bench-bare-pub-" + System.nanoTime(),
+                new MemoryPersistence());
+        AtomicInteger count = new AtomicInteger();
+        subscriber.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                int seq = Integer.parseInt(topic.substring(topic.lastIndexOf('/') + 1));
+                if (seq > 0 && seq <= total) {
+                    arrived[seq] = System.nanoTime();
+                }
+                count.incrementAndGet();
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        subscriber.connect(options).waitForCompletion(10_000);
+        subscriber.subscribe(new MqttSubscription("bench/bare/#", 1)).waitForCompletion(10_000);
+        publisher.connect(options).waitForCompletion(10_000);
+        byte[] payload = new byte[200];
+        long interval = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        for (int i = 1; i <= total; i++) {
+            long now = System.nanoTime();
+            while (now < next) {
+                LockSupport.parkNanos(next - now);
+                now = System.nanoTime();
+            }
+            MqttMessage message = new MqttMessage(payload);
+            message.setQos(1);
+            published[i] = System.nanoTime();
+            while (true) {
+                try {
+                    publisher.publish("bench/bare/" + i, message);
+                    break;
+                } catch (MqttException e) {
+                    // as many in flight as the broker allows: try again at once
+                    Thread.onSpinWait();
+                }
+            }
+            next += interval;
+        }
+        awaitQuiet(count, total, 300);
+        long[] latencies = new long[total];
+        int n = 0;
+        for (int i = 1; i <= total; i++) {
+            if (arrived[i] != 0) {
+                latencies[n++] = arrived[i] - published[i];
+            }
+        }
+        Arrays.sort(latencies, 0, n);
+        System.out.printf(Locale.ROOT, "bare Paho to Paho at %,d msg/s for %d s: %,d of %,d arrived; p50 %.2f ms, p99 %.2f"
+                + " ms, max %.2f ms%n", rate, seconds, n, total, millis(latencies, n, 0.50), millis(latencies, n, 0.99),
+                n == 0 ? 0 : latencies[n - 1] / 1e6);
+        publisher.disconnect().waitForCompletion(5000);
+        subscriber.disconnect().waitForCompletion(5000);
+        publisher.close();
+        subscriber.close();
+    }
+
+    /** Nagle off, as the federation link has it. */
+    private static final class NoDelay extends javax.net.SocketFactory {
+        private final javax.net.SocketFactory delegate = javax.net.SocketFactory.getDefault();
+
+        @Override
+        public java.net.Socket createSocket() throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket();
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+                throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local,
+                int localPort) throws java.io.IOException {
+            java.net.Socket socket = delegate.createSocket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+    }
+
+    /** Publishes {@code count} readings on Roeselare's bus at {@code rate} per second, noting when each left. */
+    private static void pace(Site site, int count, int rate, long[] published, boolean warmUp) {
+        long interval = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        for (int i = 1; i <= count; i++) {
+            long now = System.nanoTime();
+            while (now < next) {
+                LockSupport.parkNanos(next - now);
+                now = System.nanoTime();
+            }
+            published[i] = System.nanoTime();
+            site.bus.publish("mqtt:gauge-1", reading(warmUp ? -i : i));
+            next += interval;
+        }
+    }
+
+    /** Readings per second a local subscriber of the bus takes in, for a burst published at once. */
+    private static double localRate(Site site, int burst) throws InterruptedException {
+        AtomicInteger local = new AtomicInteger();
+        Subscription plugin = site.bus.subscribe(PLUGIN, List.of("WaterObserved/#"), reading -> local.incrementAndGet(),
+                1_000_000);
+        long start = System.nanoTime();
+        for (int i = 1; i <= burst; i++) {
+            site.bus.publish("mqtt:gauge-1", reading(i));
+        }
+        awaitQuiet(local, burst, 60);
+        double rate = local.get() / ((System.nanoTime() - start) / 1e9);
+        plugin.close();
+        return rate;
+    }
+
+    private static double millis(long[] sorted, int n, double quantile) {
+        return n == 0 ? 0 : sorted[Math.min(n - 1, (int) Math.ceil(quantile * n) - 1)] / 1e6;
+    }
+
+    private static Reading reading(int seq) {
+        Instant at = T.plusMillis(Math.abs(seq));
+        return new Reading(EntityId.of("WaterObserved", "gauge-" + (Math.abs(seq) % 100)), "waterLevel",
+                Value.of(seq), "m", at, at, "gauge-1", null);
+    }
+
+    /** Waits until {@code count} reaches {@code expected}, or until it stops growing for 5 s, or the limit. */
+    private static void awaitQuiet(AtomicInteger count, int expected, int limitSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limitSeconds);
+        int last = -1;
+        long lastChange = System.nanoTime();
+        while (count.get() < expected && System.nanoTime() < deadline) {
+            int now = count.get();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(5)) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Condition condition, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not within " + seconds + " s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A extends Annotation> A config(Class<A> type) {
+        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getDefaultValue() != null) {
+                return method.getDefaultValue();
+            }
+            return switch (method.getName()) {
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                case "annotationType" -> type;
+                default -> type.getSimpleName();
+            };
+        });
+    }
+}

@@ -1,0 +1,323 @@
+package nl.regie.launcher;
+
+import static nl.regie.launcher.HttpApi.await;
+import static nl.regie.launcher.HttpApi.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import nl.regie.mqtt.access.FederationAccess;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The seed scenario of issue 15 with two launchers, sites {@code roeselare} and {@code gent}, and Debian's Mosquitto as
+ * the shared broker with the credentials the generator writes from the two policies. A water gauge in Roeselare (a
+ * device with its own credentials at Roeselare's embedded broker) rises above Gent's flood level; Roeselare's policy
+ * exports its level (not its personal attribute) to Gent; Gent's policy imports it, owned by roeselare:waterboard, and
+ * grants it to Gent's city; the same flood plugin jar with Gent's own configuration raises the alert in Gent and names
+ * Gent's nearest sandbag point. The shared broker is stopped and started again in the middle: nothing is lost, nothing
+ * arrives twice. A third runtime, the water board's, on its own credentials, gets only what Roeselare exports to it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FederationIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+    private static final String GAUGE = "gauge-mandel";
+
+    private Path dir;
+    private int brokerPort;
+    private Process broker;
+    private LauncherProcess roeselare;
+    private LauncherProcess gent;
+    private LauncherProcess waterboard;
+    private HttpApi waterboardApi;
+    private HttpApi roeselareApi;
+    private HttpApi gentApi;
+    private String roeselareMqtt;
+
+    @BeforeAll
+    void startTwoSites() throws Exception {
+        assumeTrue(Files.isExecutable(MOSQUITTO) || "true".equalsIgnoreCase(System.getenv("CI")),
+                "Debian's mosquitto is not installed");
+        dir = Files.createTempDirectory("regie-federation");
+        Path access = dir.resolve("shared-broker");
+        FederationAccess.of(Map.of("roeselare", Set.of("gent", "waterboard"), "gent", Set.of("roeselare"),
+                "waterboard", Set.of("roeselare")))
+                .write(access, new SecureRandom());
+        brokerPort = freePort();
+        startBroker();
+
+        Path roeselareConfig = TestJars.trustDemoKeys(dir.resolve("roeselare/config"));
+        Files.writeString(roeselareConfig.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
+                "devices = gauge-*=waterboard",
+                "personal = WaterObserved/+/reportedBy",
+                "sites = gent, waterboard",
+                "exports = waterboard>gent WaterObserved/#, waterboard>waterboard WaterObserved/+/waterLevel",
+                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        federation(roeselareConfig, access.resolve("roeselare.credentials"));
+
+        Path gentConfig = TestJars.trustDemoKeys(dir.resolve("gent/config"));
+        Files.writeString(gentConfig.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
+                "sites = roeselare",
+                "imports = roeselare:waterboard WaterObserved/#",
+                "grants = roeselare:waterboard>city WaterObserved/+/waterLevel",
+                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        federation(gentConfig, access.resolve("gent.credentials"));
+        // Gent's own flood configuration: its level, its sandbag points, the gauge upstream by its name.
+        Files.writeString(gentConfig.resolve("nl.dijkwacht.flood.cfg"), String.join("\n",
+                "flood.level = 2.0",
+                "critical.level = 3.0",
+                "alert.radius.metres = 50000",
+                "sandbag.points = korenmarkt|Korenmarkt|3.7215|51.0545, sint-pieters|Sint-Pieters|3.7105|51.0360",
+                "gauge.names = " + GAUGE + "=Mandel in Roeselare",
+                ""), StandardCharsets.UTF_8);
+        Path gentPlugins = Files.createDirectories(dir.resolve("gent/plugins"));
+        Files.copy(Path.of(System.getProperty("regie.test.plugins")).resolve("nl.dijkwacht.flood.jar"),
+                gentPlugins.resolve("nl.dijkwacht.flood.jar"));
+
+        // The water board runs its own runtime, on its own credentials, fed only what Roeselare exports to it.
+        Path waterboardConfig = TestJars.trustDemoKeys(dir.resolve("waterboard/config"));
+        Files.writeString(waterboardConfig.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
+                "sites = roeselare",
+                "imports = roeselare:waterboard WaterObserved/#",
+                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        federation(waterboardConfig, access.resolve("waterboard.credentials"));
+
+        int roeselareHttp = freePort();
+        int roeselareMqttPort = freePort();
+        roeselareMqtt = "tcp://127.0.0.1:" + roeselareMqttPort;
+        roeselare = LauncherProcess.start(dir.resolve("roeselare"), "--site", "roeselare", "--no-simulator",
+                "--http-port", Integer.toString(roeselareHttp), "--mqtt-port", Integer.toString(roeselareMqttPort),
+                "--config-dir", roeselareConfig.toString(), "--plugins",
+                Files.createDirectories(dir.resolve("roeselare/plugins")).toString(),
+                "--state-dir", dir.resolve("roeselare/state").toString());
+        int gentHttp = freePort();
+        gent = LauncherProcess.start(dir.resolve("gent"), "--site", "gent", "--no-simulator",
+                "--http-port", Integer.toString(gentHttp), "--mqtt-port", Integer.toString(freePort()),
+                "--config-dir", gentConfig.toString(), "--plugins", gentPlugins.toString(),
+                "--state-dir", dir.resolve("gent/state").toString());
+        int waterboardHttp = freePort();
+        waterboard = LauncherProcess.start(dir.resolve("waterboard"), "--site", "waterboard", "--no-simulator",
+                "--without", "devices", "--http-port", Integer.toString(waterboardHttp),
+                "--config-dir", waterboardConfig.toString(), "--plugins",
+                Files.createDirectories(dir.resolve("waterboard/plugins")).toString(),
+                "--state-dir", dir.resolve("waterboard/state").toString());
+        roeselare.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
+        gent.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
+        waterboard.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
+        waterboardApi = new HttpApi(waterboardHttp, waterboard.operatorToken());
+        roeselareApi = new HttpApi(roeselareHttp, roeselare.operatorToken());
+        gentApi = new HttpApi(gentHttp, gent.operatorToken());
+    }
+
+    private void federation(Path config, Path credentials) throws IOException {
+        Files.writeString(config.resolve("nl.regie.runtime.federation.cfg"), "broker = tcp://127.0.0.1:" + brokerPort
+                + "\ncredentialsFile = " + credentials + "\nreconnectMaxSeconds = 2\n", StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    void stopAll() {
+        for (LauncherProcess launcher : new LauncherProcess[] {roeselare, gent, waterboard}) {
+            if (launcher != null) {
+                launcher.close();
+            }
+        }
+        stopBroker();
+    }
+
+    @Test
+    void aGaugeInRoeselareRaisesTheFloodAlertInGentThroughACutLink() throws Exception {
+        await("the three links connected", WAIT, () -> connected(roeselareApi) && connected(gentApi)
+                && connected(waterboardApi) ? Optional.of(true) : Optional.empty());
+        ProvisionedDevice gauge = provision(roeselareApi, GAUGE);
+        MqttTraffic.Client device = gauge.connect(roeselareMqtt, true);
+        device.publish(gauge.prefix() + "state", "{\"online\": true, \"type\": \"WaterObserved\", \"entities\":"
+                + " [\"urn:ngsi-ld:WaterObserved:" + GAUGE + "\"], \"location\": [3.1250, 50.9470], \"interval\": 60}",
+                1, true);
+        device.publish(gauge.prefix() + "tele", pack(1.20, 0, "J. Peeters"), 1, false);
+
+        JsonNode level = await("the level in Gent", WAIT, () -> gentEntity().map(e -> e.path("attributes")
+                .path("waterLevel")).filter(a -> a.path("value").asDouble() == 1.20));
+        assertEquals("roeselare:waterboard/" + GAUGE, level.path("source").asText());
+        JsonNode inGent = gentEntity().orElseThrow();
+        assertFalse(inGent.path("attributes").has("reportedBy"), "personal data crossed: " + inGent);
+        assertTrue(roeselareEntity().orElseThrow().path("attributes").has("reportedBy"), "it is there at home");
+
+        // The link is cut: the shared broker stops. Roeselare's gauge rises meanwhile; then the broker comes back.
+        stopBroker();
+        await("Roeselare sees the link down", WAIT, () -> connected(roeselareApi) ? Optional.empty()
+                : Optional.of(true));
+        device.publish(gauge.prefix() + "tele", pack(1.80, 1, "J. Peeters"), 1, false);
+        device.publish(gauge.prefix() + "tele", pack(2.40, 2, "J. Peeters"), 1, false);
+        await("Roeselare holds what it could not send", WAIT, () -> Optional.of(federation(roeselareApi))
+                .filter(f -> f.path("links").get(0).path("queued").asInt() >= 2));
+        startBroker();
+
+        JsonNode alert = await("the flood alert in Gent", WAIT, () -> {
+            for (JsonNode a : json(gentApi.get("/api/alerts?state=all"), 200).path("alerts")) {
+                if (a.path("key").asText().equals("flood-" + GAUGE)) {
+                    return Optional.of(a);
+                }
+            }
+            return Optional.empty();
+        });
+        assertEquals("nl.dijkwacht.flood", alert.path("source").asText());
+        JsonNode notice = await("Gent's residents notified", WAIT, () -> {
+            for (JsonNode n : json(gentApi.get("/api/notifications"), 200).path("notifications")) {
+                if (n.path("message").asText().contains("Mandel in Roeselare")) {
+                    return Optional.of(n);
+                }
+            }
+            return Optional.empty();
+        });
+        assertTrue(notice.path("message").asText().contains("Korenmarkt")
+                || notice.path("message").asText().contains("Sint-Pieters"), "Gent's sandbag point: " + notice);
+        assertEquals(0, json(roeselareApi.get("/api/alerts?state=all"), 200).path("alerts").size(),
+                "Roeselare runs no flood plugin");
+
+        // Nothing lost, nothing twice: three levels left Roeselare, three arrived in Gent, no duplicate refused.
+        JsonNode gentFederation = await("all three imported", WAIT, () -> Optional.of(federation(gentApi))
+                .filter(f -> count(f.path("imports"), "imported") >= 3));
+        assertEquals(3, count(gentFederation.path("imports"), "imported"), gentFederation.toString());
+        JsonNode roeselareFederation = await("six acknowledged exports", WAIT, () -> Optional.of(
+                federation(roeselareApi)).filter(f -> count(f.path("exports"), "exported") >= 6));
+        assertEquals(6, count(roeselareFederation.path("exports"), "exported"), "three to Gent, three to the water board: "
+                + roeselareFederation);
+        assertEquals(0, roeselareFederation.path("dropped").path("queue-full").asInt());
+        assertEquals(2.40, gentEntity().orElseThrow().path("attributes").path("waterLevel").path("value").asDouble());
+
+        // The water board's own runtime got the levels Roeselare exports to it, and nothing else.
+        JsonNode atWaterboard = await("the level at the water board", WAIT, () -> entity(waterboardApi)
+                .filter(e -> e.path("attributes").path("waterLevel").path("value").asDouble() == 2.40));
+        assertEquals("roeselare:waterboard/" + GAUGE,
+                atWaterboard.path("attributes").path("waterLevel").path("source").asText());
+        assertFalse(atWaterboard.path("attributes").has("reportedBy"), atWaterboard.toString());
+        assertEquals(3, count(federation(waterboardApi).path("imports"), "imported"));
+        device.close();
+    }
+
+    private static long count(JsonNode rows, String field) {
+        long sum = 0;
+        for (JsonNode row : rows) {
+            sum += row.path(field).asLong();
+        }
+        return sum;
+    }
+
+    private static JsonNode federation(HttpApi api) {
+        return json(api.get("/api/federation"), 200);
+    }
+
+    private static boolean connected(HttpApi api) {
+        return "connected".equals(federation(api).path("links").get(0).path("state").asText());
+    }
+
+    private Optional<JsonNode> gentEntity() {
+        return entity(gentApi);
+    }
+
+    private Optional<JsonNode> roeselareEntity() {
+        return entity(roeselareApi);
+    }
+
+    private static Optional<JsonNode> entity(HttpApi api) {
+        java.net.http.HttpResponse<String> response = api.get("/api/entities/urn:ngsi-ld:WaterObserved:" + GAUGE);
+        return response.statusCode() == 200 ? Optional.of(HttpApi.parse(response)) : Optional.empty();
+    }
+
+    private static ProvisionedDevice provision(HttpApi api, String id) {
+        JsonNode issued = json(api.sendJson("POST", "/api/devices", "{\"id\": \"" + id + "\"}"), 201);
+        String telemetry = issued.path("topics").path("telemetry").asText();
+        return new ProvisionedDevice(issued.path("id").asText(), issued.path("password").asText(),
+                telemetry.substring(0, telemetry.length() - "tele".length()));
+    }
+
+    /** A level and the name of who read it (personal), dated a little after the start so each one is newer. */
+    private static String pack(double level, int second, String reportedBy) {
+        double time = Instant.now().toEpochMilli() / 1000.0 + second;
+        return String.format(Locale.ROOT, "[{\"bn\":\"urn:ngsi-ld:WaterObserved:%s:\",\"bt\":%.3f,\"n\":\"waterLevel\","
+                + "\"u\":\"m\",\"v\":%.2f},{\"n\":\"reportedBy\",\"vs\":\"%s\"}]", GAUGE, time, level, reportedBy);
+    }
+
+    private void startBroker() throws Exception {
+        Path access = dir.resolve("shared-broker");
+        Path config = dir.resolve("mosquitto.conf");
+        Files.writeString(config, String.join("\n",
+                "listener " + brokerPort + " 127.0.0.1",
+                "allow_anonymous false",
+                "password_file " + access.resolve("passwd"),
+                "acl_file " + access.resolve("acl"),
+                "user " + System.getProperty("user.name"),
+                "persistence true",
+                "persistence_location " + dir + "/",
+                "max_queued_messages 1000000",
+                "max_inflight_messages 1000",
+                "max_topic_alias 0",
+                "set_tcp_nodelay true",
+                "log_dest file " + dir.resolve("mosquitto.log"),
+                ""), StandardCharsets.UTF_8);
+        broker = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!accepts(brokerPort)) {
+            if (!broker.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.out")));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void stopBroker() {
+        if (broker != null && broker.isAlive()) {
+            broker.destroy();
+            try {
+                if (!broker.waitFor(10, TimeUnit.SECONDS)) {
+                    broker.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,425 @@
+package nl.regie.runtime.federation;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.osgi.service.log.Logger;
+
+/**
+ * This site's MQTT 5 link to the shared broker, on Paho's {@link MqttAsyncClient}, built like the device bridge's
+ * connection: a persistent session (fixed client id, clean start off, a session expiry), so the broker queues what is
+ * addressed to this site while it is away; reconnects on its own scheduler (1 s, doubling to a maximum) with a
+ * watchdog for an attempt the broker never answers; TCP_NODELAY; the inbox subscribed (QoS 1) on every connect.
+ *
+ * <p>Outgoing readings wait in a bounded queue ({@link #offer} returns false when it is full: the caller counts the
+ * drop); one thread, {@code regie-federation-send}, publishes them at QoS 1 while connected, and waits on a condition
+ * while not. A message Paho refuses (not connected, too many in flight) goes back to the head of the queue. Messages
+ * in flight when the link drops are sent again by Paho on reconnect (same client, session kept); the receiver drops
+ * the duplicates by reading id. Incoming messages go to the handler on Paho's callback thread, which acknowledges
+ * them only after it returns.
+ */
+public final class FederationLink implements AutoCloseable {
+
+    /** Handles a message from the broker: topic, payload, user properties. Must not throw. */
+    public interface Handler {
+        void message(String topic, byte[] payload, Map<String, String> properties);
+    }
+
+    static final int CONNECTION_TIMEOUT_SECONDS = 10;
+    static final int WATCHDOG_SECONDS = CONNECTION_TIMEOUT_SECONDS + 5;
+
+    private final LinkSettings settings;
+    private final String inbox;
+    private final Handler handler;
+    private final Consumer<Outgoing> sent;
+    private final ScheduledExecutorService scheduler;
+    private final Logger log;
+    private final Clock clock;
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options;
+    private final LinkedBlockingDeque<Outgoing> queue;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Thread sender;
+    private final AtomicInteger failedAttempts = new AtomicInteger();
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong arrived = new AtomicLong();
+    private volatile boolean closed;
+    private volatile boolean waiting;
+    private volatile boolean connectedBefore;
+    private volatile String state = "connecting";
+    private volatile Instant since;
+    private volatile String lastError;
+
+    public FederationLink(LinkSettings settings, String inbox, Handler handler, Consumer<Outgoing> sent,
+            ScheduledExecutorService scheduler, Logger log, Clock clock) throws MqttException {
+        this.settings = settings;
+        this.inbox = inbox;
+        this.handler = handler;
+        this.sent = sent;
+        this.scheduler = scheduler;
+        this.log = log;
+        this.clock = clock;
+        this.since = clock.instant();
+        this.queue = new LinkedBlockingDeque<>(settings.queueCapacity());
+        this.options = options(settings);
+        this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
+        client.setCallback(new Callback());
+        this.sender = new Thread(this::sendLoop, "regie-federation-send");
+        sender.setDaemon(true);
+    }
+
+    private static MqttConnectionOptions options(LinkSettings settings) {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(settings.sessionExpirySeconds());
+        options.setAutomaticReconnect(false);
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(CONNECTION_TIMEOUT_SECONDS);
+        if (settings.username() != null && !settings.username().isEmpty()) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null && !settings.password().isEmpty()) {
+            options.setPassword(settings.password().getBytes(StandardCharsets.UTF_8));
+        }
+        options.setSocketFactory(new NoDelaySocketFactory(settings.serverUri().startsWith("ssl://")
+                ? SSLSocketFactory.getDefault() : SocketFactory.getDefault()));
+        return options;
+    }
+
+    /** Starts connecting and sending; returns at once. */
+    public void start() {
+        sender.start();
+        connect();
+    }
+
+    /** Queues a message for the broker; false when the queue is full (nothing is queued then). */
+    public boolean offer(Outgoing message) {
+        return !closed && queue.offerLast(message);
+    }
+
+    private void sendLoop() {
+        try {
+            while (!closed) {
+                Outgoing message = queue.takeFirst();
+                if (!publish(message)) {
+                    queue.offerFirst(message);
+                    awaitChange();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean publish(Outgoing message) {
+        if (!client.isConnected()) {
+            return false;
+        }
+        MqttMessage mqtt = new MqttMessage(message.payload());
+        mqtt.setQos(1);
+        MqttProperties properties = new MqttProperties();
+        properties.setUserProperties(message.properties().entrySet().stream()
+                .map(p -> new UserProperty(p.getKey(), p.getValue())).toList());
+        mqtt.setProperties(properties);
+        try {
+            client.publish(message.topic(), mqtt, message, null);
+            return true;
+        } catch (MqttException e) {
+            // Not connected, or as many in flight as the broker allows: wait for a change and try again.
+            return false;
+        }
+    }
+
+    /** Waits for a connection or a delivery to change what can be sent (at most 100 ms, to see a lost wake-up). */
+    private void awaitChange() throws InterruptedException {
+        lock.lock();
+        try {
+            waiting = true;
+            changed.await(100, TimeUnit.MILLISECONDS);
+        } finally {
+            waiting = false;
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the sender if it waits; a delivery while it is busy costs one volatile read. */
+    private void signal() {
+        if (!waiting) {
+            return;
+        }
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        long attempt = attempts.incrementAndGet();
+        try {
+            client.connect(options, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    failedAttempts.set(0);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    lastError = describe(failure);
+                    reconnectLater(failure);
+                }
+            });
+            scheduleWatchdog(attempt);
+        } catch (MqttException e) {
+            if (e.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_CONNECTED
+                    || e.getReasonCode() == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS) {
+                return;
+            }
+            lastError = describe(e);
+            reconnectLater(e);
+        }
+    }
+
+    /** Gives up on an attempt the broker never answers (Paho's timeout covers the TCP connect only) and tries again. */
+    private void scheduleWatchdog(long attempt) {
+        try {
+            scheduler.schedule(() -> {
+                if (closed || client.isConnected() || attempts.get() != attempt) {
+                    return;
+                }
+                lastError = "the broker did not answer the connection attempt within " + WATCHDOG_SECONDS + " s";
+                try {
+                    client.disconnectForcibly(0, 1000, false);
+                } catch (MqttException e) {
+                    // the attempt ended meanwhile
+                }
+                reconnectLater(null);
+            }, WATCHDOG_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void reconnectLater(Throwable failure) {
+        if (closed) {
+            return;
+        }
+        setState("connecting");
+        int attempt = failedAttempts.incrementAndGet();
+        long delay = Math.min(settings.reconnectMaxSeconds(), 1L << Math.min(attempt - 1, 20));
+        if (failure != null && (attempt == 1 || attempt % 20 == 0)) {
+            log.warn("Federation: shared broker {} not reachable ({}); retrying every {} s at most",
+                    settings.serverUri(), describe(failure), settings.reconnectMaxSeconds());
+        }
+        try {
+            scheduler.schedule(this::connect, delay, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void setState(String next) {
+        if (!next.equals(state)) {
+            state = next;
+            since = clock.instant();
+        }
+    }
+
+    String state() {
+        return state;
+    }
+
+    Instant since() {
+        return since;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    int capacity() {
+        return settings.queueCapacity();
+    }
+
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    long arrived() {
+        return arrived.get();
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    String serverUri() {
+        return settings.serverUri();
+    }
+
+    /** Stops sending, disconnects (up to 2 s for a clean goodbye) and releases Paho's threads. */
+    @Override
+    public void close() {
+        closed = true;
+        setState("closed");
+        sender.interrupt();
+        try {
+            if (client.isConnected()) {
+                client.disconnect(1000).waitForCompletion(2000);
+            }
+        } catch (MqttException e) {
+            log.debug("Federation: disconnect from {} did not complete cleanly: {}", settings.serverUri(),
+                    describe(e));
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 1000, false);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("Federation: closing the MQTT client failed: {}", describe(e));
+        }
+        try {
+            sender.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void subscribe() {
+        try {
+            client.subscribe(new MqttSubscription[] {new MqttSubscription(inbox, 1)}, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        lastError = "the broker refused the subscription to " + inbox + " (reason code 0x"
+                                + Integer.toHexString(codes[0]) + ")";
+                        log.error("Federation: {}", lastError);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    lastError = "subscribing to " + inbox + " failed: " + describe(failure);
+                    log.error("Federation: {}", lastError);
+                }
+            }, (MqttProperties) null);
+        } catch (MqttException e) {
+            lastError = "subscribing to " + inbox + " failed: " + describe(e);
+            log.error("Federation: {}", lastError);
+        }
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "no reason given";
+        }
+        Throwable cause = t.getCause() != null && t.getCause() != t ? t.getCause() : null;
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return cause == null || cause.getMessage() == null ? message : message + ": " + cause.getMessage();
+    }
+
+    private final class Callback implements MqttCallback {
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            log.info("Federation: {} to the shared broker {} as {}", connectedBefore ? "reconnected" : "connected",
+                    serverUri, settings.clientId());
+            connectedBefore = true;
+            setState("connected");
+            subscribe();
+            signal();
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            if (!closed) {
+                lastError = response.getException() != null ? describe(response.getException())
+                        : "reason code " + response.getReturnCode()
+                                + (response.getReasonString() == null ? "" : ": " + response.getReasonString());
+                log.warn("Federation: lost the shared broker {} ({}); reconnecting", settings.serverUri(), lastError);
+                reconnectLater(null);
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            lastError = describe(exception);
+            log.warn("Federation: MQTT error on the link to {}: {}", settings.serverUri(), lastError);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            arrived.incrementAndGet();
+            try {
+                Map<String, String> properties = new HashMap<>();
+                List<UserProperty> user = message.getProperties() == null ? null
+                        : message.getProperties().getUserProperties();
+                if (user != null) {
+                    for (UserProperty property : user) {
+                        // A repeated name: the first counts (the wire never repeats one).
+                        properties.putIfAbsent(property.getKey(), property.getValue());
+                    }
+                }
+                handler.message(topic, message.getPayload(), properties);
+            } catch (RuntimeException e) {
+                // Never let Paho see an exception: it would drop the connection.
+                log.error("Federation: failed on a message on {}", topic, e);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            acknowledged.incrementAndGet();
+            if (token.getUserContext() instanceof Outgoing message) {
+                sent.accept(message);
+            }
+            signal();
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package nl.regie.runtime.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The wire, version 1: a reading written and read back, and every way a message can be malformed, named. */
+class WireFormatTest {
+
+    private static final Instant T = Instant.parse("2026-11-28T03:00:00Z");
+    private static final String TOPIC = "regie/v1/roeselare/share/gent/WaterObserved/g1/waterLevel";
+    private final WireFormat wire = new WireFormat();
+
+    @Test
+    void aReadingRoundTrips() throws WireException {
+        for (Value value : new Value[] {Value.of(2.5), Value.of(true), Value.of("high")}) {
+            Reading reading = new Reading(EntityId.of("WaterObserved", "g1"), "waterLevel", value, "m", T, T,
+                    "gauge-1", Location.of(3.125, 50.947));
+            assertEquals(TOPIC, WireFormat.topic("roeselare", "gent", reading));
+            SharedReading read = wire.read(TOPIC, wire.payload(reading, 1234), properties(), T.plusSeconds(1));
+            assertEquals(new Reading(reading.entity(), "waterLevel", value, "m", T, T.plusSeconds(1), "gauge-1",
+                    Location.of(3.125, 50.947)), read.reading());
+            assertEquals("roeselare", read.publisher());
+            assertEquals("gent", read.audience());
+            assertEquals(1234, read.exportedAt());
+            assertEquals(2, read.hops());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "regie/v1/roeselare/share/gent/WaterObserved/g1 | | is not regie/v1/{site}/share/{audience}",
+        "regie/v1/roeselare/dev/gent/WaterObserved/g1/waterLevel | | is not regie/v1/{site}/share",
+        "regie/v2/roeselare/share/gent/WaterObserved/g1/waterLevel | | is wire version v2",
+        "regie/v1/Roeselare/share/gent/WaterObserved/g1/waterLevel | | site and audience must be site names",
+        "regie/v1/roeselare/share/gent/waterObserved/g1/waterLevel | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1} | entity type",
+        " | [1,2] | payload must be a JSON object",
+        " | {\"v\":1 | payload is not JSON",
+        " | {\"v\":2,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1} | payload v is 2",
+        " | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\"} | field 'exportedAt' is missing",
+        " | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1,\"x\":1} | field 'x' is unknown",
+        " | {\"v\":1,\"value\":[1],\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1} | value must be a number, a boolean or text",
+        " | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"yesterday\",\"source\":\"g\",\"exportedAt\":1} | observedAt is not an ISO-8601 instant",
+        " | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"a/b\",\"exportedAt\":1} | must not hold '/'",
+        " | {\"v\":1,\"value\":1,\"unit\":5,\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1} | field 'unit' must be text",
+        " | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1.5} | exportedAt must be milliseconds",
+        " | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1,\"location\":[500,1]} | longitude 500.0 must be between",
+        " | {\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1,\"location\":[1]} | location must be [longitude, latitude]",
+    })
+    void aMalformedMessageIsNamed(String topic, String payload, String expected) {
+        WireException e = assertThrows(WireException.class, () -> wire.read(topic == null ? TOPIC : topic,
+                (payload == null ? "{}" : payload).getBytes(StandardCharsets.UTF_8), properties(), T));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "regie-origin-site | | user property regie-origin-site is missing",
+        "regie-origin-party | City | must be names",
+        "regie-hops | two | is not a whole number",
+        "regie-hops | 0 | it starts at 1",
+        "regie-reading-id | a b | must be 1 to 128 letters",
+    })
+    void aBadUserPropertyIsNamed(String name, String value, String expected) {
+        Map<String, String> properties = properties();
+        if (value == null) {
+            properties.remove(name);
+        } else {
+            properties.put(name, value);
+        }
+        Reading reading = Reading.of(EntityId.of("WaterObserved", "g1"), "waterLevel", Value.of(1.0), "m", "g");
+        WireException e = assertThrows(WireException.class,
+                () -> wire.read(TOPIC, wire.payload(reading, 1), properties, T));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertEquals("roeselare", e.publisher());
+    }
+
+    @Test
+    void anOversizedPayloadIsRefusedUnread() {
+        byte[] big = new byte[WireFormat.MAX_PAYLOAD_BYTES + 1];
+        WireException e = assertThrows(WireException.class, () -> wire.read(TOPIC, big, properties(), T));
+        assertTrue(e.getMessage().contains("over the limit of 8192"), e.getMessage());
+    }
+
+    private static Map<String, String> properties() {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(WireFormat.ORIGIN_SITE, "roeselare");
+        properties.put(WireFormat.ORIGIN_PARTY, "waterboard");
+        properties.put(WireFormat.HOPS, "2");
+        properties.put(WireFormat.READING_ID, "roeselare-abc-1");
+        return properties;
+    }
+}
