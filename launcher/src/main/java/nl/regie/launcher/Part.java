@@ -22,7 +22,9 @@ enum Part {
     /** The watched configuration folder; plugins run on their defaults. */
     CONFIG("nl.regie.runtime.config"),
     /** The plugin lifecycle, the plugins folder (and FileInstall, which feeds it) and the shell's regie:* commands. */
-    LIFECYCLE("nl.regie.runtime.lifecycle", "org.apache.felix.fileinstall");
+    LIFECYCLE("nl.regie.runtime.lifecycle", "org.apache.felix.fileinstall"),
+    /** The history of every reading, with DuckDB; without it {@code /api/history} and each entity's history are 404. */
+    HISTORY("nl.regie.runtime.history", "org.duckdb.duckdb_jdbc");
 
     private final Set<String> bundles;
 
