@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     /** The runtime's bundles other than the SPI: the second segment of their packages. */
-    private static final List<String> ROLES = List.of("core", "sovereignty", "devices", "lifecycle", "config", "web");
+    private static final List<String> ROLES = List.of("core", "sovereignty", "devices", "lifecycle", "config", "web",
+            "history");
 
     private static final JavaClasses RUNTIME = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
