@@ -104,12 +104,21 @@ public final class HistoryComponent implements History, MetricSource {
      */
     public HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log)
             throws IOException, SQLException {
+        this(bus, owner, folder, config, clock, log, List.of("#"));
+    }
+
+    /**
+     * The history outside a framework, subscribed to {@code topicFilters} only: for a benchmark that keeps its own
+     * probe traffic out of the history.
+     */
+    public HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log,
+            List<String> topicFilters) throws IOException, SQLException {
         this.log = log;
         RetentionPolicy policy = RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention());
         store = HistoryStore.open(folder == null ? null : folder.resolve("history.duckdb"),
                 new HistoryStore.Settings(config.memoryLimitMb(), config.threads()), clock, log::error);
         writer = new HistoryWriter(store, config.queueCapacity(), policy, clock, log::error);
-        subscription = bus.subscribe(owner, List.of("#"), writer::offer, config.queueCapacity());
+        subscription = bus.subscribe(owner, topicFilters, writer::offer, config.queueCapacity());
         log.info("History kept {} ({} series); raw readings {} days, rollups {} days{}",
                 store.file() == null ? "in memory" : "in " + store.file(), storeSeries(),
                 policy.raw().toDays(), policy.rollups().toDays(),

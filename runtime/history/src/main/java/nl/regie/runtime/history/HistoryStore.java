@@ -50,6 +50,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     static final long LATENESS = 5 * MINUTE;
     /** The most one-minute rows (series times minutes) a bucketed query may aggregate: its work is bounded. */
     static final long MAX_MINUTE_ROWS = 20_000_000;
+    /** Up to this many series, a query names them in its scans. */
+    static final int MAX_LISTED_SERIES = 200;
 
     private static final String COLUMNS = "(series INTEGER NOT NULL, observed BIGINT NOT NULL, received_delay INTEGER,"
             + " num DOUBLE, txt VARCHAR, lon DOUBLE, lat DOUBLE)";
@@ -367,6 +369,10 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                 throw new HistoryLimitException(query.maxPoints());
             }
         }
+        // A few series (one entity's): their numbers go into the scans themselves, so DuckDB skips every row group
+        // whose series range misses them; many (a type) are left to the join with series.
+        String ids = matching.size() > MAX_LISTED_SERIES ? "" : " AND series IN (" + String.join(", ",
+                matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
         StringBuilder filter = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
         seriesFilter(query, filter, parameters);
@@ -375,17 +381,18 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         if (!bucketed) {
             // No ORDER BY: the LIMIT then stops the scan, and the few rows are sorted here.
             sql = "SELECT r.series, r.observed, r.num, r.txt, s.kind FROM " + BOTH + " r JOIN series s ON r.series = s.id"
-                    + " WHERE r.observed >= ? AND r.observed < ?" + filter + " LIMIT ?";
+                    + " WHERE r.observed >= ? AND r.observed < ?" + ids.replace("series", "r.series") + filter
+                    + " LIMIT ?";
             all.add(from);
             all.add(to);
             all.addAll(parameters);
         } else if (bucket % MINUTE == 0) {
             long moved = movedUntil;
             sql = "WITH m AS (SELECT series, bucket, n, sum, min, max, last, last_at FROM rollup_1m"
-                    + " WHERE bucket >= ? AND bucket < ? AND bucket < ?"
+                    + " WHERE bucket >= ? AND bucket < ? AND bucket < ?" + ids
                     + " UNION ALL SELECT series, observed // 60000 * 60000, count(num), sum(num), min(num), max(num),"
                     + " arg_max(num, observed), max(observed) FROM reading WHERE observed >= ? AND observed < ?"
-                    + " AND num IS NOT NULL GROUP BY 1, 2)"
+                    + " AND num IS NOT NULL" + ids + " GROUP BY 1, 2)"
                     + " SELECT m.series, m.bucket // ? * ? AS b, sum(n), sum(sum), min(min), max(max),"
                     + " arg_max(last, last_at) FROM m JOIN series s ON m.series = s.id WHERE true" + filter
                     + " GROUP BY 1, 2 LIMIT ?";
@@ -394,7 +401,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         } else {
             sql = "SELECT r.series, r.observed // ? * ? AS b, count(num), sum(num), min(num), max(num),"
                     + " arg_max(num, observed) FROM " + BOTH + " r JOIN series s ON r.series = s.id"
-                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + filter + " GROUP BY 1, 2"
+                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + ids.replace("series", "r.series")
+                    + filter + " GROUP BY 1, 2"
                     + " LIMIT ?";
             all.addAll(List.of(bucket, bucket, from, to));
             all.addAll(parameters);
