@@ -121,6 +121,7 @@ public final class BundleBenchmark {
         double withHistory = probe(millis);
         double aloneAfter = Double.NaN;
         long ingestStart = System.nanoTime();
+        long ingestCpu = processCpuNanos();
         // The rest of the day, at the same rate, without the probe.
         toHistory.awaitEnd();
         int offered = readings.length - next;
@@ -131,14 +132,16 @@ public final class BundleBenchmark {
             status = history.status();
         }
         double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+        double ingestCpuSeconds = (processCpuNanos() - ingestCpu) / 1e9;
         aloneAfter = probe(millis);
         double ratio = withHistory / ((alone + aloneAfter) / 2);
         System.out.printf(Locale.ROOT, "bus alone %,.0f/s; with the city stream at %,d/s to a counter %,.0f/s; to the"
                 + " history %,.0f/s; alone after %,.0f/s: ratio %.2f%n", alone, rate, withStream, withHistory,
                 aloneAfter, ratio);
         System.out.printf(Locale.ROOT, "history: %,d readings offered at %,d/s, %,d written (%,.0f/s over %.1f s),"
-                + " %,d dropped%s%n", offered, rate, status.written(), status.written() / ingestSeconds, ingestSeconds,
-                status.dropped(), status.well() ? "" : "; " + status.problem());
+                + " %,d dropped%s; the process used %.1f CPU seconds meanwhile (pacer, bus and writer)%n", offered, rate,
+                status.written(), status.written() / ingestSeconds, ingestSeconds, status.dropped(),
+                status.well() ? "" : "; " + status.problem(), ingestCpuSeconds);
 
         Random random = new Random(42);
         List<City.Entity> traffic = new City(1.0).entities().stream()
@@ -146,6 +149,8 @@ public final class BundleBenchmark {
         Instant day = Instant.ofEpochMilli(City.START);
         long hours = Math.max(1, (readings[readings.length - 1].observedAt().toEpochMilli() - City.START) / 3_600_000);
         List<Double> dayMillis = new ArrayList<>();
+        List<Double> dayCpuMillis = new ArrayList<>();
+        List<Double> allTypesCpuMillis = new ArrayList<>();
         List<Double> allTypesMillis = new ArrayList<>();
         List<Double> wasteMillis = new ArrayList<>();
         int dayPoints = 0;
@@ -154,13 +159,16 @@ public final class BundleBenchmark {
         for (int r = 0; r < repeats; r++) {
             EntityId entity = traffic.get(random.nextInt(traffic.size())).id();
             long t0 = System.nanoTime();
+            long c0 = processCpuNanos();
             List<Series> one = history.query(HistoryQuery.ofEntity(entity, Set.of("intensity"), day,
                     day.plus(Duration.ofDays(1)), Duration.ofMinutes(1), Aggregate.AVG, History.MAX_POINTS));
             dayMillis.add((System.nanoTime() - t0) / 1e6);
+            dayCpuMillis.add((processCpuNanos() - c0) / 1e6);
             dayPoints = one.isEmpty() ? 0 : one.get(0).points().size();
 
             Instant hour = day.plus(Duration.ofHours(random.nextInt((int) hours)));
             long t1 = System.nanoTime();
+            long c1 = processCpuNanos();
             int series = 0;
             for (City.Type type : City.TYPES) {
                 long tt = System.nanoTime();
@@ -171,20 +179,28 @@ public final class BundleBenchmark {
                 }
             }
             allTypesMillis.add((System.nanoTime() - t1) / 1e6);
+            allTypesCpuMillis.add((processCpuNanos() - c1) / 1e6);
             areaSeries = series;
         }
         System.out.printf(Locale.ROOT, "a day of one attribute at one-minute buckets (%d points): median %.1f ms, p99"
-                + " %.1f ms (goal 20 ms)%n", dayPoints, Stats.median(dayMillis), p99(dayMillis));
+                + " %.1f ms (goal 20 ms); process CPU median %.1f ms%n", dayPoints, Stats.median(dayMillis),
+                p99(dayMillis), Stats.median(dayCpuMillis));
         System.out.printf(Locale.ROOT, "one hour, the whole city, every type one query after the other (%,d series of"
                 + " 10,000 entities): median %.1f ms, p99 %.1f ms (goal 200 ms); WasteContainer alone (4,000 entities):"
-                + " median %.1f ms%n", areaSeries, Stats.median(allTypesMillis), p99(allTypesMillis),
-                Stats.median(wasteMillis));
+                + " median %.1f ms; process CPU of the five, median %.1f ms%n", areaSeries, Stats.median(allTypesMillis),
+                p99(allTypesMillis), Stats.median(wasteMillis), Stats.median(allTypesCpuMillis));
 
         history.close();
         long bytes = JdbcStore.folderBytes(dir);
         System.out.printf(Locale.ROOT, "disk: %,d bytes for %,d readings: %.1f bytes per reading (raw, sorted hours and"
                 + " one-minute rollups)%n", bytes, status.written(), bytes / (double) status.written());
         bus.close();
+    }
+
+    /** CPU time of the whole process (every thread, DuckDB's own included): a figure less at the mercy of the load. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double p99(List<Double> values) {
