@@ -46,6 +46,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
 
     static final long MINUTE = 60_000;
     static final long HOUR = 60 * MINUTE;
+    static final long DAY = 24 * HOUR;
     /** How long after an hour's end its late readings may still arrive before the hour is moved and rolled up. */
     static final long LATENESS = 5 * MINUTE;
     /** The most one-minute rows (series times minutes) a bucketed query may aggregate: its work is bounded. */
@@ -63,7 +64,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             "CREATE TABLE IF NOT EXISTS reading_sorted" + COLUMNS,
             "CREATE TABLE IF NOT EXISTS rollup_1m(series INTEGER NOT NULL, bucket BIGINT NOT NULL, n INTEGER,"
                     + " sum DOUBLE, min DOUBLE, max DOUBLE, last DOUBLE, last_at BIGINT)",
-            "CREATE TABLE IF NOT EXISTS moved(until BIGINT NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS moved(until BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS compacted(until BIGINT NOT NULL)");
     private static final String BOTH = "(SELECT * FROM reading UNION ALL SELECT * FROM reading_sorted)";
 
     /** DuckDB's settings: its buffer memory (native, outside the heap) and its threads. */
@@ -81,6 +83,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     private long newest = Long.MIN_VALUE;
     /** Readings observed before this were moved into {@code reading_sorted} and rolled up (late ones wait). */
     private volatile long movedUntil;
+    /** Rollups of the days before this were rewritten sorted by series, a day at a time. */
+    private long compactedUntil;
 
     private HistoryStore(Path file, Connection writer, Clock clock) throws SQLException {
         this.file = file;
@@ -93,6 +97,11 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             try (ResultSet moved = statement.executeQuery("SELECT max(until) FROM moved")) {
                 moved.next();
                 movedUntil = moved.getLong(1);
+            }
+            try (ResultSet compacted = statement.executeQuery("SELECT coalesce((SELECT max(until) FROM compacted),"
+                    + " (SELECT min(bucket) // 86400000 * 86400000 FROM rollup_1m), 0)")) {
+                compacted.next();
+                compactedUntil = compacted.getLong(1);
             }
             // A check that the tables can be read at all: DuckDB checksums every block it reads.
             statement.executeQuery("SELECT count(*), max(observed) FROM reading_sorted").close();
@@ -300,7 +309,48 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             throw e;
         }
         movedUntil = closed;
+        compactClosedDays();
         return true;
+    }
+
+    /**
+     * Rewrites the one-minute rollups of each day that closed, sorted by series: the hourly moves leave them sorted
+     * within each hour only, so a day of one series would read a row group per hour; after this, about one.
+     */
+    private void compactClosedDays() throws SQLException {
+        long closedDay = Math.floorDiv(movedUntil, DAY) * DAY;
+        if (compactedUntil == 0) {
+            // A new store: from the day of its first rollup.
+            try (Statement statement = writer.createStatement(); ResultSet first = statement.executeQuery(
+                    "SELECT min(bucket) // " + DAY + " * " + DAY + " FROM rollup_1m")) {
+                first.next();
+                compactedUntil = first.getLong(1);
+                if (first.wasNull()) {
+                    compactedUntil = 0;
+                    return;
+                }
+            }
+        }
+        for (long day = compactedUntil; day < closedDay; day += DAY) {
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("CREATE TEMP TABLE compacting AS SELECT * FROM rollup_1m WHERE bucket >= " + day
+                        + " AND bucket < " + (day + DAY) + " ORDER BY series, bucket");
+                statement.execute("DELETE FROM rollup_1m WHERE bucket >= " + day + " AND bucket < " + (day + DAY));
+                statement.execute("INSERT INTO rollup_1m SELECT * FROM compacting");
+                statement.execute("DROP TABLE compacting");
+                statement.execute("DELETE FROM compacted");
+                statement.execute("INSERT INTO compacted VALUES (" + (day + DAY) + ")");
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+            compactedUntil = day + DAY;
+        }
+    }
+
+    long compactedUntil() {
+        return compactedUntil;
     }
 
     /**

@@ -154,6 +154,40 @@ class HistoryStoreTest {
     }
 
     @Test
+    void aClosedDaysRollupsAreRewrittenSortedBySeriesAndAnswerTheSame() throws Exception {
+        open();
+        // Two series, one reading every ten minutes for the 36 hours before NOW (noon): yesterday whole, which closes,
+        // and today's morning.
+        Instant start = NOW.minus(Duration.ofHours(36));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 36 * 6; i++) {
+            Instant at = start.plus(Duration.ofMinutes(10L * i));
+            readings.add(level(BIN, i, at));
+            readings.add(level(OTHER_BIN, -i, at));
+        }
+        store.write(readings);
+        Instant yesterdayStart = Instant.parse("2031-05-03T00:00:00Z");
+        HistoryQuery yesterday = HistoryQuery.ofEntity(BIN, Set.of(), yesterdayStart, yesterdayStart.plus(Duration.ofDays(1)),
+                Duration.ofHours(6), Aggregate.SUM, 100);
+        long rows;
+
+        assertTrue(store.moveClosedHours());
+
+        assertEquals(Instant.parse("2031-05-04T00:00:00Z").toEpochMilli(), store.compactedUntil());
+        rows = store.rollupRows();
+        assertEquals(36 * 6 * 2 - 6 * 2, rows, "every moved reading has its minute, the last open hour's not yet");
+        List<Point> sums = store.query(yesterday).get(0).points();
+        assertEquals(4, sums.size());
+        // Yesterday's first six hours: readings 0 to 35.
+        assertEquals(Value.of(35.0 * 36 / 2), sums.get(0).value());
+        store.close();
+        store = null;
+        open();
+        assertEquals(Instant.parse("2031-05-04T00:00:00Z").toEpochMilli(), store.compactedUntil(), "kept in the store");
+        assertEquals(rows, store.rollupRows());
+    }
+
+    @Test
     void textSeriesAreLeftOutOfBuckets() throws Exception {
         open();
         Instant t = NOW.minus(Duration.ofMinutes(5));
