@@ -50,6 +50,15 @@ final class RegieFramework {
 
     /** The options of a test class's framework. */
     static Option[] options() {
+        return options(List.of());
+    }
+
+    /**
+     * The options of a test class's framework with more bundles installed after the others, such as the history and
+     * DuckDB: only the test classes that need them install them, so the JVM these tests share loads DuckDB's native
+     * library once.
+     */
+    static Option[] options(List<String> extraBundles) {
         List<Option> options = new ArrayList<>();
         options.add(cleanCaches());
         options.add(workingDirectory(new File(workDirectory(), "framework").getPath()));
@@ -65,7 +74,9 @@ final class RegieFramework {
         options.add(systemPackages("aQute.bnd.osgi", "aQute.service.reporter", "jdk.security.jarsigner"));
         options.add(junitBundles());
         List<String> runtimeLocations = new ArrayList<>(List.of(PROBE_LOCATION));
-        for (String name : BUNDLES) {
+        List<String> bundles = new ArrayList<>(BUNDLES);
+        bundles.addAll(extraBundles);
+        for (String name : bundles) {
             String url = url(bundleFile(name));
             options.add(bundle(url));
             if (name.startsWith("runtime.")) {

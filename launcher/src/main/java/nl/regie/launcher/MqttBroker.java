@@ -12,14 +12,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.osgi.service.log.LogLevel;
-
 import nl.regie.launcher.broker.BrokerAccess;
 import nl.regie.launcher.broker.BrokerException;
 import nl.regie.launcher.broker.BrokerLog;
 import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.launcher.broker.EmbeddedBroker;
 import nl.regie.mqtt.access.CredentialFiles;
+
+import org.osgi.service.log.LogLevel;
 
 /**
  * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on

@@ -24,7 +24,9 @@ enum Part {
     /** The plugin lifecycle, the plugins folder (and FileInstall, which feeds it) and the shell's regie:* commands. */
     LIFECYCLE("nl.regie.runtime.lifecycle", "org.apache.felix.fileinstall"),
     /** Sharing readings with other sites over a shared broker; idle anyway until configured. */
-    FEDERATION("nl.regie.runtime.federation");
+    FEDERATION("nl.regie.runtime.federation"),
+    /** The history of every reading, with DuckDB; without it {@code /api/history} and each entity's history are 404. */
+    HISTORY("nl.regie.runtime.history", "org.duckdb.duckdb_jdbc");
 
     private final Set<String> bundles;
 

@@ -377,6 +377,27 @@ class LauncherIT {
     }
 
     @Test
+    void withoutTheHistoryItsEndpointsAre404AndNothingIsKeptOfIt() throws Exception {
+        int port = freePort();
+        LauncherProcess regie = launch("--without", "history", "--http-port", Integer.toString(port), "--mqtt-port",
+                Integer.toString(freePort()), "--simulator-devices", "12", "--plugins",
+                workingDir.resolve("plugins").toString());
+
+        String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        assertTrue(ready.contains(": site demo without history, HTTP http://127.0.0.1:" + port + "/"), ready);
+        HttpResponse<String> area = get(port, "/api/history?type=WasteContainer");
+        assertEquals(404, area.statusCode(), area.body());
+        HttpResponse<String> one = get(port, "/api/entities/urn:ngsi-ld:WasteContainer:bin-001/history");
+        assertEquals(404, one.statusCode(), one.body());
+        assertTrue(one.body().contains("history is not installed"), one.body());
+        assertFalse(get(port, "/health").body().contains("\"history\""));
+        assertFalse(get(port, "/metrics").body().contains("regie_history_"), "no history, no history metrics");
+        assertFalse(Files.exists(workingDir.resolve("state").resolve("history")), "nothing kept of it");
+        assertTrue(regie.stderr().stream().noneMatch(line -> line.contains(" ERROR ")), regie.transcript());
+        assertEquals(0, regie.terminate(SOON), regie.transcript());
+    }
+
+    @Test
     void onlyTheDevelopmentSwitchOpensLoopbackToRequestsWithoutAToken() throws Exception {
         int port = freePort();
         LauncherProcess regie = launch("--dev-open-loopback", "--http-port", Integer.toString(port), "--mqtt-port",

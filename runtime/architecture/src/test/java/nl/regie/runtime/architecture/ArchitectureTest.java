@@ -34,7 +34,7 @@ class ArchitectureTest {
 
     /** The runtime's bundles other than the SPI: the second segment of their packages. */
     private static final List<String> ROLES = List.of("core", "sovereignty", "devices", "federation", "lifecycle",
-            "config", "web");
+            "config", "web", "history");
 
     private static final JavaClasses RUNTIME = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

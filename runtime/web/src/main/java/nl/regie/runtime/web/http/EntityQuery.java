@@ -69,7 +69,7 @@ record EntityQuery(String type, Location near, double metres, BoundingBox bbox, 
         return type != null ? state.byType(type) : state.all();
     }
 
-    private static double[] numbers(String name, String text, int count, String form) {
+    static double[] numbers(String name, String text, int count, String form) {
         String[] parts = text.split(",", -1);
         if (parts.length != count) {
             throw new IllegalArgumentException("parameter '" + name + "' must be " + form + ", was '" + text + "'");

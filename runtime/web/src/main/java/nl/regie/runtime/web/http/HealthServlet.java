@@ -12,6 +12,8 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import nl.regie.api.state.CityState;
+import nl.regie.runtime.spi.history.History;
+import nl.regie.runtime.spi.history.HistoryStatus;
 import nl.regie.runtime.spi.lifecycle.PluginLifecycle;
 import nl.regie.runtime.spi.lifecycle.PluginRecord;
 import nl.regie.runtime.spi.monitor.BusMonitor;
@@ -31,7 +33,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * {@code GET /health}: {@code UP} when the runtime and every plugin are well, {@code DEGRADED} (still HTTP 200:
  * the runtime serves) with the list of problems when a plugin is not active, a component failed, a
  * subscriber is quarantined, a plugin's own {@link nl.regie.api.health.HealthCheck} says it is unhealthy, or an
- * earlier version of a plugin leaked. The servlet only exists while the bus and the city state do, so a runtime
+ * earlier version of a plugin leaked, or the history is behind (its counters are under {@code history}). The servlet only exists while the bus and the city state do, so a runtime
  * without them answers 404, which monitoring reads as down.
  */
 @Component(service = Servlet.class)
@@ -55,6 +57,10 @@ public class HealthServlet extends GuardedServlet {
         this(bus, cityState, new PluginInventory(context, bus, scr), null);
     }
 
+    /** Whether the history keeps up; absent without the history bundle. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    transient volatile History history;
+
     HealthServlet(BusMonitor bus, CityState cityState, PluginInventory inventory, PluginLifecycle lifecycle) {
         this.bus = bus;
         this.cityState = cityState;
@@ -74,6 +80,11 @@ public class HealthServlet extends GuardedServlet {
             plugin.problems().forEach(problem -> problems.add(plugin.symbolicName() + ": " + problem));
             plugin.leaks().forEach(leak -> problems.add(plugin.symbolicName() + " leaks: " + leak));
         }
+        History kept = history;
+        HistoryStatus historyStatus = kept == null ? null : kept.status();
+        if (historyStatus != null && !historyStatus.well()) {
+            problems.add(historyStatus.problem());
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", problems.isEmpty() ? "UP" : "DEGRADED");
         body.put("problems", List.copyOf(problems));
@@ -81,6 +92,16 @@ public class HealthServlet extends GuardedServlet {
         body.put("subscribers", bus.subscribers().size());
         body.put("published", bus.published());
         body.put("entities", cityState.size());
+        if (historyStatus != null) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("written", historyStatus.written());
+            h.put("dropped", historyStatus.dropped());
+            h.put("queued", historyStatus.queued());
+            h.put("lagMillis", historyStatus.lagMillis());
+            h.put("storeBytes", historyStatus.storeBytes());
+            h.put("behind", !historyStatus.well());
+            body.put("history", h);
+        }
         Json.write(response, 200, body);
     }
 }

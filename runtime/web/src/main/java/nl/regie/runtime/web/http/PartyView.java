@@ -14,6 +14,8 @@ import nl.regie.api.model.Value;
 import nl.regie.api.state.AttributeState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.history.Point;
+import nl.regie.runtime.spi.history.Series;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.web.access.Caller;
 
@@ -78,6 +80,27 @@ final class PartyView {
         }
         return view.apply(new Reading(alert.id(), "category", Value.of(alert.category()), "", alert.updatedAt(),
                 alert.updatedAt(), alert.source(), alert.location())) != null;
+    }
+
+    /**
+     * Whether the caller may see a series of the history: its token reads the entity's type, and the view passes a
+     * reading of the series (its last point) as it is, neither withheld nor folded into a zone entity nor changed in
+     * value. A coarsened location does not matter: history answers carry no location.
+     */
+    boolean sees(Series series) {
+        if (view == null) {
+            return true;
+        }
+        if (!caller.mayRead(series.entity().type())) {
+            return false;
+        }
+        Point last = series.points().isEmpty() ? null : series.points().get(series.points().size() - 1);
+        Value sample = last == null ? Value.of(0) : last.value();
+        Instant at = last == null ? Instant.EPOCH : last.time();
+        Reading seen = view.apply(new Reading(series.entity(), series.attribute(), sample, series.unit(), at, at,
+                series.source(), series.location()));
+        return seen != null && seen.entity().equals(series.entity()) && seen.attribute().equals(series.attribute())
+                && seen.value().equals(sample);
     }
 
     /** An entity being put together from the readings the view let through. */

@@ -1,0 +1,231 @@
+package nl.regie.runtime.history;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import nl.regie.api.bus.Subscription;
+import nl.regie.api.model.EntityId;
+import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.history.History;
+import nl.regie.runtime.spi.history.HistoryQuery;
+import nl.regie.runtime.spi.history.HistoryStatus;
+import nl.regie.runtime.spi.history.Series;
+import nl.regie.runtime.spi.metrics.MetricSource;
+import nl.regie.runtime.spi.metrics.MetricWriter;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The history of every reading: subscribes to all topics on the bus, as the runtime, and hands each reading to the
+ * {@link HistoryWriter}, which keeps them in DuckDB in {@code <regie.state.dir>/history/history.duckdb} (in memory
+ * when there is no state folder). Registered as {@link History} for HTTP and as a {@link MetricSource}.
+ */
+@Component(configurationPid = HistoryComponent.PID, service = {History.class, MetricSource.class},
+        property = MetricSource.ORDER + ":Integer=30")
+@Designate(ocd = HistoryComponent.Config.class)
+public final class HistoryComponent implements History, MetricSource {
+
+    /** The configuration PID. */
+    public static final String PID = "nl.regie.runtime.history";
+    /** The framework property of the state folder (as the core reads it). */
+    static final String STATE_DIR_PROPERTY = "regie.state.dir";
+
+    /** The configuration. */
+    @ObjectClassDefinition(id = PID, name = "Regie history",
+            description = "How long the history of every reading is kept, per entity type, and how much the store"
+                    + " may use.")
+    public @interface Config {
+
+        /** Days raw readings are kept. */
+        @AttributeDefinition(name = "Raw readings (days)", min = "1", max = "36500",
+                description = "Days every raw reading is kept; older ones remain as one-minute rollups.")
+        int rawDays() default 7;
+
+        /** Days one-minute rollups are kept. */
+        @AttributeDefinition(name = "Rollups (days)", min = "1", max = "36500",
+                description = "Days the one-minute rollups (count, sum, min, max, last) are kept.")
+        int rollupDays() default 90;
+
+        /** Other periods for some types. */
+        @AttributeDefinition(name = "Per type", required = false,
+                description = "{Type} rawDays={n} rollupDays={n}, comma-separated, such as TrafficFlowObserved"
+                        + " rawDays=2 rollupDays=30; what an entry leaves out is the default.")
+        String[] typeRetention() default {};
+
+        /** Readings that may wait for the writer. */
+        @AttributeDefinition(name = "Queue", min = "1000", max = "10000000",
+                description = "Readings that may wait for the history's writer; beyond it they are dropped and"
+                        + " counted (regie_history_dropped_total), never holding up the bus.")
+        int queueCapacity() default 100_000;
+
+        /** DuckDB's memory limit. */
+        @AttributeDefinition(name = "Store memory (MB)", min = "16", max = "65536",
+                description = "DuckDB's memory_limit: its buffers, outside the Java heap. Read at start.")
+        int memoryLimitMb() default 64;
+
+        /** DuckDB's threads. */
+        @AttributeDefinition(name = "Store threads", min = "1", max = "64",
+                description = "DuckDB's threads for queries and the hourly move. Read at start.")
+        int threads() default 2;
+    }
+
+    private final HistoryStore store;
+    private final HistoryWriter writer;
+    private final Subscription subscription;
+    private final Logger log;
+
+    /** Opens the history in the state folder (in memory without one) and subscribes to every reading. */
+    @Activate
+    public HistoryComponent(@Reference RuntimeBus bus, BundleContext context, Config config,
+            @Reference(service = LoggerFactory.class) Logger log) throws IOException, SQLException {
+        this(bus, Owner.of(context.getBundle()), folder(context), config, Clock.systemUTC(), log);
+    }
+
+    /**
+     * The history outside a framework (tests, benchmarks): kept in {@code folder} (in memory if null), on
+     * {@code clock} for its hourly move and retention.
+     *
+     * @throws IllegalArgumentException if the configuration's per-type entries are malformed (the message names one)
+     */
+    public HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log)
+            throws IOException, SQLException {
+        this(bus, owner, folder, config, clock, log, List.of("#"));
+    }
+
+    /**
+     * The history outside a framework, subscribed to {@code topicFilters} only: for a benchmark that keeps its own
+     * probe traffic out of the history.
+     */
+    public HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log,
+            List<String> topicFilters) throws IOException, SQLException {
+        this.log = log;
+        RetentionPolicy policy = RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention());
+        store = HistoryStore.open(folder == null ? null : folder.resolve("history.duckdb"),
+                new HistoryStore.Settings(config.memoryLimitMb(), config.threads()), clock, log::error);
+        writer = new HistoryWriter(store, config.queueCapacity(), policy, clock, log::error);
+        subscription = bus.subscribe(owner, topicFilters, writer::offer, config.queueCapacity());
+        log.info("History kept {} ({} series); raw readings {} days, rollups {} days{}",
+                store.file() == null ? "in memory" : "in " + store.file(), storeSeries(),
+                policy.raw().toDays(), policy.rollups().toDays(),
+                policy.byType().isEmpty() ? "" : ", other periods for " + policy.byType().keySet());
+    }
+
+    private int storeSeries() {
+        return store.seriesCount();
+    }
+
+    private static Path folder(BundleContext context) {
+        String dir = context.getProperty(STATE_DIR_PROPERTY);
+        return dir == null || dir.isBlank() ? null : Path.of(dir).resolve("history");
+    }
+
+    /** A changed retention applies from the next hourly pass; a malformed one is refused and the old one stays. */
+    @Modified
+    void modified(Config config) {
+        try {
+            writer.policy(RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention()));
+        } catch (IllegalArgumentException e) {
+            log.error("Refused the history's retention ({}): {}; the retention in force stays", PID, e.getMessage());
+        }
+    }
+
+    /** Stops the subscription, writes what waits and closes the store. */
+    @Deactivate
+    public void close() throws InterruptedException {
+        subscription.close();
+        writer.stop();
+    }
+
+    @Override
+    public List<Series> query(HistoryQuery query) {
+        try {
+            return store.query(query);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the history store could not answer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean knows(EntityId entity) {
+        return store.knows(entity);
+    }
+
+    @Override
+    public HistoryStatus status() {
+        return writer.status();
+    }
+
+    /** The store itself, for tests and the benchmark in this package. */
+    HistoryStore store() {
+        return store;
+    }
+
+    @Override
+    public void collect(MetricWriter out) {
+        HistoryStatus status = status();
+        out.counter("regie_history_written_total", "Readings written to the history store.").sample(status.written());
+        out.counter("regie_history_dropped_total", "Readings the history lost: its queue was full or the store"
+                + " refused their batch (a full disk).").sample(status.dropped());
+        out.gauge("regie_history_queued", "Readings waiting for the history's writer.").sample(status.queued());
+        out.gauge("regie_history_lag_seconds", "How long the history's writer has not caught up (0 when its queue is"
+                + " empty).").sample(status.lagMillis() / 1000.0);
+        out.gauge("regie_history_store_bytes", "The history store's size on disk.").sample(status.storeBytes());
+        out.gauge("regie_history_behind", "1 when the history is behind or refused writes in the last minute.")
+                .sample(status.well() ? 0 : 1);
+    }
+
+    /** Configuration values outside a framework: the defaults, with some replaced. */
+    public static Config config(Map<String, Object> values) {
+        return new Config() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return Config.class;
+            }
+
+            @Override
+            public int rawDays() {
+                return (Integer) values.getOrDefault("rawDays", 7);
+            }
+
+            @Override
+            public int rollupDays() {
+                return (Integer) values.getOrDefault("rollupDays", 90);
+            }
+
+            @Override
+            public String[] typeRetention() {
+                return (String[]) values.getOrDefault("typeRetention", new String[0]);
+            }
+
+            @Override
+            public int queueCapacity() {
+                return (Integer) values.getOrDefault("queueCapacity", 100_000);
+            }
+
+            @Override
+            public int memoryLimitMb() {
+                return (Integer) values.getOrDefault("memoryLimitMb", 64);
+            }
+
+            @Override
+            public int threads() {
+                return (Integer) values.getOrDefault("threads", 2);
+            }
+        };
+    }
+}

@@ -1,0 +1,615 @@
+package nl.regie.runtime.history;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+import nl.regie.runtime.spi.history.HistoryLimitException;
+import nl.regie.runtime.spi.history.HistoryQuery;
+import nl.regie.runtime.spi.history.Point;
+import nl.regie.runtime.spi.history.Series;
+
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+
+/**
+ * The history in DuckDB (see docs/history-store.md): a {@code series} table, new readings appended to {@code reading}
+ * through DuckDB's appender, and each closed hour moved, sorted by series and time, into {@code reading_sorted}, its
+ * one-minute rollups (count, sum, min, max, last) into {@code rollup_1m} in the same transaction. Retention deletes
+ * raw readings and rollups per entity type.
+ *
+ * <p>Threads: one writer thread calls {@link #write}, {@link #maintain} and {@link #close} (DuckDB's appender belongs
+ * to the thread that made it); any thread may call {@link #query}, which runs on a connection of its own, one query at
+ * a time.
+ */
+final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
+
+    static final long MINUTE = 60_000;
+    static final long HOUR = 60 * MINUTE;
+    static final long DAY = 24 * HOUR;
+    /** How long after an hour's end its late readings may still arrive before the hour is moved and rolled up. */
+    static final long LATENESS = 5 * MINUTE;
+    /** The most one-minute rows (series times minutes) a bucketed query may aggregate: its work is bounded. */
+    static final long MAX_MINUTE_ROWS = 20_000_000;
+    /** Up to this many series, a query names them in its scans. */
+    static final int MAX_LISTED_SERIES = 200;
+
+    private static final String COLUMNS = "(series INTEGER NOT NULL, observed BIGINT NOT NULL, received_delay INTEGER,"
+            + " num DOUBLE, txt VARCHAR, lon DOUBLE, lat DOUBLE)";
+    private static final List<String> SCHEMA = List.of(
+            "CREATE TABLE IF NOT EXISTS series(id INTEGER, entity VARCHAR NOT NULL, type VARCHAR NOT NULL,"
+                    + " attribute VARCHAR NOT NULL, unit VARCHAR NOT NULL, source VARCHAR NOT NULL,"
+                    + " kind VARCHAR NOT NULL, lon DOUBLE, lat DOUBLE)",
+            "CREATE TABLE IF NOT EXISTS reading" + COLUMNS,
+            "CREATE TABLE IF NOT EXISTS reading_sorted" + COLUMNS,
+            "CREATE TABLE IF NOT EXISTS rollup_1m(series INTEGER NOT NULL, bucket BIGINT NOT NULL, n INTEGER,"
+                    + " sum DOUBLE, min DOUBLE, max DOUBLE, last DOUBLE, last_at BIGINT)",
+            "CREATE TABLE IF NOT EXISTS moved(until BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS compacted(until BIGINT NOT NULL)");
+    private static final String BOTH = "(SELECT * FROM reading UNION ALL SELECT * FROM reading_sorted)";
+
+    /** DuckDB's settings: its buffer memory (native, outside the heap) and its threads. */
+    record Settings(int memoryLimitMb, int threads) {
+    }
+
+    private final Path file;
+    private final Connection writer;
+    private final Connection reader;
+    private final SeriesIndex index = new SeriesIndex();
+    private final Clock clock;
+    private DuckDBAppender appender;
+    private DuckDBAppender seriesAppender;
+    private Thread appenderThread;
+    private long newest = Long.MIN_VALUE;
+    /** Readings observed before this were moved into {@code reading_sorted} and rolled up (late ones wait). */
+    private volatile long movedUntil;
+    /** Rollups of the days before this were rewritten sorted by series, a day at a time. */
+    private long compactedUntil;
+
+    private HistoryStore(Path file, Connection writer, Clock clock) throws SQLException {
+        this.file = file;
+        this.writer = writer;
+        this.clock = clock;
+        try (Statement statement = writer.createStatement()) {
+            for (String ddl : SCHEMA) {
+                statement.execute(ddl);
+            }
+            try (ResultSet moved = statement.executeQuery("SELECT max(until) FROM moved")) {
+                moved.next();
+                movedUntil = moved.getLong(1);
+            }
+            try (ResultSet compacted = statement.executeQuery("SELECT coalesce((SELECT max(until) FROM compacted),"
+                    + " (SELECT min(bucket) // 86400000 * 86400000 FROM rollup_1m), 0)")) {
+                compacted.next();
+                compactedUntil = compacted.getLong(1);
+            }
+            // A check that the tables can be read at all: DuckDB checksums every block it reads.
+            statement.executeQuery("SELECT count(*), max(observed) FROM reading_sorted").close();
+            statement.executeQuery("SELECT count(*), max(bucket) FROM rollup_1m").close();
+        }
+        index.load(writer);
+        writer.setAutoCommit(false);
+        reader = writer.unwrap(DuckDBConnection.class).duplicate();
+    }
+
+    /**
+     * Opens the store in {@code file}, creating it if need be; with a null file, in memory. A file DuckDB cannot open
+     * or read (damaged, truncated, not a DuckDB file, or written by an incompatible version) is moved aside, never
+     * deleted: to {@code <file>.refused-<epoch ms>}, its WAL with it, reported through {@code warn}, and a new store
+     * is started in its place. A file another process holds locked is not touched: the SQLException stands.
+     */
+    static HistoryStore open(Path file, Settings settings, Clock clock, Consumer<String> warn)
+            throws SQLException, IOException {
+        if (file == null) {
+            return new HistoryStore(null, connect("jdbc:duckdb:", settings), clock);
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Connection connection = null;
+        try {
+            connection = connect("jdbc:duckdb:" + file.toAbsolutePath(), settings);
+            return new HistoryStore(file, connection, clock);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            String reason = String.valueOf(e.getMessage());
+            if (reason.contains("lock")) {
+                throw e;
+            }
+            Path aside = file.resolveSibling(file.getFileName() + ".refused-" + clock.millis());
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            Path wal = file.resolveSibling(file.getFileName() + ".wal");
+            if (Files.exists(wal)) {
+                Files.move(wal, aside.resolveSibling(aside.getFileName() + ".wal"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            warn.accept("The history store " + file + " cannot be opened (" + reason.lines().findFirst().orElse("")
+                    + "); it was moved aside to " + aside + " and a new, empty history was started");
+            return new HistoryStore(file, connect("jdbc:duckdb:" + file.toAbsolutePath(), settings), clock);
+        }
+    }
+
+    private static Connection connect(String url, Settings settings) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("memory_limit", settings.memoryLimitMb() + "MB");
+        properties.setProperty("threads", Integer.toString(settings.threads()));
+        // The sorted move must stay sorted on disk.
+        properties.setProperty("preserve_insertion_order", "true");
+        return new DuckDBDriver().connect(url, properties);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // Already failing: the first error is the one reported.
+            }
+        }
+    }
+
+    /** Writes a batch in one transaction; when it returns, the batch is committed. On the writer thread. */
+    @Override
+    public void write(List<Reading> batch) throws SQLException {
+        List<SeriesIndex.Info> added = new ArrayList<>();
+        try {
+            if (appenderThread != Thread.currentThread()) {
+                closeAppenders();
+                DuckDBConnection duck = writer.unwrap(DuckDBConnection.class);
+                appender = duck.createAppender("main", "reading");
+                seriesAppender = duck.createAppender("main", "series");
+                appenderThread = Thread.currentThread();
+            }
+            for (Reading reading : batch) {
+                SeriesIndex.Info series = index.of(reading, added);
+                append(reading, series);
+            }
+            for (SeriesIndex.Info series : added) {
+                appendSeries(series);
+            }
+            seriesAppender.flush();
+            appender.flush();
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            index.forget(added);
+            try {
+                writer.rollback();
+            } finally {
+                // An appender that failed mid-row is not reused.
+                closeAppenders();
+            }
+            throw e;
+        }
+        for (Reading reading : batch) {
+            newest = Math.max(newest, reading.observedAt().toEpochMilli());
+        }
+    }
+
+    private void append(Reading reading, SeriesIndex.Info series) throws SQLException {
+        long observed = reading.observedAt().toEpochMilli();
+        appender.beginRow();
+        appender.append(series.id());
+        appender.append(observed);
+        appender.append((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+                reading.receivedAt().toEpochMilli() - observed)));
+        Value value = reading.value();
+        if (value instanceof Value.Number n) {
+            appender.append(n.value());
+        } else if (value instanceof Value.Bool b) {
+            appender.append(b.value() ? 1.0 : 0.0);
+        } else {
+            appender.appendNull();
+        }
+        if (value instanceof Value.Text t) {
+            appender.append(t.value());
+        } else {
+            appender.appendNull();
+        }
+        Location own = reading.location();
+        if (own == null || own.equals(series.location())) {
+            appender.appendNull();
+            appender.appendNull();
+        } else {
+            appender.append(own.longitude());
+            appender.append(own.latitude());
+        }
+        appender.endRow();
+    }
+
+    private void appendSeries(SeriesIndex.Info series) throws SQLException {
+        seriesAppender.beginRow();
+        seriesAppender.append(series.id());
+        seriesAppender.append(series.key().entity().toString());
+        seriesAppender.append(series.key().entity().type());
+        seriesAppender.append(series.key().attribute());
+        seriesAppender.append(series.key().unit());
+        seriesAppender.append(series.key().source());
+        seriesAppender.append(String.valueOf(series.kind()));
+        if (series.location() == null) {
+            seriesAppender.appendNull();
+            seriesAppender.appendNull();
+        } else {
+            seriesAppender.append(series.location().longitude());
+            seriesAppender.append(series.location().latitude());
+        }
+        seriesAppender.endRow();
+    }
+
+    private void closeAppenders() {
+        for (DuckDBAppender a : new DuckDBAppender[] {appender, seriesAppender}) {
+            if (a != null) {
+                try {
+                    a.close();
+                } catch (SQLException | RuntimeException ignored) {
+                    // A broken appender is replaced; its error was reported by the write that broke it.
+                }
+            }
+        }
+        appender = null;
+        seriesAppender = null;
+        appenderThread = null;
+    }
+
+    /** Moves closed hours, then applies {@code retention} (if not null) as of {@code now}. On the writer thread. */
+    @Override
+    public void maintain(Instant now, RetentionPolicy retention) throws SQLException {
+        moveClosedHours();
+        if (retention != null) {
+            retain(now, retention);
+        }
+    }
+
+    /**
+     * Moves every closed hour (its end {@link #LATENESS} before the newest reading, and before the store's clock) into
+     * the sorted table and its rollups, in one transaction. On the writer thread.
+     *
+     * @return whether anything was moved
+     */
+    boolean moveClosedHours() throws SQLException {
+        if (newest == Long.MIN_VALUE) {
+            return false;
+        }
+        long closed = Math.floorDiv(Math.min(newest, clock.millis()) - LATENESS, HOUR) * HOUR;
+        if (closed <= movedUntil) {
+            return false;
+        }
+        try (PreparedStatement rollup = writer.prepareStatement("INSERT INTO rollup_1m SELECT series,"
+                + " observed // 60000 * 60000, count(num), sum(num), min(num), max(num), arg_max(num, observed),"
+                + " max(observed) FROM reading WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
+                PreparedStatement sort = writer.prepareStatement(
+                        "INSERT INTO reading_sorted SELECT * FROM reading WHERE observed < ? ORDER BY series, observed");
+                PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE observed < ?");
+                Statement statement = writer.createStatement()) {
+            for (PreparedStatement step : List.of(rollup, sort, delete)) {
+                step.setLong(1, closed);
+                step.executeUpdate();
+            }
+            statement.execute("DELETE FROM moved");
+            statement.execute("INSERT INTO moved VALUES (" + closed + ")");
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        }
+        movedUntil = closed;
+        compactClosedDays();
+        return true;
+    }
+
+    /**
+     * Rewrites the one-minute rollups of each day that closed, sorted by series: the hourly moves leave them sorted
+     * within each hour only, so a day of one series would read a row group per hour; after this, about one.
+     */
+    private void compactClosedDays() throws SQLException {
+        long closedDay = Math.floorDiv(movedUntil, DAY) * DAY;
+        if (compactedUntil == 0) {
+            // A new store: from the day of its first rollup.
+            try (Statement statement = writer.createStatement(); ResultSet first = statement.executeQuery(
+                    "SELECT min(bucket) // " + DAY + " * " + DAY + " FROM rollup_1m")) {
+                first.next();
+                compactedUntil = first.getLong(1);
+                if (first.wasNull()) {
+                    compactedUntil = 0;
+                    return;
+                }
+            }
+        }
+        for (long day = compactedUntil; day < closedDay; day += DAY) {
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("CREATE TEMP TABLE compacting AS SELECT * FROM rollup_1m WHERE bucket >= " + day
+                        + " AND bucket < " + (day + DAY) + " ORDER BY series, bucket");
+                statement.execute("DELETE FROM rollup_1m WHERE bucket >= " + day + " AND bucket < " + (day + DAY));
+                statement.execute("INSERT INTO rollup_1m SELECT * FROM compacting");
+                statement.execute("DROP TABLE compacting");
+                statement.execute("DELETE FROM compacted");
+                statement.execute("INSERT INTO compacted VALUES (" + (day + DAY) + ")");
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+            compactedUntil = day + DAY;
+        }
+    }
+
+    long compactedUntil() {
+        return compactedUntil;
+    }
+
+    /**
+     * Deletes what the policy no longer keeps, as of {@code now}: per type, raw readings observed before
+     * {@code now - raw} (only those already rolled up) and rollups before {@code now - rollups}. On the writer thread.
+     *
+     * @return the rows deleted
+     */
+    long retain(Instant now, RetentionPolicy policy) throws SQLException {
+        long deleted = 0;
+        try (PreparedStatement sorted = writer.prepareStatement("DELETE FROM reading_sorted WHERE observed < ?"
+                + " AND series IN (SELECT id FROM series WHERE type = ?)");
+                PreparedStatement hot = writer.prepareStatement("DELETE FROM reading WHERE observed < ?"
+                        + " AND series IN (SELECT id FROM series WHERE type = ?)");
+                PreparedStatement rollups = writer.prepareStatement("DELETE FROM rollup_1m WHERE bucket < ?"
+                        + " AND series IN (SELECT id FROM series WHERE type = ?)")) {
+            for (String type : index.types()) {
+                RetentionPolicy.Periods periods = policy.of(type);
+                long rawCutoff = Math.min(now.minus(periods.raw()).toEpochMilli(), movedUntil);
+                long rollupCutoff = now.minus(periods.rollups()).toEpochMilli();
+                for (PreparedStatement raw : List.of(sorted, hot)) {
+                    raw.setLong(1, rawCutoff);
+                    raw.setString(2, type);
+                    deleted += raw.executeUpdate();
+                }
+                rollups.setLong(1, rollupCutoff);
+                rollups.setString(2, type);
+                deleted += rollups.executeUpdate();
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        }
+        return deleted;
+    }
+
+    /** Whether the store has series of this entity. */
+    boolean knows(EntityId entity) {
+        return index.knows(entity);
+    }
+
+    /**
+     * Answers a query: raw readings, or buckets aligned to multiples of the bucket length since the epoch (the range
+     * widened to whole buckets). A bucket of whole minutes reads the one-minute rollups of moved hours and the raw
+     * readings after them; a shorter one reads raw readings only (kept for the raw retention).
+     *
+     * @throws HistoryLimitException if the answer, or the work to find it, passes the query's limit
+     */
+    List<Series> query(HistoryQuery query) throws SQLException {
+        boolean bucketed = query.bucket() != null;
+        List<SeriesIndex.Info> matching = index.matching(query, bucketed);
+        if (matching.isEmpty()) {
+            return List.of();
+        }
+        long from = query.from().toEpochMilli();
+        long to = query.to().toEpochMilli();
+        long bucket = bucketed ? query.bucket().toMillis() : 0;
+        if (bucketed) {
+            from = Math.floorDiv(from, bucket) * bucket;
+            to = -Math.floorDiv(-to, bucket) * bucket;
+            if ((to - from) / bucket * matching.size() > query.maxPoints()) {
+                throw new HistoryLimitException(query.maxPoints());
+            }
+            if ((to - from) / Math.min(bucket, MINUTE) * matching.size() > MAX_MINUTE_ROWS) {
+                throw new HistoryLimitException(query.maxPoints());
+            }
+        }
+        // A few series (one entity's): their numbers go into the scans themselves, so DuckDB skips every row group
+        // whose series range misses them; many (a type) are left to the join with series.
+        String ids = matching.size() > MAX_LISTED_SERIES ? "" : " AND series IN (" + String.join(", ",
+                matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
+        StringBuilder filter = new StringBuilder();
+        List<Object> parameters = new ArrayList<>();
+        seriesFilter(query, filter, parameters);
+        String sql;
+        List<Object> all = new ArrayList<>();
+        if (!bucketed) {
+            // No ORDER BY: the LIMIT then stops the scan, and the few rows are sorted here.
+            sql = "SELECT r.series, r.observed, r.num, r.txt, s.kind FROM " + BOTH + " r JOIN series s ON r.series = s.id"
+                    + " WHERE r.observed >= ? AND r.observed < ?" + ids.replace("series", "r.series") + filter
+                    + " LIMIT ?";
+            all.add(from);
+            all.add(to);
+            all.addAll(parameters);
+        } else if (bucket % MINUTE == 0) {
+            long moved = movedUntil;
+            sql = "WITH m AS (SELECT series, bucket, n, sum, min, max, last, last_at FROM rollup_1m"
+                    + " WHERE bucket >= ? AND bucket < ? AND bucket < ?" + ids
+                    + " UNION ALL SELECT series, observed // 60000 * 60000, count(num), sum(num), min(num), max(num),"
+                    + " arg_max(num, observed), max(observed) FROM reading WHERE observed >= ? AND observed < ?"
+                    + " AND num IS NOT NULL" + ids + " GROUP BY 1, 2)"
+                    + " SELECT m.series, m.bucket // ? * ? AS b, sum(n), sum(sum), min(min), max(max),"
+                    + " arg_max(last, last_at) FROM m JOIN series s ON m.series = s.id WHERE true" + filter
+                    + " GROUP BY 1, 2 LIMIT ?";
+            all.addAll(List.of(from, to, moved, Math.max(from, moved), to, bucket, bucket));
+            all.addAll(parameters);
+        } else {
+            sql = "SELECT r.series, r.observed // ? * ? AS b, count(num), sum(num), min(num), max(num),"
+                    + " arg_max(num, observed) FROM " + BOTH + " r JOIN series s ON r.series = s.id"
+                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + ids.replace("series", "r.series")
+                    + filter + " GROUP BY 1, 2"
+                    + " LIMIT ?";
+            all.addAll(List.of(bucket, bucket, from, to));
+            all.addAll(parameters);
+        }
+        all.add(query.maxPoints() + 1);
+        Map<Integer, List<Point>> points = new LinkedHashMap<>();
+        int rows = 0;
+        synchronized (reader) {
+            try (PreparedStatement statement = reader.prepareStatement(sql)) {
+                for (int i = 0; i < all.size(); i++) {
+                    statement.setObject(i + 1, all.get(i));
+                }
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        if (++rows > query.maxPoints()) {
+                            throw new HistoryLimitException(query.maxPoints());
+                        }
+                        int series = result.getInt(1);
+                        Instant time = Instant.ofEpochMilli(result.getLong(2));
+                        Value value = bucketed ? bucketValue(result, query) : rawValue(result);
+                        if (value != null) {
+                            points.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(time, value));
+                        }
+                    }
+                }
+            }
+        }
+        List<Series> answer = new ArrayList<>(points.size());
+        for (Map.Entry<Integer, List<Point>> e : points.entrySet()) {
+            SeriesIndex.Info info = index.byId(e.getKey());
+            List<Point> sorted = e.getValue();
+            sorted.sort(Comparator.comparing(Point::time));
+            answer.add(new Series(info.key().entity(), info.key().attribute(), info.key().unit(), info.key().source(),
+                    info.location(), sorted));
+        }
+        answer.sort(Comparator.comparing((Series s) -> s.entity()).thenComparing(Series::attribute)
+                .thenComparing(Series::source));
+        return answer;
+    }
+
+    private static void seriesFilter(HistoryQuery query, StringBuilder filter, List<Object> parameters) {
+        if (query.entity() != null) {
+            filter.append(" AND s.entity = ?");
+            parameters.add(query.entity().toString());
+        } else {
+            filter.append(" AND s.type = ?");
+            parameters.add(query.type());
+        }
+        if (query.bbox() != null) {
+            filter.append(" AND s.lon BETWEEN ? AND ? AND s.lat BETWEEN ? AND ?");
+            parameters.addAll(List.of(query.bbox().west(), query.bbox().east(), query.bbox().south(),
+                    query.bbox().north()));
+        }
+        if (!query.attributes().isEmpty()) {
+            filter.append(" AND s.attribute IN (").append("?, ".repeat(query.attributes().size() - 1)).append("?)");
+            parameters.addAll(query.attributes().stream().sorted().toList());
+        }
+    }
+
+    private static Value rawValue(ResultSet result) throws SQLException {
+        String kind = result.getString(5);
+        if (kind.equals("t")) {
+            String text = result.getString(4);
+            return text == null ? null : Value.of(text);
+        }
+        double number = result.getDouble(3);
+        if (result.wasNull()) {
+            return null;
+        }
+        return kind.equals("b") ? Value.of(number != 0) : Value.of(number);
+    }
+
+    private static Value bucketValue(ResultSet result, HistoryQuery query) throws SQLException {
+        long n = result.getLong(3);
+        if (n == 0) {
+            return null;
+        }
+        double value = switch (query.aggregate()) {
+            case AVG -> result.getDouble(4) / n;
+            case SUM -> result.getDouble(4);
+            case MIN -> result.getDouble(5);
+            case MAX -> result.getDouble(6);
+            case LAST -> result.getDouble(7);
+            case COUNT -> n;
+        };
+        return Double.isFinite(value) ? Value.of(value) : null;
+    }
+
+    /** How many raw readings the store holds (a check for tests and the benchmark). */
+    long count() throws SQLException {
+        synchronized (reader) {
+            try (Statement statement = reader.createStatement(); ResultSet result = statement.executeQuery(
+                    "SELECT (SELECT count(*) FROM reading) + (SELECT count(*) FROM reading_sorted)")) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** How many one-minute rollup rows the store holds. */
+    long rollupRows() throws SQLException {
+        synchronized (reader) {
+            try (Statement statement = reader.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT count(*) FROM rollup_1m")) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** The store's size on disk: its file and WAL; 0 in memory. */
+    @Override
+    public long bytes() {
+        if (file == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (Path p : List.of(file, file.resolveSibling(file.getFileName() + ".wal"))) {
+            try {
+                bytes += Files.exists(p) ? Files.size(p) : 0;
+            } catch (IOException e) {
+                // Vanished between the check and the size: a checkpoint folded the WAL in.
+            }
+        }
+        return bytes;
+    }
+
+    int seriesCount() {
+        return index.size();
+    }
+
+    /** The store's file, or null in memory. */
+    Path file() {
+        return file;
+    }
+
+    long movedUntil() {
+        return movedUntil;
+    }
+
+    /** Checkpoints and closes. On the writer thread, after its last write. */
+    @Override
+    public void close() throws SQLException {
+        closeAppenders();
+        try {
+            if (file != null) {
+                writer.commit();
+                writer.setAutoCommit(true);
+                try (Statement statement = writer.createStatement()) {
+                    statement.execute("CHECKPOINT");
+                }
+            }
+        } finally {
+            synchronized (reader) {
+                closeQuietly(reader);
+            }
+            writer.close();
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package nl.regie.runtime.history;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import nl.regie.api.model.Reading;
+import nl.regie.runtime.spi.history.HistoryStatus;
+
+/**
+ * The one thread that writes the history: readings are handed to it through a bounded queue (a full queue drops the
+ * reading and counts it, never blocks the bus), and it writes them in batches of up to {@value #BATCH} or whatever
+ * arrived within a second, one transaction each. Between batches it moves closed hours and, once an hour by the
+ * store's clock, applies the retention policy. A batch the store refuses (a full disk, a failed store) is counted as
+ * dropped and reported; the thread goes on with the next.
+ */
+final class HistoryWriter {
+
+    static final int BATCH = 50_000;
+    static final Duration BATCH_TIME = Duration.ofSeconds(1);
+    static final Duration RETENTION_EVERY = Duration.ofHours(1);
+    /** A refused write keeps the history reported as behind for this long after it. */
+    static final Duration FAILURE_SHOWN = Duration.ofMinutes(1);
+
+    /** Where the writer writes: the store, or a test's stand-in. Called on the writer thread only. */
+    interface Sink {
+        /** Writes a batch in one transaction. */
+        void write(List<Reading> batch) throws SQLException;
+
+        /** Moves closed hours and, when asked, applies the retention policy as of {@code now}. */
+        void maintain(Instant now, RetentionPolicy retention) throws SQLException;
+
+        /** The size on disk. */
+        long bytes();
+
+        /** Closes after the last write. */
+        void close() throws SQLException;
+    }
+
+    private final Sink store;
+    private final BlockingQueue<Reading> queue;
+    private final Clock clock;
+    private final Consumer<String> error;
+    private final Thread thread;
+    private final LongAdder written = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicLong caughtUpNanos = new AtomicLong(System.nanoTime());
+    private volatile RetentionPolicy policy;
+    private volatile boolean running = true;
+    private volatile String failure;
+    private volatile long failureNanos;
+    private Instant nextRetention = Instant.MIN;
+    private long lastErrorLogged = Long.MIN_VALUE;
+
+    /**
+     * A writer for {@code store}, started at once.
+     *
+     * @param capacity readings that may wait; more are dropped and counted
+     * @param error    where failures are reported (at most one a minute)
+     */
+    HistoryWriter(Sink store, int capacity, RetentionPolicy policy, Clock clock, Consumer<String> error) {
+        this.store = store;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.policy = policy;
+        this.clock = clock;
+        this.error = error;
+        this.thread = new Thread(this::run, "regie-history-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Takes a reading to write, or drops and counts it when the queue is full. Never blocks. */
+    void offer(Reading reading) {
+        if (!queue.offer(reading)) {
+            dropped.increment();
+        }
+    }
+
+    void policy(RetentionPolicy next) {
+        policy = next;
+    }
+
+    private void run() {
+        List<Reading> batch = new ArrayList<>();
+        try {
+            while (running || !queue.isEmpty()) {
+                Reading first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    long deadline = System.nanoTime() + BATCH_TIME.toNanos();
+                    while (batch.size() < BATCH && running) {
+                        queue.drainTo(batch, BATCH - batch.size());
+                        long left = deadline - System.nanoTime();
+                        if (batch.size() >= BATCH || left <= 0) {
+                            break;
+                        }
+                        Reading next = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            break;
+                        }
+                        batch.add(next);
+                    }
+                    write(batch);
+                    batch.clear();
+                }
+                if (queue.isEmpty()) {
+                    caughtUpNanos.set(System.nanoTime());
+                }
+                maintain();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            queue.drainTo(batch);
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
+            try {
+                store.close();
+            } catch (SQLException | RuntimeException e) {
+                error.accept("The history store did not close cleanly: " + e.getMessage());
+            }
+        }
+    }
+
+    private void write(List<Reading> batch) {
+        try {
+            store.write(batch);
+            written.add(batch.size());
+        } catch (SQLException | RuntimeException e) {
+            dropped.add(batch.size());
+            failed("The history store refused " + batch.size() + " readings: " + e.getMessage());
+        }
+    }
+
+    private void maintain() {
+        try {
+            Instant now = clock.instant();
+            RetentionPolicy retention = null;
+            if (!now.isBefore(nextRetention)) {
+                nextRetention = now.plus(RETENTION_EVERY);
+                retention = policy;
+            }
+            store.maintain(now, retention);
+        } catch (SQLException | RuntimeException e) {
+            failed("The history's hourly move or retention failed: " + e.getMessage());
+        }
+    }
+
+    private void failed(String message) {
+        failure = message;
+        failureNanos = System.nanoTime();
+        long now = System.nanoTime();
+        if (lastErrorLogged == Long.MIN_VALUE || now - lastErrorLogged >= FAILURE_SHOWN.toNanos()) {
+            lastErrorLogged = now;
+            error.accept(message + " (further failures within a minute are counted, not logged)");
+        }
+    }
+
+    /** What the writer wrote and dropped, and whether it is behind. */
+    HistoryStatus status() {
+        int queued = queue.size();
+        long lag = queued == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - caughtUpNanos.get());
+        String problem = null;
+        String lastFailure = failure;
+        if (lastFailure != null && System.nanoTime() - failureNanos < FAILURE_SHOWN.toNanos()) {
+            problem = "history is behind: " + lastFailure;
+        } else if (queued > (queued + queue.remainingCapacity()) / 2) {
+            problem = "history is behind: " + queued + " readings wait to be written, the oldest for " + lag + " ms";
+        } else if (!thread.isAlive()) {
+            problem = "history is not kept: its writer has stopped";
+        }
+        return new HistoryStatus(written.sum(), dropped.sum(), queued, lag, store.bytes(), problem);
+    }
+
+    /** Writes what waits, closes the store and ends the thread. */
+    void stop() throws InterruptedException {
+        running = false;
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+    }
+}

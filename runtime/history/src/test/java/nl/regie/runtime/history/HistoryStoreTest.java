@@ -1,0 +1,303 @@
+package nl.regie.runtime.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import nl.regie.api.model.BoundingBox;
+import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
+import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
+import nl.regie.runtime.spi.history.Aggregate;
+import nl.regie.runtime.spi.history.HistoryLimitException;
+import nl.regie.runtime.spi.history.HistoryQuery;
+import nl.regie.runtime.spi.history.Point;
+import nl.regie.runtime.spi.history.Series;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The DuckDB history store, for real, in a temporary folder, on a fixed clock: today's date never matters. */
+class HistoryStoreTest {
+
+    /** A fixed "now" for the store's clock; the readings are dated relative to it. */
+    static final Instant NOW = Instant.parse("2031-05-04T12:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    static final EntityId BIN = EntityId.of("WasteContainer", "bin-1");
+    static final EntityId OTHER_BIN = EntityId.of("WasteContainer", "bin-2");
+    static final EntityId LAMP = EntityId.of("Streetlight", "lamp-1");
+    static final Location INSIDE = Location.of(4.90, 52.37);
+    static final Location OUTSIDE = Location.of(5.50, 52.00);
+    static final HistoryStore.Settings SETTINGS = new HistoryStore.Settings(64, 1);
+
+    @TempDir
+    Path dir;
+
+    private final List<String> warnings = new ArrayList<>();
+    private HistoryStore store;
+
+    @AfterEach
+    void close() throws SQLException {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private HistoryStore open() throws Exception {
+        store = HistoryStore.open(dir.resolve("history.duckdb"), SETTINGS, CLOCK, warnings::add);
+        return store;
+    }
+
+    static Reading reading(EntityId entity, String attribute, Value value, Instant at, Location location) {
+        return new Reading(entity, attribute, value, attribute.equals("fillingLevel") ? "/" : "", at, at, "device-1",
+                location);
+    }
+
+    static Reading level(EntityId entity, double value, Instant at) {
+        return reading(entity, "fillingLevel", Value.of(value), at, INSIDE);
+    }
+
+    private static HistoryQuery raw(EntityId entity, Instant from, Instant to) {
+        return HistoryQuery.ofEntity(entity, Set.of(), from, to, null, Aggregate.AVG, 10_000);
+    }
+
+    @Test
+    void readingsComeBackPerSeriesInTimeOrderWithTheirKinds() throws Exception {
+        open();
+        Instant t = NOW.minus(Duration.ofMinutes(30));
+        store.write(List.of(level(BIN, 0.5, t.plusSeconds(20)), level(BIN, 0.4, t),
+                reading(BIN, "status", Value.of("ok"), t.plusSeconds(5), INSIDE),
+                reading(BIN, "lidOpen", Value.of(true), t.plusSeconds(7), INSIDE),
+                level(OTHER_BIN, 0.9, t)));
+        store.write(List.of(level(BIN, 0.6, t.plusSeconds(40))));
+
+        List<Series> series = store.query(raw(BIN, t, t.plusSeconds(60)));
+
+        assertEquals(List.of("fillingLevel", "lidOpen", "status"), series.stream().map(Series::attribute).toList());
+        Series level = series.get(0);
+        assertEquals("/", level.unit());
+        assertEquals("device-1", level.source());
+        assertEquals(List.of(new Point(t, Value.of(0.4)), new Point(t.plusSeconds(20), Value.of(0.5)),
+                new Point(t.plusSeconds(40), Value.of(0.6))), level.points());
+        assertEquals(List.of(new Point(t.plusSeconds(7), Value.of(true))), series.get(1).points());
+        assertEquals(List.of(new Point(t.plusSeconds(5), Value.of("ok"))), series.get(2).points());
+        assertTrue(store.knows(BIN));
+        assertFalse(store.knows(LAMP));
+        assertEquals(List.of(), store.query(raw(LAMP, t, t.plusSeconds(60))));
+    }
+
+    @Test
+    void theRangeIsFromInclusiveToExclusiveAndAttributesFilter() throws Exception {
+        open();
+        Instant t = NOW.minus(Duration.ofMinutes(10));
+        store.write(List.of(level(BIN, 1, t), level(BIN, 2, t.plusSeconds(10)),
+                reading(BIN, "temperature", Value.of(20), t, INSIDE)));
+
+        List<Series> series = store.query(HistoryQuery.ofEntity(BIN, Set.of("fillingLevel"), t, t.plusSeconds(10),
+                null, Aggregate.AVG, 100));
+
+        assertEquals(1, series.size());
+        assertEquals(List.of(new Point(t, Value.of(1.0))), series.get(0).points());
+    }
+
+    @Test
+    void bucketsGiveEveryAggregateAcrossMovedHoursAndTheHotTable() throws Exception {
+        open();
+        // Two and a half hours of one reading a minute, value = minute index; the first two hours get moved.
+        Instant start = NOW.minus(Duration.ofMinutes(150));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            readings.add(level(BIN, i, start.plus(Duration.ofMinutes(i))));
+        }
+        store.write(readings);
+        assertTrue(store.moveClosedHours());
+        assertEquals(Instant.parse("2031-05-04T11:00:00Z").toEpochMilli(), store.movedUntil());
+        assertTrue(store.rollupRows() > 0);
+
+        // Hourly buckets over the whole range: 09:30-10:00 (30), 10:00-11:00 (60, rolled up), 11:00-12:00 (60, hot).
+        for (Aggregate aggregate : Aggregate.values()) {
+            List<Point> points = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, Duration.ofHours(1),
+                    aggregate, 100)).get(0).points();
+            assertEquals(List.of(Instant.parse("2031-05-04T09:00:00Z"), Instant.parse("2031-05-04T10:00:00Z"),
+                    Instant.parse("2031-05-04T11:00:00Z")), points.stream().map(Point::time).toList(), aggregate.name());
+            List<Double> values = points.stream().map(p -> ((Value.Number) p.value()).value()).toList();
+            List<Double> expected = switch (aggregate) {
+                case AVG -> List.of(14.5, 59.5, 119.5);
+                case MIN -> List.of(0.0, 30.0, 90.0);
+                case MAX -> List.of(29.0, 89.0, 149.0);
+                case SUM -> List.of(435.0, 3570.0, 7170.0);
+                case COUNT -> List.of(30.0, 60.0, 60.0);
+                case LAST -> List.of(29.0, 89.0, 149.0);
+            };
+            assertEquals(expected, values, aggregate.name());
+        }
+        // A bucket shorter than a minute reads the raw readings.
+        List<Point> fine = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, start.plusSeconds(120),
+                Duration.ofSeconds(30), Aggregate.MAX, 100)).get(0).points();
+        assertEquals(List.of(new Point(start, Value.of(0.0)), new Point(start.plusSeconds(60), Value.of(1.0))), fine);
+    }
+
+    @Test
+    void aClosedDaysRollupsAreRewrittenSortedBySeriesAndAnswerTheSame() throws Exception {
+        open();
+        // Two series, one reading every ten minutes for the 36 hours before NOW (noon): yesterday whole, which closes,
+        // and today's morning.
+        Instant start = NOW.minus(Duration.ofHours(36));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 36 * 6; i++) {
+            Instant at = start.plus(Duration.ofMinutes(10L * i));
+            readings.add(level(BIN, i, at));
+            readings.add(level(OTHER_BIN, -i, at));
+        }
+        store.write(readings);
+        Instant yesterdayStart = Instant.parse("2031-05-03T00:00:00Z");
+        HistoryQuery yesterday = HistoryQuery.ofEntity(BIN, Set.of(), yesterdayStart, yesterdayStart.plus(Duration.ofDays(1)),
+                Duration.ofHours(6), Aggregate.SUM, 100);
+        long rows;
+
+        assertTrue(store.moveClosedHours());
+
+        assertEquals(Instant.parse("2031-05-04T00:00:00Z").toEpochMilli(), store.compactedUntil());
+        rows = store.rollupRows();
+        assertEquals(36 * 6 * 2 - 6 * 2, rows, "every moved reading has its minute, the last open hour's not yet");
+        List<Point> sums = store.query(yesterday).get(0).points();
+        assertEquals(4, sums.size());
+        // Yesterday's first six hours: readings 0 to 35.
+        assertEquals(Value.of(35.0 * 36 / 2), sums.get(0).value());
+        store.close();
+        store = null;
+        open();
+        assertEquals(Instant.parse("2031-05-04T00:00:00Z").toEpochMilli(), store.compactedUntil(), "kept in the store");
+        assertEquals(rows, store.rollupRows());
+    }
+
+    @Test
+    void textSeriesAreLeftOutOfBuckets() throws Exception {
+        open();
+        Instant t = NOW.minus(Duration.ofMinutes(5));
+        store.write(List.of(reading(BIN, "status", Value.of("ok"), t, INSIDE), level(BIN, 0.5, t)));
+
+        List<Series> series = store.query(HistoryQuery.ofEntity(BIN, Set.of(), t, NOW, Duration.ofMinutes(1),
+                Aggregate.AVG, 100));
+
+        assertEquals(List.of("fillingLevel"), series.stream().map(Series::attribute).toList());
+    }
+
+    @Test
+    void aTypeQuerySelectsTheEntitiesInTheArea() throws Exception {
+        open();
+        Instant t = NOW.minus(Duration.ofMinutes(5));
+        store.write(List.of(level(BIN, 0.5, t), reading(OTHER_BIN, "fillingLevel", Value.of(0.7), t, OUTSIDE),
+                reading(LAMP, "dimLevel", Value.of(40), t, INSIDE)));
+
+        List<Series> inside = store.query(HistoryQuery.ofType("WasteContainer", new BoundingBox(4.8, 52.3, 5.0, 52.4),
+                Set.of(), t, NOW, null, Aggregate.AVG, 100));
+        List<Series> all = store.query(HistoryQuery.ofType("WasteContainer", null, Set.of(), t, NOW,
+                Duration.ofMinutes(5), Aggregate.AVG, 100));
+
+        assertEquals(List.of(BIN), inside.stream().map(Series::entity).toList());
+        assertEquals(List.of(BIN, OTHER_BIN), all.stream().map(Series::entity).toList());
+    }
+
+    @Test
+    void moreRawPointsThanTheLimitIsRefusedNotTruncated() throws Exception {
+        open();
+        Instant t = NOW.minus(Duration.ofHours(1));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            readings.add(level(BIN, i, t.plusSeconds(i)));
+        }
+        store.write(readings);
+
+        HistoryLimitException e = assertThrows(HistoryLimitException.class, () -> store.query(
+                HistoryQuery.ofEntity(BIN, Set.of(), t, NOW, null, Aggregate.AVG, 100)));
+        assertEquals(100, e.limit());
+        assertEquals(101, store.query(HistoryQuery.ofEntity(BIN, Set.of(), t, NOW, null, Aggregate.AVG, 101))
+                .get(0).points().size());
+        // Buckets: refused before any work when the range holds more buckets than the limit.
+        assertThrows(HistoryLimitException.class, () -> store.query(HistoryQuery.ofEntity(BIN, Set.of(),
+                t.minus(Duration.ofDays(1)), NOW, Duration.ofMinutes(1), Aggregate.AVG, 1000)));
+    }
+
+    @Test
+    void whatWasWrittenOutlivesAReopenWithTheSameSeries() throws Exception {
+        open();
+        Instant t = NOW.minus(Duration.ofMinutes(5));
+        store.write(List.of(level(BIN, 0.5, t)));
+        store.close();
+        store = null;
+
+        open();
+        store.write(List.of(level(BIN, 0.6, t.plusSeconds(1))));
+
+        List<Series> series = store.query(raw(BIN, t, NOW));
+        assertEquals(1, series.size(), "one series, not a second one for the same key");
+        assertEquals(2, series.get(0).points().size());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aCorruptStoreFileIsMovedAsideWithAMessageAndANewOneStarted() throws Exception {
+        Path file = dir.resolve("history.duckdb");
+        byte[] garbage = "this is not a DuckDB file, it was cut short by a full disk".repeat(100).getBytes();
+        Files.write(file, garbage);
+
+        open();
+
+        Path aside = dir.resolve("history.duckdb.refused-" + NOW.toEpochMilli());
+        assertTrue(Files.exists(aside), "moved aside, not deleted");
+        assertEquals(new String(garbage), Files.readString(aside));
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.get(0).contains("cannot be opened") && warnings.get(0).contains(aside.toString()),
+                warnings.get(0));
+        store.write(List.of(level(BIN, 0.5, NOW.minusSeconds(1))));
+        assertEquals(1, store.count());
+    }
+
+    @Test
+    void aTruncatedStoreFileIsMovedAsideToo() throws Exception {
+        open();
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            readings.add(level(EntityId.of("WasteContainer", "bin-" + i), i, NOW.minusSeconds(i)));
+        }
+        store.write(readings);
+        store.close();
+        store = null;
+        Path file = dir.resolve("history.duckdb");
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 3));
+
+        open();
+
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("history.duckdb.refused-")).count());
+        }
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertEquals(0, store.count());
+    }
+
+    @Test
+    void anUnwritableFolderIsAnErrorNotASilentlyEmptyHistory() throws IOException {
+        Path blocked = dir.resolve("file-in-the-way");
+        Files.writeString(blocked, "x");
+        assertThrows(IOException.class, () -> HistoryStore.open(blocked.resolve("history.duckdb"), SETTINGS, CLOCK,
+                warnings::add));
+    }
+}
