@@ -22,9 +22,9 @@ import jdk.security.jarsigner.JarSigner;
 /**
  * The key the benchmark's plugins are signed with, as the runtime lets in only plugins signed by a key its policy
  * lists: made for each run by the JDK's keytool in the work folder (valid 2000 to 2099), and listed for the city in the
- * policy {@link EmbeddedRegie} writes.
+ * policy {@link EmbeddedRegie} (and the soak, for the launcher's config folder) writes.
  */
-final class BenchmarkKey {
+public final class BenchmarkKey {
 
     private static final String ALIAS = "benchmark";
     private static final String PASSWORD = "benchmark";
@@ -40,7 +40,7 @@ final class BenchmarkKey {
     }
 
     /** Makes a key in {@code folder}. */
-    static BenchmarkKey make(Path folder) throws IOException {
+    public static BenchmarkKey make(Path folder) throws IOException {
         Path store = Files.createDirectories(folder).resolve(ALIAS + ".p12");
         Files.deleteIfExists(store);
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -70,12 +70,12 @@ final class BenchmarkKey {
     }
 
     /** Its fingerprint, as the policy's {@code keys} rule writes it. */
-    String fingerprint() {
+    public String fingerprint() {
         return fingerprint;
     }
 
     /** A signed copy of a jar, signed as jarsigner signs. */
-    byte[] sign(byte[] jar, Path scratch) {
+    public byte[] sign(byte[] jar, Path scratch) {
         try {
             Path unsigned = Files.createTempFile(Files.createDirectories(scratch), "unsigned-", ".jar");
             try {

@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The Regie bus against Apache Felix EventAdmin, the standard OSGi alternative, on the same workload: one
  * publishing thread, 1 or 3 subscribers to {@code WasteContainer/+/fillingLevel} (EventAdmin:
- * {@code WasteContainer/*}), readings of 100 bins prepared up front. The bus publishes the reading itself;
- * EventAdmin needs an {@code Event} around it, built at each publish (see {@link EventAdminFixture}).
+ * {@code WasteContainer/*}), 1,024 readings of 100 bins prepared up front. Both sides do the same work per publish:
+ * the bus is handed a prepared reading, EventAdmin a prepared {@code Event} around it (see {@link EventAdminFixture}).
  *
  * <p>{@code bus} selects the implementation:
  * <ul>
@@ -72,13 +72,7 @@ public class BusBenchmark {
         @Setup(Level.Trial)
         public void start() throws Exception {
             deliveries = new Deliveries(subscribers);
-            fixture = switch (bus) {
-                case "regie-bus" -> new RegieBusFixture(deliveries, false);
-                case "regie-bus-enforced" -> new RegieBusFixture(deliveries, true);
-                case "eventadmin-default" -> new EventAdminFixture(false, deliveries);
-                case "eventadmin-timeout0" -> new EventAdminFixture(true, deliveries);
-                default -> throw new IllegalArgumentException("unknown bus " + bus);
-            };
+            fixture = Fixture.start(bus, deliveries);
         }
 
         /** Stops the bus. */

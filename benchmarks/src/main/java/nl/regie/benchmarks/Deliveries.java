@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * what was published. Subscribers call {@link #delivered(int)}; the benchmark thread calls {@link #expect}
  * before publishing and then one of the await methods.
  */
-final class Deliveries {
+final class Deliveries implements Sink {
 
     /** Counters 128 bytes apart, so subscriber threads do not share a cache line. */
     private static final int STRIDE = 16;
@@ -26,8 +26,8 @@ final class Deliveries {
         this.counts = new AtomicLongArray(subscribers * STRIDE);
     }
 
-    /** Called by a subscriber for every reading or event it receives. */
-    void delivered(int subscriber) {
+    @Override
+    public void delivered(int subscriber) {
         if (counts.incrementAndGet(subscriber * STRIDE) == target && pending.decrementAndGet() == 0) {
             LockSupport.unpark(waiter);
         }
@@ -55,7 +55,8 @@ final class Deliveries {
         }
     }
 
-    int subscribers() {
+    @Override
+    public int subscribers() {
         return subscribers;
     }
 }

@@ -1,6 +1,7 @@
 package nl.regie.benchmarks;
 
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ final class RegieBusFixture implements Fixture {
     /** Null without enforcement. */
     private final BundleBusView publisher;
 
-    RegieBusFixture(Deliveries deliveries, boolean enforced) {
+    RegieBusFixture(Sink deliveries, boolean enforced) {
         ScopeGuards scopes = enforced ? scopes(deliveries.subscribers()) : null;
         PluginLimits limits = new PluginLimits(bundle -> false, entity -> true, stderrLogger(), Clock.systemUTC(),
                 System::nanoTime);
@@ -113,6 +114,23 @@ final class RegieBusFixture implements Fixture {
                 throw new IllegalStateException("invalid run, the bus dropped or failed readings: " + subscriber);
             }
         }
+    }
+
+    /** The bus's own drop counters, by subscriber in the order they subscribed. */
+    @Override
+    public long[] dropped() {
+        return bus.subscribers().stream().sorted(Comparator.comparingLong(SubscriberInfo::id))
+                .mapToLong(SubscriberInfo::dropped).toArray();
+    }
+
+    @Override
+    public long queued() {
+        return bus.subscribers().stream().mapToLong(SubscriberInfo::queueDepth).sum();
+    }
+
+    @Override
+    public void close() {
+        bus.close();
     }
 
     private static Logger stderrLogger() {

@@ -24,7 +24,7 @@ import aQute.bnd.osgi.Jar;
  * The bundles the build copies into the benchmark jar as {@code bundles/regie/NN-name.jar} (the launcher's, plus
  * EventAdmin), copied out to a folder in start order; and bnd builds of the benchmark's own packages against them.
  */
-final class ShippedBundles {
+public final class ShippedBundles {
 
     static final String API = "nl.regie.api";
     /** The runtime's bundles, one per role: {@code nl.regie.runtime.core}, ... */
@@ -38,7 +38,7 @@ final class ShippedBundles {
     private final Map<String, Path> files = new LinkedHashMap<>();
 
     /** Copies the shipped bundles into {@code folder}, EventAdmin only when {@code eventAdmin}. */
-    ShippedBundles(Path folder, boolean eventAdmin) throws IOException {
+    public ShippedBundles(Path folder, boolean eventAdmin) throws IOException {
         Files.createDirectories(folder);
         for (String resource : resources()) {
             String file = resource.substring(FOLDER.length());
@@ -72,7 +72,7 @@ final class ShippedBundles {
      * the benchmark's own classes: DS and bundle annotations read, imports computed against the api bundle and, when
      * copied, EventAdmin.
      */
-    byte[] build(String pkg, String version) {
+    public byte[] build(String pkg, String version) {
         try (Builder builder = new Builder()) {
             builder.setProperty("Bundle-SymbolicName", pkg);
             builder.setProperty("Bundle-Version", version);

@@ -3,8 +3,11 @@ package nl.regie.benchmarks.swap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import nl.regie.benchmarks.EmbeddedRegie;
 
@@ -26,8 +29,12 @@ import org.osgi.service.log.LogLevel;
  * largest publish-to-delivery delay, readings held, lost (never delivered), duplicated and out of order; then
  * the median and 99th percentile of each way's gaps.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.swap.SwapBenchmark [--swaps 20]
- * [--rate 10000] [--interval-ms 2000] [--warmup-ms 3000] [--ways both|regie|eventadmin] [--log warn|info]}.
+ * <p>The ways are interleaved: in each of {@code --rounds} rounds each way runs {@code --swaps} swaps in a framework
+ * started for it alone (so neither inherits the other's threads or garbage), the order reversed from round to round,
+ * and the summary pools each way's swaps over the rounds, then gives each round's medians side by side.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.swap.SwapBenchmark [--swaps 10]
+ * [--rounds 2] [--rate 10000] [--interval-ms 2000] [--warmup-ms 3000] [--ways both|regie|eventadmin] [--log warn|info]}.
  */
 public final class SwapBenchmark {
 
@@ -36,7 +43,8 @@ public final class SwapBenchmark {
 
     /** Runs the benchmark and prints the figures. */
     public static void main(String[] args) throws Exception {
-        int swaps = 20;
+        int swaps = 10;
+        int rounds = 2;
         int rate = 10_000;
         long interval = 2000;
         long warmup = 3000;
@@ -46,6 +54,7 @@ public final class SwapBenchmark {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--swaps" -> swaps = Integer.parseInt(args[++i]);
+                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     case "--rate" -> rate = Integer.parseInt(args[++i]);
                     case "--interval-ms" -> interval = Long.parseLong(args[++i]);
                     case "--warmup-ms" -> warmup = Long.parseLong(args[++i]);
@@ -54,42 +63,60 @@ public final class SwapBenchmark {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            if (swaps < 1 || rate < 1 || rate > 1_000_000 || interval < 100 || warmup < 0
+            if (swaps < 1 || rounds < 1 || rate < 1 || rate > 1_000_000 || interval < 100 || warmup < 0
                     || !List.of("both", "regie", "eventadmin").contains(ways)) {
                 throw new IllegalArgumentException("out of range");
             }
         } catch (RuntimeException e) {
-            System.err.println("SwapBenchmark: " + e.getMessage() + "\nusage: SwapBenchmark [--swaps N >= 1] [--rate R"
+            System.err.println("SwapBenchmark: " + e.getMessage() + "\nusage: SwapBenchmark [--swaps N >= 1] [--rounds R >= 1] [--rate R"
                     + " readings/s] [--interval-ms >= 100] [--warmup-ms M] [--ways both|regie|eventadmin] [--log warn|info]");
             System.exit(2);
         }
         SwapPhase.Settings settings = new SwapPhase.Settings(swaps, rate, interval, warmup);
-        Path work = Files.createTempDirectory("regie-swap-bench");
-        System.out.printf(Locale.ROOT, "Plugin swap: %d swaps %d ms apart at %,d readings/s after %d ms of warm-up;"
-                + " %d cores, Java %s; load average %s%n", swaps, interval, rate, warmup,
+        System.out.printf(Locale.ROOT, "Plugin swap: %d rounds of %d swaps per way, %d ms apart, at %,d readings/s after"
+                + " %d ms of warm-up; %d cores, Java %s; load average %s%n", rounds, swaps, interval, rate, warmup,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage());
-        List<SwapPhase.Result> results = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        if (!ways.equals("eventadmin")) {
+            order.add("regie");
+        }
+        if (!ways.equals("regie")) {
+            order.add("eventadmin");
+        }
         SwapReport report = new SwapReport(System.out);
+        Map<String, List<SwapPhase.Result>> results = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            // Interleaved: each round reverses the last one's order, so neither way always runs first or last.
+            List<String> thisRound = new ArrayList<>(order);
+            if (round % 2 == 0) {
+                Collections.reverse(thisRound);
+            }
+            for (String way : thisRound) {
+                System.out.printf(Locale.ROOT, "%nRound %d, %s; load average %s%n", round, way, loadAverage());
+                SwapPhase.Result result = runWay(way, settings, log);
+                results.computeIfAbsent(result.name(), k -> new ArrayList<>()).add(result);
+                report.swaps(result);
+            }
+        }
+        report.summary(results.values().stream().map(SwapPhase.Result::merge).toList());
+        if (rounds > 1) {
+            report.rounds(results);
+        }
+        System.out.println("Load average at the end: " + loadAverage());
+        System.exit(0);
+    }
+
+    /** One way's swaps in a framework of its own, started for it and stopped after it. */
+    private static SwapPhase.Result runWay(String way, SwapPhase.Settings settings, LogLevel log) throws Exception {
+        Path work = Files.createTempDirectory("regie-swap-bench");
         EmbeddedRegie.Options options = EmbeddedRegie.Options.site("swap-bench").withEventAdmin();
         try (EmbeddedRegie framework = new EmbeddedRegie(work, options, log, System.out)) {
             SwapBundles bundles = new SwapBundles(framework);
             framework.installPackage(SwapBundles.DRIVER);
-            List<Swapper> swappers = new ArrayList<>();
-            if (!ways.equals("eventadmin")) {
-                swappers.add(new RegieSwapper(framework, bundles, work.resolve("jars")));
-            }
-            if (!ways.equals("regie")) {
-                swappers.add(new EventAdminSwapper(framework, bundles));
-            }
-            for (Swapper swapper : swappers) {
-                SwapPhase.Result result = new SwapPhase(framework, swapper, settings).run();
-                results.add(result);
-                report.swaps(result);
-            }
-            report.summary(results);
-            System.out.println("Load average at the end: " + loadAverage());
+            Swapper swapper = way.equals("regie") ? new RegieSwapper(framework, bundles, work.resolve("jars"))
+                    : new EventAdminSwapper(framework, bundles);
+            return new SwapPhase(framework, swapper, settings).run();
         }
-        System.exit(0);
     }
 
     private static String loadAverage() {

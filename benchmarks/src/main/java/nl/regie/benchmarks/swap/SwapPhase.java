@@ -40,6 +40,22 @@ final class SwapPhase {
     /** What the run came to. */
     record Result(String name, List<Swap> swaps, long published, double achievedRate, double longestLagMillis,
             double longestCallMillis, double idleGapMillis, long lost, long duplicates, long outOfOrder) {
+
+        /**
+         * One way's runs as one: their swaps together, the counts summed, the publisher's worst (lowest rate,
+         * longest lag and call) and the longest gap without a swap.
+         */
+        static Result merge(List<Result> runs) {
+            List<Swap> swaps = new ArrayList<>();
+            runs.forEach(r -> swaps.addAll(r.swaps()));
+            return new Result(runs.get(0).name(), swaps, runs.stream().mapToLong(Result::published).sum(),
+                    runs.stream().mapToDouble(Result::achievedRate).min().orElse(Double.NaN),
+                    runs.stream().mapToDouble(Result::longestLagMillis).max().orElse(Double.NaN),
+                    runs.stream().mapToDouble(Result::longestCallMillis).max().orElse(Double.NaN),
+                    runs.stream().mapToDouble(Result::idleGapMillis).max().orElse(Double.NaN),
+                    runs.stream().mapToLong(Result::lost).sum(), runs.stream().mapToLong(Result::duplicates).sum(),
+                    runs.stream().mapToLong(Result::outOfOrder).sum());
+        }
     }
 
     private final EmbeddedRegie framework;

@@ -3,6 +3,7 @@ package nl.regie.benchmarks.swap;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** Prints the swaps of each way, then the summary table that compares them. */
@@ -63,6 +64,19 @@ final class SwapReport {
                     p99 < 200 ? "met" : "NOT MET", p99, p99(regie.swaps(), SwapPhase.Swap::heldForMillis),
                     clean ? "yes" : "NO", promoted ? "yes" : "NO");
         }
+    }
+
+    /** Each round's gap median and p99 and what was lost, per way, side by side. */
+    void rounds(Map<String, List<SwapPhase.Result>> results) {
+        out.printf("%nPer round (ms; the ways ran in turn, the order reversed each round):%n");
+        out.println("  way                            round  gap median   gap p99  lost");
+        results.forEach((way, runs) -> {
+            for (int i = 0; i < runs.size(); i++) {
+                SwapPhase.Result r = runs.get(i);
+                out.printf(Locale.ROOT, "  %-30s %5d %11.1f %9.1f %5d%n", way, i + 1, median(r.swaps(), SwapPhase.Swap::gapMillis),
+                        p99(r.swaps(), SwapPhase.Swap::gapMillis), r.lost());
+            }
+        });
     }
 
     static double median(List<SwapPhase.Swap> swaps, ToDoubleFunction<SwapPhase.Swap> figure) {
