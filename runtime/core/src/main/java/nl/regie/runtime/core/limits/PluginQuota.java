@@ -2,6 +2,7 @@ package nl.regie.runtime.core.limits;
 
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
@@ -49,7 +50,7 @@ public final class PluginQuota {
             return;
         }
         LimitValues values = usage.values(limits.settings());
-        checkEntity(reading.entity(), values, "publish " + reading.topic());
+        checkEntity(reading.entity(), values, () -> "publish " + reading.topic());
         if (!usage.tryPublish(limits.nanoTime(), values)) {
             throw limits.refuse(usage, plugin, LimitExceededException.PUBLISH_RATE, values.publishPerSecond(),
                     "publish " + reading.topic() + ": it is past its limit " + LimitExceededException.PUBLISH_RATE
@@ -85,16 +86,18 @@ public final class PluginQuota {
      */
     public void checkEntity(EntityId entity) {
         if (limits != null) {
-            checkEntity(entity, usage.values(limits.settings()), "bring entity " + entity + " into the city state");
+            checkEntity(entity, usage.values(limits.settings()),
+                    () -> "bring entity " + entity + " into the city state");
         }
     }
 
-    private void checkEntity(EntityId entity, LimitValues values, String action) {
+    /** @param action what was refused, for the message: built only on a refusal, never on the publish path */
+    private void checkEntity(EntityId entity, LimitValues values, Supplier<String> action) {
         if (usage.created(entity) || limits.known(entity)) {
             return;
         }
         if (!usage.create(entity, values.entities())) {
-            throw limits.refuse(usage, plugin, LimitExceededException.ENTITIES, values.entities(), action
+            throw limits.refuse(usage, plugin, LimitExceededException.ENTITIES, values.entities(), action.get()
                     + ": it has brought " + usage.entities() + " entities into the city state, its limit "
                     + LimitExceededException.ENTITIES + " = " + values.entities());
         }
