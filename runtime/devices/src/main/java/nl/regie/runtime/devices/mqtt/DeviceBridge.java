@@ -80,6 +80,7 @@ public final class DeviceBridge implements DeviceDirectory {
     private final KnownDevices devices;
     private final EntityTypes entityTypes;
     private final Rejections rejections;
+    private final UnknownDeviceIds unknown;
     private final DeviceTelemetry telemetry;
     private final DevicePresence presence;
     private final DeviceCommands commands;
@@ -122,7 +123,8 @@ public final class DeviceBridge implements DeviceDirectory {
         DeviceJson json = new DeviceJson();
         this.devices = new KnownDevices(registry, settings.maxDevices());
         this.entityTypes = new EntityTypes(log);
-        this.rejections = new Rejections(log, audit);
+        this.unknown = new UnknownDeviceIds(settings.maxUnknownDevices(), log);
+        this.rejections = new Rejections(log, audit, device -> devices.get(device.id()) == device, unknown);
         this.telemetry = new DeviceTelemetry(new SenmlParser(settings.senmlLimits()), new RecordNames(registry),
                 settings.futureTolerance(), sink, rejections);
         this.presence = new DevicePresence(settings, devices, json, entityTypes, sink, rejections);
@@ -173,13 +175,12 @@ public final class DeviceBridge implements DeviceDirectory {
             unroutable(now, e.getMessage());
             return;
         }
-        DeviceStatus device = devices.track(parsed.device());
-        if (device == null) {
-            unroutable(now, "device " + parsed.device() + " is beyond the " + settings.maxDevices()
-                    + " devices the bridge keeps track of (message on " + topic + " dropped)");
-            return;
-        }
+        DeviceStatus device = devices.get(parsed.device());
         try {
+            if (device == null) {
+                newcomer(parsed, topic, payload, now);
+                return;
+            }
             switch (parsed.kind()) {
                 case TELEMETRY -> {
                     presence.heard(device, now);
@@ -193,9 +194,57 @@ public final class DeviceBridge implements DeviceDirectory {
                 default -> throw new IllegalStateException(parsed.kind().name());
             }
         } catch (RuntimeException e) {
-            log.error("Device {}: unexpected failure handling a message on {}", device.id(), topic, e);
-            rejections.reject(device, parsed.kind(), topic, payload, "internal error: " + e, now);
+            log.error("Device {}: unexpected failure handling a message on {}", parsed.device(), topic, e);
+            DeviceStatus known = devices.get(parsed.device());
+            rejections.reject(known != null ? known : new DeviceStatus(parsed.device()), parsed.kind(), topic, payload,
+                    "internal error: " + e, now);
         }
+    }
+
+    /**
+     * A message from a device the bridge does not know yet. Only a valid message makes it known (accepted telemetry,
+     * or a valid birth); anything else is counted in {@link UnknownDeviceIds}, and the device becomes no entity and is
+     * never online.
+     */
+    private void newcomer(Topics.Parsed parsed, String topic, byte[] payload, Instant now) {
+        String id = parsed.device();
+        switch (parsed.kind()) {
+            case TELEMETRY -> {
+                DeviceStatus candidate = new DeviceStatus(id);
+                Reading[] readings = telemetry.read(candidate, topic, payload, now);
+                DeviceStatus device = readings == null ? null : adopt(id, topic, now);
+                if (device != null) {
+                    presence.heard(device, now);
+                    telemetry.publish(device, readings);
+                }
+            }
+            case STATE -> {
+                String problem = presence.notABirth(id, payload);
+                if (problem != null) {
+                    unknown.refused(id, Topics.Kind.STATE, topic, problem, now);
+                    return;
+                }
+                DeviceStatus device = adopt(id, topic, now);
+                if (device != null) {
+                    presence.onState(device, topic, payload, now);
+                }
+            }
+            case ACK -> unknown.refused(id, Topics.Kind.ACK, topic,
+                    "an acknowledgement from a device that never sent a valid message: no command went to it", now);
+            default -> throw new IllegalStateException(parsed.kind().name());
+        }
+    }
+
+    /** The device, known from now on; null (counted as unroutable) if the bridge knows as many devices as it may. */
+    private DeviceStatus adopt(String id, String topic, Instant now) {
+        DeviceStatus device = devices.track(id);
+        if (device == null) {
+            unroutable(now, "device " + id + " is beyond the " + settings.maxDevices()
+                    + " devices the bridge keeps track of (message on " + topic + " dropped)");
+            return null;
+        }
+        unknown.forget(id);
+        return device;
     }
 
     private void unroutable(Instant now, String reason) {
@@ -289,8 +338,19 @@ public final class DeviceBridge implements DeviceDirectory {
     }
 
     @Override
+    public DeviceDirectory.UnknownDevices unknownDevices() {
+        return unknown.counts();
+    }
+
+    @Override
     public List<DeviceSnapshot> devices() {
         return devices.all().stream().map(this::snapshot).sorted(Comparator.comparing(DeviceSnapshot::id)).toList();
+    }
+
+    @Override
+    public List<DeviceSnapshot> devices(String after, int limit) {
+        return devices.all().stream().filter(d -> after == null || d.id().compareTo(after) > 0)
+                .sorted(Comparator.comparing(DeviceStatus::id)).limit(limit).map(this::snapshot).toList();
     }
 
     @Override
