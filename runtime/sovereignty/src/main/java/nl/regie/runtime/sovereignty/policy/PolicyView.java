@@ -29,13 +29,14 @@ final class PolicyView implements ReadView {
     private final String readerName;
     private String readerParty;
     private final LongAdder denied;
+    private final LongAdder withheldSums;
     private Policy policy;
     private String lastSource;
     private String lastOwner;
     /** Per owner party, per topic (or per entity type, then attribute, when the policy ignores local ids). */
     private final Map<String, Map<String, Object>> decisions = new HashMap<>();
     private final Set<String> audited = new HashSet<>();
-    private ZoneSums zones = new ZoneSums();
+    private ZoneSums zones;
     private int remembered;
     /** The last decision by owner, type and attribute (a stream mostly repeats a topic): skips three map lookups. */
     private String lastDecidedOwner;
@@ -56,11 +57,13 @@ final class PolicyView implements ReadView {
     }
 
     /** A view for a reader of a fixed party, or with {@code readerParty} null for the plugin {@code readerName}. */
-    PolicyView(PolicyEngine engine, String readerParty, String readerName, LongAdder denied) {
+    PolicyView(PolicyEngine engine, String readerParty, String readerName, LongAdder denied, LongAdder withheldSums) {
         this.engine = engine;
         this.fixedParty = readerParty;
         this.readerName = readerName;
         this.denied = denied;
+        this.withheldSums = withheldSums;
+        this.zones = new ZoneSums(withheldSums);
     }
 
     @Override
@@ -89,7 +92,7 @@ final class PolicyView implements ReadView {
         lastOwner = null;
         decisions.clear();
         audited.clear();
-        zones = new ZoneSums();
+        zones = new ZoneSums(withheldSums);
         remembered = 0;
         lastDecision = null;
     }
@@ -102,7 +105,7 @@ final class PolicyView implements ReadView {
             return null;
         }
         if (grant.aggregates()) {
-            return zones.add(reading, grant.aggregate());
+            return zones.add(reading, grant.aggregate(), grant.minSources());
         }
         if (grant.grid() > 0 && reading.location() != null) {
             return reading.withLocation(new ZoneGrid(grant.grid()).snap(reading.location()));
