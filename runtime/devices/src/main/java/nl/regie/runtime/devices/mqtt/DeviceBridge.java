@@ -22,6 +22,7 @@ import nl.regie.runtime.devices.senml.SenmlParser;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.service.log.Logger;
@@ -86,6 +87,7 @@ public final class DeviceBridge implements DeviceDirectory {
     private final DeviceCommands commands;
 
     private final LongAdder messages = new LongAdder();
+    private final LatencyHistogram ingestLatency = new LatencyHistogram();
     private final LongAdder unroutable = new LongAdder();
     private final Object unroutableLogLock = new Object();
     private Instant unroutableLogged;
@@ -166,6 +168,7 @@ public final class DeviceBridge implements DeviceDirectory {
      * reported, and the bridge goes on with the next one.
      */
     public void onMessage(String topic, byte[] payload) {
+        long arrived = System.nanoTime();
         Instant now = clock.instant();
         messages.increment();
         Topics.Parsed parsed;
@@ -178,13 +181,15 @@ public final class DeviceBridge implements DeviceDirectory {
         DeviceStatus device = devices.get(parsed.device());
         try {
             if (device == null) {
-                newcomer(parsed, topic, payload, now);
+                newcomer(parsed, topic, payload, now, arrived);
                 return;
             }
             switch (parsed.kind()) {
                 case TELEMETRY -> {
                     presence.heard(device, now);
-                    telemetry.accept(device, topic, payload, now);
+                    if (telemetry.accept(device, topic, payload, now)) {
+                        ingestLatency.record(System.nanoTime() - arrived);
+                    }
                 }
                 case STATE -> presence.onState(device, topic, payload, now);
                 case ACK -> {
@@ -206,7 +211,7 @@ public final class DeviceBridge implements DeviceDirectory {
      * or a valid birth); anything else is counted in {@link UnknownDeviceIds}, and the device becomes no entity and is
      * never online.
      */
-    private void newcomer(Topics.Parsed parsed, String topic, byte[] payload, Instant now) {
+    private void newcomer(Topics.Parsed parsed, String topic, byte[] payload, Instant now, long arrived) {
         String id = parsed.device();
         switch (parsed.kind()) {
             case TELEMETRY -> {
@@ -216,6 +221,7 @@ public final class DeviceBridge implements DeviceDirectory {
                 if (device != null) {
                     presence.heard(device, now);
                     telemetry.publish(device, readings);
+                    ingestLatency.record(System.nanoTime() - arrived);
                 }
             }
             case STATE -> {
@@ -335,6 +341,11 @@ public final class DeviceBridge implements DeviceDirectory {
     public BridgeInfo bridge() {
         return new BridgeInfo(true, commands.connected(), broker, clientId, settings.site(), messages.sum(),
                 unroutable.sum(), commands.acksLate(), commands.acksDuplicate(), devices.size());
+    }
+
+    @Override
+    public Optional<LatencyHistogram.Snapshot> ingestLatency() {
+        return Optional.of(ingestLatency.snapshot());
     }
 
     @Override

@@ -39,12 +39,13 @@ final class DeviceTelemetry {
         this.rejections = Objects.requireNonNull(rejections, "rejections");
     }
 
-    /** Publishes the readings of a pack the device sent on {@code topic}, or rejects the pack. */
-    void accept(DeviceStatus device, String topic, byte[] payload, Instant now) {
+    /** Publishes the readings of a pack the device sent on {@code topic}, or rejects the pack; whether it published. */
+    boolean accept(DeviceStatus device, String topic, byte[] payload, Instant now) {
         Reading[] readings = read(device, topic, payload, now);
         if (readings != null) {
             publish(device, readings);
         }
+        return readings != null;
     }
 
     /** The readings of a pack the device sent on {@code topic}, not yet published; null if the pack was rejected. */

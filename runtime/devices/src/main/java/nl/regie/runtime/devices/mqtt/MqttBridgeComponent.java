@@ -22,6 +22,7 @@ import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.framework.BundleContext;
@@ -385,6 +386,11 @@ public final class MqttBridgeComponent implements DeviceDirectory {
     @Override
     public List<DeviceSnapshot> devices(String after, int limit) {
         return bridge == null ? List.of() : bridge.devices(after, limit);
+    }
+
+    @Override
+    public Optional<LatencyHistogram.Snapshot> ingestLatency() {
+        return bridge == null ? Optional.empty() : bridge.ingestLatency();
     }
 
     @Override

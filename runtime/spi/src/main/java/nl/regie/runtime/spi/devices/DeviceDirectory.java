@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -29,6 +31,14 @@ public interface DeviceDirectory {
      */
     default List<DeviceSnapshot> devices(String after, int limit) {
         return devices().stream().filter(d -> after == null || d.id().compareTo(after) > 0).limit(limit).toList();
+    }
+
+    /**
+     * From a device's telemetry message arriving at the bridge to its readings handed to the bus, for every accepted
+     * pack; empty without a bridge.
+     */
+    default Optional<LatencyHistogram.Snapshot> ingestLatency() {
+        return Optional.empty();
     }
 
     /** The device ids heard from that never sent a valid message: counted, never known devices. */
