@@ -55,6 +55,40 @@ class UnknownDevicesTest extends MessageFixture {
                 + " line; 1000 unknown ids counted now)"), log.messages("warn").get(1));
     }
 
+    /**
+     * What 20,000 made-up ids cost with the default bound of 10,000: a few megabytes of heap, the same as after
+     * the first 10,000 (it was 75 MB, with an entity and an online device each, before the bound).
+     */
+    @Test
+    void theHeapStaysBoundedWhateverTheNumberOfIds() throws InterruptedException {
+        DeviceBridge bridge = bridge(BridgeSettings.DEFAULT_MAX_UNKNOWN_DEVICES);
+        long before = usedHeapAfterGc();
+        for (int i = 0; i < 10_000; i++) {
+            send(bridge, PREFIX + "rogue-" + i + "/tele", "[{\"n\":\"x\",\"u\":\"<script>\",\"v\":1}]");
+        }
+        long half = usedHeapAfterGc();
+        for (int i = 10_000; i < 20_000; i++) {
+            send(bridge, PREFIX + "rogue-" + i + "/tele", "[{\"n\":\"x\",\"u\":\"<script>\",\"v\":1}]");
+        }
+        long after = usedHeapAfterGc();
+        System.out.printf("20,000 unknown ids: used heap after GC %,d -> %,d (10,000) -> %,d bytes%n", before, half, after);
+        assertEquals(10_000, bridge.unknownDevices().tracked());
+        assertEquals(20_000, bridge.unknownDevices().messages());
+        assertTrue(after - before < 16 * 1024 * 1024, "heap grew by " + (after - before) + " bytes");
+        assertTrue(after - half < 4 * 1024 * 1024, "the second 10,000 ids replaced the first: " + (after - half));
+        assertEquals(List.of(), readings);
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50);
+            used = Math.min(used, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
     @Test
     void theLeastRecentlyHeardIsForgottenFirst() {
         DeviceBridge bridge = bridge(2);
