@@ -44,8 +44,11 @@ import org.osgi.service.log.Logger;
  * <li>Commands, {@link #execute} and {@code .../dev/{d}/ack/{commandId}}: {@link DeviceCommands} sends them and
  * ends them on the device's {@link Acknowledgement} or at their deadline.</li>
  * </ul>
- * A message on a malformed topic or device id, or from a device beyond the {@link BridgeSettings#maxDevices() limit},
- * is attributed to no device: it is counted as unroutable and logged at most once a minute.
+ * A device id becomes a known device only with a valid message (accepted telemetry or a valid birth); the messages of
+ * an id that never sent one are counted in {@link UnknownDeviceIds} (bounded, logged once a minute for all of them),
+ * and it becomes no entity and is never online. A message on a malformed topic or device id, or from a device beyond
+ * the {@link BridgeSettings#maxDevices() limit}, is attributed to no device: it is counted as unroutable and logged at
+ * most once a minute.
  *
  * <h2>At least once</h2>
  * The bridge subscribes with QoS 1 in a persistent session and Paho acknowledges a message only after
