@@ -76,6 +76,24 @@ final class HttpServer {
         }
     }
 
+    /**
+     * Sends the server one request of its own, before anyone else's, so that what acts on the first request has acted:
+     * the web bundle's {@code JettyProblems} puts Jetty's answers to malformed requests in problem+json from then on.
+     * Whatever the answer, or none, is left to the server's own checks.
+     */
+    static void firstRequest(String url) {
+        try {
+            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI.create(url + "health")
+                    .toURL().openConnection();
+            connection.setConnectTimeout(2_000);
+            connection.setReadTimeout(2_000);
+            connection.getResponseCode();
+            connection.disconnect();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            // not this request's business: the start-up report says whether the server runs
+        }
+    }
+
     private static List<String> endpoints(Object property) {
         if (property instanceof String s) {
             return List.of(s);

@@ -97,6 +97,9 @@ final class Launcher {
                 .forEach(failure -> notes.add("failed: " + failure));
         String url = options.runs(Part.WEB)
                 ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;
+        if (url != null) {
+            HttpServer.firstRequest(url);
+        }
 
         if (operator != null) {
             operatorLink = operator.link(url);

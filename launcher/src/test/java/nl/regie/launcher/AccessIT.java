@@ -75,7 +75,7 @@ class AccessIT {
                 "    police-app police read:CrowdFlowObserved;read:WasteContainer " + sha256(POLICE), ""));
         Files.writeString(config.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
                 "devices = bin-*=waste-co",
-                "grants = city>police CrowdFlowObserved/+/peopleCount aggregate=250", ""));
+                "grants = city>police CrowdFlowObserved/+/peopleCount aggregate=2000", ""));
         InetAddress bind = nonLoopbackAddress().orElse(InetAddress.getByName("0.0.0.0"));
         String connect = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
         int port;

@@ -112,7 +112,9 @@ class DeviceAccessIT {
         sent.add(publishLevel(gaugeB, good, 1.02, 0));
 
         // Its own reading dated a day ahead would pin its level in the city state: the bridge refuses it.
+        // (A valid pack first: a device id that never sent one is no device, and its refusals are not its own.)
         try (MqttTraffic.Client a = hostile.connect(url, false)) {
+            a.publish(hostile.prefix() + "tele", pack("gauge-a", 0.29, 0), 1, false);
             a.publish(hostile.prefix() + "tele", pack("gauge-a", 2.60, 86_400), 1, false);
             a.publish(hostile.prefix() + "tele", pack("gauge-a", 0.30, 0), 1, false);
         }

@@ -260,6 +260,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <topic-alias>
                             <enabled>false</enabled>
                         </topic-alias>
+                        <!-- The bridge takes packets of at most 1 MiB (ConnectionSettings.DEFAULT_MAX_PACKET_BYTES),
+                             and the broker drops larger ones for it without a word: refused here, a device learns
+                             of it. -->
+                        <packets>
+                            <max-packet-size>1048576</max-packet-size>
+                        </packets>
                     </mqtt>
                     <persistence>
                         <mode>in-memory</mode>

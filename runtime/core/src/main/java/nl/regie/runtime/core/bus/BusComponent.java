@@ -13,6 +13,7 @@ import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.spi.monitor.BusMonitor;
 import nl.regie.runtime.spi.monitor.SubscriberInfo;
 
@@ -156,6 +157,11 @@ public final class BusComponent implements PluginBus, BusHolds {
     @Override
     public long published() {
         return engine.published();
+    }
+
+    @Override
+    public Map<String, LatencyHistogram.Snapshot> deliveryLatency() {
+        return engine.deliveryLatency();
     }
 
     @Override

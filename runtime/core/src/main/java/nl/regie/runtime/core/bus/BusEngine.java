@@ -20,6 +20,7 @@ import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.monitor.SubscriberInfo.State;
 
@@ -80,6 +81,8 @@ public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
     private final Watchdog watchdog;
     private final AtomicLong lastSubscriptionId = new AtomicLong();
     private final ConcurrentHashMap<String, LongAdder> publishedBy = new ConcurrentHashMap<>();
+    /** Per subscribing bundle (symbolic name: as many as plugins and runtime parts), publish to listener call. */
+    private final ConcurrentHashMap<String, LatencyHistogram> deliveryLatency = new ConcurrentHashMap<>();
 
     /** Guards changes of {@link #routes} and {@link #closed}, and the two maps below; publishers only read routes. */
     private final Object lock = new Object();
@@ -176,7 +179,8 @@ public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
             throw new IllegalStateException("the bus is closed");
         }
         Subscriber subscriber = new Subscriber(lastSubscriptionId.incrementAndGet(), owner, durableName, filters,
-                listener, view, own, new SubscriberLog(log), this::unsubscribe);
+                listener, view, own, new SubscriberLog(log), this::unsubscribe,
+                deliveryLatency.computeIfAbsent(owner.symbolicName(), name -> new LatencyHistogram()));
         subscriber.start();
         routes = routes.with(subscriber);
         return subscriber;
@@ -331,6 +335,13 @@ public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
     @Override
     public long published() {
         return publishedBy.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    @Override
+    public Map<String, LatencyHistogram.Snapshot> deliveryLatency() {
+        Map<String, LatencyHistogram.Snapshot> snapshots = new TreeMap<>();
+        deliveryLatency.forEach((bundle, histogram) -> snapshots.put(bundle, histogram.snapshot()));
+        return snapshots;
     }
 
     @Override

@@ -1,9 +1,9 @@
 package nl.regie.runtime.core.bus;
 
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
-import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 import nl.regie.runtime.spi.monitor.SubscriberInfo;
@@ -14,22 +14,40 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The bus's metrics: readings published per publisher, and per subscription its deliveries, drops, failures, time-outs,
- * queue and state.
+ * queue and state, and per subscribing bundle a histogram of the time from publish to the listener's call. Labels are
+ * bounded: a publisher is a plugin or part of the runtime, and the devices' readings ({@code mqtt:{d}}) are one
+ * publisher, {@value #DEVICES} (by device type in the bridge's {@code regie_ingest_readings_published_total}, per
+ * device in {@code /api/devices}); beyond {@value MetricWriter#MAX_LABEL_VALUES} publishers the rest are summed under
+ * {@code other}.
  */
 @Component(service = MetricSource.class, property = MetricSource.ORDER + ":Integer=10")
 public final class BusMetrics implements MetricSource {
 
-    private final RuntimeBus bus;
+    /** The publisher label of every device's readings. */
+    static final String DEVICES = "mqtt";
+
+    private final PluginBus bus;
 
     @Activate
-    public BusMetrics(@Reference RuntimeBus bus) {
+    public BusMetrics(@Reference PluginBus bus) {
         this.bus = bus;
     }
 
     @Override
     public void collect(MetricWriter out) {
         MetricWriter.Family published = out.counter("regie_bus_published_total", "Readings published on the bus.");
-        new TreeMap<>(bus.publishedBy()).forEach((publisher, count) -> published.sample(count, "publisher", publisher));
+        Map<String, Long> byPublisher = new TreeMap<>();
+        new TreeMap<>(bus.publishedBy()).forEach((publisher, count) -> {
+            String label = publisher.startsWith(DEVICES + ":") ? DEVICES : publisher;
+            if (!byPublisher.containsKey(label) && byPublisher.size() >= MetricWriter.MAX_LABEL_VALUES) {
+                label = "other";
+            }
+            byPublisher.merge(label, count, Long::sum);
+        });
+        byPublisher.forEach((publisher, count) -> published.sample(count, "publisher", publisher));
+        bus.deliveryLatency().forEach((plugin, histogram) -> out.histogram("regie_bus_delivery_latency_seconds",
+                "From a publish to the call of a subscriber's listener, by subscribing bundle; sampled: one reading in"
+                        + " each subscription's queue at a time.", histogram, "plugin", plugin));
         List<SubscriberInfo> subscribers = bus.subscribers();
         out.gauge("regie_bus_subscribers", "Open bus subscriptions.").sample(subscribers.size());
         for (SubscriberInfo s : subscribers) {

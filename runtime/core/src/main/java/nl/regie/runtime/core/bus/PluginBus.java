@@ -1,7 +1,10 @@
 package nl.regie.runtime.core.bus;
 
+import java.util.Map;
+
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.bus.RuntimeBus;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 
 /**
  * The bus as the plugins' views publish on it: a plugin's reading yields to the runtime's own subscriptions (the city
@@ -19,4 +22,12 @@ public interface PluginBus extends RuntimeBus {
      * @return null when it was published; else the crowded subscription, as messages name it
      */
     String publishUnlessCrowded(String publisher, Reading reading, int sharePercent);
+
+    /**
+     * Per subscribing bundle, the time from a publish to the listener's call, sampled (one reading in each queue at a
+     * time); empty where nothing is measured.
+     */
+    default Map<String, LatencyHistogram.Snapshot> deliveryLatency() {
+        return Map.of();
+    }
 }

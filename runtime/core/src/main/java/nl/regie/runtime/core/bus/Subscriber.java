@@ -3,6 +3,7 @@ package nl.regie.runtime.core.bus;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,6 +15,7 @@ import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.TopicFilter;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import nl.regie.runtime.spi.monitor.SubscriberInfo.State;
 
@@ -52,6 +54,13 @@ final class Subscriber implements Subscription {
     private final Thread thread;
     private final Deliveries deliveries;
     private final LongAdder dropped = new LongAdder();
+    /** Publish to listener call, of the plugin's subscriptions: sampled, one reading in the queue at a time. */
+    private final LatencyHistogram latency;
+    /** The item (a reading or a deletion) timed through the queue, with when it was offered; null when none is. */
+    private final AtomicReference<Probe> probe = new AtomicReference<>();
+
+    private record Probe(Object item, long offeredNanos) {
+    }
     /** Whether it is the runtime's own (made without a read view): plugins' readings may fill only a share of it. */
     private final boolean reservedForRuntime;
 
@@ -79,7 +88,8 @@ final class Subscriber implements Subscription {
     private final Object lock = new Object();
 
     Subscriber(long id, Owner owner, String durableName, List<TopicFilter> filters, ReadingListener listener,
-            ReadView view, BusSettings settings, SubscriberLog log, Closer onClose) {
+            ReadView view, BusSettings settings, SubscriberLog log, Closer onClose, LatencyHistogram latency) {
+        this.latency = latency;
         this.id = id;
         this.owner = owner;
         this.durableName = durableName;
@@ -152,12 +162,35 @@ final class Subscriber implements Subscription {
             }
             return;
         }
+        // One reading at a time is timed through the queue: a volatile read per offer while one is, and a small
+        // object when a new one starts, which keeps the cost off the publishers.
+        Probe timing = null;
+        if (probe.get() == null) {
+            timing = new Probe(reading, System.nanoTime());
+            if (!probe.compareAndSet(null, timing)) {
+                timing = null;
+            }
+        }
         if (!queue.offer(reading)) {
+            if (timing != null) {
+                probe.compareAndSet(timing, null);
+            }
             dropped.increment();
             return;
         }
         if (sleeping.get() && sleeping.compareAndSet(true, false)) {
             LockSupport.unpark(thread);
+        }
+    }
+
+    /** Ends the timing of an item taken from the queue, if it is the one timed; records it if it was delivered. */
+    private void timed(Object item, boolean delivered) {
+        Probe timing = probe.get();
+        if (timing != null && timing.item() == item) {
+            if (delivered) {
+                latency.record(System.nanoTime() - timing.offeredNanos());
+            }
+            probe.set(null);
         }
     }
 
@@ -191,6 +224,7 @@ final class Subscriber implements Subscription {
             if (reading == null) {
                 awaitReadings();
             } else if (state == State.QUARANTINED) {
+                timed(reading, false);
                 dropped.increment();
             } else {
                 // Delivered even if the subscription was parked since the state was read: that is the delivery
@@ -239,17 +273,21 @@ final class Subscriber implements Subscription {
     private void deliver(Object item) {
         if (item instanceof Deletion deletion) {
             if (recheckFilters && !matches(deletion)) {
+                timed(deletion, false);
                 dropped.increment();
                 return;
             }
+            timed(deletion, true);
             deliveries.deliver(listener, deletion);
             return;
         }
         Reading reading = (Reading) item;
         if (recheckFilters && !matchesTopic(reading)) {
+            timed(reading, false);
             dropped.increment(); // held under the old filters, which the listener that took over no longer has
             return;
         }
+        timed(reading, true);
         deliveries.deliver(listener, reading);
     }
 

@@ -17,9 +17,11 @@ import nl.regie.runtime.devices.senml.SenmlLimits;
  *                        unroutable and dropped, so a flood of made-up device ids cannot exhaust memory
  * @param futureTolerance how far ahead of the runtime's clock a reading may be dated before its pack is refused, or
  *                        null to take readings of any date (devices on a simulated clock that runs ahead)
+ * @param maxUnknownDevices how many device ids that never sent a valid message the bridge counts one by one (the
+ *                        least recently heard beyond this are forgotten, and counted as such)
  */
 public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleFactor, Duration defaultInterval,
-        DeviceRegistry registry, int maxDevices, Duration futureTolerance) {
+        DeviceRegistry registry, int maxDevices, Duration futureTolerance, int maxUnknownDevices) {
 
     /** Default {@link #staleFactor()}. */
     public static final double DEFAULT_STALE_FACTOR = 3.0;
@@ -32,6 +34,8 @@ public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleF
      * and for the time a pack takes to arrive, not for a reading dated hours or days ahead.
      */
     public static final int DEFAULT_FUTURE_TOLERANCE_SECONDS = 300;
+    /** Default {@link #maxUnknownDevices()}: about 2 MB of heap when full. */
+    public static final int DEFAULT_MAX_UNKNOWN_DEVICES = 10_000;
 
     /**
      * Checks every value.
@@ -56,6 +60,16 @@ public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleF
         if (futureTolerance != null && futureTolerance.isNegative()) {
             throw new IllegalArgumentException("futureTolerance must not be negative, was " + futureTolerance);
         }
+        if (maxUnknownDevices < 1) {
+            throw new IllegalArgumentException("maxUnknownDevices must be at least 1, was " + maxUnknownDevices);
+        }
+    }
+
+    /** Settings that count up to {@value #DEFAULT_MAX_UNKNOWN_DEVICES} unknown devices one by one. */
+    public BridgeSettings(String site, SenmlLimits senmlLimits, double staleFactor, Duration defaultInterval,
+            DeviceRegistry registry, int maxDevices, Duration futureTolerance) {
+        this(site, senmlLimits, staleFactor, defaultInterval, registry, maxDevices, futureTolerance,
+                DEFAULT_MAX_UNKNOWN_DEVICES);
     }
 
     /** Settings that refuse readings dated more than {@value #DEFAULT_FUTURE_TOLERANCE_SECONDS} s ahead. */
@@ -74,11 +88,12 @@ public record BridgeSettings(String site, SenmlLimits senmlLimits, double staleF
     /** These settings with another registry. */
     public BridgeSettings withRegistry(DeviceRegistry newRegistry) {
         return new BridgeSettings(site, senmlLimits, staleFactor, defaultInterval, newRegistry, maxDevices,
-                futureTolerance);
+                futureTolerance, maxUnknownDevices);
     }
 
     /** These settings with another tolerance for readings dated ahead; null takes readings of any date. */
     public BridgeSettings withFutureTolerance(Duration tolerance) {
-        return new BridgeSettings(site, senmlLimits, staleFactor, defaultInterval, registry, maxDevices, tolerance);
+        return new BridgeSettings(site, senmlLimits, staleFactor, defaultInterval, registry, maxDevices, tolerance,
+                maxUnknownDevices);
     }
 }

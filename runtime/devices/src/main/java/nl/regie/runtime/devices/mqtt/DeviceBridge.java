@@ -22,6 +22,7 @@ import nl.regie.runtime.devices.senml.SenmlParser;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.service.log.Logger;
@@ -43,8 +44,11 @@ import org.osgi.service.log.Logger;
  * <li>Commands, {@link #execute} and {@code .../dev/{d}/ack/{commandId}}: {@link DeviceCommands} sends them and
  * ends them on the device's {@link Acknowledgement} or at their deadline.</li>
  * </ul>
- * A message on a malformed topic or device id, or from a device beyond the {@link BridgeSettings#maxDevices() limit},
- * is attributed to no device: it is counted as unroutable and logged at most once a minute.
+ * A device id becomes a known device only with a valid message (accepted telemetry or a valid birth); the messages of
+ * an id that never sent one are counted in {@link UnknownDeviceIds} (bounded, logged once a minute for all of them),
+ * and it becomes no entity and is never online. A message on a malformed topic or device id, or from a device beyond
+ * the {@link BridgeSettings#maxDevices() limit}, is attributed to no device: it is counted as unroutable and logged at
+ * most once a minute.
  *
  * <h2>At least once</h2>
  * The bridge subscribes with QoS 1 in a persistent session and Paho acknowledges a message only after
@@ -80,11 +84,13 @@ public final class DeviceBridge implements DeviceDirectory {
     private final KnownDevices devices;
     private final EntityTypes entityTypes;
     private final Rejections rejections;
+    private final UnknownDeviceIds unknown;
     private final DeviceTelemetry telemetry;
     private final DevicePresence presence;
     private final DeviceCommands commands;
 
     private final LongAdder messages = new LongAdder();
+    private final LatencyHistogram ingestLatency = new LatencyHistogram();
     private final LongAdder unroutable = new LongAdder();
     private final Object unroutableLogLock = new Object();
     private Instant unroutableLogged;
@@ -122,7 +128,8 @@ public final class DeviceBridge implements DeviceDirectory {
         DeviceJson json = new DeviceJson();
         this.devices = new KnownDevices(registry, settings.maxDevices());
         this.entityTypes = new EntityTypes(log);
-        this.rejections = new Rejections(log, audit);
+        this.unknown = new UnknownDeviceIds(settings.maxUnknownDevices(), log);
+        this.rejections = new Rejections(log, audit, device -> devices.get(device.id()) == device, unknown);
         this.telemetry = new DeviceTelemetry(new SenmlParser(settings.senmlLimits()), new RecordNames(registry),
                 settings.futureTolerance(), sink, rejections);
         this.presence = new DevicePresence(settings, devices, json, entityTypes, sink, rejections);
@@ -164,6 +171,7 @@ public final class DeviceBridge implements DeviceDirectory {
      * reported, and the bridge goes on with the next one.
      */
     public void onMessage(String topic, byte[] payload) {
+        long arrived = System.nanoTime();
         Instant now = clock.instant();
         messages.increment();
         Topics.Parsed parsed;
@@ -173,17 +181,18 @@ public final class DeviceBridge implements DeviceDirectory {
             unroutable(now, e.getMessage());
             return;
         }
-        DeviceStatus device = devices.track(parsed.device());
-        if (device == null) {
-            unroutable(now, "device " + parsed.device() + " is beyond the " + settings.maxDevices()
-                    + " devices the bridge keeps track of (message on " + topic + " dropped)");
-            return;
-        }
+        DeviceStatus device = devices.get(parsed.device());
         try {
+            if (device == null) {
+                newcomer(parsed, topic, payload, now, arrived);
+                return;
+            }
             switch (parsed.kind()) {
                 case TELEMETRY -> {
                     presence.heard(device, now);
-                    telemetry.accept(device, topic, payload, now);
+                    if (telemetry.accept(device, topic, payload, now)) {
+                        ingestLatency.record(System.nanoTime() - arrived);
+                    }
                 }
                 case STATE -> presence.onState(device, topic, payload, now);
                 case ACK -> {
@@ -193,9 +202,58 @@ public final class DeviceBridge implements DeviceDirectory {
                 default -> throw new IllegalStateException(parsed.kind().name());
             }
         } catch (RuntimeException e) {
-            log.error("Device {}: unexpected failure handling a message on {}", device.id(), topic, e);
-            rejections.reject(device, parsed.kind(), topic, payload, "internal error: " + e, now);
+            log.error("Device {}: unexpected failure handling a message on {}", parsed.device(), topic, e);
+            DeviceStatus known = devices.get(parsed.device());
+            rejections.reject(known != null ? known : new DeviceStatus(parsed.device()), parsed.kind(), topic, payload,
+                    "internal error: " + e, now);
         }
+    }
+
+    /**
+     * A message from a device the bridge does not know yet. Only a valid message makes it known (accepted telemetry,
+     * or a valid birth); anything else is counted in {@link UnknownDeviceIds}, and the device becomes no entity and is
+     * never online.
+     */
+    private void newcomer(Topics.Parsed parsed, String topic, byte[] payload, Instant now, long arrived) {
+        String id = parsed.device();
+        switch (parsed.kind()) {
+            case TELEMETRY -> {
+                DeviceStatus candidate = new DeviceStatus(id);
+                Reading[] readings = telemetry.read(candidate, topic, payload, now);
+                DeviceStatus device = readings == null ? null : adopt(id, topic, now);
+                if (device != null) {
+                    presence.heard(device, now);
+                    telemetry.publish(device, readings);
+                    ingestLatency.record(System.nanoTime() - arrived);
+                }
+            }
+            case STATE -> {
+                String problem = presence.notABirth(id, payload);
+                if (problem != null) {
+                    unknown.refused(id, Topics.Kind.STATE, topic, problem, now);
+                    return;
+                }
+                DeviceStatus device = adopt(id, topic, now);
+                if (device != null) {
+                    presence.onState(device, topic, payload, now);
+                }
+            }
+            case ACK -> unknown.refused(id, Topics.Kind.ACK, topic,
+                    "an acknowledgement from a device that never sent a valid message: no command went to it", now);
+            default -> throw new IllegalStateException(parsed.kind().name());
+        }
+    }
+
+    /** The device, known from now on; null (counted as unroutable) if the bridge knows as many devices as it may. */
+    private DeviceStatus adopt(String id, String topic, Instant now) {
+        DeviceStatus device = devices.track(id);
+        if (device == null) {
+            unroutable(now, "device " + id + " is beyond the " + settings.maxDevices()
+                    + " devices the bridge keeps track of (message on " + topic + " dropped)");
+            return null;
+        }
+        unknown.forget(id);
+        return device;
     }
 
     private void unroutable(Instant now, String reason) {
@@ -289,8 +347,24 @@ public final class DeviceBridge implements DeviceDirectory {
     }
 
     @Override
+    public Optional<LatencyHistogram.Snapshot> ingestLatency() {
+        return Optional.of(ingestLatency.snapshot());
+    }
+
+    @Override
+    public DeviceDirectory.UnknownDevices unknownDevices() {
+        return unknown.counts();
+    }
+
+    @Override
     public List<DeviceSnapshot> devices() {
         return devices.all().stream().map(this::snapshot).sorted(Comparator.comparing(DeviceSnapshot::id)).toList();
+    }
+
+    @Override
+    public List<DeviceSnapshot> devices(String after, int limit) {
+        return devices.all().stream().filter(d -> after == null || d.id().compareTo(after) > 0)
+                .sorted(Comparator.comparing(DeviceStatus::id)).limit(limit).map(this::snapshot).toList();
     }
 
     @Override

@@ -89,6 +89,31 @@ final class DevicePresence {
         announce(device, DeviceStatus.Presence.ONLINE, now);
     }
 
+    /**
+     * Why a state message from a device that has not yet sent a valid message does not make it known, or null if it
+     * does: only a valid birth does. A goodbye ({@code "online": false}) or a cleared birth from a device never seen
+     * says nothing about a device the bridge knows.
+     */
+    String notABirth(String deviceId, byte[] payload) {
+        if (payload.length == 0) {
+            return "an empty state message (a cleared birth) from a device that never sent a birth";
+        }
+        try {
+            JsonNode root = json.object(payload);
+            JsonNode online = root.get("online");
+            if (online == null || !online.isBoolean()) {
+                return "invalid state message: 'online' must be true or false";
+            }
+            if (!online.booleanValue()) {
+                return "a goodbye ('online': false) from a device that never sent a birth nor valid telemetry";
+            }
+            Birth.read(root, deviceId, settings.registry());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "invalid state message: " + e.getMessage();
+        }
+    }
+
     /** Marks every online device that has been silent for its interval times the stale factor stale. */
     void markSilentStale(Instant now) {
         for (DeviceStatus device : devices.all()) {

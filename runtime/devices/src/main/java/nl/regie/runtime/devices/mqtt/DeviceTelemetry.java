@@ -39,14 +39,23 @@ final class DeviceTelemetry {
         this.rejections = Objects.requireNonNull(rejections, "rejections");
     }
 
-    /** Publishes the readings of a pack the device sent on {@code topic}, or rejects the pack. */
-    void accept(DeviceStatus device, String topic, byte[] payload, Instant now) {
+    /** Publishes the readings of a pack the device sent on {@code topic}, or rejects the pack; whether it published. */
+    boolean accept(DeviceStatus device, String topic, byte[] payload, Instant now) {
+        Reading[] readings = read(device, topic, payload, now);
+        if (readings != null) {
+            publish(device, readings);
+        }
+        return readings != null;
+    }
+
+    /** The readings of a pack the device sent on {@code topic}, not yet published; null if the pack was rejected. */
+    Reading[] read(DeviceStatus device, String topic, byte[] payload, Instant now) {
         List<SenmlRecord> records;
         try {
             records = parser.parse(payload, now);
         } catch (SenmlException e) {
             reject(device, topic, payload, "invalid SenML: " + e.getMessage(), now);
-            return;
+            return null;
         }
         Location location = device.location();
         Reading[] readings = new Reading[records.size()];
@@ -55,21 +64,26 @@ final class DeviceTelemetry {
             RecordNames.Checked checked = names.check(device, record.name(), i);
             if (checked instanceof RecordNames.Refused refused) {
                 reject(device, topic, payload, refused.problem(), now);
-                return;
+                return null;
             }
             RecordNames.Target target = (RecordNames.Target) checked;
             if (futureTolerance != null && record.time().isAfter(now.plus(futureTolerance))) {
                 reject(device, topic, payload, ahead(i, record.time(), now), now);
-                return;
+                return null;
             }
             try {
                 readings[i] = new Reading(target.entity(), target.attribute(), record.value(),
                         record.unit() == null ? "" : record.unit(), record.time(), now, device.id(), location);
             } catch (RuntimeException e) {
                 reject(device, topic, payload, "record " + i + ": " + e.getMessage(), now);
-                return;
+                return null;
             }
         }
+        return readings;
+    }
+
+    /** Publishes readings {@link #read} returned, as the device's, and counts the pack accepted. */
+    void publish(DeviceStatus device, Reading[] readings) {
         for (Reading reading : readings) {
             sink.publish(device.publisher(), reading);
         }

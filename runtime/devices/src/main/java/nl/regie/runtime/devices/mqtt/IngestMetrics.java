@@ -13,7 +13,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The device bridge's metrics: the bridge itself, devices by state, and packs and readings by device type. Devices
+ * The device bridge's metrics: the bridge itself, devices by state, packs and readings by device type, the unknown
+ * device ids, and the ingest latency as a histogram. Never a label per device: per-device figures are in
+ * {@code /api/devices}. Devices
  * announce their own entity type, so there are at most {@value MetricWriter#MAX_LABEL_VALUES} types (the rest are
  * summed under {@code other}; a device that announced none is {@code unknown}). They are sums over the devices the
  * bridge knows now.
@@ -64,5 +66,15 @@ public final class IngestMetrics implements MetricSource {
             rejected.sample(sums[1], "device_type", type);
             readings.sample(sums[2], "device_type", type);
         });
+        DeviceDirectory.UnknownDevices unknown = directory.unknownDevices();
+        out.gauge("regie_ingest_unknown_devices", "Device ids that never sent a valid message, counted one by one now"
+                + " (a bounded LRU: maxUnknownDevices).").sample(unknown.tracked());
+        out.counter("regie_ingest_unknown_messages_total",
+                "Messages from device ids that never sent a valid message: no device, no entity.").sample(unknown.messages());
+        out.counter("regie_ingest_unknown_forgotten_total",
+                "Unknown device ids forgotten to keep within maxUnknownDevices.").sample(unknown.forgotten());
+        directory.ingestLatency().ifPresent(latency -> out.histogram("regie_ingest_latency_seconds",
+                "From a device's telemetry message arriving at the bridge to its readings handed to the bus, per accepted"
+                        + " pack.", latency));
     }
 }

@@ -4,8 +4,9 @@ import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The devices the bridge keeps track of: those of the device registry from the start, then every device a message
- * comes from, up to a limit, so that a flood of made-up device ids cannot exhaust memory. Thread-safe.
+ * The devices the bridge keeps track of: those of the device registry from the start, then every device that sends a
+ * valid message (the bridge counts the others in {@link UnknownDeviceIds}), up to a limit, so that a flood of made-up
+ * device ids cannot exhaust memory. Thread-safe.
  */
 final class KnownDevices {
 

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +22,7 @@ import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.statefiles.StateFiles;
 
 import org.osgi.framework.BundleContext;
@@ -103,6 +106,14 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         @AttributeDefinition(name = "Most records per SenML pack", min = "1")
         int senml_maxRecords() default SenmlLimits.DEFAULT_MAX_RECORDS;
 
+        /** Units accepted beyond the SenML Units registries. */
+        @AttributeDefinition(name = "Extra SenML units", required = false,
+                description = "Units a record may carry beyond the SenML Units registry (RFC 8428 §12.1, RFC 8798);"
+                        + " a pack with any other unit is rejected. The default, 1/h (vehicles per hour), is what the"
+                        + " simulated traffic counters send. Each at most 32 characters, no spaces or control"
+                        + " characters.")
+        String[] senml_extraUnits() default {"1/h"};
+
         /** Silence longer than the reporting interval times this makes an online device stale. */
         @AttributeDefinition(name = "Stale factor", min = "1",
                 description = "An online device silent for longer than its reporting interval times this factor is"
@@ -136,6 +147,13 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         @AttributeDefinition(name = "Most devices", min = "1",
                 description = "Messages from devices beyond this many are dropped and counted as unroutable.")
         int maxDevices() default BridgeSettings.DEFAULT_MAX_DEVICES;
+
+        /** How many device ids that never sent a valid message are counted one by one. */
+        @AttributeDefinition(name = "Most unknown devices counted", min = "1",
+                description = "Device ids that sent only rejected messages are no device and no entity; the bridge"
+                        + " counts the most recently heard of them one by one, up to this many, and forgets the least"
+                        + " recently heard beyond it (counted as forgotten).")
+        int maxUnknownDevices() default BridgeSettings.DEFAULT_MAX_UNKNOWN_DEVICES;
 
         /** The device registry: {@code deviceId=urn1;urn2} entries. */
         @AttributeDefinition(name = "Device registry", required = false,
@@ -267,9 +285,18 @@ public final class MqttBridgeComponent implements DeviceDirectory {
 
     /** The bridge settings from configuration; a value out of range is logged and replaced by its default. */
     static BridgeSettings bridgeSettings(String site, Config config, Logger log) {
-        SenmlLimits limits = new SenmlLimits(
-                positive(config.senml_maxPayloadBytes(), SenmlLimits.DEFAULT_MAX_PAYLOAD_BYTES, "senml.maxPayloadBytes", log),
-                positive(config.senml_maxRecords(), SenmlLimits.DEFAULT_MAX_RECORDS, "senml.maxRecords", log));
+        int maxPayload = positive(config.senml_maxPayloadBytes(), SenmlLimits.DEFAULT_MAX_PAYLOAD_BYTES,
+                "senml.maxPayloadBytes", log);
+        int maxRecords = positive(config.senml_maxRecords(), SenmlLimits.DEFAULT_MAX_RECORDS, "senml.maxRecords", log);
+        Set<String> extraUnits = config.senml_extraUnits() == null ? Set.of() : Set.copyOf(Arrays.asList(config.senml_extraUnits()));
+        SenmlLimits limits;
+        try {
+            limits = new SenmlLimits(maxPayload, maxRecords, extraUnits);
+        } catch (IllegalArgumentException e) {
+            log.error("Configuration {}: senml.extraUnits: {}; using {}", PID, e.getMessage(),
+                    SenmlLimits.DEFAULT_EXTRA_UNITS);
+            limits = new SenmlLimits(maxPayload, maxRecords, SenmlLimits.DEFAULT_EXTRA_UNITS);
+        }
         double staleFactor = config.staleFactor();
         if (!Double.isFinite(staleFactor) || staleFactor < 1) {
             log.error("Configuration {}: staleFactor {} must be a number of at least 1; using {}", PID, staleFactor,
@@ -285,8 +312,10 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         for (String problem : registry.problems()) {
             log.error("Configuration {}: {}", PID, problem);
         }
+        int maxUnknown = positive(config.maxUnknownDevices(), BridgeSettings.DEFAULT_MAX_UNKNOWN_DEVICES,
+                "maxUnknownDevices", log);
         return new BridgeSettings(site, limits, staleFactor, Duration.ofSeconds(interval), registry.registry(), maxDevices,
-                Duration.ofSeconds(futureTolerance));
+                Duration.ofSeconds(futureTolerance), maxUnknown);
     }
 
     private static int positive(int value, int fallback, String name, Logger log) {
@@ -352,6 +381,21 @@ public final class MqttBridgeComponent implements DeviceDirectory {
     @Override
     public List<DeviceSnapshot> devices() {
         return bridge == null ? List.of() : bridge.devices();
+    }
+
+    @Override
+    public List<DeviceSnapshot> devices(String after, int limit) {
+        return bridge == null ? List.of() : bridge.devices(after, limit);
+    }
+
+    @Override
+    public Optional<LatencyHistogram.Snapshot> ingestLatency() {
+        return bridge == null ? Optional.empty() : bridge.ingestLatency();
+    }
+
+    @Override
+    public UnknownDevices unknownDevices() {
+        return bridge == null ? DeviceDirectory.super.unknownDevices() : bridge.unknownDevices();
     }
 
     @Override

@@ -22,6 +22,7 @@ final class PackResolver {
     private static final Pattern BASE64URL_ALPHABET = Pattern.compile("[A-Za-z0-9_-]*");
 
     private final Instant receivedAt;
+    private final SenmlUnits units;
     private BigInteger packVersion;
     private String baseName = "";
     private String baseUnit = "";
@@ -29,9 +30,13 @@ final class PackResolver {
     private double baseValue;
     private double baseSum;
 
-    /** @param receivedAt "now" for the records of this pack: relative times count from it */
-    PackResolver(Instant receivedAt) {
+    /**
+     * @param receivedAt "now" for the records of this pack: relative times count from it
+     * @param units      the units a record may carry
+     */
+    PackResolver(Instant receivedAt, SenmlUnits units) {
         this.receivedAt = receivedAt;
+        this.units = units;
     }
 
     /**
@@ -42,7 +47,11 @@ final class PackResolver {
     SenmlRecord resolve(RawRecord record) throws SenmlException {
         checkVersion(record);
         takeBaseFields(record);
-        String unit = record.has(Field.UNIT) ? record.text(Field.UNIT) : baseUnit;
+        String unit = baseUnit;
+        if (record.has(Field.UNIT)) {
+            unit = record.text(Field.UNIT);
+            units.check(unit, Field.UNIT, record.index());
+        }
         return new SenmlRecord(name(record), value(record), unit,
                 SenmlTime.resolve(baseTime, record.number(Field.TIME), receivedAt, record.index()));
     }
@@ -63,12 +72,13 @@ final class PackResolver {
         }
     }
 
-    private void takeBaseFields(RawRecord record) {
+    private void takeBaseFields(RawRecord record) throws SenmlException {
         if (record.has(Field.BASE_NAME)) {
             baseName = record.text(Field.BASE_NAME);
         }
         if (record.has(Field.BASE_UNIT)) {
             baseUnit = record.text(Field.BASE_UNIT);
+            units.check(baseUnit, Field.BASE_UNIT, record.index());
         }
         if (record.has(Field.BASE_TIME)) {
             baseTime = record.number(Field.BASE_TIME);

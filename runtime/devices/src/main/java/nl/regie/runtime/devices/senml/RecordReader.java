@@ -52,7 +52,7 @@ final class RecordReader {
         return switch (field.type()) {
             case STRING -> {
                 require(token == JsonToken.VALUE_STRING, field, token, index);
-                yield json.getText();
+                yield paired(json.getText(), field, index);
             }
             case BOOLEAN -> {
                 require(token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE, field, token, index);
@@ -61,6 +61,25 @@ final class RecordReader {
             case NUMBER -> number(json, token, field, index);
             case VERSION -> version(json, token, index);
         };
+    }
+
+    /**
+     * The text, if every surrogate in it is paired. JSON's {@code \\ud800} escape can name half a character, which
+     * Jackson passes on as it is; such a string is no Unicode text (RFC 8259 §8.2) and has no UTF-8 form, so the
+     * bus, the state folder and every client would each see something else.
+     */
+    private static String paired(String text, Field field, int index) throws SenmlException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw SenmlException.inRecord(index, field.quoted()
+                        + String.format(" has an unpaired surrogate \\u%04x at character %d", (int) c, i)
+                        + "; SenML strings are Unicode text (RFC 8428 §4.3, RFC 8259 §8.2)");
+            }
+        }
+        return text;
     }
 
     private static Double number(JsonParser json, JsonToken token, Field field, int index)

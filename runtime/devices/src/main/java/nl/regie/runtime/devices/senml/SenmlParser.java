@@ -1,6 +1,12 @@
 package nl.regie.runtime.devices.senml;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +28,7 @@ public final class SenmlParser {
 
     private final SenmlLimits limits;
     private final JsonFactory json;
+    private final SenmlUnits units;
 
     /**
      * A parser with the given bounds.
@@ -33,6 +40,7 @@ public final class SenmlParser {
         // Field names come from devices: keep them out of the factory's shared symbol table, which would otherwise
         // grow with whatever labels the devices invent.
         this.json = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
+        this.units = new SenmlUnits(limits.extraUnits());
     }
 
     /**
@@ -50,8 +58,10 @@ public final class SenmlParser {
             throw new SenmlException("payload of " + payload.length + " bytes exceeds the limit of "
                     + limits.maxPayloadBytes() + " bytes");
         }
-        try (JsonParser parser = json.createParser(payload)) {
-            List<SenmlRecord> records = readPack(parser, new PackResolver(receivedAt));
+        CharBuffer text = decode(payload);
+        try (JsonParser parser = json.createParser(text.array(), text.arrayOffset() + text.position(),
+                text.remaining())) {
+            List<SenmlRecord> records = readPack(parser, new PackResolver(receivedAt, units));
             requireEnd(parser);
             return List.copyOf(records);
         } catch (JsonProcessingException e) {
@@ -59,6 +69,27 @@ public final class SenmlParser {
         } catch (IOException e) {
             throw new SenmlException("payload cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The payload as text. Jackson's own decoding would turn a malformed sequence into U+FFFD, so a device's bytes
+     * would reach the bus changed; a decoder that reports them refuses the pack instead.
+     */
+    private static CharBuffer decode(byte[] payload) throws SenmlException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        CharBuffer out = CharBuffer.allocate(payload.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isUnderflow()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new SenmlException("payload is not valid UTF-8: " + result.length() + " malformed byte(s) at offset "
+                    + in.position() + "; SenML JSON is UTF-8 (RFC 8428 §5, RFC 8259 §8.1)");
+        }
+        return out.flip();
     }
 
     private List<SenmlRecord> readPack(JsonParser parser, PackResolver resolver) throws IOException, SenmlException {

@@ -77,6 +77,8 @@ class DeviceBridgePresenceTest extends MessageFixture {
     @Test
     void malformedStateMessagesAreCountedAndReported() {
         DeviceBridge bridge = bridge();
+        send(bridge, PREFIX + "d/state", "{\"online\": true}");
+        readings.clear();
         send(bridge, PREFIX + "d/state", "{\"online\": \"yes\"}");
         send(bridge, PREFIX + "d/state", "{\"online\": true, \"location\": [200, 1]}");
         DeviceSnapshot device = bridge.device("d").orElseThrow();
@@ -91,10 +93,21 @@ class DeviceBridgePresenceTest extends MessageFixture {
         send(bridge, PREFIX + "d/state", "{\"online\": true} trailing");
         send(bridge, PREFIX + "d/state", "[true]");
         assertEquals(6, bridge.device("d").orElseThrow().counts().stateRejected());
-        assertEquals("unknown", bridge.device("d").orElseThrow().state());
+        assertEquals("online", bridge.device("d").orElseThrow().state());
         assertEquals(List.of(), readings);
         // An empty payload clears a retained birth: no statement, no error.
         bridge.onMessage(PREFIX + "d/state", new byte[0]);
         assertEquals(6, bridge.device("d").orElseThrow().counts().stateRejected());
+    }
+
+    @Test
+    void malformedStateMessagesOfADeviceNeverHeardOfLeaveItUnknown() {
+        DeviceBridge bridge = bridge();
+        send(bridge, PREFIX + "e/state", "{\"online\": \"yes\"}");
+        send(bridge, PREFIX + "e/state", "{\"online\": true, \"location\": [200, 1]}");
+        send(bridge, PREFIX + "e/state", "[true]");
+        assertTrue(bridge.device("e").isEmpty());
+        assertEquals(List.of(), readings);
+        assertEquals(3, bridge.unknownDevices().messages());
     }
 }

@@ -66,6 +66,7 @@ class DeviceBridgeTelemetryTest extends MessageFixture {
     @Test
     void aPackWithOneBadRecordIsRejectedWhole() {
         DeviceBridge bridge = bridge();
+        born(bridge, "lamp-7");
         String pack = "[{\"n\":\"urn:ngsi-ld:Streetlight:lamp-7:powerConsumption\",\"u\":\"W\",\"v\":40},"
                 + "{\"n\":\"urn:ngsi-ld:Streetlight:lamp-7:illuminanceLevel\",\"v\":0.8,\"vs\":\"x\"}]";
         send(bridge, PREFIX + "lamp-7/tele", pack);
@@ -88,6 +89,7 @@ class DeviceBridgeTelemetryTest extends MessageFixture {
     @Test
     void badNamesAndAttributesRejectThePack() {
         DeviceBridge bridge = bridge();
+        born(bridge, "d1");
         send(bridge, PREFIX + "d1/tele", "[{\"n\":\"fillingLevel\",\"v\":1}]");
         assertTrue(bridge.device("d1").orElseThrow().lastRejection().reason()
                 .contains("must be {entity URN}:{attribute}"), bridge.device("d1").toString());
@@ -105,6 +107,7 @@ class DeviceBridgeTelemetryTest extends MessageFixture {
     @Test
     void aDeviceReportingOnAnotherDevicesEntityIsRejected() {
         DeviceBridge bridge = bridge("bin-002=urn:ngsi-ld:WasteContainer:shared-9");
+        born(bridge, "bin-001");
         send(bridge, PREFIX + "bin-001/tele", "[{\"n\":\"urn:ngsi-ld:WasteContainer:bin-001:fillingLevel\",\"v\":0.1},"
                 + "{\"n\":\"urn:ngsi-ld:WasteContainer:bin-002:fillingLevel\",\"v\":0.9}]");
         send(bridge, PREFIX + "bin-001/tele", "[{\"n\":\"urn:ngsi-ld:WasteContainer:shared-9:fillingLevel\",\"v\":0.9}]");
@@ -119,6 +122,7 @@ class DeviceBridgeTelemetryTest extends MessageFixture {
     @Test
     void rejectionsAreLoggedAtMostOnceAMinutePerDeviceWithACountOfTheRest() {
         DeviceBridge bridge = bridge();
+        born(bridge, "noisy", "other");
         for (int i = 0; i < 100; i++) {
             send(bridge, PREFIX + "noisy/tele", "[");
             clock.advance(Duration.ofMillis(100));
@@ -136,6 +140,7 @@ class DeviceBridgeTelemetryTest extends MessageFixture {
     @Test
     void aLongRejectedPayloadIsKeptTruncatedToOneKibibyte() {
         DeviceBridge bridge = bridge();
+        born(bridge, "d");
         String payload = "[" + "x".repeat(5000);
         send(bridge, PREFIX + "d/tele", payload);
         DeviceSnapshot.Rejection rejection = bridge.device("d").orElseThrow().lastRejection();

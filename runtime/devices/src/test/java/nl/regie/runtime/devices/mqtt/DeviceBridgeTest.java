@@ -35,7 +35,7 @@ class DeviceBridgeTest extends MessageFixture {
         DeviceBridge bridge = new DeviceBridge(new BridgeSettings(SITE, SenmlLimits.defaults(), 3, Duration.ofSeconds(300),
                 DeviceRegistry.empty(), 2), (p, r) -> readings.add(new Published(p, r)), clock, log.logger());
         for (int i = 0; i < 5; i++) {
-            send(bridge, PREFIX + "d" + i + "/tele", "[");
+            send(bridge, PREFIX + "d" + i + "/tele", valid("d" + i));
         }
         assertEquals(2, bridge.devices().size());
         assertEquals(3, bridge.bridge().unroutable());
@@ -45,12 +45,12 @@ class DeviceBridgeTest extends MessageFixture {
     void ignoredMessagesAreLoggedAtMostOnceAMinuteWithACountOfTheRest() {
         DeviceBridge bridge = new DeviceBridge(new BridgeSettings(SITE, SenmlLimits.defaults(), 3, Duration.ofSeconds(300),
                 DeviceRegistry.empty(), 1), (p, r) -> readings.add(new Published(p, r)), clock, log.logger());
-        send(bridge, PREFIX + "d1/tele", "[");
-        send(bridge, PREFIX + "d2/tele", "[]");
+        send(bridge, PREFIX + "d1/tele", valid("d1"));
+        send(bridge, PREFIX + "d2/tele", valid("d2"));
         clock.advance(Duration.ofSeconds(30));
         send(bridge, PREFIX + "d1/sideways", "[]");
         clock.advance(Duration.ofSeconds(30));
-        send(bridge, PREFIX + "d3/tele", "[]");
+        send(bridge, PREFIX + "d3/tele", valid("d3"));
         List<String> lines = log.messages("warn").stream().filter(m -> m.startsWith("MQTT device bridge")).toList();
         assertEquals(List.of("MQTT device bridge: ignored a message: device d2 is beyond the 1 devices the bridge keeps"
                 + " track of (message on " + PREFIX + "d2/tele dropped)",
@@ -90,5 +90,10 @@ class DeviceBridgeTest extends MessageFixture {
         outbound.connected = false;
         assertFalse(bridge.bridge().connected());
         assertEquals(List.of(PREFIX + "+/tele", PREFIX + "+/ack/+", PREFIX + "+/state"), bridge.topicFilters());
+    }
+
+    /** A pack the device may send: it makes the device known. */
+    private static String valid(String device) {
+        return "[{\"n\":\"urn:ngsi-ld:Device:" + device + ":batteryLevel\",\"u\":\"/\",\"v\":0.5}]";
     }
 }

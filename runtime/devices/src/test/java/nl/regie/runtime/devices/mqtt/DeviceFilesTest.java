@@ -45,6 +45,7 @@ class DeviceFilesTest extends MessageFixture {
         send(before, PREFIX + "bin-001/tele", "[{\"n\":\"urn:ngsi-ld:WasteContainer:bin-001:fillingLevel\",\"v\":0.5}]");
         send(before, PREFIX + "lamp-2/state", "{\"online\": true, \"type\": \"Streetlight\"}");
         send(before, PREFIX + "lamp-2/state", "{\"online\": false}");
+        send(before, PREFIX + "gauge-3/state", "{\"online\": true}");
         send(before, PREFIX + "gauge-3/tele", "not senml");
         clock.advance(Duration.ofSeconds(5));
         before.checkPresence(); // the second's flush: counters and last seen

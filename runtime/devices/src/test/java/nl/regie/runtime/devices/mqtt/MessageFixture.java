@@ -67,6 +67,13 @@ abstract class MessageFixture {
         return bridge;
     }
 
+    /** Makes devices known with a birth, as only a valid message does: what they send from then on is theirs. */
+    static void born(DeviceBridge bridge, String... devices) {
+        for (String device : devices) {
+            send(bridge, PREFIX + device + "/state", "{\"online\": true}");
+        }
+    }
+
     static void send(DeviceBridge bridge, String topic, String payload) {
         bridge.onMessage(topic, payload.getBytes(StandardCharsets.UTF_8));
     }

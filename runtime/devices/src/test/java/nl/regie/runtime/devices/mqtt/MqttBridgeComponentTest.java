@@ -13,6 +13,7 @@ import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -148,6 +149,23 @@ class MqttBridgeComponentTest {
         List<String> errors = log.messages("error");
         assertEquals(3, errors.size(), errors.toString());
         assertTrue(errors.stream().anyMatch(e -> e.contains("device registry entry 'broken' skipped")), errors.toString());
+    }
+
+    @Test
+    void extraUnitsComeFromConfigurationAndABadOneFallsBackToTheDefault() {
+        assertEquals(Set.of("1/h"), MqttBridgeComponent.bridgeSettings("demo", config(Map.of()), log.logger())
+                .senmlLimits().extraUnits());
+        assertEquals(Set.of("1/h", "veh"), MqttBridgeComponent.bridgeSettings("demo",
+                config(Map.of("senml_extraUnits", new String[] {"veh", "1/h", "veh"})), log.logger())
+                .senmlLimits().extraUnits());
+        assertEquals(Set.of(), MqttBridgeComponent.bridgeSettings("demo",
+                config(Map.of("senml_extraUnits", new String[0])), log.logger()).senmlLimits().extraUnits());
+        assertTrue(log.messages("error").isEmpty(), log.entries().toString());
+
+        assertEquals(Set.of("1/h"), MqttBridgeComponent.bridgeSettings("demo",
+                config(Map.of("senml_extraUnits", new String[] {"a\u0000b"})), log.logger()).senmlLimits().extraUnits());
+        assertTrue(log.messages("error").get(0).contains("senml.extraUnits: extra unit 'a\\u0000b' must have 1 to 32"
+                + " characters"), log.entries().toString());
     }
 
     @Test

@@ -95,7 +95,31 @@ class ShippedMosquittoConfigTest {
                         .waitForCompletion(10_000);
                 await().atMost(Duration.ofSeconds(10)).until(() -> fixture.telemetry().size() == 1);
                 assertEquals(Value.of(0.61), fixture.telemetry().get(0).value());
-                client.disconnect().waitForCompletion(5_000);
+
+                // Too big a pack: over the bridge's 64 KiB it arrives and is counted on the device; over the broker's
+                // max_packet_size (1 MiB, the bridge's own limit too) the device itself is refused.
+                String big = "[{\"n\":\"urn:ngsi-ld:WaterObserved:gauge-1:note\",\"vs\":\"" + "x".repeat(100_000) + "\"}]";
+                client.publish(gauge.topicPrefix() + "tele", new MqttMessage(Devices.utf8(big), 1, false, null))
+                        .waitForCompletion(10_000);
+                await().atMost(Duration.ofSeconds(10)).until(() -> fixture.bridge.device("gauge-1").orElseThrow()
+                        .counts().telemetryRejected() == 1);
+                assertTrue(fixture.bridge.device("gauge-1").orElseThrow().lastRejection().reason()
+                        .contains("exceeds the limit of 65536 bytes"));
+                byte[] huge = new byte[2 * 1024 * 1024];
+                java.util.Arrays.fill(huge, (byte) ' ');
+                boolean refusedToTheDevice;
+                try {
+                    client.publish(gauge.topicPrefix() + "tele", new MqttMessage(huge, 1, false, null))
+                            .waitForCompletion(10_000);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !client.isConnected());
+                    refusedToTheDevice = true;
+                } catch (MqttException e) {
+                    refusedToTheDevice = true;
+                }
+                assertTrue(refusedToTheDevice, "a 2 MiB publish is refused to the device");
+                if (client.isConnected()) {
+                    client.disconnect().waitForCompletion(5_000);
+                }
                 client.close();
 
                 for (String url : List.of("tcp://127.0.0.1:" + local, "ssl://127.0.0.1:" + tls)) {

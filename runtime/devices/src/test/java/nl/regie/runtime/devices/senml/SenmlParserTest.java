@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -270,6 +271,28 @@ class SenmlParserTest {
                 invalid("bver differing from the default of the first record",
                         "[{\"n\":\"a\",\"v\":1},{\"bver\":9,\"n\":\"b\",\"v\":1}]",
                         "record 1: bver 9 differs from the pack's version 10"),
+                invalid("a unit outside the registry", "[{\"n\":\"a\",\"u\":\"<script>\",\"v\":1}]",
+                        "record 0: 'u' '<script>' is not in the SenML Units registry (RFC 8428 §12.1, RFC 8798)"),
+                invalid("a unit in the wrong case", "[{\"n\":\"a\",\"u\":\"cel\",\"v\":1}]",
+                        "'u' 'cel' is not in the SenML Units registry"),
+                invalid("a base unit outside the registry, in a later record",
+                        "[{\"n\":\"a\",\"u\":\"W\",\"v\":1},{\"bu\":\"furlong\",\"n\":\"b\",\"v\":1}]",
+                        "record 1: 'bu' 'furlong' is not in the SenML Units registry"),
+                invalid("a unit of 10,000 characters", "[{\"n\":\"a\",\"u\":\"" + "m".repeat(10_000) + "\",\"v\":1}]",
+                        "has 10000 characters; a SenML unit (RFC 8428 §12.1 registry) has at most 32"),
+                invalid("a NUL in the unit", "[{\"n\":\"a\",\"u\":\"Cel\\u0000\",\"v\":1}]",
+                        "'u' 'Cel\\u0000' contains the character U+0000; SenML unit symbols (RFC 8428 §12.1)"),
+                invalid("a space in the base unit", "[{\"bu\":\"m s\",\"n\":\"a\",\"v\":1}]",
+                        "record 0: 'bu' 'm s' contains the character U+0020"),
+                invalid("a lone high surrogate in vs", "[{\"n\":\"a\",\"vs\":\"x\\ud800\"}]",
+                        "record 0: 'vs' has an unpaired surrogate \\ud800 at character 1; SenML strings are Unicode "
+                                + "text (RFC 8428 §4.3, RFC 8259 §8.2)"),
+                invalid("a lone low surrogate in vs", "[{\"n\":\"a\",\"vs\":\"\\udc00x\"}]",
+                        "'vs' has an unpaired surrogate \\udc00 at character 0"),
+                invalid("two high surrogates in a row", "[{\"n\":\"a\",\"vs\":\"\\ud83d\\ud83d\"}]",
+                        "'vs' has an unpaired surrogate \\ud83d at character 0"),
+                invalid("a lone surrogate in bn", "[{\"bn\":\"\\ud800\",\"n\":\"a\",\"v\":1}]",
+                        "'bn' has an unpaired surrogate"),
                 invalid("must-understand field", "[{\"n\":\"a\",\"v\":1,\"foo_\":1}]",
                         "record 0: must-understand field 'foo_' is not supported"),
                 invalid("must-understand base field in a later record",
@@ -306,7 +329,55 @@ class SenmlParserTest {
     void limitsMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new SenmlLimits(0, 10));
         assertThrows(IllegalArgumentException.class, () -> new SenmlLimits(10, 0));
-        assertEquals(new SenmlLimits(65_536, 1_000), SenmlLimits.defaults());
+        assertEquals(new SenmlLimits(65_536, 1_000, Set.of("1/h")), SenmlLimits.defaults());
+        assertThrows(IllegalArgumentException.class, () -> new SenmlLimits(10, 10, Set.of("")));
+        assertThrows(IllegalArgumentException.class, () -> new SenmlLimits(10, 10, Set.of("a b")));
+        assertThrows(IllegalArgumentException.class, () -> new SenmlLimits(10, 10, Set.of("x".repeat(33))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedUtf8")
+    void refusesInvalidUtf8(String description, byte[] bytes, int offset) {
+        byte[] payload = concat(bytes("[{\"n\":\"a\",\"vs\":\""), bytes, bytes("\"}]"));
+
+        SenmlException refused = assertThrows(SenmlException.class, () -> parser.parse(payload, NOW));
+
+        assertTrue(refused.getMessage().startsWith("payload is not valid UTF-8: "), refused.getMessage());
+        assertTrue(refused.getMessage().contains("at offset " + (16 + offset)
+                + "; SenML JSON is UTF-8 (RFC 8428 §5, RFC 8259 §8.1)"), refused.getMessage());
+    }
+
+    static Stream<Arguments> malformedUtf8() {
+        return Stream.of(
+                Arguments.of("a lone continuation byte", new byte[] {'o', 'k', (byte) 0x80}, 2),
+                Arguments.of("a truncated two-byte sequence", new byte[] {(byte) 0xc3}, 0),
+                Arguments.of("an overlong encoding of '/'", new byte[] {(byte) 0xc0, (byte) 0xaf}, 0),
+                Arguments.of("a surrogate encoded as UTF-8 (CESU)", new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, 0),
+                Arguments.of("beyond U+10FFFF", new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0),
+                Arguments.of("0xff", new byte[] {'x', (byte) 0xff}, 1));
+    }
+
+    @Test
+    void acceptsEveryRegisteredUnitAndPairedSurrogates() throws SenmlException {
+        for (String unit : SenmlUnits.registered()) {
+            assertEquals(unit, parser.parse(bytes("[{\"n\":\"a\",\"u\":\"" + unit + "\",\"v\":1}]"), NOW).get(0).unit());
+        }
+        assertTrue(SenmlUnits.registered().containsAll(Set.of("Cel", "/", "W", "m", "count", "%RH", "kWh", "km/h",
+                "beat/min", "/1000", "ug/m3")));
+        assertEquals(Value.of("\ud83d\ude00 \u00e9"),
+                parser.parse(bytes("[{\"n\":\"a\",\"vs\":\"\\ud83d\\ude00 \u00e9\"}]"), NOW).get(0).value());
+        assertEquals(Value.of("\ud83d\ude00"),
+                parser.parse(bytes("[{\"n\":\"a\",\"vs\":\"\ud83d\ude00\"}]"), NOW).get(0).value());
+    }
+
+    @Test
+    void extraUnitsAreAcceptedOnlyWhereConfigured() throws SenmlException {
+        String perHour = "[{\"n\":\"intensity\",\"u\":\"1/h\",\"v\":420}]";
+        assertEquals("1/h", parser.parse(bytes(perHour), NOW).get(0).unit());
+
+        SenmlParser registryOnly = new SenmlParser(new SenmlLimits(65_536, 1_000));
+        assertEquals("record 0: 'u' '1/h' is not in the SenML Units registry (RFC 8428 §12.1, RFC 8798)",
+                assertThrows(SenmlException.class, () -> registryOnly.parse(bytes(perHour), NOW)).getMessage());
     }
 
     @Test
@@ -380,6 +451,14 @@ class SenmlParserTest {
 
     private static Instant epoch(long seconds, long nanos) {
         return Instant.ofEpochSecond(seconds, nanos);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] bytes(String text) {

@@ -81,15 +81,18 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
 
         /** The grants. */
         @AttributeDefinition(name = "Grants", required = false,
-                description = "{owner}>{reader} {topicFilter} [personal] [grid=<metres>] [aggregate=<metres>],"
+                description = "{owner}>{reader} {topicFilter} [personal] [grid=<metres>] [aggregate=<metres>"
+                        + " [minSources=<n>]],"
                         + " comma-separated, such as city>police CrowdFlowObserved/+/peopleCount aggregate=250."
                         + " For each reading of another party the first grant from its owner to the reader whose"
                         + " filter matches decides; without one it is withheld. personal: attributes marked personal"
                         + " are included. grid: locations moved to the centre of a square cell of that many metres"
                         + " (an equirectangular grid anchored at 0,0). aggregate: a count (unit count, or an attribute"
                         + " named ...Count) becomes the sum over the entities of its type in the cell, as entity"
-                        + " {Type}:zone-{cell}; other attributes of the type are withheld. The owner may be a remote"
-                        + " site's party, {site}:{party} (readings imported from a site the sites list names).")
+                        + " {Type}:zone-{cell} with the zone as its source; a zone's sum is withheld while fewer than"
+                        + " minSources distinct sources (default 3, at least 2) count in it; other attributes of the"
+                        + " type are withheld. The owner may be a remote site's party, {site}:{party} (readings"
+                        + " imported from a site the sites list names).")
         String[] grants() default {};
 
         /** The services plugins may register for others to trust. */
@@ -283,5 +286,9 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
         MetricWriter.Family denied = out.counter("regie_policy_denied_reads_total",
                 "Readings of another party withheld from a reader by the policy, by reader (plugin or token).");
         deniedReads().forEach((reader, count) -> denied.sample(count, "reader", reader));
+        MetricWriter.Family withheld = out.counter("regie_policy_aggregates_withheld_total",
+                "Zone sums of the aggregate transform withheld from a reader because fewer than the grant's minSources"
+                        + " distinct sources counted in the zone, by reader.");
+        engine.withheldSums().forEach((reader, count) -> withheld.sample(count, "reader", reader));
     }
 }

@@ -25,6 +25,7 @@ public final class PolicyEngine implements AccessPolicy {
 
     private final AuditLog audit;
     private final Map<String, LongAdder> deniedReads = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> withheldSums = new ConcurrentHashMap<>();
     private volatile Policy policy = Policy.defaults();
 
     /** A policy engine with the default policy (devices act for {@value AccessPolicy#DEFAULT_PARTY}, no key trusted). */
@@ -110,13 +111,22 @@ public final class PolicyEngine implements AccessPolicy {
         Objects.requireNonNull(readerParty, "reader party is required");
         Objects.requireNonNull(readerName, "reader name is required");
         return new PolicyView(this, readerParty, readerName,
-                deniedReads.computeIfAbsent(readerName, name -> new LongAdder()));
+                deniedReads.computeIfAbsent(readerName, name -> new LongAdder()),
+                withheldSums.computeIfAbsent(readerName, name -> new LongAdder()));
     }
 
     @Override
     public ReadView pluginView(String symbolicName) {
         Objects.requireNonNull(symbolicName, "plugin symbolic name is required");
-        return new PolicyView(this, null, symbolicName, deniedReads.computeIfAbsent(symbolicName, name -> new LongAdder()));
+        return new PolicyView(this, null, symbolicName, deniedReads.computeIfAbsent(symbolicName, name -> new LongAdder()),
+                withheldSums.computeIfAbsent(symbolicName, name -> new LongAdder()));
+    }
+
+    /** Zone sums withheld for too few sources so far, per reader name, sorted by name. */
+    public Map<String, Long> withheldSums() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        withheldSums.forEach((reader, count) -> counts.put(reader, count.sum()));
+        return counts;
     }
 
     @Override
@@ -128,7 +138,8 @@ public final class PolicyEngine implements AccessPolicy {
     public ReadView exportView(String site) {
         Objects.requireNonNull(site, "site is required");
         String reader = "export:" + site;
-        return new PolicyView(this, site, reader, deniedReads.computeIfAbsent(reader, name -> new LongAdder()), true);
+        return new PolicyView(this, site, reader, deniedReads.computeIfAbsent(reader, name -> new LongAdder()),
+                withheldSums.computeIfAbsent(reader, name -> new LongAdder()), true);
     }
 
     /** Readings denied so far, per reader name (a plugin's symbolic name or a token's name), sorted by name. */

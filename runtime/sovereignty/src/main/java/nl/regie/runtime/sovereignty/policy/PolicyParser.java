@@ -199,6 +199,7 @@ final class PolicyParser {
         boolean personal = false;
         int grid = 0;
         int aggregate = 0;
+        int minSources = 0;
         for (int i = 2; i < words.length; i++) {
             String option = words[i];
             if (option.equals("personal")) {
@@ -207,16 +208,22 @@ final class PolicyParser {
                 grid = metres(where, option);
             } else if (option.startsWith("aggregate=")) {
                 aggregate = metres(where, option);
+            } else if (option.startsWith("minSources=")) {
+                minSources = minSources(where, option);
             } else {
                 throw new PolicyException(where + ": unknown option '" + option + "'; the options are personal,"
-                        + " grid=<metres> and aggregate=<metres>");
+                        + " grid=<metres>, aggregate=<metres> and minSources=<n>");
             }
+        }
+        if (minSources > 0 && aggregate == 0) {
+            throw new PolicyException(where + ": minSources= applies to aggregate= only");
         }
         if (grid > 0 && aggregate > 0) {
             throw new PolicyException(where + " has both grid= and aggregate=; aggregate places each zone's sum at"
                     + " the centre of its cell already, give one of them");
         }
-        return new Grant(owner, reader, filter, personal, grid, aggregate, String.join(" ", words));
+        return new Grant(owner, reader, filter, personal, grid, aggregate,
+                minSources > 0 ? minSources : Grant.DEFAULT_MIN_SOURCES, String.join(" ", words));
     }
 
     /** A {@code services} rule: {@code {symbolicName or glob | party:{party}} {kind} {value} [{value}...]}. */
@@ -268,6 +275,21 @@ final class PolicyParser {
                             : " (" + String.join(", ", sites) + ")"));
         }
         return site + ':' + party;
+    }
+
+    /** An aggregate's fewest sources: at least 2, so that no sum is one source's value. */
+    private static int minSources(String where, String option) throws PolicyException {
+        String text = option.substring(option.indexOf('=') + 1);
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 2 && n <= 1_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new PolicyException(where + ": " + option + " must be a whole number from 2 to 1000 (a sum of one"
+                + " source is that source's value)");
     }
 
     static int metres(String where, String option) throws PolicyException {

@@ -31,13 +31,14 @@ final class PolicyView implements ReadView {
     private final boolean export;
     private String readerParty;
     private final LongAdder denied;
+    private final LongAdder withheldSums;
     private Policy policy;
     private String lastSource;
     private String lastOwner;
     /** Per owner party, per topic (or per entity type, then attribute, when the policy ignores local ids). */
     private final Map<String, Map<String, Object>> decisions = new HashMap<>();
     private final Set<String> audited = new HashSet<>();
-    private ZoneSums zones = new ZoneSums();
+    private ZoneSums zones;
     private int remembered;
     /** The last decision by owner, type and attribute (a stream mostly repeats a topic): skips three map lookups. */
     private String lastDecidedOwner;
@@ -58,20 +59,23 @@ final class PolicyView implements ReadView {
     }
 
     /** A view for a reader of a fixed party, or with {@code readerParty} null for the plugin {@code readerName}. */
-    PolicyView(PolicyEngine engine, String readerParty, String readerName, LongAdder denied) {
-        this(engine, readerParty, readerName, denied, false);
+    PolicyView(PolicyEngine engine, String readerParty, String readerName, LongAdder denied, LongAdder withheldSums) {
+        this(engine, readerParty, readerName, denied, withheldSums, false);
     }
 
     /**
      * With {@code export}, a view of what leaves for the remote site {@code site} under the policy's export rules: no
      * reading passes as it is for being the reader's own, each needs a rule.
      */
-    PolicyView(PolicyEngine engine, String site, String readerName, LongAdder denied, boolean export) {
+    PolicyView(PolicyEngine engine, String site, String readerName, LongAdder denied, LongAdder withheldSums,
+            boolean export) {
         this.engine = engine;
         this.fixedParty = site;
         this.readerName = readerName;
         this.denied = denied;
         this.export = export;
+        this.withheldSums = withheldSums;
+        this.zones = new ZoneSums(withheldSums);
     }
 
     @Override
@@ -100,7 +104,7 @@ final class PolicyView implements ReadView {
         lastOwner = null;
         decisions.clear();
         audited.clear();
-        zones = new ZoneSums();
+        zones = new ZoneSums(withheldSums);
         remembered = 0;
         lastDecision = null;
     }
@@ -113,7 +117,7 @@ final class PolicyView implements ReadView {
             return null;
         }
         if (grant.aggregates()) {
-            return zones.add(reading, grant.aggregate());
+            return zones.add(reading, grant.aggregate(), grant.minSources());
         }
         if (grant.grid() > 0 && reading.location() != null) {
             return reading.withLocation(new ZoneGrid(grant.grid()).snap(reading.location()));

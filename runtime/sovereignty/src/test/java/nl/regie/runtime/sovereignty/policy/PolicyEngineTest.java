@@ -116,25 +116,50 @@ class PolicyEngineTest {
     @Test
     void aggregateSumsTheLatestCountsPerZoneAndWithholdsTheRest() {
         ReadView view = engine.readView("police", "nl.police.watch");
-        Reading first = view.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", 100, "count", "crowd-001", DAM));
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", 100, "count", "crowd-001", DAM)),
+                "one source: its own value, withheld");
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", 50, "count", "crowd-002",
+                NEAR_DAM)), "two sources: either can be worked out from the other, withheld");
+        Reading first = view.apply(reading("CrowdFlowObserved", "crowd-004", "peopleCount", 10, "count", "crowd-004",
+                DAM));
         assertTrue(first.entity().localId().startsWith("zone-250m_"), first.entity().toString());
         assertEquals("CrowdFlowObserved", first.entity().type());
-        assertEquals(100.0, ((Value.Number) first.value()).value());
-        Reading second = view.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", 50, "count", "crowd-002",
-                NEAR_DAM));
-        assertEquals(first.entity(), second.entity());
-        assertEquals(150.0, ((Value.Number) second.value()).value());
+        assertEquals(160.0, ((Value.Number) first.value()).value());
+        assertEquals(first.entity().localId(), first.source(), "the sum's source is its zone, never a device");
         Reading update = view.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", 120, "count", "crowd-001",
                 DAM));
-        assertEquals(170.0, ((Value.Number) update.value()).value());
+        assertEquals(first.entity(), update.entity());
+        assertEquals(180.0, ((Value.Number) update.value()).value());
         assertEquals(new ZoneGrid(250).snap(DAM), update.location());
-        // A counter in another zone starts its own sum.
-        Reading far = view.apply(reading("CrowdFlowObserved", "crowd-003", "peopleCount", 7, "count", "crowd-003",
-                Location.of(4.95, 52.36)));
-        assertNotEquals(first.entity(), far.entity());
-        assertEquals(7.0, ((Value.Number) far.value()).value());
+        // A counter alone in another zone is withheld: its sum would be its own value.
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-003", "peopleCount", 7, "count", "crowd-003",
+                Location.of(4.95, 52.36))));
         // Anything but a count of an aggregated type is withheld.
         assertNull(view.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", "many", "crowd-001")));
+        assertEquals(Map.of("nl.police.watch", 3L), engine.withheldSums());
+    }
+
+    @Test
+    void manyEntitiesOfOneSourceAreStillOneSource() {
+        ReadView view = engine.readView("police", "nl.police.watch");
+        for (int i = 0; i < 10; i++) {
+            assertNull(view.apply(reading("CrowdFlowObserved", "gate-" + i, "peopleCount", 10, "count", "crowd-gw", DAM)),
+                    "ten counters of one gateway are one source");
+        }
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", 1, "count", "crowd-002", DAM)));
+        Reading sum = view.apply(reading("CrowdFlowObserved", "crowd-003", "peopleCount", 1, "count", "crowd-003", DAM));
+        assertEquals(102.0, ((Value.Number) sum.value()).value());
+        assertNotEquals("crowd-003", sum.source());
+    }
+
+    @Test
+    void theFewestSourcesAreConfigurablePerGrant() throws PolicyException {
+        engine.apply(Map.of("devices", "crowd-*=city",
+                "grants", "city>police CrowdFlowObserved/+/peopleCount aggregate=250 minSources=2"));
+        ReadView view = engine.readView("police", "nl.police.watch");
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", 100, "count", "crowd-001", DAM)));
+        Reading pair = view.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", 5, "count", "crowd-002", DAM));
+        assertEquals(105.0, ((Value.Number) pair.value()).value());
     }
 
     @Test
@@ -142,9 +167,14 @@ class PolicyEngineTest {
         ReadView view = engine.readView("police", "nl.police.watch");
         Location far = Location.of(4.95, 52.36);
         view.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", 100, "count", "crowd-001", DAM));
+        view.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", 1, "count", "crowd-002", DAM));
+        view.apply(reading("CrowdFlowObserved", "crowd-003", "peopleCount", 2, "count", "crowd-003", DAM));
         view.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", 30, "count", "crowd-001", far));
-        Reading dam = view.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", 5, "count", "crowd-002", DAM));
-        assertEquals(5.0, ((Value.Number) dam.value()).value(), "crowd-001 no longer counts at Dam");
+        assertNull(view.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", 5, "count", "crowd-002", DAM)),
+                "crowd-001 left: two sources remain at Dam, too few");
+        view.apply(reading("CrowdFlowObserved", "crowd-004", "peopleCount", 4, "count", "crowd-004", DAM));
+        Reading dam = view.apply(reading("CrowdFlowObserved", "crowd-005", "peopleCount", 8, "count", "crowd-005", DAM));
+        assertEquals(19.0, ((Value.Number) dam.value()).value(), "crowd-001 no longer counts at Dam");
     }
 
     @Test

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -22,6 +24,41 @@ public interface DeviceDirectory {
 
     /** One device, if known. */
     Optional<DeviceSnapshot> device(String deviceId);
+
+    /**
+     * A page of the known devices in the order of their ids: at most {@code limit}, each with an id after
+     * {@code after} (null: from the first).
+     */
+    default List<DeviceSnapshot> devices(String after, int limit) {
+        return devices().stream().filter(d -> after == null || d.id().compareTo(after) > 0).limit(limit).toList();
+    }
+
+    /**
+     * From a device's telemetry message arriving at the bridge to its readings handed to the bus, for every accepted
+     * pack; empty without a bridge.
+     */
+    default Optional<LatencyHistogram.Snapshot> ingestLatency() {
+        return Optional.empty();
+    }
+
+    /** The device ids heard from that never sent a valid message: counted, never known devices. */
+    default UnknownDevices unknownDevices() {
+        return new UnknownDevices(0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Device ids the bridge heard from that never sent a valid message (only rejected packs, invalid births, or
+     * acknowledgements and goodbyes before any birth). They are no known device, no entity and never online; the bridge
+     * counts the most recently heard of them one by one, up to a bound, and forgets the least recently heard beyond it.
+     *
+     * @param tracked   ids counted one by one now
+     * @param capacity  the most ids counted one by one
+     * @param ids       distinct ids heard from since the bridge started (an id forgotten and heard again counts again)
+     * @param messages  messages from such ids
+     * @param forgotten ids forgotten to stay within the bound
+     */
+    record UnknownDevices(int tracked, int capacity, long ids, long messages, long forgotten) {
+    }
 
     /**
      * Why a text is not a device id, or empty if it is one: 1 to 128 letters, digits, '.', '_', '-' or ':' (an

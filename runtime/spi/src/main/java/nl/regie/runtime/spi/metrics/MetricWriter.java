@@ -22,6 +22,18 @@ public interface MetricWriter {
     /** A family that goes up and down. */
     Family gauge(String name, String help);
 
+    /**
+     * Writes one histogram of a histogram family: its cumulative buckets ({@code name_bucket} with {@code le}), its sum
+     * and count. A writer that knows no histograms writes the count and sum as counters; the page's writer overrides
+     * this.
+     *
+     * @param labels label names and values, alternating, without {@code le}
+     */
+    default void histogram(String name, String help, LatencyHistogram.Snapshot histogram, String... labels) {
+        counter(name + "_count", help).sample(histogram.count(), labels);
+        counter(name + "_sum", help).sample(histogram.sumSeconds(), labels);
+    }
+
     /** One family. */
     @ProviderType
     interface Family {

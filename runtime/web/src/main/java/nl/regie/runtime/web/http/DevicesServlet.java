@@ -3,6 +3,7 @@ package nl.regie.runtime.web.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * {@code GET /api/devices} (the bridge and every known device) and {@code GET /api/devices/{deviceId}} (one device:
+ * {@code GET /api/devices?limit=&after=} (the bridge, the count of unknown device ids, and a page of the known devices
+ * in id order: {@code limit} 1 to {@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}; {@code after} a device id, the
+ * cursor; a {@code next} link while there are more) and {@code GET /api/devices/{deviceId}} (one device:
  * online, stale or offline, last seen, counters, the last rejected message and why, whether it has MQTT
  * credentials). A caller other than the operator sees the devices of its own party only (a device of another party
  * is 404 to it) and of the bridge only whether it is on.
@@ -66,6 +69,11 @@ public class DevicesServlet extends GuardedServlet {
     /** The largest provisioning body accepted: 10,000 ids with room to spare. */
     static final int MAX_BODY_BYTES = 2 * 1024 * 1024;
     private static final String CREDENTIALS = "/credentials";
+    /** The page size of the list when the query names none. */
+    static final int DEFAULT_LIMIT = 100;
+    /** The largest page of the list: a device is up to about 2 KB of JSON (its last rejected payload included). */
+    static final int MAX_LIMIT = 1_000;
+    private static final List<String> LIST_PARAMETERS = List.of("limit", "after");
 
     private final transient DeviceDirectory directory;
     private final transient AccessPolicy policy;
@@ -116,11 +124,38 @@ public class DevicesServlet extends GuardedServlet {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("bridge", caller.operator() ? bridge(directory.bridge())
                     : Map.of("enabled", directory.bridge().enabled()));
+            if (caller.operator() && directory.bridge().enabled()) {
+                body.put("unknownDevices", unknown(directory.unknownDevices()));
+            }
             if (caller.operator() && keys != null) {
                 body.put("credentials", store(keys.store()));
             }
-            body.put("devices", directory.devices().stream().filter(d -> sees(caller, d.id()))
-                    .map(d -> device(d, keys)).toList());
+            String after;
+            int limit;
+            try {
+                QueryParameters.checkKnown(request.getParameterMap(), LIST_PARAMETERS);
+                limit = QueryParameters.integer(request.getParameterMap(), "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+                after = QueryParameters.single(request.getParameterMap(), "after");
+                if (after != null) {
+                    DeviceDirectory.deviceIdProblem(after).ifPresent(p -> {
+                        throw new IllegalArgumentException("parameter 'after': " + p);
+                    });
+                }
+            } catch (IllegalArgumentException e) {
+                Json.problem(response, 400, "Bad Request", e.getMessage(), request.getRequestURI());
+                return;
+            }
+            List<DeviceSnapshot> page = page(caller, after, limit + 1);
+            if (caller.operator()) {
+                body.put("total", directory.bridge().devices());
+            }
+            body.put("limit", limit);
+            if (page.size() > limit) {
+                page = page.subList(0, limit);
+                body.put("next", request.getContextPath() + request.getServletPath() + "?after="
+                        + page.get(limit - 1).id() + "&limit=" + limit);
+            }
+            body.put("devices", page.stream().map(d -> device(d, keys)).toList());
             Json.write(response, 200, body);
             return;
         }
@@ -273,6 +308,29 @@ public class DevicesServlet extends GuardedServlet {
         return json;
     }
 
+    /**
+     * Up to {@code count} devices the caller sees, in id order, after {@code after}: the directory's pages, filtered
+     * for a caller who sees only its party's devices.
+     */
+    private List<DeviceSnapshot> page(Caller caller, String after, int count) {
+        List<DeviceSnapshot> page = new ArrayList<>();
+        String cursor = after;
+        while (page.size() < count) {
+            int asked = Math.max(count, 256);
+            List<DeviceSnapshot> chunk = directory.devices(cursor, asked);
+            for (DeviceSnapshot device : chunk) {
+                if (page.size() < count && sees(caller, device.id())) {
+                    page.add(device);
+                }
+            }
+            if (chunk.size() < asked) {
+                break;
+            }
+            cursor = chunk.get(chunk.size() - 1).id();
+        }
+        return page;
+    }
+
     private boolean sees(Caller caller, String deviceId) {
         return caller.operator() || policy.partyOfSource(deviceId).equals(caller.party());
     }
@@ -291,6 +349,16 @@ public class DevicesServlet extends GuardedServlet {
             json.put("acksDuplicate", bridge.acksDuplicate());
             json.put("devices", bridge.devices());
         }
+        return json;
+    }
+
+    static Map<String, Object> unknown(DeviceDirectory.UnknownDevices unknown) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tracked", unknown.tracked());
+        json.put("capacity", unknown.capacity());
+        json.put("ids", unknown.ids());
+        json.put("messages", unknown.messages());
+        json.put("forgotten", unknown.forgotten());
         return json;
     }
 

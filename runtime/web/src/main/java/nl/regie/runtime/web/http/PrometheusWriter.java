@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import nl.regie.runtime.spi.metrics.LatencyHistogram;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 
 /**
@@ -24,7 +25,9 @@ public final class PrometheusWriter implements MetricWriter {
         /** Only goes up (resets when the runtime restarts). */
         COUNTER,
         /** Goes up and down. */
-        GAUGE;
+        GAUGE,
+        /** Cumulative buckets with {@code le}, a sum and a count. */
+        HISTOGRAM;
 
         String text() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -98,6 +101,25 @@ public final class PrometheusWriter implements MetricWriter {
     @Override
     public Family gauge(String name, String help) {
         return family(name, Type.GAUGE, help);
+    }
+
+    /**
+     * Writes a histogram: a {@code name_bucket} line per bound ({@code le}, cumulative) and {@code +Inf}, then
+     * {@code name_sum} and {@code name_count}, all with the given labels.
+     */
+    @Override
+    public void histogram(String name, String help, LatencyHistogram.Snapshot histogram, String... labels) {
+        Family family = family(name, Type.HISTOGRAM, help);
+        String[] withLe = java.util.Arrays.copyOf(labels, labels.length + 2);
+        withLe[labels.length] = "le";
+        double[] bounds = histogram.upperBounds();
+        long[] cumulative = histogram.cumulative();
+        for (int i = 0; i <= bounds.length; i++) {
+            withLe[labels.length + 1] = i < bounds.length ? Double.toString(bounds[i]) : "+Inf";
+            family.samples.add(name + "_bucket" + labels(withLe) + " " + cumulative[i]);
+        }
+        family.samples.add(name + "_sum" + labels(labels) + " " + number(histogram.sumSeconds()));
+        family.samples.add(name + "_count" + labels(labels) + " " + histogram.count());
     }
 
     /** The page: every family with its samples, each line ending in a line feed. A family without samples is left out. */

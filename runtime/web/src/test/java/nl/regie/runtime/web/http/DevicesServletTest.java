@@ -76,16 +76,84 @@ class DevicesServletTest {
     }
 
     @Test
-    void theListShowsTheBridgeAndEveryDevice() throws Exception {
-        send("b/tele", "[");
+    void theListShowsTheBridgeTheUnknownIdsAndEveryDevice() throws Exception {
+        send("b/tele", "[{\"n\":\"urn:ngsi-ld:Device:b:batteryLevel\",\"u\":\"/\",\"v\":0.5}]");
+        send("a/state", "{\"online\": true}");
         send("a/state", "{\"online\": false}");
+        send("rogue/tele", "[");
         JsonNode json = get(bridge, null).json();
         assertTrue(json.get("bridge").get("enabled").booleanValue());
         assertEquals("demo", json.get("bridge").get("site").textValue());
-        assertEquals(2, json.get("bridge").get("messagesReceived").intValue());
+        assertEquals(4, json.get("bridge").get("messagesReceived").intValue());
+        assertEquals(2, json.get("total").intValue());
+        assertEquals(100, json.get("limit").intValue());
+        assertFalse(json.has("next"), "one page holds them all");
+        assertEquals(2, json.get("devices").size(), "the rogue id is no device");
         assertEquals("a", json.get("devices").get(0).get("id").textValue());
         assertEquals("offline", json.get("devices").get(0).get("state").textValue());
         assertEquals("b", json.get("devices").get(1).get("id").textValue());
+        JsonNode unknown = json.get("unknownDevices");
+        assertEquals(1, unknown.get("tracked").intValue());
+        assertEquals(10_000, unknown.get("capacity").intValue());
+        assertEquals(1, unknown.get("ids").intValue());
+        assertEquals(1, unknown.get("messages").intValue());
+        assertEquals(0, unknown.get("forgotten").intValue());
+    }
+
+    @Test
+    void theListIsPagedByIdWithANextLinkUntilTheLastPage() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            send(String.format("dev-%03d/state", i), "{\"online\": true}");
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        while (true) {
+            JsonNode json = list(after == null ? new String[] {"limit", "10"} : new String[] {"limit", "10", "after", after});
+            pages++;
+            assertEquals(25, json.get("total").intValue());
+            assertEquals(10, json.get("limit").intValue());
+            json.get("devices").forEach(d -> seen.add(d.get("id").textValue()));
+            if (!json.has("next")) {
+                break;
+            }
+            String next = json.get("next").textValue();
+            assertEquals("/api/devices?after=" + seen.get(seen.size() - 1) + "&limit=10", next);
+            after = seen.get(seen.size() - 1);
+        }
+        assertEquals(3, pages);
+        assertEquals(java.util.stream.IntStream.range(0, 25).mapToObj(i -> String.format("dev-%03d", i)).toList(), seen);
+        assertEquals(1, list("limit", "1").get("devices").size());
+        assertEquals(0, list("after", "zzz").get("devices").size());
+        assertEquals(100, list().get("limit").intValue());
+    }
+
+    @Test
+    void badPagingValuesAre400NamingTheParameter() throws Exception {
+        assertBad("parameter 'limit' must be between 1 and 1000, was 0", "limit", "0");
+        assertBad("parameter 'limit' must be between 1 and 1000, was 1001", "limit", "1001");
+        assertBad("parameter 'limit' must be a whole number, was 'ten'", "limit", "ten");
+        assertBad("parameter 'limit' must be a whole number, was '99999999999'", "limit", "99999999999");
+        assertBad("parameter 'limit' must be given once, with a value", "limit", "1", "limit", "2");
+        assertBad("parameter 'after': device id 'a b' must be 1 to 128 letters", "after", "a b");
+        assertBad("unknown query parameter 'offset'; known are [limit, after]", "offset", "5");
+    }
+
+    private JsonNode list(String... query) throws Exception {
+        ServletFakes.Response response = new ServletFakes.Response();
+        new DevicesServlet(bridge, SamePartyPolicy.INSTANCE).service(ServletFakes.get("/api/devices", null, query),
+                response.servlet);
+        assertEquals(200, response.status);
+        return response.json();
+    }
+
+    private void assertBad(String detail, String... query) throws Exception {
+        ServletFakes.Response response = new ServletFakes.Response();
+        new DevicesServlet(bridge, SamePartyPolicy.INSTANCE).service(ServletFakes.get("/api/devices", null, query),
+                response.servlet);
+        assertEquals(400, response.status);
+        assertEquals("application/problem+json", response.contentType);
+        assertTrue(response.json().get("detail").textValue().startsWith(detail), response.json().toString());
     }
 
     @Test

@@ -109,6 +109,67 @@ class MetricsServletTest {
         assertTrue(text.indexOf("regie_bus_published_total") < text.indexOf("regie_entities"), "in the sources' order");
     }
 
+    /**
+     * 10,000 devices of five types, each with a birth and a pack, through a real bridge and bus: the page has as many
+     * series as with 100 devices (no label per device), and the ingest and delivery latencies as histograms.
+     */
+    @Test
+    void tenThousandDevicesGiveABoundedNumberOfSeries() throws Exception {
+        BusEngine bus = new BusEngine(BusSettings.defaults(), new RecordingLogger().logger());
+        bus.subscribe(new Owner("nl.regie.waste", "1.0.0", 12), List.of("#"), r -> { });
+        DeviceBridge bridge = new DeviceBridge(BridgeSettings.defaults("demo"), bus::publish, Clock.systemUTC(),
+                new RecordingLogger().logger());
+        String[] types = {"WasteContainer", "Streetlight", "CrowdFlowObserved", "TrafficFlowObserved", "WaterObserved"};
+        java.util.function.IntConsumer device = i -> {
+            String id = "dev-" + i;
+            bridge.onMessage("regie/v1/demo/dev/" + id + "/state", ServletFakes.utf8("{\"online\": true, \"type\": \""
+                    + types[i % types.length] + "\"}"));
+            bridge.onMessage("regie/v1/demo/dev/" + id + "/tele", ServletFakes.utf8("[{\"n\":\"urn:ngsi-ld:Device:" + id
+                    + ":batteryLevel\",\"u\":\"/\",\"v\":0.5}]"));
+        };
+        MetricsServlet servlet = servlet(new BusMetrics(bus), new IngestMetrics(bridge));
+        for (int i = 0; i < 100; i++) {
+            device.accept(i);
+        }
+        String hundred = get(servlet).text();
+        for (int i = 100; i < 10_000; i++) {
+            device.accept(i);
+        }
+        bridge.onMessage("regie/v1/demo/dev/rogue/tele", ServletFakes.utf8("["));
+        await().atMost(Duration.ofSeconds(30)).until(() -> bus.subscribers().get(0).delivered()
+                + bus.subscribers().get(0).dropped() == 20_000);
+        String text = get(servlet).text();
+        bus.close();
+
+        List<String> series = text.lines().filter(line -> !line.startsWith("#")).toList();
+        assertEquals(series(hundred).size(), series.size(), "the same series for 100 and for 10,000 devices: " + text);
+        assertTrue(series.size() < 150, series.size() + " series");
+        assertTrue(series.stream().noneMatch(line -> line.contains("dev-")), "no device in a label");
+        assertTrue(text.contains("regie_bus_published_total{publisher=\"mqtt\"} 20000\n"), text);
+        assertTrue(text.contains("regie_ingest_readings_published_total{device_type=\"Streetlight\"} 4000\n"), text);
+        assertTrue(text.contains("regie_ingest_unknown_messages_total 1\n"), text);
+        assertTrue(text.contains("# TYPE regie_ingest_latency_seconds histogram\n"), text);
+        assertTrue(text.contains("regie_ingest_latency_seconds_bucket{le=\"+Inf\"} 10000\n"), text);
+        assertTrue(text.contains("regie_ingest_latency_seconds_count 10000\n"), text);
+        assertTrue(text.contains("# TYPE regie_bus_delivery_latency_seconds histogram\n"), text);
+        long sampled = Long.parseLong(series.stream()
+                .filter(line -> line.startsWith("regie_bus_delivery_latency_seconds_count{plugin=\"nl.regie.waste\"}"))
+                .findFirst().orElseThrow().replaceAll(".* ", ""));
+        assertTrue(sampled >= 1 && sampled <= 20_000, "sampled deliveries: " + sampled);
+        assertTrue(series.stream().anyMatch(line -> line.matches(
+                "regie_bus_delivery_latency_seconds_bucket\\{plugin=\"nl.regie.waste\",le=\"[0-9.E-]+\"} \\d+")), text);
+        long previous = -1;
+        for (String bucket : series.stream().filter(line -> line.startsWith("regie_ingest_latency_seconds_bucket")).toList()) {
+            long count = Long.parseLong(bucket.replaceAll(".* ", ""));
+            assertTrue(count >= previous, "cumulative buckets: " + bucket);
+            previous = count;
+        }
+    }
+
+    private static List<String> series(String page) {
+        return page.lines().filter(line -> !line.startsWith("#")).toList();
+    }
+
     @Test
     void sourcesComeInTheirOrderAndGoWhenUnregistered() throws Exception {
         MetricsServlet servlet = new MetricsServlet();
