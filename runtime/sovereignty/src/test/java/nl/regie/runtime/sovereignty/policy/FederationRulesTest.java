@@ -99,7 +99,11 @@ class FederationRulesTest {
         Reading coarse = gent.apply(temperature);
         assertNotNull(coarse);
         assertTrue(!coarse.location().equals(GAUGE), "grid=1000 moves the location to its cell's centre");
-        Reading counted = gent.apply(reading("CrowdFlowObserved", "c1", "peopleCount", 12, "count", "res-1"));
+        assertNull(gent.apply(reading("CrowdFlowObserved", "c1", "peopleCount", 12, "count", "res-1")),
+                "an aggregate of fewer sources than its minimum leaves nothing");
+        gent.apply(reading("CrowdFlowObserved", "c2", "peopleCount", 3, "count", "res-2"));
+        Reading counted = gent.apply(reading("CrowdFlowObserved", "c3", "peopleCount", 5, "count", "res-3"));
+        assertNotNull(counted, "three sources in the zone");
         assertTrue(counted.entity().localId().startsWith("zone-"), counted.entity().toString());
         assertNull(gent.apply(reading("Resident", "r1", "address", "Ooststraat 1", "res-1")),
                 "personal is withheld unless the rule says personal");

@@ -60,11 +60,16 @@ class ShippedPolicyTest {
         assertSees("nl.regie.lighting", reading("Streetlight", "lamp-001", "powerState", "lamp-001"));
         // The city oversees the contractor's bins and the water board's points of interest.
         assertSees("nl.regie.lighting", reading("PointOfInterest", "waterlooplein", "name", "nl.dijkwacht.flood"));
-        // The police see people counts only summed per zone, and nothing of the bins.
+        // The police see people counts only summed per 2 km zone, once three counters count in it (never one
+        // counter's own figure), and nothing of the bins.
         ReadView police = engine.readView("police", "police-dashboard");
-        Reading zone = police.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", "crowd-001"));
-        assertNotNull(zone);
-        assertTrue(zone.entity().localId().startsWith("zone-250m_"), zone.toString());
+        assertNull(police.apply(reading("CrowdFlowObserved", "crowd-001", "peopleCount", "crowd-001")));
+        assertNull(police.apply(reading("CrowdFlowObserved", "crowd-002", "peopleCount", "crowd-002")));
+        Reading zone = police.apply(reading("CrowdFlowObserved", "crowd-003", "peopleCount", "crowd-003"));
+        assertNotNull(zone, "the third counter in the zone");
+        assertTrue(zone.entity().localId().startsWith("zone-2000m_"), zone.toString());
+        assertEquals(15.0, zone.number().orElseThrow(), "the three counters' sum");
+        assertTrue(zone.source().startsWith("zone-"), "the sum's source is its zone: " + zone.source());
         assertNull(police.apply(reading("WasteContainer", "bin-001", "fillingLevel", "bin-001")));
         assertEquals("contractor", engine.partyOfSource("bin-042"));
         assertEquals("waterboard", engine.partyOfSource("gauge-03"));
