@@ -1,7 +1,11 @@
 package nl.regie.launcher;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
@@ -26,6 +30,9 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * own bundles ({@code nl.regie.*}). Errors and warnings go to stderr, the rest to stdout. Stack traces
  * follow only in verbose mode. The log API package comes from the launcher's class path and the system
  * bundle exports it, so this listener and every bundle share the same {@link LogListener} type.
+ *
+ * <p>With a {@link LogFile} every line also goes to that file, dated ({@code yyyy-MM-dd HH:mm:ss.SSS}) and with
+ * its stack trace whether verbose or not. If the file cannot be written the console says so once and goes on alone.
  */
 final class ConsoleLog implements LogListener, FrameworkListener {
 
@@ -33,6 +40,7 @@ final class ConsoleLog implements LogListener, FrameworkListener {
     static final String LAUNCHER = "launcher";
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final String REGIE_BUNDLES = "nl.regie.";
     /** Where the runtime's lifecycle installs a jar it only checks: {@code PluginBundles.CANDIDATE_LOCATION_PREFIX}. */
     static final String PREFLIGHT_LOCATION_PREFIX = "regie-preflight:";
@@ -43,12 +51,19 @@ final class ConsoleLog implements LogListener, FrameworkListener {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean verbose;
+    private LogFile file;
     private ServiceTracker<LogReaderService, LogReaderService> readers;
 
     ConsoleLog(PrintStream out, PrintStream err, boolean verbose) {
+        this(out, err, verbose, null);
+    }
+
+    /** A console that also writes every line to {@code file} (none when null). */
+    ConsoleLog(PrintStream out, PrintStream err, boolean verbose, LogFile file) {
         this.out = out;
         this.err = err;
         this.verbose = verbose;
+        this.file = file;
     }
 
     /** Starts following the framework's events and every Log Service that appears in it. */
@@ -122,15 +137,70 @@ final class ConsoleLog implements LogListener, FrameworkListener {
     synchronized void print(LogLevel level, String source, String message, Throwable reason) {
         PrintStream stream = level.ordinal() <= LogLevel.WARN.ordinal() ? err : out;
         StringBuilder line = new StringBuilder()
-                .append(LocalTime.now().format(TIME)).append(' ')
                 .append(level).append(" [").append(source).append("] ")
                 .append(message == null ? "" : message);
         if (reason != null) {
             line.append(": ").append(reason(reason));
         }
-        stream.println(line);
+        LocalDateTime now = LocalDateTime.now();
+        stream.println(now.toLocalTime().format(TIME) + " " + line);
         if (reason != null && verbose) {
             reason.printStackTrace(stream);
+        }
+        toFile(now, line.toString(), reason);
+    }
+
+    /**
+     * A line of the launcher's own on stdout as it is ({@code Regie ready ...}, {@code Regie stopped}), and dated in
+     * the log file.
+     */
+    synchronized void plain(String message) {
+        out.println(message);
+        out.flush();
+        toFile(LocalDateTime.now(), message, null);
+    }
+
+    /** A line of the launcher's own on stderr as it is ({@code Regie failed to start: ...}), and dated in the log file. */
+    synchronized void plainError(String message) {
+        err.println(message);
+        err.flush();
+        toFile(LocalDateTime.now(), message, null);
+    }
+
+    /** Closes the log file, if any; later lines go to the console only. */
+    synchronized void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                err.println(LocalTime.now().format(TIME) + " WARN [" + LAUNCHER + "] log file " + file.file()
+                        + ": cannot close: " + reason(e));
+            }
+            file = null;
+        }
+    }
+
+    private void toFile(LocalDateTime now, String line, Throwable reason) {
+        if (file == null) {
+            return;
+        }
+        try {
+            file.write(now.format(FILE_TIME) + " " + line);
+            if (reason != null) {
+                StringWriter trace = new StringWriter();
+                reason.printStackTrace(new PrintWriter(trace));
+                file.write(trace.toString().stripTrailing());
+            }
+        } catch (IOException e) {
+            LogFile failed = file;
+            file = null;
+            try {
+                failed.close();
+            } catch (IOException ignored) {
+                // Already failing: the line below says so.
+            }
+            err.println(now.toLocalTime().format(TIME) + " WARN [" + LAUNCHER + "] log file " + failed.file()
+                    + ": cannot write, so the log goes to the console only from now on: " + reason(e));
         }
     }
 
