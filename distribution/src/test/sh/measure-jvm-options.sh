@@ -20,6 +20,8 @@ shift || true
 IDLE=${IDLE:-30}
 DEVICES=${DEVICES:-120}
 WORK=$(mktemp -d /tmp/regie-measure.XXXXXX)
+# bin/regie's own class-data sharing archive is off here: the cds sets below name theirs.
+export REGIE_CDS_ARCHIVE=
 SHIPPED=$HOME_DIR/config/jvm.options
 CDS_ARCHIVE=$WORK/regie.jsa
 

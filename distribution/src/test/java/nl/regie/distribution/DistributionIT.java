@@ -83,6 +83,9 @@ class DistributionIT {
             List<String> arguments = List.of(info.arguments().orElseThrow());
             assertTrue(arguments.containsAll(List.of("-Xmx96m", "-XX:+UseSerialGC", "-Dregie.home=" + home.toRealPath(), "-jar")),
                     arguments.toString());
+            // The first start writes the class-data sharing archive when the JVM exits; later starts map it.
+            assertTrue(arguments.contains("-XX:ArchiveClassesAtExit=" + home.toRealPath().resolve("lib/regie.jsa")),
+                    arguments.toString());
 
             // The state folder is the distribution's, and the operator's token there opens the API.
             String token = Files.readString(home.resolve("state/operator.token")).strip();
@@ -99,6 +102,7 @@ class DistributionIT {
             awaitFile(logs.resolve("regie.log.1"), regie);
             assertEquals(0, regie.terminate(Duration.ofSeconds(45)), regie.transcript());
             assertTrue(regie.stdout().contains("Regie stopped"), regie.transcript());
+            assertTrue(Files.size(home.resolve("lib/regie.jsa")) > 1_000_000, "the class-data sharing archive is written at exit");
 
             String logged = readAll(logs);
             assertTrue(logged.contains(" Regie ready in "), logged);
