@@ -11,9 +11,10 @@ out=$3
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/etc" "$out/tmp" "$out/bin"
 
-# The JRE: Java SE, plus what Netty (the embedded broker) and the runtime reach for.
+# The JRE: Java SE, plus what Netty (the embedded broker) and the runtime reach for; with the JDK's base class-data
+# sharing archive, which bin/regie's archive of Regie's classes builds on.
 "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.zipfs,jdk.management,jdk.net,jdk.naming.dns \
-    --strip-debug --no-man-pages --no-header-files --compress=2 --output "$out/opt/java"
+    --strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive --output "$out/opt/java"
 
 # The CA certificates, for an ssl:// broker: Debian keeps them outside the JDK (ca-certificates-java).
 if [ -f /etc/ssl/certs/java/cacerts ]; then

@@ -15,12 +15,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +61,7 @@ class DistributionIT {
         assertTrue(Files.size(home.resolve("lib/regie-launcher.jar")) > 1_000_000);
         try (Stream<Path> plugins = Files.list(home.resolve("plugins"))) {
             assertEquals(Set.of("nl.regie.waste.jar", "nl.regie.lighting.jar", "nl.regie.mobility.jar", "nl.dijkwacht.flood.jar"),
-                    plugins.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+                    plugins.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
         for (String file : List.of("config/jvm.options", "config/nl.regie.runtime.policy.cfg", "config/keys/city.p12",
                 "service/regie.service", "service/regie.properties", "docs/install.md", "README.md")) {
@@ -72,7 +76,7 @@ class DistributionIT {
         int mqttPort = freePort();
         try (RegieProcess regie = RegieProcess.start(elsewhere, Map.of(), List.of(home.resolve("bin/regie").toString(),
                 "--http-port", Integer.toString(httpPort), "--mqtt-port", Integer.toString(mqttPort),
-                "--log-size", "1KB", "--log-count", "3"))) {
+                "--log-size", "1KB", "--log-count", "1000"))) {
             String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START_TIMEOUT);
             assertTrue(ready.contains("plugins " + home.resolve("plugins")), ready);
             assertTrue(ready.contains("4 active"), ready);
@@ -108,10 +112,8 @@ class DistributionIT {
             assertTrue(logged.contains(" Regie ready in "), logged);
             assertTrue(logged.contains(" Regie stopped"), logged);
             assertFalse(logged.contains(token), "the operator's token never reaches the log file");
-            try (Stream<Path> files = Files.list(logs)) {
-                List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-                assertTrue(names.size() <= 3 && names.contains("regie.log"), names.toString());
-            }
+            // 1 KB a file, 1,000 files at most, so that every line of this run is still there to check (that the
+            // oldest files are dropped is LogFileTest's).
             try (Stream<Path> files = Files.list(logs)) {
                 for (Path file : files.toList()) {
                     assertTrue(Files.size(file) <= 1024 || Files.readAllLines(file).size() == 1,
@@ -167,6 +169,61 @@ class DistributionIT {
             assertEquals("regie: --site: 'de 'bilt' is not a valid site name (letters, digits, '-' and '_' only)",
                     regie.stderr().get(0));
         }
+    }
+
+    @Test
+    void theJvmOptionsComeFirstInTheirOrderThenTheLauncherThenTheUsersArgumentsUnchanged(@TempDir Path jdk) throws Exception {
+        Path archive = jdk.resolve("cds/regie.jsa");
+        Files.createDirectories(archive.getParent());
+        List<String> arguments = fakeJavaArguments(jdk, false, archive, "--site", "a b", "--verbose");
+        List<String> expected = new ArrayList<>(jvmOptions());
+        expected.addAll(List.of("-Dregie.home=" + home.toRealPath(), "-jar", home.toRealPath().resolve("lib/regie-launcher.jar").toString(),
+                "--site", "a b", "--verbose"));
+        assertEquals(expected, arguments, "no class-data sharing without the JDK's own archive to build on");
+    }
+
+    @Test
+    void theClassDataSharingArchiveIsWrittenOnceThenUsedAndWrittenAgainWhenTheLauncherIsNewer(@TempDir Path jdk) throws Exception {
+        Path archive = jdk.resolve("cds/regie.jsa");
+        Files.createDirectories(archive.getParent());
+        assertTrue(fakeJavaArguments(jdk, true, archive).containsAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off")));
+
+        Files.writeString(archive, "an archive");
+        Path jar = home.resolve("lib/regie-launcher.jar");
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        Files.setLastModifiedTime(jdk.resolve("bin/java"), FileTime.fromMillis(0));
+        assertTrue(fakeJavaArguments(jdk, true, archive).contains("-XX:SharedArchiveFile=" + archive));
+
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+        assertTrue(fakeJavaArguments(jdk, true, archive).contains("-XX:ArchiveClassesAtExit=" + archive));
+        assertFalse(Files.exists(archive), "the stale archive is removed before the JVM writes a new one");
+    }
+
+    /** What bin/regie passes to a java that only prints its arguments, one per line. */
+    private static List<String> fakeJavaArguments(Path jdk, boolean baseArchive, Path archive, String... args) throws Exception {
+        Path java = jdk.resolve("bin/java");
+        if (!Files.exists(java)) {
+            Files.createDirectories(java.getParent());
+            Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+            Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        if (baseArchive) {
+            Files.createDirectories(jdk.resolve("lib/server"));
+            Files.writeString(jdk.resolve("lib/server/classes.jsa"), "the JDK's archive");
+        }
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/regie").toString()));
+        command.addAll(List.of(args));
+        try (RegieProcess regie = RegieProcess.start(jdk, Map.of("JAVA_HOME", jdk.toString(), "REGIE_CDS_ARCHIVE", archive.toString()),
+                command)) {
+            assertEquals(0, regie.awaitExit(Duration.ofSeconds(30)), regie.transcript());
+            return List.copyOf(regie.stdout());
+        }
+    }
+
+    /** The options of the shipped config/jvm.options, in order. */
+    private static List<String> jvmOptions() throws IOException {
+        return Files.readAllLines(home.resolve("config/jvm.options")).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
     }
 
     private static void awaitFile(Path file, RegieProcess regie) throws InterruptedException {
