@@ -1,7 +1,11 @@
 package nl.regie.launcher;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Executors;
@@ -33,6 +37,9 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * <p>What bundles log is collapsed by {@link RepeatedLines}: a bundle that repeats itself (a plugin warning about every
  * bad reading of a broken device) prints a few lines a minute and then one saying how many were left out, so plugins
  * just log and no bundle can bury the others' lines. The launcher's own lines are never collapsed.
+ *
+ * <p>With a {@link LogFile} every line also goes to that file, dated ({@code yyyy-MM-dd HH:mm:ss.SSS}) and with
+ * its stack trace whether verbose or not. If the file cannot be written the console says so once and goes on alone.
  */
 final class ConsoleLog implements LogListener, FrameworkListener {
 
@@ -40,6 +47,7 @@ final class ConsoleLog implements LogListener, FrameworkListener {
     static final String LAUNCHER = "launcher";
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final String REGIE_BUNDLES = "nl.regie.";
     /** Where the runtime's lifecycle installs a jar it only checks: {@code PluginBundles.CANDIDATE_LOCATION_PREFIX}. */
     static final String PREFLIGHT_LOCATION_PREFIX = "regie-preflight:";
@@ -53,18 +61,30 @@ final class ConsoleLog implements LogListener, FrameworkListener {
     private final PrintStream err;
     private final boolean verbose;
     private final RepeatedLines repeated;
+    private LogFile file;
     private ServiceTracker<LogReaderService, LogReaderService> readers;
     private ScheduledExecutorService reporter;
 
     ConsoleLog(PrintStream out, PrintStream err, boolean verbose) {
-        this(out, err, verbose, RepeatedLines.standard());
+        this(out, err, verbose, RepeatedLines.standard(), null);
     }
 
+    /** A console that collapses repeated lines as {@code repeated} says, and writes no file. */
     ConsoleLog(PrintStream out, PrintStream err, boolean verbose, RepeatedLines repeated) {
+        this(out, err, verbose, repeated, null);
+    }
+
+    /** A console that also writes every line to {@code file} (none when null). */
+    ConsoleLog(PrintStream out, PrintStream err, boolean verbose, LogFile file) {
+        this(out, err, verbose, RepeatedLines.standard(), file);
+    }
+
+    ConsoleLog(PrintStream out, PrintStream err, boolean verbose, RepeatedLines repeated, LogFile file) {
         this.out = out;
         this.err = err;
         this.verbose = verbose;
         this.repeated = repeated;
+        this.file = file;
     }
 
     /** Starts following the framework's events and every Log Service that appears in it. */
@@ -140,8 +160,11 @@ final class ConsoleLog implements LogListener, FrameworkListener {
         String text = (message == null ? "" : message) + (reason == null ? "" : ": " + reason(reason));
         for (RepeatedLines.Line line : repeated.offer(level, source, text)) {
             print(line.level(), line.source(), line.message(), null);
-            if (!line.report() && reason != null && verbose) {
-                reason.printStackTrace(level.ordinal() <= LogLevel.WARN.ordinal() ? err : out);
+            if (!line.report() && reason != null) {
+                if (verbose) {
+                    reason.printStackTrace(level.ordinal() <= LogLevel.WARN.ordinal() ? err : out);
+                }
+                traceToFile(reason);
             }
         }
     }
@@ -174,16 +197,90 @@ final class ConsoleLog implements LogListener, FrameworkListener {
     synchronized void print(LogLevel level, String source, String message, Throwable reason) {
         PrintStream stream = level.ordinal() <= LogLevel.WARN.ordinal() ? err : out;
         StringBuilder line = new StringBuilder()
-                .append(LocalTime.now().format(TIME)).append(' ')
                 .append(level).append(" [").append(source).append("] ")
                 .append(message == null ? "" : message);
         if (reason != null) {
             line.append(": ").append(reason(reason));
         }
-        stream.println(line);
+        LocalDateTime now = LocalDateTime.now();
+        stream.println(now.toLocalTime().format(TIME) + " " + line);
         if (reason != null && verbose) {
             reason.printStackTrace(stream);
         }
+        toFile(now, line.toString(), reason);
+    }
+
+    /**
+     * A line of the launcher's own on stdout as it is ({@code Regie ready ...}, {@code Regie stopped}), and dated in
+     * the log file.
+     */
+    synchronized void plain(String message) {
+        out.println(message);
+        out.flush();
+        toFile(LocalDateTime.now(), message, null);
+    }
+
+    /** A line of the launcher's own on stderr as it is ({@code Regie failed to start: ...}), and dated in the log file. */
+    synchronized void plainError(String message) {
+        err.println(message);
+        err.flush();
+        toFile(LocalDateTime.now(), message, null);
+    }
+
+    /** Closes the log file, if any; later lines go to the console only. */
+    synchronized void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                err.println(LocalTime.now().format(TIME) + " WARN [" + LAUNCHER + "] log file " + file.file()
+                        + ": cannot close: " + reason(e));
+            }
+            file = null;
+        }
+    }
+
+    /** The stack trace of a line already written (collapsed lines carry their reason in the message only). */
+    private void traceToFile(Throwable reason) {
+        if (file == null) {
+            return;
+        }
+        StringWriter trace = new StringWriter();
+        reason.printStackTrace(new PrintWriter(trace));
+        try {
+            file.write(trace.toString().stripTrailing());
+        } catch (IOException e) {
+            fileFailed(LocalDateTime.now(), e);
+        }
+    }
+
+    private void toFile(LocalDateTime now, String line, Throwable reason) {
+        if (file == null) {
+            return;
+        }
+        try {
+            file.write(now.format(FILE_TIME) + " " + line);
+            if (reason != null) {
+                StringWriter trace = new StringWriter();
+                reason.printStackTrace(new PrintWriter(trace));
+                file.write(trace.toString().stripTrailing());
+            }
+        } catch (IOException e) {
+            fileFailed(now, e);
+        }
+    }
+
+    /** Stops writing the log file, saying so once on the console. */
+    private void fileFailed(LocalDateTime now, IOException e) {
+        LogFile failed = file;
+        file = null;
+        try {
+            failed.close();
+        } catch (IOException ignored) {
+            // Already failing: the line below says so.
+        }
+        err.println(now.toLocalTime().format(TIME) + " WARN [" + LAUNCHER + "] log file " + failed.file()
+                + ": cannot write, so the log goes to the console only from now on: " + reason(e));
     }
 
     /** The symbolic name of a bundle, for the brackets. */

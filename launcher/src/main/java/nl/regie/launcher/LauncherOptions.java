@@ -55,11 +55,13 @@ import nl.regie.simulator.SimulatorSettings;
  *     a developer's machine; never by default)
  * @param unsignedPlugins whether plugin jars without a signature are let in, acting for no party
  *     ({@code --dev-unsigned-plugins}, for a developer's machine; never by default)
+ * @param logFile where the console's lines are also written, rotated by size; {@code null} for none
+ *     ({@code --log-file off})
  */
 record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, Path stateDir, String site, int mqttPort,
         String broker, String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
         SimulatorSettings simulator, boolean verbose, boolean shell, boolean help, Set<Part> without,
-        boolean openLoopback, boolean unsignedPlugins) {
+        boolean openLoopback, boolean unsignedPlugins, LogFile.Settings logFile) {
 
     /** Copies the set of parts left out. */
     LauncherOptions {
@@ -101,9 +103,20 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                         .format(SimulatorSettings.defaults().speed()));
     }
 
-    /** Parses the command line, with relative paths taken from the working directory. */
+    /**
+     * The system property the start script sets to the distribution's folder: the default plugins, configuration and
+     * state folders are taken from there instead of the working directory.
+     */
+    static final String HOME_PROPERTY = "regie.home";
+
+    /**
+     * Parses the command line, with relative paths taken from the working directory, and the default folders from
+     * {@value #HOME_PROPERTY} when it is set.
+     */
     static LauncherOptions parse(String... args) throws UsageException {
-        return parse(List.of(args), Path.of("").toAbsolutePath());
+        Path workingDir = Path.of("").toAbsolutePath();
+        String home = System.getProperty(HOME_PROPERTY);
+        return parse(List.of(args), workingDir, home == null || home.isBlank() ? workingDir : workingDir.resolve(home).normalize());
     }
 
     /**
@@ -111,11 +124,19 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
      * from {@code workingDir}.
      */
     static LauncherOptions parse(List<String> args, Path workingDir) throws UsageException {
+        return parse(args, workingDir, workingDir);
+    }
+
+    /**
+     * Parses the command line, with relative paths given as options taken from {@code workingDir} and the default
+     * plugins, configuration and state folders from {@code homeDir}.
+     */
+    static LauncherOptions parse(List<String> args, Path workingDir, Path homeDir) throws UsageException {
         if (args.contains("--help") || args.contains("-h")) {
-            return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, workingDir.resolve(DEFAULT_PLUGINS).normalize(),
-                    workingDir.resolve(DEFAULT_CONFIG_DIR).normalize(), workingDir.resolve(DEFAULT_STATE_DIR).normalize(),
+            return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, homeDir.resolve(DEFAULT_PLUGINS).normalize(),
+                    homeDir.resolve(DEFAULT_CONFIG_DIR).normalize(), homeDir.resolve(DEFAULT_STATE_DIR).normalize(),
                     DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, false, true,
-                    Set.of(), false, false);
+                    Set.of(), false, false, null);
         }
         Map<String, Setting> settings = OptionSources.read(args, workingDir);
         Set<Part> without = Part.parse(settings.get("without"));
@@ -153,8 +174,8 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
             throw new UsageException(truststorePassword.origin() + ": set mqtt-truststore too");
         }
 
-        Path pluginsDir = workingDir.resolve(OptionValues.nonBlank(settings.get("plugins"), DEFAULT_PLUGINS)).normalize();
-        Path stateDir = workingDir.resolve(OptionValues.nonBlank(settings.get("state-dir"), DEFAULT_STATE_DIR)).normalize();
+        Path pluginsDir = folder(settings.get("plugins"), DEFAULT_PLUGINS, workingDir, homeDir);
+        Path stateDir = folder(settings.get("state-dir"), DEFAULT_STATE_DIR, workingDir, homeDir);
         if (stateDir.startsWith(pluginsDir) || pluginsDir.startsWith(stateDir)) {
             Setting set = settings.containsKey("state-dir") ? settings.get("state-dir") : settings.get("plugins");
             throw new UsageException(set.origin() + ": the state folder " + stateDir + " and the plugins folder " + pluginsDir
@@ -162,7 +183,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                     + " folders, neither inside the other");
         }
 
-        Path configDir = workingDir.resolve(OptionValues.nonBlank(settings.get("config-dir"), DEFAULT_CONFIG_DIR)).normalize();
+        Path configDir = folder(settings.get("config-dir"), DEFAULT_CONFIG_DIR, workingDir, homeDir);
         return new LauncherOptions(
                 httpPort,
                 OptionValues.httpHost(settings.get("http-host"), DEFAULT_HTTP_HOST, configDir),
@@ -182,7 +203,15 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 false,
                 without,
                 OptionValues.bool(settings.get("dev-open-loopback")),
-                OptionValues.bool(settings.get("dev-unsigned-plugins")));
+                OptionValues.bool(settings.get("dev-unsigned-plugins")),
+                OptionValues.logFile(settings.get("log-file"), settings.get("log-size"), settings.get("log-count"), workingDir,
+                        stateDir));
+    }
+
+    /** A folder option: given, from the working directory; not given, {@code fallback} in the home folder. */
+    private static Path folder(Setting setting, String fallback, Path workingDir, Path homeDir) throws UsageException {
+        return setting == null ? homeDir.resolve(fallback).normalize()
+                : workingDir.resolve(OptionValues.nonBlank(setting, null)).normalize();
     }
 
     /** The options each part's absence makes meaningless: setting one of them is a mistake worth naming. */
@@ -237,6 +266,6 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
                 + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
                 + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + ", without=" + without + ", openLoopback=" + openLoopback
-                + ", unsignedPlugins=" + unsignedPlugins + "]";
+                + ", unsignedPlugins=" + unsignedPlugins + ", logFile=" + logFile + "]";
     }
 }

@@ -24,8 +24,10 @@ public final class Main {
     private final Thread shutdownHook;
     private volatile boolean shuttingDown;
 
-    private Main(LauncherOptions options, Instant startedAt) {
-        ConsoleLog console = new ConsoleLog(System.out, System.err, options.verbose() || Boolean.getBoolean("regie.debug"));
+    private final ConsoleLog console;
+
+    private Main(LauncherOptions options, Instant startedAt, LogFile logFile) {
+        this.console = new ConsoleLog(System.out, System.err, options.verbose() || Boolean.getBoolean("regie.debug"), logFile);
         this.launcher = new Launcher(options, console, startedAt);
         this.stateDir = options.stateDir();
         this.shutdownHook = new Thread(this::stopOnSignal, "regie-shutdown");
@@ -36,10 +38,12 @@ public final class Main {
         // The JVM's own start time: ProcessHandle's start instant is only accurate to the second on Linux.
         Instant startedAt = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
         LauncherOptions options;
+        LogFile logFile = null;
         try {
             options = LauncherOptions.parse(args);
             if (!options.help()) {
                 prepareFolders(options);
+                logFile = openLogFile(options.logFile());
             }
         } catch (LauncherOptions.UsageException e) {
             System.err.println("regie: " + e.getMessage());
@@ -51,7 +55,19 @@ public final class Main {
             System.out.print(LauncherOptions.usage());
             return;
         }
-        System.exit(new Main(options, startedAt).run());
+        System.exit(new Main(options, startedAt, logFile).run());
+    }
+
+    private static LogFile openLogFile(LogFile.Settings settings) throws LauncherOptions.UsageException {
+        if (settings == null) {
+            return null;
+        }
+        try {
+            return LogFile.open(settings);
+        } catch (IOException e) {
+            throw new LauncherOptions.UsageException("--log-file: cannot write the log file " + settings.file() + ": "
+                    + ConsoleLog.reason(e) + " (log-file=off for none)");
+        }
     }
 
     private static void prepareFolders(LauncherOptions options) throws LauncherOptions.UsageException {
@@ -85,16 +101,18 @@ public final class Main {
             if (shuttingDown) {
                 waitForTheHook(); // Stopped during start-up: not a failure to report.
             }
-            System.err.println("Regie failed to start: " + (e instanceof StartupException ? e.getMessage() : ConsoleLog.reason(e)));
+            console.plainError("Regie failed to start: " + (e instanceof StartupException ? e.getMessage() : ConsoleLog.reason(e)));
             if (!(e instanceof StartupException)) {
                 e.printStackTrace();
             }
             launcher.stop();
             removeHookOrWaitForIt();
+            console.closeFile();
             return EXIT_FAILED;
         }
-        System.out.println(report.readyLine());
-        report.detailLines().forEach(System.out::println);
+        console.plain(report.readyLine());
+        report.detailLines().forEach(console::plain);
+        // The link carries the operator's token: on the console only, never in the log file.
         launcher.operatorLink().ifPresent(link -> System.out.println("Operator: " + link + " (the token is also in "
                 + stateDir.resolve(OperatorToken.FILE_NAME) + ")"));
         System.out.flush();
@@ -107,7 +125,8 @@ public final class Main {
         // The framework stopped from inside (a bundle stopped the system bundle): finish the stop here.
         removeHookOrWaitForIt();
         boolean clean = launcher.stop();
-        System.out.println("Regie stopped");
+        console.plain("Regie stopped");
+        console.closeFile();
         return clean ? 0 : EXIT_FAILED;
     }
 
@@ -115,7 +134,8 @@ public final class Main {
     private void stopOnSignal() {
         shuttingDown = true;
         boolean clean = launcher.stop();
-        System.out.println("Regie stopped");
+        console.plain("Regie stopped");
+        console.closeFile();
         System.out.flush();
         System.err.flush();
         // Without halt the JVM would exit with 128 + the signal number; a clean stop is a success.

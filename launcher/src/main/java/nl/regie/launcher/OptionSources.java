@@ -21,7 +21,8 @@ import nl.regie.launcher.LauncherOptions.UsageException;
 final class OptionSources {
 
     static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "config-dir", "state-dir",
-            "site", "mqtt-port", "broker", "simulator-devices", "simulator-speed", "simulator-start", "without");
+            "site", "mqtt-port", "broker", "simulator-devices", "simulator-speed", "simulator-start", "without",
+            "log-file", "log-size", "log-count");
     static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose", "shell", "dev-open-loopback",
             "dev-unsigned-plugins");
     /** Keys read from the config file only: a password on the command line shows in the process list. */

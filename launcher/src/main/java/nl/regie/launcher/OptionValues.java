@@ -159,4 +159,58 @@ final class OptionValues {
             default -> throw new UsageException(setting.origin() + ": '" + setting.value() + "' is not true or false");
         };
     }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*([KMG]?)B?", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The log file's settings: {@code log-file} ({@code off} for none; default {@code <state dir>/logs/regie.log},
+     * a relative path taken from {@code workingDir}), {@code log-size} (bytes, or with KB, MB or GB, 1024-based;
+     * at least 1 KB) and {@code log-count} (files kept, the current one included, 1 to 1000). Null when off.
+     */
+    static LogFile.Settings logFile(Setting file, Setting size, Setting count, Path workingDir, Path stateDir)
+            throws UsageException {
+        String name = nonBlank(file, null);
+        if ("off".equals(name)) {
+            Setting pointless = size != null ? size : count;
+            if (pointless != null) {
+                throw new UsageException(pointless.origin() + ": has no use when " + file.origin() + " is off; drop one of them");
+            }
+            return null;
+        }
+        Path path = name == null ? stateDir.resolve("logs").resolve("regie.log") : workingDir.resolve(name).normalize();
+        if (Files.isDirectory(path)) {
+            throw new UsageException(file.origin() + ": " + path + " is a folder; name the log file in it, such as "
+                    + path.resolve("regie.log"));
+        }
+        long maxBytes = LogFile.Settings.DEFAULT_MAX_BYTES;
+        if (size != null) {
+            var matcher = SIZE.matcher(size.value().strip());
+            if (!matcher.matches()) {
+                throw new UsageException(size.origin() + ": '" + size.value() + "' is not a size (such as 10MB, 512KB or 1048576)");
+            }
+            long unit = switch (matcher.group(2).toUpperCase(Locale.ROOT)) {
+                case "K" -> 1024L;
+                case "M" -> 1024L * 1024;
+                case "G" -> 1024L * 1024 * 1024;
+                default -> 1L;
+            };
+            long number = Long.parseLong(matcher.group(1));
+            if (number > Long.MAX_VALUE / unit || number * unit < LogFile.Settings.MIN_MAX_BYTES) {
+                throw new UsageException(size.origin() + ": '" + size.value() + "' is out of range (1KB to 8EB)");
+            }
+            maxBytes = number * unit;
+        }
+        int files = LogFile.Settings.DEFAULT_COUNT;
+        if (count != null) {
+            try {
+                files = Integer.parseInt(count.value().strip());
+            } catch (NumberFormatException e) {
+                throw new UsageException(count.origin() + ": '" + count.value() + "' is not a whole number of files");
+            }
+            if (files < 1 || files > LogFile.Settings.MAX_COUNT) {
+                throw new UsageException(count.origin() + ": " + files + " is out of range (1-" + LogFile.Settings.MAX_COUNT + ")");
+            }
+        }
+        return new LogFile.Settings(path, maxBytes, files);
+    }
 }

@@ -431,4 +431,41 @@ class LauncherOptionsTest {
         assertEquals("--dev-unsigned-plugins: has no use when --without leaves out lifecycle; drop one of them",
                 error("--dev-unsigned-plugins", "--without", "lifecycle"));
     }
+
+    @Test
+    void theLogFileIsInTheStateFolderByDefaultAndRotatesAtTenMegabytesKeepingFive() throws Exception {
+        LogFile.Settings log = parse("--state-dir", "/var/lib/regie").logFile();
+        assertEquals(new LogFile.Settings(Path.of("/var/lib/regie/logs/regie.log"), 10L * 1024 * 1024, 5), log);
+        assertEquals(new LogFile.Settings(workingDir.resolve("log/r.log"), 512 * 1024, 3),
+                parse("--log-file", "log/r.log", "--log-size", "512KB", "--log-count", "3").logFile());
+        assertEquals(2L * 1024 * 1024 * 1024, parse("--log-size=2gb").logFile().maxBytes());
+        assertEquals(4096, parse("--log-size=4096").logFile().maxBytes());
+        assertNull(parse("--log-file", "off").logFile());
+    }
+
+    @Test
+    void badLogSettingsAreNamed() throws IOException {
+        assertEquals("--log-size: 'ten' is not a size (such as 10MB, 512KB or 1048576)", error("--log-size", "ten"));
+        assertEquals("--log-size: '-1MB' is not a size (such as 10MB, 512KB or 1048576)", error("--log-size", "-1MB"));
+        assertEquals("--log-size: '100' is out of range (1KB to 8EB)", error("--log-size", "100"));
+        assertEquals("--log-size: '999999999999G' is out of range (1KB to 8EB)", error("--log-size", "999999999999G"));
+        assertEquals("--log-count: 0 is out of range (1-1000)", error("--log-count", "0"));
+        assertEquals("--log-count: 'many' is not a whole number of files", error("--log-count", "many"));
+        assertEquals("--log-count: has no use when --log-file is off; drop one of them",
+                error("--log-file", "off", "--log-count", "3"));
+        Files.createDirectories(workingDir.resolve("logs"));
+        assertEquals("--log-file: " + workingDir.resolve("logs") + " is a folder; name the log file in it, such as "
+                + workingDir.resolve("logs/regie.log"), error("--log-file", "logs"));
+        assertEquals("--log-file: the value must not be empty", error("--log-file="));
+    }
+
+    @Test
+    void theStartScriptsHomeHoldsTheDefaultFoldersWhileGivenPathsStayRelativeToTheWorkingDirectory() throws Exception {
+        Path home = workingDir.resolve("opt/regie");
+        LauncherOptions options = LauncherOptions.parse(List.of("--config-dir", "etc"), workingDir, home);
+        assertEquals(home.resolve("plugins"), options.pluginsDir());
+        assertEquals(home.resolve("state"), options.stateDir());
+        assertEquals(home.resolve("state/logs/regie.log"), options.logFile().file());
+        assertEquals(workingDir.resolve("etc"), options.configDir());
+    }
 }

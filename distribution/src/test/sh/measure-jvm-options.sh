@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# What the JVM options give: time to `Regie ready` and resident memory, per set of options, runs interleaved.
+#
+#   distribution/src/test/sh/measure-jvm-options.sh [RUNS] [SET...]
+#
+# RUNS (default 5) rounds; each round starts Regie once with every SET, in turn, through the distribution's
+# bin/regie (build it first: mvn -q install -DskipTests). A SET is a name below; the default is all of them.
+# Each start: a fresh state folder, free loopback ports, the default simulator (120 devices). Measured:
+#   ready  wall-clock seconds from starting bin/regie to the `Regie ready` line on stdout
+#   rss    VmRSS of the JVM, IDLE seconds (default 30) after the ready line
+# then SIGTERM, and the exit status must be 0. Prints every run, then per set the median and the range.
+# DEVICES=10000 IDLE=180 measures with 10,000 simulated devices instead (3 minutes after ready).
+# Sets with "broker" in their name use an external Mosquitto (Debian's mosquitto, anonymous, on a free port).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+HOME_DIR=${REGIE_DIST:-$PWD/target/regie}
+[ -x "$HOME_DIR/bin/regie" ] || { echo "build first: mvn -q install -DskipTests (no $HOME_DIR/bin/regie)" >&2; exit 1; }
+RUNS=${1:-5}
+shift || true
+IDLE=${IDLE:-30}
+DEVICES=${DEVICES:-120}
+WORK=$(mktemp -d /tmp/regie-measure.XXXXXX)
+# bin/regie's own class-data sharing archive is off here: the cds sets below name theirs.
+export REGIE_CDS_ARCHIVE=
+SHIPPED=$HOME_DIR/config/jvm.options
+CDS_ARCHIVE=$WORK/regie.jsa
+
+# name -> JVM options, one per line (the shipped file's lines, or changes to them).
+options_for() {
+    local shipped
+    shipped=$(grep -v '^\s*#' "$SHIPPED" | grep . || true)
+    case $1 in
+        none | none-broker) ;;
+        shipped | shipped-broker) echo "$shipped" ;;
+        heap-only) echo "-Xmx96m" ;;
+        g1) echo "$shipped" | sed 's/-XX:+UseSerialGC/-XX:+UseG1GC/' ;;
+        c2) echo "$shipped" | grep -v -e TieredStopAtLevel -e ReservedCodeCacheSize ;;
+        cds | cds-broker) echo "$shipped"; echo "-XX:SharedArchiveFile=$CDS_ARCHIVE"; echo "-Xlog:cds*=off" ;;
+        *) echo "unknown set $1" >&2; exit 2 ;;
+    esac
+}
+SETS=("$@")
+[ ${#SETS[@]} -gt 0 ] || SETS=(none shipped cds heap-only g1 c2 none-broker shipped-broker cds-broker)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+MOSQUITTO_PID=
+BROKER_PORT=
+start_mosquitto() {
+    BROKER_PORT=$(free_port)
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\nset_tcp_nodelay true\npersistence false\n' \
+        "$BROKER_PORT" > "$WORK/mosquitto.conf"
+    mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+    MOSQUITTO_PID=$!
+    for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$BROKER_PORT") 2>/dev/null && return; sleep 0.05; done
+    echo "mosquitto did not start" >&2; exit 1
+}
+cleanup() { [ -n "$MOSQUITTO_PID" ] && kill "$MOSQUITTO_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# One start: prints "ready_seconds rss_mb".
+measure() {
+    local set=$1 run=$2 dir=$WORK/$1-$2 args=()
+    mkdir -p "$dir"
+    options_for "$set" > "$dir/jvm.options"
+    [[ $set == *broker* ]] && args=(--broker "tcp://127.0.0.1:$BROKER_PORT") || args=(--mqtt-port "$(free_port)")
+    local start end pid rss status
+    start=$(date +%s%N)
+    REGIE_JVM_OPTIONS=$dir/jvm.options "$HOME_DIR/bin/regie" --state-dir "$dir/state" --http-port "$(free_port)" \
+        "${args[@]}" --simulator-devices "$DEVICES" --log-file off > "$dir/out" 2> "$dir/err" &
+    pid=$!
+    while ! grep -qs '^Regie ready' "$dir/out"; do
+        kill -0 "$pid" 2>/dev/null || { echo "$set run $run: exited before ready" >&2; cat "$dir/err" >&2; exit 1; }
+        sleep 0.01
+    done
+    end=$(date +%s%N)
+    sleep "$IDLE"
+    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+    kill -TERM "$pid"
+    status=0; wait "$pid" || status=$?
+    [ "$status" -eq 0 ] || { echo "$set run $run: exit status $status" >&2; exit 1; }
+    awk -v s="$start" -v e="$end" -v r="$rss" 'BEGIN { printf "%.2f %.0f\n", (e - s) / 1e9, r / 1024 }'
+}
+
+for set in "${SETS[@]}"; do
+    [[ $set == *broker* ]] && [ -z "$MOSQUITTO_PID" ] && start_mosquitto
+    if [[ $set == cds* ]] && [ ! -f "$CDS_ARCHIVE" ]; then
+        # The archive, from one training start with the shipped options (the JVM writes it when it exits).
+        mkdir -p "$WORK/training"
+        (options_for shipped; echo "-XX:ArchiveClassesAtExit=$CDS_ARCHIVE"; echo "-Xlog:cds*=off") > "$WORK/training/jvm.options"
+        REGIE_JVM_OPTIONS=$WORK/training/jvm.options "$HOME_DIR/bin/regie" --state-dir "$WORK/training/state" \
+            --http-port "$(free_port)" --mqtt-port "$(free_port)" --log-file off > "$WORK/training/out" 2>&1 &
+        pid=$!
+        while ! grep -qs '^Regie ready' "$WORK/training/out"; do sleep 0.05; done
+        kill -TERM "$pid"; wait "$pid" || true
+    fi
+done
+
+echo "set run ready_s rss_MB   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+for run in $(seq 1 "$RUNS"); do
+    for set in "${SETS[@]}"; do
+        result=$(measure "$set" "$run")
+        echo "$set $run $result" | tee -a "$WORK/results"
+    done
+done
+echo
+echo "set: ready median (range) s; rss median (range) MB; $RUNS runs each"
+for set in "${SETS[@]}"; do
+    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; n++ }
+        function median(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }
+        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB\n", set, median(r, n), r[0], r[n - 1], median(m, n), m[0], m[n - 1] }' \
+        "$WORK/results"
+done
