@@ -1,11 +1,12 @@
 package nl.dijkwacht.flood;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import nl.regie.api.model.EntityId;
+import nl.regie.api.config.ConfigEntries;
 import nl.regie.api.model.Location;
 
 /**
@@ -80,119 +81,60 @@ public record Settings(double floodLevel, Map<String, Double> levelByGauge, doub
     }
 
     static List<SandbagPoint> points(String[] values) {
+        String key = "sandbag.points";
         List<SandbagPoint> points = new ArrayList<>();
-        Map<String, String> seen = new LinkedHashMap<>();
-        for (String entry : entries(values)) {
-            String[] fields = entry.split("\\|", -1);
-            if (fields.length != 4) {
-                throw bad("sandbag.points", entry, "expected id|name|lon|lat (4 fields separated by '|'), found "
-                        + fields.length + (fields.length == 1 ? " field" : " fields"));
-            }
-            String id = fields[0].strip();
-            String name = fields[1].strip();
-            checkId("sandbag.points", entry, id);
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : ConfigEntries.entries(values)) {
+            List<String> fields = ConfigEntries.fields(key, entry, 4, "id|name|lon|lat");
+            String id = ConfigEntries.id(key, entry, fields.get(0));
+            String name = fields.get(1);
             if (name.isEmpty() || name.length() > MAX_NAME) {
-                throw bad("sandbag.points", entry, "the name must be 1 to " + MAX_NAME + " characters");
+                throw ConfigEntries.bad(key, entry, "the name must be 1 to " + MAX_NAME + " characters");
             }
-            double lon = number("sandbag.points", entry, "longitude", fields[2]);
-            double lat = number("sandbag.points", entry, "latitude", fields[3]);
+            double lon = ConfigEntries.number(key, entry, "longitude", fields.get(2));
+            double lat = ConfigEntries.number(key, entry, "latitude", fields.get(3));
             Location location;
             try {
                 location = new Location(lon, lat);
             } catch (IllegalArgumentException e) {
-                throw bad("sandbag.points", entry, e.getMessage());
+                throw ConfigEntries.bad(key, entry, e.getMessage());
             }
-            String other = seen.putIfAbsent(id, entry);
-            if (other != null) {
-                throw bad("sandbag.points", entry, "the id '" + id + "' is also used by '" + other + "'");
-            }
+            ConfigEntries.unique(key, entry, "id", id, seen);
             points.add(new SandbagPoint(id, name, location));
         }
         return points;
     }
 
     static Map<String, Double> levels(String[] values) {
+        String key = "flood.level.by.gauge";
         Map<String, Double> levels = new LinkedHashMap<>();
-        for (String entry : entries(values)) {
-            String[] pair = pair("flood.level.by.gauge", entry, "gauge=level in metres, such as gauge-01=1.5");
-            double level = number("flood.level.by.gauge", entry, "level", pair[1]);
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : ConfigEntries.entries(values)) {
+            ConfigEntries.Pair pair = ConfigEntries.pair(key, entry, "gauge=level in metres, such as gauge-01=1.5");
+            String gauge = ConfigEntries.id(key, entry, pair.name());
+            double level = ConfigEntries.number(key, entry, "level", pair.value());
             if (!(level >= 0 && level <= MAX_LEVEL)) {
-                throw bad("flood.level.by.gauge", entry, "the level must be between 0 and " + MAX_LEVEL + " m");
+                throw ConfigEntries.bad(key, entry, "the level must be between 0 and " + MAX_LEVEL + " m");
             }
-            if (levels.put(pair[0], level) != null) {
-                throw bad("flood.level.by.gauge", entry, "gauge " + pair[0] + " is listed twice");
-            }
+            ConfigEntries.unique(key, entry, "gauge", gauge, seen);
+            levels.put(gauge, level);
         }
         return levels;
     }
 
     static Map<String, String> names(String[] values) {
+        String key = "gauge.names";
         Map<String, String> names = new LinkedHashMap<>();
-        for (String entry : entries(values)) {
-            String[] pair = pair("gauge.names", entry, "gauge=name, such as gauge-01=Amstel");
-            if (pair[1].length() > MAX_NAME) {
-                throw bad("gauge.names", entry, "the name must be at most " + MAX_NAME + " characters");
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : ConfigEntries.entries(values)) {
+            ConfigEntries.Pair pair = ConfigEntries.pair(key, entry, "gauge=name, such as gauge-01=Amstel");
+            String gauge = ConfigEntries.id(key, entry, pair.name());
+            if (pair.value().length() > MAX_NAME) {
+                throw ConfigEntries.bad(key, entry, "the name must be at most " + MAX_NAME + " characters");
             }
-            if (names.put(pair[0], pair[1]) != null) {
-                throw bad("gauge.names", entry, "gauge " + pair[0] + " is listed twice");
-            }
+            ConfigEntries.unique(key, entry, "gauge", gauge, seen);
+            names.put(gauge, pair.value());
         }
         return names;
-    }
-
-    /**
-     * The non-blank entries of an array value. Entries are also split at commas, so that a comma-separated list
-     * arriving as one string (a config file read without metatype) means the same as an array.
-     */
-    private static List<String> entries(String[] values) {
-        List<String> entries = new ArrayList<>();
-        if (values != null) {
-            for (String value : values) {
-                for (String entry : value == null ? new String[0] : value.split(",")) {
-                    if (!entry.isBlank()) {
-                        entries.add(entry.strip());
-                    }
-                }
-            }
-        }
-        return entries;
-    }
-
-    private static String[] pair(String key, String entry, String expected) {
-        int eq = entry.indexOf('=');
-        if (eq < 0) {
-            throw bad(key, entry, "expected " + expected);
-        }
-        String gauge = entry.substring(0, eq).strip();
-        String value = entry.substring(eq + 1).strip();
-        if (gauge.isEmpty() || value.isEmpty()) {
-            throw bad(key, entry, "expected " + expected);
-        }
-        checkId(key, entry, gauge);
-        return new String[] {gauge, value};
-    }
-
-    private static void checkId(String key, String entry, String id) {
-        try {
-            EntityId.of("Thing", id);
-        } catch (IllegalArgumentException e) {
-            throw bad(key, entry, "the id '" + id + "' must be 1 to 128 letters, digits, '.', '_', '-' or ':'");
-        }
-    }
-
-    private static double number(String key, String entry, String what, String text) {
-        try {
-            double value = Double.parseDouble(text.strip());
-            if (Double.isFinite(value)) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(key, entry, "the " + what + " '" + text.strip() + "' is not a number");
-    }
-
-    private static IllegalArgumentException bad(String key, String entry, String problem) {
-        return new IllegalArgumentException(key + " entry '" + entry + "': " + problem);
     }
 }
