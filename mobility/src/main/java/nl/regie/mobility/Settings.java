@@ -1,10 +1,11 @@
 package nl.regie.mobility;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import nl.regie.api.model.EntityId;
+import nl.regie.api.config.ConfigEntries;
 
 /**
  * The mobility plugin's settings, checked as a whole: the rules between values (busy below critical, the speed-ratio
@@ -115,38 +116,19 @@ public record Settings(double busyDensity, double criticalDensity, double crowdH
         return freeSpeedBySegment.get(segment);
     }
 
-    /** Parses entries {@code id=number}; blank entries are skipped (an empty list in a .cfg file gives one). */
-    private static Map<String, Double> pairs(String key, String[] entries, String example, String what) {
+    /**
+     * Parses entries {@code id=number}; blank entries are skipped (an empty list in a .cfg file gives one), and an
+     * entry may itself hold several, comma-separated.
+     */
+    private static Map<String, Double> pairs(String key, String[] values, String example, String what) {
         Map<String, Double> map = new LinkedHashMap<>();
-        if (entries == null) {
-            return map;
-        }
-        for (String entry : entries) {
-            if (entry == null || entry.isBlank()) {
-                continue;
-            }
-            int eq = entry.indexOf('=');
-            if (eq <= 0 || eq == entry.length() - 1) {
-                throw new IllegalArgumentException(key + " entry '" + entry + "' must have the form id=" + what
-                        + ", e.g. " + example);
-            }
-            String id = entry.substring(0, eq).trim();
-            String number = entry.substring(eq + 1).trim();
-            try {
-                EntityId.of("Entity", id);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + " entry '" + entry + "': " + e.getMessage(), e);
-            }
-            double value;
-            try {
-                value = Double.parseDouble(number);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " entry '" + entry + "': '" + number + "' is not a number of "
-                        + what + ", e.g. " + example, e);
-            }
-            if (map.put(id, value) != null) {
-                throw new IllegalArgumentException(key + " names '" + id + "' twice");
-            }
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : ConfigEntries.entries(values)) {
+            ConfigEntries.Pair pair = ConfigEntries.pair(key, entry, "id=" + what + ", e.g. " + example);
+            String id = ConfigEntries.id(key, entry, pair.name());
+            double value = ConfigEntries.number(key, entry, "value in " + what, pair.value());
+            ConfigEntries.unique(key, entry, "id", id, seen);
+            map.put(id, value);
         }
         return map;
     }

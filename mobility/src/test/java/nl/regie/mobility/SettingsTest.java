@@ -55,7 +55,9 @@ class SettingsTest {
         assertMentions(refused(Map.of("zone.area", new String[] {"crowd-001=0"})), "zone.area", "crowd-001", "above 0");
         assertMentions(refused(Map.of("zone.area", new String[] {"crowd 1=100"})), "zone.area entry 'crowd 1=100'");
         assertMentions(refused(Map.of("zone.area", new String[] {"crowd-001=1", "crowd-001=2"})),
-                "zone.area names 'crowd-001' twice");
+                "zone.area entry 'crowd-001=2': the id 'crowd-001' is also used by 'crowd-001=1'");
+        assertMentions(refused(Map.of("zone.area", new String[] {"crowd-001=1,crowd-001=2"})),
+                "zone.area entry 'crowd-001=2': the id 'crowd-001' is also used by 'crowd-001=1'");
         assertMentions(refused(Map.of("traffic.free.speed.by.segment", new String[] {"traffic-007="})),
                 "traffic.free.speed.by.segment entry 'traffic-007='", "id=km/h");
         assertMentions(refused(Map.of("traffic.free.speed.by.segment", new String[] {"traffic-007=500"})),

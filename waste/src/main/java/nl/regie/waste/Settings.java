@@ -1,11 +1,13 @@
 package nl.regie.waste;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import nl.regie.api.config.ConfigEntries;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 
@@ -102,28 +104,24 @@ public record Settings(double fullThreshold, Map<String, Double> thresholdByKind
     }
 
     /** Entries {@code kind=threshold}; an entry may itself hold several, comma-separated. */
-    private static Map<String, Double> byKind(String[] entries) {
+    private static Map<String, Double> byKind(String[] values) {
+        String key = "full.threshold.by.kind";
         Map<String, Double> byKind = new TreeMap<>();
-        for (String entry : entries == null ? new String[0] : entries) {
-            for (String part : entry.split(",")) {
-                if (part.isBlank()) {
-                    continue;
-                }
-                int eq = part.indexOf('=');
-                String kind = eq < 0 ? "" : kindKey(part.substring(0, eq));
-                if (eq < 0 || !KIND.matcher(kind).matches()) {
-                    throw new IllegalArgumentException("full.threshold.by.kind '" + part.trim()
-                            + "' must be kind=threshold, e.g. glass=0.9 (a kind of letters, digits, ' ', '_', '-')");
-                }
-                double threshold = number("full.threshold.by.kind", part.trim(), part.substring(eq + 1));
-                if (!(threshold >= 0.05 && threshold <= 1)) {
-                    throw new IllegalArgumentException("full.threshold.by.kind '" + part.trim()
-                            + "': the threshold must be from 0.05 to 1");
-                }
-                if (byKind.put(kind, threshold) != null) {
-                    throw new IllegalArgumentException("full.threshold.by.kind names '" + kind + "' twice");
-                }
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : ConfigEntries.entries(values)) {
+            ConfigEntries.Pair pair = ConfigEntries.pair(key, entry,
+                    "kind=threshold, e.g. glass=0.9 (a kind of letters, digits, ' ', '_', '-')");
+            String kind = kindKey(pair.name());
+            if (!KIND.matcher(kind).matches()) {
+                throw ConfigEntries.bad(key, entry, "the kind '" + kind
+                        + "' must be 1 to 64 letters, digits, ' ', '_' or '-', starting with a letter or digit");
             }
+            double threshold = ConfigEntries.number(key, entry, "threshold", pair.value());
+            if (!(threshold >= 0.05 && threshold <= 1)) {
+                throw ConfigEntries.bad(key, entry, "the threshold must be from 0.05 to 1");
+            }
+            ConfigEntries.unique(key, entry, "kind", kind, seen);
+            byKind.put(kind, threshold);
         }
         return byKind;
     }
@@ -134,8 +132,10 @@ public record Settings(double fullThreshold, Map<String, Double> thresholdByKind
         if (parts.length != 2) {
             throw new IllegalArgumentException("depot '" + text + expected);
         }
+        double lon = ConfigEntries.number("depot", text, "longitude", parts[0]);
+        double lat = ConfigEntries.number("depot", text, "latitude", parts[1]);
         try {
-            return Location.of(number("depot", text, parts[0]), number("depot", text, parts[1]));
+            return Location.of(lon, lat);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("depot '" + text + expected + " (" + e.getMessage() + ")");
         }
@@ -147,17 +147,5 @@ public record Settings(double fullThreshold, Map<String, Double> thresholdByKind
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("route.id '" + id + "' is not a valid local id: " + e.getMessage());
         }
-    }
-
-    private static double number(String key, String whole, String text) {
-        try {
-            double value = Double.parseDouble(text.trim());
-            if (Double.isFinite(value)) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the key
-        }
-        throw new IllegalArgumentException(key + " '" + whole + "': '" + text.trim() + "' is not a number");
     }
 }

@@ -59,12 +59,14 @@ class SettingsTest {
     /** What metatype cannot check; its ranges the config folder checks before the plugin sees a value. */
     static Object[][] badValues() {
         return new Object[][] {
-            {"full.threshold.by.kind", new String[] {"glass"}, "full.threshold.by.kind 'glass' must be kind=threshold"},
-            {"full.threshold.by.kind", new String[] {"=0.9"}, "full.threshold.by.kind '=0.9' must be kind=threshold"},
+            {"full.threshold.by.kind", new String[] {"glass"}, "full.threshold.by.kind entry 'glass': expected kind=threshold"},
+            {"full.threshold.by.kind", new String[] {"=0.9"}, "full.threshold.by.kind entry '=0.9': expected kind=threshold"},
             {"full.threshold.by.kind", new String[] {"glass=full"}, "'full' is not a number"},
-            {"full.threshold.by.kind", new String[] {"glass=1.2"}, "full.threshold.by.kind 'glass=1.2': the threshold must be from 0.05 to 1"},
-            {"full.threshold.by.kind", new String[] {"glass=0.9", "GLASS=0.8"}, "names 'glass' twice"},
+            {"full.threshold.by.kind", new String[] {"glass=1.2"}, "full.threshold.by.kind entry 'glass=1.2': the threshold must be from 0.05 to 1"},
+            {"full.threshold.by.kind", new String[] {"glass=0.9", "GLASS=0.8"}, "entry 'GLASS=0.8': the kind 'glass' is also used by 'glass=0.9'"},
             {"full.threshold.by.kind", new String[] {"glass=0.04"}, "the threshold must be from 0.05"},
+            {"full.threshold.by.kind", new String[] {"gl/ass=0.9"}, "entry 'gl/ass=0.9': the kind 'gl/ass' must be 1 to 64"},
+            {"full.threshold.by.kind", new String[] {"glass="}, "entry 'glass=': expected kind=threshold"},
             {"fire.critical.temperature", 55.0, "fire.critical.temperature 55.0 must not be below fire.temperature 60.0"},
             {"fire.cool.temperature", 60.0, "fire.cool.temperature 60.0 must be below fire.temperature 60.0"},
             {"depot", "4.8990", "depot '4.8990' must be lon,lat"},
