@@ -40,6 +40,15 @@ class SettingsTest {
     }
 
     @Test
+    void aCommaSeparatedStringMeansTheSameAsAnArray() {
+        Settings joined = Settings.from(RegieTestKit.typedConfig(FlowWatcher.Config.class, Map.of(
+                "zone.area", new String[] {"crowd-001=12500, crowd-009=3000,"})));
+
+        assertEquals(12_500, joined.configuredArea("crowd-001"));
+        assertEquals(3000, joined.configuredArea("crowd-009"));
+    }
+
+    @Test
     void busyMustBeBelowCritical() {
         assertMentions(refused(Map.of("crowd.busy.density", 4.0)),
                 "crowd.critical.density 3.5", "must be above", "crowd.busy.density 4.0");

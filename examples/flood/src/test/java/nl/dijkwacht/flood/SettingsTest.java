@@ -85,6 +85,10 @@ class SettingsTest {
                 refused("flood.level.by.gauge", new String[] {"gauge-01=1.9"}));
         assertEquals("gauge.names entry 'gauge-01=': expected gauge=name, such as gauge-01=Amstel",
                 refused("gauge.names", new String[] {"gauge-01="}));
+        assertEquals("flood.level.by.gauge entry 'gauge-01=1.2': the gauge 'gauge-01' is also used by 'gauge-01=1.5'",
+                refused("flood.level.by.gauge", new String[] {"gauge-01=1.5", "gauge-01=1.2"}));
+        assertEquals("gauge.names entry 'gauge 01=Amstel': the id 'gauge 01' must be 1 to 128 letters, digits, '.', '_', "
+                + "'-' or ':'", refused("gauge.names", new String[] {"gauge 01=Amstel"}));
     }
 
     @Test
