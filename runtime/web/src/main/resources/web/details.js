@@ -3,6 +3,7 @@
 import { apiJson } from './api.js';
 import { localId, position } from './city.js';
 import { formatTime } from './alerts.js';
+import { historyCharts } from './charts.js';
 
 function cell(tag, text, className) {
   const node = document.createElement(tag);
@@ -29,6 +30,8 @@ export class Details {
     this.city = city;
     this.alerts = alerts;
     this.shown = null;
+    /** The charts of the entity shown, fetched once each time it is chosen: {id, section}. */
+    this.charts = null;
   }
 
   /** Shows an entity from the store at once, then as the API has it now. */
@@ -41,7 +44,13 @@ export class Details {
     try {
       const fresh = await apiJson(`/api/entities/${encodeURIComponent(id)}`);
       if (this.shown?.entity === id) {
+        this.charts = null;
         this.renderEntity(fresh);
+        const section = await historyCharts(fresh);
+        if (this.shown?.entity === id) {
+          this.charts = { id, section };
+          this.panel.appendChild(section);
+        }
       }
     } catch (error) {
       if (this.shown?.entity === id && !known) {
@@ -118,6 +127,9 @@ export class Details {
       parts.push(note);
     }
     this.panel.replaceChildren(...parts, table);
+    if (this.charts?.id === entity.id) {
+      this.panel.appendChild(this.charts.section);
+    }
     this.panel.dataset.shown = entity.id;
   }
 

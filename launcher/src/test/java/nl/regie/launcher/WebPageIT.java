@@ -1,6 +1,7 @@
 package nl.regie.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -147,6 +149,37 @@ class WebPageIT {
         bin.click();
         wait.until(ExpectedConditions.attributeToBe(By.id("details"), "data-shown", binId));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#details tr[data-attribute='fillingLevel']")));
+
+        // Its numeric attributes are charted over its last day, from the history: once the history holds the bin's
+        // filling levels, choosing the bin again draws them.
+        wait.withMessage(() -> "the history to hold " + binId + "'s filling levels")
+                .until(driver -> historyPoints(binId) > 0);
+        browser.findElement(By.cssSelector("#map [data-id='" + binId + "']")).click();
+        By chart = By.cssSelector("#details [data-testid='history-chart'][data-attribute='fillingLevel']");
+        WebElement fillingLevel = wait.withMessage(() -> "a chart of the bin's filling level")
+                .until(ExpectedConditions.presenceOfElementLocated(chart));
+        assertTrue(Integer.parseInt(fillingLevel.getAttribute("data-points")) > 0);
+        assertFalse(fillingLevel.findElement(By.tagName("polyline")).getAttribute("points").isBlank());
+        assertTrue(fillingLevel.getText().startsWith("fillingLevel: "), fillingLevel.getText());
+    }
+
+    /** How many filling levels of the bin the history holds, over two days around now (the simulator runs ahead). */
+    private int historyPoints(String binId) {
+        try {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            HttpResponse<String> answer = get("/api/entities/" + binId + "/history?attrs=fillingLevel&from="
+                    + now.minus(Duration.ofDays(1)) + "&to=" + now.plus(Duration.ofDays(1)));
+            if (answer.statusCode() != 200) {
+                return 0;
+            }
+            int points = 0;
+            for (JsonNode series : json.readTree(answer.body()).path("attributes")) {
+                points += series.path("points").size();
+            }
+            return points;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
