@@ -26,6 +26,7 @@ import nl.regie.runtime.core.bus.BusComponent;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.federation.FederationStatus;
+import nl.regie.runtime.testing.Mosquitto;
 import nl.regie.runtime.testing.RecordingLogger;
 import nl.regie.runtime.testing.RecordingMetrics;
 

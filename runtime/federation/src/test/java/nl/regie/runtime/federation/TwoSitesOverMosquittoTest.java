@@ -16,6 +16,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.runtime.testing.Mosquitto;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,8 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.Base64;
 
+import nl.regie.runtime.testing.Mosquitto;
+
 /**
  * A key pair and self-signed certificate for 127.0.0.1 from the JDK's keytool, written out as PEM for Mosquitto
  * ({@link #cert}, {@link #key}), and the certificate alone in a PKCS12 trust store for clients ({@link #truststore},

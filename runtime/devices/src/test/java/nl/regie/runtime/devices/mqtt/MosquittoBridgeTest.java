@@ -21,6 +21,7 @@ import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.testing.Mosquitto;
 
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.junit.jupiter.api.AfterEach;

@@ -30,6 +30,7 @@ import nl.regie.mqtt.access.Secrets;
 import nl.regie.runtime.devices.credentials.CredentialStore;
 import nl.regie.runtime.spi.devices.DeviceCredentials.Issued;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
+import nl.regie.runtime.testing.Mosquitto;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

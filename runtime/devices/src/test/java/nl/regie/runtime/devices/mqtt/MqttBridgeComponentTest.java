@@ -25,6 +25,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
+import nl.regie.runtime.testing.Mosquitto;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

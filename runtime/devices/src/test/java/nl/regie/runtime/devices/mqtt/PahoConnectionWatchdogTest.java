@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import nl.regie.runtime.testing.Mosquitto;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import org.junit.jupiter.api.Test;

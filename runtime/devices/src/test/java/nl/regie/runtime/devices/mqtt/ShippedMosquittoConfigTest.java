@@ -20,6 +20,7 @@ import nl.regie.mqtt.access.CredentialFiles;
 import nl.regie.mqtt.access.Secrets;
 import nl.regie.runtime.devices.credentials.CredentialStore;
 import nl.regie.runtime.spi.devices.DeviceCredentials.Issued;
+import nl.regie.runtime.testing.Mosquitto;
 
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;

@@ -1,4 +1,4 @@
-package nl.regie.runtime.devices.mqtt;
+package nl.regie.runtime.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,16 +18,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's Mosquitto as a child process, for tests: a generated configuration on a free loopback port, with
  * persistence in a temporary folder, the queue and in-flight limits raised (the default of 1,000 queued messages
- * silently drops QoS 1 messages in a burst), Nagle off and anonymous access.
+ * silently drops QoS 1 messages in a burst), Nagle off and anonymous access. Shared by the device bridge's and the
+ * federation's tests.
  *
  * <p>When Mosquitto is not installed the test is skipped, unless the environment variable {@code CI} is
  * {@code true}: then it fails, so CI never passes by skipping.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
-    static final Path BINARY = Path.of("/usr/sbin/mosquitto");
-    static final Path PUB = Path.of("/usr/bin/mosquitto_pub");
-    static final Path SUB = Path.of("/usr/bin/mosquitto_sub");
+    public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+    public static final Path PUB = Path.of("/usr/bin/mosquitto_pub");
+    public static final Path SUB = Path.of("/usr/bin/mosquitto_sub");
 
     private final Path dir;
     private final int port;
@@ -48,7 +49,7 @@ final class Mosquitto implements AutoCloseable {
      * Prepares a broker with a whole configuration of its own (listeners, security, limits), which listens on
      * {@code port} among others; the test adds only the user to run as and where to log.
      */
-    static Mosquitto configured(Path parent, int port, String config) throws IOException {
+    public static Mosquitto configured(Path parent, int port, String config) throws IOException {
         assumeInstalled(BINARY);
         Path dir = Files.createTempDirectory(parent, "mosquitto");
         Mosquitto broker = new Mosquitto(dir, port, List.of(), config);
@@ -57,7 +58,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Skips the test (or fails it on CI) when the Mosquitto broker or its clients are missing. */
-    static void assumeInstalled(Path... binaries) {
+    public static void assumeInstalled(Path... binaries) {
         List<Path> missing = new ArrayList<>();
         for (Path binary : binaries) {
             if (!Files.isExecutable(binary)) {
@@ -76,14 +77,14 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Starts a broker on a free loopback port with persistence in a new folder under {@code parent}. */
-    static Mosquitto start(Path parent) throws IOException, InterruptedException {
+    public static Mosquitto start(Path parent) throws IOException, InterruptedException {
         Mosquitto broker = prepare(parent);
         broker.launch();
         return broker;
     }
 
     /** Prepares a broker (port, folder, configuration) without starting it; {@link #launch()} starts it. */
-    static Mosquitto prepare(Path parent) throws IOException {
+    public static Mosquitto prepare(Path parent) throws IOException {
         return prepare(parent, List.of("allow_anonymous true"));
     }
 
@@ -91,7 +92,7 @@ final class Mosquitto implements AutoCloseable {
      * Prepares a broker whose listener has the given options (TLS files, password file, {@code allow_anonymous}),
      * without starting it.
      */
-    static Mosquitto prepare(Path parent, List<String> listenerOptions) throws IOException {
+    public static Mosquitto prepare(Path parent, List<String> listenerOptions) throws IOException {
         assumeInstalled(BINARY);
         Path dir = Files.createTempDirectory(parent, "mosquitto");
         Mosquitto broker = new Mosquitto(dir, freePort(), listenerOptions, null);
@@ -100,15 +101,15 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** The broker's folder, for files its configuration names. */
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
@@ -146,7 +147,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Starts the broker process and waits until it accepts connections. */
-    void launch() throws IOException, InterruptedException {
+    public void launch() throws IOException, InterruptedException {
         process = new ProcessBuilder(BINARY.toString(), "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
@@ -173,7 +174,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Stops the broker gracefully (SIGTERM: it saves its persistence file) and waits for it to exit. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -186,17 +187,24 @@ final class Mosquitto implements AutoCloseable {
      * Sends the broker SIGHUP, as an operator does after changing its password file or ACL: it reads them again and
      * disconnects the clients whose credentials no longer hold.
      */
-    void reload() throws Exception {
-        Devices.run(10, Path.of("/bin/kill"), "-HUP", Long.toString(process.pid()));
+    public void reload() throws Exception {
+        Process kill = new ProcessBuilder("/bin/kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            kill.destroyForcibly();
+            throw new AssertionError("kill -HUP " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     /** Starts the broker again on the same port with the same persistence. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         stop();
         launch();
     }
 
-    String logs() {
+    /** What the broker logged, for a failing test's message. */
+    public String logs() {
         try {
             StringBuilder text = new StringBuilder();
             for (Path file : List.of(log, dir.resolve("stdout.log"))) {
@@ -219,7 +227,7 @@ final class Mosquitto implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
