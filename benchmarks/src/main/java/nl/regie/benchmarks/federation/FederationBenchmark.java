@@ -163,14 +163,8 @@ public final class FederationBenchmark {
             pace(roeselare, total, rate, published, false);
             awaitQuiet(count, total, 300);
             double took = (System.nanoTime() - start) / 1e9;
-            long[] latencies = new long[total];
-            int n = 0;
-            for (int i = 1; i <= total; i++) {
-                if (arrived[i] != 0) {
-                    latencies[n++] = arrived[i] - published[i];
-                }
-            }
-            Arrays.sort(latencies, 0, n);
+            long[] latencies = latencies(published, arrived, total);
+            int n = latencies.length;
             System.out.printf(Locale.ROOT, "latency at %,d readings/s for %d s: %,d of %,d arrived in %.1f s; p50 %.2f ms,"
                     + " p99 %.2f ms, max %.2f ms%n", rate, seconds, n, total, took, millis(latencies, n, 0.50),
                     millis(latencies, n, 0.99), n == 0 ? 0 : latencies[n - 1] / 1e6);
@@ -280,14 +274,8 @@ public final class FederationBenchmark {
             next += interval;
         }
         awaitQuiet(count, total, 300);
-        long[] latencies = new long[total];
-        int n = 0;
-        for (int i = 1; i <= total; i++) {
-            if (arrived[i] != 0) {
-                latencies[n++] = arrived[i] - published[i];
-            }
-        }
-        Arrays.sort(latencies, 0, n);
+        long[] latencies = latencies(published, arrived, total);
+        int n = latencies.length;
         System.out.printf(Locale.ROOT, "bare Paho to Paho at %,d msg/s for %d s: %,d of %,d arrived; p50 %.2f ms, p99 %.2f"
                 + " ms, max %.2f ms%n", rate, seconds, n, total, millis(latencies, n, 0.50), millis(latencies, n, 0.99),
                 n == 0 ? 0 : latencies[n - 1] / 1e6);
@@ -368,6 +356,20 @@ public final class FederationBenchmark {
         double rate = local.get() / ((System.nanoTime() - start) / 1e9);
         plugin.close();
         return rate;
+    }
+
+    /** The latencies of the readings numbered 1 to {@code total} that arrived, in nanoseconds, sorted. */
+    private static long[] latencies(long[] published, long[] arrived, int total) {
+        long[] latencies = new long[total];
+        int n = 0;
+        for (int i = 1; i <= total; i++) {
+            if (arrived[i] != 0) {
+                latencies[n++] = arrived[i] - published[i];
+            }
+        }
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        return sorted;
     }
 
     private static double millis(long[] sorted, int n, double quantile) {
