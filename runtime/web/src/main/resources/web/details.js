@@ -36,24 +36,27 @@ export class Details {
 
   /** Shows an entity from the store at once, then as the API has it now. */
   async showEntity(id) {
-    this.shown = { entity: id };
+    // This choice, compared by identity: an answer that comes after the user chose again (the same entity included)
+    // is dropped, so that a slow earlier answer never adds its charts to a later choice.
+    const shown = { entity: id };
+    this.shown = shown;
     const known = this.city.get(id);
     if (known) {
       this.renderEntity(known);
     }
     try {
       const fresh = await apiJson(`/api/entities/${encodeURIComponent(id)}`);
-      if (this.shown?.entity === id) {
+      if (this.shown === shown) {
         this.charts = null;
         this.renderEntity(fresh);
         const section = await historyCharts(fresh);
-        if (this.shown?.entity === id) {
+        if (this.shown === shown) {
           this.charts = { id, section };
           this.panel.appendChild(section);
         }
       }
     } catch (error) {
-      if (this.shown?.entity === id && !known) {
+      if (this.shown === shown && !known) {
         this.panel.replaceChildren(cell('p', `Cannot show ${id}: ${error.message}`, 'error'));
       }
     }

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -156,11 +157,23 @@ class WebPageIT {
                 .until(driver -> historyPoints(binId) > 0);
         browser.findElement(By.cssSelector("#map [data-id='" + binId + "']")).click();
         By chart = By.cssSelector("#details [data-testid='history-chart'][data-attribute='fillingLevel']");
-        WebElement fillingLevel = wait.withMessage(() -> "a chart of the bin's filling level")
-                .until(ExpectedConditions.presenceOfElementLocated(chart));
-        assertTrue(Integer.parseInt(fillingLevel.getAttribute("data-points")) > 0);
-        assertFalse(fillingLevel.findElement(By.tagName("polyline")).getAttribute("points").isBlank());
-        assertTrue(fillingLevel.getText().startsWith("fillingLevel: "), fillingLevel.getText());
+        // Read in one go, found afresh each time: the stream may draw the panel again meanwhile.
+        String drawn = wait.withMessage(() -> "a chart of the bin's filling level")
+                .ignoring(StaleElementReferenceException.class)
+                .until(driver -> {
+                    List<WebElement> found = driver.findElements(chart);
+                    if (found.isEmpty()) {
+                        return null;
+                    }
+                    WebElement fillingLevel = found.get(0);
+                    return fillingLevel.getAttribute("data-points") + "|"
+                            + fillingLevel.findElement(By.tagName("polyline")).getAttribute("points") + "|"
+                            + fillingLevel.getText();
+                });
+        String[] parts = drawn.split("\\|", 3);
+        assertTrue(Integer.parseInt(parts[0]) > 0, drawn);
+        assertFalse(parts[1].isBlank(), drawn);
+        assertTrue(parts[2].startsWith("fillingLevel: "), drawn);
     }
 
     /** How many filling levels of the bin the history holds, over two days around now (the simulator runs ahead). */
