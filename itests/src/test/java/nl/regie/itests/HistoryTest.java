@@ -10,7 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+
+import javax.inject.Inject;
 
 import nl.regie.api.model.EntityId;
 import nl.regie.runtime.spi.history.History;
@@ -23,6 +26,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * The history bundle in the framework, with DuckDB as its own bundle: readings published on the bus come back through
@@ -31,6 +37,9 @@ import org.osgi.framework.Bundle;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HistoryTest extends RegieTestSupport {
+
+    @Inject
+    private ServiceComponentRuntime scr;
 
     @Configuration
     public Option[] configuration() {
@@ -68,6 +77,29 @@ public class HistoryTest extends RegieTestSupport {
         assertTrue(area.body(), area.body().contains("\"id\":\"" + bin + "\"") && area.body().contains("Property"));
         assertEquals(400, get(client, URI.create(httpEndpoint()).resolve("/api/entities/" + bin
                 + "/history?bucket=1s")).statusCode());
+    }
+
+    /**
+     * The parts that keep state or threads of their own are immediate: a delayed component is disposed by SCR as soon
+     * as nobody holds its service, and its state with it. The history did that once: after a restart of its bundle,
+     * the page's servlet held an instance that was disposed while a new one recorded the readings.
+     */
+    @Test
+    public void thePartsThatKeepStateAreImmediateAndActive() {
+        Map<String, String> parts = Map.of(
+                "nl.regie.runtime.history.HistoryComponent", "nl.regie.runtime.history",
+                "nl.regie.runtime.core.actuation.ActuationComponent", "nl.regie.runtime.core",
+                "nl.regie.runtime.core.limits.PluginLimits", "nl.regie.runtime.core",
+                "nl.regie.runtime.core.scope.ScopeGuards", "nl.regie.runtime.core",
+                "nl.regie.runtime.lifecycle.LifecycleComponent", "nl.regie.runtime.lifecycle");
+        parts.forEach((name, bundle) -> {
+            ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(bundleNamed(bundle), name);
+            assertTrue(name + " is described", description != null);
+            assertTrue(name + " is immediate", description.immediate);
+            await(name + " is active", () -> scr.getComponentConfigurationDTOs(description).stream()
+                    .anyMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE),
+                    () -> scr.getComponentConfigurationDTOs(description).stream().map(c -> c.state).toList());
+        });
     }
 
     private History history() {

@@ -35,7 +35,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@link HistoryWriter}, which keeps them in DuckDB in {@code <regie.state.dir>/history/history.duckdb} (in memory
  * when there is no state folder). Registered as {@link History} for HTTP and as a {@link MetricSource}.
  */
-@Component(configurationPid = HistoryComponent.PID, service = {History.class, MetricSource.class},
+@Component(immediate = true, configurationPid = HistoryComponent.PID, service = {History.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=30")
 @Designate(ocd = HistoryComponent.Config.class)
 public final class HistoryComponent implements History, MetricSource {

@@ -48,7 +48,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * readings ({@link Swapper}, {@link HealthGate}), keeps history and jars ({@link PluginStore}), and checks what old
  * revisions leave behind ({@link LeakCheck}). Configured under the PID {@value #PID}.
  */
-@Component(service = PluginLifecycle.class, configurationPid = LifecycleComponent.PID)
+@Component(immediate = true, service = PluginLifecycle.class, configurationPid = LifecycleComponent.PID)
 @Designate(ocd = LifecycleComponent.Config.class)
 public final class LifecycleComponent implements PluginLifecycle {
 

@@ -52,7 +52,7 @@ import org.osgi.service.log.LoggerFactory;
  * Offered as {@link Commands} (to the HTTP API and to {@link BundleActuation}, the plugins' {@code Actuation}); its
  * counts of commands by outcome are a {@link MetricSource}. The driver and deadline threads end with the component.
  */
-@Component(service = {Commands.class, MetricSource.class},
+@Component(immediate = true, service = {Commands.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=40")
 public class ActuationComponent implements Commands, MetricSource {
 

@@ -45,7 +45,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * per plugin version is logged and audited (kind {@value AuditEvent#LIMIT}), so a plugin looping on a refused call
  * does not fill the log. The runtime's own bundles have no limits.
  */
-@Component(configurationPid = PluginLimits.PID, service = {Limits.class, MetricSource.class},
+@Component(immediate = true, configurationPid = PluginLimits.PID, service = {Limits.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=85")
 @Designate(ocd = PluginLimits.Config.class)
 public final class PluginLimits implements Limits, MetricSource {

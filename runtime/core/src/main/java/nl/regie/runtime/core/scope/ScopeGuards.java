@@ -36,7 +36,7 @@ import org.osgi.service.log.LoggerFactory;
  * own bundle is never restricted. A declaration the runtime cannot read (a malformed filter or type) counts as
  * declaring nothing, with an error logged.
  */
-@Component(service = {Scopes.class, ScopeMonitor.class, MetricSource.class},
+@Component(immediate = true, service = {Scopes.class, ScopeMonitor.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=80")
 public final class ScopeGuards implements Scopes, ScopeMonitor, MetricSource {
 
