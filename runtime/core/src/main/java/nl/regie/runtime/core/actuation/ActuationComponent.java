@@ -191,12 +191,17 @@ public class ActuationComponent implements Commands, MetricSource {
 
     @Override
     public CompletionStage<CommandResult> reject(String actor, String party, Command command, String reason) {
-        return audit.onEnd(actor, party, command, router.reject(command, reason));
+        return audit.onEnd(actor, party, command, router.reject(command, actor, reason));
     }
 
     @Override
     public Optional<CommandResult> status(String commandId) {
         return router.status(commandId);
+    }
+
+    @Override
+    public Optional<String> sender(String commandId) {
+        return router.sender(commandId);
     }
 
     /** Commands by state: those in progress (ACCEPTED) and those ended, by outcome. */

@@ -17,15 +17,16 @@ import nl.regie.runtime.statefiles.StateFiles;
 
 /**
  * The commands on disk, in {@code <state dir>/commands}: a command in progress as an {@code S} record (the command,
- * who sent it for which party, when it was accepted), an ended one as an {@code E} record (its final result). A
+ * who sent it for which party, when it was accepted), an ended one as a {@code D} record (its final result and who
+ * sent it; schema 1 wrote {@code E} records, without the sender, and they are still read). A
  * snapshot holds the commands the tracker keeps, in the order they came; the journal each start and end as it
  * happens, so {@code GET /api/commands/{id}} answers after a restart, and a command in progress at a crash is ended
  * then ({@link CommandRouter#endRestored}).
  */
 final class CommandFiles implements StateFiles.Owner {
 
-    /** The version of the records below. */
-    static final int SCHEMA = 1;
+    /** The version of the records below: 2 added the {@code D} record (an ended command with its sender). */
+    static final int SCHEMA = 2;
 
     private final CommandTracker tracker;
     private final Encoder encoder = new Encoder();
@@ -46,8 +47,8 @@ final class CommandFiles implements StateFiles.Owner {
             }
 
             @Override
-            public void ended(CommandResult result) {
-                files.append(write(encoder.reset(), result));
+            public void ended(CommandResult result, String actor) {
+                files.append(write(encoder.reset(), new CommandTracker.Ended(result, actor)));
             }
         });
         return recovery;
@@ -75,7 +76,8 @@ final class CommandFiles implements StateFiles.Owner {
         int tag = in.readByte();
         switch (tag) {
             case 'S' -> tracker.restore(readPending(in));
-            case 'E' -> tracker.restore(readResult(in));
+            case 'D' -> tracker.restore(readResult(in), in.readString());
+            case 'E' -> tracker.restore(readResult(in), "");
             default -> throw new IllegalArgumentException("unknown command record tag " + tag);
         }
     }
@@ -87,7 +89,7 @@ final class CommandFiles implements StateFiles.Owner {
             Encoder e = new Encoder();
             for (Object command : commands) {
                 e.reset();
-                out.write(command instanceof CommandTracker.Pending p ? write(e, p) : write(e, (CommandResult) command));
+                out.write(command instanceof CommandTracker.Pending p ? write(e, p) : write(e, (CommandTracker.Ended) command));
             }
         };
     }
@@ -106,9 +108,10 @@ final class CommandFiles implements StateFiles.Owner {
         return out;
     }
 
-    static Encoder write(Encoder out, CommandResult result) {
-        return out.writeByte('E').writeString(result.commandId()).writeString(result.state().name())
-                .writeString(result.reason()).writeInstant(result.at());
+    static Encoder write(Encoder out, CommandTracker.Ended ended) {
+        CommandResult result = ended.result();
+        return out.writeByte('D').writeString(result.commandId()).writeString(result.state().name())
+                .writeString(result.reason()).writeInstant(result.at()).writeString(ended.actor());
     }
 
     private static CommandTracker.Pending readPending(Decoder in) {

@@ -57,11 +57,11 @@ final class CommandRouter implements Actuation {
         Optional<ActuationDriver> driver = drivers.driverFor(command.target().type());
         if (driver.isEmpty()) {
             return refused(new CommandResult(command.id(), CommandState.REJECTED,
-                    "no actuation driver for entity type " + command.target().type(), now));
+                    "no actuation driver for entity type " + command.target().type(), now), actor);
         }
         if (!command.deadline().isAfter(now)) {
             return refused(new CommandResult(command.id(), CommandState.EXPIRED,
-                    "deadline " + command.deadline() + " had passed when the command was sent", now));
+                    "deadline " + command.deadline() + " had passed when the command was sent", now), actor);
         }
         CompletableFuture<CommandResult> outcome = new CompletableFuture<>();
         CommandResult accepted = new CommandResult(command.id(), CommandState.ACCEPTED, "", now);
@@ -79,14 +79,19 @@ final class CommandRouter implements Actuation {
         return outcome.minimalCompletionStage();
     }
 
-    /** Ends a command at once as REJECTED, for a reason of the caller's, without routing it. */
-    CompletionStage<CommandResult> reject(Command command, String reason) {
-        return refused(new CommandResult(command.id(), CommandState.REJECTED, reason, clock.instant()));
+    /** Ends a command of {@code actor}'s at once as REJECTED, for a reason of the caller's, without routing it. */
+    CompletionStage<CommandResult> reject(Command command, String actor, String reason) {
+        return refused(new CommandResult(command.id(), CommandState.REJECTED, reason, clock.instant()), actor);
     }
 
     @Override
     public Optional<CommandResult> status(String commandId) {
         return tracker.status(commandId);
+    }
+
+    /** Who sent a recent command; see {@link CommandTracker#sender}. */
+    Optional<String> sender(String commandId) {
+        return tracker.sender(commandId);
     }
 
     /** Commands by state: in progress (ACCEPTED) and ended, by outcome. */
@@ -164,8 +169,8 @@ final class CommandRouter implements Actuation {
         tracker.end(new CommandResult(command.id(), state, reason, clock.instant()));
     }
 
-    private CompletionStage<CommandResult> refused(CommandResult result) {
-        tracker.record(result);
+    private CompletionStage<CommandResult> refused(CommandResult result, String actor) {
+        tracker.record(result, actor);
         return CompletableFuture.completedFuture(result).minimalCompletionStage();
     }
 

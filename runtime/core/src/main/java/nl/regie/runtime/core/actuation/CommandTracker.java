@@ -2,6 +2,7 @@ package nl.regie.runtime.core.actuation;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +43,21 @@ final class CommandTracker {
             }
 
             @Override
-            public void ended(CommandResult result) {
+            public void ended(CommandResult result, String actor) {
             }
         };
 
         void started(Pending pending);
 
-        void ended(CommandResult result);
+        /** A command ended; {@code actor} sent it ("" when not known, as for a command kept by an older runtime). */
+        void ended(CommandResult result, String actor);
     }
 
     private final Map<String, CompletableFuture<CommandResult>> inProgress = new LinkedHashMap<>();
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Map<String, CommandResult> latest;
+    /** Who sent each command in {@link #latest}, so that a caller is told the state of its own commands only. */
+    private final Map<String, String> senders = new HashMap<>();
     private final Map<CommandState, Long> ended = new EnumMap<>(CommandState.class);
     private Journal journal = Journal.NONE;
 
@@ -63,7 +67,11 @@ final class CommandTracker {
 
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CommandResult> eldest) {
-                return size() > retained && !inProgress.containsKey(eldest.getKey());
+                boolean forget = size() > retained && !inProgress.containsKey(eldest.getKey());
+                if (forget) {
+                    senders.remove(eldest.getKey());
+                }
+                return forget;
             }
         };
     }
@@ -81,6 +89,7 @@ final class CommandTracker {
         }
         inProgress.put(id, outcome);
         pending.put(id, started);
+        senders.put(id, started.actor());
         latest.put(id, started.accepted());
         journal.started(started);
         return true;
@@ -92,25 +101,31 @@ final class CommandTracker {
         if (outcome == null) {
             return false;
         }
-        pending.remove(result.commandId());
+        Pending started = pending.remove(result.commandId());
         latest.put(result.commandId(), result);
         ended.merge(result.state(), 1L, Long::sum);
-        journal.ended(result);
+        journal.ended(result, started.actor());
         outcome.complete(result);
         return true;
     }
 
-    /** Records a command that ended without ever being in progress, such as one refused at once. */
-    synchronized void record(CommandResult result) {
+    /** Records a command {@code actor} sent that ended without ever being in progress, such as one refused at once. */
+    synchronized void record(CommandResult result, String actor) {
         if (!inProgress.containsKey(result.commandId())) {
+            senders.put(result.commandId(), actor);
             latest.put(result.commandId(), result);
             ended.merge(result.state(), 1L, Long::sum);
-            journal.ended(result);
+            journal.ended(result, actor);
         }
     }
 
     synchronized Optional<CommandResult> status(String commandId) {
         return Optional.ofNullable(latest.get(commandId));
+    }
+
+    /** Who sent a command whose state is kept: "" when not known (kept by an older runtime). */
+    synchronized Optional<String> sender(String commandId) {
+        return latest.containsKey(commandId) ? Optional.of(senders.getOrDefault(commandId, "")) : Optional.empty();
     }
 
     /** ACCEPTED: the commands in progress now; each final state: the commands that ended in it so far. */
@@ -139,13 +154,20 @@ final class CommandTracker {
         String id = started.accepted().commandId();
         inProgress.put(id, new CompletableFuture<>());
         pending.put(id, started);
+        senders.put(id, started.actor());
         latest.put(id, started.accepted());
     }
 
-    /** Puts back a command's final result, ending it if it was in progress. Recovery only: not counted. */
-    synchronized void restore(CommandResult result) {
+    /**
+     * Puts back a command's final result and who sent it, ending it if it was in progress. Recovery only: not counted.
+     * An empty {@code actor} (a record of an older runtime) keeps the sender the command's start named.
+     */
+    synchronized void restore(CommandResult result, String actor) {
         inProgress.remove(result.commandId());
         pending.remove(result.commandId());
+        if (!actor.isEmpty() || !senders.containsKey(result.commandId())) {
+            senders.put(result.commandId(), actor);
+        }
         latest.put(result.commandId(), result);
     }
 
@@ -154,17 +176,22 @@ final class CommandTracker {
         inProgress.clear();
         pending.clear();
         latest.clear();
+        senders.clear();
+    }
+
+    /** An ended command as a snapshot holds it: its final result and who sent it. */
+    record Ended(CommandResult result, String actor) {
     }
 
     /**
      * What a snapshot holds, in the order the commands came: each one in progress as its {@link Pending}, each
-     * ended one as its result.
+     * ended one as {@link Ended}.
      */
     synchronized List<Object> capture() {
         List<Object> all = new ArrayList<>(latest.size());
         for (Map.Entry<String, CommandResult> entry : latest.entrySet()) {
             Pending p = pending.get(entry.getKey());
-            all.add(p != null ? p : entry.getValue());
+            all.add(p != null ? p : new Ended(entry.getValue(), senders.getOrDefault(entry.getKey(), "")));
         }
         return all;
     }

@@ -26,6 +26,8 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Value;
 import nl.regie.runtime.core.scope.ScopeGuards;
 import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.statefiles.Decoder;
+import nl.regie.runtime.statefiles.Encoder;
 import nl.regie.runtime.testing.RecordingAuditLog;
 import nl.regie.runtime.testing.RecordingLogger;
 import nl.regie.runtime.testing.TestPolicy;
@@ -76,7 +78,9 @@ class CommandFilesTest {
         before.register(command -> new CompletableFuture<>(), 1, 0, "Streetlight"); // the device never answers
         before.register(command -> CompletableFuture.completedFuture(CommandResult.completed(command.id())), 2, 0,
                 "Switch");
-        Instant soon = Instant.now().plusMillis(300);
+        // Far enough ahead that the running instance does not expire it itself before the copy below, even on a
+        // loaded machine; the restart comes after it.
+        Instant soon = Instant.now().plusSeconds(3);
         before.send("nl.regie.lighting", "city", dim("soon", soon));
         before.send("nl.regie.lighting", "city", dim("later", Instant.now().plus(Duration.ofHours(1))));
         CommandResult done = before.send("nl.regie.lighting", "city", new Command("done", EntityId.of("Switch", "s-1"),
@@ -84,7 +88,7 @@ class CommandFilesTest {
         assertEquals(CommandState.COMPLETED, done.state());
         // kill -9: what is in the folder now is what the restart finds (the journal is written as things happen).
         copy(state.resolve("commands"), killed.resolve("commands"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(soon));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(soon));
 
         RecordingAuditLog auditAfter = new RecordingAuditLog();
         ActuationComponent after = open(killed, auditAfter);
@@ -126,6 +130,53 @@ class CommandFilesTest {
         RecordingAuditLog late = new RecordingAuditLog();
         after.setAuditLog(late);
         assertEquals(List.of("FAILED"), late.ofKind(AuditEvent.COMMAND).stream().map(AuditEvent::outcome).toList());
+    }
+
+    @Test
+    void whoSentEachCommandIsKeptAcrossAKillAndACleanStop() throws Exception {
+        ActuationComponent before = open(state, new RecordingAuditLog());
+        before.register(command -> CompletableFuture.completedFuture(CommandResult.completed(command.id())), 1, 0,
+                "Streetlight");
+        before.send("lights-app", "city", dim("ended", Instant.now().plusSeconds(60)))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        before.send("police-app", "police", new Command("refused", EntityId.of("Bollard", "b-1"), "lower", Map.of(),
+                Instant.now().plusSeconds(60))); // no driver for Bollard: REJECTED at once
+        before.reject("mobility-app", "city", dim("out-of-scope", Instant.now().plusSeconds(60)), "outside its scope");
+        assertEquals("lights-app", before.sender("ended").orElseThrow());
+        assertEquals(java.util.Optional.empty(), before.sender("never-sent"));
+
+        // kill -9: read back from the journal.
+        copy(state.resolve("commands"), killed.resolve("commands"));
+        ActuationComponent afterKill = openAt(killed.resolve("commands"), new RecordingAuditLog());
+        assertEquals(List.of("lights-app", "police-app", "mobility-app"), Stream.of("ended", "refused", "out-of-scope")
+                .map(id -> afterKill.sender(id).orElseThrow()).toList());
+
+        // A clean stop writes a snapshot: read back from it.
+        afterKill.deactivate();
+        started.remove(afterKill);
+        ActuationComponent afterStop = openAt(killed.resolve("commands"), new RecordingAuditLog());
+        assertEquals(List.of("lights-app", "police-app", "mobility-app"), Stream.of("ended", "refused", "out-of-scope")
+                .map(id -> afterStop.sender(id).orElseThrow()).toList());
+        assertEquals(CommandState.COMPLETED, afterStop.status("ended").orElseThrow().state());
+    }
+
+    @Test
+    void anEndedCommandKeptByAnOlderRuntimeKeepsTheSenderItsStartNamed() {
+        CommandTracker tracker = new CommandTracker(10);
+        CommandFiles files = new CommandFiles(tracker);
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        CommandResult accepted = new CommandResult("c1", CommandState.ACCEPTED, "", at);
+        files.journalRecord(Decoder.of(CommandFiles.write(new Encoder(),
+                new CommandTracker.Pending(dim("c1", at.plusSeconds(60)), "lights-app", "city", accepted))
+                .toByteArray()));
+        // Schema 1's end record: E, id, state, reason, time; no sender.
+        files.journalRecord(Decoder.of(new Encoder().writeByte('E').writeString("c1").writeString("COMPLETED")
+                .writeString("").writeInstant(at.plusSeconds(1)).toByteArray()));
+        files.journalRecord(Decoder.of(new Encoder().writeByte('E').writeString("c2").writeString("REJECTED")
+                .writeString("no driver").writeInstant(at).toByteArray()));
+        assertEquals(CommandState.COMPLETED, tracker.status("c1").orElseThrow().state());
+        assertEquals("lights-app", tracker.sender("c1").orElseThrow());
+        assertEquals("", tracker.sender("c2").orElseThrow(), "not known: only the operator sees it");
     }
 
     private ActuationComponent openAt(Path commands, RecordingAuditLog auditLog) {

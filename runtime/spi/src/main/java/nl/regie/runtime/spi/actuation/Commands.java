@@ -35,4 +35,11 @@ public interface Commands {
 
     /** The latest known state of a recent command; see {@link nl.regie.api.actuation.Actuation#status}. */
     Optional<CommandResult> status(String commandId);
+
+    /**
+     * Who sent a recent command (the {@code actor} it was sent or rejected with), for as long as its state is kept,
+     * restarts included; empty for a command not known, "" for one whose sender is not known (kept by a runtime
+     * before 1.1 of this package).
+     */
+    Optional<String> sender(String commandId);
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 import javax.servlet.Servlet;
@@ -15,7 +14,6 @@ import javax.servlet.ServletException;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.runtime.spi.actuation.Commands;
@@ -65,58 +63,25 @@ public class CommandsServlet extends GuardedServlet {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    /** Commands whose sender is remembered, for telling a caller the state of its own commands only. */
-    static final int REMEMBERED = 10_000;
-
-    private final transient Actuation actuation;
+    private final transient Commands commands;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile AuditLog audit;
-    private final transient Sender sender;
     private final transient Clock clock;
-    private final transient Map<String, String> senders = new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
-
-    /** Sends a command for a caller. */
-    @FunctionalInterface
-    interface Sender {
-        /**
-         * @throws IllegalArgumentException when a command with the same id is still in progress
-         */
-        void send(String actor, String party, Command command);
-    }
     private final transient ObjectMapper mapper = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Sends commands through the runtime's command service, on behalf of each caller (audited there). */
+    /**
+     * Sends commands through the runtime's command service, on behalf of each caller (audited there), and tells each
+     * caller the state of its own commands, restarts included (the service keeps who sent each).
+     */
     @Activate
     public CommandsServlet(@Reference Commands commands) {
-        this(new Actuation() {
-            @Override
-            public CompletionStage<CommandResult> send(Command command) {
-                return commands.send(Caller.LOCAL_OPERATOR.name(), "", command);
-            }
-
-            @Override
-            public Optional<CommandResult> status(String commandId) {
-                return commands.status(commandId);
-            }
-        }, commands::send, Clock.systemUTC());
+        this(commands, Clock.systemUTC());
     }
 
-    CommandsServlet(Actuation actuation, Clock clock) {
-        this(actuation, (actor, party, command) -> actuation.send(command), clock);
-    }
-
-    CommandsServlet(Actuation actuation, Sender sender, Clock clock) {
-        this.actuation = actuation;
-        this.sender = sender;
+    CommandsServlet(Commands commands, Clock clock) {
+        this.commands = commands;
         this.clock = clock;
     }
 
@@ -145,8 +110,8 @@ public class CommandsServlet extends GuardedServlet {
             return;
         }
         Caller caller = Caller.of(request);
-        Optional<CommandResult> status = actuation.status(id);
-        if (!caller.operator() && !caller.name().equals(sender(id))) {
+        Optional<CommandResult> status = commands.status(id);
+        if (!caller.operator() && !commands.sender(id).filter(caller.name()::equals).isPresent()) {
             status = Optional.empty();
         }
         if (status.isEmpty()) {
@@ -206,10 +171,7 @@ public class CommandsServlet extends GuardedServlet {
             return;
         }
         try {
-            sender.send(caller.name(), caller.party(), command);
-            synchronized (senders) {
-                senders.put(command.id(), caller.name());
-            }
+            commands.send(caller.name(), caller.party(), command);
         } catch (IllegalArgumentException e) {
             Json.problem(response, 409, "Conflict", e.getMessage(), request.getRequestURI());
             return;
@@ -221,7 +183,7 @@ public class CommandsServlet extends GuardedServlet {
         json.put("target", command.target().toString());
         json.put("action", command.action());
         json.put("deadline", command.deadline().toString());
-        actuation.status(command.id()).ifPresent(status -> {
+        commands.status(command.id()).ifPresent(status -> {
             json.put("state", status.state().name());
             json.put("reason", status.reason());
             json.put("at", status.at().toString());
@@ -235,12 +197,6 @@ public class CommandsServlet extends GuardedServlet {
         if (log != null) {
             log.record(new AuditEvent(clock.instant(), AuditEvent.ACCESS, caller.name(), caller.party(), method,
                     target, "403", "needs scope " + scope));
-        }
-    }
-
-    private String sender(String commandId) {
-        synchronized (senders) {
-            return senders.get(commandId);
         }
     }
 

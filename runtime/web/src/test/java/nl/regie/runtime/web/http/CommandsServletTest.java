@@ -14,12 +14,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import nl.regie.api.actuation.Actuation;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.actuation.CommandState;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Value;
+import nl.regie.runtime.spi.actuation.Commands;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,29 +29,43 @@ class CommandsServletTest {
 
     private static final Instant NOW = Instant.parse("2026-06-01T10:00:00Z");
 
-    /** An actuation service that accepts every command and keeps it in progress. */
-    static final class FakeActuation implements Actuation {
+    /** A command service that accepts every command, keeps it in progress and remembers who sent it. */
+    static final class FakeCommands implements Commands {
         final List<Command> sent = new CopyOnWriteArrayList<>();
+        final List<String> sentBy = new CopyOnWriteArrayList<>();
         final Map<String, CommandResult> states = new ConcurrentHashMap<>();
+        final Map<String, String> senders = new ConcurrentHashMap<>();
 
         @Override
-        public CompletionStage<CommandResult> send(Command command) {
+        public CompletionStage<CommandResult> send(String actor, String party, Command command) {
             CommandResult current = states.get(command.id());
             if (current != null && !current.state().isFinal()) {
                 throw new IllegalArgumentException("command " + command.id() + " is already in progress");
             }
             sent.add(command);
+            sentBy.add(actor + "/" + party);
+            senders.put(command.id(), actor);
             states.put(command.id(), new CommandResult(command.id(), CommandState.ACCEPTED, "", NOW));
             return new CompletableFuture<>();
+        }
+
+        @Override
+        public CompletionStage<CommandResult> reject(String actor, String party, Command command, String reason) {
+            throw new UnsupportedOperationException("the servlet never rejects on its own");
         }
 
         @Override
         public Optional<CommandResult> status(String commandId) {
             return Optional.ofNullable(states.get(commandId));
         }
+
+        @Override
+        public Optional<String> sender(String commandId) {
+            return Optional.ofNullable(senders.get(commandId));
+        }
     }
 
-    private final FakeActuation actuation = new FakeActuation();
+    private final FakeCommands actuation = new FakeCommands();
     private final CommandsServlet servlet = new CommandsServlet(actuation, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private ServletFakes.Response call(String method, String pathInfo, String contentType, String body) throws Exception {

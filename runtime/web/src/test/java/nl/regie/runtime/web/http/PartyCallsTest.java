@@ -34,12 +34,8 @@ class PartyCallsTest {
     private static final Caller LIGHTS = new Caller("lights-app", "city", Set.of("command:Streetlight"));
     private static final Caller OTHER = new Caller("other-app", "city", Set.of("command:*"));
 
-    private final CommandsServletTest.FakeActuation actuation = new CommandsServletTest.FakeActuation();
-    private final List<String> sentBy = new ArrayList<>();
-    private final CommandsServlet commands = new CommandsServlet(actuation, (actor, party, command) -> {
-        sentBy.add(actor + "/" + party);
-        actuation.send(command);
-    }, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final CommandsServletTest.FakeCommands actuation = new CommandsServletTest.FakeCommands();
+    private final CommandsServlet commands = new CommandsServlet(actuation, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private ServletFakes.Response command(Caller caller, String method, String pathInfo, String body) throws Exception {
         ServletFakes.Response response = new ServletFakes.Response();
@@ -59,7 +55,7 @@ class PartyCallsTest {
         ServletFakes.Response sent = command(LIGHTS, "POST", null,
                 "{\"id\": \"c2\", \"target\": \"urn:ngsi-ld:Streetlight:lamp-7\", \"action\": \"dim\"}");
         assertEquals(202, sent.status, sent.text());
-        assertEquals(List.of("lights-app/city"), sentBy);
+        assertEquals(List.of("lights-app/city"), actuation.sentBy);
     }
 
     @Test
