@@ -200,7 +200,8 @@ public final class SensorRegister {
         SharingRule any = rules.get(0);
         List<String> plugins = any.remoteSite() ? List.of()
                 : plugins(any.recipient(), shared, pluginReads, pluginParties);
-        return new Recipient(any.recipient(), any.remoteSite(), false, form, personal, List.copyOf(texts), plugins);
+        List<String> inPolicyOrder = rules.stream().map(SharingRule::text).filter(texts::contains).distinct().toList();
+        return new Recipient(any.recipient(), any.remoteSite(), false, form, personal, inPolicyOrder, plugins);
     }
 
     private static List<String> plugins(String party, List<Topic> topics, Map<String, List<TopicFilter>> pluginReads,
