@@ -30,6 +30,7 @@ import nl.regie.runtime.spi.state.FullCityState;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -56,14 +57,17 @@ public class AlertFeedServlet extends HttpServlet {
     static final int LIMIT = 200;
     /** The most notifications looked through for an alert's audience. */
     static final int NOTIFICATIONS = 500;
+    /** The sender when the configured one is refused. */
+    static final String DEFAULT_SENDER = "regie";
     private static final Pattern MESSAGE = Pattern.compile("/([A-Za-z0-9._:-]{1,300})\\.xml");
 
     private final transient AlertBook alerts;
     private final transient FullCityState city;
     private final transient CapFeed feed;
-    private final transient PublicHttp.Bound bound;
+    private transient volatile PublicHttp.Bound bound;
     private final transient String site;
-    private final transient double radiusMetres;
+    private final transient Logger log;
+    private transient volatile double radiusMetres;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile NotificationLog notifications;
@@ -76,15 +80,40 @@ public class AlertFeedServlet extends HttpServlet {
         this.city = city;
         String name = context.getProperty("regie.site");
         this.site = name == null || name.isBlank() ? "demo" : name;
+        this.log = log;
         this.radiusMetres = config.areaRadiusMetres();
         this.bound = new PublicHttp.Bound(config.concurrentRequests());
-        this.feed = new CapFeed(config.sender(), site, Set.of(config.alertCategories()), this::area,
-                this::instruction, log::warn);
+        CapFeed made;
+        try {
+            made = new CapFeed(config.sender(), site, Set.of(config.alertCategories()), this::area, this::instruction,
+                    log::warn);
+        } catch (IllegalArgumentException e) {
+            log.error("Refused the CAP sender ({}): {}; using '{}'", PublicSettings.PID, e.getMessage(), DEFAULT_SENDER);
+            made = new CapFeed(DEFAULT_SENDER, site, Set.of(config.alertCategories()), this::area, this::instruction,
+                    log::warn);
+        }
+        this.feed = made;
+    }
+
+    /**
+     * A changed configuration applies without losing the messages published so far (a restart of the component would
+     * publish each active alert again as a new one); a sender CAP forbids is refused and the one in force stays.
+     */
+    @Modified
+    void modified(PublicSettings config) {
+        radiusMetres = config.areaRadiusMetres();
+        bound = new PublicHttp.Bound(config.concurrentRequests());
+        try {
+            feed.configure(config.sender(), Set.of(config.alertCategories()));
+        } catch (IllegalArgumentException e) {
+            log.error("Refused the CAP sender ({}): {}; the sender in force stays", PublicSettings.PID, e.getMessage());
+        }
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!bound.tryEnter()) {
+        PublicHttp.Bound current = bound;
+        if (!current.tryEnter()) {
             PublicHttp.busy(response, request.getRequestURI());
             return;
         }
@@ -117,7 +146,7 @@ public class AlertFeedServlet extends HttpServlet {
             PublicHttp.text(response, CapXml.MEDIA_TYPE, CapXml.document(message.get(),
                     base + "/" + message.get().identifier() + ".xml"));
         } finally {
-            bound.leave();
+            current.leave();
         }
     }
 

@@ -35,9 +35,9 @@ public final class CapFeed {
             "traffic", "Transport", "health", "Health", "security", "Security", "environment", "Env",
             "naturalDisaster", "Geo");
 
-    private final String sender;
     private final String site;
-    private final Set<String> publicCategories;
+    private volatile String sender;
+    private volatile Set<String> publicCategories;
     private final Function<Alert, Optional<CapMessage.Area>> areas;
     private final Function<Alert, String> instructions;
     private final Consumer<String> warn;
@@ -66,16 +66,25 @@ public final class CapFeed {
     public CapFeed(String sender, String site, Set<String> publicCategories,
             Function<Alert, Optional<CapMessage.Area>> areas, Function<Alert, String> instructions,
             Consumer<String> warn) {
+        this.site = site;
+        configure(sender, publicCategories);
+        this.areas = areas;
+        this.instructions = instructions;
+        this.warn = warn;
+    }
+
+    /**
+     * Changes the sender and the public categories; the messages kept and each alert's references stay.
+     *
+     * @throws IllegalArgumentException naming what CAP forbids in the sender; nothing changes then
+     */
+    public void configure(String sender, Set<String> publicCategories) {
         String problem = CapText.idProblem("sender", sender);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
         this.sender = sender;
-        this.site = site;
         this.publicCategories = Set.copyOf(publicCategories);
-        this.areas = areas;
-        this.instructions = instructions;
-        this.warn = warn;
     }
 
     /** Whether the operator marked an alert public. */
@@ -94,6 +103,7 @@ public final class CapFeed {
     }
 
     private void observe(Alert alert) {
+        String sender = this.sender;
         Track track = tracks.get(alert.key());
         Instant version = alert.active() ? alert.updatedAt() : alert.validTo();
         if (track != null && (track.cancelled || version.equals(track.seen))) {

@@ -175,6 +175,20 @@ class CapFeedTest {
     }
 
     @Test
+    void aNewConfigurationKeepsThePublishedMessagesAndABadSenderChangesNothing() {
+        feed.observe(List.of(flood(AlertSeverity.HIGH, "Water", T, null, AMSTEL)));
+        assertThrows(IllegalArgumentException.class, () -> feed.configure("a,b", Set.of()));
+        assertTrue(feed.isPublic(flood(AlertSeverity.HIGH, "Water", T, null, AMSTEL)), "the categories in force stay");
+        feed.configure("regie.city", Set.of("naturalDisaster/flood"));
+        feed.observe(List.of(flood(AlertSeverity.HIGH, "Water", T.plusSeconds(60), null, AMSTEL)));
+        CapMessage update = feed.latest(1).get(0);
+        assertEquals("Update", update.msgType(), "the alert published before the change is updated, not new");
+        assertEquals("regie.city", update.sender());
+        assertTrue(update.references().get(0).startsWith("regie,regie-demo-flood-gauge-01-"), update.references()
+                .toString());
+    }
+
+    @Test
     void theSchemaCatchesWhatCapForbids() {
         // The check checks: a Z time zone and a missing area description are not CAP 1.2.
         String bad = CapXml.document(new CapMessage("id", "regie", T, "Alert", List.of(), "k", "Met", "flood",
