@@ -34,7 +34,7 @@ class ArchitectureTest {
 
     /** The runtime's bundles other than the SPI: the second segment of their packages. */
     private static final List<String> ROLES = List.of("core", "sovereignty", "devices", "federation", "lifecycle",
-            "config", "web", "history");
+            "config", "web", "history", "pub");
 
     private static final JavaClasses RUNTIME = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -100,7 +100,8 @@ class ArchitectureTest {
         for (String marker : List.of("nl.regie.runtime.core.bus.BusComponent",
                 "nl.regie.runtime.sovereignty.policy.PolicyComponent", "nl.regie.runtime.devices.mqtt.MqttBridgeComponent",
                 "nl.regie.runtime.lifecycle.LifecycleComponent", "nl.regie.runtime.config.ConfigFolderComponent",
-                "nl.regie.runtime.web.http.MetricsServlet", "nl.regie.runtime.federation.FederationComponent")) {
+                "nl.regie.runtime.web.http.MetricsServlet", "nl.regie.runtime.federation.FederationComponent",
+                "nl.regie.runtime.pub.SensorsServlet")) {
             Class<?> type = Class.forName(marker, false, ArchitectureTest.class.getClassLoader());
             jars.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
         }

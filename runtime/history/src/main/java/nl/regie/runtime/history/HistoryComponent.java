@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.EntityId;
@@ -163,6 +164,12 @@ public final class HistoryComponent implements History, MetricSource {
     @Override
     public boolean knows(EntityId entity) {
         return store.knows(entity);
+    }
+
+    @Override
+    public Optional<Retention> retention(String entityType) {
+        RetentionPolicy.Periods periods = writer.policy().of(entityType);
+        return Optional.of(new Retention(periods.raw(), periods.rollups()));
     }
 
     @Override

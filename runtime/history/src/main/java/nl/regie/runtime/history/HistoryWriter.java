@@ -85,6 +85,11 @@ final class HistoryWriter {
         }
     }
 
+    /** The retention in force. */
+    RetentionPolicy policy() {
+        return policy;
+    }
+
     void policy(RetentionPolicy next) {
         policy = next;
     }

@@ -1,5 +1,6 @@
 package nl.regie.runtime.sovereignty.policy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.stream.Collectors;
 import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.federation.ImportedSource;
 import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.policy.SharingRule;
 
 /**
  * One immutable version of the operator's policy: who acts for which party, which attributes are personal, and the
@@ -114,6 +116,28 @@ final class Policy {
 
     List<Grant> grants() {
         return grants;
+    }
+
+    /** The topic filters marked personal. */
+    List<TopicFilter> personalFilters() {
+        return personal;
+    }
+
+    /** The grants, then the export rules, as the SPI describes them. */
+    List<SharingRule> sharingRules() {
+        List<SharingRule> rules = new ArrayList<>();
+        for (Grant grant : grants) {
+            rules.add(rule(grant, false));
+        }
+        for (Grant export : federation.exports()) {
+            rules.add(rule(export, true));
+        }
+        return List.copyOf(rules);
+    }
+
+    private static SharingRule rule(Grant grant, boolean remoteSite) {
+        return new SharingRule(grant.owner(), grant.reader(), remoteSite, grant.filter(), grant.personal(),
+                grant.grid(), grant.aggregate(), grant.minSources(), grant.text());
     }
 
     /** The party of a plugin: the party of the key that signed it, else {@link AccessPolicy#NO_PARTY}. */

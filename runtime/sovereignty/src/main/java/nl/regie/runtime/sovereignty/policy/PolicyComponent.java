@@ -2,16 +2,23 @@ package nl.regie.runtime.sovereignty.policy;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.spi.policy.FederationRules;
+import nl.regie.runtime.spi.policy.SharingRule;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -139,6 +146,9 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     private final LastPolicy last;
     private final Logger logger;
     private final PluginSigners signers;
+    /** Records what was shared in the audit log once per {@link #SHARING_PERIOD}, and when the component stops. */
+    private final ScheduledExecutorService sharing;
+    static final Duration SHARING_PERIOD = Duration.ofHours(1);
 
     /**
      * Applies the configured policy. If it is refused, the last policy applied (kept in the state folder) applies
@@ -167,6 +177,21 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
         if (signers != null) {
             signers.open();
         }
+        this.sharing = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "regie-policy-sharing");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sharing.scheduleAtFixedRate(this::recordSharing, SHARING_PERIOD.toSeconds(), SHARING_PERIOD.toSeconds(),
+                TimeUnit.SECONDS);
+    }
+
+    private void recordSharing() {
+        try {
+            engine.recordSharing(Instant.now());
+        } catch (RuntimeException e) {
+            logger.warn("Could not record what was shared in the audit log: {}", e.toString());
+        }
     }
 
     /** Stops following the plugins' signers. */
@@ -175,6 +200,8 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
         if (signers != null) {
             signers.close();
         }
+        sharing.shutdownNow();
+        recordSharing();
     }
 
     private static Path stateFolder(String property) {
@@ -276,6 +303,16 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     @Override
     public ReadView exportView(String site) {
         return engine.exportView(site);
+    }
+
+    @Override
+    public List<SharingRule> sharingRules() {
+        return engine.sharingRules();
+    }
+
+    @Override
+    public List<TopicFilter> personalFilters() {
+        return engine.personalFilters();
     }
 
     /** Writes {@code regie_policy_version} and {@code regie_policy_denied_reads_total} by reader. */

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.spi.policy.FederationRules;
+import nl.regie.runtime.spi.policy.SharingRule;
 
 /**
  * The {@link AccessPolicy} without OSGi: holds the policy in force as one immutable snapshot, replaced whole by
@@ -26,6 +28,7 @@ public final class PolicyEngine implements AccessPolicy {
     private final AuditLog audit;
     private final Map<String, LongAdder> deniedReads = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> withheldSums = new ConcurrentHashMap<>();
+    private final SharedCounts shares = new SharedCounts(Instant.now());
     private volatile Policy policy = Policy.defaults();
 
     /** A policy engine with the default policy (devices act for {@value AccessPolicy#DEFAULT_PARTY}, no key trusted). */
@@ -147,6 +150,32 @@ public final class PolicyEngine implements AccessPolicy {
         Map<String, Long> counts = new TreeMap<>();
         deniedReads.forEach((reader, count) -> counts.put(reader, count.sum()));
         return counts;
+    }
+
+    @Override
+    public List<SharingRule> sharingRules() {
+        return policy.sharingRules();
+    }
+
+    @Override
+    public List<TopicFilter> personalFilters() {
+        return policy.personalFilters();
+    }
+
+    /**
+     * Records in the audit log what each party received of another's data since the last call (kind
+     * {@link AuditEvent#SHARE}, one event per owner, recipient, entity type and form).
+     *
+     * @return how many events were recorded
+     */
+    public int recordSharing(Instant now) {
+        List<AuditEvent> events = shares.drain(now);
+        events.forEach(this::audit);
+        return events.size();
+    }
+
+    SharedCounts shares() {
+        return shares;
     }
 
     Policy snapshot() {

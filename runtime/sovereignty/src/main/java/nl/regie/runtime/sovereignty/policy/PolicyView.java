@@ -11,6 +11,7 @@ import nl.regie.api.model.Reading;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.policy.SharingRule;
 
 /**
  * The {@link ReadView} of one reader: applies the policy in force on every call (a new version clears what the view
@@ -50,11 +51,18 @@ final class PolicyView implements ReadView {
     private static final class Decision {
         final Grant grant;
         final String denial;
+        /** Counts the readings this grant let through, for the audit log's sharing records; null for a denial. */
+        final LongAdder shared;
         boolean audited;
 
         Decision(Grant grant, String denial) {
+            this(grant, denial, null);
+        }
+
+        Decision(Grant grant, String denial, LongAdder shared) {
             this.grant = grant;
             this.denial = denial;
+            this.shared = shared;
         }
     }
 
@@ -116,13 +124,18 @@ final class PolicyView implements ReadView {
             deny(owner, reading, decision);
             return null;
         }
+        Reading shared;
         if (grant.aggregates()) {
-            return zones.add(reading, grant.aggregate(), grant.minSources());
+            shared = zones.add(reading, grant.aggregate(), grant.minSources());
+        } else if (grant.grid() > 0 && reading.location() != null) {
+            shared = reading.withLocation(new ZoneGrid(grant.grid()).snap(reading.location()));
+        } else {
+            shared = reading;
         }
-        if (grant.grid() > 0 && reading.location() != null) {
-            return reading.withLocation(new ZoneGrid(grant.grid()).snap(reading.location()));
+        if (shared != null) {
+            decision.shared.increment();
         }
-        return reading;
+        return shared;
     }
 
     /**
@@ -186,7 +199,10 @@ final class PolicyView implements ReadView {
         if (!grant.personal() && current.personal(topic)) {
             return new Decision(null, topic + " is personal and the grant '" + grant + "' does not include personal");
         }
-        return new Decision(grant, null);
+        String type = topic.substring(0, topic.indexOf('/'));
+        SharingRule.Form form = grant.aggregates() ? SharingRule.Form.AGGREGATED
+                : grant.grid() > 0 ? SharingRule.Form.COARSENED : SharingRule.Form.RAW;
+        return new Decision(grant, null, engine.shares().counter(owner, readerParty, export, type, form));
     }
 
     private void deny(String owner, Reading reading, Decision decision) {

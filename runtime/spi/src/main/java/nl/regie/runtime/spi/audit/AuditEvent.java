@@ -53,6 +53,11 @@ public record AuditEvent(Instant time, String kind, String actor, String party, 
      * loop), or its link to the shared broker was refused.
      */
     public static final String FEDERATION = "federation";
+    /**
+     * What one party received of another's data (or a remote site of this site's), summed per owner, recipient, entity
+     * type and form since the last such event: the policy records these about once an hour, never one per reading.
+     */
+    public static final String SHARE = "share";
 
     /** Checks that every field is present ("" where nothing applies). */
     public AuditEvent {

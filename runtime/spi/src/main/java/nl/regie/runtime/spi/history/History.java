@@ -1,6 +1,8 @@
 package nl.regie.runtime.spi.history;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import nl.regie.api.model.EntityId;
 
@@ -31,4 +33,22 @@ public interface History {
 
     /** How the history is doing: what it wrote, dropped, and whether it is behind. */
     HistoryStatus status();
+
+    /**
+     * How long the history keeps the readings of an entity type, under the retention in force.
+     *
+     * @return raw readings and one-minute rollups; empty when not known (the default)
+     */
+    default Optional<Retention> retention(String entityType) {
+        return Optional.empty();
+    }
+
+    /**
+     * How long readings are kept.
+     *
+     * @param raw     raw readings
+     * @param rollups one-minute rollups (count, sum, min, max, last)
+     */
+    record Retention(Duration raw, Duration rollups) {
+    }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import nl.regie.runtime.spi.bus.ReadView;
+import nl.regie.runtime.spi.bus.TopicFilter;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -126,5 +127,21 @@ public interface AccessPolicy {
      */
     default ReadView exportView(String site) {
         return reading -> null;
+    }
+
+    /**
+     * Every rule of the policy in force that lets one party's data reach another: its grants, then its {@code exports}
+     * rules, in the order the policy writes them. For describing the policy (the public sensor register); what a
+     * reader sees is decided by {@link #readView} and {@link #exportView}.
+     *
+     * @return the rules; empty when nothing is shared (the default)
+     */
+    default List<SharingRule> sharingRules() {
+        return List.of();
+    }
+
+    /** The topic filters the policy in force marks personal; empty by default. */
+    default List<TopicFilter> personalFilters() {
+        return List.of();
     }
 }

@@ -10,10 +10,14 @@ final class AccessRules {
     private AccessRules() {
     }
 
-    /** The web page and its static assets: served to anyone who can reach the server, no data in them. */
+    /**
+     * The web page and its static assets (no data in them), and the public side under {@code /public} (the sensor
+     * register and the public warnings, read-only, never personal data): served to anyone who can reach the server.
+     */
     static boolean publicAsset(String method, String path) {
         boolean read = method.equals("GET") || method.equals("HEAD");
-        return read && (path.isEmpty() || path.equals("/") || path.equals("/index.html") || path.startsWith("/ui/"));
+        return read && (path.isEmpty() || path.equals("/") || path.equals("/index.html") || path.startsWith("/ui/")
+                || under(path, "/public"));
     }
 
     /**

@@ -263,6 +263,25 @@ class AccessFilterTest {
     }
 
     @Test
+    void thePublicSideNeedsNoTokenWhileTheApiStaysRefused() throws Exception {
+        for (boolean loopback : new boolean[] {true, false}) {
+            assertTrue(call(filter(loopback), "GET", "/public/sensors", null, null).passed);
+            assertTrue(call(filter(loopback), "GET", "/public/sensors.csv", null, null).passed);
+            assertTrue(call(filter(loopback), "HEAD", "/public/alerts", "/regie-demo-flood-1.xml", null).passed);
+            assertTrue(call(filter(loopback), "GET", "/public/alerts.atom", null, null).passed);
+            Exchange post = call(filter(loopback), "POST", "/public/sensors", null, null);
+            assertFalse(post.passed);
+            assertEquals(401, post.status);
+            Exchange api = call(filter(loopback), "GET", "/api/entities", null, null);
+            assertFalse(api.passed);
+            assertEquals(401, api.status);
+            Exchange publicUnderApi = call(filter(loopback), "GET", "/api/public", null, null);
+            assertFalse(publicUnderApi.passed);
+            assertEquals(401, publicUnderApi.status);
+        }
+    }
+
+    @Test
     void aBadTokenListIsRefusedAndTheTokensInForceStay() throws Exception {
         AccessFilter filter = filter(false);
         filter.modified(config("x city read:* not-a-hash"));

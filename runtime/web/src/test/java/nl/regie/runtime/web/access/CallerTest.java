@@ -82,7 +82,7 @@ class CallerTest {
     }
 
     @Test
-    void onlyTheWebPageIsPublic() {
+    void onlyTheWebPageAndThePublicSideArePublic() {
         assertTrue(AccessRules.publicAsset("GET", "/"));
         assertTrue(AccessRules.publicAsset("GET", "/ui/app.js"));
         assertTrue(AccessRules.publicAsset("HEAD", "/ui/style.css"));
@@ -90,5 +90,12 @@ class CallerTest {
         assertFalse(AccessRules.publicAsset("GET", "/uix"));
         assertFalse(AccessRules.publicAsset("GET", "/api/entities"));
         assertFalse(AccessRules.publicAsset("GET", "/health"));
+        assertTrue(AccessRules.publicAsset("GET", "/public/sensors"));
+        assertTrue(AccessRules.publicAsset("HEAD", "/public/alerts.atom"));
+        assertTrue(AccessRules.publicAsset("GET", "/public"));
+        assertFalse(AccessRules.publicAsset("POST", "/public/sensors"));
+        assertFalse(AccessRules.publicAsset("DELETE", "/public/sensors"));
+        assertFalse(AccessRules.publicAsset("GET", "/publicity"));
+        assertFalse(AccessRules.publicAsset("GET", "/api/public"));
     }
 }
