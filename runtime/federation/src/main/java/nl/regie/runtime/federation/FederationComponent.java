@@ -64,6 +64,8 @@ public final class FederationComponent implements FederationStatus, MetricSource
     /** Readings the federation's bus subscription can have waiting. */
     static final int BUS_QUEUE = 100_000;
     private static final int RATE_SECONDS = 5;
+    /** How long a clean stop waits for the outbox to empty while the link is up. */
+    static final long DRAIN_MILLIS = 5_000;
 
     /** The federation's configuration. */
     @ObjectClassDefinition(id = PID, name = "Regie federation",
@@ -127,6 +129,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private final AccessPolicy policy;
     private final Owner owner;
     private final String site;
+    private final Clock clock;
     private final FederationEngine engine;
     private final FederationLink link;
     private final ScheduledExecutorService scheduler;
@@ -138,7 +141,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private Subscription subscription;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile AuditLog audit;
+    volatile AuditLog audit;
 
     /** Connects to the shared broker when one is configured; stays idle otherwise. */
     @Activate
@@ -154,6 +157,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
         this.bus = bus;
         this.policy = policy;
         this.owner = owner;
+        this.clock = clock;
         this.site = !config.site().isBlank() ? config.site().strip()
                 : launcherSite != null && !launcherSite.isBlank() ? launcherSite.strip() : "demo";
         this.engine = new FederationEngine(site, policy, bus::publish, this::offer, this::record, clock,
@@ -189,6 +193,8 @@ public final class FederationComponent implements FederationStatus, MetricSource
         }
         this.link = made;
         this.scheduler = threads;
+        link.onRefusedLogin(reason -> record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "connect",
+                broker, "refused", reason + " (audited once until a connection succeeds; every attempt is counted)")));
         link.start();
         scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
         log.info("Federation: site {} shares through {}", site, broker);
@@ -211,6 +217,15 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 subscription.close();
                 subscription = null;
             }
+        }
+        int lost = link.drain(DRAIN_MILLIS);
+        if (lost > 0) {
+            String detail = lost + " readings waiting to leave or unacknowledged at the stop are lost (the outbox is kept"
+                    + " in memory; " + (link.isConnected() ? "the broker did not acknowledge them within "
+                            + DRAIN_MILLIS + " ms" : "the link was down") + ")";
+            log.warn("Federation: {}", detail);
+            record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(), "dropped",
+                    detail));
         }
         link.close();
     }
@@ -272,10 +287,10 @@ public final class FederationComponent implements FederationStatus, MetricSource
     @Override
     public Snapshot snapshot() {
         Link state = link == null
-                ? new Link("", "idle", null, null, 0, 0, 0, 0, 0, 0, -1)
+                ? new Link("", "idle", null, null, 0, 0, 0, 0, 0, 0, -1, 0)
                 : new Link(link.serverUri(), link.state(), link.since(), link.lastError(), link.queued(),
                         link.capacity(), link.acknowledged(), link.arrived(), sentRate, receivedRate,
-                        engine.lagMillis());
+                        engine.lagMillis(), link.refusedLogins());
         return new Snapshot(site, link != null, policy.federationRules().version(), state, engine.exported(),
                 engine.imported(), engine.refused(), engine.dropped(), engine.lastRefusal());
     }
@@ -292,6 +307,9 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 .sample(now.link().sent());
         out.counter("regie_federation_received_total", "Messages received from the shared broker.")
                 .sample(now.link().received());
+        out.counter("regie_federation_connections_refused_total",
+                "Connection attempts the shared broker refused for this site's credentials.")
+                .sample(now.link().connectionsRefused());
         out.gauge("regie_federation_lag_seconds", "The last imported reading's delay from export to arrival.")
                 .sample(now.link().lagMillis() < 0 ? 0 : now.link().lagMillis() / 1000.0);
         MetricWriter.Family exported = out.counter("regie_federation_exported_total",
