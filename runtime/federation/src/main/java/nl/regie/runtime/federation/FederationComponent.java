@@ -245,6 +245,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private void tick() {
         try {
             follow(policy.federationRules());
+            engine.auditCounted();
             long[] now = {link.acknowledged(), link.arrived()};
             samples.addLast(now);
             if (samples.size() > RATE_SECONDS + 1) {
