@@ -1,6 +1,7 @@
 package nl.regie.runtime.federation;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -61,6 +62,8 @@ public final class FederationComponent implements FederationStatus, MetricSource
     public static final String PID = "nl.regie.runtime.federation";
     /** Framework property: this site's name, as the device bridge uses it. */
     static final String SITE = "regie.site";
+    /** Framework property: the runtime's state folder; the outbox a stop leaves is kept in its {@code federation}. */
+    static final String STATE_DIR = "regie.state.dir";
     /** Readings the federation's bus subscription can have waiting. */
     static final int BUS_QUEUE = 100_000;
     private static final int RATE_SECONDS = 5;
@@ -132,6 +135,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private final Clock clock;
     private final FederationEngine engine;
     private final FederationLink link;
+    private final Path outboxFile;
     private final ScheduledExecutorService scheduler;
     private final Deque<long[]> samples = new ArrayDeque<>();
     private volatile double sentRate;
@@ -148,11 +152,17 @@ public final class FederationComponent implements FederationStatus, MetricSource
     public FederationComponent(Config config, BundleContext context, @Reference(name = "bus") RuntimeBus bus,
             @Reference(name = "policy", policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy,
             @Reference(name = "logger", service = LoggerFactory.class) Logger log) {
-        this(config, context.getProperty(SITE), Owner.of(context.getBundle()), bus, policy, log, Clock.systemUTC());
+        this(config, context.getProperty(SITE), stateDir(context.getProperty(STATE_DIR)), Owner.of(context.getBundle()),
+                bus, policy, log, Clock.systemUTC());
     }
 
-    FederationComponent(Config config, String launcherSite, Owner owner, RuntimeBus bus, AccessPolicy policy,
-            Logger log, Clock clock) {
+    private static Path stateDir(String property) {
+        return property == null || property.isBlank() ? null : Path.of(property.strip());
+    }
+
+    /** @param stateDir the runtime's state folder, or null to keep nothing across a restart */
+    FederationComponent(Config config, String launcherSite, Path stateDir, Owner owner, RuntimeBus bus,
+            AccessPolicy policy, Logger log, Clock clock) {
         this.log = log;
         this.bus = bus;
         this.policy = policy;
@@ -162,6 +172,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 : launcherSite != null && !launcherSite.isBlank() ? launcherSite.strip() : "demo";
         this.engine = new FederationEngine(site, policy, bus::publish, this::offer, this::record, clock,
                 Math.max(1, config.maxHops()), Math.max(1000, config.dedupWindow()));
+        this.outboxFile = stateDir == null ? null : stateDir.resolve("federation").resolve("outbox");
         String broker = config.broker() == null ? "" : config.broker().strip();
         if (broker.isEmpty()) {
             log.info("Federation is idle: no shared broker configured ({})", PID);
@@ -195,6 +206,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
         this.scheduler = threads;
         link.onRefusedLogin(reason -> record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "connect",
                 broker, "refused", reason + " (audited once until a connection succeeds; every attempt is counted)")));
+        restoreOutbox();
         link.start();
         scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
         log.info("Federation: site {} shares through {}", site, broker);
@@ -218,16 +230,70 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 subscription = null;
             }
         }
-        int lost = link.drain(DRAIN_MILLIS);
-        if (lost > 0) {
-            String detail = lost + " readings waiting to leave or unacknowledged at the stop are lost (the outbox is kept"
-                    + " in memory; " + (link.isConnected() ? "the broker did not acknowledge them within "
-                            + DRAIN_MILLIS + " ms" : "the link was down") + ")";
-            log.warn("Federation: {}", detail);
-            record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(), "dropped",
-                    detail));
-        }
+        link.drain(DRAIN_MILLIS);
+        String why = link.isConnected() ? "the broker did not acknowledge them within " + DRAIN_MILLIS + " ms"
+                : "the link was down";
         link.close();
+        List<Outgoing> left = link.leftBehind();
+        if (left.isEmpty()) {
+            return;
+        }
+        String problem = "the runtime has no state folder";
+        if (outboxFile != null) {
+            try {
+                OutboxFile.write(outboxFile, left);
+                String detail = left.size() + " readings waiting to leave or unacknowledged at the stop (" + why
+                        + ") are kept in " + outboxFile + " and sent at the next start";
+                log.info("Federation: {}", detail);
+                record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(),
+                        "kept", detail));
+                return;
+            } catch (IOException | RuntimeException e) {
+                problem = "writing " + outboxFile + " failed: " + e.getMessage();
+            }
+        }
+        String detail = left.size() + " readings waiting to leave or unacknowledged at the stop (" + why
+                + ") are lost: " + problem;
+        log.warn("Federation: {}", detail);
+        record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(), "dropped",
+                detail));
+    }
+
+    /**
+     * Queues what the last stop kept, ahead of anything new, and deletes the file. Messages of another site's
+     * namespace (the site was renamed) and those beyond the queue's capacity are dropped and counted; a file that does
+     * not read back is moved aside, named in the log.
+     */
+    private void restoreOutbox() {
+        if (outboxFile == null || !Files.exists(outboxFile)) {
+            return;
+        }
+        try {
+            List<Outgoing> kept = OutboxFile.read(outboxFile);
+            String namespace = "regie/v1/" + site + "/share/";
+            int queued = 0;
+            for (Outgoing message : kept) {
+                if (!message.topic().startsWith(namespace)) {
+                    engine.drop("renamed-site");
+                } else if (link.offer(message)) {
+                    queued++;
+                } else {
+                    engine.drop("queue-full");
+                }
+            }
+            Files.delete(outboxFile);
+            log.info("Federation: {} of {} readings the last stop kept in {} wait to leave again", queued, kept.size(),
+                    outboxFile);
+        } catch (IOException e) {
+            Path aside = outboxFile.resolveSibling("outbox.refused-" + clock.millis());
+            try {
+                Files.move(outboxFile, aside);
+            } catch (IOException moved) {
+                e.addSuppressed(moved);
+            }
+            log.error("Federation: the outbox the last stop kept is refused and moved to {}: {}", aside,
+                    e.getMessage());
+        }
     }
 
     private boolean offer(Outgoing message) {

@@ -3,6 +3,7 @@ package nl.regie.runtime.federation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,8 @@ public final class FederationLink implements AutoCloseable {
     private volatile String state = "connecting";
     private volatile Instant since;
     private volatile String lastError;
+    /** At {@link #close}: the messages sent and not yet acknowledged. */
+    private volatile List<Outgoing> unacknowledged = List.of();
 
     public FederationLink(LinkSettings settings, String inbox, Handler handler, Consumer<Outgoing> sent,
             ScheduledExecutorService scheduler, Logger log, Clock clock) throws MqttException {
@@ -367,12 +370,29 @@ public final class FederationLink implements AutoCloseable {
         return queue.size() + client.getPendingTokens().length;
     }
 
+    /**
+     * After {@link #close}: what it left behind, the messages sent and not acknowledged (their order among themselves
+     * is not known) then the queue in order; empties the queue.
+     */
+    public List<Outgoing> leftBehind() {
+        List<Outgoing> left = new ArrayList<>(unacknowledged);
+        queue.drainTo(left);
+        return left;
+    }
+
     /** Stops sending, disconnects (up to 2 s for a clean goodbye) and releases Paho's threads. */
     @Override
     public void close() {
         closed = true;
         setState("closed");
         sender.interrupt();
+        List<Outgoing> pending = new ArrayList<>();
+        for (IMqttToken token : client.getPendingTokens()) {
+            if (token.getUserContext() instanceof Outgoing message) {
+                pending.add(message);
+            }
+        }
+        unacknowledged = pending;
         try {
             if (client.isConnected()) {
                 client.disconnect(1000).waitForCompletion(2000);

@@ -227,10 +227,74 @@ class FederationComponentTest {
                 .toList();
         assertEquals(1, stop.size(), audit.events().toString());
         assertEquals("dropped", stop.get(0).outcome());
-        assertTrue(stop.get(0).detail().startsWith("3 readings waiting to leave or unacknowledged at the stop are lost"),
-                stop.get(0).detail());
+        assertEquals("3 readings waiting to leave or unacknowledged at the stop (the link was down) are lost: the"
+                + " runtime has no state folder", stop.get(0).detail());
         assertTrue(log.messages("warn").stream().anyMatch(m -> m.contains("3 readings waiting to leave")),
                 log.messages("warn").toString());
+    }
+
+    @Test
+    void whatAStopCouldNotSendIsKeptInTheStateFolderAndSentAtTheNextStart() throws Exception {
+        broker = Mosquitto.start(dir);
+        Path state = dir.resolve("roeselare-state");
+        RecordingLogger log = new RecordingLogger();
+        Map<String, Object> rules = Map.of("devices", "gauge-*=waterboard", "sites", "gent",
+                "exports", "waterboard>gent WaterObserved/+/waterLevel");
+        Map<String, Object> config = Map.of("broker", broker.url(), "reconnectMaxSeconds", 1);
+        BusComponent bus = new BusComponent(busConfig(), log.logger());
+        RecordingAuditLog audit = new RecordingAuditLog();
+        FederationComponent before = component(config, "roeselare", state, bus, policy(rules), log, audit);
+        BusComponent gentBus = new BusComponent(busConfig(), log.logger());
+        FederationComponent gent = component(Map.of("broker", broker.url(), "reconnectMaxSeconds", 1), "gent", gentBus,
+                policy(Map.of("sites", "roeselare", "imports", "roeselare:waterboard WaterObserved/#")), log);
+        List<Reading> arrived = new CopyOnWriteArrayList<>();
+        subscriptions.add(gentBus.subscribe(new Owner("nl.test", "1", 7), List.of("#"), arrived::add));
+        await().atMost(Duration.ofSeconds(15)).until(() -> before.snapshot().link().state().equals("connected")
+                && gent.snapshot().link().state().equals("connected"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.messages("info").stream()
+                .anyMatch(m -> m.contains("exporting [WaterObserved/+/waterLevel]")));
+        // The shared broker goes away (Gent's session, with its subscription, stays in its persistence).
+        broker.stop();
+        await().atMost(Duration.ofSeconds(15)).until(() -> !before.snapshot().link().state().equals("connected"));
+        for (int i = 1; i <= 3; i++) {
+            bus.publish("mqtt:gauge-1", level(i));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> before.snapshot().link().queued() == 3);
+        before.deactivate();
+        components.remove(before);
+        assertTrue(Files.exists(state.resolve("federation/outbox")));
+        AuditEvent kept = audit.ofKind(AuditEvent.FEDERATION).get(0);
+        assertEquals("kept", kept.outcome());
+        assertTrue(kept.detail().startsWith("3 readings waiting to leave"), kept.detail());
+
+        // Roeselare starts again; the broker comes back: the three reach Gent, in order, and the file is gone.
+        FederationComponent after = component(config, "roeselare", state, new BusComponent(busConfig(), log.logger()),
+                policy(rules), log, audit);
+        assertEquals(3, after.snapshot().link().queued());
+        assertFalse(Files.exists(state.resolve("federation/outbox")));
+        broker.launch();
+        await().atMost(Duration.ofSeconds(30)).until(() -> arrived.size() == 3);
+        assertEquals(List.of(T.plusSeconds(1), T.plusSeconds(2), T.plusSeconds(3)),
+                arrived.stream().map(Reading::observedAt).toList());
+        await().atMost(Duration.ofSeconds(5)).until(() -> after.exportedCounts()
+                .getOrDefault("waterboard>gent WaterObserved/+/waterLevel", 0L) == 3L);
+    }
+
+    @Test
+    void aDamagedOutboxIsMovedAsideAndTheLinkStartsEmpty() throws Exception {
+        Path state = dir.resolve("state");
+        Files.createDirectories(state.resolve("federation"));
+        Files.writeString(state.resolve("federation/outbox"), "not an outbox at all", StandardCharsets.UTF_8);
+        RecordingLogger log = new RecordingLogger();
+        FederationComponent roeselare = component(Map.of("broker", "tcp://127.0.0.1:1"), "roeselare", state,
+                new BusComponent(busConfig(), log.logger()), policy(Map.of()), log, null);
+        assertEquals(0, roeselare.snapshot().link().queued());
+        assertFalse(Files.exists(state.resolve("federation/outbox")));
+        try (var aside = Files.list(state.resolve("federation"))) {
+            assertTrue(aside.anyMatch(p -> p.getFileName().toString().startsWith("outbox.refused-")));
+        }
+        assertTrue(log.messages("error").stream().anyMatch(m -> m.contains("is damaged: its CRC32C does not match")),
+                log.messages("error").toString());
     }
 
     @Test
@@ -273,8 +337,13 @@ class FederationComponentTest {
 
     private FederationComponent component(Map<String, Object> config, String site, BusComponent bus,
             PolicyEngine policy, RecordingLogger log, RecordingAuditLog audit) {
+        return component(config, site, null, bus, policy, log, audit);
+    }
+
+    private FederationComponent component(Map<String, Object> config, String site, Path stateDir, BusComponent bus,
+            PolicyEngine policy, RecordingLogger log, RecordingAuditLog audit) {
         FederationComponent component = new FederationComponent(config(FederationComponent.Config.class, config),
-                site, OWNER, bus, policy, log.logger(), Clock.systemUTC());
+                site, stateDir, OWNER, bus, policy, log.logger(), Clock.systemUTC());
         component.audit = audit;
         components.add(component);
         return component;
