@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -333,6 +333,8 @@ class FederationIT {
         ChromeDriver browser = HeadlessChromium.start();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+            // The links panel is drawn anew every 3 s, the details panel at each change: elements are found afresh.
+            wait.ignoring(StaleElementReferenceException.class);
             By marker = By.cssSelector("#map [data-id='urn:ngsi-ld:WaterObserved:" + GAUGE + "']");
             browser.get("http://127.0.0.1:" + gentHttp + "/#token=" + gent.operatorToken());
             wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
@@ -342,9 +344,8 @@ class FederationIT {
             assertTrue(browser.findElement(marker).getAttribute("aria-label").contains("from roeselare"),
                     browser.findElement(marker).getAttribute("aria-label"));
             browser.findElement(marker).click();
-            WebElement origin = wait.withMessage("the origin in the details panel").until(ExpectedConditions
-                    .presenceOfElementLocated(By.cssSelector("#details [data-testid='details-origin']")));
-            assertEquals("From another site: site roeselare (owned there by waterboard)", origin.getText());
+            wait.withMessage("the origin in the details panel").until(ExpectedConditions.textToBe(By.cssSelector("#details [data-testid='details-origin']"),
+                            "From another site: site roeselare (owned there by waterboard)"));
 
             // The links panel: the link connected, what it imported, the refusals of the previous test.
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("federation-panel")));
