@@ -111,8 +111,13 @@ export class FederationPanel {
         this.hide();
       }
     } catch (error) {
-      this.section.hidden = false;
-      this.body.replaceChildren(text('p', `Cannot read the links: ${error.message}`, 'error'));
+      if (error.status === 401) {
+        // No token (the prompt was cancelled): the page's token button tries again.
+        this.hide();
+      } else {
+        this.section.hidden = false;
+        this.body.replaceChildren(text('p', `Cannot read the links: ${error.message}`, 'error'));
+      }
     }
     this.schedule(REFRESH_MILLIS);
   }
