@@ -4,6 +4,7 @@ import { apiJson } from './api.js';
 import { localId, position } from './city.js';
 import { formatTime } from './alerts.js';
 import { historyCharts } from './charts.js';
+import { originNote } from './federation.js';
 
 function cell(tag, text, className) {
   const node = document.createElement(tag);
@@ -124,6 +125,10 @@ export class Details {
       body.appendChild(row);
     }
     const parts = [heading, id, where];
+    const origin = originNote(entity);
+    if (origin) {
+      parts.push(origin);
+    }
     if (entity.stale) {
       const note = cell('p', 'Stale: the plugin that published this entity was removed', 'stale-note');
       note.dataset.testid = 'details-stale';

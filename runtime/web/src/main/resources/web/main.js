@@ -4,6 +4,7 @@ import { allEntities, allowTokenPrompt } from './api.js';
 import { AlertList } from './alerts.js';
 import { City } from './city.js';
 import { Details } from './details.js';
+import { FederationPanel } from './federation.js';
 import { CityMap } from './map.js';
 import { PluginPanel } from './plugins.js';
 import { LiveStream } from './stream.js';
@@ -20,6 +21,7 @@ const alerts = new AlertList(byId('alerts'), byId('alert-count'), byId('alerts-e
 const map = new CityMap(byId('map'), city, (id) => alerts.about(id), (id) => details.showEntity(id));
 details = new Details(byId('details'), city, alerts);
 const plugins = new PluginPanel(byId('plugins'), byId('plugin-result'));
+const federation = new FederationPanel(byId('federation-panel'), byId('federation'), byId('legend'));
 
 CityMap.legend(byId('legend'));
 byId('map-reset').addEventListener('click', () => map.resetView());
@@ -101,10 +103,12 @@ function handle(event) {
 const stream = new LiveStream('/api/stream', { onOpen: opened, onEvent: handle, onStatus: status });
 stream.start();
 plugins.start();
+federation.start();
 
 // After the token prompt was cancelled: the way to try again.
 byId('token-button').addEventListener('click', () => {
   allowTokenPrompt();
   stream.connect();
   plugins.refresh();
+  federation.refresh();
 });

@@ -2,6 +2,7 @@
 // equirectangular with the longitude scaled by cos(latitude). Zoom and pan: zoom.js.
 
 import { localId, position, value } from './city.js';
+import { markRemote } from './federation.js';
 import { KINDS, LEGEND } from './symbols.js';
 import { ZoomPan } from './zoom.js';
 
@@ -199,7 +200,8 @@ export class CityMap {
     this.place(marker, kind.shape, entity, at);
     marker.setAttribute('data-state', state);
     marker.setAttribute('class', `marker kind-${entity.type} s-${state}${alert ? ` alerting sev-${alert.severity}` : ''}`);
-    const label = `${kind.name} ${localId(entity.id)}: ${state}${alert ? `, alert: ${alert.description}` : ''}`;
+    const from = markRemote(marker, entity);
+    const label = `${kind.name} ${localId(entity.id)}: ${state}${from}${alert ? `, alert: ${alert.description}` : ''}`;
     marker.setAttribute('aria-label', label);
     marker.querySelector('title').textContent = label;
   }

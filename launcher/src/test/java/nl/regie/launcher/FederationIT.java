@@ -19,18 +19,38 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 import nl.regie.mqtt.access.FederationAccess;
 
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -42,11 +62,19 @@ import com.fasterxml.jackson.databind.JsonNode;
  * grants it to Gent's city; the same flood plugin jar with Gent's own configuration raises the alert in Gent and names
  * Gent's nearest sandbag point. The shared broker is stopped and started again in the middle: nothing is lost, nothing
  * arrives twice. A third runtime, the water board's, on its own credentials, gets only what Roeselare exports to it.
+ *
+ * <p>Then the bad input of the issue against the running sites: hostile messages on the wire in Roeselare's own
+ * namespace (outside the grant, malformed, too many hops, a duplicate) and bad policy files in Gent's config folder
+ * (an unknown site, a bad filter), each refused, counted and audited while the link keeps carrying the gauge; and Gent's
+ * web page in a real browser marks the gauge as Roeselare's and shows the link with its refusals.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Three launchers start at once, on a machine others share: more than one start-up's worth of time. */
+    private static final Duration START = Duration.ofSeconds(180);
     private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
     private static final String GAUGE = "gauge-mandel";
 
@@ -60,6 +88,9 @@ class FederationIT {
     private HttpApi roeselareApi;
     private HttpApi gentApi;
     private String roeselareMqtt;
+    private int roeselareHttp;
+    private int gentHttp;
+    private ProvisionedDevice gauge;
 
     @BeforeAll
     void startTwoSites() throws Exception {
@@ -109,7 +140,7 @@ class FederationIT {
                 ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         federation(waterboardConfig, access.resolve("waterboard.credentials"));
 
-        int roeselareHttp = freePort();
+        roeselareHttp = freePort();
         int roeselareMqttPort = freePort();
         roeselareMqtt = "tcp://127.0.0.1:" + roeselareMqttPort;
         roeselare = LauncherProcess.start(dir.resolve("roeselare"), "--site", "roeselare", "--no-simulator",
@@ -117,7 +148,7 @@ class FederationIT {
                 "--config-dir", roeselareConfig.toString(), "--plugins",
                 Files.createDirectories(dir.resolve("roeselare/plugins")).toString(),
                 "--state-dir", dir.resolve("roeselare/state").toString());
-        int gentHttp = freePort();
+        gentHttp = freePort();
         gent = LauncherProcess.start(dir.resolve("gent"), "--site", "gent", "--no-simulator",
                 "--http-port", Integer.toString(gentHttp), "--mqtt-port", Integer.toString(freePort()),
                 "--config-dir", gentConfig.toString(), "--plugins", gentPlugins.toString(),
@@ -128,9 +159,9 @@ class FederationIT {
                 "--config-dir", waterboardConfig.toString(), "--plugins",
                 Files.createDirectories(dir.resolve("waterboard/plugins")).toString(),
                 "--state-dir", dir.resolve("waterboard/state").toString());
-        roeselare.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
-        gent.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
-        waterboard.awaitStdout(line -> line.startsWith("Regie ready"), WAIT);
+        roeselare.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        gent.awaitStdout(line -> line.startsWith("Regie ready"), START);
+        waterboard.awaitStdout(line -> line.startsWith("Regie ready"), START);
         waterboardApi = new HttpApi(waterboardHttp, waterboard.operatorToken());
         roeselareApi = new HttpApi(roeselareHttp, roeselare.operatorToken());
         gentApi = new HttpApi(gentHttp, gent.operatorToken());
@@ -152,10 +183,11 @@ class FederationIT {
     }
 
     @Test
+    @Order(1)
     void aGaugeInRoeselareRaisesTheFloodAlertInGentThroughACutLink() throws Exception {
         await("the three links connected", WAIT, () -> connected(roeselareApi) && connected(gentApi)
                 && connected(waterboardApi) ? Optional.of(true) : Optional.empty());
-        ProvisionedDevice gauge = provision(roeselareApi, GAUGE);
+        gauge = provision(roeselareApi, GAUGE);
         MqttTraffic.Client device = gauge.connect(roeselareMqtt, true);
         device.publish(gauge.prefix() + "state", "{\"online\": true, \"type\": \"WaterObserved\", \"entities\":"
                 + " [\"urn:ngsi-ld:WaterObserved:" + GAUGE + "\"], \"location\": [3.1250, 50.9470], \"interval\": 60}",
@@ -222,6 +254,178 @@ class FederationIT {
         device.close();
     }
 
+    @Test
+    @Order(2)
+    void hostileMessagesOnTheWireAreRefusedCountedAndAuditedAndTheLinkKeepsWorking() throws Exception {
+        // A compromised Roeselare (its own valid credentials, a raw client) publishing in its own namespace.
+        Properties credentials = new Properties();
+        try (var in = Files.newBufferedReader(dir.resolve("shared-broker/roeselare.credentials"))) {
+            credentials.load(in);
+        }
+        MqttClient raw = new MqttClient("tcp://127.0.0.1:" + brokerPort, "raw-roeselare", new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(credentials.getProperty("username"));
+        options.setPassword(credentials.getProperty("password").getBytes(StandardCharsets.UTF_8));
+        raw.connect(options);
+        try {
+            String share = "regie/v1/roeselare/share/gent/";
+            Instant now = Instant.now();
+            wire(raw, share + "Alert/flood-x/severity", shared(now, "\"critical\""), "waterboard", 1, "raw-grant");
+            wire(raw, share + "WaterObserved/gauge-raw/waterLevel", "not json".getBytes(StandardCharsets.UTF_8),
+                    "waterboard", 1, "raw-malformed");
+            wire(raw, share + "WaterObserved/gauge-raw/waterLevel", shared(now, "1.5"), "waterboard", 9, "raw-hops");
+            wire(raw, share + "WaterObserved/gauge-raw/waterLevel", shared(now, "1.6"), "waterboard", 1, "raw-dup");
+            wire(raw, share + "WaterObserved/gauge-raw/waterLevel", shared(now, "1.6"), "waterboard", 1, "raw-dup");
+        } finally {
+            raw.disconnect();
+            raw.close();
+        }
+        JsonNode refused = await("the four refusals counted in Gent", WAIT, () -> Optional.of(federation(gentApi)
+                .path("refused")).filter(r -> r.path("outside-grant").asInt() >= 1 && r.path("malformed").asInt() >= 1
+                        && r.path("hops").asInt() >= 1 && r.path("duplicate").asInt() >= 1));
+        assertEquals(0, refused.path("loop").asInt(), refused.toString());
+        JsonNode audited = json(gentApi.get("/api/audit?kind=federation"), 200).path("events");
+        for (String reason : new String[] {"outside-grant", "malformed", "hops", "duplicate"}) {
+            boolean found = false;
+            for (JsonNode event : audited) {
+                found |= event.path("actor").asText().equals("roeselare") && event.path("outcome").asText()
+                        .equals("refused") && event.path("detail").asText().startsWith(reason + ": ");
+            }
+            assertTrue(found, "no audit entry for " + reason + ": " + audited);
+        }
+        assertEquals(1.6, entity(gentApi, "gauge-raw").orElseThrow().path("attributes").path("waterLevel")
+                .path("value").asDouble(), "the first copy of the duplicate is an ordinary reading");
+
+        // The link keeps carrying what the policy accepts.
+        publishLevel(2.50, 10);
+        await("the next level in Gent", WAIT, () -> gentEntity().filter(e -> e.path("attributes").path("waterLevel")
+                .path("value").asDouble() == 2.50));
+    }
+
+    @Test
+    @Order(3)
+    void aBadPolicyInGentsConfigFolderIsRefusedAndThePolicyInForceKeepsImporting() throws Exception {
+        Path file = dir.resolve("gent/config/nl.regie.runtime.policy.cfg");
+        String good = Files.readString(file, StandardCharsets.UTF_8);
+        long version = federation(gentApi).path("policyVersion").asLong();
+        String rule = "imports = roeselare:waterboard WaterObserved/#";
+        assertTrue(good.contains(rule + "\n"), good);
+        try {
+            Files.writeString(file, good.replace(rule + "\n", rule + ", antwerp:city Alert/#\n"), StandardCharsets.UTF_8);
+            JsonNode unknownSite = awaitPolicyRefusal("antwerp");
+            assertTrue(unknownSite.path("detail").asText().contains("policy v" + version + " "), unknownSite.toString());
+            Files.writeString(file, good.replace(rule + "\n", "imports = roeselare:waterboard WaterObserved/#/level\n"),
+                    StandardCharsets.UTF_8);
+            awaitPolicyRefusal("WaterObserved/#/level");
+            assertEquals(version, federation(gentApi).path("policyVersion").asLong(), "the policy in force stays");
+            publishLevel(2.60, 20);
+            await("a level imported under the policy in force", WAIT, () -> gentEntity().filter(e -> e
+                    .path("attributes").path("waterLevel").path("value").asDouble() == 2.60));
+        } finally {
+            Files.writeString(file, good, StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void gentsPageMarksTheGaugeAsRoeselaresAndShowsTheLinkWithItsRefusals() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        ChromeDriver browser = HeadlessChromium.start();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+            // The links panel is drawn anew every 3 s, the details panel at each change: elements are found afresh.
+            wait.ignoring(StaleElementReferenceException.class);
+            By marker = By.cssSelector("#map [data-id='urn:ngsi-ld:WaterObserved:" + GAUGE + "']");
+            browser.get("http://127.0.0.1:" + gentHttp + "/#token=" + gent.operatorToken());
+            wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+            wait.withMessage("the gauge marked as Roeselare's").until(ExpectedConditions.attributeToBe(marker,
+                    "data-remote", "roeselare"));
+            assertTrue(browser.findElement(marker).getAttribute("class").contains("remote"));
+            assertTrue(browser.findElement(marker).getAttribute("aria-label").contains("from roeselare"),
+                    browser.findElement(marker).getAttribute("aria-label"));
+            browser.findElement(marker).click();
+            wait.withMessage("the origin in the details panel").until(ExpectedConditions.textToBe(By.cssSelector("#details [data-testid='details-origin']"),
+                            "From another site: site roeselare (owned there by waterboard)"));
+
+            // The links panel: the link connected, what it imported, the refusals of the previous test.
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("federation-panel")));
+            wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-testid='federation-link']"),
+                    "data-state", "connected"));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
+                    "[data-testid='federation-imported'] li[data-rule='roeselare:waterboard WaterObserved/#']")));
+            for (String reason : new String[] {"outside-grant", "malformed", "hops", "duplicate"}) {
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
+                        "[data-testid='federation-refusals'] li[data-reason='" + reason + "']")));
+            }
+            assertTrue(browser.findElement(By.cssSelector("[data-testid='legend-remote']")).isDisplayed());
+
+            // Live: a level that arrives while the page is open shows up, still marked.
+            publishLevel(2.70, 30);
+            wait.withMessage("the new level in the details panel").until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector("#details tr[data-attribute='waterLevel']"), "2.7"));
+            assertEquals("roeselare", browser.findElement(marker).getAttribute("data-remote"));
+
+            // At home in Roeselare the same gauge is local: no mark, no origin.
+            browser.get("http://127.0.0.1:" + roeselareHttp + "/#token=" + roeselare.operatorToken());
+            wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+            wait.until(ExpectedConditions.presenceOfElementLocated(marker));
+            wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-testid='federation-link']"),
+                    "data-state", "connected"));
+            assertEquals(null, browser.findElement(marker).getAttribute("data-remote"));
+            browser.findElement(marker).click();
+            wait.until(ExpectedConditions.attributeToBe(By.id("details"), "data-shown",
+                    "urn:ngsi-ld:WaterObserved:" + GAUGE));
+            assertTrue(browser.findElements(By.cssSelector("#details [data-testid='details-origin']")).isEmpty());
+
+            List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+            assertTrue(errors.isEmpty(), "console errors: " + errors);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** The refusal in Gent's audit log of a policy that names {@code mention}. */
+    private JsonNode awaitPolicyRefusal(String mention) throws Exception {
+        return await("the policy naming " + mention + " refused", WAIT, () -> {
+            for (JsonNode event : json(gentApi.get("/api/audit?kind=policy"), 200).path("events")) {
+                if (event.path("outcome").asText().equals("refused") && event.path("detail").asText().contains(mention)) {
+                    return Optional.of(event);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** The gauge in Roeselare sends a level (a new device connection each time). */
+    private void publishLevel(double level, int second) throws Exception {
+        MqttTraffic.Client device = gauge.connect(roeselareMqtt, true);
+        try {
+            device.publish(gauge.prefix() + "tele", pack(level, second, "J. Peeters"), 1, false);
+        } finally {
+            device.close();
+        }
+    }
+
+    private static void wire(MqttClient client, String topic, byte[] payload, String party, int hops, String id)
+            throws MqttException {
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(1);
+        MqttProperties properties = new MqttProperties();
+        properties.setUserProperties(List.of(new UserProperty("regie-origin-site", "roeselare"),
+                new UserProperty("regie-origin-party", party), new UserProperty("regie-hops", Integer.toString(hops)),
+                new UserProperty("regie-reading-id", id)));
+        message.setProperties(properties);
+        client.publish(topic, message);
+    }
+
+    /** A wire v1 payload, as the docs describe it. */
+    private static byte[] shared(Instant at, String value) {
+        return ("{\"v\": 1, \"value\": " + value + ", \"unit\": \"m\", \"observedAt\": \"" + at
+                + "\", \"source\": \"gauge-raw\", \"exportedAt\": " + at.toEpochMilli() + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     private static long count(JsonNode rows, String field) {
         long sum = 0;
         for (JsonNode row : rows) {
@@ -247,7 +451,11 @@ class FederationIT {
     }
 
     private static Optional<JsonNode> entity(HttpApi api) {
-        java.net.http.HttpResponse<String> response = api.get("/api/entities/urn:ngsi-ld:WaterObserved:" + GAUGE);
+        return entity(api, GAUGE);
+    }
+
+    private static Optional<JsonNode> entity(HttpApi api, String localId) {
+        java.net.http.HttpResponse<String> response = api.get("/api/entities/urn:ngsi-ld:WaterObserved:" + localId);
         return response.statusCode() == 200 ? Optional.of(HttpApi.parse(response)) : Optional.empty();
     }
 

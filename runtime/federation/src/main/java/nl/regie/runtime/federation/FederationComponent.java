@@ -1,6 +1,7 @@
 package nl.regie.runtime.federation;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -61,9 +62,13 @@ public final class FederationComponent implements FederationStatus, MetricSource
     public static final String PID = "nl.regie.runtime.federation";
     /** Framework property: this site's name, as the device bridge uses it. */
     static final String SITE = "regie.site";
+    /** Framework property: the runtime's state folder; the outbox a stop leaves is kept in its {@code federation}. */
+    static final String STATE_DIR = "regie.state.dir";
     /** Readings the federation's bus subscription can have waiting. */
     static final int BUS_QUEUE = 100_000;
     private static final int RATE_SECONDS = 5;
+    /** How long a clean stop waits for the outbox to empty while the link is up. */
+    static final long DRAIN_MILLIS = 5_000;
 
     /** The federation's configuration. */
     @ObjectClassDefinition(id = PID, name = "Regie federation",
@@ -127,8 +132,10 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private final AccessPolicy policy;
     private final Owner owner;
     private final String site;
+    private final Clock clock;
     private final FederationEngine engine;
     private final FederationLink link;
+    private final Path outboxFile;
     private final ScheduledExecutorService scheduler;
     private final Deque<long[]> samples = new ArrayDeque<>();
     private volatile double sentRate;
@@ -138,26 +145,34 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private Subscription subscription;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile AuditLog audit;
+    volatile AuditLog audit;
 
     /** Connects to the shared broker when one is configured; stays idle otherwise. */
     @Activate
     public FederationComponent(Config config, BundleContext context, @Reference(name = "bus") RuntimeBus bus,
             @Reference(name = "policy", policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy,
             @Reference(name = "logger", service = LoggerFactory.class) Logger log) {
-        this(config, context.getProperty(SITE), Owner.of(context.getBundle()), bus, policy, log, Clock.systemUTC());
+        this(config, context.getProperty(SITE), stateDir(context.getProperty(STATE_DIR)), Owner.of(context.getBundle()),
+                bus, policy, log, Clock.systemUTC());
     }
 
-    FederationComponent(Config config, String launcherSite, Owner owner, RuntimeBus bus, AccessPolicy policy,
-            Logger log, Clock clock) {
+    private static Path stateDir(String property) {
+        return property == null || property.isBlank() ? null : Path.of(property.strip());
+    }
+
+    /** @param stateDir the runtime's state folder, or null to keep nothing across a restart */
+    FederationComponent(Config config, String launcherSite, Path stateDir, Owner owner, RuntimeBus bus,
+            AccessPolicy policy, Logger log, Clock clock) {
         this.log = log;
         this.bus = bus;
         this.policy = policy;
         this.owner = owner;
+        this.clock = clock;
         this.site = !config.site().isBlank() ? config.site().strip()
                 : launcherSite != null && !launcherSite.isBlank() ? launcherSite.strip() : "demo";
         this.engine = new FederationEngine(site, policy, bus::publish, this::offer, this::record, clock,
                 Math.max(1, config.maxHops()), Math.max(1000, config.dedupWindow()));
+        this.outboxFile = stateDir == null ? null : stateDir.resolve("federation").resolve("outbox");
         String broker = config.broker() == null ? "" : config.broker().strip();
         if (broker.isEmpty()) {
             log.info("Federation is idle: no shared broker configured ({})", PID);
@@ -189,6 +204,9 @@ public final class FederationComponent implements FederationStatus, MetricSource
         }
         this.link = made;
         this.scheduler = threads;
+        link.onRefusedLogin(reason -> record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "connect",
+                broker, "refused", reason + " (audited once until a connection succeeds; every attempt is counted)")));
+        restoreOutbox();
         link.start();
         scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
         log.info("Federation: site {} shares through {}", site, broker);
@@ -212,7 +230,70 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 subscription = null;
             }
         }
+        link.drain(DRAIN_MILLIS);
+        String why = link.isConnected() ? "the broker did not acknowledge them within " + DRAIN_MILLIS + " ms"
+                : "the link was down";
         link.close();
+        List<Outgoing> left = link.leftBehind();
+        if (left.isEmpty()) {
+            return;
+        }
+        String problem = "the runtime has no state folder";
+        if (outboxFile != null) {
+            try {
+                OutboxFile.write(outboxFile, left);
+                String detail = left.size() + " readings waiting to leave or unacknowledged at the stop (" + why
+                        + ") are kept in " + outboxFile + " and sent at the next start";
+                log.info("Federation: {}", detail);
+                record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(),
+                        "kept", detail));
+                return;
+            } catch (IOException | RuntimeException e) {
+                problem = "writing " + outboxFile + " failed: " + e.getMessage();
+            }
+        }
+        String detail = left.size() + " readings waiting to leave or unacknowledged at the stop (" + why
+                + ") are lost: " + problem;
+        log.warn("Federation: {}", detail);
+        record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(), "dropped",
+                detail));
+    }
+
+    /**
+     * Queues what the last stop kept, ahead of anything new, and deletes the file. Messages of another site's
+     * namespace (the site was renamed) and those beyond the queue's capacity are dropped and counted; a file that does
+     * not read back is moved aside, named in the log.
+     */
+    private void restoreOutbox() {
+        if (outboxFile == null || !Files.exists(outboxFile)) {
+            return;
+        }
+        try {
+            List<Outgoing> kept = OutboxFile.read(outboxFile);
+            String namespace = "regie/v1/" + site + "/share/";
+            int queued = 0;
+            for (Outgoing message : kept) {
+                if (!message.topic().startsWith(namespace)) {
+                    engine.drop("renamed-site");
+                } else if (link.offer(message)) {
+                    queued++;
+                } else {
+                    engine.drop("queue-full");
+                }
+            }
+            Files.delete(outboxFile);
+            log.info("Federation: {} of {} readings the last stop kept in {} wait to leave again", queued, kept.size(),
+                    outboxFile);
+        } catch (IOException e) {
+            Path aside = outboxFile.resolveSibling("outbox.refused-" + clock.millis());
+            try {
+                Files.move(outboxFile, aside);
+            } catch (IOException moved) {
+                e.addSuppressed(moved);
+            }
+            log.error("Federation: the outbox the last stop kept is refused and moved to {}: {}", aside,
+                    e.getMessage());
+        }
     }
 
     private boolean offer(Outgoing message) {
@@ -230,6 +311,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private void tick() {
         try {
             follow(policy.federationRules());
+            engine.auditCounted();
             long[] now = {link.acknowledged(), link.arrived()};
             samples.addLast(now);
             if (samples.size() > RATE_SECONDS + 1) {
@@ -272,10 +354,10 @@ public final class FederationComponent implements FederationStatus, MetricSource
     @Override
     public Snapshot snapshot() {
         Link state = link == null
-                ? new Link("", "idle", null, null, 0, 0, 0, 0, 0, 0, -1)
+                ? new Link("", "idle", null, null, 0, 0, 0, 0, 0, 0, -1, 0)
                 : new Link(link.serverUri(), link.state(), link.since(), link.lastError(), link.queued(),
                         link.capacity(), link.acknowledged(), link.arrived(), sentRate, receivedRate,
-                        engine.lagMillis());
+                        engine.lagMillis(), link.refusedLogins());
         return new Snapshot(site, link != null, policy.federationRules().version(), state, engine.exported(),
                 engine.imported(), engine.refused(), engine.dropped(), engine.lastRefusal());
     }
@@ -292,6 +374,9 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 .sample(now.link().sent());
         out.counter("regie_federation_received_total", "Messages received from the shared broker.")
                 .sample(now.link().received());
+        out.counter("regie_federation_connections_refused_total",
+                "Connection attempts the shared broker refused for this site's credentials.")
+                .sample(now.link().connectionsRefused());
         out.gauge("regie_federation_lag_seconds", "The last imported reading's delay from export to arrival.")
                 .sample(now.link().lagMillis() < 0 ? 0 : now.link().lagMillis() / 1000.0);
         MetricWriter.Family exported = out.counter("regie_federation_exported_total",

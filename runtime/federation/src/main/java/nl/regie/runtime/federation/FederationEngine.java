@@ -3,11 +3,12 @@ package nl.regie.runtime.federation;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -36,14 +37,18 @@ import nl.regie.runtime.spi.policy.ImportRule;
  * <p><b>Import</b> ({@link #receive}, on the MQTT callback thread): a message must be wire version 1, addressed to this
  * site, within {@code maxHops}, not seen before (a window of the last reading ids), not from this site itself, and
  * covered by an import rule; then it is published on the bus owned by {@code {origin site}:{origin party}}. Anything
- * else is refused: counted per reason, kept as the last refusal, and audited at most once a minute per site and
- * reason. A refusal never affects another message.
+ * else is refused: counted per reason, kept as the last refusal, and audited: the first of a site and reason at once,
+ * those within the minute after it counted and then audited as one entry with their number ({@link #auditCounted}),
+ * so that every refusal is accounted for in the log and a flood cannot fill it. A refusal never affects another
+ * message.
  */
 public final class FederationEngine {
 
     /** Readings remembered for their hop count after import, to count hops on a re-export. */
     static final int HOP_MEMORY = 100_000;
     private static final long AUDIT_INTERVAL_MILLIS = 60_000;
+    /** Sites and reasons whose refusals are audited; a bound against publishers the broker should not let in. */
+    private static final int MAX_AUDITED_KEYS = 10_000;
 
     private final String site;
     private final AccessPolicy policy;
@@ -65,7 +70,8 @@ public final class FederationEngine {
     private final Counters refused = new Counters();
     private final Counters dropped = new Counters();
     private final AtomicReference<FederationStatus.Refusal> lastRefusal = new AtomicReference<>();
-    private final Map<String, Long> lastAudited = new ConcurrentHashMap<>();
+    /** Per site and reason: when a refusal was last audited, and how many were only counted since. */
+    private final Map<String, Audited> audited = new HashMap<>();
     private final AtomicLong lagMillis = new AtomicLong(-1);
     private final AtomicLong received = new AtomicLong();
     /** Used on the MQTT callback thread only. */
@@ -249,15 +255,64 @@ public final class FederationEngine {
         refused.increment(reason);
         Instant now = clock.instant();
         lastRefusal.set(new FederationStatus.Refusal(now, publisher, topic, reason, detail));
-        String key = publisher + ' ' + reason;
-        long millis = now.toEpochMilli();
-        Long before = lastAudited.get(key);
-        if ((before == null || millis - before >= AUDIT_INTERVAL_MILLIS) && lastAudited.size() < 10_000) {
-            lastAudited.put(key, millis);
-            audit.accept(new AuditEvent(now, AuditEvent.FEDERATION, publisher.isEmpty() ? "(unknown site)" : publisher,
-                    "", "import", topic, "refused", reason + ": " + detail
-                            + " (further refusals of this kind from this site within a minute are counted, not"
-                            + " audited)"));
+        String site = publisher.isEmpty() ? "(unknown site)" : publisher;
+        Audited before;
+        synchronized (audited) {
+            before = audited.get(site + ' ' + reason);
+            if (before == null && audited.size() >= MAX_AUDITED_KEYS) {
+                return; // only reachable with publishers the broker should never let in: counted above
+            }
+            if (before != null && now.toEpochMilli() - before.millis < AUDIT_INTERVAL_MILLIS) {
+                before.counted(topic, detail);
+                return;
+            }
+            audited.put(site + ' ' + reason, new Audited(now.toEpochMilli()));
+        }
+        audit.accept(new AuditEvent(now, AuditEvent.FEDERATION, site, "", "import", topic, "refused", reason + ": "
+                + detail + (before == null || before.count == 0 ? "" : "; " + before.count + " more refused for this"
+                        + " reason since the last entry") + " (further refusals of this kind from this site within a"
+                + " minute are counted, then audited as one entry)"));
+    }
+
+    /**
+     * Audits, as one entry per site and reason, the refusals only counted during a minute that had no later refusal to
+     * carry them; called every second by the component, so that every refused import is accounted for in the log.
+     */
+    public void auditCounted() {
+        Instant now = clock.instant();
+        List<AuditEvent> events = new ArrayList<>();
+        synchronized (audited) {
+            for (Map.Entry<String, Audited> entry : audited.entrySet()) {
+                Audited carried = entry.getValue();
+                if (carried.count > 0 && now.toEpochMilli() - carried.millis >= AUDIT_INTERVAL_MILLIS) {
+                    String key = entry.getKey();
+                    String site = key.substring(0, key.lastIndexOf(' '));
+                    String reason = key.substring(key.lastIndexOf(' ') + 1);
+                    entry.setValue(new Audited(now.toEpochMilli()));
+                    events.add(new AuditEvent(now, AuditEvent.FEDERATION, site, "", "import", carried.topic,
+                            "refused", reason + ": " + carried.count + " more refused for this reason since the last"
+                                    + " entry; the last: " + carried.detail));
+                }
+            }
+        }
+        events.forEach(audit);
+    }
+
+    /** The last audited refusal of a site and reason, and what was only counted after it (guarded by the map). */
+    private static final class Audited {
+        final long millis;
+        long count;
+        String topic;
+        String detail;
+
+        Audited(long millis) {
+            this.millis = millis;
+        }
+
+        void counted(String lastTopic, String lastDetail) {
+            count++;
+            topic = lastTopic;
+            detail = lastDetail;
         }
     }
 

@@ -3,9 +3,11 @@ package nl.regie.runtime.federation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -54,6 +57,9 @@ public final class FederationLink implements AutoCloseable {
         void message(String topic, byte[] payload, Map<String, String> properties);
     }
 
+    /** MQTT 5 CONNACK reason codes (and MQTT 3's 4 and 5) that say the broker refuses who this site is. */
+    private static final Set<Integer> REFUSED_LOGIN = Set.of(0x86, 0x87, 0x8C, 4, 5);
+
     static final int CONNECTION_TIMEOUT_SECONDS = 10;
     static final int WATCHDOG_SECONDS = CONNECTION_TIMEOUT_SECONDS + 5;
 
@@ -72,14 +78,22 @@ public final class FederationLink implements AutoCloseable {
     private final Thread sender;
     private final AtomicInteger failedAttempts = new AtomicInteger();
     private final AtomicLong attempts = new AtomicLong();
+    /** The last attempt the broker answered (or Paho gave up on): the watchdog leaves it alone. */
+    private final AtomicLong answered = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong arrived = new AtomicLong();
+    private final AtomicLong refusedLogins = new AtomicLong();
+    private volatile Consumer<String> onRefusedLogin = reason -> { };
+    /** Whether the last attempt was refused by the broker: a run of refusals is reported once. */
+    private volatile boolean refusing;
     private volatile boolean closed;
     private volatile boolean waiting;
     private volatile boolean connectedBefore;
     private volatile String state = "connecting";
     private volatile Instant since;
     private volatile String lastError;
+    /** At {@link #close}: the messages sent and not yet acknowledged. */
+    private volatile List<Outgoing> unacknowledged = List.of();
 
     public FederationLink(LinkSettings settings, String inbox, Handler handler, Consumer<Outgoing> sent,
             ScheduledExecutorService scheduler, Logger log, Clock clock) throws MqttException {
@@ -195,11 +209,18 @@ public final class FederationLink implements AutoCloseable {
             client.connect(options, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
+                    answered.set(attempt);
                     failedAttempts.set(0);
+                    refusing = false;
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable failure) {
+                    answered.set(attempt);
+                    if (refusedLogin(failure)) {
+                        return;
+                    }
+                    refusing = false;
                     lastError = describe(failure);
                     reconnectLater(failure);
                 }
@@ -215,11 +236,44 @@ public final class FederationLink implements AutoCloseable {
         }
     }
 
+    /**
+     * The broker refused this site's credentials (bad user name or password, not authorized): a clear last error,
+     * counted, logged and handed to the refusal listener once per run of refusals; the link keeps trying (the broker's
+     * password file may be corrected), at the longest backoff.
+     */
+    private boolean refusedLogin(Throwable failure) {
+        if (!(failure instanceof MqttException e) || !REFUSED_LOGIN.contains(e.getReasonCode())) {
+            return false;
+        }
+        refusedLogins.incrementAndGet();
+        lastError = "the shared broker refused the credentials of "
+                + (settings.username() == null ? "this site (no user name configured)" : "'" + settings.username() + "'")
+                + " (reason code 0x" + Integer.toHexString(e.getReasonCode()) + ": " + describe(e) + ")";
+        if (!refusing) {
+            refusing = true;
+            log.error("Federation: {}; retrying every {} s", lastError, settings.reconnectMaxSeconds());
+            onRefusedLogin.accept(lastError);
+        }
+        failedAttempts.set(30);
+        reconnectLater(null);
+        return true;
+    }
+
+    /** Who hears, once per run of refusals, that the broker refused this site's credentials (the reason). */
+    public void onRefusedLogin(Consumer<String> listener) {
+        this.onRefusedLogin = listener;
+    }
+
+    /** Connection attempts the broker refused for this site's credentials. */
+    public long refusedLogins() {
+        return refusedLogins.get();
+    }
+
     /** Gives up on an attempt the broker never answers (Paho's timeout covers the TCP connect only) and tries again. */
     private void scheduleWatchdog(long attempt) {
         try {
             scheduler.schedule(() -> {
-                if (closed || client.isConnected() || attempts.get() != attempt) {
+                if (closed || client.isConnected() || attempts.get() != attempt || answered.get() >= attempt) {
                     return;
                 }
                 lastError = "the broker did not answer the connection attempt within " + WATCHDOG_SECONDS + " s";
@@ -296,12 +350,49 @@ public final class FederationLink implements AutoCloseable {
         return settings.serverUri();
     }
 
+    /**
+     * Before a clean stop: while connected, waits up to {@code millis} for the outbox to empty and the broker to
+     * acknowledge what is in flight, so that a stop loses nothing it could still send.
+     *
+     * @return the messages left: still queued, or sent and not acknowledged (with the outbox and Paho's in-flight
+     *         state in memory, the caller counts them as lost)
+     */
+    public int drain(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (client.isConnected() && left() > 0 && System.nanoTime() < deadline) {
+            // Polled: acknowledgements arrive on Paho's thread, and this runs once, at a stop.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        return left();
+    }
+
+    private int left() {
+        return queue.size() + client.getPendingTokens().length;
+    }
+
+    /**
+     * After {@link #close}: what it left behind, the messages sent and not acknowledged (their order among themselves
+     * is not known) then the queue in order; empties the queue.
+     */
+    public List<Outgoing> leftBehind() {
+        List<Outgoing> left = new ArrayList<>(unacknowledged);
+        queue.drainTo(left);
+        return left;
+    }
+
     /** Stops sending, disconnects (up to 2 s for a clean goodbye) and releases Paho's threads. */
     @Override
     public void close() {
         closed = true;
         setState("closed");
         sender.interrupt();
+        List<Outgoing> pending = new ArrayList<>();
+        for (IMqttToken token : client.getPendingTokens()) {
+            if (token.getUserContext() instanceof Outgoing message) {
+                pending.add(message);
+            }
+        }
+        unacknowledged = pending;
         try {
             if (client.isConnected()) {
                 client.disconnect(1000).waitForCompletion(2000);

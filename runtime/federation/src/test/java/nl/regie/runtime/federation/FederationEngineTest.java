@@ -168,6 +168,57 @@ class FederationEngineTest {
     }
 
     @Test
+    void refusalsWithinAMinuteAreCountedAndThenAuditedAsOneEntryWithTheirNumber() throws Exception {
+        Instant[] now = {T};
+        Clock moving = new Clock() {
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        List<AuditEvent> audit = new ArrayList<>();
+        PolicyEngine policy = new PolicyEngine(event -> { });
+        policy.apply(Map.of("sites", "roeselare", "imports", "roeselare:waterboard WaterObserved/+/waterLevel"));
+        FederationEngine engine = new FederationEngine("gent", policy, (publisher, reading) -> { }, message -> true,
+                audit::add, moving, 3, 1000);
+        String topic = "regie/v1/roeselare/share/gent/WaterObserved/g1/flow";
+        for (int second : new int[] {0, 10, 20}) {
+            now[0] = T.plusSeconds(second);
+            engine.receive(topic, payload(1.0), properties("roeselare", "waterboard", 1, "g-" + second));
+        }
+        assertEquals(1, audit.size(), audit.toString());
+        now[0] = T.plusSeconds(30);
+        engine.auditCounted();
+        assertEquals(1, audit.size(), "the minute is not over: " + audit);
+        now[0] = T.plusSeconds(61);
+        engine.auditCounted();
+        assertEquals(2, audit.size(), audit.toString());
+        assertEquals("roeselare", audit.get(1).actor());
+        assertTrue(audit.get(1).detail().startsWith("outside-grant: 2 more refused for this reason since the last"
+                + " entry; the last: no import rule accepts WaterObserved/g1/flow"), audit.get(1).detail());
+        engine.auditCounted();
+        assertEquals(2, audit.size(), "nothing counted since: " + audit);
+        now[0] = T.plusSeconds(70);
+        engine.receive(topic, payload(1.0), properties("roeselare", "waterboard", 1, "g-70"));
+        now[0] = T.plusSeconds(125);
+        engine.receive(topic, payload(1.0), properties("roeselare", "waterboard", 1, "g-125"));
+        assertEquals(3, audit.size(), audit.toString());
+        assertTrue(audit.get(2).detail().contains("; 1 more refused for this reason since the last entry"),
+                audit.get(2).detail());
+        assertEquals(5L, engine.refused().get("outside-grant"), "every one counted");
+    }
+
+    @Test
     void aHopCountOverTheLimitIsRefused() {
         gent.engine.receive("regie/v1/roeselare/share/gent/WaterObserved/g1/waterLevel", payload(1.0),
                 properties("roeselare", "waterboard", 4, "h-1"));

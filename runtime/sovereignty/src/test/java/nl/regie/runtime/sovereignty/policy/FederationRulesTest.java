@@ -68,6 +68,28 @@ class FederationRulesTest {
     }
 
     @Test
+    void everyChangeOfTheSitesExportsAndImportsIsAudited() throws PolicyException {
+        engine.apply(ROESELARE);
+        Map<String, Object> changed = new java.util.HashMap<>(ROESELARE);
+        changed.put("sites", "gent");
+        changed.put("exports", "waterboard>gent WaterObserved/+/waterLevel grid=500");
+        changed.put("imports", "gent:city Alert/#");
+        engine.apply(changed);
+        AuditEvent last = audited.get(audited.size() - 1);
+        assertEquals("applied", last.outcome());
+        String detail = last.detail();
+        assertTrue(detail.contains("federation added [export waterboard>gent WaterObserved/+/waterLevel grid=500]"),
+                detail);
+        assertTrue(detail.contains("federation removed [site waterboard, export waterboard>gent"
+                + " WaterObserved/+/waterLevel, "), detail);
+        assertTrue(detail.contains("import waterboard:waterboard WaterObserved/# via=gent]"), detail);
+        engine.apply(Map.of("devices", "gauge-*=waterboard, res-*=city", "personal", "Resident/+/+"));
+        assertTrue(audited.get(audited.size() - 1).detail().contains("federation removed [site gent, export"
+                + " waterboard>gent WaterObserved/+/waterLevel grid=500, import gent:city Alert/#]"),
+                audited.get(audited.size() - 1).detail());
+    }
+
+    @Test
     void importRulesAcceptOnlyTheirPartyTopicsAndRelay() throws PolicyException {
         engine.apply(ROESELARE);
         FederationRules rules = engine.federationRules();

@@ -49,9 +49,10 @@ public interface FederationStatus {
      * @param receivedPerSecond messages received per second, over the last few seconds
      * @param lagMillis     the last imported reading's delay from its export (by the exporter's clock) to its
      *                      arrival here, in milliseconds; -1 before the first
+     * @param connectionsRefused connection attempts the broker refused for this site's credentials
      */
     record Link(String broker, String state, Instant since, String lastError, int queued, int queueCapacity, long sent,
-            long received, double sentPerSecond, double receivedPerSecond, long lagMillis) {
+            long received, double sentPerSecond, double receivedPerSecond, long lagMillis, long connectionsRefused) {
     }
 
     /**

@@ -65,6 +65,7 @@ public class FederationServlet extends GuardedServlet {
         linkBody.put("sentPerSecond", link.sentPerSecond());
         linkBody.put("receivedPerSecond", link.receivedPerSecond());
         linkBody.put("lagMillis", link.lagMillis() < 0 ? null : link.lagMillis());
+        linkBody.put("connectionsRefused", link.connectionsRefused());
         body.put("links", List.of(linkBody));
         body.put("exports", counts(snapshot.exports(), "rule", "exported"));
         body.put("imports", counts(snapshot.imports(), "rule", "imported"));

@@ -80,7 +80,10 @@ final class SseFormat {
         return event(id, "delete", json(json));
     }
 
-    /** The data of a change: entity id, type, attribute, value, unit, observedAt, location [lon, lat] or null. */
+    /**
+     * The data of a change: entity id, type, attribute, value, unit, observedAt, source, location [lon, lat] or null.
+     * The source lets the page mark what came from another site ({@code {site}:{party}/...}).
+     */
     static Map<String, Object> change(Reading reading, Location location) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", reading.entity().toString());
@@ -89,6 +92,7 @@ final class SseFormat {
         json.put("value", reading.value().asObject());
         json.put("unit", reading.unit());
         json.put("observedAt", reading.observedAt().toString());
+        json.put("source", reading.source());
         json.put("location", location == null ? null : List.of(location.longitude(), location.latitude()));
         return json;
     }

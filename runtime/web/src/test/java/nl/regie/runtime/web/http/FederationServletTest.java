@@ -20,7 +20,7 @@ class FederationServletTest {
     void theBodyHasTheLinkTheRulesAndEveryRefusalReason() {
         FederationStatus.Snapshot snapshot = new FederationStatus.Snapshot("gent", true, 4,
                 new FederationStatus.Link("tcp://broker:1884", "connected", T, null, 3, 100_000, 120, 80, 12.5, 8.0,
-                        14),
+                        14, 2),
                 Map.of("city>roeselare Alert/#", 7L), Map.of("roeselare:waterboard WaterObserved/#", 80L),
                 Map.of("duplicate", 2L), Map.of("queue-full", 1L),
                 new FederationStatus.Refusal(T, "roeselare", "regie/v1/roeselare/share/gent/X/y/z", "duplicate",
@@ -33,6 +33,7 @@ class FederationServletTest {
         assertEquals("connected", link.get("state"));
         assertEquals(T.toString(), link.get("since"));
         assertEquals(14L, link.get("lagMillis"));
+        assertEquals(2L, link.get("connectionsRefused"));
         assertEquals(List.of(Map.of("rule", "city>roeselare Alert/#", "exported", 7L)), body.get("exports"));
         assertEquals(List.of(Map.of("rule", "roeselare:waterboard WaterObserved/#", "imported", 80L)),
                 body.get("imports"));
@@ -46,7 +47,7 @@ class FederationServletTest {
     @Test
     void anIdleFederationSaysSo() {
         Map<String, Object> body = FederationServlet.body(new FederationStatus.Snapshot("demo", false, 0,
-                new FederationStatus.Link("", "idle", null, null, 0, 0, 0, 0, 0, 0, -1), Map.of(), Map.of(), Map.of(),
+                new FederationStatus.Link("", "idle", null, null, 0, 0, 0, 0, 0, 0, -1, 0), Map.of(), Map.of(), Map.of(),
                 Map.of(), null));
         @SuppressWarnings("unchecked")
         Map<String, Object> link = ((List<Map<String, Object>>) body.get("links")).get(0);

@@ -35,7 +35,7 @@ class SseFormatTest {
         String event = SseFormat.reading("42", reading, Location.of(4.9, 52.37));
         assertEquals("id: 42\nevent: change\ndata: {\"id\":\"urn:ngsi-ld:WasteContainer:bin-1\",\"type\":\"WasteContainer\","
                 + "\"attribute\":\"note\",\"value\":\"line1\\nline2\",\"unit\":\"\",\"observedAt\":\"2026-05-01T10:00:00Z\","
-                + "\"location\":[4.9,52.37]}\n\n", event);
+                + "\"source\":\"test\",\"location\":[4.9,52.37]}\n\n", event);
     }
 
     @Test
