@@ -17,11 +17,11 @@ enum Role {
     ALL,
     /** Runs the plugins and keeps the city state; takes the devices' telemetry from its edges, presence and answers from the devices. */
     CORE,
-    /** Takes a share of the devices' telemetry, checks it and forwards it to the core; no plugins, no city state, no HTTP. */
+    /** Takes a share of the devices' telemetry, checks it and forwards it to the core; no plugins, no city state, no HTTP; its configuration from the config folder. */
     EDGE;
 
-    /** The parts an edge leaves out: all but the device bundle (the runtime's core bundle too, see {@link #leftOut}). */
-    static final Set<Part> EDGE_WITHOUT = EnumSet.complementOf(EnumSet.of(Part.DEVICES));
+    /** The parts an edge leaves out: all but the device bridge and the config folder (and the runtime's core bundle, see {@link #leftOut}). */
+    static final Set<Part> EDGE_WITHOUT = EnumSet.complementOf(EnumSet.of(Part.DEVICES, Part.CONFIG));
 
     /** The value of the framework property {@code regie.role}, or null for {@link #ALL}. */
     String property() {

@@ -11,6 +11,7 @@ import nl.regie.runtime.spi.audit.AuditLog;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -24,7 +25,7 @@ import org.osgi.service.log.LoggerFactory;
  * the site's core over the edge hop of the wire ({@link EdgeLink}, {@link EdgeForwarder}). It needs no bus: an edge runs
  * no plugins and keeps no city state (the launcher starts only the device bundle on an edge). Idle in any other role.
  *
- * <p>Configuration: the device bridge's (PID {@value MqttBridgeComponent#PID}: SenML limits, registry, future
+ * <p>Configuration (required: the component waits for it): the device bridge's (PID {@value MqttBridgeComponent#PID}: SenML limits, registry, future
  * tolerance, {@code edge.group}, {@code edge.window}); {@code clientId} is required, one per edge, since the broker keeps
  * each edge's session (and what it had not acknowledged) under it. The broker and credentials come from the launcher
  * as for the bridge.
@@ -32,7 +33,8 @@ import org.osgi.service.log.LoggerFactory;
  * <p>Threads: {@code regie-edge-forward} (see {@link EdgeLink}) and {@code regie-edge} (reconnects, a status line
  * every minute), both stopped in deactivate.
  */
-@Component(immediate = true, configurationPid = MqttBridgeComponent.PID, service = {})
+@Component(immediate = true, configurationPid = MqttBridgeComponent.PID, service = {},
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class EdgeComponent {
 
     private final Logger log;

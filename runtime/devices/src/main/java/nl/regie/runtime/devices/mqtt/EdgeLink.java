@@ -3,8 +3,8 @@ package nl.regie.runtime.devices.mqtt;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -39,9 +39,11 @@ import org.osgi.service.log.Logger;
  * (HiveMQ; EMQX with redispatch). The core drops the second copy by the pack's id ({@link EdgeWire}).
  *
  * <p>Threads: Paho's (receiver, callback), and one named daemon thread that checks and forwards, so that Paho's
- * callback thread never waits: it only queues. The queue cannot fill: it holds at most the broker's in-flight window
- * to this client, which the client's receive maximum bounds. Publishing waits for a permit of the forwarding window,
- * which the broker's acknowledgements (on Paho's callback thread) give back.
+ * callback thread never waits: it only queues. The queue is not bounded here: it holds what the broker sent and the edge
+ * has not acknowledged, which the client's receive maximum should bound, but Mosquitto 2.0.11 sends a resumed session
+ * everything it queued meanwhile at once (EdgeIT saw more than twice the receive maximum), and a message this edge
+ * refused to take would stay unacknowledged, and so undelivered, until the next connection. Publishing waits for a
+ * permit of the forwarding window, which the broker's acknowledgements (on Paho's callback thread) give back.
  */
 final class EdgeLink implements AutoCloseable {
 
@@ -64,6 +66,7 @@ final class EdgeLink implements AutoCloseable {
     /** Forwarded packs the broker answered, to wake a publisher that Paho's own window turned away. */
     private final AtomicLong completions = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean forwardedOne;
 
     /**
      * @param group     the shared subscription's group: every edge of a site uses the same one
@@ -87,7 +90,7 @@ final class EdgeLink implements AutoCloseable {
         this.log = Objects.requireNonNull(log, "log");
         this.options = PahoConnection.options(settings);
         options.setReceiveMaximum(maxWindow);
-        this.inbound = new ArrayBlockingQueue<>(maxWindow + 16);
+        this.inbound = new LinkedBlockingQueue<>();
         this.window = new Semaphore(maxWindow);
         this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
         client.setManualAcks(true);
@@ -240,6 +243,10 @@ final class EdgeLink implements AutoCloseable {
                 return;
             }
             forwarded.increment();
+            if (!forwardedOne && forwarded.sum() == 1) {
+                forwardedOne = true;
+                log.info("Edge forwarded its first pack, on {}", forward.topic());
+            }
             acknowledge(message);
         }
 
@@ -331,11 +338,7 @@ final class EdgeLink implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            if (!inbound.offer(new Inbound(topic, message.getPayload(), message.getId(), message.getQos()))) {
-                // Cannot happen within the receive maximum; unacknowledged, so the broker delivers it again.
-                log.error("Edge: more messages in flight than the window of {}; message {} on {} left unacknowledged",
-                        inbound.remainingCapacity(), message.getId(), topic);
-            }
+            inbound.add(new Inbound(topic, message.getPayload(), message.getId(), message.getQos()));
         }
 
         @Override
