@@ -170,7 +170,7 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         @AttributeDefinition(name = "Edge hold (ms)", min = "0", description = "On the core (regie.role=core): a"
                 + " pack forwarded by an edge waits this long for an earlier pack of its device, forwarded by another"
                 + " edge; 0 when the broker sends each device to one edge.")
-        int edge_holdMillis() default 200;
+        int edge_holdMillis() default 500;
 
         /** The core: how many forwarded pack ids are remembered to drop a second copy. */
         @AttributeDefinition(name = "Edge de-duplication window", min = "1")
