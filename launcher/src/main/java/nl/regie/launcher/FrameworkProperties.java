@@ -33,6 +33,8 @@ final class FrameworkProperties {
     static final String OPEN_LOOPBACK = "regie.http.loopback.open";
     /** Lets plugin jars without a signature in, acting for no party (the lifecycle's development switch). */
     static final String UNSIGNED_PLUGINS = "regie.plugins.unsigned";
+    /** {@code edge} or {@code core} when the site's device ingest is split over runtimes; absent for one runtime. */
+    static final String ROLE = "regie.role";
     /** The external broker's user name, password, and trust store (file and password): set only when given. */
     static final String MQTT_USERNAME = "regie.mqtt.username";
     static final String MQTT_PASSWORD = "regie.mqtt.password";
@@ -82,6 +84,8 @@ final class FrameworkProperties {
         // The runtime's MQTT bridge: where the broker is and how to log in (the embedded broker's login made for this
         // start, or the external broker's from the configuration file).
         p.put(MQTT_URL, options.mqttUrl());
+        // A site whose ingest is split: this runtime is its core or one of its edges (docs/scaling.md).
+        putIfSet(p, ROLE, options.role().property());
         putIfSet(p, MQTT_USERNAME, bridge != null ? bridge.username() : options.mqttUsername());
         putIfSet(p, MQTT_PASSWORD, bridge != null ? bridge.password() : options.mqttPassword());
         putIfSet(p, MQTT_TRUSTSTORE, options.mqttTruststore() == null ? null : options.mqttTruststore().toString());

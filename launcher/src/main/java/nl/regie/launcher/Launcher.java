@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.simulator.BrokerLogin;
@@ -93,7 +95,9 @@ final class Launcher {
                 && Files.isRegularFile(options.configDir().resolve(POLICY_FILE))) {
             embedded.awaitPolicyBeforePlugins();
         }
-        embedded.startBundles(shipped, Part.bundles(options.without()))
+        Set<String> leftOut = new HashSet<>(Part.bundles(options.without()));
+        leftOut.addAll(options.role().leftOut());
+        embedded.startBundles(shipped, leftOut)
                 .forEach(failure -> notes.add("failed: " + failure));
         String url = options.runs(Part.WEB)
                 ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;

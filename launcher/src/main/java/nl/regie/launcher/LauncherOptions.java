@@ -57,11 +57,13 @@ import nl.regie.simulator.SimulatorSettings;
  *     ({@code --dev-unsigned-plugins}, for a developer's machine; never by default)
  * @param logFile where the console's lines are also written, rotated by size; {@code null} for none
  *     ({@code --log-file off})
+ * @param role what this runtime does for its site ({@code --role}): all of it, or the core or an edge of a site whose
+ *     ingest is split (both need {@code --broker}; an edge leaves out every part but the device bridge)
  */
 record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path configDir, Path stateDir, String site, int mqttPort,
         String broker, String mqttUsername, String mqttPassword, Path mqttTruststore, String mqttTruststorePassword,
         SimulatorSettings simulator, boolean verbose, boolean shell, boolean help, Set<Part> without,
-        boolean openLoopback, boolean unsignedPlugins, LogFile.Settings logFile) {
+        boolean openLoopback, boolean unsignedPlugins, LogFile.Settings logFile, Role role) {
 
     /** Copies the set of parts left out. */
     LauncherOptions {
@@ -136,11 +138,20 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
             return new LauncherOptions(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, homeDir.resolve(DEFAULT_PLUGINS).normalize(),
                     homeDir.resolve(DEFAULT_CONFIG_DIR).normalize(), homeDir.resolve(DEFAULT_STATE_DIR).normalize(),
                     DEFAULT_SITE, DEFAULT_MQTT_PORT, null, null, null, null, null, SimulatorSettings.defaults(), false, false, true,
-                    Set.of(), false, false, null);
+                    Set.of(), false, false, null, Role.ALL);
         }
         Map<String, Setting> settings = OptionSources.read(args, workingDir);
         Set<Part> without = Part.parse(settings.get("without"));
         checkNothingSetFor(without, settings);
+        Role role = Role.parse(settings.get("role"));
+        if (role != Role.ALL && settings.get("broker") == null) {
+            throw new UsageException(settings.get("role").origin() + ": the " + role.property() + " of a site meets its"
+                    + " edges or core at an external broker; set --broker (docs/scaling.md)");
+        }
+        if (role == Role.EDGE) {
+            without = EnumSet.copyOf(without);
+            without.addAll(Role.EDGE_WITHOUT);
+        }
 
         int httpPort = OptionValues.port(settings.get("http-port"), DEFAULT_HTTP_PORT);
         String broker = OptionValues.broker(settings.get("broker"));
@@ -197,7 +208,7 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 password == null ? null : OptionValues.nonBlank(password, null),
                 truststore == null ? null : OptionValues.readableFile(truststore, workingDir),
                 truststorePassword == null ? null : OptionValues.nonBlank(truststorePassword, null),
-                without.contains(Part.DEVICES) ? null : SimulatorFlags.simulator(settings),
+                without.contains(Part.DEVICES) || role == Role.EDGE ? null : SimulatorFlags.simulator(settings),
                 OptionValues.bool(settings.get("verbose")),
                 OptionValues.bool(settings.get("shell")),
                 false,
@@ -205,7 +216,8 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 OptionValues.bool(settings.get("dev-open-loopback")),
                 OptionValues.bool(settings.get("dev-unsigned-plugins")),
                 OptionValues.logFile(settings.get("log-file"), settings.get("log-size"), settings.get("log-count"), workingDir,
-                        stateDir));
+                        stateDir),
+                role);
     }
 
     /** A folder option: given, from the working directory; not given, {@code fallback} in the home folder. */
@@ -266,6 +278,6 @@ record LauncherOptions(int httpPort, String httpHost, Path pluginsDir, Path conf
                 + ", mqttPassword=" + (mqttPassword == null ? null : "***") + ", mqttTruststore=" + mqttTruststore
                 + ", mqttTruststorePassword=" + (mqttTruststorePassword == null ? null : "***") + ", simulator="
                 + simulator + ", verbose=" + verbose + ", shell=" + shell + ", help=" + help + ", without=" + without + ", openLoopback=" + openLoopback
-                + ", unsignedPlugins=" + unsignedPlugins + ", logFile=" + logFile + "]";
+                + ", unsignedPlugins=" + unsignedPlugins + ", logFile=" + logFile + ", role=" + role + "]";
     }
 }

@@ -22,7 +22,7 @@ final class OptionSources {
 
     static final List<String> VALUE_KEYS = List.of("http-port", "http-host", "plugins", "config-dir", "state-dir",
             "site", "mqtt-port", "broker", "simulator-devices", "simulator-speed", "simulator-start", "without",
-            "log-file", "log-size", "log-count");
+            "log-file", "log-size", "log-count", "role");
     static final List<String> SWITCH_KEYS = List.of("no-simulator", "verbose", "shell", "dev-open-loopback",
             "dev-unsigned-plugins");
     /** Keys read from the config file only: a password on the command line shows in the process list. */

@@ -55,6 +55,34 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void aRoleSplitsTheSiteOverRuntimesOnAnExternalBroker() throws Exception {
+        assertEquals(Role.ALL, parse().role());
+        LauncherOptions core = parse("--role", "core", "--broker", "tcp://broker:1883");
+        assertEquals(Role.CORE, core.role());
+        assertTrue(core.runs(Part.LIFECYCLE) && core.runs(Part.WEB), "the core runs the plugins and serves HTTP");
+        assertEquals(Set.of(), core.role().leftOut());
+
+        LauncherOptions edge = parse("--role=edge", "--broker", "tcp://broker:1883");
+        assertEquals(Role.EDGE, edge.role());
+        assertTrue(edge.runs(Part.DEVICES) && edge.runs(Part.CONFIG), "an edge takes devices, configured by its folder");
+        for (Part part : List.of(Part.WEB, Part.SOVEREIGNTY, Part.LIFECYCLE, Part.FEDERATION, Part.HISTORY)) {
+            assertFalse(edge.runs(part), "an edge leaves out " + part);
+        }
+        assertEquals(Set.of("nl.regie.runtime.core"), edge.role().leftOut(), "no bus and no city state on an edge");
+        assertNull(edge.simulator(), "no simulated city on an edge");
+        assertEquals("edge", edge.role().property());
+        assertNull(Role.ALL.property());
+    }
+
+    @Test
+    void aRoleWithoutAnExternalBrokerOrAnUnknownOneIsRefused() {
+        assertEquals("--role: the edge of a site meets its edges or core at an external broker; set --broker"
+                + " (docs/scaling.md)", error("--role", "edge"));
+        assertEquals("--role: 'satellite' is not a role; the roles are all, core, edge",
+                error("--role", "satellite", "--broker", "tcp://broker:1883"));
+    }
+
+    @Test
     void readsEveryFlagInBothForms() throws Exception {
         LauncherOptions options = parse("--http-port", "8081", "--http-host=127.0.0.2", "--plugins", "/srv/regie/plugins",
                 "--config-dir=/srv/regie/config", "--site=amsterdam", "--verbose");

@@ -21,7 +21,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * One Paho v5 publisher sending QoS 1 packs as fast as the broker acknowledges them, with up to {@value #WINDOW}
  * unacknowledged at a time (the broker's receive maximum is 1,000).
  */
-final class Publisher implements MqttCallback, AutoCloseable {
+public final class Publisher implements MqttCallback, AutoCloseable {
 
     static final int WINDOW = 500;
 
@@ -29,7 +29,7 @@ final class Publisher implements MqttCallback, AutoCloseable {
     private final Semaphore window = new Semaphore(WINDOW);
     private final byte[][] packs;
 
-    Publisher(String url, byte[][] packs) throws MqttException {
+    public Publisher(String url, byte[][] packs) throws MqttException {
         this.packs = packs;
         client = new MqttAsyncClient(url, "bench-publisher", new MemoryPersistence());
         client.setCallback(this);
@@ -40,7 +40,7 @@ final class Publisher implements MqttCallback, AutoCloseable {
     }
 
     /** Publishes {@code count} packs to the site's telemetry topics; returns when the client has taken all of them. */
-    void publish(String site, int count) throws Exception {
+    public void publish(String site, int count) throws Exception {
         String[] topics = new String[Packs.DEVICES];
         for (int d = 0; d < topics.length; d++) {
             topics[d] = Packs.topic(site, d);
@@ -56,7 +56,7 @@ final class Publisher implements MqttCallback, AutoCloseable {
     }
 
     /** Waits until the broker has acknowledged everything published. */
-    void awaitAcknowledged() throws InterruptedException {
+    public void awaitAcknowledged() throws InterruptedException {
         if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the broker did not acknowledge every pack within 60 s");
         }

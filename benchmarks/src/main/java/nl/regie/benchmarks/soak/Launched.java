@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The launcher as a child process ({@code java [jvm options] -jar regie-launcher.jar [options]}), its output kept
  * line by line so the soak can wait for {@code Regie ready} and show the last lines when something goes wrong.
  */
-final class Launched implements AutoCloseable {
+public final class Launched implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -26,7 +26,7 @@ final class Launched implements AutoCloseable {
     }
 
     /** Starts the launcher jar with these JVM options and launcher options; its stdin closed, as under a service manager. */
-    static Launched start(String jar, List<String> jvmOptions, List<String> options) throws IOException {
+    public static Launched start(String jar, List<String> jvmOptions, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -37,7 +37,7 @@ final class Launched implements AutoCloseable {
         return new Launched(process);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -46,7 +46,7 @@ final class Launched implements AutoCloseable {
     }
 
     /** Waits for the line beginning {@code Regie ready}; fails if the process ends or the deadline passes first. */
-    String awaitReady(long timeoutMillis) throws InterruptedException {
+    public String awaitReady(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             for (String line : lines) {
@@ -64,12 +64,12 @@ final class Launched implements AutoCloseable {
     }
 
     /** Output lines that contain {@code text}. */
-    List<String> linesWith(String text) {
+    public List<String> linesWith(String text) {
         return lines.stream().filter(l -> l.contains(text)).toList();
     }
 
     /** The last {@code n} lines of output. */
-    String tail(int n) {
+    public String tail(int n) {
         List<String> copy = List.copyOf(lines);
         return String.join("\n", copy.subList(Math.max(0, copy.size() - n), copy.size()));
     }

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import nl.regie.api.actuation.Command;
 import nl.regie.api.actuation.CommandResult;
 import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.runtime.devices.senml.SenmlParser;
 import nl.regie.runtime.spi.audit.AuditLog;
@@ -207,6 +208,32 @@ public final class DeviceBridge implements DeviceDirectory {
             rejections.reject(known != null ? known : new DeviceStatus(parsed.device()), parsed.kind(), topic, payload,
                     "internal error: " + e, now);
         }
+    }
+
+    /**
+     * Readings of a device's pack that an edge runtime checked and forwarded ({@link EdgeIntake}): published as the
+     * device's, as if the pack had come in here (the device becomes known, is heard, and its readings are located
+     * where its birth said it is). Never throws.
+     */
+    void forwarded(EdgeWire.Forwarded pack) {
+        Instant now = clock.instant();
+        messages.increment();
+        DeviceStatus device = devices.get(pack.device());
+        if (device == null) {
+            device = adopt(pack.device(), "the edge topic of " + pack.device(), now);
+            if (device == null) {
+                return;
+            }
+        }
+        presence.heard(device, now);
+        Location location = device.location();
+        Reading[] readings = new Reading[pack.readings().size()];
+        for (int i = 0; i < readings.length; i++) {
+            Reading r = pack.readings().get(i);
+            readings[i] = location == null ? r : new Reading(r.entity(), r.attribute(), r.value(), r.unit(),
+                    r.observedAt(), r.receivedAt(), r.source(), location);
+        }
+        telemetry.publish(device, readings);
     }
 
     /**

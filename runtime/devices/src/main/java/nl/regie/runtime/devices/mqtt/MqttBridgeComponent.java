@@ -155,6 +155,27 @@ public final class MqttBridgeComponent implements DeviceDirectory {
                         + " recently heard beyond it (counted as forgotten).")
         int maxUnknownDevices() default BridgeSettings.DEFAULT_MAX_UNKNOWN_DEVICES;
 
+        /** Edge runtimes: the shared subscription's group. */
+        @AttributeDefinition(name = "Edge group", description = "Edge runtimes (regie.role=edge) of a site share the"
+                + " devices' telemetry through the shared subscription $share/{group}/regie/v1/{site}/dev/+/tele.")
+        String edge_group() default "regie-edges";
+
+        /** Edge runtimes: device messages in the edge at once. */
+        @AttributeDefinition(name = "Edge window", min = "1", max = "65535", description = "How many device messages"
+                + " an edge holds unacknowledged at once (its MQTT receive maximum); the broker's in-flight limit per"
+                + " client should be at least this.")
+        int edge_window() default 1000;
+
+        /** The core: how long a forwarded pack waits for an earlier one of its device, in milliseconds. */
+        @AttributeDefinition(name = "Edge hold (ms)", min = "0", description = "On the core (regie.role=core): a"
+                + " pack forwarded by an edge waits this long for an earlier pack of its device, forwarded by another"
+                + " edge; 0 when the broker sends each device to one edge.")
+        int edge_holdMillis() default 500;
+
+        /** The core: how many forwarded pack ids are remembered to drop a second copy. */
+        @AttributeDefinition(name = "Edge de-duplication window", min = "1")
+        int edge_dedupWindow() default 100_000;
+
         /** The device registry: {@code deviceId=urn1;urn2} entries. */
         @AttributeDefinition(name = "Device registry", required = false,
                 description = "Entries deviceId=urn1;urn2 assigning extra entities to a device: it may report on them"
@@ -166,6 +187,8 @@ public final class MqttBridgeComponent implements DeviceDirectory {
     private final BundleContext context;
     private final DeviceBridge bridge;
     private final PahoConnection connection;
+    /** The intake of what edges forward, on a core runtime; null otherwise. */
+    private final EdgeCore edges;
     private final ScheduledExecutorService scheduler;
     private final Map<String, ServiceRegistration<ActuationDriver>> drivers = new LinkedHashMap<>();
     private boolean stopped;
@@ -183,6 +206,7 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         if (url == null) {
             log.info("no MQTT broker configured; the device bridge is off");
             this.bridge = null;
+            this.edges = null;
             this.connection = null;
             this.scheduler = null;
             return;
@@ -208,6 +232,7 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         } catch (IllegalArgumentException e) {
             log.error("The MQTT device bridge is off: {}", e.getMessage());
             this.bridge = null;
+            this.edges = null;
             this.connection = null;
             this.scheduler = null;
             return;
@@ -223,13 +248,19 @@ public final class MqttBridgeComponent implements DeviceDirectory {
                 auditLog.record(event);
             }
         });
+        EdgeCore edges = "core".equals(property(context, EdgeCore.ROLE))
+                ? new EdgeCore(site, config, deviceBridge, bridgeSettings.maxDevices(), log) : null;
         PahoConnection paho;
         try {
-            paho = new PahoConnection(connectionSettings, deviceBridge.topicFilters(), deviceBridge::onMessage, threads, log);
+            paho = edges == null
+                    ? new PahoConnection(connectionSettings, deviceBridge.topicFilters(), deviceBridge::onMessage, threads, log)
+                    : new PahoConnection(connectionSettings, edges.filters(deviceBridge.topicFilters()),
+                            (topic, payload) -> edges.onMessage(topic, payload, deviceBridge), threads, log);
         } catch (Exception e) {
             log.error("The MQTT device bridge is off: cannot set up the connection to {}: {}", url, e.getMessage());
             threads.shutdownNow();
             this.bridge = null;
+            this.edges = null;
             this.connection = null;
             this.scheduler = null;
             return;
@@ -255,6 +286,7 @@ public final class MqttBridgeComponent implements DeviceDirectory {
             }
         }
         this.bridge = deviceBridge;
+        this.edges = edges;
         this.connection = paho;
         this.scheduler = threads;
         deviceBridge.attach(paho, url, connectionSettings.clientId());
@@ -280,6 +312,9 @@ public final class MqttBridgeComponent implements DeviceDirectory {
                         ? "readings of any date are taken (" + FUTURE_CHECK + "=off: devices on a simulated clock)"
                         : "readings dated more than " + bridgeSettings.futureTolerance().getSeconds()
                                 + " s ahead of this clock are refused");
+        if (edges != null) {
+            edges.start(threads, context);
+        }
         paho.start();
     }
 
@@ -364,6 +399,9 @@ public final class MqttBridgeComponent implements DeviceDirectory {
         }
         scheduler.shutdownNow();
         connection.close();
+        if (edges != null) {
+            edges.close();
+        }
         bridge.failPending("the MQTT device bridge stopped before the device answered");
         bridge.closeFiles();
         try {
