@@ -75,8 +75,7 @@ final class SmppGateway implements Outbox.Gateway, AutoCloseable {
                     new GeneralDataCoding(Alphabet.ALPHA_UCS2), (byte) 0, fits ? text : new byte[0], payload)
                     .getMessageId();
         } catch (NegativeResponseException e) {
-            throw new IOException("gateway refused the message: command status "
-                    + String.format("0x%08x", e.getCommandStatus()), e);
+            throw new IOException("gateway refused the message: " + e.getMessage());
         } catch (IOException | ResponseTimeoutException | InvalidResponseException | PDUException e) {
             drop();
             throw e;

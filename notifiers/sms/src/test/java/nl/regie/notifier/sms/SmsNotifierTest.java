@@ -137,8 +137,8 @@ class SmsNotifierTest {
         DeliveryBook.Outcome outcome = outcome("n1");
         assertEquals(4, outcome.retries());
         assertEquals(0, outcome.delivered());
-        assertTrue(outcome.failures().get(0).matches("\\+31\\*{7}[0-9]{2}: gateway refused the message: command"
-                + " status 0x00000045"), outcome.failures().toString());
+        assertTrue(outcome.failures().get(0).matches("\\+31\\*{7}[0-9]{2}: gateway refused the message: Negative"
+                + " response 00000045 \\(submit_sm or submit_multi failed\\) found"), outcome.failures().toString());
         assertTrue(smsc.received().isEmpty());
     }
 
