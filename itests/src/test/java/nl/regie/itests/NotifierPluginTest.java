@@ -10,6 +10,9 @@ import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -40,7 +43,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 /**
  * The notifier plugins as the operator deploys them: the built, signed bundles installed into a running framework,
  * configured through ConfigurationAdmin and granted by the policy. A city plugin's flood warning reaches a real SMPP
- * gateway (jsmpp's server) as one SMS per resident in the audience, with delivery receipts; the e-mail plugin's
+ * gateway (jsmpp's server) as one SMS per resident in the audience, its delivery receipts shown with the notification
+ * at {@code GET /api/notifications}; the e-mail plugin's
  * private Jakarta Mail finds its SMTP transport inside the framework (a refused connection is its failure, not a
  * missing provider). Stopping either leaves no thread behind.
  */
@@ -101,6 +105,15 @@ public class NotifierPluginTest extends RegieTestSupport {
         assertEquals(Set.of("31612345678", "31687654321"),
                 smsc.received().stream().map(SmscServer.Received::to).collect(Collectors.toSet()));
         assertEquals("Flood warning\nSandbags at the Amstel", smsc.received().get(0).text());
+        // The operator sees the outcome next to the notification: two residents, both delivered by receipt.
+        HttpClient http = HttpClient.newHttpClient();
+        URI notifications = URI.create(httpEndpoint().replaceAll("/$", "") + "/api/notifications");
+        await("the SMS delivery report at /api/notifications", () -> {
+            HttpResponse<String> response = get(http, notifications);
+            return response != null && response.body().contains("{\"notifier\":\"" + SMS + "\",\"channel\":\"SMS\","
+                    + "\"recipients\":2,\"queued\":0,\"sent\":0,\"delivered\":2,\"failed\":0,\"lastFailure\":null");
+        }, () -> String.valueOf(get(http, notifications).body()));
+        assertFalse(get(http, notifications).body().contains("612345678"));
         await("the notifier is healthy with nothing waiting", () -> health(notifier).healthy()
                 && health(notifier).detail().endsWith(", 0 message(s) waiting"), () -> health(notifier).detail());
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 
 /**
@@ -39,9 +40,10 @@ public final class DeliveryBook {
      * @param failed         messages that failed: every attempt refused, or a receipt saying so
      * @param retries        attempts that failed and were retried
      * @param failures       why messages failed, each {@code masked-address: reason}, the first {@value #REASONS_KEPT}
+     * @param lastFailure    the reason of the last failure, without an address; null when none failed
      */
     public record Outcome(String notificationId, String source, String subject, Instant acceptedAt, int recipients,
-            int queued, int sent, int delivered, int failed, int retries, List<String> failures) {
+            int queued, int sent, int delivered, int failed, int retries, List<String> failures, String lastFailure) {
 
         /** Copies the list. */
         public Outcome {
@@ -51,6 +53,11 @@ public final class DeliveryBook {
         /** Whether nothing more will happen to it: no message queued, and none waiting for a receipt if receipts come. */
         public boolean settled(boolean receipts) {
             return queued == 0 && (!receipts || sent == 0);
+        }
+
+        /** As the runtime shows it next to the notification: counts and the last reason, no resident. */
+        public DeliveryReport report(String channel) {
+            return new DeliveryReport(notificationId, channel, recipients, queued, sent, delivered, failed, lastFailure);
         }
     }
 
@@ -64,6 +71,7 @@ public final class DeliveryBook {
         int failed;
         int retries;
         final List<String> failures = new ArrayList<>();
+        String lastFailure;
 
         Entry(Notification notification, Instant acceptedAt, int recipients) {
             this.notification = notification;
@@ -74,11 +82,12 @@ public final class DeliveryBook {
 
         Outcome outcome() {
             return new Outcome(notification.id(), notification.source(), notification.subject(), acceptedAt,
-                    recipients, queued, sent, delivered, failed, retries, failures);
+                    recipients, queued, sent, delivered, failed, retries, failures, lastFailure);
         }
 
         void fail(String masked, String reason) {
             failed++;
+            lastFailure = reason;
             if (failures.size() < REASONS_KEPT) {
                 failures.add(masked + ": " + reason);
             }
@@ -94,7 +103,7 @@ public final class DeliveryBook {
     }
 
     private final boolean receipts;
-    private final Consumer<Outcome> settled;
+    private final Consumer<Outcome> changed;
     private final Map<String, Entry> entries = lru(KEPT);
     private final Map<String, Sent> byGatewayId = lru(GATEWAY_IDS_KEPT);
     private final Map<String, Receipt> early = lru(1_000);
@@ -102,11 +111,17 @@ public final class DeliveryBook {
     /**
      * @param receipts whether the gateway sends delivery receipts (then a notification settles when every message is
      *                 delivered or failed; else when every message is sent or failed)
-     * @param settled  told each notification's outcome once it settles (to log it), on the thread that settled it
+     * @param changed  told a notification's outcome each time it changes (to report it, and to log it once it
+     *                 {@linkplain Outcome#settled settles}), on the thread that changed it
      */
-    public DeliveryBook(boolean receipts, Consumer<Outcome> settled) {
+    public DeliveryBook(boolean receipts, Consumer<Outcome> changed) {
         this.receipts = receipts;
-        this.settled = settled;
+        this.changed = changed;
+    }
+
+    /** Whether the gateway sends delivery receipts. */
+    public boolean receipts() {
+        return receipts;
     }
 
     /** A notification taken for {@code recipients} residents, each message now queued. */
@@ -117,9 +132,7 @@ public final class DeliveryBook {
             entries.put(notification.id(), entry);
             outcome = entry.outcome();
         }
-        if (recipients == 0) {
-            settled.accept(outcome);
-        }
+        changed.accept(outcome);
     }
 
     /** One message's attempt failed and will be retried. */
@@ -148,7 +161,7 @@ public final class DeliveryBook {
                     apply(entry, to.masked(), receipt);
                 }
             }
-            done = settledNow(entry);
+            done = entry.outcome();
         }
         tell(done);
     }
@@ -163,7 +176,7 @@ public final class DeliveryBook {
             }
             entry.queued--;
             entry.fail(to.masked(), reason);
-            done = settledNow(entry);
+            done = entry.outcome();
         }
         tell(done);
     }
@@ -186,7 +199,7 @@ public final class DeliveryBook {
             Entry entry = entries.get(sent.notificationId());
             if (entry != null) {
                 apply(entry, sent.masked(), new Receipt(delivered, detail));
-                done = settledNow(entry);
+                done = entry.outcome();
             }
         }
         tell(done);
@@ -216,14 +229,9 @@ public final class DeliveryBook {
         }
     }
 
-    private Outcome settledNow(Entry entry) {
-        Outcome outcome = entry.outcome();
-        return outcome.settled(receipts) ? outcome : null;
-    }
-
-    private void tell(Outcome done) {
-        if (done != null) {
-            settled.accept(done);
+    private void tell(Outcome outcome) {
+        if (outcome != null) {
+            changed.accept(outcome);
         }
     }
 

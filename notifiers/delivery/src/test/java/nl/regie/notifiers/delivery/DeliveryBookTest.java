@@ -11,6 +11,7 @@ import java.util.List;
 
 import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,11 @@ class DeliveryBookTest {
 
     @Test
     void withReceiptsANotificationSettlesWhenEveryMessageIsDeliveredOrFailed() {
-        DeliveryBook book = new DeliveryBook(true, settled::add);
+        DeliveryBook book = new DeliveryBook(true, o -> {
+            if (o.settled(true)) {
+                settled.add(o);
+            }
+        });
         book.accepted(notification("n1"), AT, 2);
         book.retrying("n1");
         book.sent("n1", jan, "g1");
@@ -41,11 +46,16 @@ class DeliveryBookTest {
         assertEquals(1, outcome.failed());
         assertEquals(1, outcome.retries());
         assertEquals(List.of("+31*******21: receipt: UNDELIV err 001"), outcome.failures());
+        assertEquals(new DeliveryReport("n1", "SMS", 2, 0, 0, 1, 1, "receipt: UNDELIV err 001"), outcome.report("SMS"));
     }
 
     @Test
     void aReceiptBeforeTheSubmitsAnswerIsKeptForIt() {
-        DeliveryBook book = new DeliveryBook(true, settled::add);
+        DeliveryBook book = new DeliveryBook(true, o -> {
+            if (o.settled(true)) {
+                settled.add(o);
+            }
+        });
         book.accepted(notification("n1"), AT, 1);
         assertFalse(book.receipt("g1", true, "DELIVRD"));
         book.sent("n1", jan, "g1");
@@ -55,7 +65,11 @@ class DeliveryBookTest {
 
     @Test
     void withoutReceiptsSentIsFinal() {
-        DeliveryBook book = new DeliveryBook(false, settled::add);
+        DeliveryBook book = new DeliveryBook(false, o -> {
+            if (o.settled(false)) {
+                settled.add(o);
+            }
+        });
         book.accepted(notification("n1"), AT, 2);
         book.sent("n1", jan, "<id@mail>");
         assertTrue(settled.isEmpty());
@@ -67,7 +81,11 @@ class DeliveryBookTest {
 
     @Test
     void aNotificationForNoOneSettlesAtOnce() {
-        DeliveryBook book = new DeliveryBook(true, settled::add);
+        DeliveryBook book = new DeliveryBook(true, o -> {
+            if (o.settled(true)) {
+                settled.add(o);
+            }
+        });
         book.accepted(notification("n1"), AT, 0);
         assertEquals(1, settled.size());
         assertEquals(0, settled.get(0).recipients());
@@ -75,7 +93,11 @@ class DeliveryBookTest {
 
     @Test
     void keepsTheLastNotificationsNewestFirst() {
-        DeliveryBook book = new DeliveryBook(false, settled::add);
+        DeliveryBook book = new DeliveryBook(false, o -> {
+            if (o.settled(false)) {
+                settled.add(o);
+            }
+        });
         for (int i = 0; i < DeliveryBook.KEPT + 5; i++) {
             book.accepted(notification("n" + i), AT, 1);
         }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import nl.regie.api.health.HealthCheck;
 import nl.regie.api.health.HealthStatus;
+import nl.regie.api.notify.DeliveryReports;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifier;
 import nl.regie.notifiers.delivery.Channel;
@@ -19,6 +20,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -40,6 +44,8 @@ public final class EmailNotifier implements Notifier, HealthCheck {
 
     /** The configuration PID: {@code config/nl.regie.notifier.email.cfg}. */
     public static final String PID = "nl.regie.notifier.email";
+    /** What the channel is called in delivery reports. */
+    public static final String CHANNEL = "e-mail";
     /** The outbox thread's name. */
     public static final String THREAD_NAME = "regie-notifier-email";
 
@@ -93,6 +99,12 @@ public final class EmailNotifier implements Notifier, HealthCheck {
     }
 
     private final Logger log;
+    /** The runtime's record of delivery outcomes, next to the notifications (GET /api/notifications); optional. */
+    @Reference(name = "reports", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile DeliveryReports reports;
+    /** Whether a refused report was logged already: once is enough. */
+    private volatile boolean reportRefusalLogged;
     /** Null when not configured. */
     private final Channel channel;
 
@@ -112,8 +124,8 @@ public final class EmailNotifier implements Notifier, HealthCheck {
             return;
         }
         SmtpGateway gateway = new SmtpGateway(settings, settings.password());
-        DeliveryBook book = new DeliveryBook(false, this::settled);
-        channel = new Channel(new Channel.Settings("e-mail", settings.contactsFile(), SmtpGateway::check,
+        DeliveryBook book = new DeliveryBook(false, this::changed);
+        channel = new Channel(new Channel.Settings(CHANNEL, settings.contactsFile(), SmtpGateway::check,
                 Notification::message), book,
                 b -> new Outbox(THREAD_NAME, gateway, settings.backoff(),
                         new RateLimiter(settings.perSecond(), settings.burst(), System::nanoTime), b,
@@ -150,7 +162,12 @@ public final class EmailNotifier implements Notifier, HealthCheck {
         }
     }
 
-    private void settled(DeliveryBook.Outcome outcome) {
+    /** Reports every change to the runtime, and logs each notification's outcome once it settles. */
+    private void changed(DeliveryBook.Outcome outcome) {
+        report(outcome);
+        if (!outcome.settled(false)) {
+            return;
+        }
         if (outcome.failed() == 0) {
             log.info("E-mail for notification {} from {}: {} resident(s), {} sent", outcome.notificationId(),
                     outcome.source(), outcome.recipients(), outcome.sent());
@@ -158,6 +175,22 @@ public final class EmailNotifier implements Notifier, HealthCheck {
             log.warn("E-mail for notification {} from {}: {} resident(s), {} sent, {} failed: {}",
                     outcome.notificationId(), outcome.source(), outcome.recipients(), outcome.sent(), outcome.failed(),
                     String.join("; ", outcome.failures()));
+        }
+    }
+
+    private void report(DeliveryBook.Outcome outcome) {
+        DeliveryReports to = reports;
+        if (to == null) {
+            return;
+        }
+        try {
+            to.report(outcome.report(CHANNEL));
+        } catch (RuntimeException e) {
+            if (!reportRefusalLogged) {
+                reportRefusalLogged = true;
+                log.warn("The runtime refused a delivery report of notification {}: {}", outcome.notificationId(),
+                        e.getMessage());
+            }
         }
     }
 

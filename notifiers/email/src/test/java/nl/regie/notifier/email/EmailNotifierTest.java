@@ -17,11 +17,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 import nl.regie.notifiers.delivery.DeliveryBook;
 import nl.regie.testkit.KitLog;
@@ -135,6 +138,8 @@ class EmailNotifierTest {
     void aServerThatKeepsRefusingIsRetriedThenReportedWithItsReason() throws Exception {
         Files.writeString(folder.resolve("smtp.password"), "wrong\n");
         notifier = notifier(Map.of("attempts", 3));
+        List<DeliveryReport> reports = new CopyOnWriteArrayList<>();
+        notifier.reports = reports::add;
         notifier.deliver(flood("n1"));
         await().atMost(Duration.ofSeconds(20)).until(() -> outcome("n1").failed() == 2);
         DeliveryBook.Outcome outcome = outcome("n1");
@@ -145,6 +150,10 @@ class EmailNotifierTest {
         assertTrue(log.messages("warn").stream().anyMatch(w -> w.startsWith("E-mail for notification n1 from"
                 + " nl.dijkwacht.flood: 2 resident(s), 0 sent, 2 failed: ")), log.messages("warn").toString());
         assertEquals(0, smtp.getReceivedMessages().length);
+        DeliveryReport last = reports.get(reports.size() - 1);
+        assertEquals(2, last.failed());
+        assertTrue(last.lastFailure().contains("535"), last.lastFailure());
+        assertFalse(last.lastFailure().contains("@"), last.lastFailure());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 
 import nl.regie.api.health.HealthCheck;
 import nl.regie.api.health.HealthStatus;
+import nl.regie.api.notify.DeliveryReports;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifier;
 import nl.regie.notifiers.delivery.Channel;
@@ -19,6 +20,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -38,6 +42,8 @@ public final class SmsNotifier implements Notifier, HealthCheck {
 
     /** The configuration PID: {@code config/nl.regie.notifier.sms.cfg}. */
     public static final String PID = "nl.regie.notifier.sms";
+    /** What the channel is called in delivery reports. */
+    public static final String CHANNEL = "SMS";
     /** The outbox thread's name. */
     public static final String THREAD_NAME = "regie-notifier-sms";
 
@@ -97,6 +103,12 @@ public final class SmsNotifier implements Notifier, HealthCheck {
     }
 
     private final Logger log;
+    /** The runtime's record of delivery outcomes, next to the notifications (GET /api/notifications); optional. */
+    @Reference(name = "reports", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile DeliveryReports reports;
+    /** Whether a refused report was logged already: once is enough. */
+    private volatile boolean reportRefusalLogged;
     /** Null when not configured, as is the gateway. */
     private final Channel channel;
     private final SmppGateway gateway;
@@ -118,9 +130,9 @@ public final class SmsNotifier implements Notifier, HealthCheck {
                     + " {}.cfg; nothing is sent", PID);
             return;
         }
-        DeliveryBook book = new DeliveryBook(true, this::settled);
+        DeliveryBook book = new DeliveryBook(true, this::changed);
         gateway = new SmppGateway(settings, settings.password(), book);
-        channel = new Channel(new Channel.Settings("SMS", settings.contactsFile(), SmppGateway::check,
+        channel = new Channel(new Channel.Settings(CHANNEL, settings.contactsFile(), SmppGateway::check,
                 n -> n.subject() + "\n" + n.message()), book,
                 b -> new Outbox(THREAD_NAME, gateway, settings.backoff(),
                         new RateLimiter(settings.perSecond(), settings.burst(), System::nanoTime), b,
@@ -158,7 +170,12 @@ public final class SmsNotifier implements Notifier, HealthCheck {
         }
     }
 
-    private void settled(DeliveryBook.Outcome outcome) {
+    /** Reports every change to the runtime, and logs each notification's outcome once it settles. */
+    private void changed(DeliveryBook.Outcome outcome) {
+        report(outcome);
+        if (!outcome.settled(true)) {
+            return;
+        }
         if (outcome.failed() == 0) {
             log.info("SMS for notification {} from {}: {} resident(s), {} delivered", outcome.notificationId(),
                     outcome.source(), outcome.recipients(), outcome.delivered());
@@ -166,6 +183,22 @@ public final class SmsNotifier implements Notifier, HealthCheck {
             log.warn("SMS for notification {} from {}: {} resident(s), {} delivered, {} failed: {}",
                     outcome.notificationId(), outcome.source(), outcome.recipients(), outcome.delivered(),
                     outcome.failed(), String.join("; ", outcome.failures()));
+        }
+    }
+
+    private void report(DeliveryBook.Outcome outcome) {
+        DeliveryReports to = reports;
+        if (to == null) {
+            return;
+        }
+        try {
+            to.report(outcome.report(CHANNEL));
+        } catch (RuntimeException e) {
+            if (!reportRefusalLogged) {
+                reportRefusalLogged = true;
+                log.warn("The runtime refused a delivery report of notification {}: {}", outcome.notificationId(),
+                        e.getMessage());
+            }
         }
     }
 

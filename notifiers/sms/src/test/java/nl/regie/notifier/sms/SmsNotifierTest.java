@@ -18,10 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 import nl.regie.notifiers.delivery.DeliveryBook;
 import nl.regie.testkit.KitLog;
@@ -84,6 +86,8 @@ class SmsNotifierTest {
     void textsTheResidentsInTheAudienceAndRecordsTheirDeliveryReceipts() {
         smsc.unreachable(Set.of("31687654321"));
         notifier = notifier(Map.of());
+        List<DeliveryReport> reports = new CopyOnWriteArrayList<>();
+        notifier.reports = reports::add;
         notifier.deliver(flood("n1"));
         await().atMost(Duration.ofSeconds(10)).until(() -> outcome("n1").settled(true));
         DeliveryBook.Outcome outcome = outcome("n1");
@@ -99,6 +103,10 @@ class SmsNotifierTest {
         assertTrue(log.messages("warn").contains("SMS for notification n1 from nl.dijkwacht.flood: 2 resident(s),"
                 + " 1 delivered, 1 failed: +31*******21: receipt: UNDELIV err 001"), log.entries().toString());
         assertEquals(1, smsc.binds(), "one session for both");
+        // The runtime is told each step, in counts and reasons: no phone number, not even masked.
+        assertEquals(new DeliveryReport("n1", "SMS", 2, 2, 0, 0, 0, null), reports.get(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.get(reports.size() - 1)
+                .equals(new DeliveryReport("n1", "SMS", 2, 0, 0, 1, 1, "receipt: UNDELIV err 001")));
     }
 
     @Test

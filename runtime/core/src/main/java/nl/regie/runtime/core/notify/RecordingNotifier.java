@@ -1,12 +1,17 @@
 package nl.regie.runtime.core.notify;
 
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifier;
 import nl.regie.runtime.spi.notify.NotificationLog;
@@ -19,10 +24,12 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * The runtime's own {@link Notifier}: logs every notification at INFO and keeps the last {@value #KEPT} in memory
- * for {@code GET /api/notifications}, so a system without an SMS gateway still shows what would have been sent.
+ * for {@code GET /api/notifications}, so a system without an SMS gateway still shows what would have been sent; keeps
+ * the delivery reports of the notifier plugins ({@link Deliveries}) next to the notifications they are about, as long
+ * as it keeps those.
  */
-@Component(service = {Notifier.class, NotificationLog.class})
-public final class RecordingNotifier implements Notifier, NotificationLog {
+@Component(service = {Notifier.class, NotificationLog.class, Deliveries.class})
+public final class RecordingNotifier implements Notifier, NotificationLog, Deliveries {
 
     /** Notifications kept. */
     static final int KEPT = 500;
@@ -31,6 +38,9 @@ public final class RecordingNotifier implements Notifier, NotificationLog {
     private final int capacity;
     /** Guarded by itself; newest first. */
     private final Deque<Notification> kept = new ArrayDeque<>();
+    /** Guarded by {@link #kept}: by notification id, then by plugin and channel. */
+    private final Map<String, Map<String, Delivery>> deliveries = new HashMap<>();
+    private final Clock clock = Clock.systemUTC();
 
     /** Records into the log and memory. */
     @Activate
@@ -52,7 +62,7 @@ public final class RecordingNotifier implements Notifier, NotificationLog {
         synchronized (kept) {
             kept.addFirst(notification);
             while (kept.size() > capacity) {
-                kept.removeLast();
+                deliveries.remove(kept.removeLast().id());
             }
         }
     }
@@ -75,6 +85,26 @@ public final class RecordingNotifier implements Notifier, NotificationLog {
         int from = Math.min(offset, all.size());
         int to = (int) Math.min((long) from + limit, all.size());
         return new Page(all.subList(from, to), all.size());
+    }
+
+    @Override
+    public void record(String notifier, DeliveryReport report) {
+        synchronized (kept) {
+            if (kept.stream().noneMatch(n -> n.id().equals(report.notificationId()))) {
+                throw new IllegalArgumentException("notification " + report.notificationId()
+                        + " is not known or no longer kept; its delivery report is not recorded");
+            }
+            deliveries.computeIfAbsent(report.notificationId(), id -> new LinkedHashMap<>())
+                    .put(notifier + "\n" + report.channel(), new Delivery(notifier, report, clock.instant()));
+        }
+    }
+
+    @Override
+    public List<Delivery> deliveries(String notificationId) {
+        synchronized (kept) {
+            Map<String, Delivery> reported = deliveries.get(notificationId);
+            return reported == null ? List.of() : List.copyOf(reported.values());
+        }
     }
 
     private static String metres(double metres) {
