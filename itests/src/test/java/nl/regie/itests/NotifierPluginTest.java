@@ -95,6 +95,12 @@ public class NotifierPluginTest extends RegieTestSupport {
         configAdmin.getConfiguration(SMS, "?").update(settings);
 
         Bundle notifier = installNotifier("notifier.sms");
+        // Residents' numbers cannot reach the bus: the plugin neither imports the bus nor declares anything to publish.
+        String imports = notifier.getHeaders().get("Import-Package");
+        assertFalse(imports, imports.contains("nl.regie.api.bus"));
+        String scope = notifier.getHeaders().get("Provide-Capability");
+        assertTrue(scope, scope.contains("regie.scope;notifies:List<String>=\"*\""));
+        assertFalse(scope, scope.contains("publishes"));
         await("the SMS notifier is configured", () -> health(notifier).detail()
                 .startsWith("3 resident(s) signed up for SMS"), () -> health(notifier).detail());
         Bundle granted = installPlugin(GrantedPlugin.NAME, "1.0.0", TestBundles.GRANTED_PACKAGE);
