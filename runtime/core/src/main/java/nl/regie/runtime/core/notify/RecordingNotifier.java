@@ -33,6 +33,8 @@ public final class RecordingNotifier implements Notifier, NotificationLog, Deliv
 
     /** Notifications kept. */
     static final int KEPT = 500;
+    /** Delivery reports kept per notification: one per plugin and channel, this many at most. */
+    static final int REPORTS_PER_NOTIFICATION = 16;
 
     private final Logger log;
     private final int capacity;
@@ -94,8 +96,15 @@ public final class RecordingNotifier implements Notifier, NotificationLog, Deliv
                 throw new IllegalArgumentException("notification " + report.notificationId()
                         + " is not known or no longer kept; its delivery report is not recorded");
             }
-            deliveries.computeIfAbsent(report.notificationId(), id -> new LinkedHashMap<>())
-                    .put(notifier + "\n" + report.channel(), new Delivery(notifier, report, clock.instant()));
+            Map<String, Delivery> reported = deliveries.computeIfAbsent(report.notificationId(),
+                    id -> new LinkedHashMap<>());
+            String key = notifier + "\n" + report.channel();
+            if (!reported.containsKey(key) && reported.size() >= REPORTS_PER_NOTIFICATION) {
+                throw new IllegalArgumentException("notification " + report.notificationId() + " has "
+                        + REPORTS_PER_NOTIFICATION + " delivery reports already; channel " + report.channel() + " of "
+                        + notifier + " is not recorded");
+            }
+            reported.put(key, new Delivery(notifier, report, clock.instant()));
         }
     }
 

@@ -85,6 +85,22 @@ class RecordingNotifierTest {
     }
 
     @Test
+    void aPluginCannotGrowANotificationsReportsWithoutBound() {
+        RecordingNotifier recorder = new RecordingNotifier(log.logger());
+        Notification warning = notification("warning");
+        recorder.deliver(warning);
+        DeliveryReports hostile = new BundleDeliveryReports(recorder, "nl.acme.flooder");
+        for (int i = 0; i < RecordingNotifier.REPORTS_PER_NOTIFICATION; i++) {
+            hostile.report(new DeliveryReport(warning.id(), "channel-" + i, 0, 0, 0, 0, 0, null));
+        }
+        assertEquals("notification " + warning.id() + " has 16 delivery reports already; channel more of"
+                + " nl.acme.flooder is not recorded", assertThrows(IllegalArgumentException.class,
+                        () -> hostile.report(new DeliveryReport(warning.id(), "more", 0, 0, 0, 0, 0, null))).getMessage());
+        hostile.report(new DeliveryReport(warning.id(), "channel-0", 1, 0, 1, 0, 0, null)); // a known one still updates
+        assertEquals(RecordingNotifier.REPORTS_PER_NOTIFICATION, recorder.deliveries(warning.id()).size());
+    }
+
+    @Test
     void aDeliveryReportsCountsMustAddUp() {
         assertEquals("delivery report counts must add up to its 3 recipient(s), not 2",
                 assertThrows(IllegalArgumentException.class,
