@@ -46,6 +46,12 @@ public final class Outbox implements AutoCloseable {
     public record Message(String notificationId, Contact to, String subject, String text) {
     }
 
+    /** How the outbox waits for its next slot: {@code TimeUnit.NANOSECONDS::sleep}, or a test's clock. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
     /** The gateway's state as the last attempts saw it, for the plugin's health check. */
     public record Status(int waiting, Instant lastFailureAt, String lastFailure, Instant lastSuccessAt) {
         /** Whether the last attempt failed and messages are waiting. */
@@ -82,6 +88,7 @@ public final class Outbox implements AutoCloseable {
     private final DeliveryBook book;
     private final int capacity;
     private final Consumer<String> warn;
+    private final Sleeper sleeper;
     private final DelayQueue<Attempt> queue = new DelayQueue<>();
     private final AtomicInteger held = new AtomicInteger();
     private final Thread thread;
@@ -98,6 +105,12 @@ public final class Outbox implements AutoCloseable {
      */
     public Outbox(String threadName, Gateway gateway, Backoff backoff, RateLimiter limiter, DeliveryBook book,
             int capacity, Consumer<String> warn) {
+        this(threadName, gateway, backoff, limiter, book, capacity, warn, TimeUnit.NANOSECONDS::sleep);
+    }
+
+    Outbox(String threadName, Gateway gateway, Backoff backoff, RateLimiter limiter, DeliveryBook book, int capacity,
+            Consumer<String> warn, Sleeper sleeper) {
+        this.sleeper = sleeper;
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
@@ -158,7 +171,7 @@ public final class Outbox implements AutoCloseable {
                 attempt = queue.take();
                 long wait = limiter.reserve();
                 if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait); // the gateway's rate: waiting for a time, not a condition
+                    sleeper.sleep(wait); // the gateway's rate: waiting for a time, not a condition
                 }
             } catch (InterruptedException stopping) {
                 continue; // close() interrupts; the loop condition tells

@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import nl.regie.api.model.Location;
 
@@ -74,6 +76,35 @@ class OutboxTest {
         assertEquals(2, outcome.retries());
         assertEquals(List.of("j***@e***.nl: 550 <j***@e***.nl> refused: policy"), outcome.failures());
         assertTrue(warnings.stream().noneMatch(w -> w.contains("jan@")), warnings.toString());
+    }
+
+    @Test
+    void sendsNoFasterThanTheRateAllows() throws InterruptedException {
+        // The limiter and the outbox's waits on one clock the test owns: a wait moves it, no time passes.
+        AtomicLong clock = new AtomicLong(1_000_000_000_000L);
+        List<Long> sentAt = new CopyOnWriteArrayList<>();
+        List<Long> waits = new CopyOnWriteArrayList<>();
+        CountDownLatch three = new CountDownLatch(3);
+        DeliveryBook threeBook = new DeliveryBook(false, o -> {
+            if (o.settled(false)) {
+                three.countDown();
+            }
+        });
+        outbox = new Outbox("test-outbox", message -> {
+            sentAt.add(clock.get());
+            return null;
+        }, FAST, new RateLimiter(2, 1, clock::get), threeBook, 10, warnings::add, nanos -> {
+            waits.add(nanos);
+            clock.addAndGet(nanos);
+        });
+        for (int i = 1; i <= 3; i++) {
+            threeBook.accepted(DeliveryBookTest.notification("n" + i), Instant.EPOCH, 1);
+            outbox.offer(new Outbox.Message("n" + i, jan, "Flood warning", "Sandbags at the Dam."));
+        }
+        assertTrue(three.await(10, TimeUnit.SECONDS));
+        long second = TimeUnit.SECONDS.toNanos(1);
+        assertEquals(List.of(second / 2, second / 2), waits);
+        assertEquals(List.of(0L, second / 2, second), sentAt.stream().map(t -> t - sentAt.get(0)).toList());
     }
 
     @Test
