@@ -33,9 +33,8 @@ record EmailSettings(String host, int port, boolean starttls, String username, P
         if (host.isEmpty()) {
             return null;
         }
-        positive("port", config.port());
-        if (config.port() > 65_535) {
-            throw new IllegalArgumentException("port must be at most 65535, not " + config.port());
+        if (config.port() < 1 || config.port() > 65_535) {
+            throw new IllegalArgumentException("port must be 1 to 65535, not " + config.port());
         }
         String problem = SmtpGateway.check(config.from().strip());
         if (config.from().isBlank() || problem != null) {

@@ -207,6 +207,7 @@ class EmailNotifierTest {
         assertEquals("password.file must name the file holding the password of user regie",
                 refusal(Map.of("password.file", "")));
         assertEquals("rate.per.second must be more than 0, not 0.0", refusal(Map.of("rate.per.second", 0)));
+        assertEquals("port must be 1 to 65535, not 0", refusal(Map.of("port", 0)));
         assertEquals("retry.first.ms, retry.max.ms: longest retry wait (10 ms) must be at least the first (20 ms)",
                 refusal(Map.of("retry.first.ms", 20, "retry.max.ms", 10)));
         assertTrue(refusal(Map.of("contacts.file", "missing.csv")).startsWith("contacts file "));
