@@ -166,6 +166,15 @@ public class NotifierPluginTest extends RegieTestSupport {
         assertTrue(detail, detail.startsWith("e-mail gateway failing since "));
         assertTrue(detail, detail.contains("Couldn't connect to host"));
         assertFalse(detail, detail.contains("jan@example.nl"));
+        // The notification itself went its way: the runtime keeps it, with the e-mail still queued for its resident.
+        HttpClient http = HttpClient.newHttpClient();
+        URI notifications = URI.create(httpEndpoint().replaceAll("/$", "") + "/api/notifications");
+        await("the queued e-mail at /api/notifications", () -> {
+            HttpResponse<String> response = get(http, notifications);
+            return response != null && response.body().contains("\"subject\":\"Flood warning\"")
+                    && response.body().contains("{\"notifier\":\"" + EMAIL + "\",\"channel\":\"e-mail\","
+                            + "\"recipients\":1,\"queued\":1,\"sent\":0");
+        }, () -> String.valueOf(get(http, notifications).body()));
 
         // The server comes up: the retried message arrives.
         GreenMail smtp = startSmtp(port);
@@ -176,6 +185,9 @@ public class NotifierPluginTest extends RegieTestSupport {
             assertEquals("Flood warning", mail.getSubject());
             assertEquals("jan@example.nl", mail.getRecipients(RecipientType.TO)[0].toString());
             await("the notifier is healthy again", () -> health(notifier).healthy(), () -> health(notifier).detail());
+            await("the e-mail reported sent", () -> get(http, notifications).body().contains("{\"notifier\":\""
+                    + EMAIL + "\",\"channel\":\"e-mail\",\"recipients\":1,\"queued\":0,\"sent\":1"),
+                    () -> String.valueOf(get(http, notifications).body()));
         } finally {
             smtp.stop();
         }
