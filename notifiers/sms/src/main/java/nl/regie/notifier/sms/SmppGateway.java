@@ -51,8 +51,9 @@ final class SmppGateway implements Outbox.Gateway, AutoCloseable {
     private final SmsSettings settings;
     private final String password;
     private final DeliveryBook book;
-    /** Only the outbox thread binds and sends; {@link #close} may come from another. Guarded by this. */
-    private SMPPSession session;
+    /** Only the outbox thread binds and sends (guarded by this); {@link #close} may come from another at any time. */
+    private volatile SMPPSession session;
+    private volatile boolean closed;
 
     SmppGateway(SmsSettings settings, String password, DeliveryBook book) {
         this.settings = settings;
@@ -82,12 +83,16 @@ final class SmppGateway implements Outbox.Gateway, AutoCloseable {
         }
     }
 
-    /** Unbinds and closes the session. */
+    /**
+     * Unbinds and closes the session without waiting for a send in progress, which then fails at once, and binds no
+     * more: the plugin is stopping.
+     */
     @Override
-    public synchronized void close() {
-        if (session != null) {
-            session.unbindAndClose();
-            session = null;
+    public void close() {
+        closed = true;
+        SMPPSession open = session;
+        if (open != null) {
+            open.unbindAndClose();
         }
     }
 
@@ -104,6 +109,9 @@ final class SmppGateway implements Outbox.Gateway, AutoCloseable {
     }
 
     private SMPPSession bound() throws IOException {
+        if (closed) {
+            throw new IOException("the SMS notifier is stopping");
+        }
         if (session != null && session.getSessionState().isBound()) {
             return session;
         }
@@ -122,6 +130,10 @@ final class SmppGateway implements Outbox.Gateway, AutoCloseable {
                     + settings.systemId() + ": " + e.getMessage(), e);
         }
         session = fresh;
+        if (closed) { // closed while binding: close() did not see this session
+            fresh.unbindAndClose();
+            throw new IOException("the SMS notifier is stopping");
+        }
         return fresh;
     }
 

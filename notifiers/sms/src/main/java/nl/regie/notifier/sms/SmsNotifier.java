@@ -161,12 +161,15 @@ public final class SmsNotifier implements Notifier, HealthCheck {
         return channel == null ? List.of() : channel.book().outcomes();
     }
 
-    /** Stops the outbox (messages still queued are reported not sent) and unbinds from the gateway. */
+    /**
+     * Unbinds from the gateway (a send in progress fails at once rather than hold the outbox's thread) and stops the
+     * outbox; messages still queued are reported not sent.
+     */
     @Deactivate
     public void deactivate() throws InterruptedException {
         if (channel != null) {
-            channel.close();
             gateway.close();
+            channel.close();
         }
     }
 
