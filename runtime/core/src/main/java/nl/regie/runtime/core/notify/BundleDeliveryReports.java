@@ -27,6 +27,11 @@ public final class BundleDeliveryReports implements DeliveryReports {
         this(deliveries, context.getUsingBundle().getSymbolicName());
     }
 
+    /** The reports of the plugin {@code notifier}, outside a framework (the test kit, tests). */
+    public static BundleDeliveryReports of(Deliveries deliveries, String notifier) {
+        return new BundleDeliveryReports(deliveries, notifier);
+    }
+
     BundleDeliveryReports(Deliveries deliveries, String notifier) {
         this.deliveries = deliveries;
         this.notifier = Objects.requireNonNull(notifier, "a bundle without a symbolic name cannot report deliveries");
