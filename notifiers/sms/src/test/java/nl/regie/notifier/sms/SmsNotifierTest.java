@@ -25,6 +25,7 @@ import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
 import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
+import nl.regie.api.notify.NotificationRequest;
 import nl.regie.notifiers.delivery.DeliveryBook;
 import nl.regie.testkit.KitLog;
 import nl.regie.testkit.RegieTestKit;
@@ -107,6 +108,18 @@ class SmsNotifierTest {
         assertEquals(new DeliveryReport("n1", "SMS", 2, 2, 0, 0, 0, null), reports.get(0));
         await().atMost(Duration.ofSeconds(10)).until(() -> reports.get(reports.size() - 1)
                 .equals(new DeliveryReport("n1", "SMS", 2, 0, 0, 1, 1, "receipt: UNDELIV err 001")));
+    }
+
+    @Test
+    void throughTheRuntimesDispatcherItsReportsReachTheRuntime() {
+        notifier = notifier(Map.of());
+        notifier.reports = kit.deliveryReports();
+        kit.notifier(notifier);
+        Notification sent = kit.notifications().send(new NotificationRequest("Flood warning: Amstel", "Sandbags at the"
+                + " Dam.", new Audience(Location.of(4.9045, 52.3672), 500, "within 500 m of Amstel"), null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kit.deliveries(sent.id())
+                .equals(List.of(new DeliveryReport(sent.id(), "SMS", 2, 0, 0, 2, 0, null))));
+        assertEquals(2, smsc.received().size());
     }
 
     @Test
