@@ -21,8 +21,11 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
+import nl.regie.api.notify.DeliveryReport;
+import nl.regie.api.notify.DeliveryReports;
 import nl.regie.api.notify.Notification;
 import nl.regie.api.notify.Notifications;
+import nl.regie.api.notify.Notifier;
 import nl.regie.api.state.CityState;
 import nl.regie.runtime.core.actuation.ActuationComponent;
 import nl.regie.runtime.core.actuation.BundleActuation;
@@ -33,8 +36,10 @@ import nl.regie.runtime.core.bus.BundleBusView;
 import nl.regie.runtime.core.bus.BusEngine;
 import nl.regie.runtime.core.bus.BusSettings;
 import nl.regie.runtime.core.limits.PluginQuota;
+import nl.regie.runtime.core.notify.BundleDeliveryReports;
 import nl.regie.runtime.core.notify.BundleNotifications;
 import nl.regie.runtime.core.notify.NotificationDispatcher;
+import nl.regie.runtime.core.notify.RecordingNotifier;
 import nl.regie.runtime.core.scope.DeclaredScope;
 import nl.regie.runtime.core.scope.ScopeGuard;
 import nl.regie.runtime.core.scope.ScopeGuards;
@@ -104,6 +109,9 @@ public final class RegieTestKit implements AutoCloseable {
     private final List<AuditEvent> refusals = Collections.synchronizedList(new ArrayList<>());
     private final List<Alert> alertChanges = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong driverIds = new AtomicLong();
+    private final AtomicLong notifierIds = new AtomicLong(100);
+    private final RecordingNotifier recorder;
+    private final DeliveryReports pluginDeliveryReports;
 
     private RegieTestKit(String symbolicName, String version, DeclaredScope scope, Instant start) {
         this.symbolicName = symbolicName;
@@ -118,6 +126,8 @@ public final class RegieTestKit implements AutoCloseable {
         this.alertService = new AlertService(new AlertStore(), bus, cityState, clock, runtime);
         this.dispatcher = NotificationDispatcher.embedded(runtime);
         dispatcher.register(sent::add, 1, "nl.regie.testkit");
+        this.recorder = new RecordingNotifier(runtime);
+        dispatcher.register(recorder, 2, "nl.regie.runtime.core");
         this.actuation = ActuationComponent.embedded(runtime, clock, clock.runtimeScheduler());
         ScopeGuards scopes = new ScopeGuards(new SinglePartyPolicy(), refusals::add, runtime, -1, clock);
         this.plugin = new Owner(symbolicName, version, 1);
@@ -126,6 +136,7 @@ public final class RegieTestKit implements AutoCloseable {
         this.pluginState = BundleCityState.of(cityState, guard);
         this.pluginAlerts = new ChangeRecordingAlerts(BundleAlerts.of(alertService, symbolicName), alertChanges);
         this.pluginNotifications = BundleNotifications.of(dispatcher, symbolicName, clock);
+        this.pluginDeliveryReports = BundleDeliveryReports.of(recorder, symbolicName);
         this.pluginActuation = new TrackedActuation(BundleActuation.of(actuation, guard, symbolicName));
         bus.subscribe(runtimeOwner, List.of("#"), new ReadingListener() {
             @Override
@@ -186,6 +197,24 @@ public final class RegieTestKit implements AutoCloseable {
     /** The plugin's notifications. */
     public Notifications notifications() {
         return pluginNotifications;
+    }
+
+    /** The plugin's own delivery reports service: what a notifier plugin reports its outcomes to. */
+    public DeliveryReports deliveryReports() {
+        return pluginDeliveryReports;
+    }
+
+    /**
+     * Registers a notifier of the plugin's with the runtime's dispatcher, as the runtime tracks a granted notifier:
+     * from now on it gets every notification sent (on the runtime's notification thread, with its time limit).
+     */
+    public void notifier(Notifier notifier) {
+        dispatcher.register(notifier, notifierIds.incrementAndGet(), symbolicName);
+    }
+
+    /** What notifiers reported of a notification sent through the kit, the latest per plugin and channel. */
+    public List<DeliveryReport> deliveries(String notificationId) {
+        return recorder.deliveries(notificationId).stream().map(d -> d.report()).toList();
     }
 
     /** The plugin's actuation: commands to types outside its scope end {@code REJECTED}. */

@@ -23,8 +23,13 @@ import nl.regie.api.alert.AlertRequest;
 import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.model.EntityId;
+import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.api.notify.Audience;
+import nl.regie.api.notify.DeliveryReport;
+import nl.regie.api.notify.Notification;
+import nl.regie.api.notify.NotificationRequest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -265,5 +270,21 @@ class RegieTestKitTest {
 
     private static void awaitReceived(TestDriver driver, int count) {
         await().atMost(Duration.ofSeconds(5)).until(() -> driver.received().size() == count);
+    }
+
+    @Test
+    void aNotifierOfThePluginGetsTheNotificationsAndItsDeliveryReportsAreKept() {
+        List<Notification> got = Collections.synchronizedList(new ArrayList<>());
+        kit.notifier(notification -> {
+            got.add(notification);
+            kit.deliveryReports().report(new DeliveryReport(notification.id(), "SMS", 2, 0, 2, 0, 0, null));
+        });
+        Notification sent = kit.notifications().send(new NotificationRequest("Flood warning", "Sandbags at the Dam",
+                new Audience(Location.of(4.9, 52.37), 500, "the Dam"), null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !kit.deliveries(sent.id()).isEmpty());
+        assertEquals(List.of(sent), got);
+        assertEquals(List.of(new DeliveryReport(sent.id(), "SMS", 2, 0, 2, 0, 0, null)), kit.deliveries(sent.id()));
+        assertThrows(IllegalArgumentException.class, () -> kit.deliveryReports()
+                .report(new DeliveryReport("made-up", "SMS", 1, 0, 1, 0, 0, null)));
     }
 }

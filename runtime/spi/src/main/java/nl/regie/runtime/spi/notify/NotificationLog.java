@@ -1,7 +1,9 @@
 package nl.regie.runtime.spi.notify;
 
+import java.time.Instant;
 import java.util.List;
 
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -17,6 +19,24 @@ public interface NotificationLog {
      * @param limit  the most to return, at least 1
      */
     Page page(int offset, int limit);
+
+    /**
+     * What the notifiers reported of a kept notification (api {@code DeliveryReports}), the latest report of each
+     * plugin's channel, in the order they first reported; empty when none did or the notification is no longer kept.
+     */
+    default List<Delivery> deliveries(String notificationId) {
+        return List.of();
+    }
+
+    /**
+     * One plugin's latest report on one channel.
+     *
+     * @param notifier   the symbolic name of the plugin that reported it
+     * @param report     the report
+     * @param reportedAt when it was reported (wall clock)
+     */
+    record Delivery(String notifier, DeliveryReport report, Instant reportedAt) {
+    }
 
     /**
      * A page of the kept notifications.

@@ -10,6 +10,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import nl.regie.api.notify.Audience;
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 import nl.regie.runtime.spi.notify.NotificationLog;
 import nl.regie.runtime.spi.policy.AccessPolicy;
@@ -24,7 +25,8 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * {@code GET /api/notifications?limit=&offset=}: the notifications the runtime's recording notifier kept (the last
- * few hundred), newest first. A caller other than the operator sees the notifications sent by plugins of its party.
+ * few hundred), newest first, each with what the notifier plugins reported of its delivery. A caller other than the
+ * operator sees the notifications sent by plugins of its party.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/notifications")
@@ -72,8 +74,28 @@ public class NotificationsServlet extends GuardedServlet {
         body.put("total", total);
         body.put("offset", offset);
         body.put("limit", limit);
-        body.put("notifications", page.stream().map(NotificationsServlet::notification).toList());
+        body.put("notifications", page.stream().map(n -> {
+            Map<String, Object> json = notification(n);
+            json.put("deliveries", recorder.deliveries(n.id()).stream().map(NotificationsServlet::delivery).toList());
+            return json;
+        }).toList());
         Json.write(response, 200, body);
+    }
+
+    /** A notifier's delivery report as JSON: counts and the last failure's reason, never a resident. */
+    static Map<String, Object> delivery(NotificationLog.Delivery delivery) {
+        DeliveryReport report = delivery.report();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("notifier", delivery.notifier());
+        json.put("channel", report.channel());
+        json.put("recipients", report.recipients());
+        json.put("queued", report.queued());
+        json.put("sent", report.sent());
+        json.put("delivered", report.delivered());
+        json.put("failed", report.failed());
+        json.put("lastFailure", report.lastFailure());
+        json.put("reportedAt", delivery.reportedAt().toString());
+        return json;
     }
 
     /** A notification as JSON. */

@@ -10,6 +10,7 @@ import java.util.List;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
+import nl.regie.api.notify.DeliveryReport;
 import nl.regie.api.notify.Notification;
 import nl.regie.runtime.core.notify.RecordingNotifier;
 import nl.regie.runtime.testing.RecordingLogger;
@@ -55,8 +56,9 @@ class NotificationsServletTest {
         assertEquals("n-2", newest.get("id").textValue());
         assertTrue(newest.get("about").isNull());
         JsonNode oldest = body.get("notifications").get(1);
-        assertEquals(List.of("id", "subject", "message", "audience", "about", "source", "sentAt"),
+        assertEquals(List.of("id", "subject", "message", "audience", "about", "source", "sentAt", "deliveries"),
                 AlertsServletTest.fieldNames(oldest));
+        assertEquals(0, oldest.get("deliveries").size());
         assertEquals("n-1", oldest.get("id").textValue());
         assertEquals("Flood warning n-1", oldest.get("subject").textValue());
         assertEquals("Sandbags at Amstel 1", oldest.get("message").textValue());
@@ -69,6 +71,31 @@ class NotificationsServletTest {
         assertEquals("urn:ngsi-ld:Alert:flood-gauge-01", oldest.get("about").textValue());
         assertEquals("nl.dijkwacht.flood", oldest.get("source").textValue());
         assertEquals("2026-06-01T10:00:00Z", oldest.get("sentAt").textValue());
+    }
+
+    @Test
+    void showsTheNotifiersDeliveryReportsWithEachNotification() throws Exception {
+        recorder.deliver(notification("n-1", null, 0));
+        recorder.record("nl.regie.notifier.sms", new DeliveryReport("n-1", "SMS", 3, 1, 0, 1, 1, "receipt: UNDELIV"));
+        recorder.record("nl.regie.notifier.email", new DeliveryReport("n-1", "e-mail", 2, 0, 2, 0, 0, null));
+        recorder.record("nl.regie.notifier.sms", new DeliveryReport("n-1", "SMS", 3, 0, 0, 2, 1, "receipt: UNDELIV"));
+
+        JsonNode deliveries = get().json().get("notifications").get(0).get("deliveries");
+
+        assertEquals(2, deliveries.size(), "the latest report of each plugin's channel");
+        JsonNode sms = deliveries.get(0);
+        assertEquals(List.of("notifier", "channel", "recipients", "queued", "sent", "delivered", "failed", "lastFailure",
+                "reportedAt"), AlertsServletTest.fieldNames(sms));
+        assertEquals("nl.regie.notifier.sms", sms.get("notifier").textValue());
+        assertEquals("SMS", sms.get("channel").textValue());
+        assertEquals(3, sms.get("recipients").intValue());
+        assertEquals(0, sms.get("queued").intValue());
+        assertEquals(2, sms.get("delivered").intValue());
+        assertEquals(1, sms.get("failed").intValue());
+        assertEquals("receipt: UNDELIV", sms.get("lastFailure").textValue());
+        JsonNode mail = deliveries.get(1);
+        assertEquals(2, mail.get("sent").intValue());
+        assertTrue(mail.get("lastFailure").isNull());
     }
 
     @Test
