@@ -54,6 +54,11 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     /** Up to this many series, a query names them in its scans. */
     static final int MAX_LISTED_SERIES = 200;
 
+    private static final String ROLLUP_COLUMNS = "(series INTEGER NOT NULL, bucket BIGINT NOT NULL, n INTEGER,"
+            + " sum DOUBLE, min DOUBLE, max DOUBLE, last DOUBLE, last_at BIGINT)";
+    /** The rollup columns of the raw readings of {@code reading}, per series and bucket of {@code %d} ms. */
+    private static final String ROLL_UP_READINGS = "SELECT series, observed // %1$d * %1$d, count(num), sum(num),"
+            + " min(num), max(num), arg_max(num, observed), max(observed) FROM reading";
     private static final String COLUMNS = "(series INTEGER NOT NULL, observed BIGINT NOT NULL, received_delay INTEGER,"
             + " num DOUBLE, txt VARCHAR, lon DOUBLE, lat DOUBLE)";
     private static final List<String> SCHEMA = List.of(
@@ -62,8 +67,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     + " kind VARCHAR NOT NULL, lon DOUBLE, lat DOUBLE)",
             "CREATE TABLE IF NOT EXISTS reading" + COLUMNS,
             "CREATE TABLE IF NOT EXISTS reading_sorted" + COLUMNS,
-            "CREATE TABLE IF NOT EXISTS rollup_1m(series INTEGER NOT NULL, bucket BIGINT NOT NULL, n INTEGER,"
-                    + " sum DOUBLE, min DOUBLE, max DOUBLE, last DOUBLE, last_at BIGINT)",
+            "CREATE TABLE IF NOT EXISTS rollup_1m" + ROLLUP_COLUMNS,
+            "CREATE TABLE IF NOT EXISTS rollup_1h" + ROLLUP_COLUMNS,
             "CREATE TABLE IF NOT EXISTS moved(until BIGINT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS compacted(until BIGINT NOT NULL)");
     private static final String BOTH = "(SELECT * FROM reading UNION ALL SELECT * FROM reading_sorted)";
@@ -91,6 +96,12 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         this.writer = writer;
         this.clock = clock;
         try (Statement statement = writer.createStatement()) {
+            boolean hourly;
+            try (ResultSet tables = statement.executeQuery(
+                    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rollup_1h'")) {
+                tables.next();
+                hourly = tables.getLong(1) > 0;
+            }
             for (String ddl : SCHEMA) {
                 statement.execute(ddl);
             }
@@ -102,6 +113,12 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     + " (SELECT min(bucket) // 86400000 * 86400000 FROM rollup_1m), 0)")) {
                 compacted.next();
                 compactedUntil = compacted.getLong(1);
+            }
+            if (!hourly) {
+                // A store from before the hourly rollups: they are made once from its one-minute rollups.
+                statement.execute("INSERT INTO rollup_1h SELECT series, bucket // " + HOUR + " * " + HOUR + ", sum(n),"
+                        + " sum(sum), min(min), max(max), arg_max(last, last_at), max(last_at) FROM rollup_1m"
+                        + " GROUP BY 1, 2 ORDER BY 1, 2");
             }
             // A check that the tables can be read at all: DuckDB checksums every block it reads.
             statement.executeQuery("SELECT count(*), max(observed) FROM reading_sorted").close();
@@ -290,14 +307,18 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         if (closed <= movedUntil) {
             return false;
         }
-        try (PreparedStatement rollup = writer.prepareStatement("INSERT INTO rollup_1m SELECT series,"
-                + " observed // 60000 * 60000, count(num), sum(num), min(num), max(num), arg_max(num, observed),"
-                + " max(observed) FROM reading WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
+        // Every raw reading before the hour, late ones of hours moved before included: a reading is rolled up once,
+        // when it leaves the hot table.
+        try (PreparedStatement rollup = writer.prepareStatement("INSERT INTO rollup_1m "
+                + ROLL_UP_READINGS.formatted(MINUTE) + " WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
+                PreparedStatement hourly = writer.prepareStatement("INSERT INTO rollup_1h "
+                        + ROLL_UP_READINGS.formatted(HOUR) + " WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2"
+                        + " ORDER BY 1, 2");
                 PreparedStatement sort = writer.prepareStatement(
                         "INSERT INTO reading_sorted SELECT * FROM reading WHERE observed < ? ORDER BY series, observed");
                 PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE observed < ?");
                 Statement statement = writer.createStatement()) {
-            for (PreparedStatement step : List.of(rollup, sort, delete)) {
+            for (PreparedStatement step : List.of(rollup, hourly, sort, delete)) {
                 step.setLong(1, closed);
                 step.executeUpdate();
             }
@@ -366,7 +387,9 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                 PreparedStatement hot = writer.prepareStatement("DELETE FROM reading WHERE observed < ?"
                         + " AND series IN (SELECT id FROM series WHERE type = ?)");
                 PreparedStatement rollups = writer.prepareStatement("DELETE FROM rollup_1m WHERE bucket < ?"
-                        + " AND series IN (SELECT id FROM series WHERE type = ?)")) {
+                        + " AND series IN (SELECT id FROM series WHERE type = ?)");
+                PreparedStatement hours = writer.prepareStatement("DELETE FROM rollup_1h WHERE bucket + " + HOUR
+                        + " <= ? AND series IN (SELECT id FROM series WHERE type = ?)")) {
             for (String type : index.types()) {
                 RetentionPolicy.Periods periods = policy.of(type);
                 long rawCutoff = Math.min(now.minus(periods.raw()).toEpochMilli(), movedUntil);
@@ -376,9 +399,11 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     raw.setString(2, type);
                     deleted += raw.executeUpdate();
                 }
-                rollups.setLong(1, rollupCutoff);
-                rollups.setString(2, type);
-                deleted += rollups.executeUpdate();
+                for (PreparedStatement rolled : List.of(rollups, hours)) {
+                    rolled.setLong(1, rollupCutoff);
+                    rolled.setString(2, type);
+                    deleted += rolled.executeUpdate();
+                }
             }
             writer.commit();
         } catch (SQLException | RuntimeException e) {
@@ -420,12 +445,17 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             }
         }
         // A few series (one entity's): their numbers go into the scans themselves, so DuckDB skips every row group
-        // whose series range misses them; many (a type) are left to the join with series.
-        String ids = matching.size() > MAX_LISTED_SERIES ? "" : " AND series IN (" + String.join(", ",
+        // whose series range misses them, and they are all the filter there is (the index chose them by the query);
+        // many (a type) are left to a join with series.
+        boolean listed = matching.size() <= MAX_LISTED_SERIES;
+        String ids = !listed ? "" : " AND series IN (" + String.join(", ",
                 matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
         StringBuilder filter = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
-        seriesFilter(query, filter, parameters);
+        if (!listed) {
+            seriesFilter(query, filter, parameters);
+        }
+        String join = listed ? "" : " JOIN series s ON m.series = s.id";
         String sql;
         List<Object> all = new ArrayList<>();
         if (!bucketed) {
@@ -437,16 +467,17 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             all.add(to);
             all.addAll(parameters);
         } else if (bucket % MINUTE == 0) {
-            long moved = movedUntil;
-            sql = "WITH m AS (SELECT series, bucket, n, sum, min, max, last, last_at FROM rollup_1m"
-                    + " WHERE bucket >= ? AND bucket < ? AND bucket < ?" + ids
-                    + " UNION ALL SELECT series, observed // 60000 * 60000, count(num), sum(num), min(num), max(num),"
-                    + " arg_max(num, observed), max(observed) FROM reading WHERE observed >= ? AND observed < ?"
+            // Rollups hold what left the hot table, the hot table the rest (late readings of moved hours too, until
+            // the next move rolls them up): together, every reading once. Whole hours read the hourly rollups.
+            long grain = bucket % HOUR == 0 ? HOUR : MINUTE;
+            sql = "WITH m AS (SELECT series, bucket, n, sum, min, max, last, last_at FROM "
+                    + (grain == HOUR ? "rollup_1h" : "rollup_1m") + " WHERE bucket >= ? AND bucket < ?" + ids
+                    + " UNION ALL " + ROLL_UP_READINGS.formatted(grain) + " WHERE observed >= ? AND observed < ?"
                     + " AND num IS NOT NULL" + ids + " GROUP BY 1, 2)"
                     + " SELECT m.series, m.bucket // ? * ? AS b, sum(n), sum(sum), min(min), max(max),"
-                    + " arg_max(last, last_at) FROM m JOIN series s ON m.series = s.id WHERE true" + filter
+                    + " arg_max(last, last_at) FROM m" + join + " WHERE true" + filter
                     + " GROUP BY 1, 2 LIMIT ?";
-            all.addAll(List.of(from, to, moved, Math.max(from, moved), to, bucket, bucket));
+            all.addAll(List.of(from, to, from, to, bucket, bucket));
             all.addAll(parameters);
         } else {
             sql = "SELECT r.series, r.observed // ? * ? AS b, count(num), sum(num), min(num), max(num),"
