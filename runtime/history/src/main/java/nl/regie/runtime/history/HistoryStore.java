@@ -206,12 +206,9 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             writer.commit();
         } catch (SQLException | RuntimeException e) {
             index.forget(added);
-            try {
-                writer.rollback();
-            } finally {
-                // An appender that failed mid-row is not reused.
-                closeAppenders();
-            }
+            rollback(e);
+            // An appender that failed mid-row is not reused.
+            closeAppenders();
             throw e;
         }
         for (Reading reading : batch) {
@@ -284,6 +281,25 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         appenderThread = null;
     }
 
+    /**
+     * Rolls back after {@code cause}, which stays the error reported. A commit that failed (a full disk) has already
+     * ended DuckDB's transaction, but not in its JDBC driver, which would then never begin another one, and every
+     * later write would fail ("cannot commit - no transaction is active") after space returns: a transaction is begun
+     * by hand so that the rollback ends it in both.
+     */
+    private void rollback(Exception cause) {
+        try {
+            writer.rollback();
+        } catch (SQLException | RuntimeException e) {
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("BEGIN TRANSACTION");
+                writer.rollback();
+            } catch (SQLException | RuntimeException again) {
+                cause.addSuppressed(again);
+            }
+        }
+    }
+
     /** Moves closed hours, then applies {@code retention} (if not null) as of {@code now}. On the writer thread. */
     @Override
     public void maintain(Instant now, RetentionPolicy retention) throws SQLException {
@@ -326,7 +342,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             statement.execute("INSERT INTO moved VALUES (" + closed + ")");
             writer.commit();
         } catch (SQLException | RuntimeException e) {
-            writer.rollback();
+            rollback(e);
             throw e;
         }
         movedUntil = closed;
@@ -363,7 +379,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                 statement.execute("INSERT INTO compacted VALUES (" + (day + DAY) + ")");
                 writer.commit();
             } catch (SQLException | RuntimeException e) {
-                writer.rollback();
+                rollback(e);
                 throw e;
             }
             compactedUntil = day + DAY;
@@ -407,7 +423,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             }
             writer.commit();
         } catch (SQLException | RuntimeException e) {
-            writer.rollback();
+            rollback(e);
             throw e;
         }
         return deleted;
