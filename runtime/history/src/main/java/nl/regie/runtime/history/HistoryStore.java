@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.runtime.spi.history.Aggregate;
 import nl.regie.runtime.spi.history.HistoryLimitException;
 import nl.regie.runtime.spi.history.HistoryQuery;
 import nl.regie.runtime.spi.history.Point;
@@ -471,7 +473,11 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         if (!listed) {
             seriesFilter(query, filter, parameters);
         }
-        String join = listed ? "" : " JOIN series s ON m.series = s.id";
+        String join = listed ? "" : " JOIN series s ON r.series = s.id";
+        if (bucketed && bucket % MINUTE == 0) {
+            return series(rolledUp(query, from, to, bucket, ids.replace("series", "r.series"), join + " WHERE true",
+                    filter.toString(), parameters));
+        }
         String sql;
         List<Object> all = new ArrayList<>();
         if (!bucketed) {
@@ -481,19 +487,6 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     + " LIMIT ?";
             all.add(from);
             all.add(to);
-            all.addAll(parameters);
-        } else if (bucket % MINUTE == 0) {
-            // Rollups hold what left the hot table, the hot table the rest (late readings of moved hours too, until
-            // the next move rolls them up): together, every reading once. Whole hours read the hourly rollups.
-            long grain = bucket % HOUR == 0 ? HOUR : MINUTE;
-            sql = "WITH m AS (SELECT series, bucket, n, sum, min, max, last, last_at FROM "
-                    + (grain == HOUR ? "rollup_1h" : "rollup_1m") + " WHERE bucket >= ? AND bucket < ?" + ids
-                    + " UNION ALL " + ROLL_UP_READINGS.formatted(grain) + " WHERE observed >= ? AND observed < ?"
-                    + " AND num IS NOT NULL" + ids + " GROUP BY 1, 2)"
-                    + " SELECT m.series, m.bucket // ? * ? AS b, sum(n), sum(sum), min(min), max(max),"
-                    + " arg_max(last, last_at) FROM m" + join + " WHERE true" + filter
-                    + " GROUP BY 1, 2 LIMIT ?";
-            all.addAll(List.of(from, to, from, to, bucket, bucket));
             all.addAll(parameters);
         } else {
             sql = "SELECT r.series, r.observed // ? * ? AS b, count(num), sum(num), min(num), max(num),"
@@ -527,6 +520,91 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                 }
             }
         }
+        return series(points);
+    }
+
+    /**
+     * Buckets of whole minutes: rollups hold what left the hot table, the hot table the rest (late readings of moved
+     * hours too, until the next move rolls them up), so the two together count every reading once. Whole hours read
+     * the hourly rollups. Two plain queries, each grouped by bucket in DuckDB, merged here: one query over the union of
+     * the two took several times their sum.
+     */
+    private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket, String ids,
+            String join, String filter, List<Object> parameters) throws SQLException {
+        long grain = bucket % HOUR == 0 ? HOUR : MINUTE;
+        String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
+                + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + (grain == HOUR ? "rollup_1h" : "rollup_1m")
+                + " r" + join + " AND r.bucket >= ? AND r.bucket < ?" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
+        String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
+                + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
+                + " AND r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
+        List<Object> all = new ArrayList<>(List.of(bucket, bucket, from, to));
+        all.addAll(parameters);
+        all.add(query.maxPoints() + 1);
+        Map<Integer, Map<Long, Bucket>> buckets = new HashMap<>();
+        int count = 0;
+        synchronized (reader) {
+            for (String sql : List.of(rollups, hot)) {
+                try (PreparedStatement statement = reader.prepareStatement(sql)) {
+                    for (int i = 0; i < all.size(); i++) {
+                        statement.setObject(i + 1, all.get(i));
+                    }
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            long n = result.getLong(3);
+                            if (n == 0) {
+                                continue;
+                            }
+                            int series = result.getInt(1);
+                            long start = result.getLong(2);
+                            Bucket b = new Bucket(series, start, n, result.getDouble(4), result.getDouble(5),
+                                    result.getDouble(6), result.getDouble(7), result.getLong(8));
+                            Map<Long, Bucket> of = buckets.computeIfAbsent(series, k -> new HashMap<>());
+                            if (of.merge(start, b, Bucket::merge) == b && ++count > query.maxPoints()) {
+                                throw new HistoryLimitException(query.maxPoints());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Map<Integer, List<Point>> points = new HashMap<>();
+        for (Map<Long, Bucket> of : buckets.values()) {
+            for (Bucket b : of.values()) {
+                Value value = b.value(query.aggregate());
+                if (value != null) {
+                    points.computeIfAbsent(b.series(), s -> new ArrayList<>()).add(
+                            new Point(Instant.ofEpochMilli(b.start()), value));
+                }
+            }
+        }
+        return points;
+    }
+
+    /** What a bucket holds of a series' numbers. */
+    private record Bucket(int series, long start, long n, double sum, double min, double max, double last,
+            long lastAt) {
+
+        Bucket merge(Bucket other) {
+            boolean later = other.lastAt > lastAt;
+            return new Bucket(series, start, n + other.n, sum + other.sum, Math.min(min, other.min),
+                    Math.max(max, other.max), later ? other.last : last, later ? other.lastAt : lastAt);
+        }
+
+        Value value(Aggregate aggregate) {
+            double value = switch (aggregate) {
+                case AVG -> sum / n;
+                case SUM -> sum;
+                case MIN -> min;
+                case MAX -> max;
+                case LAST -> last;
+                case COUNT -> n;
+            };
+            return Double.isFinite(value) ? Value.of(value) : null;
+        }
+    }
+
+    private List<Series> series(Map<Integer, List<Point>> points) {
         List<Series> answer = new ArrayList<>(points.size());
         for (Map.Entry<Integer, List<Point>> e : points.entrySet()) {
             SeriesIndex.Info info = index.byId(e.getKey());
