@@ -53,6 +53,12 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     static final long LATENESS = 5 * MINUTE;
     /** The most one-minute rows (series times minutes) a bucketed query may aggregate: its work is bounded. */
     static final long MAX_MINUTE_ROWS = 20_000_000;
+    /** At most this many rollup or hot rows of a few series are read as they are, and added up in Java. */
+    static final int PLAIN_ROWS = 100_000;
+    private static final String PLAIN_ROLLUPS = "SELECT r.series, r.bucket, r.n, r.sum, r.min, r.max, r.last,"
+            + " r.last_at FROM %s r WHERE r.bucket >= ? AND r.bucket < ?";
+    private static final String PLAIN_READINGS = "SELECT r.series, r.observed, 1, r.num, r.num, r.num, r.num,"
+            + " r.observed FROM reading r WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL";
     /** Up to this many series, a query names them in its scans. */
     static final int MAX_LISTED_SERIES = 200;
 
@@ -476,7 +482,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         String join = listed ? "" : " JOIN series s ON r.series = s.id";
         if (bucketed && bucket % MINUTE == 0) {
             return series(rolledUp(query, from, to, bucket, ids.replace("series", "r.series"), join + " WHERE true",
-                    filter.toString(), parameters));
+                    filter.toString(), parameters, listed ? matching.size() : 0));
         }
         String sql;
         List<Object> all = new ArrayList<>();
@@ -530,44 +536,73 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
      * the two took several times their sum.
      */
     private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket, String ids,
-            String join, String filter, List<Object> parameters) throws SQLException {
+            String join, String filter, List<Object> parameters, int listed) throws SQLException {
         long grain = bucket % HOUR == 0 ? HOUR : MINUTE;
+        String table = grain == HOUR ? "rollup_1h" : "rollup_1m";
         String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
-                + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + (grain == HOUR ? "rollup_1h" : "rollup_1m")
-                + " r" + join + " AND r.bucket >= ? AND r.bucket < ?" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
+                + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table + " r" + join
+                + " AND r.bucket >= ? AND r.bucket < ?" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
         String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
                 + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
                 + " AND r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
         List<Object> all = new ArrayList<>(List.of(bucket, bucket, from, to));
         all.addAll(parameters);
         all.add(query.maxPoints() + 1);
+        // A few series' rows come as they are stored and are added up here: DuckDB's hash aggregation costs more than
+        // the rows it saves for a day of one attribute. At most PLAIN_ROWS of them; beyond, DuckDB groups.
+        boolean plain = listed > 0 && (to - from) / grain * listed <= PLAIN_ROWS;
+        List<Object> range = List.of(from, to, PLAIN_ROWS + 1);
         Map<Integer, Map<Long, Bucket>> buckets = new HashMap<>();
-        int count = 0;
+        int[] count = {0};
         synchronized (reader) {
-            for (String sql : List.of(rollups, hot)) {
-                try (PreparedStatement statement = reader.prepareStatement(sql)) {
-                    for (int i = 0; i < all.size(); i++) {
-                        statement.setObject(i + 1, all.get(i));
+            if (!plain || !read(PLAIN_ROLLUPS.formatted(table) + ids + " LIMIT ?", true, range, bucket, query, buckets,
+                    count)) {
+                read(rollups, false, all, bucket, query, buckets, count);
+            }
+            if (!plain || !read(PLAIN_READINGS + ids + " LIMIT ?", true, range, bucket, query, buckets, count)) {
+                read(hot, false, all, bucket, query, buckets, count);
+            }
+        }
+        return points(buckets, query);
+    }
+
+    /**
+     * Adds the rows of {@code sql} (series, time, n, sum, min, max, last, last_at) to {@code buckets}, each in the
+     * bucket its time falls in; when {@code plain}, only if they are at most {@link #PLAIN_ROWS}.
+     *
+     * @return false, having added nothing, if a plain query returned more rows than that
+     */
+    private boolean read(String sql, boolean plain, List<Object> parameters, long bucket, HistoryQuery query,
+            Map<Integer, Map<Long, Bucket>> buckets, int[] count) throws SQLException {
+        List<Bucket> rows = new ArrayList<>();
+        try (PreparedStatement statement = reader.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    long n = result.getLong(3);
+                    if (n != 0) {
+                        rows.add(new Bucket(result.getInt(1), Math.floorDiv(result.getLong(2), bucket) * bucket, n,
+                                result.getDouble(4), result.getDouble(5), result.getDouble(6), result.getDouble(7),
+                                result.getLong(8)));
                     }
-                    try (ResultSet result = statement.executeQuery()) {
-                        while (result.next()) {
-                            long n = result.getLong(3);
-                            if (n == 0) {
-                                continue;
-                            }
-                            int series = result.getInt(1);
-                            long start = result.getLong(2);
-                            Bucket b = new Bucket(series, start, n, result.getDouble(4), result.getDouble(5),
-                                    result.getDouble(6), result.getDouble(7), result.getLong(8));
-                            Map<Long, Bucket> of = buckets.computeIfAbsent(series, k -> new HashMap<>());
-                            if (of.merge(start, b, Bucket::merge) == b && ++count > query.maxPoints()) {
-                                throw new HistoryLimitException(query.maxPoints());
-                            }
-                        }
+                    if (plain && rows.size() > PLAIN_ROWS) {
+                        return false;
                     }
                 }
             }
         }
+        for (Bucket b : rows) {
+            Map<Long, Bucket> of = buckets.computeIfAbsent(b.series(), k -> new HashMap<>());
+            if (of.merge(b.start(), b, Bucket::merge) == b && ++count[0] > query.maxPoints()) {
+                throw new HistoryLimitException(query.maxPoints());
+            }
+        }
+        return true;
+    }
+
+    private static Map<Integer, List<Point>> points(Map<Integer, Map<Long, Bucket>> buckets, HistoryQuery query) {
         Map<Integer, List<Point>> points = new HashMap<>();
         for (Map<Long, Bucket> of : buckets.values()) {
             for (Bucket b : of.values()) {

@@ -269,6 +269,27 @@ class HistoryStoreTest {
     }
 
     @Test
+    void aSeriesWithMoreHotRowsThanAreReadPlainIsGroupedByDuckDbAndAnswersTheSame() throws Exception {
+        open();
+        // 120,000 readings of one series in the last hour (one every 30 ms): more than PLAIN_ROWS, so DuckDB groups.
+        Instant start = NOW.minus(Duration.ofHours(1));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 120_000; i++) {
+            readings.add(level(BIN, i % 2, start.plusMillis(30L * i)));
+        }
+        assertTrue(readings.size() > HistoryStore.PLAIN_ROWS);
+        store.write(readings);
+        List<Point> counts = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, Duration.ofMinutes(1),
+                Aggregate.COUNT, 100)).get(0).points();
+        assertEquals(60, counts.size());
+        assertTrue(counts.stream().allMatch(p -> p.value().equals(Value.of(2000.0))), counts.toString());
+        List<Point> sums = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, Duration.ofMinutes(5),
+                Aggregate.SUM, 100)).get(0).points();
+        assertEquals(12, sums.size());
+        assertTrue(sums.stream().allMatch(p -> p.value().equals(Value.of(5000.0))), sums.toString());
+    }
+
+    @Test
     void textSeriesAreLeftOutOfBuckets() throws Exception {
         open();
         Instant t = NOW.minus(Duration.ofMinutes(5));
