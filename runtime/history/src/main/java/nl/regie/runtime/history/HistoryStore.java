@@ -56,9 +56,9 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     /** At most this many rollup or hot rows of a few series are read as they are, and added up in Java. */
     static final int PLAIN_ROWS = 100_000;
     private static final String PLAIN_ROLLUPS = "SELECT r.series, r.bucket, r.n, r.sum, r.min, r.max, r.last,"
-            + " r.last_at FROM %s r WHERE r.bucket >= ? AND r.bucket < ?";
+            + " r.last_at FROM %s r%s AND r.bucket >= ? AND r.bucket < ?";
     private static final String PLAIN_READINGS = "SELECT r.series, r.observed, 1, r.num, r.num, r.num, r.num,"
-            + " r.observed FROM reading r WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL";
+            + " r.observed FROM reading r%s AND r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL";
     /** Up to this many series, a query names them in its scans. */
     static final int MAX_LISTED_SERIES = 200;
 
@@ -482,7 +482,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         String join = listed ? "" : " JOIN series s ON r.series = s.id";
         if (bucketed && bucket % MINUTE == 0) {
             return series(rolledUp(query, from, to, bucket, ids.replace("series", "r.series"), join + " WHERE true",
-                    filter.toString(), parameters, listed ? matching.size() : 0));
+                    filter.toString(), parameters, matching.size()));
         }
         String sql;
         List<Object> all = new ArrayList<>();
@@ -536,7 +536,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
      * the two took several times their sum.
      */
     private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket, String ids,
-            String join, String filter, List<Object> parameters, int listed) throws SQLException {
+            String join, String filter, List<Object> parameters, int series) throws SQLException {
         long grain = bucket % HOUR == 0 ? HOUR : MINUTE;
         String table = grain == HOUR ? "rollup_1h" : "rollup_1m";
         String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
@@ -548,18 +548,22 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         List<Object> all = new ArrayList<>(List.of(bucket, bucket, from, to));
         all.addAll(parameters);
         all.add(query.maxPoints() + 1);
-        // A few series' rows come as they are stored and are added up here: DuckDB's hash aggregation costs more than
-        // the rows it saves for a day of one attribute. At most PLAIN_ROWS of them; beyond, DuckDB groups.
-        boolean plain = listed > 0 && (to - from) / grain * listed <= PLAIN_ROWS;
-        List<Object> range = List.of(from, to, PLAIN_ROWS + 1);
+        // Rows come as they are stored and are added up here when there are few (a day of one attribute, an hour of a
+        // type at hourly buckets): DuckDB's hash aggregation cost more than the rows it saved. At most PLAIN_ROWS of
+        // them; beyond, DuckDB groups.
+        boolean plain = (to - from) / grain * series <= PLAIN_ROWS;
+        List<Object> range = new ArrayList<>(List.of(from, to));
+        range.addAll(parameters);
+        range.add(PLAIN_ROWS + 1);
         Map<Integer, Map<Long, Bucket>> buckets = new HashMap<>();
         int[] count = {0};
         synchronized (reader) {
-            if (!plain || !read(PLAIN_ROLLUPS.formatted(table) + ids + " LIMIT ?", true, range, bucket, query, buckets,
-                    count)) {
+            if (!plain || !read(PLAIN_ROLLUPS.formatted(table, join) + ids + filter + " LIMIT ?", true, range, bucket,
+                    query, buckets, count)) {
                 read(rollups, false, all, bucket, query, buckets, count);
             }
-            if (!plain || !read(PLAIN_READINGS + ids + " LIMIT ?", true, range, bucket, query, buckets, count)) {
+            if (!plain || !read(PLAIN_READINGS.formatted(join) + ids + filter + " LIMIT ?", true, range, bucket, query,
+                    buckets, count)) {
                 read(hot, false, all, bucket, query, buckets, count);
             }
         }

@@ -290,6 +290,36 @@ class HistoryStoreTest {
     }
 
     @Test
+    void aTypeQueryOverMoreSeriesThanAreListedJoinsTheSeriesAndSelectsTheArea() throws Exception {
+        open();
+        int bins = HistoryStore.MAX_LISTED_SERIES + 50;
+        Instant start = NOW.minus(Duration.ofHours(3));
+        List<Reading> readings = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            EntityId bin = EntityId.of("WasteContainer", "bin-" + b);
+            for (int m = 0; m < 180; m += 20) {
+                readings.add(reading(bin, "fillingLevel", Value.of(b), start.plus(Duration.ofMinutes(m)),
+                        b % 2 == 0 ? INSIDE : OUTSIDE));
+            }
+            readings.add(reading(LAMP, "dimLevel", Value.of(b), start.plusSeconds(b), INSIDE));
+        }
+        store.write(readings);
+        assertTrue(store.moveClosedHours(), "two hours rolled up, the last one hot");
+        BoundingBox area = new BoundingBox(4.8, 52.3, 5.0, 52.4);
+        for (Duration bucket : List.of(Duration.ofHours(1), Duration.ofMinutes(30))) {
+            List<Series> series = store.query(HistoryQuery.ofType("WasteContainer", area, Set.of(), start, NOW,
+                    bucket, Aggregate.COUNT, 10_000));
+            assertEquals(bins / 2, series.size(), bucket.toString());
+            for (Series one : series) {
+                int b = Integer.parseInt(one.entity().localId().substring(4));
+                assertEquals(0, b % 2, one.entity().toString());
+                assertEquals(9.0, one.points().stream().mapToDouble(p -> ((Value.Number) p.value()).value()).sum());
+                assertEquals(bucket.equals(Duration.ofHours(1)) ? 3 : 6, one.points().size());
+            }
+        }
+    }
+
+    @Test
     void textSeriesAreLeftOutOfBuckets() throws Exception {
         open();
         Instant t = NOW.minus(Duration.ofMinutes(5));
