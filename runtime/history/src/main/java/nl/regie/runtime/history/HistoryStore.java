@@ -532,8 +532,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     /**
      * Buckets of whole minutes: rollups hold what left the hot table, the hot table the rest (late readings of moved
      * hours too, until the next move rolls them up), so the two together count every reading once. Whole hours read
-     * the hourly rollups. Two plain queries, each grouped by bucket in DuckDB, merged here: one query over the union of
-     * the two took several times their sum.
+     * the hourly rollups. Two queries, one per table, merged here: one query over the union of the two took several
+     * times their sum.
      */
     private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket, String ids,
             String join, String filter, List<Object> parameters, int series) throws SQLException {
