@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The real store and writer when the disk refuses to grow the store's files: this JVM's file-size limit
  * ({@code RLIMIT_FSIZE}, set with util-linux's {@code prlimit} on this process, no root needed) is lowered under the
  * store's files, so DuckDB's writes fail as on a full disk ({@code File too large}; the JVM ignores {@code SIGXFSZ}),
- * then raised again as when space returns.
+ * then raised again as when space returns. The limit holds for the whole test JVM while it is lowered (seconds): the
+ * module's tests run one at a time, and {@link #restore} raises it again whatever happens. Skipped where
+ * {@code prlimit} is missing (not Linux).
  */
 class FullDiskTest {
 
