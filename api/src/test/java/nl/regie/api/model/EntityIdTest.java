@@ -19,6 +19,16 @@ class EntityIdTest {
         assertEquals("WasteContainer/ams:bin-0042", id.topicPrefix());
     }
 
+    @Test
+    void theLengthsOfBothPartsAreBounded() {
+        assertEquals(64, EntityId.of("W" + "a".repeat(63), "x").type().length());
+        assertThrows(IllegalArgumentException.class, () -> EntityId.of("W" + "a".repeat(64), "x"));
+        assertEquals(128, EntityId.of("W", "x".repeat(128)).localId().length());
+        assertThrows(IllegalArgumentException.class, () -> EntityId.of("W", "x".repeat(129)));
+        assertThrows(IllegalArgumentException.class, () -> EntityId.of("", "x"));
+        assertEquals("W/a.b_c:d-E9", EntityId.of("W", "a.b_c:d-E9").topicPrefix());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "urn:ngsi:WasteContainer:1|must start with 'urn:ngsi-ld:'",
@@ -29,6 +39,11 @@ class EntityIdTest {
         "urn:ngsi-ld:WasteContainer:bin/1|entity local id 'bin/1' must be 1 to 128 characters",
         "urn:ngsi-ld:WasteContainer:bin+1|entity local id 'bin+1'",
         "urn:ngsi-ld:WasteContainer:bin#1|entity local id 'bin#1'",
+        "urn:ngsi-ld:WasteContainer:bin 1|entity local id 'bin 1'",
+        "urn:ngsi-ld:WasteContainer:bïn-1|entity local id 'bïn-1'",
+        "urn:ngsi-ld:Wäste:bin-1|entity type 'Wäste'",
+        "urn:ngsi-ld:Waste-Container:bin-1|entity type 'Waste-Container'",
+        "urn:ngsi-ld:1Waste:bin-1|entity type '1Waste'",
     })
     void malformedUrnsAreRefusedWithTheReason(String urn, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EntityId.parse(urn));

@@ -52,7 +52,9 @@ import org.osgi.service.log.Logger;
  * </ol>
  *
  * <p>Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.history.BundleBenchmark
- * [--readings 9936000] [--bus-rate 120000] [--bus-seconds 10] [--repeats 50] [--dir /tmp/regie-histbundle]}
+ * [--readings 9936000] [--bus-rate 120000] [--bus-seconds 10] [--repeats 50] [--dir /tmp/regie-histbundle]
+ * [--fill true]}: with {@code --fill true} no bus phases, the day written whole (each chunk of 50,000 published once
+ * the one before is written), then the queries.
  */
 public final class BundleBenchmark {
 
@@ -78,6 +80,7 @@ public final class BundleBenchmark {
         int rate = 120_000;
         int seconds = 10;
         int repeats = 50;
+        boolean fill = false;
         Path dir = Path.of("/tmp/regie-histbundle");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -86,6 +89,7 @@ public final class BundleBenchmark {
                 case "--bus-seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--fill" -> fill = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -100,8 +104,43 @@ public final class BundleBenchmark {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(end).plus(Duration.ofMinutes(10)), ZoneOffset.UTC);
         deleteRecursively(dir);
         Files.createDirectories(dir);
-        new BundleBenchmark(log).run(readings, rate, seconds * 1000L, repeats, dir, clock, log);
+        BundleBenchmark benchmark = new BundleBenchmark(log);
+        if (fill) {
+            benchmark.fill(readings, repeats, dir, clock, log);
+        } else {
+            benchmark.run(readings, rate, seconds * 1000L, repeats, dir, clock, log);
+        }
         System.exit(0);
+    }
+
+    /**
+     * {@code --fill true}: no bus phases; the day is published in chunks of 50,000, each once the history has written
+     * the one before (so nothing is dropped however loaded the machine is), then the queries are measured on the
+     * whole day. The rate is what the writer sustains with the bus in front of it, not a paced rate.
+     */
+    private void fill(Reading[] readings, int repeats, Path dir, Clock clock, Logger log) throws Exception {
+        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(Map.of()), clock,
+                log, CITY);
+        long start = System.nanoTime();
+        long cpu = processCpuNanos();
+        for (int from = 0; from < readings.length; from += 50_000) {
+            int to = Math.min(readings.length, from + 50_000);
+            for (int i = from; i < to; i++) {
+                bus.publish(readings[i].source(), readings[i]);
+            }
+            HistoryStatus status = history.status();
+            while (status.written() + status.dropped() < to) {
+                LockSupport.parkNanos(1_000_000);
+                status = history.status();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        HistoryStatus status = history.status();
+        System.out.printf(Locale.ROOT, "history: %,d readings published in chunks of 50,000, each after the last was"
+                + " written: %,d written (%,.0f/s over %.1f s), %,d dropped; process CPU %.1f s%n", readings.length,
+                status.written(), status.written() / seconds, seconds, status.dropped(),
+                (processCpuNanos() - cpu) / 1e9);
+        queries(history, readings, repeats, status, dir);
     }
 
     private void run(Reading[] readings, int rate, long millis, int repeats, Path dir, Clock clock, Logger log)
@@ -142,6 +181,11 @@ public final class BundleBenchmark {
                 + " %,d dropped%s; the process used %.1f CPU seconds meanwhile (pacer, bus and writer)%n", offered, rate,
                 status.written(), status.written() / ingestSeconds, ingestSeconds, status.dropped(),
                 status.well() ? "" : "; " + status.problem(), ingestCpuSeconds);
+        queries(history, readings, repeats, status, dir);
+    }
+
+    private void queries(HistoryComponent history, Reading[] readings, int repeats, HistoryStatus status, Path dir)
+            throws Exception {
 
         Random random = new Random(42);
         List<City.Entity> traffic = new City(1.0).entities().stream()

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.runtime.spi.history.Aggregate;
 import nl.regie.runtime.spi.history.HistoryLimitException;
 import nl.regie.runtime.spi.history.HistoryQuery;
 import nl.regie.runtime.spi.history.Point;
@@ -51,9 +53,20 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     static final long LATENESS = 5 * MINUTE;
     /** The most one-minute rows (series times minutes) a bucketed query may aggregate: its work is bounded. */
     static final long MAX_MINUTE_ROWS = 20_000_000;
+    /** At most this many rollup or hot rows of a few series are read as they are, and added up in Java. */
+    static final int PLAIN_ROWS = 100_000;
+    private static final String PLAIN_ROLLUPS = "SELECT r.series, r.bucket, r.n, r.sum, r.min, r.max, r.last,"
+            + " r.last_at FROM %s r%s AND r.bucket >= ? AND r.bucket < ?";
+    private static final String PLAIN_READINGS = "SELECT r.series, r.observed, 1, r.num, r.num, r.num, r.num,"
+            + " r.observed FROM reading r%s AND r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL";
     /** Up to this many series, a query names them in its scans. */
     static final int MAX_LISTED_SERIES = 200;
 
+    private static final String ROLLUP_COLUMNS = "(series INTEGER NOT NULL, bucket BIGINT NOT NULL, n INTEGER,"
+            + " sum DOUBLE, min DOUBLE, max DOUBLE, last DOUBLE, last_at BIGINT)";
+    /** The rollup columns of the raw readings of {@code reading}, per series and bucket of {@code %d} ms. */
+    private static final String ROLL_UP_READINGS = "SELECT series, observed // %1$d * %1$d, count(num), sum(num),"
+            + " min(num), max(num), arg_max(num, observed), max(observed) FROM reading";
     private static final String COLUMNS = "(series INTEGER NOT NULL, observed BIGINT NOT NULL, received_delay INTEGER,"
             + " num DOUBLE, txt VARCHAR, lon DOUBLE, lat DOUBLE)";
     private static final List<String> SCHEMA = List.of(
@@ -62,8 +75,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     + " kind VARCHAR NOT NULL, lon DOUBLE, lat DOUBLE)",
             "CREATE TABLE IF NOT EXISTS reading" + COLUMNS,
             "CREATE TABLE IF NOT EXISTS reading_sorted" + COLUMNS,
-            "CREATE TABLE IF NOT EXISTS rollup_1m(series INTEGER NOT NULL, bucket BIGINT NOT NULL, n INTEGER,"
-                    + " sum DOUBLE, min DOUBLE, max DOUBLE, last DOUBLE, last_at BIGINT)",
+            "CREATE TABLE IF NOT EXISTS rollup_1m" + ROLLUP_COLUMNS,
+            "CREATE TABLE IF NOT EXISTS rollup_1h" + ROLLUP_COLUMNS,
             "CREATE TABLE IF NOT EXISTS moved(until BIGINT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS compacted(until BIGINT NOT NULL)");
     private static final String BOTH = "(SELECT * FROM reading UNION ALL SELECT * FROM reading_sorted)";
@@ -91,6 +104,12 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         this.writer = writer;
         this.clock = clock;
         try (Statement statement = writer.createStatement()) {
+            boolean hourly;
+            try (ResultSet tables = statement.executeQuery(
+                    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rollup_1h'")) {
+                tables.next();
+                hourly = tables.getLong(1) > 0;
+            }
             for (String ddl : SCHEMA) {
                 statement.execute(ddl);
             }
@@ -102,6 +121,12 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     + " (SELECT min(bucket) // 86400000 * 86400000 FROM rollup_1m), 0)")) {
                 compacted.next();
                 compactedUntil = compacted.getLong(1);
+            }
+            if (!hourly) {
+                // A store from before the hourly rollups: they are made once from its one-minute rollups.
+                statement.execute("INSERT INTO rollup_1h SELECT series, bucket // " + HOUR + " * " + HOUR + ", sum(n),"
+                        + " sum(sum), min(min), max(max), arg_max(last, last_at), max(last_at) FROM rollup_1m"
+                        + " GROUP BY 1, 2 ORDER BY 1, 2");
             }
             // A check that the tables can be read at all: DuckDB checksums every block it reads.
             statement.executeQuery("SELECT count(*), max(observed) FROM reading_sorted").close();
@@ -189,12 +214,9 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             writer.commit();
         } catch (SQLException | RuntimeException e) {
             index.forget(added);
-            try {
-                writer.rollback();
-            } finally {
-                // An appender that failed mid-row is not reused.
-                closeAppenders();
-            }
+            rollback(e);
+            // An appender that failed mid-row is not reused.
+            closeAppenders();
             throw e;
         }
         for (Reading reading : batch) {
@@ -267,6 +289,25 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         appenderThread = null;
     }
 
+    /**
+     * Rolls back after {@code cause}, which stays the error reported. A commit that failed (a full disk) has already
+     * ended DuckDB's transaction, but not in its JDBC driver, which would then never begin another one, and every
+     * later write would fail ("cannot commit - no transaction is active") after space returns: a transaction is begun
+     * by hand so that the rollback ends it in both.
+     */
+    private void rollback(Exception cause) {
+        try {
+            writer.rollback();
+        } catch (SQLException | RuntimeException e) {
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("BEGIN TRANSACTION");
+                writer.rollback();
+            } catch (SQLException | RuntimeException again) {
+                cause.addSuppressed(again);
+            }
+        }
+    }
+
     /** Moves closed hours, then applies {@code retention} (if not null) as of {@code now}. On the writer thread. */
     @Override
     public void maintain(Instant now, RetentionPolicy retention) throws SQLException {
@@ -290,14 +331,18 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         if (closed <= movedUntil) {
             return false;
         }
-        try (PreparedStatement rollup = writer.prepareStatement("INSERT INTO rollup_1m SELECT series,"
-                + " observed // 60000 * 60000, count(num), sum(num), min(num), max(num), arg_max(num, observed),"
-                + " max(observed) FROM reading WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
+        // Every raw reading before the hour, late ones of hours moved before included: a reading is rolled up once,
+        // when it leaves the hot table.
+        try (PreparedStatement rollup = writer.prepareStatement("INSERT INTO rollup_1m "
+                + ROLL_UP_READINGS.formatted(MINUTE) + " WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
+                PreparedStatement hourly = writer.prepareStatement("INSERT INTO rollup_1h "
+                        + ROLL_UP_READINGS.formatted(HOUR) + " WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2"
+                        + " ORDER BY 1, 2");
                 PreparedStatement sort = writer.prepareStatement(
                         "INSERT INTO reading_sorted SELECT * FROM reading WHERE observed < ? ORDER BY series, observed");
                 PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE observed < ?");
                 Statement statement = writer.createStatement()) {
-            for (PreparedStatement step : List.of(rollup, sort, delete)) {
+            for (PreparedStatement step : List.of(rollup, hourly, sort, delete)) {
                 step.setLong(1, closed);
                 step.executeUpdate();
             }
@@ -305,7 +350,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             statement.execute("INSERT INTO moved VALUES (" + closed + ")");
             writer.commit();
         } catch (SQLException | RuntimeException e) {
-            writer.rollback();
+            rollback(e);
             throw e;
         }
         movedUntil = closed;
@@ -342,7 +387,7 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                 statement.execute("INSERT INTO compacted VALUES (" + (day + DAY) + ")");
                 writer.commit();
             } catch (SQLException | RuntimeException e) {
-                writer.rollback();
+                rollback(e);
                 throw e;
             }
             compactedUntil = day + DAY;
@@ -366,7 +411,9 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                 PreparedStatement hot = writer.prepareStatement("DELETE FROM reading WHERE observed < ?"
                         + " AND series IN (SELECT id FROM series WHERE type = ?)");
                 PreparedStatement rollups = writer.prepareStatement("DELETE FROM rollup_1m WHERE bucket < ?"
-                        + " AND series IN (SELECT id FROM series WHERE type = ?)")) {
+                        + " AND series IN (SELECT id FROM series WHERE type = ?)");
+                PreparedStatement hours = writer.prepareStatement("DELETE FROM rollup_1h WHERE bucket + " + HOUR
+                        + " <= ? AND series IN (SELECT id FROM series WHERE type = ?)")) {
             for (String type : index.types()) {
                 RetentionPolicy.Periods periods = policy.of(type);
                 long rawCutoff = Math.min(now.minus(periods.raw()).toEpochMilli(), movedUntil);
@@ -376,13 +423,15 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     raw.setString(2, type);
                     deleted += raw.executeUpdate();
                 }
-                rollups.setLong(1, rollupCutoff);
-                rollups.setString(2, type);
-                deleted += rollups.executeUpdate();
+                for (PreparedStatement rolled : List.of(rollups, hours)) {
+                    rolled.setLong(1, rollupCutoff);
+                    rolled.setString(2, type);
+                    deleted += rolled.executeUpdate();
+                }
             }
             writer.commit();
         } catch (SQLException | RuntimeException e) {
-            writer.rollback();
+            rollback(e);
             throw e;
         }
         return deleted;
@@ -420,12 +469,21 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             }
         }
         // A few series (one entity's): their numbers go into the scans themselves, so DuckDB skips every row group
-        // whose series range misses them; many (a type) are left to the join with series.
-        String ids = matching.size() > MAX_LISTED_SERIES ? "" : " AND series IN (" + String.join(", ",
+        // whose series range misses them, and they are all the filter there is (the index chose them by the query);
+        // many (a type) are left to a join with series.
+        boolean listed = matching.size() <= MAX_LISTED_SERIES;
+        String ids = !listed ? "" : " AND series IN (" + String.join(", ",
                 matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
         StringBuilder filter = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
-        seriesFilter(query, filter, parameters);
+        if (!listed) {
+            seriesFilter(query, filter, parameters);
+        }
+        String join = listed ? "" : " JOIN series s ON r.series = s.id";
+        if (bucketed && bucket % MINUTE == 0) {
+            return series(rolledUp(query, from, to, bucket, ids.replace("series", "r.series"), join + " WHERE true",
+                    filter.toString(), parameters, matching.size()));
+        }
         String sql;
         List<Object> all = new ArrayList<>();
         if (!bucketed) {
@@ -435,18 +493,6 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                     + " LIMIT ?";
             all.add(from);
             all.add(to);
-            all.addAll(parameters);
-        } else if (bucket % MINUTE == 0) {
-            long moved = movedUntil;
-            sql = "WITH m AS (SELECT series, bucket, n, sum, min, max, last, last_at FROM rollup_1m"
-                    + " WHERE bucket >= ? AND bucket < ? AND bucket < ?" + ids
-                    + " UNION ALL SELECT series, observed // 60000 * 60000, count(num), sum(num), min(num), max(num),"
-                    + " arg_max(num, observed), max(observed) FROM reading WHERE observed >= ? AND observed < ?"
-                    + " AND num IS NOT NULL" + ids + " GROUP BY 1, 2)"
-                    + " SELECT m.series, m.bucket // ? * ? AS b, sum(n), sum(sum), min(min), max(max),"
-                    + " arg_max(last, last_at) FROM m JOIN series s ON m.series = s.id WHERE true" + filter
-                    + " GROUP BY 1, 2 LIMIT ?";
-            all.addAll(List.of(from, to, moved, Math.max(from, moved), to, bucket, bucket));
             all.addAll(parameters);
         } else {
             sql = "SELECT r.series, r.observed // ? * ? AS b, count(num), sum(num), min(num), max(num),"
@@ -480,6 +526,124 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
                 }
             }
         }
+        return series(points);
+    }
+
+    /**
+     * Buckets of whole minutes: rollups hold what left the hot table, the hot table the rest (late readings of moved
+     * hours too, until the next move rolls them up), so the two together count every reading once. Whole hours read
+     * the hourly rollups. Two queries, one per table, merged here: one query over the union of the two took several
+     * times their sum.
+     */
+    private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket, String ids,
+            String join, String filter, List<Object> parameters, int series) throws SQLException {
+        long grain = bucket % HOUR == 0 ? HOUR : MINUTE;
+        String table = grain == HOUR ? "rollup_1h" : "rollup_1m";
+        String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
+                + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table + " r" + join
+                + " AND r.bucket >= ? AND r.bucket < ?" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
+        String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
+                + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
+                + " AND r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
+        List<Object> all = new ArrayList<>(List.of(bucket, bucket, from, to));
+        all.addAll(parameters);
+        all.add(query.maxPoints() + 1);
+        // Rows come as they are stored and are added up here when there are few (a day of one attribute, an hour of a
+        // type at hourly buckets): DuckDB's hash aggregation cost more than the rows it saved. At most PLAIN_ROWS of
+        // them; beyond, DuckDB groups.
+        boolean plain = (to - from) / grain * series <= PLAIN_ROWS;
+        List<Object> range = new ArrayList<>(List.of(from, to));
+        range.addAll(parameters);
+        range.add(PLAIN_ROWS + 1);
+        Map<Integer, Map<Long, Bucket>> buckets = new HashMap<>();
+        int[] count = {0};
+        synchronized (reader) {
+            if (!plain || !read(PLAIN_ROLLUPS.formatted(table, join) + ids + filter + " LIMIT ?", true, range, bucket,
+                    query, buckets, count)) {
+                read(rollups, false, all, bucket, query, buckets, count);
+            }
+            if (!plain || !read(PLAIN_READINGS.formatted(join) + ids + filter + " LIMIT ?", true, range, bucket, query,
+                    buckets, count)) {
+                read(hot, false, all, bucket, query, buckets, count);
+            }
+        }
+        return points(buckets, query);
+    }
+
+    /**
+     * Adds the rows of {@code sql} (series, time, n, sum, min, max, last, last_at) to {@code buckets}, each in the
+     * bucket its time falls in; when {@code plain}, only if they are at most {@link #PLAIN_ROWS}.
+     *
+     * @return false, having added nothing, if a plain query returned more rows than that
+     */
+    private boolean read(String sql, boolean plain, List<Object> parameters, long bucket, HistoryQuery query,
+            Map<Integer, Map<Long, Bucket>> buckets, int[] count) throws SQLException {
+        List<Bucket> rows = new ArrayList<>();
+        try (PreparedStatement statement = reader.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    long n = result.getLong(3);
+                    if (n != 0) {
+                        rows.add(new Bucket(result.getInt(1), Math.floorDiv(result.getLong(2), bucket) * bucket, n,
+                                result.getDouble(4), result.getDouble(5), result.getDouble(6), result.getDouble(7),
+                                result.getLong(8)));
+                    }
+                    if (plain && rows.size() > PLAIN_ROWS) {
+                        return false;
+                    }
+                }
+            }
+        }
+        for (Bucket b : rows) {
+            Map<Long, Bucket> of = buckets.computeIfAbsent(b.series(), k -> new HashMap<>());
+            if (of.merge(b.start(), b, Bucket::merge) == b && ++count[0] > query.maxPoints()) {
+                throw new HistoryLimitException(query.maxPoints());
+            }
+        }
+        return true;
+    }
+
+    private static Map<Integer, List<Point>> points(Map<Integer, Map<Long, Bucket>> buckets, HistoryQuery query) {
+        Map<Integer, List<Point>> points = new HashMap<>();
+        for (Map<Long, Bucket> of : buckets.values()) {
+            for (Bucket b : of.values()) {
+                Value value = b.value(query.aggregate());
+                if (value != null) {
+                    points.computeIfAbsent(b.series(), s -> new ArrayList<>()).add(
+                            new Point(Instant.ofEpochMilli(b.start()), value));
+                }
+            }
+        }
+        return points;
+    }
+
+    /** What a bucket holds of a series' numbers. */
+    private record Bucket(int series, long start, long n, double sum, double min, double max, double last,
+            long lastAt) {
+
+        Bucket merge(Bucket other) {
+            boolean later = other.lastAt > lastAt;
+            return new Bucket(series, start, n + other.n, sum + other.sum, Math.min(min, other.min),
+                    Math.max(max, other.max), later ? other.last : last, later ? other.lastAt : lastAt);
+        }
+
+        Value value(Aggregate aggregate) {
+            double value = switch (aggregate) {
+                case AVG -> sum / n;
+                case SUM -> sum;
+                case MIN -> min;
+                case MAX -> max;
+                case LAST -> last;
+                case COUNT -> n;
+            };
+            return Double.isFinite(value) ? Value.of(value) : null;
+        }
+    }
+
+    private List<Series> series(Map<Integer, List<Point>> points) {
         List<Series> answer = new ArrayList<>(points.size());
         for (Map.Entry<Integer, List<Point>> e : points.entrySet()) {
             SeriesIndex.Info info = index.byId(e.getKey());

@@ -21,14 +21,14 @@ import nl.regie.runtime.spi.history.HistoryStatus;
  * reading and counts it, never blocks the bus), and it writes them in batches of up to {@value #BATCH} or whatever
  * arrived within a second, one transaction each. Between batches it moves closed hours and, once an hour by the
  * store's clock, applies the retention policy. A batch the store refuses (a full disk, a failed store) is counted as
- * dropped and reported; the thread goes on with the next.
+ * dropped and reported (behind, until a batch is written again); the thread goes on with the next.
  */
 final class HistoryWriter {
 
     static final int BATCH = 50_000;
     static final Duration BATCH_TIME = Duration.ofSeconds(1);
     static final Duration RETENTION_EVERY = Duration.ofHours(1);
-    /** A refused write keeps the history reported as behind for this long after it. */
+    /** A refused write keeps the history reported as behind for this long after it, unless a batch is written. */
     static final Duration FAILURE_SHOWN = Duration.ofMinutes(1);
 
     /** Where the writer writes: the store, or a test's stand-in. Called on the writer thread only. */
@@ -141,6 +141,8 @@ final class HistoryWriter {
         try {
             store.write(batch);
             written.add(batch.size());
+            // Space came back (or the store recovered): the history is no longer behind for that failure.
+            failure = null;
         } catch (SQLException | RuntimeException e) {
             dropped.add(batch.size());
             failed("The history store refused " + batch.size() + " readings: " + e.getMessage());

@@ -188,6 +188,138 @@ class HistoryStoreTest {
     }
 
     @Test
+    void aLateReadingLandsInItsBucketBeforeAndAfterTheNextMoveAndCountsOnce() throws Exception {
+        open();
+        // 09:00-11:00 one reading a minute (value 1), moved up to 11:00; and one at 11:50 so the next move waits.
+        Instant nine = Instant.parse("2031-05-04T09:00:00Z");
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            readings.add(level(BIN, 1, nine.plus(Duration.ofMinutes(i))));
+        }
+        readings.add(level(BIN, 1, NOW.minus(Duration.ofMinutes(10))));
+        store.write(readings);
+        assertTrue(store.moveClosedHours());
+        assertEquals(nine.plus(Duration.ofHours(2)).toEpochMilli(), store.movedUntil());
+
+        // Late: observed at 09:30:30, in an hour already moved and rolled up.
+        Instant late = nine.plus(Duration.ofSeconds(30 * 60 + 30));
+        store.write(List.of(level(BIN, 100, late)));
+        assertFalse(store.moveClosedHours(), "no new hour closed");
+        HistoryQuery minutes = HistoryQuery.ofEntity(BIN, Set.of(), nine, nine.plus(Duration.ofHours(2)),
+                Duration.ofMinutes(1), Aggregate.SUM, 1000);
+        HistoryQuery hours = HistoryQuery.ofEntity(BIN, Set.of(), nine, nine.plus(Duration.ofHours(2)),
+                Duration.ofHours(1), Aggregate.COUNT, 1000);
+        assertLateReadingCounted(minutes, hours, late);
+
+        // The next move rolls it up with the hour it moves; it is then in the rollups, once.
+        Clock later = Clock.fixed(NOW.plus(Duration.ofHours(1)), ZoneOffset.UTC);
+        store.close();
+        store = HistoryStore.open(dir.resolve("history.duckdb"), SETTINGS, later, warnings::add);
+        store.write(List.of(level(BIN, 1, NOW.plus(Duration.ofMinutes(20)))));
+        assertTrue(store.moveClosedHours());
+        assertEquals(NOW.toEpochMilli(), store.movedUntil());
+        assertLateReadingCounted(minutes, hours, late);
+        assertEquals(123, store.count(), "raw: the late reading is kept once as well");
+    }
+
+    private void assertLateReadingCounted(HistoryQuery minutes, HistoryQuery hours, Instant late) throws Exception {
+        List<Point> byMinute = store.query(minutes).get(0).points();
+        assertEquals(120, byMinute.size());
+        Instant lateMinute = late.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        for (Point p : byMinute) {
+            assertEquals(Value.of(p.time().equals(lateMinute) ? 101.0 : 1.0), p.value(), p.time().toString());
+        }
+        assertEquals(List.of(Value.of(61.0), Value.of(60.0)),
+                store.query(hours).get(0).points().stream().map(Point::value).toList());
+    }
+
+    @Test
+    void hourlyBucketsReadTheHourlyRollupsAndGiveEveryAggregate() throws Exception {
+        open();
+        // Five hours of irregular readings, the first four moved (rolled up by the hour), the last one hot.
+        Instant start = NOW.minus(Duration.ofHours(5));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 5 * 60; i += 7) {
+            readings.add(level(BIN, i % 13, start.plus(Duration.ofMinutes(i)).plusSeconds(i % 50)));
+        }
+        store.write(readings);
+        assertTrue(store.moveClosedHours());
+        assertEquals(NOW.minus(Duration.ofHours(1)).toEpochMilli(), store.movedUntil());
+        for (Aggregate aggregate : Aggregate.values()) {
+            List<Point> hourly = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, Duration.ofHours(1),
+                    aggregate, 100)).get(0).points();
+            List<Point> expected = new ArrayList<>();
+            for (int h = 0; h < 5; h++) {
+                Instant hour = start.plus(Duration.ofHours(h));
+                List<Double> values = readings.stream().filter(r -> !r.observedAt().isBefore(hour)
+                        && r.observedAt().isBefore(hour.plus(Duration.ofHours(1))))
+                        .map(r -> ((Value.Number) r.value()).value()).toList();
+                double value = switch (aggregate) {
+                    case AVG -> values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                    case MIN -> values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+                    case MAX -> values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+                    case SUM -> values.stream().mapToDouble(Double::doubleValue).sum();
+                    case COUNT -> values.size();
+                    case LAST -> values.get(values.size() - 1);
+                };
+                expected.add(new Point(hour, Value.of(value)));
+            }
+            assertEquals(expected, hourly, aggregate.name());
+        }
+    }
+
+    @Test
+    void aSeriesWithMoreHotRowsThanAreReadPlainIsGroupedByDuckDbAndAnswersTheSame() throws Exception {
+        open();
+        // 120,000 readings of one series in the last hour (one every 30 ms): more than PLAIN_ROWS, so DuckDB groups.
+        Instant start = NOW.minus(Duration.ofHours(1));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 120_000; i++) {
+            readings.add(level(BIN, i % 2, start.plusMillis(30L * i)));
+        }
+        assertTrue(readings.size() > HistoryStore.PLAIN_ROWS);
+        store.write(readings);
+        List<Point> counts = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, Duration.ofMinutes(1),
+                Aggregate.COUNT, 100)).get(0).points();
+        assertEquals(60, counts.size());
+        assertTrue(counts.stream().allMatch(p -> p.value().equals(Value.of(2000.0))), counts.toString());
+        List<Point> sums = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, Duration.ofMinutes(5),
+                Aggregate.SUM, 100)).get(0).points();
+        assertEquals(12, sums.size());
+        assertTrue(sums.stream().allMatch(p -> p.value().equals(Value.of(5000.0))), sums.toString());
+    }
+
+    @Test
+    void aTypeQueryOverMoreSeriesThanAreListedJoinsTheSeriesAndSelectsTheArea() throws Exception {
+        open();
+        int bins = HistoryStore.MAX_LISTED_SERIES + 50;
+        Instant start = NOW.minus(Duration.ofHours(3));
+        List<Reading> readings = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            EntityId bin = EntityId.of("WasteContainer", "bin-" + b);
+            for (int m = 0; m < 180; m += 20) {
+                readings.add(reading(bin, "fillingLevel", Value.of(b), start.plus(Duration.ofMinutes(m)),
+                        b % 2 == 0 ? INSIDE : OUTSIDE));
+            }
+            readings.add(reading(LAMP, "dimLevel", Value.of(b), start.plusSeconds(b), INSIDE));
+        }
+        store.write(readings);
+        assertTrue(store.moveClosedHours(), "two hours rolled up, the last one hot");
+        BoundingBox area = new BoundingBox(4.8, 52.3, 5.0, 52.4);
+        for (Duration bucket : List.of(Duration.ofHours(1), Duration.ofMinutes(30))) {
+            List<Series> series = store.query(HistoryQuery.ofType("WasteContainer", area, Set.of(), start, NOW,
+                    bucket, Aggregate.COUNT, 10_000));
+            assertEquals(bins / 2, series.size(), bucket.toString());
+            for (Series one : series) {
+                int b = Integer.parseInt(one.entity().localId().substring(4));
+                assertEquals(0, b % 2, one.entity().toString());
+                assertEquals(9.0, one.points().stream().mapToDouble(p -> ((Value.Number) p.value()).value()).sum());
+                assertEquals(bucket.equals(Duration.ofHours(1)) ? 3 : 6, one.points().size());
+            }
+        }
+    }
+
+    @Test
     void textSeriesAreLeftOutOfBuckets() throws Exception {
         open();
         Instant t = NOW.minus(Duration.ofMinutes(5));
