@@ -110,6 +110,9 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         index.load(writer);
         writer.setAutoCommit(false);
         reader = writer.unwrap(DuckDBConnection.class).duplicate();
+        // A duplicate inherits the writer's manual commit: its first query would open a transaction that never ends,
+        // and every later query would see the store as it was then.
+        reader.setAutoCommit(true);
     }
 
     /**

@@ -117,6 +117,17 @@ class LatestTest {
     }
 
     @Test
+    void whatIsWrittenAfterAQueryIsSeenByTheNextOne() throws Exception {
+        // The page asks while the city reports: each answer must see every batch committed before it.
+        HistoryQuery lamp = HistoryQuery.ofType("Streetlight", null, Set.of(), START, NOW.plusSeconds(1), null,
+                Aggregate.AVG, 10);
+        assertEquals(List.of(new Point(START, Value.of(40))), store.latest(lamp).get(0).points());
+        store.write(List.of(reading(LAMP, "dimLevel", Value.of(60), NOW, INSIDE)));
+        assertEquals(List.of(new Point(NOW, Value.of(60))), store.latest(lamp).get(0).points());
+        assertEquals(2, store.query(lamp).get(0).points().size());
+    }
+
+    @Test
     void moreSeriesThanTheLimitIsRefusedNotCut() {
         HistoryLimitException e = assertThrows(HistoryLimitException.class,
                 () -> store.latest(at(START, Duration.ofMinutes(1), null, Set.of(), 3)));
