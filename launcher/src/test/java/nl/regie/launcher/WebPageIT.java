@@ -265,9 +265,6 @@ class WebPageIT {
                 .withMessage(() -> "the history to hold the bin's value of three hours ago (" + old + "): " + kept[0]
                         + "; health: " + health() + "; bin-web's: " + history(BIN) + "; the device: "
                         + diagnostic("/api/devices/bin-past") + "; the entity: " + diagnostic("/api/entities/" + PAST_BIN)
-                        + "; the type: " + diagnostic("/api/history?type=WasteContainer&attrs=fillingLevel&bucket=1d&from="
-                                + now.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS) + "&to="
-                                + now.plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS))
                         + "; the launcher's stdout: " + regie.stdout() + "; stderr: " + regie.stderr())
                 .until(driver -> (kept[0] = history(PAST_BIN)).contains(old));
 
