@@ -46,7 +46,8 @@ export class Details {
       this.renderEntity(known);
     }
     try {
-      const fresh = await apiJson(`/api/entities/${encodeURIComponent(id)}`);
+      // While the time slider replays an earlier time, the entity as it was then (the store holds it).
+      const fresh = this.city.replayTime && known ? known : await apiJson(`/api/entities/${encodeURIComponent(id)}`);
       if (this.shown === shown) {
         this.charts = null;
         this.renderEntity(fresh);

@@ -7,6 +7,7 @@ import { Details } from './details.js';
 import { FederationPanel } from './federation.js';
 import { CityMap } from './map.js';
 import { PluginPanel } from './plugins.js';
+import { Replay } from './replay.js';
 import { LiveStream } from './stream.js';
 
 const city = new City();
@@ -42,7 +43,20 @@ function status(state, text) {
 let waiting = null;
 let generation = 0;
 
+// While the time slider replays an earlier time, the stream's events are dropped (and a load under way is
+// forgotten): Live loads the picture afresh.
+const replay = new Replay(byId('replay'), city, alerts, {
+  pause: () => {
+    generation++;
+    waiting = null;
+  },
+  live: () => resync(),
+});
+
 async function resync() {
+  if (replay.active) {
+    return;
+  }
   const mine = ++generation;
   waiting = waiting ?? [];
   try {
@@ -71,6 +85,9 @@ function opened(resumed) {
 }
 
 function handle(event) {
+  if (replay.active) {
+    return;
+  }
   // resync: this client fell behind; reset: the stream cannot replay what it missed. Either way: reload.
   const reload = event.type === 'resync' || event.type === 'reset';
   if (waiting && !reload) {

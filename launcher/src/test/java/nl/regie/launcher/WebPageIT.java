@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -57,6 +59,7 @@ class WebPageIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String SITE = "demo";
     private static final String BIN = "urn:ngsi-ld:WasteContainer:bin-web";
+    private static final String PAST_BIN = "urn:ngsi-ld:WasteContainer:bin-past";
     private static final String TEST_PLUGIN = "nl.regie.webtest";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -179,9 +182,7 @@ class WebPageIT {
     /** How many filling levels of the bin the history holds, over two days around now (the simulator runs ahead). */
     private int historyPoints(String binId) {
         try {
-            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            HttpResponse<String> answer = get("/api/entities/" + binId + "/history?attrs=fillingLevel&from="
-                    + now.minus(Duration.ofDays(1)) + "&to=" + now.plus(Duration.ofDays(1)));
+            HttpResponse<String> answer = historyAnswer(binId);
             if (answer.statusCode() != 200) {
                 return 0;
             }
@@ -193,6 +194,34 @@ class WebPageIT {
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private String health() {
+        return diagnostic("/health");
+    }
+
+    private String diagnostic(String path) {
+        try {
+            return get(path).body();
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
+        }
+    }
+
+    /** The history's answer for the bin's filling levels, as status and body. */
+    private String history(String binId) {
+        try {
+            HttpResponse<String> answer = historyAnswer(binId);
+            return answer.statusCode() + " " + answer.body();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> historyAnswer(String binId) throws IOException, InterruptedException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return get("/api/entities/" + binId + "/history?attrs=fillingLevel&from=" + now.minus(Duration.ofDays(1))
+                + "&to=" + now.plus(Duration.ofDays(1)));
     }
 
     @Test
@@ -217,6 +246,63 @@ class WebPageIT {
 
     @Test
     @Order(4)
+    void theTimeSliderReplaysTheMapAsItWasAndLiveResumes() throws Exception {
+        // A bin that was nearly empty three hours ago and is full now: the history has both, the city state the latter.
+        Instant now = Instant.now();
+        Instant before = now.minus(Duration.ofHours(3));
+        publishPacks("bin-past", PAST_BIN, binPack(PAST_BIN, before, 0.1, 15), binPack(PAST_BIN, now, 0.9, 15));
+        browser.get("http://127.0.0.1:" + port + "/");
+        wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+        By pastBin = By.cssSelector("#map [data-id='" + PAST_BIN + "']");
+        By fire = By.cssSelector("#alerts [data-testid='alert'][data-key='fire-bin-web']");
+        wait.withMessage("the bin full on the live map").until(ExpectedConditions.attributeToBe(pastBin, "data-state",
+                "full"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(fire));
+        String[] kept = {""};
+        String old = before.truncatedTo(ChronoUnit.MILLIS).toString();
+        // The history's writer commits once a second, later when the machine is loaded.
+        new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(250))
+                .withMessage(() -> "the history to hold the bin's value of three hours ago (" + old + "): " + kept[0]
+                        + "; health: " + health() + "; bin-web's: " + history(BIN) + "; the device: "
+                        + diagnostic("/api/devices/bin-past") + "; the entity: " + diagnostic("/api/entities/" + PAST_BIN)
+                        + "; the launcher's stdout: " + regie.stdout() + "; stderr: " + regie.stderr())
+                .until(driver -> (kept[0] = history(PAST_BIN)).contains(old));
+
+        // One step back with the keyboard, as a user would: the page leaves Live and fixes the end of its day.
+        WebElement slider = browser.findElement(By.cssSelector("[data-testid='replay-slider']"));
+        slider.sendKeys(Keys.ARROW_LEFT);
+        WebElement mark = browser.findElement(By.cssSelector("[data-testid='replay-mark']"));
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid='replay-mark']"),
+                Pattern.compile("Replaying \\d\\d:\\d\\d")));
+        Instant end = Instant.parse(slider.getAttribute("data-end"));
+        // Then to half an hour after the old reading (the slider's steps are five minutes).
+        long steps = Math.round(Duration.between(before.plus(Duration.ofMinutes(30)), end).toSeconds() / 300.0);
+        assertTrue(steps > 0 && steps <= 288, "the old reading is within the slider's day: " + steps + " steps");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];"
+                + " arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", slider, -steps);
+        Instant shown = end.minus(Duration.ofMinutes(5 * steps));
+        wait.withMessage(() -> "the map to show " + shown).until(driver -> {
+            String at = driver.findElement(By.cssSelector("[data-testid='replay']")).getAttribute("data-shown");
+            return at != null && Instant.parse(at).equals(shown);
+        });
+        assertEquals(shown, Instant.parse(mark.getAttribute("data-time")));
+        assertTrue(mark.getText().startsWith("Replaying "), mark.getText());
+        // The bin as it was; the fire, raised since, not yet; the rest of the city still drawn.
+        wait.until(ExpectedConditions.attributeToBe(pastBin, "data-state", "low"));
+        assertTrue(browser.findElements(fire).isEmpty(), "the fire of later is not in the list");
+        assertFalse(browser.findElements(By.cssSelector("#map [data-type='Streetlight']")).isEmpty());
+
+        // Live: the bin is full again and the fire back in the list.
+        browser.findElement(By.cssSelector("[data-testid='replay-live']")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid='replay-mark']"), "Live"));
+        wait.withMessage("the live bin after Live").until(ExpectedConditions.attributeToBe(pastBin, "data-state",
+                "full"));
+        wait.withMessage("the fire back in the list").until(ExpectedConditions.presenceOfElementLocated(fire));
+        assertEquals("0", slider.getAttribute("value"));
+    }
+
+    @Test
+    @Order(5)
     void rollsAPluginBackAndUpdatesItFromThePluginPanel() throws Exception {
         Path jars = Files.createDirectories(workingDir.resolve("jars"));
         Path v1 = TestJars.plugin(jars.resolve("webtest-1.jar"), TEST_PLUGIN, "1.0.0", true);
@@ -250,7 +336,7 @@ class WebPageIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theBrowserLoggedNoErrors() {
         List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
@@ -264,14 +350,22 @@ class WebPageIT {
 
     /** A new bin device: its birth, then a pack at 95 °C, as a real device would send them. */
     private void publishFire() throws Exception {
-        String prefix = "regie/v1/" + SITE + "/dev/bin-web/";
-        String birth = "{\"online\":true,\"type\":\"WasteContainer\",\"entities\":[\"" + BIN + "\"],"
+        publishPacks("bin-web", BIN, binPack(BIN, Instant.now(), 0.4, 95.0));
+    }
+
+    /** A bin's SenML pack: filling level and temperature observed at a time. */
+    private static String binPack(String bin, Instant at, double level, double temperature) {
+        return String.format(Locale.ROOT, "[{\"bn\":\"%s:\",\"bt\":%.3f,\"n\":\"fillingLevel\",\"u\":\"/\",\"v\":%s},"
+                + "{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":%s}]", bin, at.toEpochMilli() / 1000.0, level, temperature);
+    }
+
+    /** A new device's birth, then its packs in order, over MQTT with the credentials HTTP gave it. */
+    private void publishPacks(String deviceId, String entity, String... packs) throws Exception {
+        String prefix = "regie/v1/" + SITE + "/dev/" + deviceId + "/";
+        String birth = "{\"online\":true,\"type\":\"WasteContainer\",\"entities\":[\"" + entity + "\"],"
                 + "\"location\":[4.8953,52.3702],\"interval\":60}";
-        double now = Instant.now().toEpochMilli() / 1000.0;
-        String pack = String.format(Locale.ROOT, "[{\"bn\":\"%s:\",\"bt\":%.3f,\"n\":\"fillingLevel\",\"u\":\"/\",\"v\":0.4},"
-                + "{\"n\":\"temperature\",\"u\":\"Cel\",\"v\":95.0}]", BIN, now);
         // A new device, given its credentials over HTTP as a user would, logs in with them (here over MQTT 3.1.1).
-        ProvisionedDevice credentials = ProvisionedDevice.provision(http, port, token, "bin-web");
+        ProvisionedDevice credentials = ProvisionedDevice.provision(http, port, token, deviceId);
         MqttClient device = new MqttClient("tcp://127.0.0.1:" + mqttPort, credentials.id(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
@@ -280,7 +374,9 @@ class WebPageIT {
         device.connect(options);
         try {
             device.publish(prefix + "state", birth.getBytes(StandardCharsets.UTF_8), 1, true);
-            device.publish(prefix + "tele", pack.getBytes(StandardCharsets.UTF_8), 1, false);
+            for (String pack : packs) {
+                device.publish(prefix + "tele", pack.getBytes(StandardCharsets.UTF_8), 1, false);
+            }
         } finally {
             device.disconnect();
             device.close();

@@ -162,6 +162,15 @@ public final class HistoryComponent implements History, MetricSource {
     }
 
     @Override
+    public List<Series> latest(HistoryQuery query) {
+        try {
+            return store.latest(query);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the history store could not answer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean knows(EntityId entity) {
         return store.knows(entity);
     }

@@ -135,6 +135,9 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         index.load(writer);
         writer.setAutoCommit(false);
         reader = writer.unwrap(DuckDBConnection.class).duplicate();
+        // A duplicate inherits the writer's manual commit: its first query would open a transaction that never ends,
+        // and every later query would see the store as it was then.
+        reader.setAutoCommit(true);
     }
 
     /**
@@ -703,6 +706,53 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
             case COUNT -> n;
         };
         return Double.isFinite(value) ? Value.of(value) : null;
+    }
+
+    /**
+     * The last raw reading of each matching series observed in the query's range, one point per series, found by
+     * DuckDB ({@code arg_max} per series over the range's raw readings, both tables), not by reading them all out.
+     *
+     * @throws HistoryLimitException if more series than the query's {@code maxPoints} have a reading in the range
+     */
+    List<Series> latest(HistoryQuery query) throws SQLException {
+        List<SeriesIndex.Info> matching = index.matching(query, false);
+        if (matching.isEmpty()) {
+            return List.of();
+        }
+        String ids = matching.size() > MAX_LISTED_SERIES ? "" : " AND r.series IN (" + String.join(", ",
+                matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
+        StringBuilder filter = new StringBuilder();
+        List<Object> all = new ArrayList<>(List.of(query.from().toEpochMilli(), query.to().toEpochMilli()));
+        seriesFilter(query, filter, all);
+        all.add(query.maxPoints() + 1);
+        String sql = "SELECT r.series, max(r.observed), arg_max(r.num, r.observed), arg_max(r.txt, r.observed),"
+                + " any_value(s.kind) FROM " + BOTH + " r JOIN series s ON r.series = s.id"
+                + " WHERE r.observed >= ? AND r.observed < ?" + ids + filter + " GROUP BY r.series LIMIT ?";
+        List<Series> answer = new ArrayList<>();
+        synchronized (reader) {
+            try (PreparedStatement statement = reader.prepareStatement(sql)) {
+                for (int i = 0; i < all.size(); i++) {
+                    statement.setObject(i + 1, all.get(i));
+                }
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        if (answer.size() == query.maxPoints()) {
+                            throw new HistoryLimitException(query.maxPoints());
+                        }
+                        Value value = rawValue(result);
+                        if (value != null) {
+                            SeriesIndex.Info info = index.byId(result.getInt(1));
+                            answer.add(new Series(info.key().entity(), info.key().attribute(), info.key().unit(),
+                                    info.key().source(), info.location(),
+                                    List.of(new Point(Instant.ofEpochMilli(result.getLong(2)), value))));
+                        }
+                    }
+                }
+            }
+        }
+        answer.sort(Comparator.comparing((Series s) -> s.entity()).thenComparing(Series::attribute)
+                .thenComparing(Series::source));
+        return answer;
     }
 
     /** How many raw readings the store holds (a check for tests and the benchmark). */

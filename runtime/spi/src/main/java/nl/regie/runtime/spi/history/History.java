@@ -1,6 +1,7 @@
 package nl.regie.runtime.spi.history;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,6 +28,37 @@ public interface History {
      * @throws IllegalStateException if the store cannot answer (closed, or failed: the message says why)
      */
     List<Series> query(HistoryQuery query);
+
+    /**
+     * The city as it was at the end of a query's range: for each series the query matches, its last raw reading
+     * observed within the range ({@code from} inclusive, {@code to} exclusive; to include a time T, ask up to just
+     * after it), as a series of that one point. Series without a reading in the range are left out; text series are
+     * kept. The query's bucket and aggregate are ignored; its {@code maxPoints} bounds the number of series.
+     *
+     * <p>This default reads every raw reading in the range through {@link #query} (at most {@link #MAX_POINTS}) and
+     * keeps the last of each series; a store overrides it to find the last readings itself.
+     *
+     * @throws HistoryLimitException if the range holds more readings than the default can read, or more series than
+     *         {@code maxPoints}
+     * @throws IllegalStateException if the store cannot answer
+     */
+    default List<Series> latest(HistoryQuery query) {
+        HistoryQuery raw = new HistoryQuery(query.entity(), query.type(), query.bbox(), query.attributes(), query.from(),
+                query.to(), null, query.aggregate(), MAX_POINTS);
+        List<Series> latest = new ArrayList<>();
+        for (Series series : query(raw)) {
+            if (series.points().isEmpty()) {
+                continue;
+            }
+            if (latest.size() == query.maxPoints()) {
+                throw new HistoryLimitException(query.maxPoints());
+            }
+            Point last = series.points().get(series.points().size() - 1);
+            latest.add(new Series(series.entity(), series.attribute(), series.unit(), series.source(),
+                    series.location(), List.of(last)));
+        }
+        return latest;
+    }
 
     /** Whether the history has ever stored a reading of this entity (within its retention). */
     boolean knows(EntityId entity);

@@ -40,7 +40,7 @@ final class AccessRules {
             return Caller.OPERATOR;
         }
         if (under(path, "/api/entities") || under(path, "/api/devices") || under(path, "/api/alerts")
-                || under(path, "/api/stream") || under(path, "/api/notifications")) {
+                || under(path, "/api/stream") || under(path, "/api/notifications") || under(path, "/api/history")) {
             return caller.mayReadAny() ? null : "read:<EntityType>";
         }
         if (under(path, "/api/commands")) {

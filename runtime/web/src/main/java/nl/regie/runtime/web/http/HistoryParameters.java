@@ -37,7 +37,7 @@ record HistoryParameters(Set<String> attributes, Instant from, Instant to, Durat
             "type", "bbox");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([smhd])");
     private static final Pattern ATTRIBUTE = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
-    private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
+    static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
 
     /** The parameters of {@code /api/entities/{id}/history}, with {@code now} as the default end. */
     static HistoryParameters entity(Map<String, String[]> parameters, Instant now) {
@@ -110,7 +110,8 @@ record HistoryParameters(Set<String> attributes, Instant from, Instant to, Durat
                 type, bbox);
     }
 
-    private static Set<String> attributes(String text) {
+    /** The {@code attrs} parameter: attribute names, comma-separated, at most {@value #MAX_ATTRIBUTES}; none is all. */
+    static Set<String> attributes(String text) {
         if (text == null) {
             return Set.of();
         }
@@ -130,7 +131,8 @@ record HistoryParameters(Set<String> attributes, Instant from, Instant to, Durat
         return attributes;
     }
 
-    private static Instant time(Map<String, String[]> parameters, String name, Instant fallback) {
+    /** A time parameter (ISO-8601 with an offset), or {@code fallback} when absent. */
+    static Instant time(Map<String, String[]> parameters, String name, Instant fallback) {
         String text = QueryParameters.single(parameters, name);
         if (text == null) {
             return fallback;
@@ -145,14 +147,19 @@ record HistoryParameters(Set<String> attributes, Instant from, Instant to, Durat
 
     /** A bucket length: {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, or ISO-8601; null when absent. */
     static Duration bucket(String text) {
+        return length("bucket", text);
+    }
+
+    /** A length parameter: {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, or ISO-8601; null when absent. */
+    static Duration length(String name, String text) {
         if (text == null) {
             return null;
         }
-        Duration bucket;
+        Duration length;
         Matcher m = SHORT_DURATION.matcher(text);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
-            bucket = switch (m.group(2)) {
+            length = switch (m.group(2)) {
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
@@ -160,20 +167,20 @@ record HistoryParameters(Set<String> attributes, Instant from, Instant to, Durat
             };
         } else {
             try {
-                bucket = Duration.parse(text);
+                length = Duration.parse(text);
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("parameter 'bucket' must be a length such as 30s, 5m, 1h, 1d or"
+                throw new IllegalArgumentException("parameter '" + name + "' must be a length such as 30s, 5m, 1h, 1d or"
                         + " PT5M, was '" + text + "'", e);
             }
         }
-        if (bucket.compareTo(Duration.ofSeconds(1)) < 0 || bucket.getNano() != 0) {
-            throw new IllegalArgumentException("parameter 'bucket' must be a whole number of seconds, at least 1s,"
+        if (length.compareTo(Duration.ofSeconds(1)) < 0 || length.getNano() != 0) {
+            throw new IllegalArgumentException("parameter '" + name + "' must be a whole number of seconds, at least 1s,"
                     + " was '" + text + "'");
         }
-        if (bucket.compareTo(Duration.ofDays(MAX_RANGE_DAYS)) > 0) {
-            throw new IllegalArgumentException("parameter 'bucket' may be at most " + MAX_RANGE_DAYS + " days, was '"
+        if (length.compareTo(Duration.ofDays(MAX_RANGE_DAYS)) > 0) {
+            throw new IllegalArgumentException("parameter '" + name + "' may be at most " + MAX_RANGE_DAYS + " days, was '"
                     + text + "'");
         }
-        return bucket;
+        return length;
     }
 }

@@ -236,6 +236,9 @@ class AccessFilterTest {
         assertTrue(lowerCase.passed);
         assertTrue(lowerCase.caller().operator());
         assertEquals("ops", lowerCase.caller().name());
+        // The history is read like the entities: the servlets show a party's token what its policy lets it see.
+        assertTrue(call(filter(false), "GET", "/api/history", null, "Bearer police-secret").passed);
+        assertTrue(call(filter(false), "GET", "/api/history", "/at", "Bearer police-secret").passed);
     }
 
     @Test

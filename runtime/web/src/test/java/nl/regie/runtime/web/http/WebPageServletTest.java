@@ -86,7 +86,7 @@ class WebPageServletTest {
             }
         }
         assertTrue(seen.containsAll(Set.of("main.js", "api.js", "stream.js", "map.js", "alerts.js", "details.js",
-                "plugins.js", "city.js", "symbols.js", "charts.js", "style.css", "icon.svg")), seen.toString());
+                "plugins.js", "city.js", "symbols.js", "charts.js", "replay.js", "style.css", "icon.svg")), seen.toString());
     }
 
     @Test
