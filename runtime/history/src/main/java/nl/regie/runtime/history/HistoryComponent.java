@@ -29,11 +29,13 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The history of every reading: subscribes to all topics on the bus, as the runtime, and hands each reading to the
  * {@link HistoryWriter}, which keeps them in DuckDB in {@code <regie.state.dir>/history/history.duckdb} (in memory
- * when there is no state folder). Registered as {@link History} for HTTP and as a {@link MetricSource}.
+ * when there is no state folder), or with {@code store = postgresql} in a PostgreSQL database ({@link PostgresStore}).
+ * Registered as {@link History} for HTTP and as a {@link MetricSource}.
  */
 @Component(configurationPid = HistoryComponent.PID, service = {History.class, MetricSource.class},
         property = MetricSource.ORDER + ":Integer=30")
@@ -82,12 +84,43 @@ public final class HistoryComponent implements History, MetricSource {
         @AttributeDefinition(name = "Store threads", min = "1", max = "64",
                 description = "DuckDB's threads for queries and the hourly move. Read at start.")
         int threads() default 2;
+
+        /** Which store keeps the history. */
+        @AttributeDefinition(name = "Store", options = {
+                @Option(label = "DuckDB in the state folder", value = STORE_DUCKDB),
+                @Option(label = "A PostgreSQL database (TimescaleDB where present)", value = STORE_POSTGRESQL)},
+                description = "duckdb: in the state folder, no setup (the default); postgresql: in the database url"
+                        + " names, for a city that outgrows one machine. Read at start.")
+        String store() default STORE_DUCKDB;
+
+        /** The PostgreSQL database. */
+        @AttributeDefinition(name = "PostgreSQL URL", required = false,
+                description = "With store=postgresql: jdbc:postgresql://host:port/database (driver options may"
+                        + " follow ?), never with a password in it. Read at start.")
+        String url() default "";
+
+        /** The PostgreSQL role. */
+        @AttributeDefinition(name = "PostgreSQL user", required = false,
+                description = "With store=postgresql: the role to log in as. Read at start.")
+        String user() default "";
+
+        /** A file with the role's password. */
+        @AttributeDefinition(name = "PostgreSQL password file", required = false,
+                description = "With store=postgresql: a file holding the role's password (one line), read at each"
+                        + " connection; empty when the server needs none. Read at start.")
+        String passwordFile() default "";
     }
 
-    private final HistoryStore store;
+    /** The store option for DuckDB. */
+    public static final String STORE_DUCKDB = "duckdb";
+    /** The store option for PostgreSQL. */
+    public static final String STORE_POSTGRESQL = "postgresql";
+
+    private final Store store;
     private final HistoryWriter writer;
     private final Subscription subscription;
     private final Logger log;
+    private final String startedWith;
 
     /** Opens the history in the state folder (in memory without one) and subscribes to every reading. */
     @Activate
@@ -114,19 +147,37 @@ public final class HistoryComponent implements History, MetricSource {
     public HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log,
             List<String> topicFilters) throws IOException, SQLException {
         this.log = log;
+        this.startedWith = storeSettings(config);
         RetentionPolicy policy = RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention());
-        store = HistoryStore.open(folder == null ? null : folder.resolve("history.duckdb"),
-                new HistoryStore.Settings(config.memoryLimitMb(), config.threads()), clock, log::error);
+        store = open(folder, config, clock, log);
         writer = new HistoryWriter(store, config.queueCapacity(), policy, clock, log::error);
         subscription = bus.subscribe(owner, topicFilters, writer::offer, config.queueCapacity());
-        log.info("History kept {} ({} series); raw readings {} days, rollups {} days{}",
-                store.file() == null ? "in memory" : "in " + store.file(), storeSeries(),
-                policy.raw().toDays(), policy.rollups().toDays(),
+        log.info("History kept in {} ({} series); raw readings {} days, rollups {} days{}",
+                store.description(), store.seriesCount(), policy.raw().toDays(), policy.rollups().toDays(),
                 policy.byType().isEmpty() ? "" : ", other periods for " + policy.byType().keySet());
     }
 
-    private int storeSeries() {
-        return store.seriesCount();
+    /**
+     * The configured store. PostgreSQL's never fails here for its server: one it cannot reach is reported and tried
+     * again.
+     *
+     * @throws IllegalArgumentException if {@code store} names no store (the message says which there are)
+     */
+    private static Store open(Path folder, Config config, Clock clock, Logger log) throws IOException, SQLException {
+        String kind = config.store() == null ? STORE_DUCKDB : config.store().strip();
+        switch (kind) {
+            case STORE_DUCKDB, "" -> {
+                return HistoryStore.open(folder == null ? null : folder.resolve("history.duckdb"),
+                        new HistoryStore.Settings(config.memoryLimitMb(), config.threads()), clock, log::error);
+            }
+            case STORE_POSTGRESQL -> {
+                String file = config.passwordFile() == null ? "" : config.passwordFile().strip();
+                return PostgresStore.open(new PostgresStore.Settings(config.url(), config.user(),
+                        file.isEmpty() ? null : Path.of(file)), clock, log::info, log::error);
+            }
+            default -> throw new IllegalArgumentException("the history's store must be " + STORE_DUCKDB + " or "
+                    + STORE_POSTGRESQL + ", was '" + kind + "' (" + PID + ")");
+        }
     }
 
     private static Path folder(BundleContext context) {
@@ -137,11 +188,20 @@ public final class HistoryComponent implements History, MetricSource {
     /** A changed retention applies from the next hourly pass; a malformed one is refused and the old one stays. */
     @Modified
     void modified(Config config) {
+        if (!storeSettings(config).equals(startedWith)) {
+            log.warn("The history's store settings changed ({}); they apply at the next start: until then the history"
+                    + " stays in {}", PID, store.description());
+        }
         try {
             writer.policy(RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention()));
         } catch (IllegalArgumentException e) {
             log.error("Refused the history's retention ({}): {}; the retention in force stays", PID, e.getMessage());
         }
+    }
+
+    private static String storeSettings(Config config) {
+        return String.join("|", config.store(), config.url(), config.user(), config.passwordFile(),
+                Integer.toString(config.memoryLimitMb()), Integer.toString(config.threads()));
     }
 
     /** Stops the subscription, writes what waits and closes the store. */
@@ -165,13 +225,17 @@ public final class HistoryComponent implements History, MetricSource {
         return store.knows(entity);
     }
 
+    /** The writer's status, with the store's own problem (a server it cannot reach) and what the store is. */
     @Override
     public HistoryStatus status() {
-        return writer.status();
+        HistoryStatus status = writer.status();
+        String problem = status.problem() != null ? status.problem() : store.problem();
+        return new HistoryStatus(status.written(), status.dropped(), status.queued(), status.lagMillis(),
+                status.storeBytes(), problem, store.description());
     }
 
     /** The store itself, for tests and the benchmark in this package. */
-    HistoryStore store() {
+    Store store() {
         return store;
     }
 
@@ -225,6 +289,26 @@ public final class HistoryComponent implements History, MetricSource {
             @Override
             public int threads() {
                 return (Integer) values.getOrDefault("threads", 2);
+            }
+
+            @Override
+            public String store() {
+                return (String) values.getOrDefault("store", STORE_DUCKDB);
+            }
+
+            @Override
+            public String url() {
+                return (String) values.getOrDefault("url", "");
+            }
+
+            @Override
+            public String user() {
+                return (String) values.getOrDefault("user", "");
+            }
+
+            @Override
+            public String passwordFile() {
+                return (String) values.getOrDefault("passwordFile", "");
             }
         };
     }

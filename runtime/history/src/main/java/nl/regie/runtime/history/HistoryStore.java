@@ -42,7 +42,7 @@ import org.duckdb.DuckDBDriver;
  * to the thread that made it); any thread may call {@link #query}, which runs on a connection of its own, one query at
  * a time.
  */
-final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
+final class HistoryStore implements Store, AutoCloseable {
 
     static final long MINUTE = 60_000;
     static final long HOUR = 60 * MINUTE;
@@ -389,7 +389,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     }
 
     /** Whether the store has series of this entity. */
-    boolean knows(EntityId entity) {
+    @Override
+    public boolean knows(EntityId entity) {
         return index.knows(entity);
     }
 
@@ -400,7 +401,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
      *
      * @throws HistoryLimitException if the answer, or the work to find it, passes the query's limit
      */
-    List<Series> query(HistoryQuery query) throws SQLException {
+    @Override
+    public List<Series> query(HistoryQuery query) throws SQLException {
         boolean bucketed = query.bucket() != null;
         List<SeriesIndex.Info> matching = index.matching(query, bucketed);
         if (matching.isEmpty()) {
@@ -580,8 +582,14 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         return bytes;
     }
 
-    int seriesCount() {
+    @Override
+    public int seriesCount() {
         return index.size();
+    }
+
+    @Override
+    public String description() {
+        return file == null ? "DuckDB in memory" : "DuckDB in " + file;
     }
 
     /** The store's file, or null in memory. */
