@@ -116,11 +116,16 @@ public final class HistoryComponent implements History, MetricSource {
     /** The store option for PostgreSQL. */
     public static final String STORE_POSTGRESQL = "postgresql";
 
-    private final Store store;
-    private final HistoryWriter writer;
     private final Subscription subscription;
     private final Logger log;
-    private final String startedWith;
+    private final Path folder;
+    private final Clock clock;
+    private final int queueCapacity;
+    /** The store and its writer: both replaced together when the configuration moves the history to another store. */
+    private volatile Store store;
+    private volatile HistoryWriter writer;
+    /** The store settings in force (guarded by {@code this}). */
+    private String storeSettings;
 
     /** Opens the history in the state folder (in memory without one) and subscribes to every reading. */
     @Activate
@@ -147,11 +152,14 @@ public final class HistoryComponent implements History, MetricSource {
     public HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log,
             List<String> topicFilters) throws IOException, SQLException {
         this.log = log;
-        this.startedWith = storeSettings(config);
+        this.folder = folder;
+        this.clock = clock;
+        this.queueCapacity = config.queueCapacity();
+        this.storeSettings = storeSettings(config);
         RetentionPolicy policy = RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention());
         store = open(folder, config, clock, log);
-        writer = new HistoryWriter(store, config.queueCapacity(), policy, clock, log::error);
-        subscription = bus.subscribe(owner, topicFilters, writer::offer, config.queueCapacity());
+        writer = new HistoryWriter(store, queueCapacity, policy, clock, log::error);
+        subscription = bus.subscribe(owner, topicFilters, reading -> writer.offer(reading), queueCapacity);
         log.info("History kept in {} ({} series); raw readings {} days, rollups {} days{}",
                 store.description(), store.seriesCount(), policy.raw().toDays(), policy.rollups().toDays(),
                 policy.byType().isEmpty() ? "" : ", other periods for " + policy.byType().keySet());
@@ -185,28 +193,64 @@ public final class HistoryComponent implements History, MetricSource {
         return dir == null || dir.isBlank() ? null : Path.of(dir).resolve("history");
     }
 
-    /** A changed retention applies from the next hourly pass; a malformed one is refused and the old one stays. */
+    /**
+     * A changed retention applies from the next hourly pass; a malformed one is refused and the old one stays. A
+     * changed store ({@code store}, {@code url}, {@code user}, {@code passwordFile}) moves the history at once: new
+     * readings go to the new store, the old writer writes what waits for it and closes it (nothing is copied over);
+     * a store that does not open is refused and the history stays where it is. DuckDB's memory and threads apply at
+     * the next start.
+     */
     @Modified
-    void modified(Config config) {
-        if (!storeSettings(config).equals(startedWith)) {
-            log.warn("The history's store settings changed ({}); they apply at the next start: until then the history"
-                    + " stays in {}", PID, store.description());
-        }
+    synchronized void modified(Config config) throws InterruptedException {
+        RetentionPolicy policy;
         try {
-            writer.policy(RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention()));
+            policy = RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention());
         } catch (IllegalArgumentException e) {
             log.error("Refused the history's retention ({}): {}; the retention in force stays", PID, e.getMessage());
+            return;
         }
+        String next = storeSettings(config);
+        if (next.equals(storeSettings)) {
+            writer.policy(policy);
+            return;
+        }
+        if (kind(next).equals(STORE_DUCKDB) && kind(storeSettings).equals(STORE_DUCKDB)) {
+            log.warn("The history's DuckDB memory and threads ({}) apply at the next start", PID);
+            writer.policy(policy);
+            return;
+        }
+        Store opened;
+        try {
+            opened = open(folder, config, clock, log);
+        } catch (IllegalArgumentException | IOException | SQLException e) {
+            log.error("Refused the history's new store ({}): {}; the history stays in {}", PID, e.getMessage(),
+                    store.description());
+            writer.policy(policy);
+            return;
+        }
+        HistoryWriter old = writer;
+        String was = store.description();
+        store = opened;
+        writer = new HistoryWriter(opened, queueCapacity, policy, clock, log::error);
+        storeSettings = next;
+        old.stop();
+        log.info("The history moved to {} ({} series); what was kept before stays in {}", opened.description(),
+                opened.seriesCount(), was);
     }
 
     private static String storeSettings(Config config) {
-        return String.join("|", config.store(), config.url(), config.user(), config.passwordFile(),
-                Integer.toString(config.memoryLimitMb()), Integer.toString(config.threads()));
+        return String.join("|", config.store() == null || config.store().isBlank() ? STORE_DUCKDB : config.store().strip(),
+                config.url(), config.user(), config.passwordFile(), Integer.toString(config.memoryLimitMb()),
+                Integer.toString(config.threads()));
+    }
+
+    private static String kind(String storeSettings) {
+        return storeSettings.substring(0, storeSettings.indexOf('|'));
     }
 
     /** Stops the subscription, writes what waits and closes the store. */
     @Deactivate
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
         subscription.close();
         writer.stop();
     }

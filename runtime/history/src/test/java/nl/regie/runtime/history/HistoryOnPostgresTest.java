@@ -148,6 +148,28 @@ class HistoryOnPostgresTest {
     }
 
     @Test
+    void aConfigurationThatNamesPostgresqlLaterMovesTheHistoryThereAtOnce() throws Exception {
+        // As in the launcher: the component starts on its defaults, and the config folder's file arrives after.
+        history = start(Map.of());
+        publish(0, 10);
+        await().atMost(Duration.ofSeconds(30)).until(() -> history.status().written() == 10);
+        assertTrue(history.status().store().startsWith("DuckDB in "), history.status().store());
+
+        history.modified(HistoryComponent.config(Map.of("store", "mongodb")));
+        assertTrue(history.status().store().startsWith("DuckDB in "), "a store that does not open changes nothing");
+        assertTrue(log.entries().stream().anyMatch(e -> e.level().equals("error")
+                && e.message().contains("Refused the history's new store")), log.entries()::toString);
+
+        history.modified(HistoryComponent.config(Map.of("store", "postgresql", "url", url)));
+        assertTrue(history.status().store().startsWith("PostgreSQL "), history.status().store());
+        publish(10, 30);
+        await().atMost(Duration.ofSeconds(30)).until(() -> history.status().written() == 20);
+        assertEquals(20, points(), "the readings after the move are in PostgreSQL");
+        assertTrue(log.entries().stream().anyMatch(e -> e.message().contains("The history moved to PostgreSQL")),
+                log.entries()::toString);
+    }
+
+    @Test
     void anUnknownStoreIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> start(Map.of("store", "mongodb")));
