@@ -1,9 +1,11 @@
 package nl.regie.runtime.history;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -127,11 +129,29 @@ public final class HistoryComponent implements History, MetricSource {
     /** The store settings in force (guarded by {@code this}). */
     private String storeSettings;
 
-    /** Opens the history in the state folder (in memory without one) and subscribes to every reading. */
+    /**
+     * Opens the history in the state folder (in memory without one) and subscribes to every reading. When it starts
+     * without a configuration while the config folder holds a file for its PID (the folder applies it a moment later),
+     * the store is chosen once that file is applied, or after {@link #CONFIG_WAIT} on the defaults.
+     */
     @Activate
     public HistoryComponent(@Reference RuntimeBus bus, BundleContext context, Config config,
-            @Reference(service = LoggerFactory.class) Logger log) throws IOException, SQLException {
-        this(bus, Owner.of(context.getBundle()), folder(context), config, Clock.systemUTC(), log);
+            Map<String, Object> properties, @Reference(service = LoggerFactory.class) Logger log)
+            throws IOException, SQLException {
+        this(bus, Owner.of(context.getBundle()), folder(context), config, Clock.systemUTC(), log, List.of("#"),
+                properties.containsKey("service.pid") ? null : configFile(context));
+    }
+
+    /** How long the history waits for the config folder's file to choose its store. */
+    static final Duration CONFIG_WAIT = Duration.ofSeconds(10);
+
+    private static Path configFile(BundleContext context) {
+        String dir = context.getProperty("regie.config.dir");
+        if (dir == null || dir.isBlank()) {
+            return null;
+        }
+        Path file = Path.of(dir).resolve(PID + ".cfg");
+        return Files.isRegularFile(file) ? file : null;
     }
 
     /**
@@ -151,13 +171,31 @@ public final class HistoryComponent implements History, MetricSource {
      */
     public HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log,
             List<String> topicFilters) throws IOException, SQLException {
+        this(bus, owner, folder, config, clock, log, topicFilters, null);
+    }
+
+    /**
+     * The history, its store chosen only when the configuration arrives if {@code awaitedConfig} is not null (a
+     * config file that is about to be applied): until then its first write waits, at most {@link #CONFIG_WAIT}.
+     */
+    HistoryComponent(RuntimeBus bus, Owner owner, Path folder, Config config, Clock clock, Logger log,
+            List<String> topicFilters, Path awaitedConfig) throws IOException, SQLException {
         this.log = log;
         this.folder = folder;
         this.clock = clock;
         this.queueCapacity = config.queueCapacity();
         this.storeSettings = storeSettings(config);
         RetentionPolicy policy = RetentionPolicy.parse(config.rawDays(), config.rollupDays(), config.typeRetention());
-        store = open(folder, config, clock, log);
+        if (awaitedConfig != null) {
+            store = new DeferredStore(CONFIG_WAIT, () -> {
+                Store opened = open(folder, config, clock, log);
+                log.warn("The history's configuration file {} was not applied within {} s; the history is kept in {}",
+                        awaitedConfig, CONFIG_WAIT.toSeconds(), opened.description());
+                return opened;
+            }, awaitedConfig + " to be applied");
+        } else {
+            store = open(folder, config, clock, log);
+        }
         writer = new HistoryWriter(store, queueCapacity, policy, clock, log::error);
         subscription = bus.subscribe(owner, topicFilters, reading -> writer.offer(reading), queueCapacity);
         log.info("History kept in {} ({} series); raw readings {} days, rollups {} days{}",
@@ -210,6 +248,22 @@ public final class HistoryComponent implements History, MetricSource {
             return;
         }
         String next = storeSettings(config);
+        if (store instanceof DeferredStore deferred && deferred.target() == null) {
+            try {
+                if (deferred.resolve(() -> open(folder, config, clock, log))) {
+                    storeSettings = next;
+                    writer.policy(policy);
+                    log.info("History kept in {} ({} series), as {} says", store.description(), store.seriesCount(),
+                            PID);
+                    return;
+                }
+            } catch (Exception e) {
+                log.error("Refused the history's store ({}): {}; it waits for a valid one, at most {} s from its start,"
+                        + " then keeps the history in DuckDB", PID, e.getMessage(), CONFIG_WAIT.toSeconds());
+                writer.policy(policy);
+                return;
+            }
+        }
         if (next.equals(storeSettings)) {
             writer.policy(policy);
             return;

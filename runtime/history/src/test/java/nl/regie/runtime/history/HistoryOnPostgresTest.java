@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,6 +168,35 @@ class HistoryOnPostgresTest {
         assertEquals(20, points(), "the readings after the move are in PostgreSQL");
         assertTrue(log.entries().stream().anyMatch(e -> e.message().contains("The history moved to PostgreSQL")),
                 log.entries()::toString);
+    }
+
+    @Test
+    void startedBeforeItsConfigFileIsAppliedItWaitsAndNeverOpensDuckDb() throws Exception {
+        // As the launcher starts it: no configuration yet, but the config folder holds a file for the PID.
+        history = new HistoryComponent(bus, RUNTIME, dir, HistoryComponent.config(Map.of()), CLOCK, log.logger(),
+                List.of("#"), dir.resolve("nl.regie.runtime.history.cfg"));
+        publish(0, 10);
+        assertTrue(history.status().store().contains("not chosen yet"), history.status().store());
+
+        history.modified(HistoryComponent.config(Map.of("store", "postgresql", "url", url)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> history.status().written() == 10);
+        assertTrue(history.status().store().startsWith("PostgreSQL "), history.status().store());
+        assertEquals(10, points(), "the readings that came before the file are in PostgreSQL too");
+        assertTrue(!Files.exists(dir.resolve("history.duckdb")), "DuckDB was never opened");
+    }
+
+    @Test
+    void withoutItsConfigurationInTimeItKeepsTheHistoryInDuckDb() throws Exception {
+        history = new HistoryComponent(bus, RUNTIME, dir, HistoryComponent.config(Map.of()), CLOCK, log.logger(),
+                List.of("#"), dir.resolve("nl.regie.runtime.history.cfg"));
+        publish(0, 10);
+
+        await().atMost(HistoryComponent.CONFIG_WAIT.plusSeconds(30)).until(() -> history.status().written() == 10);
+        assertTrue(history.status().store().startsWith("DuckDB in "), history.status().store());
+        assertTrue(log.entries().stream().anyMatch(e -> e.level().equals("warn")
+                && e.message().contains("was not applied within 10 s")), log.entries()::toString);
+        assertEquals(10, points());
     }
 
     @Test
