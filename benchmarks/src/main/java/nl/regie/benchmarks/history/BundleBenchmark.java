@@ -31,6 +31,7 @@ import nl.regie.runtime.spi.history.History;
 import nl.regie.runtime.spi.history.HistoryQuery;
 import nl.regie.runtime.spi.history.HistoryStatus;
 import nl.regie.runtime.spi.history.Series;
+import nl.regie.runtime.testing.PostgresCluster;
 
 import org.osgi.service.log.Logger;
 
@@ -52,7 +53,10 @@ import org.osgi.service.log.Logger;
  * </ol>
  *
  * <p>Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.history.BundleBenchmark
- * [--readings 9936000] [--bus-rate 120000] [--bus-seconds 10] [--repeats 50] [--dir /tmp/regie-histbundle]}
+ * [--readings 9936000] [--bus-rate 120000] [--bus-seconds 10] [--repeats 50] [--dir /tmp/regie-histbundle]
+ * [--store duckdb|postgresql]}; with {@code --store postgresql} the history is configured with {@code store =
+ * postgresql} on a throwaway cluster of Debian's PostgreSQL ({@link PostgresCluster}, on the same machine), and the
+ * disk figure is the tables' size as the store last reported it.
  */
 public final class BundleBenchmark {
 
@@ -79,6 +83,7 @@ public final class BundleBenchmark {
         int seconds = 10;
         int repeats = 50;
         Path dir = Path.of("/tmp/regie-histbundle");
+        String store = "duckdb";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--readings" -> readingCount = Integer.parseInt(args[i + 1]);
@@ -86,6 +91,7 @@ public final class BundleBenchmark {
                 case "--bus-seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--store" -> store = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -100,12 +106,20 @@ public final class BundleBenchmark {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(end).plus(Duration.ofMinutes(10)), ZoneOffset.UTC);
         deleteRecursively(dir);
         Files.createDirectories(dir);
-        new BundleBenchmark(log).run(readings, rate, seconds * 1000L, repeats, dir, clock, log);
+        Map<String, Object> config = Map.of();
+        if (store.equals("postgresql")) {
+            PostgresCluster cluster = PostgresCluster.start(); // stopped by its shutdown hook at exit
+            config = Map.of("store", "postgresql", "url", cluster.newDatabase());
+            System.out.println("store: " + cluster.version() + ", a throwaway cluster on loopback");
+        } else if (!store.equals("duckdb")) {
+            throw new IllegalArgumentException("--store is duckdb or postgresql, was " + store);
+        }
+        new BundleBenchmark(log).run(readings, rate, seconds * 1000L, repeats, dir, clock, log, config);
         System.exit(0);
     }
 
-    private void run(Reading[] readings, int rate, long millis, int repeats, Path dir, Clock clock, Logger log)
-            throws Exception {
+    private void run(Reading[] readings, int rate, long millis, int repeats, Path dir, Clock clock, Logger log,
+            Map<String, Object> config) throws Exception {
         probe(1000); // warm-up
         double alone = probe(millis);
         AtomicLong counted = new AtomicLong();
@@ -115,7 +129,7 @@ public final class BundleBenchmark {
         int next = stream.stop();
         counting.close();
 
-        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(Map.of()), clock,
+        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(config), clock,
                 log, CITY);
         Pacer toHistory = Pacer.start(bus, readings, next, rate);
         double withHistory = probe(millis);
@@ -190,8 +204,11 @@ public final class BundleBenchmark {
                 + " median %.1f ms; process CPU of the five, median %.1f ms%n", areaSeries, Stats.median(allTypesMillis),
                 p99(allTypesMillis), Stats.median(wasteMillis), Stats.median(allTypesCpuMillis));
 
+        String kept = history.status().store();
+        long serverBytes = history.status().storeBytes();
         history.close();
-        long bytes = JdbcStore.folderBytes(dir);
+        long bytes = config.isEmpty() ? JdbcStore.folderBytes(dir) : serverBytes;
+        System.out.println("store: " + kept);
         System.out.printf(Locale.ROOT, "disk: %,d bytes for %,d readings: %.1f bytes per reading (raw, sorted hours and"
                 + " one-minute rollups)%n", bytes, status.written(), bytes / (double) status.written());
         bus.close();
