@@ -625,16 +625,23 @@ final class PostgresStore implements Store {
                 throw new HistoryLimitException(query.maxPoints());
             }
         }
-        String ids = matching.size() > HistoryStore.MAX_LISTED_SERIES ? "" : " AND series IN (" + String.join(", ",
-                matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
-        StringBuilder filter = new StringBuilder();
+        // The series go into each scan itself: listed by number when few (one entity's), else as a semi-join on
+        // series with the query's filter. Never a join after the aggregation: with a misestimate PostgreSQL may
+        // nest-loop over the aggregated hour once per series.
         List<Object> parameters = new ArrayList<>();
-        seriesFilter(query, filter, parameters);
+        String selected;
+        if (matching.size() > HistoryStore.MAX_LISTED_SERIES) {
+            StringBuilder filter = new StringBuilder();
+            seriesFilter(query, filter, parameters);
+            selected = " AND series IN (SELECT s.id FROM series s WHERE true" + filter + ")";
+        } else {
+            selected = " AND series IN (" + String.join(", ", matching.stream().map(m -> Integer.toString(m.id()))
+                    .toList()) + ")";
+        }
         String sql;
         List<Object> all = new ArrayList<>();
         if (!bucketed) {
-            sql = "SELECT r.series, r.observed, r.num, r.txt, s.kind FROM reading r JOIN series s ON r.series = s.id"
-                    + " WHERE r.observed >= ? AND r.observed < ?" + ids.replace("series", "r.series") + filter
+            sql = "SELECT series, observed, num, txt FROM reading WHERE observed >= ? AND observed < ?" + selected
                     + " LIMIT ?";
             all.add(from);
             all.add(to);
@@ -642,20 +649,21 @@ final class PostgresStore implements Store {
         } else if (bucket % HistoryStore.MINUTE == 0) {
             long moved = movedUntil;
             sql = "WITH m AS (SELECT series, bucket, n, sum, min, max, last, last_at FROM rollup_1m"
-                    + " WHERE bucket >= ? AND bucket < ? AND bucket < ?" + ids
+                    + " WHERE bucket >= ? AND bucket < ? AND bucket < ?" + selected
                     + " UNION ALL SELECT series, observed / 60000 * 60000, count(num), sum(num), min(num), max(num), "
                     + LAST + ", max(observed) FROM reading WHERE observed >= ? AND observed < ? AND num IS NOT NULL"
-                    + ids + " GROUP BY 1, 2)"
-                    + " SELECT m.series, m.bucket / ? * ? AS b, sum(n), sum(sum), min(min), max(max),"
-                    + " (array_agg(last ORDER BY last_at DESC))[1] FROM m JOIN series s ON m.series = s.id WHERE true"
-                    + filter + " GROUP BY 1, 2 LIMIT ?";
-            all.addAll(List.of(from, to, moved, Math.max(from, moved), to, bucket, bucket));
+                    + selected + " GROUP BY 1, 2)"
+                    + " SELECT series, bucket / ? * ? AS b, sum(n), sum(sum), min(min), max(max),"
+                    + " (array_agg(last ORDER BY last_at DESC))[1] FROM m GROUP BY 1, 2 LIMIT ?";
+            all.addAll(List.of(from, to, moved));
             all.addAll(parameters);
+            all.addAll(List.of(Math.max(from, moved), to));
+            all.addAll(parameters);
+            all.addAll(List.of(bucket, bucket));
         } else {
-            sql = "SELECT r.series, r.observed / ? * ? AS b, count(r.num), sum(r.num), min(r.num), max(r.num),"
-                    + " (array_agg(r.num ORDER BY r.observed DESC))[1] FROM reading r JOIN series s ON r.series = s.id"
-                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL"
-                    + ids.replace("series", "r.series") + filter + " GROUP BY 1, 2 LIMIT ?";
+            sql = "SELECT series, observed / ? * ? AS b, count(num), sum(num), min(num), max(num),"
+                    + " (array_agg(num ORDER BY observed DESC))[1] FROM reading"
+                    + " WHERE observed >= ? AND observed < ? AND num IS NOT NULL" + selected + " GROUP BY 1, 2 LIMIT ?";
             all.addAll(List.of(bucket, bucket, from, to));
             all.addAll(parameters);
         }
@@ -664,7 +672,7 @@ final class PostgresStore implements Store {
         synchronized (readerLock) {
             boolean fresh = reader == null;
             try {
-                points = run(reader(), sql, all, query, bucketed);
+                points = run(reader(), sql, all, query, bucketed, series);
             } catch (SQLException e) {
                 closeQuietly(reader);
                 reader = null;
@@ -673,7 +681,7 @@ final class PostgresStore implements Store {
                     throw e;
                 }
                 // The server went away since the last query (a restart): once more, on a new connection.
-                points = run(reader(), sql, all, query, bucketed);
+                points = run(reader(), sql, all, query, bucketed, series);
             }
         }
         List<Series> answer = new ArrayList<>(points.size());
@@ -691,7 +699,7 @@ final class PostgresStore implements Store {
 
     /** Runs a query's SQL and gathers its points per series number; refuses more than the query's limit. */
     private static Map<Integer, List<Point>> run(Connection connection, String sql, List<Object> parameters,
-            HistoryQuery query, boolean bucketed) throws SQLException {
+            HistoryQuery query, boolean bucketed, SeriesIndex index) throws SQLException {
         Map<Integer, List<Point>> points = new LinkedHashMap<>();
         int rows = 0;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -704,7 +712,8 @@ final class PostgresStore implements Store {
                         throw new HistoryLimitException(query.maxPoints());
                     }
                     Instant time = Instant.ofEpochMilli(result.getLong(2));
-                    Value value = bucketed ? bucketValue(result, query) : rawValue(result);
+                    Value value = bucketed ? bucketValue(result, query)
+                            : rawValue(result, index.byId(result.getInt(1)).kind());
                     if (value != null) {
                         points.computeIfAbsent(result.getInt(1), s -> new ArrayList<>()).add(new Point(time, value));
                     }
@@ -742,9 +751,8 @@ final class PostgresStore implements Store {
         }
     }
 
-    private static Value rawValue(ResultSet result) throws SQLException {
-        String kind = result.getString(5);
-        if (kind.equals("t")) {
+    private static Value rawValue(ResultSet result, char kind) throws SQLException {
+        if (kind == 't') {
             String text = result.getString(4);
             return text == null ? null : Value.of(text);
         }
@@ -752,7 +760,7 @@ final class PostgresStore implements Store {
         if (result.wasNull()) {
             return null;
         }
-        return kind.equals("b") ? Value.of(number != 0) : Value.of(number);
+        return kind == 'b' ? Value.of(number != 0) : Value.of(number);
     }
 
     private static Value bucketValue(ResultSet result, HistoryQuery query) throws SQLException {

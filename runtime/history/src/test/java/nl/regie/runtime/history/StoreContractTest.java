@@ -189,6 +189,41 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aTypeQueryOverMoreSeriesThanAreListedSelectsByTypeAndArea() throws Exception {
+        store = open();
+        // More series than a query lists by number: the store selects them by type and area itself.
+        int count = HistoryStore.MAX_LISTED_SERIES + 50;
+        Instant start = NOW.minus(Duration.ofMinutes(150));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            EntityId bin = EntityId.of("WasteContainer", "many-" + i);
+            Location where = i % 2 == 0 ? INSIDE : OUTSIDE;
+            readings.add(reading(bin, "fillingLevel", Value.of(i), start, where));
+            readings.add(reading(bin, "fillingLevel", Value.of(i + 1), NOW.minusSeconds(30), where));
+            readings.add(reading(bin, "status", Value.of("ok"), NOW.minusSeconds(30), where));
+        }
+        readings.add(reading(LAMP, "dimLevel", Value.of(40), NOW.minusSeconds(30), INSIDE));
+        store.write(readings);
+        store.maintain(NOW, null);
+        BoundingBox area = new BoundingBox(4.8, 52.3, 5.0, 52.4);
+
+        List<Series> raw = store.query(HistoryQuery.ofType("WasteContainer", area, Set.of(), start, NOW, null,
+                Aggregate.AVG, 10_000));
+        List<Series> hourly = store.query(HistoryQuery.ofType("WasteContainer", area, Set.of("fillingLevel"), start,
+                NOW, Duration.ofHours(1), Aggregate.SUM, 10_000));
+        List<Series> fine = store.query(HistoryQuery.ofType("WasteContainer", area, Set.of(), NOW.minusSeconds(60),
+                NOW, Duration.ofSeconds(30), Aggregate.MAX, 10_000));
+
+        assertEquals(count, raw.size(), "both attributes of the bins inside");
+        assertTrue(raw.stream().allMatch(r -> r.location().equals(INSIDE)));
+        assertEquals(count / 2, hourly.size());
+        // Bin 0: 0 in the rolled-up 09:00 hour, 1 in the open 11:00 hour.
+        Series first = hourly.stream().filter(h -> h.entity().localId().equals("many-0")).findFirst().orElseThrow();
+        assertEquals(List.of(0.0, 1.0), numbers(first.points()));
+        assertEquals(count / 2, fine.size(), "text left out of buckets");
+    }
+
+    @Test
     void moreRawPointsThanTheLimitIsRefusedNotTruncated() throws Exception {
         store = open();
         Instant t = NOW.minus(Duration.ofHours(1));
