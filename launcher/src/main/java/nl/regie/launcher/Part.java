@@ -25,8 +25,11 @@ enum Part {
     LIFECYCLE("nl.regie.runtime.lifecycle", "org.apache.felix.fileinstall"),
     /** Sharing readings with other sites over a shared broker; idle anyway until configured. */
     FEDERATION("nl.regie.runtime.federation"),
-    /** The history of every reading, with DuckDB; without it {@code /api/history} and each entity's history are 404. */
-    HISTORY("nl.regie.runtime.history", "org.duckdb.duckdb_jdbc"),
+    /**
+     * The history of every reading, with DuckDB and the PostgreSQL driver; without it {@code /api/history} and each
+     * entity's history are 404.
+     */
+    HISTORY("nl.regie.runtime.history", "org.duckdb.duckdb_jdbc", "org.postgresql.jdbc"),
     /** The public side: the sensor register and the public warnings (CAP) under {@code /public}; without it, 404. */
     PUBLIC("nl.regie.runtime.public");
 

@@ -31,6 +31,7 @@ import nl.regie.runtime.spi.history.History;
 import nl.regie.runtime.spi.history.HistoryQuery;
 import nl.regie.runtime.spi.history.HistoryStatus;
 import nl.regie.runtime.spi.history.Series;
+import nl.regie.runtime.testing.PostgresCluster;
 
 import org.osgi.service.log.Logger;
 
@@ -53,8 +54,10 @@ import org.osgi.service.log.Logger;
  *
  * <p>Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.history.BundleBenchmark
  * [--readings 9936000] [--bus-rate 120000] [--bus-seconds 10] [--repeats 50] [--dir /tmp/regie-histbundle]
- * [--fill true]}: with {@code --fill true} no bus phases, the day written whole (each chunk of 50,000 published once
- * the one before is written), then the queries.
+ * [--fill true] [--store duckdb|postgresql]}: with {@code --fill true} no bus phases, the day written whole (each
+ * chunk of 50,000 published once the one before is written), then the queries; with {@code --store postgresql} the
+ * history is configured with {@code store = postgresql} on a throwaway cluster of Debian's PostgreSQL
+ * ({@link PostgresCluster}, on the same machine), and the disk figure is the tables' size as the store last reported it.
  */
 public final class BundleBenchmark {
 
@@ -82,6 +85,7 @@ public final class BundleBenchmark {
         int repeats = 50;
         boolean fill = false;
         Path dir = Path.of("/tmp/regie-histbundle");
+        String store = "duckdb";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--readings" -> readingCount = Integer.parseInt(args[i + 1]);
@@ -90,6 +94,7 @@ public final class BundleBenchmark {
                 case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
                 case "--fill" -> fill = Boolean.parseBoolean(args[i + 1]);
+                case "--store" -> store = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -104,22 +109,30 @@ public final class BundleBenchmark {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(end).plus(Duration.ofMinutes(10)), ZoneOffset.UTC);
         deleteRecursively(dir);
         Files.createDirectories(dir);
+        Map<String, Object> config = Map.of();
+        if (store.equals("postgresql")) {
+            PostgresCluster cluster = PostgresCluster.start(); // stopped by its shutdown hook at exit
+            config = Map.of("store", "postgresql", "url", cluster.newDatabase());
+            System.out.println("store: " + cluster.version() + ", a throwaway cluster on loopback");
+        } else if (!store.equals("duckdb")) {
+            throw new IllegalArgumentException("--store is duckdb or postgresql, was " + store);
+        }
         BundleBenchmark benchmark = new BundleBenchmark(log);
         if (fill) {
-            benchmark.fill(readings, repeats, dir, clock, log);
+            benchmark.fill(readings, repeats, dir, clock, log, config);
         } else {
-            benchmark.run(readings, rate, seconds * 1000L, repeats, dir, clock, log);
+            benchmark.run(readings, rate, seconds * 1000L, repeats, dir, clock, log, config);
         }
         System.exit(0);
     }
-
     /**
      * {@code --fill true}: no bus phases; the day is published in chunks of 50,000, each once the history has written
      * the one before (so nothing is dropped however loaded the machine is), then the queries are measured on the
      * whole day. The rate is what the writer sustains with the bus in front of it, not a paced rate.
      */
-    private void fill(Reading[] readings, int repeats, Path dir, Clock clock, Logger log) throws Exception {
-        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(Map.of()), clock,
+    private void fill(Reading[] readings, int repeats, Path dir, Clock clock, Logger log, Map<String, Object> config)
+            throws Exception {
+        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(config), clock,
                 log, CITY);
         long start = System.nanoTime();
         long cpu = processCpuNanos();
@@ -143,8 +156,8 @@ public final class BundleBenchmark {
         queries(history, readings, repeats, status, dir);
     }
 
-    private void run(Reading[] readings, int rate, long millis, int repeats, Path dir, Clock clock, Logger log)
-            throws Exception {
+    private void run(Reading[] readings, int rate, long millis, int repeats, Path dir, Clock clock, Logger log,
+            Map<String, Object> config) throws Exception {
         probe(1000); // warm-up
         double alone = probe(millis);
         AtomicLong counted = new AtomicLong();
@@ -154,7 +167,7 @@ public final class BundleBenchmark {
         int next = stream.stop();
         counting.close();
 
-        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(Map.of()), clock,
+        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(config), clock,
                 log, CITY);
         Pacer toHistory = Pacer.start(bus, readings, next, rate);
         double withHistory = probe(millis);
@@ -234,8 +247,11 @@ public final class BundleBenchmark {
                 + " median %.1f ms; process CPU of the five, median %.1f ms%n", areaSeries, Stats.median(allTypesMillis),
                 p99(allTypesMillis), Stats.median(wasteMillis), Stats.median(allTypesCpuMillis));
 
+        String kept = history.status().store();
+        long serverBytes = history.status().storeBytes();
         history.close();
-        long bytes = JdbcStore.folderBytes(dir);
+        long bytes = config.isEmpty() ? JdbcStore.folderBytes(dir) : serverBytes;
+        System.out.println("store: " + kept);
         System.out.printf(Locale.ROOT, "disk: %,d bytes for %,d readings: %.1f bytes per reading (raw, sorted hours and"
                 + " one-minute rollups)%n", bytes, status.written(), bytes / (double) status.written());
         bus.close();

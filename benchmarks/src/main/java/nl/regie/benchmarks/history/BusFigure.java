@@ -1,9 +1,9 @@
 package nl.regie.benchmarks.history;
 
-import java.util.List;
 import java.util.Locale;
 
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.testing.PostgresCluster;
 
 /** The bus figure ({@link BusLoad}) for each store, in rotated order each run, each into a fresh store. */
 final class BusFigure {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 
+import nl.regie.runtime.testing.PostgresCluster;
+
 /**
  * The candidates by name, and where each keeps a store: a folder for the embedded ones (as the history bundle
  * would keep it in the state folder), a database of the throwaway cluster for PostgreSQL.

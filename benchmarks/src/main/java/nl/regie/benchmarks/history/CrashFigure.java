@@ -2,6 +2,8 @@ package nl.regie.benchmarks.history;
 
 import java.util.Locale;
 
+import nl.regie.runtime.testing.PostgresCluster;
+
 /** The crash figure ({@link CrashProbe}) for each store, in rotated order each run, each into a fresh store. */
 final class CrashFigure {
 

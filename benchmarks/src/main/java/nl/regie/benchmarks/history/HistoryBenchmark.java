@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.testing.PostgresCluster;
 
 /**
  * Which history store: SQLite, DuckDB and H2 embedded, and PostgreSQL as the scale-out reference, measured on the

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.testing.PostgresCluster;
 
 /**
  * The figures that need a store full of history, per run and store (the stores in a rotated order each run, so

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import nl.regie.api.model.Reading;
+import nl.regie.runtime.testing.PostgresCluster;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 
@@ -44,7 +45,7 @@ import org.duckdb.DuckDBDriver;
  * to the thread that made it); any thread may call {@link #query}, which runs on a connection of its own, one query at
  * a time.
  */
-final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
+final class HistoryStore implements Store, AutoCloseable {
 
     static final long MINUTE = 60_000;
     static final long HOUR = 60 * MINUTE;
@@ -441,7 +442,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
     }
 
     /** Whether the store has series of this entity. */
-    boolean knows(EntityId entity) {
+    @Override
+    public boolean knows(EntityId entity) {
         return index.knows(entity);
     }
 
@@ -452,7 +454,8 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
      *
      * @throws HistoryLimitException if the answer, or the work to find it, passes the query's limit
      */
-    List<Series> query(HistoryQuery query) throws SQLException {
+    @Override
+    public List<Series> query(HistoryQuery query) throws SQLException {
         boolean bucketed = query.bucket() != null;
         List<SeriesIndex.Info> matching = index.matching(query, bucketed);
         if (matching.isEmpty()) {
@@ -714,7 +717,13 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
      *
      * @throws HistoryLimitException if more series than the query's {@code maxPoints} have a reading in the range
      */
-    List<Series> latest(HistoryQuery query) throws SQLException {
+    @Override
+    public Optional<List<Series>> latest(HistoryQuery query) throws SQLException {
+        return Optional.of(lastReadings(query));
+    }
+
+    /** {@link #latest}, as a list. */
+    List<Series> lastReadings(HistoryQuery query) throws SQLException {
         List<SeriesIndex.Info> matching = index.matching(query, false);
         if (matching.isEmpty()) {
             return List.of();
@@ -794,8 +803,14 @@ final class HistoryStore implements HistoryWriter.Sink, AutoCloseable {
         return bytes;
     }
 
-    int seriesCount() {
+    @Override
+    public int seriesCount() {
         return index.size();
+    }
+
+    @Override
+    public String description() {
+        return file == null ? "DuckDB in memory" : "DuckDB in " + file;
     }
 
     /** The store's file, or null in memory. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,7 +22,10 @@ import nl.regie.runtime.spi.history.HistoryStatus;
  * reading and counts it, never blocks the bus), and it writes them in batches of up to {@value #BATCH} or whatever
  * arrived within a second, one transaction each. Between batches it moves closed hours and, once an hour by the
  * store's clock, applies the retention policy. A batch the store refuses (a full disk, a failed store) is counted as
- * dropped and reported (behind, until a batch is written again); the thread goes on with the next.
+ * dropped and reported (behind, until a batch is written again); the thread goes on with the next. A store that
+ * cannot be reached ({@link StoreUnavailableException}: a database server down) is different: the batch is kept and
+ * written again after a pause (100 ms, doubling up to {@value #RETRY_MAX_MILLIS} ms), while new readings wait in the
+ * queue, and only what overflows the queue is dropped and counted.
  */
 final class HistoryWriter {
 
@@ -30,6 +34,8 @@ final class HistoryWriter {
     static final Duration RETENTION_EVERY = Duration.ofHours(1);
     /** A refused write keeps the history reported as behind for this long after it, unless a batch is written. */
     static final Duration FAILURE_SHOWN = Duration.ofMinutes(1);
+    /** The longest pause between two tries of a store that cannot be reached. */
+    static final long RETRY_MAX_MILLIS = 5_000;
 
     /** Where the writer writes: the store, or a test's stand-in. Called on the writer thread only. */
     interface Sink {
@@ -54,6 +60,7 @@ final class HistoryWriter {
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong caughtUpNanos = new AtomicLong(System.nanoTime());
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile RetentionPolicy policy;
     private volatile boolean running = true;
     private volatile String failure;
@@ -138,14 +145,36 @@ final class HistoryWriter {
     }
 
     private void write(List<Reading> batch) {
-        try {
-            store.write(batch);
-            written.add(batch.size());
-            // Space came back (or the store recovered): the history is no longer behind for that failure.
-            failure = null;
-        } catch (SQLException | RuntimeException e) {
-            dropped.add(batch.size());
-            failed("The history store refused " + batch.size() + " readings: " + e.getMessage());
+        long pause = 100;
+        while (true) {
+            try {
+                store.write(batch);
+                written.add(batch.size());
+                // Space came back (or the store recovered): the history is no longer behind for that failure.
+                failure = null;
+                return;
+            } catch (StoreUnavailableException e) {
+                if (!running) {
+                    dropped.add(batch.size());
+                    failed("The history store cannot be reached as the history stops: " + batch.size()
+                            + " readings are lost (" + e.getMessage() + ")");
+                    return;
+                }
+                failed("The history store cannot be reached: " + e.getMessage() + "; " + batch.size()
+                        + " readings are kept and written when it is back");
+                try {
+                    stopping.await(pause, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    dropped.add(batch.size());
+                    return;
+                }
+                pause = Math.min(RETRY_MAX_MILLIS, pause * 2);
+            } catch (SQLException | RuntimeException e) {
+                dropped.add(batch.size());
+                failed("The history store refused " + batch.size() + " readings: " + e.getMessage());
+                return;
+            }
         }
     }
 
@@ -158,6 +187,8 @@ final class HistoryWriter {
                 retention = policy;
             }
             store.maintain(now, retention);
+        } catch (StoreUnavailableException e) {
+            failed("The history store cannot be reached: " + e.getMessage());
         } catch (SQLException | RuntimeException e) {
             failed("The history's hourly move or retention failed: " + e.getMessage());
         }
@@ -192,6 +223,7 @@ final class HistoryWriter {
     /** Writes what waits, closes the store and ends the thread. */
     void stop() throws InterruptedException {
         running = false;
+        stopping.countDown();
         thread.join(TimeUnit.SECONDS.toMillis(30));
     }
 }

@@ -85,7 +85,7 @@ class LatestTest {
     void eachSeriesGivesItsLastReadingAtOrBeforeTheTimeInTheMovedAndTheHotTable() throws Exception {
         // 10:30 is in a moved hour; the reading at exactly 10:30 (minute 60) counts, the one at 10:31 does not.
         Instant inMoved = START.plus(Duration.ofMinutes(60));
-        List<Series> moved = store.latest(at(inMoved, Duration.ofHours(1), null, Set.of(), 100));
+        List<Series> moved = store.lastReadings(at(inMoved, Duration.ofHours(1), null, Set.of(), 100));
         assertEquals(List.of("fillingLevel", "lidOpen", "status"), moved.stream()
                 .filter(s -> s.entity().equals(BIN)).map(Series::attribute).toList());
         assertEquals(List.of(new Point(inMoved, Value.of(60.0))), moved.get(0).points());
@@ -94,25 +94,25 @@ class LatestTest {
         assertEquals("/", moved.get(0).unit());
         assertEquals(INSIDE, moved.get(0).location());
         // The other bin reported at START (09:30) only: found when the look-back reaches back to it.
-        assertEquals(List.of(OTHER_BIN), store.latest(at(inMoved, Duration.ofMinutes(60), null, Set.of(), 100))
+        assertEquals(List.of(OTHER_BIN), store.lastReadings(at(inMoved, Duration.ofMinutes(60), null, Set.of(), 100))
                 .stream().map(Series::entity).filter(e -> !e.equals(BIN)).distinct().toList());
-        assertEquals(List.of(), store.latest(at(inMoved, Duration.ofMinutes(59), null, Set.of(), 100))
+        assertEquals(List.of(), store.lastReadings(at(inMoved, Duration.ofMinutes(59), null, Set.of(), 100))
                 .stream().map(Series::entity).filter(e -> !e.equals(BIN)).distinct().toList());
 
         // Between two readings, in the hot table: the one before.
         Instant inHot = START.plus(Duration.ofMinutes(140)).plusSeconds(30);
-        List<Series> hot = store.latest(at(inHot, Duration.ofMinutes(5), null, Set.of("fillingLevel"), 100));
+        List<Series> hot = store.lastReadings(at(inHot, Duration.ofMinutes(5), null, Set.of("fillingLevel"), 100));
         assertEquals(List.of(new Point(START.plus(Duration.ofMinutes(140)), Value.of(140.0))), hot.get(0).points());
         assertEquals(1, hot.size());
     }
 
     @Test
     void nothingInTheLookBackIsNothingAndTheAreaAndTypeSelect() throws Exception {
-        assertEquals(List.of(), store.latest(at(START.minusSeconds(1), Duration.ofHours(1), null, Set.of(), 100)));
-        List<Series> inside = store.latest(at(START, Duration.ofMinutes(1), new BoundingBox(4.8, 52.3, 5.0, 52.4),
+        assertEquals(List.of(), store.lastReadings(at(START.minusSeconds(1), Duration.ofHours(1), null, Set.of(), 100)));
+        List<Series> inside = store.lastReadings(at(START, Duration.ofMinutes(1), new BoundingBox(4.8, 52.3, 5.0, 52.4),
                 Set.of(), 100));
         assertEquals(Set.of(BIN), inside.stream().map(Series::entity).collect(java.util.stream.Collectors.toSet()));
-        assertEquals(List.of(LAMP), store.latest(HistoryQuery.ofType("Streetlight", null, Set.of(), START,
+        assertEquals(List.of(LAMP), store.lastReadings(HistoryQuery.ofType("Streetlight", null, Set.of(), START,
                 NOW, null, Aggregate.AVG, 10)).stream().map(Series::entity).toList());
     }
 
@@ -121,16 +121,16 @@ class LatestTest {
         // The page asks while the city reports: each answer must see every batch committed before it.
         HistoryQuery lamp = HistoryQuery.ofType("Streetlight", null, Set.of(), START, NOW.plusSeconds(1), null,
                 Aggregate.AVG, 10);
-        assertEquals(List.of(new Point(START, Value.of(40))), store.latest(lamp).get(0).points());
+        assertEquals(List.of(new Point(START, Value.of(40))), store.lastReadings(lamp).get(0).points());
         store.write(List.of(reading(LAMP, "dimLevel", Value.of(60), NOW, INSIDE)));
-        assertEquals(List.of(new Point(NOW, Value.of(60))), store.latest(lamp).get(0).points());
+        assertEquals(List.of(new Point(NOW, Value.of(60))), store.lastReadings(lamp).get(0).points());
         assertEquals(2, store.query(lamp).get(0).points().size());
     }
 
     @Test
     void moreSeriesThanTheLimitIsRefusedNotCut() {
         HistoryLimitException e = assertThrows(HistoryLimitException.class,
-                () -> store.latest(at(START, Duration.ofMinutes(1), null, Set.of(), 3)));
+                () -> store.lastReadings(at(START, Duration.ofMinutes(1), null, Set.of(), 3)));
         assertEquals(3, e.limit());
     }
 
@@ -158,7 +158,7 @@ class LatestTest {
         };
         for (Instant time : List.of(START, START.plus(Duration.ofMinutes(60)), NOW.minusSeconds(1))) {
             HistoryQuery query = at(time, Duration.ofMinutes(70), null, Set.of(), 100);
-            assertEquals(store.latest(query), byQuery.latest(query), time.toString());
+            assertEquals(store.lastReadings(query), byQuery.latest(query), time.toString());
         }
         assertThrows(HistoryLimitException.class, () -> byQuery.latest(at(START, Duration.ofMinutes(1), null,
                 Set.of(), 3)));

@@ -100,6 +100,7 @@ public class HealthServlet extends GuardedServlet {
             h.put("lagMillis", historyStatus.lagMillis());
             h.put("storeBytes", historyStatus.storeBytes());
             h.put("behind", !historyStatus.well());
+            h.put("store", historyStatus.store());
             body.put("history", h);
         }
         Json.write(response, 200, body);

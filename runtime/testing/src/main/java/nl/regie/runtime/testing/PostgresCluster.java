@@ -1,4 +1,6 @@
-package nl.regie.benchmarks.history;
+package nl.regie.runtime.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,11 +22,18 @@ import java.util.stream.Stream;
  * A throwaway PostgreSQL cluster of Debian's package: {@code initdb} into a folder under /tmp, {@code pg_ctl start}
  * on a free loopback port (TCP on 127.0.0.1 only, its socket in its own folder), {@code pg_ctl stop} and the folder
  * removed on {@link #close()}. PostgreSQL refuses to run as root, so as root it runs as the {@code postgres} user.
+ * Shared by the history's tests (its PostgreSQL store) and the history store benchmark.
+ *
+ * <p>A test calls {@link #assumeInstalled()} first: without Debian's package the test is skipped, unless the
+ * environment variable {@code CI} is {@code true}: then it fails, so CI never passes by skipping (as {@link Mosquitto}).
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
     /** Debian's PostgreSQL programs: the newest version installed under /usr/lib/postgresql (15 on bookworm). */
-    static final Path BIN = newestInstalled(Path.of("/usr/lib/postgresql"));
+    public static final Path BIN = newestInstalled(Path.of("/usr/lib/postgresql"));
+
+    /** The one role that must give its password over TCP (create it with one); every other role is trusted. */
+    public static final String PASSWORD_ROLE = "regie_login";
 
     private final Path dir;
     private final int port;
@@ -38,7 +47,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** {@code root/<version>/bin} of the highest version that has an initdb, or {@code root/15/bin} when none has. */
-    static Path newestInstalled(Path root) {
+    public static Path newestInstalled(Path root) {
         try (var versions = Files.list(root)) {
             return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
                     .filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
@@ -49,22 +58,38 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(BIN.resolve("initdb"));
     }
 
+    /** Skips the test (or fails it on CI) when Debian's PostgreSQL programs are missing. */
+    public static void assumeInstalled() {
+        if (available()) {
+            return;
+        }
+        String message = "PostgreSQL is not installed (missing " + BIN.resolve("initdb")
+                + "); install Debian's postgresql package to run this test";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(message + " (CI=true: not skipping)");
+        }
+        assumeTrue(false, message);
+    }
+
     /** Creates and starts a cluster; its superuser is {@code regie}, trusted on loopback. */
-    static PostgresCluster start() throws IOException, InterruptedException {
+    public static PostgresCluster start() throws IOException, InterruptedException {
         if (!available()) {
             throw new IllegalStateException(BIN + "/initdb is missing: install Debian's postgresql-15 package");
         }
-        Path dir = Files.createTempDirectory("regie-histbench-pg");
+        Path dir = Files.createTempDirectory("regie-pg");
         PostgresCluster cluster = new PostgresCluster(dir, freePort());
         if (root()) {
             run(List.of("chown", "postgres:postgres", dir.toString()));
         }
         cluster.pg(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "regie",
                 "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
+        // Trusted on loopback, but for one role that must log in with its password (scram), for tests of a login.
+        Path hba = dir.resolve("data/pg_hba.conf");
+        Files.writeString(hba, "host all " + PASSWORD_ROLE + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(hba));
         cluster.startServer();
         // Stopped on Ctrl-C or kill too, not only by close(): nothing of the run is left running.
         Thread stopper = new Thread(() -> {
@@ -89,13 +114,40 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** Stops and starts the server again (a clean restart), returning when it accepts connections. */
-    void restart() throws IOException, InterruptedException {
-        pg(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"));
+    public void restart() throws IOException, InterruptedException {
+        stopServer();
         startServer();
     }
 
+    /** Stops the server (fast: open connections are cut), keeping its data; {@link #startAgain()} starts it. */
+    public void stopServer() throws IOException, InterruptedException {
+        pg(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"));
+    }
+
+    /** Starts a server stopped by {@link #stopServer()} on the same port, returning when it accepts connections. */
+    public void startAgain() throws IOException, InterruptedException {
+        startServer();
+    }
+
+    /** The loopback port the server listens on. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Runs SQL as the superuser in {@code database} (a role with a password for a test of the store's login, say).
+     */
+    public void execute(String database, String... sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url(database));
+                Statement statement = connection.createStatement()) {
+            for (String s : sql) {
+                statement.execute(s);
+            }
+        }
+    }
+
     /** Creates a new empty database and returns its JDBC URL. */
-    String newDatabase() throws SQLException {
+    public String newDatabase() throws SQLException {
         String name = "history" + (++databases);
         try (Connection connection = DriverManager.getConnection(url("postgres"));
                 Statement statement = connection.createStatement()) {
@@ -105,7 +157,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** Drops a database made by {@link #newDatabase()}. */
-    void dropDatabase(String url) throws SQLException {
+    public void dropDatabase(String url) throws SQLException {
         String name = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
         try (Connection connection = DriverManager.getConnection(url("postgres"));
                 Statement statement = connection.createStatement()) {
@@ -113,11 +165,12 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    String url(String database) {
+    /** The JDBC URL of {@code database} as the superuser {@code regie} (trusted on loopback: no password). */
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=regie";
     }
 
-    String version() {
+    public String version() {
         try {
             Process p = new ProcessBuilder(BIN.resolve("postgres").toString(), "--version").redirectErrorStream(true).start();
             String v = new String(p.getInputStream().readAllBytes()).trim();
@@ -173,7 +226,8 @@ final class PostgresCluster implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static int freePort() {
+    /** A loopback port nothing listens on now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
