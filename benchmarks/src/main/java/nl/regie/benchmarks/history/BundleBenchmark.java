@@ -153,7 +153,7 @@ public final class BundleBenchmark {
                 + " written: %,d written (%,.0f/s over %.1f s), %,d dropped; process CPU %.1f s%n", readings.length,
                 status.written(), status.written() / seconds, seconds, status.dropped(),
                 (processCpuNanos() - cpu) / 1e9);
-        queries(history, readings, repeats, status, dir);
+        queries(history, readings, repeats, status, dir, config);
     }
 
     private void run(Reading[] readings, int rate, long millis, int repeats, Path dir, Clock clock, Logger log,
@@ -194,11 +194,11 @@ public final class BundleBenchmark {
                 + " %,d dropped%s; the process used %.1f CPU seconds meanwhile (pacer, bus and writer)%n", offered, rate,
                 status.written(), status.written() / ingestSeconds, ingestSeconds, status.dropped(),
                 status.well() ? "" : "; " + status.problem(), ingestCpuSeconds);
-        queries(history, readings, repeats, status, dir);
+        queries(history, readings, repeats, status, dir, config);
     }
 
-    private void queries(HistoryComponent history, Reading[] readings, int repeats, HistoryStatus status, Path dir)
-            throws Exception {
+    private void queries(HistoryComponent history, Reading[] readings, int repeats, HistoryStatus status, Path dir,
+            Map<String, Object> config) throws Exception {
 
         Random random = new Random(42);
         List<City.Entity> traffic = new City(1.0).entities().stream()
