@@ -81,7 +81,9 @@ final class MqttBroker implements AutoCloseable {
         BrokerLogins logins = BrokerLogins.random(new SecureRandom());
         BrokerAccess access = new BrokerAccess(options.site(), CredentialFiles.passwordFile(options.stateDir()), logins,
                 message -> console.warn(SOURCE, message, null));
-        EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort(), access);
+        // A queue that fills (a bridge that falls behind) may take an eighth of the heap, not more.
+        EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort(),
+                EmbeddedBroker.Limits.forHeap(Runtime.getRuntime().maxMemory()), access);
         try {
             EmbeddedBroker.ensureFree(broker.host(), broker.port(), "--mqtt-port");
             broker.start(START_TIMEOUT);
