@@ -32,7 +32,11 @@ import org.osgi.service.log.LogLevel;
  */
 final class MqttBroker implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long the embedded broker may take to start. It starts beside the framework, so on a starved machine both
+     * are slow: at a load average of 38 on 2 cores it took longer than 30 s.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     /**
      * The thread that starts the embedded broker, or probes an external one, while the launcher goes on starting; it
