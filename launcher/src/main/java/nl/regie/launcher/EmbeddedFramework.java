@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import nl.regie.launcher.ShippedBundles.ShippedBundle;
@@ -64,13 +63,6 @@ final class EmbeddedFramework {
     private boolean stopped;
     private final List<Bundle> deferred = new ArrayList<>();
     private volatile boolean awaitPolicy;
-    private final Map<String, Gate> gates = new ConcurrentHashMap<>();
-
-    /** What must have happened before a bundle starts. */
-    interface Gate {
-        /** Returns once the bundle may start; throws when start-up cannot go on. */
-        void await() throws StartupException, InterruptedException;
-    }
 
     /** A framework that keeps its cache in {@code storage} (deleted on stop) and reports on {@code console}. */
     EmbeddedFramework(Path storage, ConsoleLog console) {
@@ -104,7 +96,7 @@ final class EmbeddedFramework {
      * @return the failures, one line each ({@code name: reason}), for the start-up summary
      * @throws StartupException when an {@linkplain #ESSENTIAL essential} bundle is missing or did not start
      */
-    List<String> startBundles(List<ShippedBundle> shipped) throws StartupException, InterruptedException {
+    List<String> startBundles(List<ShippedBundle> shipped) throws StartupException {
         return startBundles(shipped, Set.of());
     }
 
@@ -112,8 +104,7 @@ final class EmbeddedFramework {
      * Installs and starts the shipped bundles as {@link #startBundles(List)} does, but for those named in
      * {@code leftOut} (the parts left out with {@code --without}), which are neither installed nor essential.
      */
-    List<String> startBundles(List<ShippedBundle> shipped, Set<String> leftOut) throws StartupException,
-            InterruptedException {
+    List<String> startBundles(List<ShippedBundle> shipped, Set<String> leftOut) throws StartupException {
         BundleContext context = felix.getBundleContext();
         Map<String, String> failures = new HashMap<>();
         List<Bundle> installed = new ArrayList<>();
@@ -151,10 +142,6 @@ final class EmbeddedFramework {
                 console.warn(ConsoleLog.name(bundle), "the config folder's policy was not applied within "
                         + POLICY_TIMEOUT.toSeconds() + " s (see the log above); plugins signed by keys it lists are"
                         + " refused until it is, then put them in the plugins folder again", null);
-            }
-            Gate gate = gates.remove(String.valueOf(bundle.getSymbolicName()));
-            if (gate != null) {
-                gate.await();
             }
             try {
                 bundle.start();
@@ -195,14 +182,6 @@ final class EmbeddedFramework {
                 console.error(ConsoleLog.name(bundle), "could not start", e);
             }
         }
-    }
-
-    /**
-     * Makes {@link #startBundles} wait for {@code gate} before it starts the bundle {@code symbolicName} (the device
-     * bundle waits for the embedded broker, which starts beside the framework); a gate that throws ends start-up.
-     */
-    void beforeStarting(String symbolicName, Gate gate) {
-        gates.put(symbolicName, gate);
     }
 
     /**

@@ -17,9 +17,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /**
- * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker on a thread of its own (or
- * probe the external one in the background), start the framework and the shipped bundles beside it (the device bundle
- * once the broker listens) (FileInstall last: the plugins already in the folder
+ * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one
+ * in the background), start the framework and the shipped bundles (FileInstall last: the plugins already in the folder
  * go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's MQTT
  * bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
  * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
@@ -61,8 +60,7 @@ final class Launcher {
             quietJetty();
             operator = OperatorToken.inStateDir(options.stateDir());
         }
-        // The embedded broker starts beside the framework; the device bundle starts once it listens.
-        MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.begin(options, console) : MqttBroker.none();
+        MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.start(options, console) : MqttBroker.none();
         synchronized (this) {
             if (stoppedCleanly != null) {
                 mqtt.close();
@@ -79,7 +77,6 @@ final class Launcher {
             throw new StartupException("cannot prepare the framework: " + ConsoleLog.reason(e), e);
         }
         EmbeddedFramework embedded = new EmbeddedFramework(storage, console);
-        embedded.beforeStarting(Part.DEVICES.bundles().iterator().next(), mqtt::awaitStarted);
         synchronized (this) {
             if (stoppedCleanly != null) {
                 embedded.stop(STOP_TIMEOUT);
@@ -98,7 +95,6 @@ final class Launcher {
         }
         embedded.startBundles(shipped, Part.bundles(options.without()))
                 .forEach(failure -> notes.add("failed: " + failure));
-        mqtt.awaitStarted();
         String url = options.runs(Part.WEB)
                 ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;
         if (url != null) {

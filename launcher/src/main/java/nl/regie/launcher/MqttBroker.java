@@ -23,7 +23,7 @@ import org.osgi.service.log.LogLevel;
 
 /**
  * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on
- * 127.0.0.1 beside the framework (the runtime's device bundle starts once it listens) and stops after it, or an external one named by {@code --broker}, which it only
+ * 127.0.0.1 before the framework and stops after it, or an external one named by {@code --broker}, which it only
  * checks it can reach (the runtime's bridge connects, and keeps retrying, by itself).
  *
  * <p>The embedded broker lets in the devices of the password file in the state folder
@@ -32,11 +32,7 @@ import org.osgi.service.log.LogLevel;
  */
 final class MqttBroker implements AutoCloseable {
 
-    /**
-     * How long the embedded broker may take to start. It starts beside the framework, so on a starved machine both
-     * are slow: at a load average of 38 on 2 cores it took longer than 30 s.
-     */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     /**
      * The thread that starts the embedded broker, or probes an external one, while the launcher goes on starting; it
@@ -81,9 +77,10 @@ final class MqttBroker implements AutoCloseable {
     }
 
     /**
-     * The broker these options ask for, starting: the embedded one on a thread of its own ({@link #START_THREAD}), so
-     * that the framework can start beside it ({@link #awaitStarted()} waits for it); or the external one, probed in
-     * the background. Its logins are known at once.
+     * The broker these options ask for, starting: the embedded one on a thread of its own ({@link #START_THREAD}),
+     * which {@link #awaitStarted()} waits for; or the external one, probed in the background. Its logins are known at
+     * once. (Starting the framework beside the embedded broker was tried and measured slower on a loaded 2-core
+     * machine: docs/install.md, "Starting the broker beside the framework".)
      *
      * @throws StartupException when the embedded broker's port is taken or it cannot be prepared
      */
