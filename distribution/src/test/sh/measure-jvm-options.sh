@@ -10,6 +10,11 @@
 #   rss    VmRSS of the JVM, IDLE seconds (default 30) after the ready line
 # then SIGTERM, and the exit status must be 0. Prints every run, then per set the median and the range.
 # DEVICES=10000 IDLE=180 measures with 10,000 simulated devices instead (3 minutes after ready).
+# A SET ending in @b runs the distribution in REGIE_DIST_B instead (another build, to compare two launchers).
+# A SET that names a file (a path with a /) takes its JVM options from that file, as config/jvm.options does.
+# arena-default is the shipped options with glibc's own number of malloc arenas instead of bin/regie's 2.
+# Also printed per start: live, the heap in use after a full collection (jcmd GC.class_histogram's total, MB), just
+# after RSS is read.
 # Sets with "broker" in their name use an external Mosquitto (Debian's mosquitto, anonymous, on a free port).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -36,6 +41,8 @@ options_for() {
         g1) echo "$shipped" | sed 's/-XX:+UseSerialGC/-XX:+UseG1GC/' ;;
         c2) echo "$shipped" | grep -v -e TieredStopAtLevel -e ReservedCodeCacheSize ;;
         cds | cds-broker) echo "$shipped"; echo "-XX:SharedArchiveFile=$CDS_ARCHIVE"; echo "-Xlog:cds*=off" ;;
+        arena-default) echo "$shipped" ;;
+        */*) [ -r "$1" ] || { echo "cannot read the options file $1" >&2; exit 2; }; grep -v '^\s*#' "$1" | grep . || true ;;
         *) echo "unknown set $1" >&2; exit 2 ;;
     esac
 }
@@ -60,13 +67,16 @@ trap cleanup EXIT
 
 # One start: prints "ready_seconds rss_mb".
 measure() {
-    local set=$1 run=$2 dir=$WORK/$1-$2 args=()
+    local set=$1 run=$2 dir=$WORK/${1//\//_}-$2 args=() arenas home=$HOME_DIR
     mkdir -p "$dir"
+    if [[ $set == *@b ]]; then home=$REGIE_DIST_B; set=${set%@b}; fi
     options_for "$set" > "$dir/jvm.options"
     [[ $set == *broker* ]] && args=(--broker "tcp://127.0.0.1:$BROKER_PORT") || args=(--mqtt-port "$(free_port)")
-    local start end pid rss status
+    local start end pid rss live status
     start=$(date +%s%N)
-    REGIE_JVM_OPTIONS=$dir/jvm.options "$HOME_DIR/bin/regie" --state-dir "$dir/state" --http-port "$(free_port)" \
+    # bin/regie sets MALLOC_ARENA_MAX=2 unless it is set; arena-default gives glibc's own (8 per core).
+    [[ $set == arena-default ]] && arenas=$((8 * $(nproc))) || arenas=2
+    MALLOC_ARENA_MAX=$arenas REGIE_JVM_OPTIONS=$dir/jvm.options "$home/bin/regie" --state-dir "$dir/state" --http-port "$(free_port)" \
         "${args[@]}" --simulator-devices "$DEVICES" --log-file off > "$dir/out" 2> "$dir/err" &
     pid=$!
     while ! grep -qs '^Regie ready' "$dir/out"; do
@@ -76,10 +86,11 @@ measure() {
     end=$(date +%s%N)
     sleep "$IDLE"
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+    live=$(jcmd "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}')
     kill -TERM "$pid"
     status=0; wait "$pid" || status=$?
     [ "$status" -eq 0 ] || { echo "$set run $run: exit status $status" >&2; exit 1; }
-    awk -v s="$start" -v e="$end" -v r="$rss" 'BEGIN { printf "%.2f %.0f\n", (e - s) / 1e9, r / 1024 }'
+    awk -v s="$start" -v e="$end" -v r="$rss" -v l="${live:-0}" 'BEGIN { printf "%.2f %.0f %.0f\n", (e - s) / 1e9, r / 1024, l / 1048576 }'
 }
 
 for set in "${SETS[@]}"; do
@@ -96,7 +107,7 @@ for set in "${SETS[@]}"; do
     fi
 done
 
-echo "set run ready_s rss_MB   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "set run ready_s rss_MB live_MB   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 for run in $(seq 1 "$RUNS"); do
     for set in "${SETS[@]}"; do
         result=$(measure "$set" "$run")
@@ -104,11 +115,12 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 echo
-echo "set: ready median (range) s; rss median (range) MB; $RUNS runs each"
+echo "set: ready median (range) s; rss median (range) MB; live heap median (range) MB; $RUNS runs each"
 for set in "${SETS[@]}"; do
-    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; n++ }
+    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; l[n] = $5; n++ }
         function median(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
             return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }
-        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB\n", set, median(r, n), r[0], r[n - 1], median(m, n), m[0], m[n - 1] }' \
+        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB   %4.0f (%.0f-%.0f) MB\n", set, median(r, n), r[0], r[n - 1],
+            median(m, n), m[0], m[n - 1], median(l, n), l[0], l[n - 1] }' \
         "$WORK/results"
 done

@@ -85,8 +85,12 @@ class DistributionIT {
             ProcessHandle.Info info = regie.handle().info();
             assertTrue(info.command().orElseThrow().endsWith("/java"), info.toString());
             List<String> arguments = List.of(info.arguments().orElseThrow());
-            assertTrue(arguments.containsAll(List.of("-Xmx96m", "-XX:+UseSerialGC", "-Dregie.home=" + home.toRealPath(), "-jar")),
-                    arguments.toString());
+            assertTrue(arguments.containsAll(List.of("-Xms64m", "-Xmx160m", "-XX:+UseSerialGC", "-Dregie.home="
+                    + home.toRealPath(), "-jar")), arguments.toString());
+            // Two glibc malloc arenas, set by the script for the JVM it execs.
+            String environ = Files.readString(Path.of("/proc", Long.toString(regie.handle().pid()), "environ"),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(List.of(environ.split("\0")).contains("MALLOC_ARENA_MAX=2"), environ);
             // The first start writes the class-data sharing archive when the JVM exits; later starts map it.
             assertTrue(arguments.contains("-XX:ArchiveClassesAtExit=" + home.toRealPath().resolve("lib/regie.jsa")),
                     arguments.toString());

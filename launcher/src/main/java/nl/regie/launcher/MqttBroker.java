@@ -34,8 +34,11 @@ final class MqttBroker implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
-    /** The thread that probes an external broker while the launcher goes on starting. */
-    static final String PROBE_THREAD = "regie-broker-start";
+    /**
+     * The thread that starts the embedded broker, or probes an external one, while the launcher goes on starting; it
+     * ends when the broker listens, or with the probe.
+     */
+    static final String START_THREAD = "regie-broker-start";
     /** What the broker's log lines are attributed to on the console. */
     static final String SOURCE = "mqtt-broker";
 
@@ -44,14 +47,16 @@ final class MqttBroker implements AutoCloseable {
     private final BrokerLogins logins;
     private final CompletableFuture<Optional<String>> probe;
     private final Thread prober;
+    private final CompletableFuture<Void> started;
 
     private MqttBroker(String url, EmbeddedBroker embedded, BrokerLogins logins,
-            CompletableFuture<Optional<String>> probe, Thread prober) {
+            CompletableFuture<Optional<String>> probe, Thread prober, CompletableFuture<Void> started) {
         this.url = url;
         this.embedded = embedded;
         this.logins = logins;
         this.probe = probe;
         this.prober = prober;
+        this.started = started;
     }
 
     /**
@@ -61,6 +66,25 @@ final class MqttBroker implements AutoCloseable {
      * @throws StartupException when the embedded broker's port is taken or the broker does not start
      */
     static MqttBroker start(LauncherOptions options, ConsoleLog console) throws StartupException, InterruptedException {
+        MqttBroker broker = begin(options, console);
+        try {
+            broker.awaitStarted();
+        } catch (StartupException | InterruptedException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    /**
+     * The broker these options ask for, starting: the embedded one on a thread of its own ({@link #START_THREAD}),
+     * which {@link #awaitStarted()} waits for; or the external one, probed in the background. Its logins are known at
+     * once. (Starting the framework beside the embedded broker was tried and measured slower on a loaded 2-core
+     * machine: docs/install.md, "Starting the broker beside the framework".)
+     *
+     * @throws StartupException when the embedded broker's port is taken or it cannot be prepared
+     */
+    static MqttBroker begin(LauncherOptions options, ConsoleLog console) throws StartupException {
         if (!options.embeddedBroker()) {
             String url = options.mqttUrl();
             // On a thread of its own, named and a daemon, rather than a pool's (the common pool's threads are
@@ -72,28 +96,62 @@ final class MqttBroker implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     probe.completeExceptionally(e);
                 }
-            }, PROBE_THREAD);
+            }, START_THREAD);
             prober.setDaemon(true);
             prober.start();
-            return new MqttBroker(url, null, null, probe, prober);
+            return new MqttBroker(url, null, null, probe, prober, CompletableFuture.completedFuture(null));
         }
         BrokerLog.routeTo((level, logger, message, failure) -> console.print(level(level), SOURCE, message, failure), false);
         BrokerLogins logins = BrokerLogins.random(new SecureRandom());
         BrokerAccess access = new BrokerAccess(options.site(), CredentialFiles.passwordFile(options.stateDir()), logins,
                 message -> console.warn(SOURCE, message, null));
-        EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort(), access);
+        // A queue that fills (a bridge that falls behind) may take a sixteenth of the heap, not more.
+        EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort(),
+                EmbeddedBroker.Limits.forHeap(Runtime.getRuntime().maxMemory()), access);
         try {
             EmbeddedBroker.ensureFree(broker.host(), broker.port(), "--mqtt-port");
-            broker.start(START_TIMEOUT);
         } catch (BrokerException e) {
             throw new StartupException(e.getMessage(), e.getCause());
         }
-        return new MqttBroker(broker.url(), broker, logins, CompletableFuture.completedFuture(Optional.empty()), null);
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                broker.start(START_TIMEOUT);
+                started.complete(null);
+            } catch (BrokerException | InterruptedException | RuntimeException | Error e) {
+                started.completeExceptionally(e);
+            }
+        }, START_THREAD);
+        starter.setDaemon(true);
+        starter.start();
+        return new MqttBroker(broker.url(), broker, logins, CompletableFuture.completedFuture(Optional.empty()), null,
+                started);
+    }
+
+    /**
+     * Waits until the embedded broker listens (at once for an external one or none).
+     *
+     * @throws StartupException when it did not start
+     */
+    void awaitStarted() throws StartupException, InterruptedException {
+        try {
+            started.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BrokerException broker) {
+                throw new StartupException(broker.getMessage(), broker.getCause());
+            }
+            if (cause instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new StartupException("the MQTT broker did not start: " + ConsoleLog.reason(cause), cause);
+        }
     }
 
     /** No broker at all: the device bridge is left out ({@code --without devices}). */
     static MqttBroker none() {
-        return new MqttBroker("", null, null, CompletableFuture.completedFuture(Optional.empty()), null);
+        return new MqttBroker("", null, null, CompletableFuture.completedFuture(Optional.empty()), null,
+                CompletableFuture.completedFuture(null));
     }
 
     /** The embedded broker's logins for the runtime's bridge and the simulator; empty with an external broker. */
@@ -106,7 +164,7 @@ final class MqttBroker implements AutoCloseable {
         return url;
     }
 
-    /** The thread that probes an external broker ({@link #PROBE_THREAD}), or empty with the embedded one. */
+    /** The thread that probes an external broker ({@link #START_THREAD}), or empty with the embedded one. */
     Optional<Thread> prober() {
         return Optional.ofNullable(prober);
     }

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LauncherOptionsTest {
 
+    /** The simulator's defaults, on the launcher's 10 shared connections at most (SimulatorFlags.SHARED_CONNECTIONS). */
+    private static final SimulatorSettings LAUNCHER_SIMULATOR = SimulatorSettings.defaults().withConnections(10, 10);
+
+
     @TempDir
     Path workingDir;
 
@@ -51,7 +55,8 @@ class LauncherOptionsTest {
         assertNull(options.mqttPassword());
         assertNull(options.mqttTruststore());
         assertNull(options.mqttTruststorePassword());
-        assertEquals(SimulatorSettings.defaults(), options.simulator(), "the simulator is on, with its own defaults");
+        assertEquals(LAUNCHER_SIMULATOR, options.simulator(),
+                "the simulator is on, with its own defaults but for at most 10 shared connections");
     }
 
     @Test
@@ -314,15 +319,17 @@ class LauncherOptionsTest {
     void theSimulatorIsOnUnlessTurnedOff() throws Exception {
         assertNull(parse("--no-simulator").simulator());
         assertNull(parse("--no-simulator=true").simulator());
-        assertEquals(SimulatorSettings.defaults(), parse("--no-simulator=false").simulator());
+        assertEquals(LAUNCHER_SIMULATOR, parse("--no-simulator=false").simulator());
         assertEquals("--no-simulator: 'off' is not true or false", error("--no-simulator=off"));
     }
 
     @Test
     void simulatorScaleAndSpeedGoIntoItsSettings() throws Exception {
         SimulatorSettings settings = parse("--simulator-devices", "500", "--simulator-speed=600").simulator();
-        assertEquals(SimulatorSettings.defaults().withDevices(500).withSpeed(600), settings);
+        assertEquals(LAUNCHER_SIMULATOR.withDevices(500).withSpeed(600), settings);
         assertEquals(2.5, parse("--simulator-speed", "2.5").simulator().speed());
+        assertEquals(10, parse("--simulator-devices", "10000").simulator().connections(),
+                "10,000 devices share 10 connections (the simulator alone: 50), 30 Paho threads in Regie's process");
     }
 
     @Test
@@ -345,7 +352,7 @@ class LauncherOptionsTest {
         assertEquals(winter, parse("--simulator-start", "2026-12-15T17:50:00+01:00").simulator().clockStart());
         assertEquals(Instant.parse("2026-07-01T10:00:00Z"), parse("--simulator-start", "2026-07-01T12:00").simulator()
                 .clockStart(), "CEST: UTC+2");
-        assertEquals(SimulatorSettings.defaults().withSpeed(600).withClockStart(winter),
+        assertEquals(LAUNCHER_SIMULATOR.withSpeed(600).withClockStart(winter),
                 parse("--simulator-speed", "600", "--simulator-start", "2026-12-15T16:50:00Z").simulator());
         assertNull(parse().simulator().clockStart(), "by default: now");
 

@@ -2,6 +2,7 @@ package nl.regie.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -56,6 +57,41 @@ class MqttBrokerTest {
             String reason = broker.unreachable().orElseThrow();
             assertTrue(reason.toLowerCase().contains("refused"), reason);
             assertEquals(url + " (external, not reachable yet)", broker.describe());
+        }
+    }
+
+    @Test
+    @Timeout(150)
+    void theEmbeddedBrokerStartsOnItsOwnThreadWhileTheCallerGoesOn() throws Exception {
+        int port = freePort();
+        LauncherOptions options = LauncherOptions.parse(List.of("--mqtt-port", Integer.toString(port), "--no-simulator",
+                "--state-dir", workingDir.resolve("state").toString()), workingDir);
+        try (MqttBroker broker = MqttBroker.begin(options, console)) {
+            assertTrue(broker.logins().isPresent(), "its logins are known before it listens: the framework needs them");
+            broker.awaitStarted();
+            assertTrue(broker.embedded().orElseThrow().url().endsWith(":" + port));
+            try (ServerSocket again = new ServerSocket()) {
+                assertThrows(IOException.class, () -> again.bind(new java.net.InetSocketAddress("127.0.0.1", port)),
+                        "it listens once awaitStarted returns");
+            }
+            broker.awaitStarted();
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.getName().equals(MqttBroker.START_THREAD)) {
+                    thread.join(5_000);
+                    assertFalse(thread.isAlive(), "the start thread ends once the broker listens");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTakenPortStopsTheEmbeddedBrokerBeforeAnyThreadStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            LauncherOptions options = LauncherOptions.parse(List.of("--mqtt-port", Integer.toString(taken.getLocalPort()),
+                    "--no-simulator", "--state-dir", workingDir.resolve("state").toString()), workingDir);
+            StartupException e = assertThrows(StartupException.class, () -> MqttBroker.begin(options, console));
+            assertTrue(e.getMessage().startsWith("MQTT port " + taken.getLocalPort() + " on 127.0.0.1 is not available"),
+                    e.getMessage());
         }
     }
 

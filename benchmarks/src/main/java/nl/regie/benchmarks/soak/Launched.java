@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The launcher as a child process ({@code java [jvm options] -jar regie-launcher.jar [options]}), its output kept
+ * Regie as a child process ({@code bin/regie [options]} of the built distribution), its output kept
  * line by line so the soak can wait for {@code Regie ready} and show the last lines when something goes wrong.
  */
 public final class Launched implements AutoCloseable {
@@ -28,11 +30,35 @@ public final class Launched implements AutoCloseable {
     /** Starts the launcher jar with these JVM options and launcher options; its stdin closed, as under a service manager. */
     public static Launched start(String jar, List<String> jvmOptions, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar));
         command.addAll(options);
         Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        return new Launched(process);
+    }
+
+    /**
+     * Starts Regie as the README says, with the distribution's {@code bin/regie} (its {@code config/jvm.options}),
+     * {@code extraJvmOptions} added after those, and these launcher options; its stdin closed, as under a service
+     * manager. No class-data sharing archive is written into the distribution. The script execs java, so the process
+     * is the JVM's.
+     */
+    static Launched start(Path regieHome, List<String> extraJvmOptions, List<String> options) throws IOException {
+        Path script = regieHome.resolve("bin").resolve("regie");
+        if (!Files.isRegularFile(script)) {
+            throw new IOException("no " + script + ": build the distribution first (mvn install)");
+        }
+        List<String> command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("REGIE_CDS_ARCHIVE", "");
+        builder.environment().put("REGIE_JAVA_OPTS", String.join(" ", extraJvmOptions));
+        builder.environment().remove("REGIE_JVM_OPTIONS");
+        // The JVM this soak runs on, so that the script does not pick another from the PATH.
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
         process.getOutputStream().close();
         return new Launched(process);
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import nl.regie.benchmarks.BenchmarkKey;
@@ -30,13 +32,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * get events.
  *
  * <p>The soak's plugin ({@link SoakPlan#PLUGIN}) is built at run time and signed with a key made for the soak, which
- * the policy it writes into the launcher's config folder lists for the city. The launcher runs with the JVM options of
- * {@code --jvm} (default: the ones docs/configuration.md gives for 10,000 devices). It uses the operator's token from its state folder, free loopback ports and a work folder of its
+ * the policy it writes into the launcher's config folder lists for the city. Regie runs as the README says, from the
+ * built distribution's {@code bin/regie} with its {@code config/jvm.options} (and {@code --jvm}'s options after them). It uses the operator's token from its state folder, free loopback ports and a work folder of its
  * own.
  *
- * <p>Long form (an hour, 10,000 devices, an update every 3 minutes):
+ * <p>Long form (an hour, 10,000 devices at the simulator's full rate, an update every 3 minutes):
  * {@code java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.soak.Soak --minutes 60}; the short form that
- * {@code SoakIT} runs: {@code --minutes 4 --warmup-seconds 60 --update-every 30 --sample-every 5}.
+ * {@code SoakIT} runs: {@code --minutes 3 --speed 15 --warmup-seconds 60 --update-every 30 --sample-every 5}. At the
+ * end it reads the loss counters on {@code /metrics} ({@link #LOSSES}): anything lost fails the soak.
  */
 public final class Soak {
 
@@ -75,7 +78,8 @@ public final class Soak {
         Files.writeString(config.resolve("nl.regie.runtime.policy.cfg"), "keys = city " + key.fingerprint() + "\n");
         int httpPort = freeLoopbackPort();
         int mqttPort = freeLoopbackPort();
-        List<String> options = List.of("--simulator-devices", Integer.toString(plan.devices()), "--http-port",
+        List<String> options = List.of("--simulator-devices", Integer.toString(plan.devices()), "--simulator-speed",
+                Integer.toString(plan.speed()), "--log-file", "off", "--http-port",
                 Integer.toString(httpPort), "--mqtt-port", Integer.toString(mqttPort), "--plugins",
                 Files.createDirectories(work.resolve("plugins")).toString(), "--config-dir",
                 config.toString(), "--state-dir", work.resolve("state").toString());
@@ -85,7 +89,7 @@ public final class Soak {
         List<String> problems = new ArrayList<>();
         int updates = 0;
         int failedSamples = 0;
-        try (Launched regie = Launched.start(plan.launcherJar(), plan.jvmOptions(), options)) {
+        try (Launched regie = Launched.start(plan.regie(), plan.jvmOptions(), options)) {
             out.println(regie.awaitReady(180_000));
             String token = Files.readString(work.resolve("state").resolve("operator.token")).trim();
             String base = "http://127.0.0.1:" + httpPort;
@@ -154,6 +158,11 @@ public final class Soak {
                 out.printf(Locale.ROOT, "stream clients: %d connected in all, %d got no event; %,d events to those that"
                         + " left%n", clients.served(), clients.silent(), clients.events());
             }
+            try {
+                problems.addAll(losses(get(base, token, "/metrics")));
+            } catch (IOException e) {
+                problems.add("no /metrics at the end, so losses are unknown: " + e);
+            }
             List<String> errors = regie.linesWith(" ERROR ");
             if (!errors.isEmpty()) {
                 problems.add(errors.size() + " ERROR lines in the launcher's log, the first: " + errors.get(0));
@@ -205,6 +214,29 @@ public final class Soak {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /** The counters on /metrics that count something lost: readings, history rows, notifications, audit events. */
+    static final List<String> LOSSES = List.of("regie_bus_subscriber_dropped_total", "regie_bus_subscriber_failed_total",
+            "regie_history_dropped_total", "regie_notifications_dropped_total", "regie_audit_events_lost_total");
+
+    /** What the {@link #LOSSES} counters of a /metrics text say was lost, one problem per counter above 0. */
+    List<String> losses(String metrics) {
+        Map<String, Double> totals = new TreeMap<>();
+        for (String line : metrics.split("\n")) {
+            for (String name : LOSSES) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    totals.merge(name, value, Double::sum);
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "lost, by /metrics at the end: %s%n", totals.isEmpty() ? "no loss counters" : totals);
+        if (totals.isEmpty()) {
+            return List.of("/metrics has none of the loss counters " + LOSSES);
+        }
+        return totals.entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> String.format(Locale.ROOT, "%s is %.0f: something was lost", e.getKey(), e.getValue())).toList();
     }
 
     /** The readings the bus delivered to the plugin, summed over its subscriptions. */

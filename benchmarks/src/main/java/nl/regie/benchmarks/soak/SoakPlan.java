@@ -8,28 +8,29 @@ import java.util.Locale;
  * What a soak does: how long, how many devices, how often the plugin is updated and stream clients come, how often it
  * samples, and how long a warm-up it leaves out of the trends.
  */
-record SoakPlan(String launcherJar, List<String> jvmOptions, int minutes, int devices, int updateEverySeconds,
+record SoakPlan(Path regie, List<String> jvmOptions, int minutes, int devices, int speed, int updateEverySeconds,
         int clients, int clientEverySeconds, int clientStaySeconds, int sampleEverySeconds, int warmupSeconds,
         Path work) {
 
     /** The plugin the soak updates (a package of the benchmark jar, built into a bundle at run time). */
     static final String PLUGIN = "nl.regie.benchmarks.soak.plugin";
 
-    /** The JVM options docs/configuration.md gives for 10,000 simulated devices. */
-    static final List<String> LEAN = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m", "-Xss512k");
+    /** The distribution the build lays out, from the project's root. */
+    static final String DISTRIBUTION = "distribution/target/regie";
 
-    static final String USAGE = "usage: Soak [--launcher JAR (launcher/target/regie-launcher.jar)] [--jvm \"OPTIONS\""
-            + " (the lean options of docs/configuration.md; \"\" for none)] [--minutes 60] [--devices 10000]"
+    static final String USAGE = "usage: Soak [--regie DIR (" + DISTRIBUTION + ": its bin/regie and config/jvm.options)]"
+            + " [--jvm \"OPTIONS\" (added after config/jvm.options)] [--minutes 60] [--devices 10000] [--speed 60]"
             + " [--update-every 180 s] [--clients 10] [--client-every 5 s] [--client-stay 20 s] [--sample-every 10 s]"
             + " [--warmup-seconds 120] [--work DIR]";
 
     SoakPlan {
         jvmOptions = List.copyOf(jvmOptions);
-        if (minutes < 1 || devices < 1 || devices > 10_000 || updateEverySeconds < 5 || clients < 0
+        if (minutes < 1 || devices < 1 || devices > 10_000 || speed < 1 || speed > 3600 || updateEverySeconds < 5
+                || clients < 0
                 || clientEverySeconds < 1 || clientStaySeconds < 1 || sampleEverySeconds < 1 || warmupSeconds < 0
                 || warmupSeconds >= minutes * 60) {
-            throw new IllegalArgumentException("out of range: minutes >= 1, devices 1 to 10,000, update-every >= 5,"
+            throw new IllegalArgumentException("out of range: minutes >= 1, devices 1 to 10,000, speed 1 to 3600,"
+                    + " update-every >= 5,"
                     + " clients >= 0, intervals >= 1 s, warm-up shorter than the soak");
         }
         if ((minutes * 60 - warmupSeconds) / sampleEverySeconds < 8) {
@@ -38,10 +39,11 @@ record SoakPlan(String launcherJar, List<String> jvmOptions, int minutes, int de
     }
 
     static SoakPlan parse(String[] args) {
-        String jar = "launcher/target/regie-launcher.jar";
-        List<String> jvm = LEAN;
+        Path regie = Path.of(DISTRIBUTION);
+        List<String> jvm = List.of();
         int minutes = 60;
         int devices = 10_000;
+        int speed = 60;
         int update = 180;
         int clients = 10;
         int clientEvery = 5;
@@ -51,10 +53,11 @@ record SoakPlan(String launcherJar, List<String> jvmOptions, int minutes, int de
         Path work = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--launcher" -> jar = args[++i];
+                case "--regie" -> regie = Path.of(args[++i]);
                 case "--jvm" -> jvm = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
                 case "--minutes" -> minutes = Integer.parseInt(args[++i]);
                 case "--devices" -> devices = Integer.parseInt(args[++i]);
+                case "--speed" -> speed = Integer.parseInt(args[++i]);
                 case "--update-every" -> update = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--client-every" -> clientEvery = Integer.parseInt(args[++i]);
@@ -65,17 +68,19 @@ record SoakPlan(String launcherJar, List<String> jvmOptions, int minutes, int de
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (!java.nio.file.Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalArgumentException("no launcher jar at " + jar + " (build it with mvn install, or give --launcher)");
+        if (!java.nio.file.Files.isRegularFile(regie.resolve("bin").resolve("regie"))) {
+            throw new IllegalArgumentException("no distribution at " + regie + " (build it with mvn install, or give --regie)");
         }
-        return new SoakPlan(jar, jvm, minutes, devices, update, clients, clientEvery, clientStay, sample, warmup, work);
+        return new SoakPlan(regie, jvm, minutes, devices, speed, update, clients, clientEvery, clientStay, sample,
+                warmup, work);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d min, %,d devices, plugin update every %d s, up to %d stream clients (one"
-                + " every %d s, staying %d-%d s), a sample every %d s, first %d s left out of the trends; JVM options %s",
-                minutes, devices, updateEverySeconds, clients, clientEverySeconds, clientStaySeconds,
-                3 * clientStaySeconds, sampleEverySeconds, warmupSeconds, jvmOptions.isEmpty() ? "none" : jvmOptions);
+        return String.format(Locale.ROOT, "%d min, %,d devices at speed %d, plugin update every %d s, up to %d stream"
+                + " clients (one every %d s, staying %d-%d s), a sample every %d s, first %d s left out of the trends;"
+                + " %s/bin/regie with its config/jvm.options%s", minutes, devices, speed, updateEverySeconds, clients,
+                clientEverySeconds, clientStaySeconds, 3 * clientStaySeconds, sampleEverySeconds, warmupSeconds, regie,
+                jvmOptions.isEmpty() ? "" : " and " + jvmOptions);
     }
 }

@@ -10,8 +10,9 @@ import java.util.Locale;
  *
  * <p>What counts as flat: resident memory may grow by 10% of its early level plus 16 MiB over the measured span,
  * threads by 8 and file handles by 16 (stream clients and the HTTP pool come and go, so a few either way is noise),
- * and the rate at which the bus delivers to the soak's plugin must not fall by more than a fifth (the simulator
- * publishes at a steady pace, so a falling rate means the runtime is falling behind; the figure is printed negated).
+ * and the rate at which the bus delivers to the soak's plugin, each averaged over four sample intervals, must not fall
+ * by more than a fifth (the simulator publishes at a steady pace, so a falling rate means the runtime is falling
+ * behind; the figure is printed negated).
  */
 record SoakResult(List<Trend> trends, List<Sample> measured, int updates, List<String> problems) {
 
@@ -39,11 +40,12 @@ record SoakResult(List<Trend> trends, List<Sample> measured, int updates, List<S
             if (rates.stream().mapToLong(Sample::delivered).sum() == 0) {
                 all.add("the bus delivered nothing to the soak's plugin after the warm-up, so its rate says nothing");
             }
-            if (rates.size() >= 4) {
+            List<Sample> smoothed = smoothed(rates);
+            if (smoothed.size() >= 4) {
                 // A falling rate is the failure: the negated rate's growth against a fifth of its early level.
-                trends.add(Trend.of("bus rate to the plugin, falling by", rates, s -> -s.delivered(), -0.2, 0));
+                trends.add(Trend.of("bus rate to the plugin, falling by", smoothed, s -> -s.delivered(), -0.2, 0));
             } else {
-                all.add("fewer than 4 bus rate samples after the warm-up");
+                all.add("fewer than " + (RATE_WINDOW + 3) + " bus rate samples after the warm-up (4 averages of " + RATE_WINDOW + ")");
             }
         }
         if (updates == 0) {
@@ -51,6 +53,26 @@ record SoakResult(List<Trend> trends, List<Sample> measured, int updates, List<S
         }
         return new SoakResult(trends, measured, updates, all);
     }
+
+    /**
+     * Each rate averaged with the {@value #RATE_WINDOW} - 1 before it: readings reach the plugin in bursts (with
+     * SoakIT's 5 s samples, two samples with none, then two with twice the mean), which a trend over single samples
+     * reads as a rise or a fall depending on where the span starts and ends.
+     */
+    static List<Sample> smoothed(List<Sample> rates) {
+        List<Sample> smoothed = new ArrayList<>();
+        for (int i = RATE_WINDOW - 1; i < rates.size(); i++) {
+            long sum = 0;
+            for (int j = i - RATE_WINDOW + 1; j <= i; j++) {
+                sum += rates.get(j).delivered();
+            }
+            smoothed.add(new Sample(rates.get(i).seconds(), 0, 0, 0, Math.round(sum / (double) RATE_WINDOW), 0, ""));
+        }
+        return smoothed;
+    }
+
+    /** How many rate samples {@link #smoothed} averages. */
+    static final int RATE_WINDOW = 4;
 
     boolean passed() {
         return problems.isEmpty() && trends.stream().allMatch(Trend::flat);

@@ -14,9 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The soak's short form, for CI: the launcher jar of this build with 10,000 simulated devices for 4 minutes, the
- * plugin updated every 30 s, stream clients coming and going; resident memory, threads, file handles and the bus
- * rate must stay flat by trend after a minute's warm-up, every update promoted, every stream client served.
+ * The soak's short form, in every build: the distribution of this build, started by its {@code bin/regie} with its
+ * {@code config/jvm.options}, with 10,000 simulated devices at a quarter of the simulator's full rate (speed 15: 500
+ * packs a second, so that a shared 2-core machine keeps up) for 3 minutes, the plugin updated every 30 s, stream clients
+ * coming and going; resident memory, threads, file handles and the bus rate must stay flat by trend after a minute's
+ * warm-up, every update promoted, every stream client served, nothing lost by the loss counters of {@code /metrics}.
+ * The long form, an hour at the full rate, is in benchmarks/README.md.
  */
 class SoakIT {
 
@@ -24,14 +27,14 @@ class SoakIT {
     Path work;
 
     @Test
-    void fourMinutesWithTenThousandDevicesStayFlat() throws Exception {
-        String jar = System.getProperty("regie.launcher.jar");
-        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            fail("no launcher jar at " + jar + ": build the launcher first (mvn install), then run this module's verify");
+    void threeMinutesWithTenThousandDevicesStayFlatAndLoseNothing() throws Exception {
+        String regie = System.getProperty("regie.distribution");
+        if (regie == null || !Files.isRegularFile(Path.of(regie, "bin", "regie"))) {
+            fail("no distribution at " + regie + ": build it first (mvn install), then run this module's verify");
         }
-        SoakPlan plan = SoakPlan.parse(new String[] {"--launcher", jar, "--minutes", "4", "--warmup-seconds", "60",
-            "--update-every", "30", "--sample-every", "5", "--clients", "5", "--client-every", "5", "--client-stay",
-            "10", "--work", work.toString()});
+        SoakPlan plan = SoakPlan.parse(new String[] {"--regie", regie, "--minutes", "3", "--speed", "15",
+            "--warmup-seconds", "60", "--update-every", "30", "--sample-every", "5", "--clients", "5", "--client-every",
+            "5", "--client-stay", "10", "--work", work.toString()});
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         SoakResult result;
         try (PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8)) {
@@ -41,7 +44,7 @@ class SoakIT {
         }
         String text = report.toString(StandardCharsets.UTF_8);
         assertFalse(result.measured().isEmpty(), text);
-        assertTrue(result.updates() >= 6, "fewer updates than planned:\n" + text);
+        assertTrue(result.updates() >= 5, "fewer updates than planned:\n" + text);
         assertTrue(result.passed(), text);
     }
 }

@@ -61,4 +61,24 @@ class TrendTest {
         List<Sample> three = memory(i -> 1024).subList(0, 3);
         assertThrows(IllegalArgumentException.class, () -> rss(three));
     }
+
+    @Test
+    void burstyRatesAreAveragedOverFourIntervalsSoTheirTrendIsFlat() {
+        // Two intervals with none, then two with twice the mean, as SoakIT saw: flat once averaged, whatever the phase.
+        List<Sample> rates = new ArrayList<>();
+        long[] burst = {0, 0, 427, 333};
+        for (int i = 0; i < 23; i++) {
+            rates.add(new Sample(65 + i * 5, 0, 0, 0, burst[i % 4], 0, ""));
+        }
+        List<Sample> smoothed = SoakResult.smoothed(rates);
+        assertEquals(20, smoothed.size());
+        assertTrue(smoothed.stream().allMatch(s -> s.delivered() == 190), smoothed.toString());
+        assertTrue(Trend.of("rate", smoothed, s -> -s.delivered(), -0.2, 0).flat());
+        // A rate that halves is still a fall after averaging.
+        List<Sample> falling = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            falling.add(new Sample(65 + i * 5, 0, 0, 0, i < 12 ? 190 : 95, 0, ""));
+        }
+        assertFalse(Trend.of("rate", SoakResult.smoothed(falling), s -> -s.delivered(), -0.2, 0).flat());
+    }
 }

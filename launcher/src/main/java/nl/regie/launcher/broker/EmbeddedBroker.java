@@ -84,6 +84,26 @@ public final class EmbeddedBroker implements AutoCloseable {
          * heap, so a full queue about 40 MB.
          */
         public static final Limits REGIE = new Limits(100_000, 1_000, 64 * 1024 * 1024);
+
+        /** What one queued message takes on the heap, payload included, measured (a heap histogram at 10,000 devices). */
+        static final int QUEUED_MESSAGE_BYTES = 512;
+
+        /**
+         * {@link #REGIE}'s limits, lowered so that one client's full queue takes at most a sixteenth of a heap of
+         * {@code maxHeapBytes}: a subscriber that falls behind (the runtime's bridge on a starved machine, with
+         * 10,000 devices) costs a bounded part of the heap, not an {@code OutOfMemoryError}. With a 160 MiB heap:
+         * 20,480 messages (10 s of the 10,000-device simulator's full rate) and 10 MiB of QoS 0 messages; from a
+         * 1 GiB heap on, {@link #REGIE} itself. Never below 1,000 messages and 1 MiB.
+         */
+        public static Limits forHeap(long maxHeapBytes) {
+            if (maxHeapBytes <= 0) {
+                throw new IllegalArgumentException("maxHeapBytes must be positive, not " + maxHeapBytes);
+            }
+            long share = maxHeapBytes / 16;
+            long queued = Math.max(1_000, Math.min(REGIE.maxQueuedMessages(), share / QUEUED_MESSAGE_BYTES));
+            int qos0 = (int) Math.max(HIVEMQ_DEFAULTS.qos0BytesPerClient() / 5, Math.min(REGIE.qos0BytesPerClient(), share));
+            return new Limits(queued, REGIE.serverReceiveMaximum(), qos0);
+        }
     }
 
     private final String host;

@@ -46,6 +46,23 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void aSmallHeapGetsQueuesThatTakeASixteenthOfItAtMost() {
+        long mib = 1024 * 1024;
+        assertEquals(new EmbeddedBroker.Limits(12_288, 1_000, 6 * 1024 * 1024), EmbeddedBroker.Limits.forHeap(96 * mib),
+                "-Xmx96m: 6 MiB for one client's queue, at 512 bytes a message");
+        assertEquals(new EmbeddedBroker.Limits(20_480, 1_000, 10 * 1024 * 1024), EmbeddedBroker.Limits.forHeap(160 * mib));
+        assertEquals(EmbeddedBroker.Limits.REGIE, EmbeddedBroker.Limits.forHeap(1024 * mib), "a large heap: Regie's own");
+        assertEquals(EmbeddedBroker.Limits.REGIE, EmbeddedBroker.Limits.forHeap(Long.MAX_VALUE));
+        assertEquals(new EmbeddedBroker.Limits(1_000, 1_000, 1024 * 1024), EmbeddedBroker.Limits.forHeap(1),
+                "never below 1,000 messages and 1 MiB");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbeddedBroker.Limits.forHeap(0));
+        assertEquals("maxHeapBytes must be positive, not 0", e.getMessage());
+        String xml = new EmbeddedBroker("127.0.0.1", 1883, EmbeddedBroker.Limits.forHeap(96 * mib), access())
+                .configXml("127.0.0.1");
+        assertTrue(xml.contains("<max-queue-size>12288</max-queue-size>"), xml);
+    }
+
+    @Test
     void aTakenPortIsNamedWithTheFlagThatChangesIt() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
