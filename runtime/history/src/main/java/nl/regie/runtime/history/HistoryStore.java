@@ -483,7 +483,7 @@ final class HistoryStore implements Store, AutoCloseable {
         StringBuilder filter = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
         if (!listed) {
-            seriesFilter(query, filter, parameters);
+            SeriesFilter.append(query, filter, parameters);
         }
         String join = listed ? "" : " JOIN series s ON r.series = s.id";
         if (bucketed && bucket % MINUTE == 0) {
@@ -663,25 +663,6 @@ final class HistoryStore implements Store, AutoCloseable {
         return answer;
     }
 
-    private static void seriesFilter(HistoryQuery query, StringBuilder filter, List<Object> parameters) {
-        if (query.entity() != null) {
-            filter.append(" AND s.entity = ?");
-            parameters.add(query.entity().toString());
-        } else {
-            filter.append(" AND s.type = ?");
-            parameters.add(query.type());
-        }
-        if (query.bbox() != null) {
-            filter.append(" AND s.lon BETWEEN ? AND ? AND s.lat BETWEEN ? AND ?");
-            parameters.addAll(List.of(query.bbox().west(), query.bbox().east(), query.bbox().south(),
-                    query.bbox().north()));
-        }
-        if (!query.attributes().isEmpty()) {
-            filter.append(" AND s.attribute IN (").append("?, ".repeat(query.attributes().size() - 1)).append("?)");
-            parameters.addAll(query.attributes().stream().sorted().toList());
-        }
-    }
-
     private static Value rawValue(ResultSet result) throws SQLException {
         String kind = result.getString(5);
         if (kind.equals("t")) {
@@ -732,7 +713,7 @@ final class HistoryStore implements Store, AutoCloseable {
                 matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
         StringBuilder filter = new StringBuilder();
         List<Object> all = new ArrayList<>(List.of(query.from().toEpochMilli(), query.to().toEpochMilli()));
-        seriesFilter(query, filter, all);
+        SeriesFilter.append(query, filter, all);
         all.add(query.maxPoints() + 1);
         String sql = "SELECT r.series, max(r.observed), arg_max(r.num, r.observed), arg_max(r.txt, r.observed),"
                 + " any_value(s.kind) FROM " + BOTH + " r JOIN series s ON r.series = s.id"

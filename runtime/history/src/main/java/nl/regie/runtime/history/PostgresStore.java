@@ -632,7 +632,7 @@ final class PostgresStore implements Store {
         String selected;
         if (matching.size() > HistoryStore.MAX_LISTED_SERIES) {
             StringBuilder filter = new StringBuilder();
-            seriesFilter(query, filter, parameters);
+            SeriesFilter.append(query, filter, parameters);
             selected = " AND series IN (SELECT s.id FROM series s WHERE true" + filter + ")";
         } else {
             selected = " AND series IN (" + String.join(", ", matching.stream().map(m -> Integer.toString(m.id()))
@@ -730,25 +730,6 @@ final class PostgresStore implements Store {
             reader.setReadOnly(true);
         }
         return reader;
-    }
-
-    private static void seriesFilter(HistoryQuery query, StringBuilder filter, List<Object> parameters) {
-        if (query.entity() != null) {
-            filter.append(" AND s.entity = ?");
-            parameters.add(query.entity().toString());
-        } else {
-            filter.append(" AND s.type = ?");
-            parameters.add(query.type());
-        }
-        if (query.bbox() != null) {
-            filter.append(" AND s.lon BETWEEN ? AND ? AND s.lat BETWEEN ? AND ?");
-            parameters.addAll(List.of(query.bbox().west(), query.bbox().east(), query.bbox().south(),
-                    query.bbox().north()));
-        }
-        if (!query.attributes().isEmpty()) {
-            filter.append(" AND s.attribute IN (").append("?, ".repeat(query.attributes().size() - 1)).append("?)");
-            parameters.addAll(query.attributes().stream().sorted().toList());
-        }
     }
 
     private static Value rawValue(ResultSet result, char kind) throws SQLException {

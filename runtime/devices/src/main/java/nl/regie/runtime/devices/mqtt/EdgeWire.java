@@ -40,8 +40,9 @@ final class EdgeWire {
     /** The largest payload the core reads. */
     static final int MAX_BYTES = 512 * 1024;
 
-    private static final Set<String> PACK_FIELDS = Set.of("v", "pack", "readings");
-    private static final Set<String> READING_FIELDS = Set.of("entity", "attribute", "value", "unit", "observedAt",
+    /** The fields, in the order a missing one is named (a fixed order: {@code Set.of} iterates differently per JVM). */
+    private static final List<String> PACK_FIELDS = List.of("v", "pack", "readings");
+    private static final List<String> READING_FIELDS = List.of("entity", "attribute", "value", "unit", "observedAt",
             "receivedAt");
     private static final Pattern PACK_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}-[0-9a-f]{32}");
 
@@ -161,7 +162,7 @@ final class EdgeWire {
                 instant(node, "observedAt"), instant(node, "receivedAt"), device, null);
     }
 
-    private static void onlyFields(JsonNode node, Set<String> allowed, String what) {
+    private static void onlyFields(JsonNode node, List<String> allowed, String what) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
