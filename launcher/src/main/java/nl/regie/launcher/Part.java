@@ -30,7 +30,10 @@ enum Part {
      * entity's history are 404.
      */
     HISTORY("nl.regie.runtime.history", "org.duckdb.duckdb_jdbc", "org.postgresql.jdbc"),
-    /** The public side: the sensor register and the public warnings (CAP) under {@code /public}; without it, 404. */
+    /**
+     * The public side: the sensor register and the public warnings (CAP) under {@code /public}; without it, 404. It
+     * serves HTTP only, so it is left out with {@link #WEB} too.
+     */
     PUBLIC("nl.regie.runtime.public");
 
     private final Set<String> bundles;
@@ -49,9 +52,14 @@ enum Part {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The bundles left out with all of these parts. */
+    /** The bundles left out with all of these parts, and with the parts that need one of them (public needs web). */
     static Set<String> bundles(Set<Part> parts) {
-        return parts.stream().flatMap(p -> p.bundles().stream()).collect(Collectors.toUnmodifiableSet());
+        Set<Part> out = EnumSet.noneOf(Part.class);
+        out.addAll(parts);
+        if (out.contains(WEB)) {
+            out.add(PUBLIC);
+        }
+        return out.stream().flatMap(p -> p.bundles().stream()).collect(Collectors.toUnmodifiableSet());
     }
 
     /**
