@@ -483,7 +483,7 @@ final class HistoryStore implements Store, AutoCloseable {
         StringBuilder filter = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
         if (!listed) {
-            SeriesFilter.append(query, filter, parameters);
+            StoreSql.seriesFilter(query, filter, parameters);
         }
         String join = listed ? "" : " JOIN series s ON r.series = s.id";
         if (bucketed && bucket % MINUTE == 0) {
@@ -524,7 +524,7 @@ final class HistoryStore implements Store, AutoCloseable {
                         }
                         int series = result.getInt(1);
                         Instant time = Instant.ofEpochMilli(result.getLong(2));
-                        Value value = bucketed ? bucketValue(result, query) : rawValue(result);
+                        Value value = bucketed ? StoreSql.bucketValue(result, query) : rawValue(result);
                         if (value != null) {
                             points.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(time, value));
                         }
@@ -676,22 +676,6 @@ final class HistoryStore implements Store, AutoCloseable {
         return kind.equals("b") ? Value.of(number != 0) : Value.of(number);
     }
 
-    private static Value bucketValue(ResultSet result, HistoryQuery query) throws SQLException {
-        long n = result.getLong(3);
-        if (n == 0) {
-            return null;
-        }
-        double value = switch (query.aggregate()) {
-            case AVG -> result.getDouble(4) / n;
-            case SUM -> result.getDouble(4);
-            case MIN -> result.getDouble(5);
-            case MAX -> result.getDouble(6);
-            case LAST -> result.getDouble(7);
-            case COUNT -> n;
-        };
-        return Double.isFinite(value) ? Value.of(value) : null;
-    }
-
     /**
      * The last raw reading of each matching series observed in the query's range, one point per series, found by
      * DuckDB ({@code arg_max} per series over the range's raw readings, both tables), not by reading them all out.
@@ -713,7 +697,7 @@ final class HistoryStore implements Store, AutoCloseable {
                 matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
         StringBuilder filter = new StringBuilder();
         List<Object> all = new ArrayList<>(List.of(query.from().toEpochMilli(), query.to().toEpochMilli()));
-        SeriesFilter.append(query, filter, all);
+        StoreSql.seriesFilter(query, filter, all);
         all.add(query.maxPoints() + 1);
         String sql = "SELECT r.series, max(r.observed), arg_max(r.num, r.observed), arg_max(r.txt, r.observed),"
                 + " any_value(s.kind) FROM " + BOTH + " r JOIN series s ON r.series = s.id"

@@ -632,7 +632,7 @@ final class PostgresStore implements Store {
         String selected;
         if (matching.size() > HistoryStore.MAX_LISTED_SERIES) {
             StringBuilder filter = new StringBuilder();
-            SeriesFilter.append(query, filter, parameters);
+            StoreSql.seriesFilter(query, filter, parameters);
             selected = " AND series IN (SELECT s.id FROM series s WHERE true" + filter + ")";
         } else {
             selected = " AND series IN (" + String.join(", ", matching.stream().map(m -> Integer.toString(m.id()))
@@ -712,7 +712,7 @@ final class PostgresStore implements Store {
                         throw new HistoryLimitException(query.maxPoints());
                     }
                     Instant time = Instant.ofEpochMilli(result.getLong(2));
-                    Value value = bucketed ? bucketValue(result, query)
+                    Value value = bucketed ? StoreSql.bucketValue(result, query)
                             : rawValue(result, index.byId(result.getInt(1)).kind());
                     if (value != null) {
                         points.computeIfAbsent(result.getInt(1), s -> new ArrayList<>()).add(new Point(time, value));
@@ -742,22 +742,6 @@ final class PostgresStore implements Store {
             return null;
         }
         return kind == 'b' ? Value.of(number != 0) : Value.of(number);
-    }
-
-    private static Value bucketValue(ResultSet result, HistoryQuery query) throws SQLException {
-        long n = result.getLong(3);
-        if (n == 0) {
-            return null;
-        }
-        double value = switch (query.aggregate()) {
-            case AVG -> result.getDouble(4) / n;
-            case SUM -> result.getDouble(4);
-            case MIN -> result.getDouble(5);
-            case MAX -> result.getDouble(6);
-            case LAST -> result.getDouble(7);
-            case COUNT -> n;
-        };
-        return Double.isFinite(value) ? Value.of(value) : null;
     }
 
     /** Closes both connections (the advisory lock goes with the writer's). On the writer thread, after its last write. */
