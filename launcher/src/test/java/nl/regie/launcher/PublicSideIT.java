@@ -23,6 +23,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.stream.StreamSupport;
 
 import javax.xml.XMLConstants;
@@ -38,6 +39,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -48,7 +56,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The public side in the running launcher with the simulated city, the shipped policy, the flood plugin and the shipped
  * public configuration: the sensor register and the CAP feed answer without a token while {@code /api} still needs
  * one; the Amstel's high water appears in the feed as CAP 1.2 valid against the official schema; the register follows
- * a policy change. The simulated clock starts on a 3rd of December a year before today's, at 300 times real speed.
+ * a policy change; the register page works in a real browser (headless Chromium) in Dutch and English. The simulated
+ * clock starts on a 3rd of December a year before today's, at 300 times real speed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -162,6 +171,54 @@ class PublicSideIT {
         Files.writeString(config.resolve("nl.regie.runtime.policy.cfg"), policy);
         await("the city to be gone from gauge-01's recipients", () -> sensor("gauge-01")
                 .filter(s -> !recipients(s).contains("city raw")));
+    }
+
+    /**
+     * The register page as a resident opens it, in headless Chromium, without a token: in Dutch first, with the map and
+     * the list of devices; the link to English switches the page, with the same devices; and back.
+     */
+    @Test
+    @Order(4)
+    void theRegisterPageShowsTheDevicesOnTheMapAndInTheListInDutchAndEnglish() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        int located = await("located sensors in the register", () -> {
+            long n = StreamSupport.stream(json.readTree(get("/public/sensors.json").body()).path("sensors")
+                    .spliterator(), false).filter(s -> s.path("location").isArray()).count();
+            return n > 0 ? Optional.of((int) n) : Optional.empty();
+        });
+        ChromeDriver browser = HeadlessChromium.start();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+            browser.get("http://127.0.0.1:" + port + "/public/sensors");
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Sensorregister"));
+            assertEquals("nl", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertEquals("Apparaat", browser.findElement(By.cssSelector("#sensors th")).getText());
+            assertTrue(browser.findElements(By.cssSelector("#map circle")).size() >= located,
+                    "every located device is on the map");
+            WebElement gauge = browser.findElement(By.id("d-gauge-01"));
+            assertTrue(gauge.getText().contains("Waterstanden meten om voor hoog water te waarschuwen"),
+                    gauge.getText());
+            assertTrue(browser.findElements(By.cssSelector("#sensors tr[id^='d-bin-']")).size() > 0,
+                    "the bins are in the list");
+
+            browser.findElement(By.linkText("English")).click();
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Sensor register"));
+            assertEquals("en", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertTrue(browser.getCurrentUrl().endsWith("/public/sensors?lang=en"), browser.getCurrentUrl());
+            assertEquals("Device", browser.findElement(By.cssSelector("#sensors th")).getText());
+            gauge = browser.findElement(By.id("d-gauge-01"));
+            assertTrue(gauge.getText().contains("Measure water levels to warn of high water"), gauge.getText());
+            assertTrue(browser.findElements(By.cssSelector("#sensors tr[id^='d-bin-']")).size() > 0);
+            assertTrue(browser.findElements(By.cssSelector("#map circle")).size() >= located);
+
+            browser.findElement(By.linkText("Nederlands")).click();
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Sensorregister"));
+            List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+            assertTrue(errors.isEmpty(), "console errors: " + errors);
+        } finally {
+            browser.quit();
+        }
     }
 
     private Optional<JsonNode> sensor(String device) throws IOException, InterruptedException {

@@ -176,7 +176,12 @@ public class AlertFeedServlet extends HttpServlet {
 
     /** An alert changed: the feed takes it in as it is now (a later change's reading follows, and changes nothing). */
     private void changed(Reading reading) {
-        alerts.find(reading.entity().localId()).ifPresent(feed::observe);
+        try {
+            alerts.find(reading.entity().localId()).ifPresent(feed::observe);
+        } catch (RuntimeException e) {
+            // Caught here: failures thrown to the bus would in the end quarantine the subscription, and stop the feed.
+            log.warn("Could not issue the public message of alert {}: {}", reading.entity().localId(), e.toString());
+        }
     }
 
     /**
