@@ -72,11 +72,13 @@ class PublicSideIT {
     private Path config;
     private Path shippedConfig;
     private LauncherProcess regie;
+    private Path workingDir;
+    private String[] arguments;
     private int port;
 
     @BeforeAll
     void startTheCity() throws Exception {
-        Path workingDir = Files.createTempDirectory("regie-public");
+        workingDir = Files.createTempDirectory("regie-public");
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
         config = Files.createDirectories(workingDir.resolve("config"));
         Path testPlugins = Path.of(System.getProperty("regie.test.plugins"));
@@ -89,9 +91,10 @@ class PublicSideIT {
         port = freePort();
         String start = LocalDate.now(ZoneId.of("Europe/Amsterdam")).minusYears(1).withMonth(12).withDayOfMonth(3)
                 .atTime(LocalTime.of(18, 30)).toString();
-        regie = LauncherProcess.start(workingDir, "--http-port", Integer.toString(port),
-                "--mqtt-port", Integer.toString(freePort()), "--plugins", plugins.toString(),
-                "--config-dir", config.toString(), "--simulator-speed", "300", "--simulator-start", start);
+        arguments = new String[] {"--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()),
+            "--plugins", plugins.toString(), "--config-dir", config.toString(), "--simulator-speed", "300",
+            "--simulator-start", start};
+        regie = LauncherProcess.start(workingDir, arguments);
         regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
     }
 
@@ -219,6 +222,46 @@ class PublicSideIT {
         } finally {
             browser.quit();
         }
+    }
+
+    /**
+     * The CAP messages issued are kept in the state folder: after a restart of the launcher on the same folder, a
+     * message issued before it answers at its URL with the same document.
+     */
+    @Test
+    @Order(5)
+    void aMessageIssuedBeforeARestartAnswersTheSameAfterIt() throws Exception {
+        String atom = await("the flood alert in the CAP feed", () -> Optional.of(get("/public/alerts.atom").body())
+                .filter(body -> body.contains("regie-demo-flood-gauge-01-")));
+        Element link = (Element) parse(atom).getElementsByTagNameNS("http://www.w3.org/2005/Atom", "link").item(1);
+        String path = URI.create(link.getAttribute("href")).getPath();
+        HttpResponse<String> before = get(path);
+        assertEquals(200, before.statusCode());
+        assertTrue(Files.isDirectory(workingDir.resolve("state").resolve("public-alerts")));
+
+        regie.close();
+        String identifier = path.substring(path.lastIndexOf('/') + 1, path.length() - ".xml".length());
+        assertTrue(keptIn(workingDir.resolve("state").resolve("public-alerts"), identifier),
+                "the message " + identifier + " is in the state folder");
+        regie = LauncherProcess.start(workingDir, arguments);
+        regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
+        HttpResponse<String> after = await("the message after the restart", () -> Optional.of(get(path))
+                .filter(response -> response.statusCode() == 200));
+        assertEquals(before.body(), after.body(), "the same message, unchanged, at the same URL");
+    }
+
+    /** Whether a file in the folder holds the text (the state files keep strings as UTF-8). */
+    private static boolean keptIn(Path folder, String text) throws IOException {
+        byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
+        try (var files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                if (content.contains(new String(wanted, StandardCharsets.ISO_8859_1))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Optional<JsonNode> sensor(String device) throws IOException, InterruptedException {
