@@ -97,6 +97,13 @@ class AlertFeedServletTest {
                 "a new instance keeps what was issued and catches up on what it missed");
         assertEquals(1, again.issued(), "only the alert raised while it was down is new");
         assertEquals(cancel, again.message(cancel.identifier()).orElseThrow());
+
+        servlet.deactivate();
+        alerts.resolve(FLOOD, "flood-gauge-02", T0.plusSeconds(7200)); // ended while the feed is down
+        CapFeed third = start().feed();
+        assertEquals(List.of("flood-gauge-01:Cancel", "flood-gauge-02:Cancel"), types(third),
+                "an alert that ended while the feed was down gets its Cancel at the next start");
+        assertEquals(1, third.issued());
     }
 
     @SuppressWarnings("unchecked")
