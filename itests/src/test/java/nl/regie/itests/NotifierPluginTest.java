@@ -19,6 +19,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,6 +41,10 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -65,12 +70,15 @@ public class NotifierPluginTest extends RegieTestSupport {
     @Inject
     private ConfigurationAdmin configAdmin;
 
+    @Inject
+    private LogReaderService logReader;
+
     private SmscServer smsc;
 
     @Configuration
     public Option[] configuration() {
         return RegieFramework.options(List.of("slf4j-api", "slf4j-simple", "jsmpp", "jakarta.activation-api",
-                "angus-activation", "jakarta.mail-api", "angus-mail", "greenmail"));
+                "angus-activation", "jakarta.mail-api", "angus-mail", "greenmail", "runtime.public"));
     }
 
     @After
@@ -85,6 +93,9 @@ public class NotifierPluginTest extends RegieTestSupport {
 
     @Test
     public void aCityWarningReachesTheResidentsBySmsThroughARealGateway() throws Exception {
+        List<LogEntry> logged = new CopyOnWriteArrayList<>();
+        LogListener listener = logged::add;
+        logReader.addLogListener(listener);
         Path folder = Files.createTempDirectory(RegieFramework.workDirectory().toPath(), "notifier-");
         // Two residents within 500 m of the granted plugin's Amstel gauge, one across town.
         Files.writeString(folder.resolve("contacts.csv"), "4.9015,52.3605,+31612345678\n4.9020,52.3598,+31687654321\n"
@@ -128,6 +139,17 @@ public class NotifierPluginTest extends RegieTestSupport {
                     + "\"recipients\":2,\"queued\":0,\"sent\":0,\"delivered\":2,\"failed\":0,\"lastFailure\":null");
         }, () -> String.valueOf(get(http, notifications).body()));
         assertFalse(get(http, notifications).body().contains("612345678"));
+        residentsNumbersAreNowhereInPublic(http, List.of("612345678", "687654321", "600000001"));
+        logReader.removeLogListener(listener);
+        List<String> lines = logged.stream().filter(e -> LogLevel.INFO.implies(e.getLogLevel()))
+                .map(e -> e.getBundle().getSymbolicName() + " " + e.getLogLevel() + " " + e.getMessage()
+                        + (e.getException() == null ? "" : " " + e.getException()))
+                .toList();
+        assertTrue(lines.toString(), lines.stream().anyMatch(l -> l.startsWith(SMS + " INFO ")));
+        for (String line : lines) {
+            assertFalse(line, line.contains("612345678") || line.contains("687654321")
+                    || line.contains("600000001"));
+        }
         await("the notifier is healthy with nothing waiting", () -> health(notifier).healthy()
                 && health(notifier).detail().endsWith(", 0 message(s) waiting"), () -> health(notifier).detail());
 
@@ -195,6 +217,26 @@ public class NotifierPluginTest extends RegieTestSupport {
         notifier.stop();
         await("the e-mail notifier's thread ended", () -> liveThreadsNamed("regie-notifier-email").isEmpty(),
                 () -> liveThreadsNamed("regie-notifier-email").toString());
+    }
+
+    /**
+     * The public side (register page, its exports, the CAP feed) answers, and holds none of the
+     * residents' numbers: contact data never leaves the notifier's party.
+     */
+    private void residentsNumbersAreNowhereInPublic(HttpClient http, List<String> numbers) {
+        String base = httpEndpoint().replaceAll("/$", "");
+        for (String path : List.of("/public/sensors", "/public/sensors?lang=en", "/public/sensors.json",
+                "/public/sensors.csv", "/public/alerts.atom")) {
+            URI uri = URI.create(base + path);
+            await(path + " answers", () -> {
+                HttpResponse<String> response = get(http, uri);
+                return response != null && response.statusCode() == 200;
+            }, () -> String.valueOf(get(http, uri)));
+            String body = get(http, uri).body();
+            for (String number : numbers) {
+                assertFalse(path + ": " + body, body.contains(number));
+            }
+        }
     }
 
     /**

@@ -23,6 +23,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.stream.StreamSupport;
 
 import javax.xml.XMLConstants;
@@ -38,6 +39,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -48,7 +56,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The public side in the running launcher with the simulated city, the shipped policy, the flood plugin and the shipped
  * public configuration: the sensor register and the CAP feed answer without a token while {@code /api} still needs
  * one; the Amstel's high water appears in the feed as CAP 1.2 valid against the official schema; the register follows
- * a policy change. The simulated clock starts on a 3rd of December a year before today's, at 300 times real speed.
+ * a policy change; the register page works in a real browser (headless Chromium) in Dutch and English. The simulated
+ * clock starts on a 3rd of December a year before today's, at 300 times real speed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,11 +72,13 @@ class PublicSideIT {
     private Path config;
     private Path shippedConfig;
     private LauncherProcess regie;
+    private Path workingDir;
+    private String[] arguments;
     private int port;
 
     @BeforeAll
     void startTheCity() throws Exception {
-        Path workingDir = Files.createTempDirectory("regie-public");
+        workingDir = Files.createTempDirectory("regie-public");
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
         config = Files.createDirectories(workingDir.resolve("config"));
         Path testPlugins = Path.of(System.getProperty("regie.test.plugins"));
@@ -80,9 +91,10 @@ class PublicSideIT {
         port = freePort();
         String start = LocalDate.now(ZoneId.of("Europe/Amsterdam")).minusYears(1).withMonth(12).withDayOfMonth(3)
                 .atTime(LocalTime.of(18, 30)).toString();
-        regie = LauncherProcess.start(workingDir, "--http-port", Integer.toString(port),
-                "--mqtt-port", Integer.toString(freePort()), "--plugins", plugins.toString(),
-                "--config-dir", config.toString(), "--simulator-speed", "300", "--simulator-start", start);
+        arguments = new String[] {"--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()),
+            "--plugins", plugins.toString(), "--config-dir", config.toString(), "--simulator-speed", "300",
+            "--simulator-start", start};
+        regie = LauncherProcess.start(workingDir, arguments);
         regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
     }
 
@@ -162,6 +174,94 @@ class PublicSideIT {
         Files.writeString(config.resolve("nl.regie.runtime.policy.cfg"), policy);
         await("the city to be gone from gauge-01's recipients", () -> sensor("gauge-01")
                 .filter(s -> !recipients(s).contains("city raw")));
+    }
+
+    /**
+     * The register page as a resident opens it, in headless Chromium, without a token: in Dutch first, with the map and
+     * the list of devices; the link to English switches the page, with the same devices; and back.
+     */
+    @Test
+    @Order(4)
+    void theRegisterPageShowsTheDevicesOnTheMapAndInTheListInDutchAndEnglish() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        int located = await("located sensors in the register", () -> {
+            long n = StreamSupport.stream(json.readTree(get("/public/sensors.json").body()).path("sensors")
+                    .spliterator(), false).filter(s -> s.path("location").isArray()).count();
+            return n > 0 ? Optional.of((int) n) : Optional.empty();
+        });
+        ChromeDriver browser = HeadlessChromium.start();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+            browser.get("http://127.0.0.1:" + port + "/public/sensors");
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Sensorregister"));
+            assertEquals("nl", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertEquals("Apparaat", browser.findElement(By.cssSelector("#sensors th")).getText());
+            assertTrue(browser.findElements(By.cssSelector("#map circle")).size() >= located,
+                    "every located device is on the map");
+            WebElement gauge = browser.findElement(By.id("d-gauge-01"));
+            assertTrue(gauge.getText().contains("Waterstanden meten om voor hoog water te waarschuwen"),
+                    gauge.getText());
+            assertTrue(browser.findElements(By.cssSelector("#sensors tr[id^='d-bin-']")).size() > 0,
+                    "the bins are in the list");
+
+            browser.findElement(By.linkText("English")).click();
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Sensor register"));
+            assertEquals("en", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertTrue(browser.getCurrentUrl().endsWith("/public/sensors?lang=en"), browser.getCurrentUrl());
+            assertEquals("Device", browser.findElement(By.cssSelector("#sensors th")).getText());
+            gauge = browser.findElement(By.id("d-gauge-01"));
+            assertTrue(gauge.getText().contains("Measure water levels to warn of high water"), gauge.getText());
+            assertTrue(browser.findElements(By.cssSelector("#sensors tr[id^='d-bin-']")).size() > 0);
+            assertTrue(browser.findElements(By.cssSelector("#map circle")).size() >= located);
+
+            browser.findElement(By.linkText("Nederlands")).click();
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Sensorregister"));
+            List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+            assertTrue(errors.isEmpty(), "console errors: " + errors);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /**
+     * The CAP messages issued are kept in the state folder: after a restart of the launcher on the same folder, a
+     * message issued before it answers at its URL with the same document.
+     */
+    @Test
+    @Order(5)
+    void aMessageIssuedBeforeARestartAnswersTheSameAfterIt() throws Exception {
+        String atom = await("the flood alert in the CAP feed", () -> Optional.of(get("/public/alerts.atom").body())
+                .filter(body -> body.contains("regie-demo-flood-gauge-01-")));
+        Element link = (Element) parse(atom).getElementsByTagNameNS("http://www.w3.org/2005/Atom", "link").item(1);
+        String path = URI.create(link.getAttribute("href")).getPath();
+        HttpResponse<String> before = get(path);
+        assertEquals(200, before.statusCode());
+        assertTrue(Files.isDirectory(workingDir.resolve("state").resolve("public-alerts")));
+
+        regie.close();
+        String identifier = path.substring(path.lastIndexOf('/') + 1, path.length() - ".xml".length());
+        assertTrue(keptIn(workingDir.resolve("state").resolve("public-alerts"), identifier),
+                "the message " + identifier + " is in the state folder");
+        regie = LauncherProcess.start(workingDir, arguments);
+        regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(60));
+        HttpResponse<String> after = await("the message after the restart", () -> Optional.of(get(path))
+                .filter(response -> response.statusCode() == 200));
+        assertEquals(before.body(), after.body(), "the same message, unchanged, at the same URL");
+    }
+
+    /** Whether a file in the folder holds the text (the state files keep strings as UTF-8). */
+    private static boolean keptIn(Path folder, String text) throws IOException {
+        byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
+        try (var files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                if (content.contains(new String(wanted, StandardCharsets.ISO_8859_1))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Optional<JsonNode> sensor(String device) throws IOException, InterruptedException {

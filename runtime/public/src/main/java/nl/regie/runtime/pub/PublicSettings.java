@@ -30,6 +30,10 @@ public @interface PublicSettings {
             description = "The radius of a public alert's area around its location when no notification gives one")
     double areaRadiusMetres() default 500;
 
+    @AttributeDefinition(name = "Ended alerts kept (h)", min = "1", max = "8760",
+            description = "How long an ended public alert's messages (its Cancel last) stay in the feed and by URL")
+    int endedAlertsKeptHours() default 24;
+
     @AttributeDefinition(name = "Concurrent requests", min = "1", max = "64",
             description = "Public requests worked on at once per endpoint; more get 503 with Retry-After")
     int concurrentRequests() default 4;

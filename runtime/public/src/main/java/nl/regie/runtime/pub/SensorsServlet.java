@@ -22,6 +22,7 @@ import nl.regie.runtime.pub.register.SensorRegister;
 import nl.regie.runtime.pub.register.SensorRegister.Sensor;
 import nl.regie.runtime.pub.register.SharedLastDays;
 import nl.regie.runtime.pub.register.SharedLastDays.Summary;
+import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditReader;
 import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.devices.DeviceDirectory;
@@ -153,7 +154,9 @@ public class SensorsServlet extends HttpServlet {
 
     private Summary shared(Instant now) {
         AuditReader reader = audit;
-        return reader == null ? new Summary(List.of(), false) : SharedLastDays.read(reader, now);
+        List<AuditEvent> running = policy.sharingNotYetAudited(); // first: see SharedLastDays.read
+        return reader == null ? new Summary(SharedLastDays.summarise(running), false)
+                : SharedLastDays.read(reader, running, now);
     }
 
     /** The topic filters each running plugin declared it reads, from its bundle's {@code regie.scope} capabilities. */

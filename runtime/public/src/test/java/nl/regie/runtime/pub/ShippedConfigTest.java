@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +38,9 @@ class ShippedConfigTest {
         assertEquals(Set.of("WasteContainer", "Streetlight", "CrowdFlowObserved", "TrafficFlowObserved",
                 "WaterObserved"), purposes.keySet());
         CapFeed feed = new CapFeed(file.getProperty("sender"), "demo",
-                Set.of(file.getProperty("alertCategories").split(",")), a -> Optional.empty(), a -> "", w -> { });
+                Set.of(file.getProperty("alertCategories").split(",")),
+                Duration.ofHours(Integer.parseInt(file.getProperty("endedAlertsKeptHours"))), a -> Optional.empty(),
+                a -> "", w -> { }, Clock.systemUTC());
         // The flood plugin's alerts: category naturalDisaster, sub-category flood.
         assertTrue(feed.isPublic(new Alert(EntityId.of("Alert", "flood-gauge-01"), "naturalDisaster", "flood",
                 AlertSeverity.HIGH, "Water", null, null, Instant.EPOCH, null, Instant.EPOCH,

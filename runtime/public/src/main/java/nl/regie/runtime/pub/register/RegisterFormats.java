@@ -170,7 +170,8 @@ public final class RegisterFormats {
     public static String html(List<Sensor> sensors, Summary shared, Language lang, Instant generated) {
         StringBuilder out = new StringBuilder(16_384);
         out.append("<!DOCTYPE html>\n<html lang=\"").append(lang.name().toLowerCase(Locale.ROOT)).append("\">\n<head>")
-                .append("<meta charset=\"utf-8\"><title>")
+                // No icon: a browser would ask for /favicon.ico, which is not public (401 without a token).
+                .append("<meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>")
                 .append(lang.pick("Sensorregister", "Sensor register")).append("</title>")
                 .append("<style>body{font-family:sans-serif;margin:1em 2em;max-width:70em}")
                 .append("table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em;vertical-align:top;")

@@ -14,7 +14,8 @@ import nl.regie.runtime.spi.audit.AuditReader;
 
 /**
  * What was shared in the last 30 days, per recipient, from the audit log's {@link AuditEvent#SHARE} events (the policy
- * records one per owner, recipient, entity type and form about once an hour). Plain Java.
+ * records one per owner, recipient, entity type and form about once an hour) and the policy's running counts of the
+ * current hour, so a share made a minute ago shows. Plain Java.
  */
 public final class SharedLastDays {
 
@@ -47,11 +48,24 @@ public final class SharedLastDays {
     public record Summary(List<Shared> shared, boolean truncated) {
     }
 
-    /** The sums of the last {@link #PERIOD} before {@code now}, by recipient, owner, type and form. */
-    public static Summary read(AuditReader audit, Instant now) {
-        List<AuditEvent> events = audit.read(new AuditQuery(AuditEvent.SHARE, null, null, now.minus(PERIOD),
-                MAX_EVENTS));
-        return new Summary(summarise(events), events.size() >= MAX_EVENTS);
+    /**
+     * The sums of the last {@link #PERIOD} before {@code now}, by recipient, owner, type and form: the audit log's
+     * records, and the policy's running counts of the current hour, not yet recorded.
+     *
+     * @param running the policy's running counts ({@code AccessPolicy.sharingNotYetAudited}), each stamped with when
+     *                its count began; read before the audit log, so a record the policy makes in between (stamped
+     *                later) is left out rather than counted twice
+     */
+    public static Summary read(AuditReader audit, List<AuditEvent> running, Instant now) {
+        List<AuditEvent> events = new ArrayList<>(audit.read(new AuditQuery(AuditEvent.SHARE, null, null,
+                now.minus(PERIOD), MAX_EVENTS)));
+        boolean truncated = events.size() >= MAX_EVENTS;
+        if (!running.isEmpty()) {
+            Instant began = running.get(0).time();
+            events.removeIf(event -> event.time().isAfter(began));
+            events.addAll(running);
+        }
+        return new Summary(summarise(events), truncated);
     }
 
     /** The events' counts summed by recipient, owner, type and form; an event not in the share format is skipped. */

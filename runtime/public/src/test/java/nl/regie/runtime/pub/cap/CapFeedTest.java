@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,9 +45,9 @@ class CapFeedTest {
 
     private final List<String> warnings = new ArrayList<>();
     private final CapFeed feed = new CapFeed("regie", "demo", Set.of("naturalDisaster/flood", "fire"),
-            alert -> alert.location() == null ? Optional.empty()
+            Duration.ofHours(24), alert -> alert.location() == null ? Optional.empty()
                     : Optional.of(new CapMessage.Area("within 500 m of the Amstel", alert.location(), 500)),
-            alert -> "Nearest sandbag points: Waterlooplein (320 m).", warnings::add);
+            alert -> "Nearest sandbag points: Waterlooplein (320 m).", warnings::add, Clock.fixed(T, ZoneOffset.UTC));
 
     private static Schema schema() {
         try {
@@ -110,6 +113,31 @@ class CapFeedTest {
     }
 
     @Test
+    void aNewDescriptionAloneIsNoUpdateButANewInstructionOrAreaIs() {
+        feed.observe(flood(AlertSeverity.HIGH, "Water at Amstel is 1.52 m", T, null, AMSTEL));
+        assertTrue(feed.observe(flood(AlertSeverity.HIGH, "Water at Amstel is 1.55 m", T.plusSeconds(60), null,
+                AMSTEL)).isEmpty(), "residents are told nothing new");
+        CapMessage moved = feed.observe(flood(AlertSeverity.HIGH, "Water at Amstel is 1.55 m", T.plusSeconds(120),
+                null, Location.of(4.91, 52.37))).orElseThrow();
+        assertEquals("Update", moved.msgType(), "a new area is an update");
+        assertEquals(1, moved.references().size());
+        assertEquals(2, feed.issued());
+    }
+
+    @Test
+    void anAlertRaisedAgainAfterItsCancelIsANewAlert() {
+        feed.observe(flood(AlertSeverity.HIGH, "Water", T, null, AMSTEL));
+        feed.observe(flood(AlertSeverity.HIGH, "Water", T, T.plusSeconds(60), AMSTEL));
+        Alert again = new Alert(EntityId.of("Alert", "flood-gauge-01"), "naturalDisaster", "flood",
+                AlertSeverity.HIGH, "Water again", null, AMSTEL, T.plusSeconds(600), null, T.plusSeconds(600), "x");
+        CapMessage second = feed.observe(again).orElseThrow();
+        assertEquals("Alert", second.msgType());
+        assertTrue(second.references().isEmpty(), second.references().toString());
+        assertTrue(feed.observe(flood(AlertSeverity.HIGH, "Water", T, T.plusSeconds(60), AMSTEL)).isEmpty(),
+                "the old episode's end, seen late, changes nothing");
+    }
+
+    @Test
     void theAtomFeedEmbedsEachAlertsLatestMessageValidAndLinked() throws Exception {
         feed.observe(List.of(flood(AlertSeverity.HIGH, "Water at Amstel is 1.52 m", T, null, AMSTEL),
                 new Alert(EntityId.of("Alert", "fire-bin-7"), "fire", "", AlertSeverity.CRITICAL, "Fire in bin 7",
@@ -170,17 +198,18 @@ class CapFeedTest {
     @Test
     void aSenderCapForbidsIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CapFeed("city hall",
-                "demo", Set.of(), a -> Optional.empty(), a -> "", w -> { }));
+                "demo", Set.of(), Duration.ofHours(1), a -> Optional.empty(), a -> "", w -> { }, Clock.systemUTC()));
         assertTrue(e.getMessage().contains("must not contain spaces"), e.getMessage());
     }
 
     @Test
     void aNewConfigurationKeepsThePublishedMessagesAndABadSenderChangesNothing() {
         feed.observe(List.of(flood(AlertSeverity.HIGH, "Water", T, null, AMSTEL)));
-        assertThrows(IllegalArgumentException.class, () -> feed.configure("a,b", Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> feed.configure("a,b", Set.of(), Duration.ofHours(1)));
         assertTrue(feed.isPublic(flood(AlertSeverity.HIGH, "Water", T, null, AMSTEL)), "the categories in force stay");
-        feed.configure("regie.city", Set.of("naturalDisaster/flood"));
-        feed.observe(List.of(flood(AlertSeverity.HIGH, "Water", T.plusSeconds(60), null, AMSTEL)));
+        assertThrows(IllegalArgumentException.class, () -> feed.configure("regie", Set.of(), Duration.ZERO));
+        feed.configure("regie.city", Set.of("naturalDisaster/flood"), Duration.ofHours(24));
+        feed.observe(List.of(flood(AlertSeverity.CRITICAL, "Water", T.plusSeconds(60), null, AMSTEL)));
         CapMessage update = feed.latest(1).get(0);
         assertEquals("Update", update.msgType(), "the alert published before the change is updated, not new");
         assertEquals("regie.city", update.sender());
@@ -201,14 +230,14 @@ class CapFeedTest {
         assertThrows(SAXException.class, () -> assertValidCap(noArea));
     }
 
-    private static Document parse(String xml) throws Exception {
+    static Document parse(String xml) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static String text(Document doc, String element) {
+    static String text(Document doc, String element) {
         return doc.getElementsByTagNameNS(CapXml.NAMESPACE, element).item(0).getTextContent();
     }
 }

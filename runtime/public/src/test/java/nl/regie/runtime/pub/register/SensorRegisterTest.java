@@ -34,6 +34,8 @@ import nl.regie.runtime.pub.register.SensorRegister.Sensor;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.sovereignty.policy.PolicyException;
 import nl.regie.runtime.spi.audit.AuditEvent;
+import nl.regie.runtime.spi.audit.AuditQuery;
+import nl.regie.runtime.spi.audit.AuditReader;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;
@@ -280,6 +282,54 @@ class SensorRegisterTest {
                 && s.type().equals("WasteContainer") && s.form().equals("raw") && s.readings() == 8));
         engine.recordSharing(T.plus(Duration.ofHours(2)));
         assertEquals(events.size(), audit.ofKind(AuditEvent.SHARE).size(), "an hour with nothing shared records nothing");
+    }
+
+    @Test
+    void theCurrentHoursRunningCountsShowAtOnceAndAreNeverCountedTwice() throws Exception {
+        applyShipped();
+        AuditReader reader = new AuditReader() {
+            @Override
+            public List<AuditEvent> read(AuditQuery query) {
+                return audit.events().stream().filter(query::matches).toList();
+            }
+
+            @Override
+            public long lost() {
+                return 0;
+            }
+        };
+        long shared = shareWithTheCity();
+        assertTrue(shared > 0);
+        assertEquals(0, audit.ofKind(AuditEvent.SHARE).size(), "the hour is not over: nothing is in the audit log yet");
+        assertEquals(shared, sharedWithTheCity(SharedLastDays.read(reader, engine.sharingNotYetAudited(),
+                T.plusSeconds(60))), "a share made a minute ago shows");
+        engine.recordSharing(T.plus(Duration.ofHours(1)));
+        assertEquals(shared, sharedWithTheCity(SharedLastDays.read(reader, engine.sharingNotYetAudited(),
+                T.plus(Duration.ofMinutes(61)))), "once recorded, counted from the audit log alone, not twice");
+        long more = shareWithTheCity();
+        List<AuditEvent> running = engine.sharingNotYetAudited();
+        engine.recordSharing(T.plus(Duration.ofHours(2))); // the hourly record lands between the two reads
+        assertEquals(shared + more, sharedWithTheCity(SharedLastDays.read(reader, running,
+                T.plus(Duration.ofMinutes(121)))), "a record made after the running counts were read is left out");
+        assertEquals(shared + more, sharedWithTheCity(SharedLastDays.read(reader, engine.sharingNotYetAudited(),
+                T.plus(Duration.ofMinutes(122)))));
+    }
+
+    /** Runs every reading through the city's view; how many of another party's it let through. */
+    private long shareWithTheCity() {
+        ReadView city = engine.readView("city", "nl.regie.lighting");
+        long shared = 0;
+        for (Reading reading : readings) {
+            if (city.apply(reading) != null && !engine.partyOfSource(reading.source()).equals("city")) {
+                shared++;
+            }
+        }
+        return shared;
+    }
+
+    private static long sharedWithTheCity(SharedLastDays.Summary summary) {
+        return summary.shared().stream().filter(s -> s.recipient().equals("city"))
+                .mapToLong(SharedLastDays.Shared::readings).sum();
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.TopicFilter;
@@ -313,6 +314,11 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
     @Override
     public List<TopicFilter> personalFilters() {
         return engine.personalFilters();
+    }
+
+    @Override
+    public List<AuditEvent> sharingNotYetAudited() {
+        return engine.sharingNotYetAudited();
     }
 
     /** Writes {@code regie_policy_version} and {@code regie_policy_denied_reads_total} by reader. */

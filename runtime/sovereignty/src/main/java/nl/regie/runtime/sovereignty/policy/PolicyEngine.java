@@ -174,6 +174,12 @@ public final class PolicyEngine implements AccessPolicy {
         return events.size();
     }
 
+    /** The sharing counted since the last {@link #recordSharing}, not yet in the audit log; counters kept. */
+    @Override
+    public List<AuditEvent> sharingNotYetAudited() {
+        return shares.peek();
+    }
+
     SharedCounts shares() {
         return shares;
     }

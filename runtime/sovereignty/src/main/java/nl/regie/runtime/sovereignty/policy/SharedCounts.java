@@ -53,15 +53,28 @@ final class SharedCounts {
      * {@code {owner}>{recipient} {EntityType}}, outcome the form ({@code raw}, {@code coarsened}, {@code aggregated}),
      * detail {@code {count} readings since {instant}}.
      */
-    List<AuditEvent> drain(Instant now) {
+    synchronized List<AuditEvent> drain(Instant now) {
         Instant from = since;
         since = now;
+        return events(now, from, true);
+    }
+
+    /**
+     * What was shared since the last drain, counters kept: events in the form {@link #drain} gives, each stamped with
+     * the time of the last drain (when the count began) instead of now. Never at the same time as a drain, so an event
+     * stamped {@code t} holds exactly what a drain at a later time would have recorded since {@code t}, so far.
+     */
+    synchronized List<AuditEvent> peek() {
+        return events(since, since, false);
+    }
+
+    private List<AuditEvent> events(Instant at, Instant from, boolean reset) {
         List<AuditEvent> events = new ArrayList<>();
         counts.forEach((key, counter) -> {
-            long count = counter.sumThenReset();
+            long count = reset ? counter.sumThenReset() : counter.sum();
             if (count > 0) {
                 String recipient = key.site() ? "site:" + key.recipient() : key.recipient();
-                events.add(new AuditEvent(now, AuditEvent.SHARE, recipient, recipient,
+                events.add(new AuditEvent(at, AuditEvent.SHARE, recipient, recipient,
                         key.site() ? "export" : "receive", key.owner() + ">" + key.recipient() + " " + key.type(),
                         key.form().name().toLowerCase(Locale.ROOT), count + " readings since " + from));
             }

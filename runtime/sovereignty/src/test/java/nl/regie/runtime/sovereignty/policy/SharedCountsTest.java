@@ -41,6 +41,21 @@ class SharedCountsTest {
     }
 
     @Test
+    void aPeekShowsTheRunningCountsStampedWhenTheyBeganAndKeepsThem() {
+        SharedCounts counts = new SharedCounts(T0);
+        assertEquals(List.of(), counts.peek(), "nothing shared yet");
+        counts.counter("contractor", "city", false, "WasteContainer", Form.RAW).add(5);
+        assertEquals(List.of(new AuditEvent(T0, AuditEvent.SHARE, "city", "city", "receive",
+                "contractor>city WasteContainer", "raw", "5 readings since " + T0)), counts.peek());
+        counts.counter("contractor", "city", false, "WasteContainer", Form.RAW).add(2);
+        assertEquals("7 readings since " + T0, counts.peek().get(0).detail(), "a peek resets nothing");
+        assertEquals("7 readings since " + T0, counts.drain(T1).get(0).detail(), "the drain records all of it");
+        assertEquals(List.of(), counts.peek(), "after the drain the running count starts again");
+        counts.counter("contractor", "city", false, "WasteContainer", Form.RAW).increment();
+        assertEquals(T1, counts.peek().get(0).time(), "stamped with the last drain, when the count began");
+    }
+
+    @Test
     void pastItsBoundFurtherTypesAreCountedTogether() {
         SharedCounts counts = new SharedCounts(T0);
         for (int i = 0; i < SharedCounts.MAX_KEYS; i++) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -74,6 +75,45 @@ class ShippedPolicyTest {
         assertEquals("contractor", engine.partyOfSource("bin-042"));
         assertEquals("waterboard", engine.partyOfSource("gauge-03"));
         assertEquals("city", engine.partyOfSource("lampgroup-01"));
+    }
+
+    /**
+     * Residents' contact data (what the notifier plugins keep in their contacts files today, and a contact registry
+     * would publish as {@code Resident/{id}/phone} and {@code Resident/{id}/email}) is personal under the shipped
+     * policy: a grant or an exports rule that covers it without {@code personal} lets none of it reach another party
+     * or another site.
+     */
+    @Test
+    void residentsContactDataIsPersonalAndNeitherSharedNorExportedWithoutPersonal() throws IOException,
+            PolicyException {
+        Map<String, Object> properties = shipped();
+        properties.put("grants", properties.get("grants") + ", city>waterboard Resident/#");
+        properties.put("sites", "gent");
+        properties.put("exports", "city>gent Resident/#");
+        engine.apply(properties);
+        List<Reading> contacts = List.of(
+                Reading.of(EntityId.of("Resident", "r-1"), "phone", Value.of("+31612345678"), "", "contacts"),
+                Reading.of(EntityId.of("Resident", "r-1"), "email", Value.of("jan@example.nl"), "", "contacts"));
+        assertEquals("city", engine.partyOfSource("contacts"));
+        for (Reading contact : contacts) {
+            assertTrue(engine.personalFilters().stream().anyMatch(f -> f.matches(contact.topic())),
+                    contact.topic() + " is declared personal");
+            assertNull(engine.exportView("gent").apply(contact), "federation refuses " + contact.topic());
+            assertNull(engine.readView("waterboard", "nl.dijkwacht.flood").apply(contact),
+                    "another party is refused " + contact.topic());
+            assertSame(contact, engine.readView("city", "nl.regie.lighting").apply(contact), "its owner keeps it");
+        }
+        assertTrue(engine.deniedReads().getOrDefault("export:gent", 0L) >= 2, engine.deniedReads().toString());
+    }
+
+    private static Map<String, Object> shipped() throws IOException {
+        Properties file = new Properties();
+        try (Reader in = Files.newBufferedReader(SHIPPED)) {
+            file.load(in);
+        }
+        Map<String, Object> properties = new HashMap<>();
+        file.forEach((key, value) -> properties.put((String) key, value));
+        return properties;
     }
 
     /** The fingerprint of a demo key's certificate, read from its keystore. */

@@ -3,6 +3,7 @@ package nl.regie.runtime.spi.policy;
 import java.util.List;
 import java.util.Optional;
 
+import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.bus.TopicFilter;
 
@@ -142,6 +143,17 @@ public interface AccessPolicy {
 
     /** The topic filters the policy in force marks personal; empty by default. */
     default List<TopicFilter> personalFilters() {
+        return List.of();
+    }
+
+    /**
+     * What the policy has counted of sharing since it last recorded it in the audit log (it records about once an
+     * hour): events in the form of its {@link AuditEvent#SHARE} records, each stamped with the start of the count, the
+     * time of the last record. With the audit log's share records up to that instant, this is all that was shared.
+     *
+     * @return the running counts, not yet in the audit log; empty when there are none (the default)
+     */
+    default List<AuditEvent> sharingNotYetAudited() {
         return List.of();
     }
 }
