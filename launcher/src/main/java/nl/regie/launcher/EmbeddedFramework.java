@@ -40,7 +40,7 @@ final class EmbeddedFramework {
             "nl.regie.runtime.core", "nl.regie.runtime.sovereignty", "nl.regie.runtime.config",
             "nl.regie.runtime.devices", "nl.regie.runtime.federation", "nl.regie.runtime.lifecycle",
             "nl.regie.runtime.web", "org.duckdb.duckdb_jdbc", "nl.regie.runtime.history",
-            "nl.regie.runtime.public");
+            "nl.regie.runtime.public", "nl.regie.runtime.ngsild");
     /** Started by {@link #startDeferred}, not with the others. */
     static final Set<String> DEFERRED = Set.of("org.apache.felix.gogo.shell");
     static final String FILEINSTALL = "org.apache.felix.fileinstall";

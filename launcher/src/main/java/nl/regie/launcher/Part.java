@@ -34,7 +34,12 @@ enum Part {
      * The public side: the sensor register and the public warnings (CAP) under {@code /public}; without it, 404. It
      * serves HTTP only, so it is left out with {@link #WEB} too.
      */
-    PUBLIC("nl.regie.runtime.public");
+    PUBLIC("nl.regie.runtime.public"),
+    /**
+     * The ETSI NGSI-LD API under {@code /ngsi-ld/v1}; without it, 404. It serves HTTP only, so it is left out with
+     * {@link #WEB} too.
+     */
+    NGSILD("nl.regie.runtime.ngsild");
 
     private final Set<String> bundles;
 
@@ -52,12 +57,13 @@ enum Part {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The bundles left out with all of these parts, and with the parts that need one of them (public needs web). */
+    /** The bundles left out with all of these parts, and with the parts that need one of them (public and ngsild need web). */
     static Set<String> bundles(Set<Part> parts) {
         Set<Part> out = EnumSet.noneOf(Part.class);
         out.addAll(parts);
         if (out.contains(WEB)) {
             out.add(PUBLIC);
+            out.add(NGSILD);
         }
         return out.stream().flatMap(p -> p.bundles().stream()).collect(Collectors.toUnmodifiableSet());
     }

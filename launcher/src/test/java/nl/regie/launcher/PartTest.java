@@ -15,7 +15,7 @@ class PartTest {
     void withoutTheWebThePublicSideIsLeftOutToo() {
         Set<String> leftOut = Part.bundles(EnumSet.of(Part.WEB));
         assertEquals(Set.of("nl.regie.runtime.web", "org.apache.felix.http.jetty", "org.apache.felix.http.servlet-api",
-                "nl.regie.runtime.public"), leftOut);
+                "nl.regie.runtime.public", "nl.regie.runtime.ngsild"), leftOut);
     }
 
     @Test
@@ -23,5 +23,6 @@ class PartTest {
         Set<String> leftOut = Part.bundles(EnumSet.of(Part.PUBLIC));
         assertEquals(Set.of("nl.regie.runtime.public"), leftOut);
         assertTrue(Part.bundles(EnumSet.noneOf(Part.class)).isEmpty());
+        assertEquals(Set.of("nl.regie.runtime.ngsild"), Part.bundles(EnumSet.of(Part.NGSILD)));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import nl.regie.runtime.spi.access.HttpSource;
 import nl.regie.runtime.spi.bus.TopicFilter;
 import nl.regie.runtime.spi.federation.ImportedSource;
 import nl.regie.runtime.spi.policy.AccessPolicy;
@@ -154,12 +155,15 @@ final class Policy {
 
     /**
      * The party of a source: an imported reading's remote party first ({@code {site}:{party}/{source}}, a form no
-     * device id or plugin name can take), then as a running plugin, then as a device, else the default party.
+     * device id or plugin name can take), then an HTTP caller's ({@code {party}@http/{token}}), then as a running plugin, then as a device, else the default party.
      */
     String partyOfSource(String source) {
         String party = partyOfSource.get(source);
         if (party == null) {
             party = ImportedSource.party(source);
+            if (party == null) {
+                party = HttpSource.party(source);
+            }
             if (party == null && signers.containsKey(source)) {
                 party = partyOfPlugin(source);
             }

@@ -75,8 +75,8 @@ public final class AccessFilter implements Filter {
         /** The tokens. */
         @AttributeDefinition(name = "Tokens", required = false,
                 description = "Comma-separated; each '<name> <party> <scope>;<scope>... sha256:<hex>' where the scopes"
-                        + " are read:<EntityType|*>, command:<EntityType|*>, plugins, audit, metrics, operator and"
-                        + " the hex is the SHA-256 of the secret token.")
+                        + " are read:<EntityType|*>, command:<EntityType|*>, publish:<EntityType|*>, plugins, audit,"
+                        + " metrics, operator and the hex is the SHA-256 of the secret token.")
         String[] tokens() default {};
     }
 

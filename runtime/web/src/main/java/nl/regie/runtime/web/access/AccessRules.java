@@ -52,6 +52,10 @@ final class AccessRules {
         if (under(path, "/api/audit") || under(path, "/api/config")) {
             return caller.mayAudit() ? null : "audit";
         }
+        if (under(path, "/ngsi-ld")) {
+            // The NGSI-LD bundle checks each entity type (read or publish) and answers in the standard's terms.
+            return caller.mayReadAny() || caller.mayPublishAny() ? null : "read:<EntityType> or publish:<EntityType>";
+        }
         if (under(path, "/api")) {
             return "operator";
         }

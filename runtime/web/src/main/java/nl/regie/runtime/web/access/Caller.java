@@ -5,6 +5,8 @@ import java.util.TreeSet;
 
 import javax.servlet.ServletRequest;
 
+import nl.regie.runtime.spi.access.HttpCaller;
+
 /**
  * Who makes an HTTP request, as the {@link AccessFilter} found out: a configured token's name, party and scopes, or
  * the {@link #LOCAL_OPERATOR operator} (the operator's token, or loopback without a token under the development
@@ -12,7 +14,8 @@ import javax.servlet.ServletRequest;
  * {@value #ATTRIBUTE}; the servlets read it with {@link #of}.
  *
  * <p>Scopes: {@code read:<EntityType>} or {@code read:*} (query and stream that type), {@code command:<EntityType>}
- * or {@code command:*} (send commands to entities of that type), {@code plugins} (list and manage plugins),
+ * or {@code command:*} (send commands to entities of that type), {@code publish:<EntityType>} or {@code publish:*}
+ * (create, update and delete entities of that type through the NGSI-LD API, as the token's party), {@code plugins} (list and manage plugins),
  * {@code audit} (read the audit log and the configuration), {@code metrics} ({@code /metrics}) and {@code operator}
  * (everything, and all data unfiltered).
  *
@@ -20,12 +23,13 @@ import javax.servlet.ServletRequest;
  * @param party    the party it acts for
  * @param scopes   what it may do
  */
-public record Caller(String name, String party, Set<String> scopes) {
+public record Caller(String name, String party, Set<String> scopes) implements HttpCaller {
 
     /** The request attribute that holds the caller. */
-    public static final String ATTRIBUTE = "nl.regie.access.caller";
+    public static final String ATTRIBUTE = HttpCaller.ATTRIBUTE;
     static final String READ = "read";
     static final String COMMAND = "command";
+    static final String PUBLISH = "publish";
     static final String PLUGINS = "plugins";
     static final String AUDIT = "audit";
     static final String METRICS = "metrics";
@@ -52,11 +56,13 @@ public record Caller(String name, String party, Set<String> scopes) {
     }
 
     /** Whether it has the operator scope: everything, unfiltered. */
+    @Override
     public boolean operator() {
         return scopes.contains(OPERATOR);
     }
 
     /** Whether it may read entities of this type. */
+    @Override
     public boolean mayRead(String entityType) {
         return operator() || scopes.contains("read:*") || scopes.contains("read:" + entityType);
     }
@@ -74,6 +80,18 @@ public record Caller(String name, String party, Set<String> scopes) {
         Set<String> types = new TreeSet<>();
         scopes.stream().filter(s -> s.startsWith("read:")).forEach(s -> types.add(s.substring("read:".length())));
         return types;
+    }
+
+    /** Whether it may publish entities of this type (the NGSI-LD API's writes). */
+    @Override
+    public boolean mayPublish(String entityType) {
+        return operator() || scopes.contains("publish:*") || scopes.contains("publish:" + entityType);
+    }
+
+    /** Whether it may publish some entity type. */
+    @Override
+    public boolean mayPublishAny() {
+        return operator() || scopes.stream().anyMatch(s -> s.startsWith("publish:"));
     }
 
     /** Whether it may command entities of this type. */

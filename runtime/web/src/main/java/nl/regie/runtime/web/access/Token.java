@@ -84,7 +84,7 @@ public record Token(String name, String party, Set<String> scopes, byte[] sha256
         }
         int colon = scope.indexOf(':');
         String kind = colon < 0 ? scope : scope.substring(0, colon);
-        if (colon > 0 && (kind.equals(Caller.READ) || kind.equals(Caller.COMMAND))) {
+        if (colon > 0 && (kind.equals(Caller.READ) || kind.equals(Caller.COMMAND) || kind.equals(Caller.PUBLISH))) {
             String type = scope.substring(colon + 1);
             if (type.equals("*") || TYPE.matcher(type).matches()) {
                 return scope;
@@ -93,6 +93,6 @@ public record Token(String name, String party, Set<String> scopes, byte[] sha256
                     + " (a capital letter, then letters and digits) or '*'");
         }
         throw new IllegalArgumentException("token '" + name + "': unknown scope '" + scope + "'; known are"
-                + " read:<EntityType|*>, command:<EntityType|*>, plugins, audit, metrics and operator");
+                + " read:<EntityType|*>, command:<EntityType|*>, publish:<EntityType|*>, plugins, audit, metrics and operator");
     }
 }

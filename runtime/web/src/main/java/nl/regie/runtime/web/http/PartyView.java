@@ -1,22 +1,17 @@
 package nl.regie.runtime.web.http;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import nl.regie.api.alert.Alert;
-import nl.regie.api.model.EntityId;
-import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
-import nl.regie.api.state.AttributeState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.history.Point;
 import nl.regie.runtime.spi.history.Series;
 import nl.regie.runtime.spi.policy.AccessPolicy;
+import nl.regie.runtime.spi.policy.VisibleEntities;
 import nl.regie.runtime.web.access.Caller;
 
 /**
@@ -51,23 +46,7 @@ final class PartyView {
         if (view == null) {
             return entities;
         }
-        Map<EntityId, Builder> visible = new LinkedHashMap<>();
-        for (EntityState entity : entities) {
-            if (!caller.mayRead(entity.id().type())) {
-                continue;
-            }
-            for (Map.Entry<String, AttributeState> a : entity.attributes().entrySet()) {
-                AttributeState state = a.getValue();
-                Reading seen = view.apply(new Reading(entity.id(), a.getKey(), state.value(), state.unit(),
-                        state.observedAt(), state.observedAt(), state.source(), entity.location()));
-                if (seen != null) {
-                    visible.computeIfAbsent(seen.entity(), Builder::new).add(seen);
-                }
-            }
-        }
-        List<EntityState> result = new ArrayList<>(visible.size());
-        visible.values().forEach(b -> result.add(b.build()));
-        return result;
+        return VisibleEntities.of(entities, view, caller::mayRead);
     }
 
     /** Whether the caller may see this alert: its token reads type Alert and the policy lets its party see it. */
@@ -101,33 +80,5 @@ final class PartyView {
                 series.source(), series.location()));
         return seen != null && seen.entity().equals(series.entity()) && seen.attribute().equals(series.attribute())
                 && seen.value().equals(sample);
-    }
-
-    /** An entity being put together from the readings the view let through. */
-    private static final class Builder {
-        private final EntityId id;
-        private final Map<String, AttributeState> attributes = new LinkedHashMap<>();
-        private Location location;
-        private Instant updatedAt = Instant.EPOCH;
-
-        Builder(EntityId id) {
-            this.id = id;
-        }
-
-        void add(Reading reading) {
-            // A zone's count arrives once per entity in the zone; the last one holds the sum over all of them.
-            attributes.put(reading.attribute(), new AttributeState(reading.value(), reading.unit(),
-                    reading.observedAt(), reading.source()));
-            if (reading.location() != null) {
-                location = reading.location();
-            }
-            if (reading.observedAt().isAfter(updatedAt)) {
-                updatedAt = reading.observedAt();
-            }
-        }
-
-        EntityState build() {
-            return new EntityState(id, location, attributes, updatedAt);
-        }
     }
 }

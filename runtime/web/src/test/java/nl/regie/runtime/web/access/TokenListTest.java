@@ -52,7 +52,7 @@ class TokenListTest {
         assertTrue(refusal("bad/name city read:* " + ok).startsWith("token name 'bad/name' must be"));
         assertTrue(refusal("app Police read:* " + ok).startsWith("token 'app': party 'Police' must be a lower-case"));
         assertEquals("token 'app': unknown scope 'write:Bin'; known are read:<EntityType|*>, command:<EntityType|*>,"
-                + " plugins, audit, metrics and operator", refusal("app city read:*;write:Bin " + ok));
+                + " publish:<EntityType|*>, plugins, audit, metrics and operator", refusal("app city read:*;write:Bin " + ok));
         assertTrue(refusal("app city read:bin " + ok).startsWith("token 'app': scope 'read:bin' must name an entity type"));
         assertTrue(refusal("app city read: " + ok).startsWith("token 'app': scope 'read:' must name"));
         assertTrue(refusal("app city read:*; " + ok).startsWith("token 'app': unknown scope ''"));
