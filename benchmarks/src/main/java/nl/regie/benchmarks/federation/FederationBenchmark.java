@@ -1,7 +1,10 @@
 package nl.regie.benchmarks.federation;
 
 import java.lang.annotation.Annotation;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,8 +28,10 @@ import nl.regie.runtime.core.bus.BusComponent;
 import nl.regie.runtime.federation.FederationEngine;
 import nl.regie.runtime.federation.FederationLink;
 import nl.regie.runtime.federation.LinkSettings;
+import nl.regie.runtime.federation.OutboxJournal;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.statefiles.StateFiles;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -38,6 +43,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.osgi.service.log.Logger;
 
 /**
  * Site to site: two sites' federation (the real bus, policy engine, {@code FederationEngine} and {@code FederationLink})
@@ -57,7 +63,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * messages at the same rate to another, through the same broker.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.federation.FederationBenchmark
- * [--rate 5000] [--seconds 20] [--burst 100000]}.
+ * [--rate 5000] [--seconds 20] [--burst 100000] [--journal on|off]}: the exporting site's outbox is journaled in a
+ * temporary folder (as in a runtime with a state folder) unless {@code --journal off}.
  */
 public final class FederationBenchmark {
 
@@ -81,15 +88,27 @@ public final class FederationBenchmark {
         });
         Subscription exporting;
 
-        Site(String name, Map<String, Object> rules, String broker) throws Exception {
+        final OutboxJournal journal;
+
+        /** @param journalFolder where the outbox's journal is kept, as in a runtime with a state folder; null: none */
+        Site(String name, Map<String, Object> rules, String broker, Path journalFolder) throws Exception {
             PolicyEngine policy = new PolicyEngine(event -> { });
             policy.apply(rules);
             FederationLink[] link = new FederationLink[1];
             engine = new FederationEngine(name, policy, bus::publish, m -> link[0].offer(m), event -> { },
                     Clock.systemUTC(), 3, 1_000_000);
+            Logger log = ConsoleLogger.create("link-" + name, System.err, WARNINGS);
+            journal = journalFolder == null ? null : OutboxJournal.open(journalFolder, (level, message) -> {
+                if (level != StateFiles.Log.Level.INFO) {
+                    System.err.println("journal " + name + ": " + message);
+                }
+            });
+            if (journal != null) {
+                journal.recover();
+            }
             link[0] = new FederationLink(new LinkSettings(broker, "bench-" + name + "-" + System.nanoTime(), null,
-                    null, 1_000_000, 2, 0), engine.inbox(), engine::receive, engine::sent, scheduler,
-                    ConsoleLogger.create("link-" + name, System.err, WARNINGS), Clock.systemUTC());
+                    null, 1_000_000, 2, 0), engine.inbox(), engine::receive, engine::sent, scheduler, journal, log,
+                    Clock.systemUTC());
             this.link = link[0];
             this.link.start();
         }
@@ -108,6 +127,9 @@ public final class FederationBenchmark {
             export(false);
             link.close();
             scheduler.shutdownNow();
+            if (journal != null) {
+                journal.close();
+            }
         }
     }
 
@@ -116,24 +138,30 @@ public final class FederationBenchmark {
         int rate = 5_000;
         int seconds = 20;
         int burst = 100_000;
+        boolean journaled = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--journal" -> journaled = !"off".equals(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--burst" -> burst = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: FederationBenchmark [--rate N] [--seconds S] [--burst N]");
+                    System.err.println("usage: FederationBenchmark [--rate N] [--seconds S] [--burst N] [--journal on|off]");
                     System.exit(2);
                 }
             }
         }
+        Path journalFolder = journaled ? Files.createTempDirectory("regie-bench-outbox") : null;
         try (MosquittoProcess broker = MosquittoProcess.start();
                 Site roeselare = new Site("roeselare", Map.of("devices", "gauge-*=waterboard", "sites", "gent",
-                        "exports", "waterboard>gent WaterObserved/+/waterLevel"), broker.url());
+                        "exports", "waterboard>gent WaterObserved/+/waterLevel"), broker.url(), journalFolder);
                 Site gent = new Site("gent", Map.of("sites", "roeselare",
-                        "imports", "roeselare:waterboard WaterObserved/#"), broker.url())) {
+                        "imports", "roeselare:waterboard WaterObserved/#"), broker.url(), null)) {
             System.out.println("Federation through " + broker.version() + " on loopback, "
-                    + Runtime.getRuntime().availableProcessors() + " cores");
+                    + Runtime.getRuntime().availableProcessors() + " cores, outbox journal "
+                    + (journaled ? "on (" + journalFolder + ")" : "off") + ", load average "
+                    + String.format(Locale.ROOT, "%.1f",
+                            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             awaitTrue(() -> roeselare.link.isConnected() && gent.link.isConnected(), 15, "both links connected");
             roeselare.export(true);
             int total = rate * seconds;
