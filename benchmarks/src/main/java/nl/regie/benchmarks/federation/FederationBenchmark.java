@@ -2,6 +2,7 @@ package nl.regie.benchmarks.federation;
 
 import java.lang.annotation.Annotation;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import nl.regie.runtime.federation.FederationEngine;
 import nl.regie.runtime.federation.FederationLink;
 import nl.regie.runtime.federation.LinkSettings;
 import nl.regie.runtime.federation.OutboxJournal;
+import nl.regie.runtime.federation.Outgoing;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.statefiles.StateFiles;
@@ -203,14 +205,17 @@ public final class FederationBenchmark {
             AtomicInteger burstCount = new AtomicInteger();
             Subscription burstReceiver = gent.bus.subscribe(PLUGIN, List.of("WaterObserved/#"),
                     reading -> burstCount.incrementAndGet(), 1_000_000);
+            long cpuBefore = processCpuNanos();
             start = System.nanoTime();
             for (int i = 1; i <= burst; i++) {
                 roeselare.bus.publish("mqtt:gauge-1", reading(i));
             }
             awaitQuiet(burstCount, burst, 300);
             double exportSeconds = (System.nanoTime() - start) / 1e9;
+            double cpuPerReading = (processCpuNanos() - cpuBefore) / 1e3 / burst;
             System.out.printf(Locale.ROOT, "export throughput: %,d readings in %.2f s = %,.0f readings/s site to site"
-                    + " (%,d arrived)%n", burst, exportSeconds, burstCount.get() / exportSeconds, burstCount.get());
+                    + " (%,d arrived); CPU of this JVM (both sites, not the broker) %.1f µs per reading%n", burst,
+                    exportSeconds, burstCount.get() / exportSeconds, burstCount.get(), cpuPerReading);
             burstReceiver.close();
             awaitTrue(() -> roeselare.link.queued() == 0, 60, "the burst sent");
 
@@ -227,6 +232,41 @@ public final class FederationBenchmark {
             System.out.printf(Locale.ROOT, "local bus, one plugin subscriber: %,.0f readings/s without export, %,.0f with"
                     + " (%.0f%%)%n", without, with, 100 * with / without);
         }
+        if (journaled) {
+            journalCost(Files.createTempDirectory("regie-bench-journal"), burst);
+        }
+    }
+
+    /**
+     * The outbox journal alone: {@code n} wire-sized messages recorded as queued and then done, one at a time on one
+     * thread (as the bus's delivery thread and Paho's callback thread do), best of three; the CPU time of that thread
+     * per message, which is what the journal adds to each exported reading.
+     */
+    private static void journalCost(Path folder, int n) throws Exception {
+        byte[] payload = new byte[230];
+        Arrays.fill(payload, (byte) 'x');
+        Outgoing message = new Outgoing("regie/v1/roeselare/share/gent/WaterObserved/gauge-1/waterLevel", payload,
+                Map.of("regie-origin-site", "roeselare", "regie-origin-party", "waterboard", "regie-hops", "1",
+                        "regie-reading-id", "r-0123456789abcdef-1"), "waterboard>gent WaterObserved/+/waterLevel");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            try (OutboxJournal journal = OutboxJournal.open(folder.resolve("round-" + round), (level, text) -> { })) {
+                journal.recover();
+                long cpu = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < n; i++) {
+                    journal.done(journal.queued(message));
+                }
+                best = Math.min(best, (threads.getCurrentThreadCpuTime() - cpu) / 1e3 / n);
+            }
+        }
+        System.out.printf(Locale.ROOT, "outbox journal alone: %,d messages queued and done, %.2f µs of CPU per message"
+                + " (best of three)%n", n, best);
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     /**
