@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import nl.regie.mqtt.access.EdgeAccess;
 import nl.regie.mqtt.access.PasswordFile;
 import nl.regie.mqtt.access.PasswordHash;
 
@@ -46,7 +47,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * its live stream) gets every reading once, in each device's order. One edge is killed ({@code kill -9}) in the
  * middle of the stream and started again, as a service manager would: nothing is lost and nothing arrives twice
  * (Mosquitto 2.0 keeps what the dead edge had not acknowledged, and its share meanwhile, in its session until it is
- * back). A device that publishes on the edge topics, posing as an edge, is refused by the broker.
+ * back). The broker's password file and ACL are the ones {@link EdgeAccess} generates: a device that publishes on the
+ * edge topics, posing as an edge, is refused by the broker.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EdgeIT {
@@ -76,14 +78,16 @@ class EdgeIT {
                 "Debian's mosquitto is not installed");
         dir = Files.createTempDirectory("regie-edge");
         brokerPort = freePort();
-        PasswordFile users = PasswordFile.empty();
-        for (String user : users()) {
+        // The core's and the edges' credentials and ACL as the operator makes them (docs/scaling.md); each device's
+        // password line as the runtime issues it.
+        passwords.putAll(EdgeAccess.of("demo", edges.length).write(dir, random));
+        PasswordFile users = PasswordFile.read(dir.resolve("passwd"));
+        for (int d = 0; d < DEVICES; d++) {
             String password = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
-            passwords.put(user, password);
-            users = users.with(user, PasswordHash.of(password, random));
+            passwords.put("bin-" + d, password);
+            users = users.with("bin-" + d, PasswordHash.of(password, random));
         }
         users.write(dir.resolve("passwd"));
-        Files.writeString(dir.resolve("acl"), acl(), StandardCharsets.UTF_8);
         startBroker();
 
         // The hold covers how much later one edge may forward a device's earlier pack than another its next one: on
@@ -92,7 +96,7 @@ class EdgeIT {
                 "edge.holdMillis = 2000\n", StandardCharsets.UTF_8);
         int http = freePort();
         core = LauncherProcess.start(Files.createDirectories(dir.resolve("core")), "--config",
-                options("core", "regie-core-demo").toString(), "--site", "demo", "--no-simulator",
+                options("core", EdgeAccess.coreUser("demo")).toString(), "--site", "demo", "--no-simulator",
                 "--http-port", Integer.toString(http), "--config-dir", dir.resolve("core/config").toString(),
                 "--plugins", Files.createDirectories(dir.resolve("core/plugins")).toString(),
                 "--state-dir", dir.resolve("core/state").toString());
@@ -104,50 +108,16 @@ class EdgeIT {
         base = Instant.now().getEpochSecond() - 3600;
     }
 
-    private static List<String> users() {
-        List<String> users = new ArrayList<>(List.of("regie-core-demo", "regie-edge-demo-1", "regie-edge-demo-2"));
-        for (int d = 0; d < DEVICES; d++) {
-            users.add("bin-" + d);
-        }
-        return users;
-    }
-
-    /** The ACL docs/scaling.md gives: the core reads the edge topics, edges write them, devices only their own. */
-    private static String acl() {
-        return String.join("\n",
-                "user regie-core-demo",
-                "topic read regie/v1/demo/edge/+",
-                "topic read regie/v1/demo/dev/+/state",
-                "topic read regie/v1/demo/dev/+/ack/+",
-                "topic write regie/v1/demo/dev/+/cmd/+",
-                "",
-                "user regie-edge-demo-1",
-                "topic read $share/regie-edges/regie/v1/demo/dev/+/tele",
-                "topic read regie/v1/demo/dev/+/tele",
-                "topic write regie/v1/demo/edge/+",
-                "",
-                "user regie-edge-demo-2",
-                "topic read $share/regie-edges/regie/v1/demo/dev/+/tele",
-                "topic read regie/v1/demo/dev/+/tele",
-                "topic write regie/v1/demo/edge/+",
-                "",
-                "pattern write regie/v1/demo/dev/%u/tele",
-                "pattern write regie/v1/demo/dev/%u/state",
-                "pattern write regie/v1/demo/dev/%u/ack/+",
-                "pattern read regie/v1/demo/dev/%u/cmd/+",
-                "");
-    }
-
     /** A launcher options file (the MQTT credentials are read from a file only). */
     private Path options(String role, String user) throws IOException {
-        Path file = dir.resolve(user + ".properties");
+        Path file = dir.resolve(user + "-launcher.properties");
         Files.writeString(file, String.join("\n", "role = " + role, "broker = tcp://127.0.0.1:" + brokerPort,
                 "mqtt-username = " + user, "mqtt-password = " + passwords.get(user), ""), StandardCharsets.UTF_8);
         return file;
     }
 
     private LauncherProcess startEdge(int n) throws Exception {
-        String user = "regie-edge-demo-" + n;
+        String user = EdgeAccess.edgeUser("demo", n);
         Path config = Files.createDirectories(dir.resolve("edge-" + n + "/config"));
         Files.writeString(config.resolve("nl.regie.runtime.mqtt.cfg"), "clientId = " + user + "\nedge.window = 100\n"
                 + "reconnectMaxSeconds = 2\n", StandardCharsets.UTF_8);

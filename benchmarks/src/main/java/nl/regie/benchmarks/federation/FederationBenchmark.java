@@ -1,7 +1,11 @@
 package nl.regie.benchmarks.federation;
 
 import java.lang.annotation.Annotation;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,8 +29,11 @@ import nl.regie.runtime.core.bus.BusComponent;
 import nl.regie.runtime.federation.FederationEngine;
 import nl.regie.runtime.federation.FederationLink;
 import nl.regie.runtime.federation.LinkSettings;
+import nl.regie.runtime.federation.OutboxJournal;
+import nl.regie.runtime.federation.Outgoing;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
 import nl.regie.runtime.spi.bus.Owner;
+import nl.regie.runtime.statefiles.StateFiles;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -38,6 +45,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.osgi.service.log.Logger;
 
 /**
  * Site to site: two sites' federation (the real bus, policy engine, {@code FederationEngine} and {@code FederationLink})
@@ -57,7 +65,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * messages at the same rate to another, through the same broker.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.federation.FederationBenchmark
- * [--rate 5000] [--seconds 20] [--burst 100000]}.
+ * [--rate 5000] [--seconds 20] [--burst 100000] [--journal on|off]}: the exporting site's outbox is journaled in a
+ * temporary folder (as in a runtime with a state folder) unless {@code --journal off}.
  */
 public final class FederationBenchmark {
 
@@ -81,15 +90,27 @@ public final class FederationBenchmark {
         });
         Subscription exporting;
 
-        Site(String name, Map<String, Object> rules, String broker) throws Exception {
+        final OutboxJournal journal;
+
+        /** @param journalFolder where the outbox's journal is kept, as in a runtime with a state folder; null: none */
+        Site(String name, Map<String, Object> rules, String broker, Path journalFolder) throws Exception {
             PolicyEngine policy = new PolicyEngine(event -> { });
             policy.apply(rules);
             FederationLink[] link = new FederationLink[1];
             engine = new FederationEngine(name, policy, bus::publish, m -> link[0].offer(m), event -> { },
                     Clock.systemUTC(), 3, 1_000_000);
+            Logger log = ConsoleLogger.create("link-" + name, System.err, WARNINGS);
+            journal = journalFolder == null ? null : OutboxJournal.open(journalFolder, (level, message) -> {
+                if (level != StateFiles.Log.Level.INFO) {
+                    System.err.println("journal " + name + ": " + message);
+                }
+            });
+            if (journal != null) {
+                journal.recover();
+            }
             link[0] = new FederationLink(new LinkSettings(broker, "bench-" + name + "-" + System.nanoTime(), null,
-                    null, 1_000_000, 2, 0), engine.inbox(), engine::receive, engine::sent, scheduler,
-                    ConsoleLogger.create("link-" + name, System.err, WARNINGS), Clock.systemUTC());
+                    null, 1_000_000, 2, 0), engine.inbox(), engine::receive, engine::sent, scheduler, journal, log,
+                    Clock.systemUTC());
             this.link = link[0];
             this.link.start();
         }
@@ -108,6 +129,9 @@ public final class FederationBenchmark {
             export(false);
             link.close();
             scheduler.shutdownNow();
+            if (journal != null) {
+                journal.close();
+            }
         }
     }
 
@@ -116,49 +140,61 @@ public final class FederationBenchmark {
         int rate = 5_000;
         int seconds = 20;
         int burst = 100_000;
+        boolean journaled = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--journal" -> journaled = !"off".equals(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--burst" -> burst = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: FederationBenchmark [--rate N] [--seconds S] [--burst N]");
+                    System.err.println("usage: FederationBenchmark [--rate N] [--seconds S] [--burst N] [--journal on|off]");
                     System.exit(2);
                 }
             }
         }
+        Path journalFolder = journaled ? Files.createTempDirectory("regie-bench-outbox") : null;
         try (MosquittoProcess broker = MosquittoProcess.start();
                 Site roeselare = new Site("roeselare", Map.of("devices", "gauge-*=waterboard", "sites", "gent",
-                        "exports", "waterboard>gent WaterObserved/+/waterLevel"), broker.url());
+                        "exports", "waterboard>gent WaterObserved/+/waterLevel"), broker.url(), journalFolder);
                 Site gent = new Site("gent", Map.of("sites", "roeselare",
-                        "imports", "roeselare:waterboard WaterObserved/#"), broker.url())) {
+                        "imports", "roeselare:waterboard WaterObserved/#"), broker.url(), null)) {
             System.out.println("Federation through " + broker.version() + " on loopback, "
-                    + Runtime.getRuntime().availableProcessors() + " cores");
+                    + Runtime.getRuntime().availableProcessors() + " cores, outbox journal "
+                    + (journaled ? "on (" + journalFolder + ")" : "off") + ", load average "
+                    + String.format(Locale.ROOT, "%.1f",
+                            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             awaitTrue(() -> roeselare.link.isConnected() && gent.link.isConnected(), 15, "both links connected");
             roeselare.export(true);
             int total = rate * seconds;
             long[] published = new long[total + 1];
             long[] arrived = new long[total + 1];
             AtomicInteger count = new AtomicInteger();
+            AtomicInteger warm = new AtomicInteger();
+            AtomicInteger first = new AtomicInteger();
+            // Counted apart: the first reading (0), the warm-up's (negative) and the measured ones (once each), so a
+            // late warm-up reading never counts as a measured one.
             Subscription receiver = gent.bus.subscribe(PLUGIN, List.of("WaterObserved/#"), reading -> {
                 int seq = (int) reading.number().getAsDouble();
                 if (seq > 0 && seq <= total && arrived[seq] == 0) {
                     arrived[seq] = System.nanoTime();
+                    count.incrementAndGet();
+                } else if (seq < 0) {
+                    warm.incrementAndGet();
+                } else if (seq == 0) {
+                    first.incrementAndGet();
                 }
-                count.incrementAndGet();
             }, 1_000_000);
             // Warm-up: until one reading crosses (the inbox subscription is made right after connecting), then 5 s.
             awaitTrue(() -> {
                 roeselare.bus.publish("mqtt:gauge-1", reading(0));
-                return count.get() > 0;
+                return first.get() > 0;
             }, 15, "a first reading across");
             int warmUp = 5 * rate;
-            int before = count.get();
             pace(roeselare, warmUp, rate, new long[warmUp + 1], true);
             // Everything of the warm-up across before the measured part starts: no backlog carried into it.
-            awaitQuiet(count, before + warmUp, 300);
+            awaitQuiet(warm, warmUp, 300);
 
-            count.set(0);
             long start = System.nanoTime();
             pace(roeselare, total, rate, published, false);
             awaitQuiet(count, total, 300);
@@ -175,14 +211,17 @@ public final class FederationBenchmark {
             AtomicInteger burstCount = new AtomicInteger();
             Subscription burstReceiver = gent.bus.subscribe(PLUGIN, List.of("WaterObserved/#"),
                     reading -> burstCount.incrementAndGet(), 1_000_000);
+            long cpuBefore = processCpuNanos();
             start = System.nanoTime();
             for (int i = 1; i <= burst; i++) {
                 roeselare.bus.publish("mqtt:gauge-1", reading(i));
             }
             awaitQuiet(burstCount, burst, 300);
             double exportSeconds = (System.nanoTime() - start) / 1e9;
+            double cpuPerReading = (processCpuNanos() - cpuBefore) / 1e3 / burst;
             System.out.printf(Locale.ROOT, "export throughput: %,d readings in %.2f s = %,.0f readings/s site to site"
-                    + " (%,d arrived)%n", burst, exportSeconds, burstCount.get() / exportSeconds, burstCount.get());
+                    + " (%,d arrived); CPU of this JVM (both sites, not the broker) %.1f µs per reading%n", burst,
+                    exportSeconds, burstCount.get() / exportSeconds, burstCount.get(), cpuPerReading);
             burstReceiver.close();
             awaitTrue(() -> roeselare.link.queued() == 0, 60, "the burst sent");
 
@@ -199,6 +238,41 @@ public final class FederationBenchmark {
             System.out.printf(Locale.ROOT, "local bus, one plugin subscriber: %,.0f readings/s without export, %,.0f with"
                     + " (%.0f%%)%n", without, with, 100 * with / without);
         }
+        if (journaled) {
+            journalCost(Files.createTempDirectory("regie-bench-journal"), burst);
+        }
+    }
+
+    /**
+     * The outbox journal alone: {@code n} wire-sized messages recorded as queued and then done, one at a time on one
+     * thread (as the bus's delivery thread and Paho's callback thread do), best of three; the CPU time of that thread
+     * per message, which is what the journal adds to each exported reading.
+     */
+    private static void journalCost(Path folder, int n) throws Exception {
+        byte[] payload = new byte[230];
+        Arrays.fill(payload, (byte) 'x');
+        Outgoing message = new Outgoing("regie/v1/roeselare/share/gent/WaterObserved/gauge-1/waterLevel", payload,
+                Map.of("regie-origin-site", "roeselare", "regie-origin-party", "waterboard", "regie-hops", "1",
+                        "regie-reading-id", "r-0123456789abcdef-1"), "waterboard>gent WaterObserved/+/waterLevel");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            try (OutboxJournal journal = OutboxJournal.open(folder.resolve("round-" + round), (level, text) -> { })) {
+                journal.recover();
+                long cpu = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < n; i++) {
+                    journal.done(journal.queued(message));
+                }
+                best = Math.min(best, (threads.getCurrentThreadCpuTime() - cpu) / 1e3 / n);
+            }
+        }
+        System.out.printf(Locale.ROOT, "outbox journal alone: %,d messages queued and done, %.2f µs of CPU per message"
+                + " (best of three)%n", n, best);
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     /**

@@ -281,6 +281,13 @@ public final class AccessRules {
         return text.toString();
     }
 
+    /** The lines for every device ({@code pattern}, {@code %u} its user name), as {@link #mosquittoAcl()} has them. */
+    String devicePatterns() {
+        StringBuilder text = new StringBuilder();
+        section(text, null);
+        return text.toString();
+    }
+
     private void section(StringBuilder text, String user) {
         for (Rule rule : rules) {
             if (Objects.equals(rule.user(), user)) {

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  *
  * <p>Made from the sites' policies: each site and the remote sites its policy lists under {@code sites}; a site
  * named by a policy but given no policy of its own is refused (its runtime would have no credentials).
- * {@link #write} writes the Mosquitto 2 password file ({@code passwd}), the ACL ({@code acl}) and one credentials file
- * per site ({@code {site}.credentials}, {@code username=} and {@code password=}, readable by the owner only), which
- * that site's federation configuration names.
+ * {@link #write} writes the Mosquitto 2 password file ({@code passwd}, adding to the one there), the federation's
+ * section of the ACL ({@code acl}, beside other sections there, such as a site's {@link EdgeAccess edges}) and one
+ * credentials file per site ({@code {site}.credentials}, {@code username=} and {@code password=}, readable by the
+ * owner only), which that site's federation configuration names.
  */
 public final class FederationAccess {
 
@@ -115,7 +116,7 @@ public final class FederationAccess {
             passwd = passwd.with(user(site), PasswordHash.of(password, random));
         }
         passwd.write(folder.resolve(CredentialFiles.PASSWORD_FILE));
-        AtomicFile.write(folder.resolve(CredentialFiles.ACL_FILE), mosquittoAcl());
+        AclSections.write(folder.resolve(CredentialFiles.ACL_FILE), "federation", mosquittoAcl());
         Map<String, String> files = new LinkedHashMap<>();
         passwords.forEach((site, password) -> files.put(site, "# The federation credentials of site " + site
                 + " at the shared broker (docs/federation.md).\nusername=" + user(site) + "\npassword=" + password

@@ -62,7 +62,7 @@ public final class FederationComponent implements FederationStatus, MetricSource
     public static final String PID = "nl.regie.runtime.federation";
     /** Framework property: this site's name, as the device bridge uses it. */
     static final String SITE = "regie.site";
-    /** Framework property: the runtime's state folder; the outbox a stop leaves is kept in its {@code federation}. */
+    /** Framework property: the runtime's state folder; the outbox's journal is kept in its {@code federation/outbox}. */
     static final String STATE_DIR = "regie.state.dir";
     /** Readings the federation's bus subscription can have waiting. */
     static final int BUS_QUEUE = 100_000;
@@ -135,7 +135,8 @@ public final class FederationComponent implements FederationStatus, MetricSource
     private final Clock clock;
     private final FederationEngine engine;
     private final FederationLink link;
-    private final Path outboxFile;
+    private final Path outboxFolder;
+    private final OutboxJournal journal;
     private final ScheduledExecutorService scheduler;
     private final Deque<long[]> samples = new ArrayDeque<>();
     private volatile double sentRate;
@@ -172,15 +173,28 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 : launcherSite != null && !launcherSite.isBlank() ? launcherSite.strip() : "demo";
         this.engine = new FederationEngine(site, policy, bus::publish, this::offer, this::record, clock,
                 Math.max(1, config.maxHops()), Math.max(1000, config.dedupWindow()));
-        this.outboxFile = stateDir == null ? null : stateDir.resolve("federation").resolve("outbox");
+        this.outboxFolder = stateDir == null ? null : stateDir.resolve("federation").resolve("outbox");
         String broker = config.broker() == null ? "" : config.broker().strip();
         if (broker.isEmpty()) {
             log.info("Federation is idle: no shared broker configured ({})", PID);
             this.link = null;
             this.scheduler = null;
+            this.journal = null;
             return;
         }
         FederationLink made = null;
+        OutboxJournal opened = openJournal();
+        List<Outgoing> kept = List.of();
+        if (opened != null) {
+            try {
+                kept = opened.recover();
+            } catch (IOException e) {
+                log.error("Federation: the outbox in {} cannot be read ({}); readings waiting to leave are kept in"
+                        + " memory only", outboxFolder, e.getMessage());
+                opened.close();
+                opened = null;
+            }
+        }
         ScheduledExecutorService threads = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "regie-federation");
             t.setDaemon(true);
@@ -194,19 +208,25 @@ public final class FederationComponent implements FederationStatus, MetricSource
                     credentials == null ? null : credentials.username(),
                     credentials == null ? null : credentials.password(), config.queueCapacity(),
                     config.reconnectMaxSeconds(), config.sessionExpirySeconds());
-            made = new FederationLink(settings, engine.inbox(), engine::receive, engine::sent, threads, log, clock);
+            made = new FederationLink(settings, engine.inbox(), engine::receive, engine::sent, threads, opened, log,
+                    clock);
         } catch (IOException | IllegalArgumentException | MqttException e) {
             log.error("Federation is off: {}", e.getMessage());
             threads.shutdownNow();
+            if (opened != null) {
+                opened.close();
+            }
             this.link = null;
             this.scheduler = null;
+            this.journal = null;
             return;
         }
         this.link = made;
         this.scheduler = threads;
+        this.journal = opened;
         link.onRefusedLogin(reason -> record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "connect",
                 broker, "refused", reason + " (audited once until a connection succeeds; every attempt is counted)")));
-        restoreOutbox();
+        restoreOutbox(kept);
         link.start();
         scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
         log.info("Federation: site {} shares through {}", site, broker);
@@ -235,65 +255,99 @@ public final class FederationComponent implements FederationStatus, MetricSource
                 : "the link was down";
         link.close();
         List<Outgoing> left = link.leftBehind();
+        if (journal != null) {
+            // Every message left is in the journal already (it was recorded as it was queued): close writes a last
+            // snapshot of them.
+            journal.close();
+        }
         if (left.isEmpty()) {
             return;
         }
-        String problem = "the runtime has no state folder";
-        if (outboxFile != null) {
-            try {
-                OutboxFile.write(outboxFile, left);
-                String detail = left.size() + " readings waiting to leave or unacknowledged at the stop (" + why
-                        + ") are kept in " + outboxFile + " and sent at the next start";
-                log.info("Federation: {}", detail);
-                record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(),
-                        "kept", detail));
-                return;
-            } catch (IOException | RuntimeException e) {
-                problem = "writing " + outboxFile + " failed: " + e.getMessage();
-            }
+        if (journal != null) {
+            String detail = left.size() + " readings waiting to leave or unacknowledged at the stop (" + why
+                    + ") are kept in " + outboxFolder + " and sent at the next start";
+            log.info("Federation: {}", detail);
+            record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(), "kept",
+                    detail));
+            return;
         }
         String detail = left.size() + " readings waiting to leave or unacknowledged at the stop (" + why
-                + ") are lost: " + problem;
+                + ") are lost: " + (outboxFolder == null ? "the runtime has no state folder"
+                        : "the outbox in " + outboxFolder + " could not be used");
         log.warn("Federation: {}", detail);
         record(new AuditEvent(clock.instant(), AuditEvent.FEDERATION, site, "", "stop", link.serverUri(), "dropped",
                 detail));
     }
 
     /**
-     * Queues what the last stop kept, ahead of anything new, and deletes the file. Messages of another site's
-     * namespace (the site was renamed) and those beyond the queue's capacity are dropped and counted; a file that does
-     * not read back is moved aside, named in the log.
+     * Ends as a {@code kill -9} would, for tests: the threads and the link stop; nothing is drained, snapshotted, kept
+     * or audited, and the journal's files stay as the last append left them.
      */
-    private void restoreOutbox() {
-        if (outboxFile == null || !Files.exists(outboxFile)) {
+    void halt() {
+        if (scheduler == null) {
             return;
         }
-        try {
-            List<Outgoing> kept = OutboxFile.read(outboxFile);
-            String namespace = "regie/v1/" + site + "/share/";
-            int queued = 0;
-            for (Outgoing message : kept) {
-                if (!message.topic().startsWith(namespace)) {
-                    engine.drop("renamed-site");
-                } else if (link.offer(message)) {
-                    queued++;
-                } else {
-                    engine.drop("queue-full");
-                }
+        scheduler.shutdownNow();
+        synchronized (this) {
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
             }
-            Files.delete(outboxFile);
-            log.info("Federation: {} of {} readings the last stop kept in {} wait to leave again", queued, kept.size(),
-                    outboxFile);
-        } catch (IOException e) {
-            Path aside = outboxFile.resolveSibling("outbox.refused-" + clock.millis());
-            try {
-                Files.move(outboxFile, aside);
-            } catch (IOException moved) {
-                e.addSuppressed(moved);
-            }
-            log.error("Federation: the outbox the last stop kept is refused and moved to {}: {}", aside,
-                    e.getMessage());
         }
+        link.close();
+    }
+
+    /**
+     * Opens the outbox's journal in {@code <state dir>/federation/outbox}, or null without a state folder or when it
+     * cannot be opened (then the outbox is in memory only, and the log says why). A file where the folder should be
+     * (an outbox kept by an earlier version) is moved aside first, named in the log.
+     */
+    private OutboxJournal openJournal() {
+        if (outboxFolder == null) {
+            return null;
+        }
+        try {
+            if (Files.isRegularFile(outboxFolder)) {
+                Path aside = outboxFolder.resolveSibling("outbox.refused-" + clock.millis());
+                Files.move(outboxFolder, aside);
+                log.error("Federation: {} is a file, not the outbox's folder (an older format); moved to {}, its"
+                        + " readings are not sent", outboxFolder, aside);
+            }
+            return OutboxJournal.open(outboxFolder, (level, message) -> {
+                switch (level) {
+                    case ERROR -> log.error("Federation: {}", message);
+                    case WARN -> log.warn("Federation: {}", message);
+                    default -> log.info("Federation: {}", message);
+                }
+            });
+        } catch (IOException e) {
+            log.error("Federation: the outbox's folder {} cannot be used ({}); readings waiting to leave are kept in"
+                    + " memory only", outboxFolder, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Queues what waited when the runtime last ended (a stop or a crash), ahead of anything new. Messages of another
+     * site's namespace (the site was renamed) and those beyond the queue's capacity are dropped and counted.
+     */
+    private void restoreOutbox(List<Outgoing> kept) {
+        if (kept.isEmpty()) {
+            return;
+        }
+        String namespace = "regie/v1/" + site + "/share/";
+        int queued = 0;
+        for (Outgoing message : kept) {
+            if (!message.topic().startsWith(namespace)) {
+                journal.done(message);
+                engine.drop("renamed-site");
+            } else if (link.offerKept(message)) {
+                queued++;
+            } else {
+                engine.drop("queue-full");
+            }
+        }
+        log.info("Federation: {} of {} readings kept in {} wait to leave again", queued, kept.size(), outboxFolder);
     }
 
     private boolean offer(Outgoing message) {

@@ -49,6 +49,9 @@ import org.osgi.service.log.Logger;
  * in flight when the link drops are sent again by Paho on reconnect (same client, session kept); the receiver drops
  * the duplicates by reading id. Incoming messages go to the handler on Paho's callback thread, which acknowledges
  * them only after it returns.
+ *
+ * <p>With an {@link OutboxJournal}, every message is recorded as it is queued and marked done once the broker
+ * acknowledged it, so what waits survives a crash of the process.
  */
 public final class FederationLink implements AutoCloseable {
 
@@ -68,6 +71,8 @@ public final class FederationLink implements AutoCloseable {
     private final Handler handler;
     private final Consumer<Outgoing> sent;
     private final ScheduledExecutorService scheduler;
+    /** Where every queued message is recorded until the broker has it, or null to keep the outbox in memory only. */
+    private final OutboxJournal journal;
     private final Logger log;
     private final Clock clock;
     private final MqttAsyncClient client;
@@ -97,7 +102,14 @@ public final class FederationLink implements AutoCloseable {
 
     public FederationLink(LinkSettings settings, String inbox, Handler handler, Consumer<Outgoing> sent,
             ScheduledExecutorService scheduler, Logger log, Clock clock) throws MqttException {
+        this(settings, inbox, handler, sent, scheduler, null, log, clock);
+    }
+
+    /** @param journal where queued messages are recorded until the broker has them; null for memory only */
+    public FederationLink(LinkSettings settings, String inbox, Handler handler, Consumer<Outgoing> sent,
+            ScheduledExecutorService scheduler, OutboxJournal journal, Logger log, Clock clock) throws MqttException {
         this.settings = settings;
+        this.journal = journal;
         this.inbox = inbox;
         this.handler = handler;
         this.sent = sent;
@@ -137,9 +149,40 @@ public final class FederationLink implements AutoCloseable {
         connect();
     }
 
-    /** Queues a message for the broker; false when the queue is full (nothing is queued then). */
+    /**
+     * Queues a message for the broker, recorded in the journal if there is one; false when the queue is full (nothing
+     * is queued or recorded then).
+     */
     public boolean offer(Outgoing message) {
-        return !closed && queue.offerLast(message);
+        if (closed) {
+            return false;
+        }
+        if (journal == null) {
+            return queue.offerLast(message);
+        }
+        if (queue.remainingCapacity() == 0) {
+            return false;
+        }
+        Outgoing numbered = journal.queued(message);
+        if (queue.offerLast(numbered)) {
+            return true;
+        }
+        journal.done(numbered);
+        return false;
+    }
+
+    /**
+     * Queues a message the journal already holds (kept from before a restart); false when the queue is full, and then
+     * the journal lets it go.
+     */
+    boolean offerKept(Outgoing message) {
+        if (!closed && queue.offerLast(message)) {
+            return true;
+        }
+        if (journal != null) {
+            journal.done(message);
+        }
+        return false;
     }
 
     private void sendLoop() {
@@ -503,6 +546,9 @@ public final class FederationLink implements AutoCloseable {
         public void deliveryComplete(IMqttToken token) {
             acknowledged.incrementAndGet();
             if (token.getUserContext() instanceof Outgoing message) {
+                if (journal != null) {
+                    journal.done(message);
+                }
                 sent.accept(message);
             }
             signal();

@@ -262,16 +262,15 @@ class FederationComponentTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> before.snapshot().link().queued() == 3);
         before.deactivate();
         components.remove(before);
-        assertTrue(Files.exists(state.resolve("federation/outbox")));
+        assertTrue(Files.isDirectory(state.resolve("federation/outbox")));
         AuditEvent kept = audit.ofKind(AuditEvent.FEDERATION).get(0);
         assertEquals("kept", kept.outcome());
         assertTrue(kept.detail().startsWith("3 readings waiting to leave"), kept.detail());
 
-        // Roeselare starts again; the broker comes back: the three reach Gent, in order, and the file is gone.
+        // Roeselare starts again; the broker comes back: the three reach Gent, in order.
         FederationComponent after = component(config, "roeselare", state, new BusComponent(busConfig(), log.logger()),
                 policy(rules), log, audit);
         assertEquals(3, after.snapshot().link().queued());
-        assertFalse(Files.exists(state.resolve("federation/outbox")));
         broker.launch();
         await().atMost(Duration.ofSeconds(30)).until(() -> arrived.size() == 3);
         assertEquals(List.of(T.plusSeconds(1), T.plusSeconds(2), T.plusSeconds(3)),
@@ -281,20 +280,78 @@ class FederationComponentTest {
     }
 
     @Test
-    void aDamagedOutboxIsMovedAsideAndTheLinkStartsEmpty() throws Exception {
+    void anOutboxFileOfAnOlderVersionIsMovedAsideAndTheLinkStartsEmpty() throws Exception {
         Path state = dir.resolve("state");
         Files.createDirectories(state.resolve("federation"));
-        Files.writeString(state.resolve("federation/outbox"), "not an outbox at all", StandardCharsets.UTF_8);
+        Files.writeString(state.resolve("federation/outbox"), "an outbox file of an older version", StandardCharsets.UTF_8);
         RecordingLogger log = new RecordingLogger();
         FederationComponent roeselare = component(Map.of("broker", "tcp://127.0.0.1:1"), "roeselare", state,
                 new BusComponent(busConfig(), log.logger()), policy(Map.of()), log, null);
         assertEquals(0, roeselare.snapshot().link().queued());
-        assertFalse(Files.exists(state.resolve("federation/outbox")));
+        assertTrue(Files.isDirectory(state.resolve("federation/outbox")));
         try (var aside = Files.list(state.resolve("federation"))) {
             assertTrue(aside.anyMatch(p -> p.getFileName().toString().startsWith("outbox.refused-")));
         }
-        assertTrue(log.messages("error").stream().anyMatch(m -> m.contains("is damaged: its CRC32C does not match")),
+        assertTrue(log.messages("error").stream().anyMatch(m -> m.contains("is a file, not the outbox's folder")),
                 log.messages("error").toString());
+    }
+
+    /**
+     * The runtime dies (as with {@code kill -9}: no drain, no last snapshot, no audit) while readings wait for a cut
+     * link; at the next start they leave first, and the importer gets each once, with those sent before the cut.
+     */
+    @Test
+    void readingsQueuedDuringACutLinkSurviveACrashAndArriveOnceEach() throws Exception {
+        broker = Mosquitto.start(dir);
+        Path state = dir.resolve("roeselare-state");
+        RecordingLogger log = new RecordingLogger();
+        Map<String, Object> rules = Map.of("devices", "gauge-*=waterboard", "sites", "gent",
+                "exports", "waterboard>gent WaterObserved/+/waterLevel");
+        Map<String, Object> config = Map.of("broker", broker.url(), "reconnectMaxSeconds", 1);
+        BusComponent bus = new BusComponent(busConfig(), log.logger());
+        RecordingAuditLog audit = new RecordingAuditLog();
+        FederationComponent before = component(config, "roeselare", state, bus, policy(rules), log, audit);
+        BusComponent gentBus = new BusComponent(busConfig(), log.logger());
+        FederationComponent gent = component(Map.of("broker", broker.url(), "reconnectMaxSeconds", 1), "gent", gentBus,
+                policy(Map.of("sites", "roeselare", "imports", "roeselare:waterboard WaterObserved/#")), log);
+        List<Reading> arrived = new CopyOnWriteArrayList<>();
+        subscriptions.add(gentBus.subscribe(new Owner("nl.test", "1", 7), List.of("#"), arrived::add));
+        await().atMost(Duration.ofSeconds(15)).until(() -> before.snapshot().link().state().equals("connected")
+                && gent.snapshot().link().state().equals("connected"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.messages("info").stream()
+                .anyMatch(m -> m.contains("exporting [WaterObserved/+/waterLevel]")));
+        for (int i = 1; i <= 20; i++) {
+            bus.publish("mqtt:gauge-1", level(i));
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> arrived.size() == 20);
+
+        // The link is cut; what the bus hands the federation meanwhile waits; then the runtime dies.
+        broker.stop();
+        await().atMost(Duration.ofSeconds(15)).until(() -> !before.snapshot().link().state().equals("connected"));
+        for (int i = 21; i <= 520; i++) {
+            bus.publish("mqtt:gauge-1", level(i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> before.snapshot().link().queued() == 500);
+        before.halt();
+        components.remove(before);
+        assertTrue(audit.ofKind(AuditEvent.FEDERATION).isEmpty(), "a crash audits nothing: " + audit.events());
+
+        // Roeselare starts again from its state folder; the broker comes back: the 500 reach Gent, in order, and
+        // nothing arrives twice (the 20 sent before the cut are not sent again).
+        FederationComponent after = component(config, "roeselare", state, new BusComponent(busConfig(), log.logger()),
+                policy(rules), log, audit);
+        assertEquals(500, after.snapshot().link().queued());
+        broker.launch();
+        await().atMost(Duration.ofSeconds(30)).until(() -> arrived.size() >= 520);
+        await().atMost(Duration.ofSeconds(10)).until(() -> after.snapshot().link().queued() == 0
+                && after.exportedCounts().getOrDefault("waterboard>gent WaterObserved/+/waterLevel", 0L) == 500L);
+        List<Instant> expected = new ArrayList<>();
+        for (int i = 1; i <= 520; i++) {
+            expected.add(T.plusSeconds(i));
+        }
+        assertEquals(expected, arrived.stream().map(Reading::observedAt).toList(), "each once, in order");
+        assertEquals(0, gent.snapshot().refusals().values().stream().mapToLong(Long::longValue).sum(),
+                "no duplicate was even offered: " + gent.snapshot().refusals());
     }
 
     @Test

@@ -2,6 +2,7 @@ package nl.regie.runtime.statefiles;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * Reads the payload of one record as {@link Encoder} wrote it. A payload that ends early or holds an impossible value
@@ -83,6 +84,18 @@ public final class Decoder {
                 : new String(bytes, at, length, StandardCharsets.UTF_8);
         at += length;
         return s;
+    }
+
+    /** Bytes {@link Encoder#writeBytes} wrote: their number, then the bytes. */
+    public byte[] readBytes() {
+        int length = readInt();
+        if (length < 0) {
+            throw new IllegalArgumentException("a byte count of " + length);
+        }
+        need(length, "bytes");
+        byte[] copy = Arrays.copyOfRange(bytes, at, at + length);
+        at += length;
+        return copy;
     }
 
     public String readNullableString() {

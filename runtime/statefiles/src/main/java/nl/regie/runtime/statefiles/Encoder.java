@@ -71,6 +71,15 @@ public final class Encoder {
         return this;
     }
 
+    /** Bytes, never null: their number as an int, then the bytes. */
+    public Encoder writeBytes(byte[] b) {
+        writeInt(b.length);
+        ensure(b.length);
+        System.arraycopy(b, 0, bytes, size, b.length);
+        size += b.length;
+        return this;
+    }
+
     /** A string or null: a presence byte, then the string. */
     public Encoder writeNullableString(String s) {
         writeBoolean(s != null);
