@@ -381,14 +381,12 @@ final class HistoryStore implements Store, AutoCloseable {
                         "INSERT INTO reading_sorted SELECT * FROM reading WHERE observed < ? ORDER BY series, observed");
                 PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE observed < ?");
                 Statement statement = writer.createStatement()) {
-            // The hours' one-minute rollups, sorted by series, then each table's share of them in that order.
-            statement.execute("CREATE OR REPLACE TEMP TABLE moving_minutes AS " + ROLL_UP_READINGS.formatted(MINUTE)
-                    + " WHERE observed < " + closed + " AND num IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
+            // Each table's share of the hours' one-minute rollups, sorted by series.
             for (int part = 0; part < PARTS; part++) {
-                statement.execute("INSERT INTO " + minutes(part) + " SELECT * FROM moving_minutes WHERE series % "
-                        + PARTS + " = " + part);
+                statement.execute("INSERT INTO " + minutes(part) + " " + ROLL_UP_READINGS.formatted(MINUTE)
+                        + " WHERE observed < " + closed + " AND num IS NOT NULL AND series % " + PARTS + " = " + part
+                        + " GROUP BY 1, 2 ORDER BY 1, 2");
             }
-            statement.execute("DROP TABLE moving_minutes");
             for (PreparedStatement step : List.of(hourly, sort, delete)) {
                 step.setLong(1, closed);
                 step.executeUpdate();
