@@ -133,15 +133,6 @@ final class HistoryStore implements Store, AutoCloseable {
             for (int part = 0; part < PARTS; part++) {
                 statement.execute("CREATE TABLE IF NOT EXISTS " + minutes(part) + ROLLUP_COLUMNS);
             }
-            try (ResultSet moved = statement.executeQuery("SELECT max(until) FROM moved")) {
-                moved.next();
-                movedUntil = moved.getLong(1);
-            }
-            try (ResultSet compacted = statement.executeQuery("SELECT coalesce((SELECT max(until) FROM compacted),"
-                    + " (SELECT min(bucket) // 86400000 * 86400000 FROM " + ALL_MINUTES + "), 0)")) {
-                compacted.next();
-                compactedUntil = compacted.getLong(1);
-            }
             if (unsplit) {
                 // A store from before the split: its one-minute rollups go to their tables, in their order, once; and
                 // a store from before the hourly rollups gets them from its one-minute rollups first.
@@ -157,6 +148,15 @@ final class HistoryStore implements Store, AutoCloseable {
                 }
                 statement.execute("DROP TABLE rollup_1m");
                 statement.execute("COMMIT");
+            }
+            try (ResultSet moved = statement.executeQuery("SELECT max(until) FROM moved")) {
+                moved.next();
+                movedUntil = moved.getLong(1);
+            }
+            try (ResultSet compacted = statement.executeQuery("SELECT coalesce((SELECT max(until) FROM compacted),"
+                    + " (SELECT min(bucket) // 86400000 * 86400000 FROM " + ALL_MINUTES + "), 0)")) {
+                compacted.next();
+                compactedUntil = compacted.getLong(1);
             }
             // A check that the tables can be read at all: DuckDB checksums every block it reads.
             statement.executeQuery("SELECT count(*), max(observed) FROM reading_sorted").close();

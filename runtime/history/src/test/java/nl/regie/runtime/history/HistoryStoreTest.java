@@ -268,6 +268,7 @@ class HistoryStoreTest {
                 before.add(store.query(query));
             }
             long rows = store.rollupRows();
+            long compacted = store.compactedUntil();
             store.close();
             store = null;
             // The layout as it was: one table of one-minute rollups (and, older still, no hourly rollups).
@@ -288,6 +289,7 @@ class HistoryStoreTest {
             for (int open = 0; open < 2; open++) {
                 store = HistoryStore.open(file, SETTINGS, CLOCK, warnings::add);
                 assertEquals(rows, store.rollupRows(), "every rollup kept, once");
+                assertEquals(compacted, store.compactedUntil());
                 for (int i = 0; i < queries.size(); i++) {
                     assertEquals(before.get(i), store.query(queries.get(i)), queries.get(i).toString());
                 }
