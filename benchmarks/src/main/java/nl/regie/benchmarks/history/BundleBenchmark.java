@@ -54,7 +54,7 @@ import org.osgi.service.log.Logger;
  *
  * <p>Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.history.BundleBenchmark
  * [--readings 9936000] [--bus-rate 120000] [--bus-seconds 10] [--repeats 50] [--dir /tmp/regie-histbundle]
- * [--fill true] [--store duckdb|postgresql]}: with {@code --fill true} no bus phases, the day written whole (each
+ * [--fill true] [--reuse true] [--store duckdb|postgresql]}: with {@code --fill true} no bus phases, the day written whole (each
  * chunk of 50,000 published once the one before is written), then the queries; with {@code --store postgresql} the
  * history is configured with {@code store = postgresql} on a throwaway cluster of Debian's PostgreSQL
  * ({@link PostgresCluster}, on the same machine), and the disk figure is the tables' size as the store last reported it.
@@ -84,6 +84,7 @@ public final class BundleBenchmark {
         int seconds = 10;
         int repeats = 50;
         boolean fill = false;
+        boolean reuse = false;
         Path dir = Path.of("/tmp/regie-histbundle");
         String store = "duckdb";
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -94,6 +95,7 @@ public final class BundleBenchmark {
                 case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
                 case "--fill" -> fill = Boolean.parseBoolean(args[i + 1]);
+                case "--reuse" -> reuse = Boolean.parseBoolean(args[i + 1]);
                 case "--store" -> store = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -107,8 +109,10 @@ public final class BundleBenchmark {
         long end = readings[readings.length - 1].observedAt().toEpochMilli();
         // The history's clock: just after the last reading, so the hours of the day are moved as they close.
         Clock clock = Clock.fixed(Instant.ofEpochMilli(end).plus(Duration.ofMinutes(10)), ZoneOffset.UTC);
-        deleteRecursively(dir);
-        Files.createDirectories(dir);
+        if (!reuse) {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+        }
         Map<String, Object> config = Map.of();
         if (store.equals("postgresql")) {
             PostgresCluster cluster = PostgresCluster.start(); // stopped by its shutdown hook at exit
@@ -118,7 +122,9 @@ public final class BundleBenchmark {
             throw new IllegalArgumentException("--store is duckdb or postgresql, was " + store);
         }
         BundleBenchmark benchmark = new BundleBenchmark(log);
-        if (fill) {
+        if (reuse) {
+            benchmark.reuse(readings, repeats, dir, clock, log, config);
+        } else if (fill) {
             benchmark.fill(readings, repeats, dir, clock, log, config);
         } else {
             benchmark.run(readings, rate, seconds * 1000L, repeats, dir, clock, log, config);
@@ -154,6 +160,20 @@ public final class BundleBenchmark {
                 status.written(), status.written() / seconds, seconds, status.dropped(),
                 (processCpuNanos() - cpu) / 1e9);
         queries(history, readings, repeats, status, dir, config);
+    }
+
+    /**
+     * {@code --reuse true}: the store a run with {@code --fill true} left in {@code --dir} (closed, checkpointed), opened
+     * again and queried, so that two builds can be compared on the same store; nothing is written.
+     */
+    private void reuse(Reading[] readings, int repeats, Path dir, Clock clock, Logger log, Map<String, Object> config)
+            throws Exception {
+        long start = System.nanoTime();
+        HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(config), clock,
+                log, CITY);
+        System.out.printf(Locale.ROOT, "history: the store in %s reopened in %.0f ms%n", dir,
+                (System.nanoTime() - start) / 1e6);
+        queries(history, readings, repeats, history.status(), dir, config);
     }
 
     private void run(Reading[] readings, int rate, long millis, int repeats, Path dir, Clock clock, Logger log,
@@ -252,8 +272,10 @@ public final class BundleBenchmark {
         history.close();
         long bytes = config.isEmpty() ? JdbcStore.folderBytes(dir) : serverBytes;
         System.out.println("store: " + kept);
+        // Reopened (--reuse), the store holds the readings a fill wrote before.
+        long held = status.written() == 0 ? readings.length : status.written();
         System.out.printf(Locale.ROOT, "disk: %,d bytes for %,d readings: %.1f bytes per reading (raw, sorted hours and"
-                + " one-minute rollups)%n", bytes, status.written(), bytes / (double) status.written());
+                + " one-minute rollups)%n", bytes, held, bytes / (double) held);
         bus.close();
     }
 

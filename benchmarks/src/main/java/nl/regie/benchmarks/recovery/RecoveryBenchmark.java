@@ -38,13 +38,21 @@ import org.osgi.service.log.Logger;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar nl.regie.benchmarks.recovery.RecoveryBenchmark --entities 100000 --rounds 5
+ *     [--jvm-options distribution/src/main/dist/config/jvm.options] [--child-args "-Xmx256m"]
  * </pre>
+ *
+ * <p>{@code --jvm-options} gives each recovering JVM the options of that file (one a line, {@code #} comments), as
+ * {@code bin/regie} does; {@code --child-args} adds more after them (a later option wins, so {@code -Xmx} there
+ * replaces the file's). Without either, the JVM's defaults.
  */
 public final class RecoveryBenchmark {
 
     private static final Owner RUNTIME = new Owner("nl.regie.runtime.core", "0.1.0", 1);
     private static final String[] ATTRIBUTES = {"fillingLevel", "temperature", "batteryLevel", "powerConsumption",
         "intensity"};
+
+    /** The options of each recovering JVM, before its class path. */
+    private static final List<String> CHILD_OPTIONS = new ArrayList<>();
 
     private RecoveryBenchmark() {
     }
@@ -57,6 +65,18 @@ public final class RecoveryBenchmark {
         int entities = intArg(args, "--entities", 100_000);
         int attributes = Math.min(ATTRIBUTES.length, intArg(args, "--attributes", 3));
         int rounds = intArg(args, "--rounds", 5);
+        String options = stringArg(args, "--jvm-options", null);
+        if (options != null) {
+            for (String line : Files.readAllLines(Path.of(options))) {
+                if (!line.isBlank() && !line.strip().startsWith("#")) {
+                    CHILD_OPTIONS.add(line.strip());
+                }
+            }
+        }
+        String more = stringArg(args, "--child-args", "");
+        Arrays.stream(more.split("\\s+")).filter(a -> !a.isEmpty()).forEach(CHILD_OPTIONS::add);
+        System.out.println("Each recovering JVM's options: " + (CHILD_OPTIONS.isEmpty() ? "the JVM's defaults"
+                : String.join(" ", CHILD_OPTIONS)));
         Path work = Files.createTempDirectory("regie-recovery-");
         try {
             Path running = work.resolve("running");
@@ -133,22 +153,30 @@ public final class RecoveryBenchmark {
     private static void report(String when, Path folder, int rounds, Path work) throws Exception {
         System.out.printf("%nRecovery %s: %s%n", when, describe(folder.resolve("city")));
         List<Long> millis = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             Path copy = work.resolve("round-" + round);
             copy(folder, copy);
             String line = child(copy.resolve("city"));
             System.out.printf("  round %d (fresh JVM): %s%n", round, line);
             millis.add(Long.parseLong(line.replaceAll(".* in (\\d+) ms .*", "$1")));
+            cpu.add(Long.parseLong(line.replaceAll(".*process CPU (\\d+) ms.*", "$1")));
             delete(copy);
         }
         millis.sort(Comparator.naturalOrder());
-        System.out.printf("  median %d ms, worst %d ms%n", millis.get(millis.size() / 2), millis.get(millis.size() - 1));
+        cpu.sort(Comparator.naturalOrder());
+        System.out.printf("  median %d ms, worst %d ms; process CPU median %d ms (%d to %d)%n",
+                millis.get(millis.size() / 2), millis.get(millis.size() - 1), cpu.get(cpu.size() / 2), cpu.get(0),
+                cpu.get(cpu.size() - 1));
     }
 
     private static String child(Path folder) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), RecoveryBenchmark.class.getName(), "--recover", folder.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(CHILD_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RecoveryBenchmark.class.getName(),
+                "--recover", folder.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String result = null;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -242,6 +270,11 @@ public final class RecoveryBenchmark {
     private static int intArg(String[] args, String name, int fallback) {
         int i = Arrays.asList(args).indexOf(name);
         return i >= 0 && i + 1 < args.length ? Integer.parseInt(args[i + 1]) : fallback;
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        int i = Arrays.asList(args).indexOf(name);
+        return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
     }
 
     /** The runtime's lines on stdout, from information up. */

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
@@ -57,11 +59,20 @@ final class HistoryStore implements Store, AutoCloseable {
     /** At most this many rollup or hot rows of a few series are read as they are, and added up in Java. */
     static final int PLAIN_ROWS = 100_000;
     private static final String PLAIN_ROLLUPS = "SELECT r.series, r.bucket, r.n, r.sum, r.min, r.max, r.last,"
-            + " r.last_at FROM %s r%s AND r.bucket >= ? AND r.bucket < ?";
+            + " r.last_at FROM %s r%s WHERE r.bucket >= ? AND r.bucket < ?";
     private static final String PLAIN_READINGS = "SELECT r.series, r.observed, 1, r.num, r.num, r.num, r.num,"
-            + " r.observed FROM reading r%s AND r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL";
+            + " r.observed FROM reading r%s WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL";
     /** Up to this many series, a query names them in its scans. */
     static final int MAX_LISTED_SERIES = 200;
+    /**
+     * The one-minute rollups are split by series number over this many tables ({@code rollup_1m_0} to
+     * {@code rollup_1m_15}, a series in table {@code series % PARTS}). Each hourly move appends a run sorted by series
+     * to each, and DuckDB skips row groups by their range of series: one table of all series gave a day of one series a
+     * row group per hour (23 of them, most of the query's cost); split, the day's runs of its table share a few.
+     */
+    static final int PARTS = 16;
+    /** Prepared statements kept per query shape (the SQL's text) on the query connection. */
+    static final int STATEMENTS = 64;
 
     private static final String ROLLUP_COLUMNS = "(series INTEGER NOT NULL, bucket BIGINT NOT NULL, n INTEGER,"
             + " sum DOUBLE, min DOUBLE, max DOUBLE, last DOUBLE, last_at BIGINT)";
@@ -76,11 +87,18 @@ final class HistoryStore implements Store, AutoCloseable {
                     + " kind VARCHAR NOT NULL, lon DOUBLE, lat DOUBLE)",
             "CREATE TABLE IF NOT EXISTS reading" + COLUMNS,
             "CREATE TABLE IF NOT EXISTS reading_sorted" + COLUMNS,
-            "CREATE TABLE IF NOT EXISTS rollup_1m" + ROLLUP_COLUMNS,
             "CREATE TABLE IF NOT EXISTS rollup_1h" + ROLLUP_COLUMNS,
             "CREATE TABLE IF NOT EXISTS moved(until BIGINT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS compacted(until BIGINT NOT NULL)");
     private static final String BOTH = "(SELECT * FROM reading UNION ALL SELECT * FROM reading_sorted)";
+    /** Every one-minute rollup, for what reads them all (checks, counts). */
+    private static final String ALL_MINUTES = IntStream.range(0, PARTS).mapToObj(p -> "SELECT * FROM " + minutes(p))
+            .collect(Collectors.joining(" UNION ALL ", "(", ")"));
+
+    /** The table of the one-minute rollups of the series numbered {@code series % PARTS}. */
+    static String minutes(int part) {
+        return "rollup_1m_" + part;
+    }
 
     /** DuckDB's settings: its buffer memory (native, outside the heap) and its threads. */
     record Settings(int memoryLimitMb, int threads) {
@@ -90,6 +108,8 @@ final class HistoryStore implements Store, AutoCloseable {
     private final Connection writer;
     private final Connection reader;
     private final SeriesIndex index = new SeriesIndex();
+    /** The query connection's prepared statements by their SQL, least recently used first; under its lock. */
+    private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private final Clock clock;
     private DuckDBAppender appender;
     private DuckDBAppender seriesAppender;
@@ -105,33 +125,42 @@ final class HistoryStore implements Store, AutoCloseable {
         this.writer = writer;
         this.clock = clock;
         try (Statement statement = writer.createStatement()) {
-            boolean hourly;
-            try (ResultSet tables = statement.executeQuery(
-                    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rollup_1h'")) {
-                tables.next();
-                hourly = tables.getLong(1) > 0;
-            }
+            boolean hourly = exists(statement, "rollup_1h");
+            boolean unsplit = exists(statement, "rollup_1m");
             for (String ddl : SCHEMA) {
                 statement.execute(ddl);
+            }
+            for (int part = 0; part < PARTS; part++) {
+                statement.execute("CREATE TABLE IF NOT EXISTS " + minutes(part) + ROLLUP_COLUMNS);
+            }
+            if (unsplit) {
+                // A store from before the split: its one-minute rollups go to their tables, in their order, once; and
+                // a store from before the hourly rollups gets them from its one-minute rollups first.
+                statement.execute("BEGIN TRANSACTION");
+                if (!hourly) {
+                    statement.execute("INSERT INTO rollup_1h SELECT series, bucket // " + HOUR + " * " + HOUR
+                            + ", sum(n), sum(sum), min(min), max(max), arg_max(last, last_at), max(last_at)"
+                            + " FROM rollup_1m GROUP BY 1, 2 ORDER BY 1, 2");
+                }
+                for (int part = 0; part < PARTS; part++) {
+                    statement.execute("INSERT INTO " + minutes(part) + " SELECT * FROM rollup_1m WHERE series % "
+                            + PARTS + " = " + part);
+                }
+                statement.execute("DROP TABLE rollup_1m");
+                statement.execute("COMMIT");
             }
             try (ResultSet moved = statement.executeQuery("SELECT max(until) FROM moved")) {
                 moved.next();
                 movedUntil = moved.getLong(1);
             }
             try (ResultSet compacted = statement.executeQuery("SELECT coalesce((SELECT max(until) FROM compacted),"
-                    + " (SELECT min(bucket) // 86400000 * 86400000 FROM rollup_1m), 0)")) {
+                    + " (SELECT min(bucket) // 86400000 * 86400000 FROM " + ALL_MINUTES + "), 0)")) {
                 compacted.next();
                 compactedUntil = compacted.getLong(1);
             }
-            if (!hourly) {
-                // A store from before the hourly rollups: they are made once from its one-minute rollups.
-                statement.execute("INSERT INTO rollup_1h SELECT series, bucket // " + HOUR + " * " + HOUR + ", sum(n),"
-                        + " sum(sum), min(min), max(max), arg_max(last, last_at), max(last_at) FROM rollup_1m"
-                        + " GROUP BY 1, 2 ORDER BY 1, 2");
-            }
             // A check that the tables can be read at all: DuckDB checksums every block it reads.
             statement.executeQuery("SELECT count(*), max(observed) FROM reading_sorted").close();
-            statement.executeQuery("SELECT count(*), max(bucket) FROM rollup_1m").close();
+            statement.executeQuery("SELECT count(*), max(bucket) FROM " + ALL_MINUTES).close();
         }
         index.load(writer);
         writer.setAutoCommit(false);
@@ -139,6 +168,14 @@ final class HistoryStore implements Store, AutoCloseable {
         // A duplicate inherits the writer's manual commit: its first query would open a transaction that never ends,
         // and every later query would see the store as it was then.
         reader.setAutoCommit(true);
+    }
+
+    private static boolean exists(Statement statement, String table) throws SQLException {
+        try (ResultSet tables = statement.executeQuery(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = '" + table + "' AND NOT temporary")) {
+            tables.next();
+            return tables.getLong(1) > 0;
+        }
     }
 
     /**
@@ -337,16 +374,20 @@ final class HistoryStore implements Store, AutoCloseable {
         }
         // Every raw reading before the hour, late ones of hours moved before included: a reading is rolled up once,
         // when it leaves the hot table.
-        try (PreparedStatement rollup = writer.prepareStatement("INSERT INTO rollup_1m "
-                + ROLL_UP_READINGS.formatted(MINUTE) + " WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
-                PreparedStatement hourly = writer.prepareStatement("INSERT INTO rollup_1h "
+        try (PreparedStatement hourly = writer.prepareStatement("INSERT INTO rollup_1h "
                         + ROLL_UP_READINGS.formatted(HOUR) + " WHERE observed < ? AND num IS NOT NULL GROUP BY 1, 2"
                         + " ORDER BY 1, 2");
                 PreparedStatement sort = writer.prepareStatement(
                         "INSERT INTO reading_sorted SELECT * FROM reading WHERE observed < ? ORDER BY series, observed");
                 PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE observed < ?");
                 Statement statement = writer.createStatement()) {
-            for (PreparedStatement step : List.of(rollup, hourly, sort, delete)) {
+            // Each table's share of the hours' one-minute rollups, sorted by series.
+            for (int part = 0; part < PARTS; part++) {
+                statement.execute("INSERT INTO " + minutes(part) + " " + ROLL_UP_READINGS.formatted(MINUTE)
+                        + " WHERE observed < " + closed + " AND num IS NOT NULL AND series % " + PARTS + " = " + part
+                        + " GROUP BY 1, 2 ORDER BY 1, 2");
+            }
+            for (PreparedStatement step : List.of(hourly, sort, delete)) {
                 step.setLong(1, closed);
                 step.executeUpdate();
             }
@@ -371,7 +412,7 @@ final class HistoryStore implements Store, AutoCloseable {
         if (compactedUntil == 0) {
             // A new store: from the day of its first rollup.
             try (Statement statement = writer.createStatement(); ResultSet first = statement.executeQuery(
-                    "SELECT min(bucket) // " + DAY + " * " + DAY + " FROM rollup_1m")) {
+                    "SELECT min(bucket) // " + DAY + " * " + DAY + " FROM " + ALL_MINUTES)) {
                 first.next();
                 compactedUntil = first.getLong(1);
                 if (first.wasNull()) {
@@ -382,11 +423,15 @@ final class HistoryStore implements Store, AutoCloseable {
         }
         for (long day = compactedUntil; day < closedDay; day += DAY) {
             try (Statement statement = writer.createStatement()) {
-                statement.execute("CREATE TEMP TABLE compacting AS SELECT * FROM rollup_1m WHERE bucket >= " + day
-                        + " AND bucket < " + (day + DAY) + " ORDER BY series, bucket");
-                statement.execute("DELETE FROM rollup_1m WHERE bucket >= " + day + " AND bucket < " + (day + DAY));
-                statement.execute("INSERT INTO rollup_1m SELECT * FROM compacting");
-                statement.execute("DROP TABLE compacting");
+                for (int part = 0; part < PARTS; part++) {
+                    String table = minutes(part);
+                    String ofDay = " WHERE bucket >= " + day + " AND bucket < " + (day + DAY);
+                    statement.execute("CREATE OR REPLACE TEMP TABLE compacting AS SELECT * FROM " + table + ofDay
+                            + " ORDER BY series, bucket");
+                    statement.execute("DELETE FROM " + table + ofDay);
+                    statement.execute("INSERT INTO " + table + " SELECT * FROM compacting");
+                    statement.execute("DROP TABLE compacting");
+                }
                 statement.execute("DELETE FROM compacted");
                 statement.execute("INSERT INTO compacted VALUES (" + (day + DAY) + ")");
                 writer.commit();
@@ -414,8 +459,6 @@ final class HistoryStore implements Store, AutoCloseable {
                 + " AND series IN (SELECT id FROM series WHERE type = ?)");
                 PreparedStatement hot = writer.prepareStatement("DELETE FROM reading WHERE observed < ?"
                         + " AND series IN (SELECT id FROM series WHERE type = ?)");
-                PreparedStatement rollups = writer.prepareStatement("DELETE FROM rollup_1m WHERE bucket < ?"
-                        + " AND series IN (SELECT id FROM series WHERE type = ?)");
                 PreparedStatement hours = writer.prepareStatement("DELETE FROM rollup_1h WHERE bucket + " + HOUR
                         + " <= ? AND series IN (SELECT id FROM series WHERE type = ?)")) {
             for (String type : index.types()) {
@@ -427,10 +470,16 @@ final class HistoryStore implements Store, AutoCloseable {
                     raw.setString(2, type);
                     deleted += raw.executeUpdate();
                 }
-                for (PreparedStatement rolled : List.of(rollups, hours)) {
-                    rolled.setLong(1, rollupCutoff);
-                    rolled.setString(2, type);
-                    deleted += rolled.executeUpdate();
+                hours.setLong(1, rollupCutoff);
+                hours.setString(2, type);
+                deleted += hours.executeUpdate();
+                for (int part = 0; part < PARTS; part++) {
+                    try (PreparedStatement rollups = writer.prepareStatement("DELETE FROM " + minutes(part)
+                            + " WHERE bucket < ? AND series IN (SELECT id FROM series WHERE type = ?)")) {
+                        rollups.setLong(1, rollupCutoff);
+                        rollups.setString(2, type);
+                        deleted += rollups.executeUpdate();
+                    }
                 }
             }
             writer.commit();
@@ -474,60 +523,43 @@ final class HistoryStore implements Store, AutoCloseable {
                 throw new HistoryLimitException(query.maxPoints());
             }
         }
-        // A few series (one entity's): their numbers go into the scans themselves, so DuckDB skips every row group
-        // whose series range misses them, and they are all the filter there is (the index chose them by the query);
-        // many (a type) are left to a join with series.
-        boolean listed = matching.size() <= MAX_LISTED_SERIES;
-        String ids = !listed ? "" : " AND series IN (" + String.join(", ",
-                matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
-        StringBuilder filter = new StringBuilder();
-        List<Object> parameters = new ArrayList<>();
-        if (!listed) {
-            StoreSql.seriesFilter(query, filter, parameters);
-        }
-        String join = listed ? "" : " JOIN series s ON r.series = s.id";
         if (bucketed && bucket % MINUTE == 0) {
-            return series(rolledUp(query, from, to, bucket, ids.replace("series", "r.series"), join + " WHERE true",
-                    filter.toString(), parameters, matching.size()));
+            return series(rolledUp(query, from, to, bucket, matching));
         }
+        // A few series (one entity's): their numbers go into the scans themselves, so DuckDB skips every row group
+        // whose series range misses them; many (a type) are left to a join with series.
+        List<Object> ids = new ArrayList<>();
+        String selected = selection(query, matching, ids);
         String sql;
         List<Object> all = new ArrayList<>();
         if (!bucketed) {
             // No ORDER BY: the LIMIT then stops the scan, and the few rows are sorted here.
             sql = "SELECT r.series, r.observed, r.num, r.txt, s.kind FROM " + BOTH + " r JOIN series s ON r.series = s.id"
-                    + " WHERE r.observed >= ? AND r.observed < ?" + ids.replace("series", "r.series") + filter
-                    + " LIMIT ?";
+                    + " WHERE r.observed >= ? AND r.observed < ?" + selected + " LIMIT ?";
             all.add(from);
             all.add(to);
-            all.addAll(parameters);
         } else {
             sql = "SELECT r.series, r.observed // ? * ? AS b, count(num), sum(num), min(num), max(num),"
                     + " arg_max(num, observed) FROM " + BOTH + " r JOIN series s ON r.series = s.id"
-                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + ids.replace("series", "r.series")
-                    + filter + " GROUP BY 1, 2"
+                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + selected + " GROUP BY 1, 2"
                     + " LIMIT ?";
             all.addAll(List.of(bucket, bucket, from, to));
-            all.addAll(parameters);
         }
+        all.addAll(ids);
         all.add(query.maxPoints() + 1);
         Map<Integer, List<Point>> points = new LinkedHashMap<>();
         int rows = 0;
         synchronized (reader) {
-            try (PreparedStatement statement = reader.prepareStatement(sql)) {
-                for (int i = 0; i < all.size(); i++) {
-                    statement.setObject(i + 1, all.get(i));
-                }
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        if (++rows > query.maxPoints()) {
-                            throw new HistoryLimitException(query.maxPoints());
-                        }
-                        int series = result.getInt(1);
-                        Instant time = Instant.ofEpochMilli(result.getLong(2));
-                        Value value = bucketed ? StoreSql.bucketValue(result, query) : rawValue(result);
-                        if (value != null) {
-                            points.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(time, value));
-                        }
+            try (ResultSet result = execute(sql, all)) {
+                while (result.next()) {
+                    if (++rows > query.maxPoints()) {
+                        throw new HistoryLimitException(query.maxPoints());
+                    }
+                    int series = result.getInt(1);
+                    Instant time = Instant.ofEpochMilli(result.getLong(2));
+                    Value value = bucketed ? StoreSql.bucketValue(result, query) : rawValue(result);
+                    if (value != null) {
+                        points.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(time, value));
                     }
                 }
             }
@@ -536,44 +568,138 @@ final class HistoryStore implements Store, AutoCloseable {
     }
 
     /**
+     * The condition that selects the query's series in a scan of {@code r} joined with {@code s} ({@code series}), its
+     * values added to {@code parameters}: up to {@link #MAX_LISTED_SERIES}, their numbers, as parameters (one statement
+     * per count of series, kept prepared); beyond, the query's own filter on {@code s}.
+     */
+    private static String selection(HistoryQuery query, List<SeriesIndex.Info> matching, List<Object> parameters) {
+        if (matching.size() <= MAX_LISTED_SERIES) {
+            return listed(matching, parameters);
+        }
+        StringBuilder filter = new StringBuilder();
+        StoreSql.seriesFilter(query, filter, parameters);
+        return filter.toString();
+    }
+
+    /** {@code AND r.series IN (?, ...)} for these series, their numbers added to {@code parameters}. */
+    private static String listed(List<SeriesIndex.Info> series, List<Object> parameters) {
+        for (SeriesIndex.Info info : series) {
+            parameters.add(info.id());
+        }
+        return " AND r.series IN (" + "?, ".repeat(series.size() - 1) + "?)";
+    }
+
+    /**
+     * Runs {@code sql} with {@code parameters} on the query connection, through the statement prepared for that text
+     * the last time (DuckDB's parsing and planning cost more than a small query's scan). Under the connection's lock;
+     * the caller closes the result. A statement whose run failed is closed and prepared anew the next time.
+     */
+    private ResultSet execute(String sql, List<Object> parameters) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = reader.prepareStatement(sql);
+            statements.put(sql, statement);
+            if (statements.size() > STATEMENTS) {
+                var eldest = statements.entrySet().iterator();
+                closeQuietly(eldest.next().getValue());
+                eldest.remove();
+            }
+        }
+        try {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            return statement.executeQuery();
+        } catch (SQLException | RuntimeException e) {
+            statements.remove(sql);
+            closeQuietly(statement);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Statement statement) {
+        try {
+            statement.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // Already failing or being dropped: nothing else to do with it.
+        }
+    }
+
+    /** How many prepared statements the query connection keeps (for tests). */
+    int preparedStatements() {
+        synchronized (reader) {
+            return statements.size();
+        }
+    }
+
+    /**
      * Buckets of whole minutes: rollups hold what left the hot table, the hot table the rest (late readings of moved
      * hours too, until the next move rolls them up), so the two together count every reading once. Whole hours read
-     * the hourly rollups. Two queries, one per table, merged here: one query over the union of the two took several
-     * times their sum.
+     * the hourly rollups; other minutes the one-minute rollups, of the tables of the query's series only when it lists
+     * them. A query per table, merged here: one query over the union of the tables took several times their sum.
      */
-    private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket, String ids,
-            String join, String filter, List<Object> parameters, int series) throws SQLException {
+    private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket,
+            List<SeriesIndex.Info> matching) throws SQLException {
         long grain = bucket % HOUR == 0 ? HOUR : MINUTE;
-        String table = grain == HOUR ? "rollup_1h" : "rollup_1m";
-        String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
-                + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table + " r" + join
-                + " AND r.bucket >= ? AND r.bucket < ?" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
-        String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
-                + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
-                + " AND r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + ids + filter + " GROUP BY 1, 2 LIMIT ?";
-        List<Object> all = new ArrayList<>(List.of(bucket, bucket, from, to));
-        all.addAll(parameters);
-        all.add(query.maxPoints() + 1);
+        boolean listed = matching.size() <= MAX_LISTED_SERIES;
+        String join = listed ? "" : " JOIN series s ON r.series = s.id";
+        // The scans of the rollups: each table with the series it holds (all of them for a query by filter).
+        Map<String, List<SeriesIndex.Info>> tables = new LinkedHashMap<>();
+        if (grain == HOUR) {
+            tables.put("rollup_1h", matching);
+        } else if (listed) {
+            for (SeriesIndex.Info info : matching) {
+                tables.computeIfAbsent(minutes(info.id() % PARTS), t -> new ArrayList<>()).add(info);
+            }
+        } else {
+            for (int part = 0; part < PARTS; part++) {
+                tables.put(minutes(part), matching);
+            }
+        }
         // Rows come as they are stored and are added up here when there are few (a day of one attribute, an hour of a
         // type at hourly buckets): DuckDB's hash aggregation cost more than the rows it saved. At most PLAIN_ROWS of
-        // them; beyond, DuckDB groups.
-        boolean plain = (to - from) / grain * series <= PLAIN_ROWS;
-        List<Object> range = new ArrayList<>(List.of(from, to));
-        range.addAll(parameters);
-        range.add(PLAIN_ROWS + 1);
+        // them a scan; beyond, DuckDB groups.
+        boolean plain = (to - from) / grain * matching.size() <= PLAIN_ROWS;
         Map<Integer, Map<Long, Bucket>> buckets = new HashMap<>();
         int[] count = {0};
         synchronized (reader) {
-            if (!plain || !read(PLAIN_ROLLUPS.formatted(table, join) + ids + filter + " LIMIT ?", true, range, bucket,
-                    query, buckets, count)) {
-                read(rollups, false, all, bucket, query, buckets, count);
+            for (Map.Entry<String, List<SeriesIndex.Info>> table : tables.entrySet()) {
+                List<Object> ids = new ArrayList<>();
+                String selected = selection(query, table.getValue(), ids);
+                String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
+                        + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table.getKey() + " r" + join
+                        + " WHERE r.bucket >= ? AND r.bucket < ?" + selected + " GROUP BY 1, 2 LIMIT ?";
+                if (!plain || !read(PLAIN_ROLLUPS.formatted(table.getKey(), join) + selected + " LIMIT ?", true,
+                        range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
+                    read(rollups, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
+                }
             }
-            if (!plain || !read(PLAIN_READINGS.formatted(join) + ids + filter + " LIMIT ?", true, range, bucket, query,
-                    buckets, count)) {
-                read(hot, false, all, bucket, query, buckets, count);
+            List<Object> ids = new ArrayList<>();
+            String selected = selection(query, matching, ids);
+            String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
+                    + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
+                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + selected
+                    + " GROUP BY 1, 2 LIMIT ?";
+            if (!plain || !read(PLAIN_READINGS.formatted(join) + selected + " LIMIT ?", true,
+                    range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
+                read(hot, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
             }
         }
         return points(buckets, query);
+    }
+
+    private static List<Object> range(long from, long to, List<Object> selection, long limit) {
+        List<Object> all = new ArrayList<>(List.of(from, to));
+        all.addAll(selection);
+        all.add(limit);
+        return all;
+    }
+
+    private static List<Object> grouped(long bucket, long from, long to, List<Object> selection, HistoryQuery query) {
+        List<Object> all = new ArrayList<>(List.of(bucket, bucket, from, to));
+        all.addAll(selection);
+        all.add(query.maxPoints() + 1);
+        return all;
     }
 
     /**
@@ -585,21 +711,16 @@ final class HistoryStore implements Store, AutoCloseable {
     private boolean read(String sql, boolean plain, List<Object> parameters, long bucket, HistoryQuery query,
             Map<Integer, Map<Long, Bucket>> buckets, int[] count) throws SQLException {
         List<Bucket> rows = new ArrayList<>();
-        try (PreparedStatement statement = reader.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    long n = result.getLong(3);
-                    if (n != 0) {
-                        rows.add(new Bucket(result.getInt(1), Math.floorDiv(result.getLong(2), bucket) * bucket, n,
-                                result.getDouble(4), result.getDouble(5), result.getDouble(6), result.getDouble(7),
-                                result.getLong(8)));
-                    }
-                    if (plain && rows.size() > PLAIN_ROWS) {
-                        return false;
-                    }
+        try (ResultSet result = execute(sql, parameters)) {
+            while (result.next()) {
+                long n = result.getLong(3);
+                if (n != 0) {
+                    rows.add(new Bucket(result.getInt(1), Math.floorDiv(result.getLong(2), bucket) * bucket, n,
+                            result.getDouble(4), result.getDouble(5), result.getDouble(6), result.getDouble(7),
+                            result.getLong(8)));
+                }
+                if (plain && rows.size() > PLAIN_ROWS) {
+                    return false;
                 }
             }
         }
@@ -693,33 +814,25 @@ final class HistoryStore implements Store, AutoCloseable {
         if (matching.isEmpty()) {
             return List.of();
         }
-        String ids = matching.size() > MAX_LISTED_SERIES ? "" : " AND r.series IN (" + String.join(", ",
-                matching.stream().map(m -> Integer.toString(m.id())).toList()) + ")";
-        StringBuilder filter = new StringBuilder();
         List<Object> all = new ArrayList<>(List.of(query.from().toEpochMilli(), query.to().toEpochMilli()));
-        StoreSql.seriesFilter(query, filter, all);
+        String selected = selection(query, matching, all);
         all.add(query.maxPoints() + 1);
         String sql = "SELECT r.series, max(r.observed), arg_max(r.num, r.observed), arg_max(r.txt, r.observed),"
                 + " any_value(s.kind) FROM " + BOTH + " r JOIN series s ON r.series = s.id"
-                + " WHERE r.observed >= ? AND r.observed < ?" + ids + filter + " GROUP BY r.series LIMIT ?";
+                + " WHERE r.observed >= ? AND r.observed < ?" + selected + " GROUP BY r.series LIMIT ?";
         List<Series> answer = new ArrayList<>();
         synchronized (reader) {
-            try (PreparedStatement statement = reader.prepareStatement(sql)) {
-                for (int i = 0; i < all.size(); i++) {
-                    statement.setObject(i + 1, all.get(i));
-                }
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        if (answer.size() == query.maxPoints()) {
-                            throw new HistoryLimitException(query.maxPoints());
-                        }
-                        Value value = rawValue(result);
-                        if (value != null) {
-                            SeriesIndex.Info info = index.byId(result.getInt(1));
-                            answer.add(new Series(info.key().entity(), info.key().attribute(), info.key().unit(),
-                                    info.key().source(), info.location(),
-                                    List.of(new Point(Instant.ofEpochMilli(result.getLong(2)), value))));
-                        }
+            try (ResultSet result = execute(sql, all)) {
+                while (result.next()) {
+                    if (answer.size() == query.maxPoints()) {
+                        throw new HistoryLimitException(query.maxPoints());
+                    }
+                    Value value = rawValue(result);
+                    if (value != null) {
+                        SeriesIndex.Info info = index.byId(result.getInt(1));
+                        answer.add(new Series(info.key().entity(), info.key().attribute(), info.key().unit(),
+                                info.key().source(), info.location(),
+                                List.of(new Point(Instant.ofEpochMilli(result.getLong(2)), value))));
                     }
                 }
             }
@@ -744,7 +857,18 @@ final class HistoryStore implements Store, AutoCloseable {
     long rollupRows() throws SQLException {
         synchronized (reader) {
             try (Statement statement = reader.createStatement();
-                    ResultSet result = statement.executeQuery("SELECT count(*) FROM rollup_1m")) {
+                    ResultSet result = statement.executeQuery("SELECT count(*) FROM " + ALL_MINUTES)) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** How many one-minute rollup rows one of the tables holds. */
+    long rollupRows(int part) throws SQLException {
+        synchronized (reader) {
+            try (Statement statement = reader.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT count(*) FROM " + minutes(part))) {
                 result.next();
                 return result.getLong(1);
             }
@@ -801,6 +925,8 @@ final class HistoryStore implements Store, AutoCloseable {
             }
         } finally {
             synchronized (reader) {
+                statements.values().forEach(HistoryStore::closeQuietly);
+                statements.clear();
                 closeQuietly(reader);
             }
             writer.close();

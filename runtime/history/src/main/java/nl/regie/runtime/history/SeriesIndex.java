@@ -34,6 +34,8 @@ final class SeriesIndex {
     private final Map<Key, Info> byKey = new ConcurrentHashMap<>();
     private final Map<Integer, Info> byId = new ConcurrentHashMap<>();
     private final Map<EntityId, Set<Info>> byEntity = new ConcurrentHashMap<>();
+    /** A type query looks at its type's series only, not at every series of the city. */
+    private final Map<String, Set<Info>> byType = new ConcurrentHashMap<>();
     private volatile int last;
 
     /** Loads the series a store already has. */
@@ -72,6 +74,7 @@ final class SeriesIndex {
         byKey.put(info.key(), info);
         byId.put(info.id(), info);
         byEntity.computeIfAbsent(info.key().entity(), e -> ConcurrentHashMap.newKeySet()).add(info);
+        byType.computeIfAbsent(info.key().entity().type(), t -> ConcurrentHashMap.newKeySet()).add(info);
         last = Math.max(last, info.id());
     }
 
@@ -83,6 +86,10 @@ final class SeriesIndex {
             Set<Info> of = byEntity.get(info.key().entity());
             if (of != null) {
                 of.remove(info);
+            }
+            Set<Info> ofType = byType.get(info.key().entity().type());
+            if (ofType != null) {
+                ofType.remove(info);
             }
         }
         last = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -100,8 +107,8 @@ final class SeriesIndex {
     /** The series a query selects, numeric only when {@code numericOnly}. */
     List<Info> matching(HistoryQuery query, boolean numericOnly) {
         List<Info> found = new ArrayList<>();
-        Iterable<Info> candidates = query.entity() != null
-                ? byEntity.getOrDefault(query.entity(), Set.of()) : byId.values();
+        Iterable<Info> candidates = query.entity() != null ? byEntity.getOrDefault(query.entity(), Set.of())
+                : query.type() != null ? byType.getOrDefault(query.type(), Set.of()) : byId.values();
         for (Info info : candidates) {
             if (numericOnly && info.kind() == 't') {
                 continue;
@@ -123,7 +130,11 @@ final class SeriesIndex {
     /** The entity types the store has series of. */
     Set<String> types() {
         Set<String> types = new java.util.TreeSet<>();
-        byEntity.keySet().forEach(e -> types.add(e.type()));
+        byType.forEach((type, of) -> {
+            if (!of.isEmpty()) {
+                types.add(type);
+            }
+        });
         return types;
     }
 

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import nl.regie.api.model.BoundingBox;
@@ -185,6 +190,160 @@ class HistoryStoreTest {
         open();
         assertEquals(Instant.parse("2031-05-04T00:00:00Z").toEpochMilli(), store.compactedUntil(), "kept in the store");
         assertEquals(rows, store.rollupRows());
+    }
+
+    @Test
+    void theMinuteRollupsOfSeriesInDifferentTablesAnswerTogether() throws Exception {
+        open();
+        // One entity with more attributes than there are rollup tables: its series fill every table, two share one.
+        int attributes = HistoryStore.PARTS + 2;
+        Instant start = NOW.minus(Duration.ofHours(3));
+        List<Reading> readings = new ArrayList<>();
+        for (int m = 0; m < 180; m++) {
+            for (int a = 0; a < attributes; a++) {
+                readings.add(reading(BIN, "a" + a, Value.of(a * 1000 + m), start.plus(Duration.ofMinutes(m)), INSIDE));
+            }
+        }
+        store.write(readings);
+        assertTrue(store.moveClosedHours());
+        for (int part = 0; part < HistoryStore.PARTS; part++) {
+            assertTrue(store.rollupRows(part) > 0, "table " + part + " holds its series' minutes");
+        }
+        assertEquals(store.rollupRows(), LongStream.range(0, HistoryStore.PARTS).map(p -> {
+            try {
+                return store.rollupRows((int) p);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }).sum());
+        // Minutes (moved hours from the tables, the last hour from the hot table) and five-minute buckets.
+        for (Duration bucket : List.of(Duration.ofMinutes(1), Duration.ofMinutes(5))) {
+            List<Series> series = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, bucket,
+                    Aggregate.SUM, 10_000));
+            assertEquals(attributes, series.size(), bucket.toString());
+            for (Series one : series) {
+                int a = Integer.parseInt(one.attribute().substring(1));
+                long perBucket = bucket.toMinutes();
+                assertEquals(180 / perBucket, one.points().size(), one.attribute());
+                for (int i = 0; i < one.points().size(); i++) {
+                    // Bucket i holds minutes i * perBucket ... (i + 1) * perBucket - 1.
+                    double expected = 0;
+                    for (long m = i * perBucket; m < (i + 1) * perBucket; m++) {
+                        expected += a * 1000 + m;
+                    }
+                    assertEquals(Value.of(expected), one.points().get(i).value(), one.attribute() + " bucket " + i);
+                    assertEquals(start.plus(bucket.multipliedBy(i)), one.points().get(i).time());
+                }
+            }
+            // Three attributes only: the tables of those series.
+            List<Series> some = store.query(HistoryQuery.ofEntity(BIN, Set.of("a0", "a7", "a17"), start, NOW, bucket,
+                    Aggregate.COUNT, 10_000));
+            assertEquals(List.of("a0", "a17", "a7"), some.stream().map(Series::attribute).toList());
+            some.forEach(one -> assertEquals(180.0, one.points().stream()
+                    .mapToDouble(p -> ((Value.Number) p.value()).value()).sum(), one.attribute()));
+        }
+    }
+
+    @Test
+    void aStoreFromBeforeTheSplitMinuteRollupsHasThemMovedIntoTheTablesOnceAndAnswersTheSame() throws Exception {
+        for (boolean withHourly : List.of(true, false)) {
+            Path file = dir.resolve("old-" + withHourly + ".duckdb");
+            store = HistoryStore.open(file, SETTINGS, CLOCK, warnings::add);
+            Instant start = NOW.minus(Duration.ofHours(3));
+            List<Reading> readings = new ArrayList<>();
+            for (int m = 0; m < 180; m++) {
+                readings.add(level(BIN, m, start.plus(Duration.ofMinutes(m))));
+                readings.add(level(OTHER_BIN, -m, start.plus(Duration.ofMinutes(m))));
+            }
+            store.write(readings);
+            assertTrue(store.moveClosedHours());
+            List<HistoryQuery> queries = new ArrayList<>();
+            for (Duration bucket : List.of(Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1))) {
+                queries.add(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, bucket, Aggregate.AVG, 10_000));
+                queries.add(HistoryQuery.ofType("WasteContainer", null, Set.of(), start, NOW, bucket, Aggregate.MIN,
+                        10_000));
+            }
+            List<List<Series>> before = new ArrayList<>();
+            for (HistoryQuery query : queries) {
+                before.add(store.query(query));
+            }
+            long rows = store.rollupRows();
+            long compacted = store.compactedUntil();
+            store.close();
+            store = null;
+            // The layout as it was: one table of one-minute rollups (and, older still, no hourly rollups).
+            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+                    Statement statement = connection.createStatement()) {
+                StringBuilder union = new StringBuilder();
+                for (int part = 0; part < HistoryStore.PARTS; part++) {
+                    union.append(part == 0 ? "" : " UNION ALL ").append("SELECT * FROM ").append(HistoryStore.minutes(part));
+                }
+                statement.execute("CREATE TABLE rollup_1m AS SELECT * FROM (" + union + ") ORDER BY bucket, series");
+                for (int part = 0; part < HistoryStore.PARTS; part++) {
+                    statement.execute("DROP TABLE " + HistoryStore.minutes(part));
+                }
+                if (!withHourly) {
+                    statement.execute("DROP TABLE rollup_1h");
+                }
+            }
+            for (int open = 0; open < 2; open++) {
+                store = HistoryStore.open(file, SETTINGS, CLOCK, warnings::add);
+                assertEquals(rows, store.rollupRows(), "every rollup kept, once");
+                assertEquals(compacted, store.compactedUntil());
+                for (int i = 0; i < queries.size(); i++) {
+                    assertEquals(before.get(i), store.query(queries.get(i)), queries.get(i).toString());
+                }
+                store.close();
+                store = null;
+            }
+            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+                    Statement statement = connection.createStatement();
+                    ResultSet tables = statement.executeQuery(
+                            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rollup_1m'")) {
+                tables.next();
+                assertEquals(0, tables.getLong(1), "the old table is gone");
+            }
+        }
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void queriesOfOneShapeShareAPreparedStatementAndTheirNumberIsBounded() throws Exception {
+        open();
+        List<Reading> readings = new ArrayList<>();
+        Instant start = NOW.minus(Duration.ofHours(2));
+        List<EntityId> bins = new ArrayList<>();
+        for (int b = 0; b < 100; b++) {
+            EntityId bin = EntityId.of("WasteContainer", "bin-" + b);
+            bins.add(bin);
+            // Bin b half-way between 4.8 + b / 1000 and the next thousandth east.
+            Location at = Location.of(4.8 + b * 0.001 + 0.0005, 52.37);
+            for (int m = 0; m < 120; m += 10) {
+                readings.add(reading(bin, "fillingLevel", Value.of(b), start.plus(Duration.ofMinutes(m)), at));
+            }
+        }
+        store.write(readings);
+        store.moveClosedHours();
+        // Each bin's minutes: one statement per rollup table its series is in, and one for the hot table.
+        for (EntityId bin : bins) {
+            List<Series> series = store.query(HistoryQuery.ofEntity(bin, Set.of(), start, NOW, Duration.ofMinutes(1),
+                    Aggregate.COUNT, 10_000));
+            assertEquals(12, series.get(0).points().size(), bin.toString());
+        }
+        assertTrue(store.preparedStatements() <= HistoryStore.PARTS + 1, "kept: " + store.preparedStatements());
+        // Areas of a growing number of bins: a shape per number of series, no more kept than the bound.
+        for (int n = 1; n <= 100; n++) {
+            List<Series> series = store.query(HistoryQuery.ofType("WasteContainer", new BoundingBox(4.8, 52.3,
+                    4.8 + n * 0.001, 52.4), Set.of(), start, NOW, null, Aggregate.AVG, 10_000));
+            assertEquals(n, series.size());
+            assertEquals(12 * n, series.stream().mapToInt(one -> one.points().size()).sum());
+        }
+        for (int n = 1; n <= 100; n++) {
+            List<Series> latest = store.lastReadings(HistoryQuery.ofEntity(bins.get(n - 1), Set.of(), start, NOW, null,
+                    Aggregate.AVG, 10));
+            assertEquals(Value.of(n - 1), latest.get(0).points().get(0).value());
+        }
+        assertTrue(store.preparedStatements() <= HistoryStore.STATEMENTS, "kept: " + store.preparedStatements());
     }
 
     @Test
