@@ -268,7 +268,8 @@ public final class SubscriptionBody {
         if (parsed.getUserInfo() != null) {
             throw bad("'notification.endpoint.uri' may not hold credentials; Regie keeps no endpoint secrets");
         }
-        if (scheme.startsWith("mqtt") && (parsed.getPath() == null || parsed.getPath().length() < 2
+        if (scheme.startsWith("mqtt") && (parsed.getRawFragment() != null || parsed.getRawQuery() != null
+                || parsed.getPath() == null || parsed.getPath().length() < 2
                 || parsed.getPath().contains("+") || parsed.getPath().contains("#"))) {
             throw bad("an MQTT endpoint must name a topic without wildcards: mqtt://host[:port]/topic");
         }
