@@ -111,7 +111,7 @@ public record LdContext(TermMap terms, Object value, String link, TermMap regie)
      */
     public String regieName(String name) {
         String iri = terms.expand(name);
-        String own = regie.compact(iri);
+        String own = own(iri);
         if (!REGIE_NAME.matcher(own).matches()) {
             throw NgsiLdException.badData("'" + shorten(name) + "' means <" + shorten(iri) + ">, which has no name in"
                     + " Regie's context: Regie keeps entity types and attributes by the short names of its context ("
@@ -122,8 +122,25 @@ public record LdContext(TermMap terms, Object value, String link, TermMap regie)
 
     /** Regie's name for a caller's name, or null when it has none (for queries: nothing of Regie's matches it). */
     public String regieNameOrNull(String name) {
-        String own = regie.compact(terms.expand(name));
+        String own = own(terms.expand(name));
         return REGIE_NAME.matcher(own).matches() ? own : null;
+    }
+
+    /**
+     * Regie's name of an IRI. One leniency on top of JSON-LD: a name under the default vocabulary (what a caller that
+     * sends no context of its own, or only the core context, writes) that is a term of Regie's context is taken as
+     * that term, so {@code fillingLevel} means Regie's fillingLevel to a client that knows no Smart Data Models context.
+     * Answers are still compacted against the caller's context.
+     */
+    private String own(String iri) {
+        String own = regie.compact(iri);
+        if (own.startsWith(TermMap.DEFAULT_VOCAB)) {
+            String rest = own.substring(TermMap.DEFAULT_VOCAB.length());
+            if (REGIE_NAME.matcher(rest).matches()) {
+                return rest;
+            }
+        }
+        return own;
     }
 
     /** The caller's name for one of Regie's: Regie's IRI for it, compacted against this context. */

@@ -89,6 +89,15 @@ class LdContextTest {
     }
 
     @Test
+    void withTheCoreContextAloneASmartDataModelsNameStillMeansRegiesAttribute() {
+        LdContext core = LdContext.fromLink(null, contexts, List.of(ORIGIN));
+        assertEquals("fillingLevel", core.regieName("fillingLevel"));
+        assertEquals("fillingLevel", core.regieNameOrNull("fillingLevel"));
+        assertEquals("https://smartdatamodels.org/dataModel.WasteManagement/fillingLevel", core.term("fillingLevel"),
+                "answers are compacted against the caller's context");
+    }
+
+    @Test
     void aNameWithoutARegieNameIsRefusedOrUnmatched() throws Exception {
         LdContext context = LdContext.fromBody(mapper.readTree("{\"odd\": \"http://example.org/odd\"}"), contexts,
                 List.of(ORIGIN));
