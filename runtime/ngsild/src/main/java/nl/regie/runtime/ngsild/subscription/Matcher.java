@@ -1,5 +1,6 @@
 package nl.regie.runtime.ngsild.subscription;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import nl.regie.api.model.EntityId;
@@ -38,8 +39,7 @@ public final class Matcher {
      * @throws nl.regie.runtime.ngsild.problem.NgsiLdException for a {@code q} or {@code geoQ} that does not parse
      */
     public static Matcher of(Subscription s, Contexts contexts) {
-        LdContext names = s.context() instanceof JsonNode node
-                ? LdContext.fromBody(node, contexts, s.origin() == null ? List.of() : List.of(s.origin()))
+        LdContext names = s.context() instanceof JsonNode node ? LdContext.fromBody(node, contexts, origins(s))
                 : LdContext.core(contexts);
         QQuery q = s.q() == null ? null : QParser.parse(s.q(), names::regieNameOrNull);
         GeoQuery geo = null;
@@ -50,6 +50,33 @@ public final class Matcher {
                     property == null ? null : own == null ? property : own);
         }
         return new Matcher(s, names, q, geo);
+    }
+
+    /**
+     * The origins at which the subscription's context names Regie's own context: the one it was made at, and the
+     * origin of every context URL it names that ends in Regie's context path (it was accepted when the subscription
+     * was made, by whatever Host the request named).
+     */
+    static List<String> origins(Subscription s) {
+        List<String> origins = new ArrayList<>();
+        if (s.origin() != null) {
+            origins.add(s.origin());
+        }
+        if (s.context() instanceof JsonNode node) {
+            List<JsonNode> parts = new ArrayList<>();
+            if (node.isArray()) {
+                node.forEach(parts::add);
+            } else {
+                parts.add(node);
+            }
+            for (JsonNode part : parts) {
+                String url = part.isTextual() ? part.asText() : "";
+                if (url.endsWith(Contexts.REGIE_PATH)) {
+                    origins.add(url.substring(0, url.length() - Contexts.REGIE_PATH.length()));
+                }
+            }
+        }
+        return origins;
     }
 
     public Subscription subscription() {

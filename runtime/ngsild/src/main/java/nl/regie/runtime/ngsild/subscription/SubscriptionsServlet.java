@@ -1,7 +1,6 @@
 package nl.regie.runtime.ngsild.subscription;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -25,11 +23,12 @@ import nl.regie.api.bus.ReadingListener;
 import nl.regie.api.bus.Subscription;
 import nl.regie.api.model.Reading;
 import nl.regie.api.state.CityState;
+import nl.regie.runtime.ngsild.http.MediaTypes;
+import nl.regie.runtime.ngsild.http.NgsiLdServlet;
 import nl.regie.runtime.ngsild.ld.Contexts;
 import nl.regie.runtime.ngsild.ld.LdContext;
 import nl.regie.runtime.ngsild.problem.NgsiLdException;
 import nl.regie.runtime.ngsild.problem.ProblemType;
-import nl.regie.runtime.ngsild.problem.Problems;
 import nl.regie.runtime.ngsild.subscription.Subscription.Subscriber;
 import nl.regie.runtime.spi.access.HttpCaller;
 import nl.regie.runtime.spi.bus.Owner;
@@ -68,7 +67,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 @Component(service = Servlet.class, configurationPid = SubscriptionsServlet.PID)
 @HttpWhiteboardServletPattern({"/ngsi-ld/v1/subscriptions", "/ngsi-ld/v1/subscriptions/*"})
 @Designate(ocd = SubscriptionsServlet.Config.class)
-public class SubscriptionsServlet extends HttpServlet {
+public class SubscriptionsServlet extends NgsiLdServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -77,8 +76,6 @@ public class SubscriptionsServlet extends HttpServlet {
     /** The framework property naming the state folder. */
     static final String STATE_DIR_PROPERTY = "regie.state.dir";
     static final String BASE = "/ngsi-ld/v1/subscriptions";
-    /** The largest subscription body read. */
-    static final int MAX_BODY = 64 * 1024;
     /** Readings the notifier's bus subscription can have waiting. */
     static final int BUS_QUEUE = 100_000;
 
@@ -121,7 +118,6 @@ public class SubscriptionsServlet extends HttpServlet {
 
     private final transient Subscriptions subscriptions;
     private final transient Deliveries deliveries;
-    private final transient Contexts contexts = Contexts.shipped();
     private final transient EndpointRule rule;
     private final transient Clock clock;
     private final transient ScheduledExecutorService scheduler;
@@ -138,6 +134,7 @@ public class SubscriptionsServlet extends HttpServlet {
 
     SubscriptionsServlet(RuntimeBus bus, Owner owner, CityState city, AccessPolicy policy, Config config,
             Path folder, Logger log, Clock clock) throws IOException {
+        super(Contexts.shipped(), log);
         this.clock = clock;
         this.rule = new EndpointRule(Arrays.asList(config.allowedEndpoints()), config.publicEndpoints(),
                 java.net.InetAddress::getAllByName);
@@ -226,59 +223,51 @@ public class SubscriptionsServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            HttpCaller caller = request.getAttribute(HttpCaller.ATTRIBUTE) instanceof HttpCaller c ? c : null;
-            if (caller == null) {
-                throw new NgsiLdException(ProblemType.FORBIDDEN, "no caller: the access filter is not in front");
-            }
-            Subscriber subscriber = new Subscriber(caller.party(), caller.name(), caller.operator());
-            String path = request.getPathInfo();
-            String id = path == null || path.equals("/") ? null : path.substring(1);
-            String method = request.getMethod();
-            if (id == null) {
-                switch (method) {
-                    case "POST" -> create(request, response, caller, subscriber);
-                    case "GET" -> list(request, response, subscriber);
-                    default -> throw new NgsiLdException(ProblemType.METHOD_NOT_ALLOWED, method + " is not allowed on "
-                            + BASE + "; GET and POST are");
-                }
-                return;
-            }
-            if (id.contains("/") || id.isBlank()) {
-                throw NgsiLdException.badData("'" + id + "' is not a subscription id");
-            }
+    protected void handle(String method, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        HttpCaller caller = caller(request);
+        Subscriber subscriber = new Subscriber(caller.party(), caller.name(), caller.operator());
+        List<String> path = segments(request);
+        if (path.isEmpty()) {
             switch (method) {
-                case "GET" -> read(request, response, id, subscriber);
-                case "PATCH" -> patch(request, response, id, caller, subscriber);
-                case "DELETE" -> {
-                    find(id, subscriber);
-                    subscriptions.delete(id);
-                    response.setStatus(204);
-                }
-                default -> throw new NgsiLdException(ProblemType.METHOD_NOT_ALLOWED, method + " is not allowed on a"
-                        + " subscription; GET, PATCH and DELETE are");
+                case "POST" -> create(request, response, caller, subscriber);
+                case "GET" -> list(request, response, subscriber);
+                default -> throw notAllowed(response, method, "GET, POST");
             }
-        } catch (NgsiLdException e) {
-            Problems.write(response, e, request.getRequestURI());
+            return;
+        }
+        if (path.size() > 1) {
+            throw NgsiLdException.badData("'" + String.join("/", path) + "' is not a subscription id");
+        }
+        String id = path.get(0);
+        switch (method) {
+            case "GET" -> read(request, response, id, subscriber);
+            case "PATCH" -> patch(request, response, id, caller, subscriber);
+            case "DELETE" -> {
+                find(id, subscriber);
+                subscriptions.delete(id);
+                noContent(response);
+            }
+            default -> throw notAllowed(response, method, "GET, PATCH, DELETE");
         }
     }
 
     private void create(HttpServletRequest request, HttpServletResponse response, HttpCaller caller,
             Subscriber subscriber) throws IOException {
-        Body body = body(request);
+        Request body = request(request);
         var s = SubscriptionBody.parse(body.json(), body.names(), subscriber, body.context(), origin(request),
                 clock.instant());
         admit(s, caller);
         subscriptions.create(s);
         response.setStatus(201);
+        response.setHeader("Cache-Control", "no-store");
         response.setHeader("Location", BASE + "/" + s.id());
     }
 
     private void patch(HttpServletRequest request, HttpServletResponse response, String id, HttpCaller caller,
             Subscriber subscriber) throws IOException {
         Subscriptions.Entry entry = find(id, subscriber);
-        Body body = body(request);
+        Request body = request(request);
         var old = entry.subscription();
         ObjectNode current = MAPPER.valueToTree(SubscriptionJson.answer(old, body.names(), null, null));
         ObjectNode merged = SubscriptionBody.merge(current, body.json());
@@ -290,7 +279,7 @@ public class SubscriptionsServlet extends HttpServlet {
         }
         admit(s, caller);
         subscriptions.replace(s);
-        response.setStatus(204);
+        noContent(response);
     }
 
     /** The checks that need the caller and the network: each type readable, the endpoint allowed. */
@@ -309,14 +298,14 @@ public class SubscriptionsServlet extends HttpServlet {
     private void read(HttpServletRequest request, HttpServletResponse response, String id, Subscriber subscriber)
             throws IOException {
         Subscriptions.Entry e = find(id, subscriber);
-        LdContext names = LdContext.fromLink(request.getHeader("Link"), contexts, List.of(origin(request)));
+        LdContext names = linkContext(request);
         write(request, response, names, SubscriptionJson.answer(e.subscription(), names, e.status().snapshot(),
                 clock.instant()));
     }
 
     private void list(HttpServletRequest request, HttpServletResponse response, Subscriber subscriber)
             throws IOException {
-        LdContext names = LdContext.fromLink(request.getHeader("Link"), contexts, List.of(origin(request)));
+        LdContext names = linkContext(request);
         int limit = number(request, "limit", 20, 1000);
         int offset = number(request, "offset", 0, Integer.MAX_VALUE);
         List<Subscriptions.Entry> all = subscriptions.list(subscriber);
@@ -353,71 +342,38 @@ public class SubscriptionsServlet extends HttpServlet {
         }
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, LdContext names, Object body)
-            throws IOException {
-        String accept = request.getHeader("Accept");
-        boolean ld = accept != null && accept.contains("application/ld+json");
-        response.setStatus(200);
-        response.setCharacterEncoding("UTF-8");
-        if (ld) {
-            response.setContentType("application/ld+json");
-            if (body instanceof Map<?, ?> map) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = (Map<String, Object>) map;
-                m.put("@context", names.value());
-            } else if (body instanceof List<?> list) {
-                for (Object o : list) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> m = (Map<String, Object>) o;
-                    m.put("@context", names.value());
-                }
-            }
-        } else {
-            response.setContentType("application/json");
-            response.setHeader("Link", "<" + names.link() + ">; rel=\"" + LdContext.REL
-                    + "\"; type=\"application/ld+json\"");
+    private static void write(HttpServletRequest request, HttpServletResponse response, LdContext names,
+            Object body) throws IOException {
+        String mediaType = MediaTypes.answer(request.getHeader("Accept"));
+        Object context = contextValue(mediaType, names);
+        if (context != null) {
+            List<Map<String, Object>> answers = body instanceof List<?> list ? castList(list) : List.of(castMap(body));
+            answers.forEach(a -> a.put("@context", context));
         }
-        MAPPER.writeValue(response.getOutputStream(), body);
+        answer(response, 200, mediaType, names, body);
     }
 
-    /** A request body with its context: {@code @context} in JSON-LD, the Link header's in JSON. */
-    private record Body(JsonNode json, LdContext names, JsonNode context) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
     }
 
-    private Body body(HttpServletRequest request) throws IOException {
-        String type = request.getContentType() == null ? "" : request.getContentType().split(";")[0].strip();
-        if (!type.equals("application/json") && !type.equals("application/ld+json")) {
-            throw new NgsiLdException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "a subscription is sent as"
-                    + " application/json or application/ld+json, not '" + type + "'");
-        }
-        JsonNode json;
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw NgsiLdException.badData("a subscription body may be at most " + MAX_BODY + " bytes");
-            }
-            json = MAPPER.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw NgsiLdException.invalid("the body is not JSON: " + e.getOriginalMessage());
-        }
-        if (json == null || !json.isObject()) {
+    private static List<Map<String, Object>> castList(List<?> list) {
+        return list.stream().map(SubscriptionsServlet::castMap).toList();
+    }
+
+    /** The request's body, and the context to keep: {@code @context} in JSON-LD, the Link header's URL in JSON. */
+    private record Request(JsonNode json, LdContext names, JsonNode context) {
+    }
+
+    private Request request(HttpServletRequest request) throws IOException {
+        Body body = body(request);
+        if (!body.json().isObject()) {
             throw NgsiLdException.badData("the body must be a JSON object");
         }
-        List<String> origins = List.of(origin(request));
-        if (type.equals("application/ld+json")) {
-            if (request.getHeader("Link") != null && request.getHeader("Link").contains(LdContext.REL)) {
-                throw NgsiLdException.badData("a JSON-LD body carries its context in \"@context\", not a Link header");
-            }
-            LdContext names = LdContext.fromBody(json.get("@context"), contexts, origins);
-            JsonNode context = json.get("@context");
-            ((ObjectNode) json).remove("@context");
-            return new Body(json, names, context);
-        }
-        if (json.has("@context")) {
-            throw NgsiLdException.badData("a body with \"@context\" must be sent as application/ld+json");
-        }
-        LdContext names = LdContext.fromLink(request.getHeader("Link"), contexts, origins);
-        return new Body(json, names, TextNode.valueOf(names.link()));
+        ObjectNode json = (ObjectNode) body.json();
+        JsonNode context = json.remove("@context");
+        return new Request(json, body.context(), context != null ? context : TextNode.valueOf(body.context().link()));
     }
 
     private static String origin(HttpServletRequest request) {

@@ -92,6 +92,7 @@ final class Http {
                         }
                         case "getOutputStream" -> out;
                         case "setCharacterEncoding" -> null;
+                        case "isCommitted" -> false;
                         default -> throw new UnsupportedOperationException(m.getName());
                     });
         }
@@ -140,6 +141,7 @@ final class Http {
                     case "getScheme" -> "http";
                     case "getServerName" -> "localhost";
                     case "getServerPort" -> 8080;
+                    case "getHeaderNames" -> Collections.enumeration(headers.keySet());
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
     }
