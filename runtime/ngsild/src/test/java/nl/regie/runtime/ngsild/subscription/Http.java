@@ -19,13 +19,13 @@ import javax.servlet.http.HttpServletResponse;
 import nl.regie.runtime.spi.access.HttpCaller;
 
 /** Requests and responses of the servlet API made in a few lines, for driving a servlet without a server. */
-final class Http {
+public final class Http {
 
     private Http() {
     }
 
     /** A caller as the access filter would put it: a party and the entity types its token reads. */
-    record Caller(String name, String party, Set<String> reads) implements HttpCaller {
+    public record Caller(String name, String party, Set<String> reads) implements HttpCaller {
         @Override
         public boolean operator() {
             return false;
@@ -48,14 +48,14 @@ final class Http {
     }
 
     /** A response that keeps what the servlet wrote. */
-    static final class Response {
-        int status = 200;
-        String contentType;
-        final Map<String, String> headers = new LinkedHashMap<>();
+    public static final class Response {
+        public int status = 200;
+        public String contentType;
+        public final Map<String, String> headers = new LinkedHashMap<>();
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        final HttpServletResponse servlet;
+        public final HttpServletResponse servlet;
 
-        Response() {
+        public Response() {
             ServletOutputStream out = new ServletOutputStream() {
                 @Override
                 public boolean isReady() {
@@ -97,13 +97,19 @@ final class Http {
                     });
         }
 
-        String text() {
+        public String text() {
             return body.toString(StandardCharsets.UTF_8);
         }
     }
 
+    private static Map<String, String[]> parameterMap(Map<String, String> parameters) {
+        Map<String, String[]> map = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> map.put(k, new String[] {v}));
+        return map;
+    }
+
     /** A request to {@code /ngsi-ld/v1/subscriptions{pathInfo}}. */
-    static HttpServletRequest request(String method, String pathInfo, HttpCaller caller, String contentType,
+    public static HttpServletRequest request(String base, String method, String pathInfo, HttpCaller caller, String contentType,
             String body, Map<String, String> headers, Map<String, String> parameters) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         ByteArrayInputStream in = new ByteArrayInputStream(bytes);
@@ -131,13 +137,13 @@ final class Http {
                 new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
                     case "getPathInfo" -> pathInfo;
-                    case "getRequestURI" -> SubscriptionsServlet.BASE + (pathInfo == null ? "" : pathInfo);
+                    case "getRequestURI" -> base + (pathInfo == null ? "" : pathInfo);
                     case "getAttribute" -> HttpCaller.ATTRIBUTE.equals(args[0]) ? caller : null;
                     case "getContentType" -> contentType;
                     case "getInputStream" -> stream;
                     case "getHeader" -> headers.get((String) args[0]);
                     case "getParameter" -> parameters.get((String) args[0]);
-                    case "getParameterMap" -> Collections.emptyMap();
+                    case "getParameterMap" -> parameterMap(parameters);
                     case "getScheme" -> "http";
                     case "getServerName" -> "localhost";
                     case "getServerPort" -> 8080;

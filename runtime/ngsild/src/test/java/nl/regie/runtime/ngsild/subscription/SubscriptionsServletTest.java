@@ -115,7 +115,7 @@ class SubscriptionsServletTest {
 
     private Http.Response call(String method, String pathInfo, Http.Caller caller, String body) throws Exception {
         Http.Response response = new Http.Response();
-        servlet.service(Http.request(method, pathInfo, caller, body == null ? null : "application/json",
+        servlet.service(Http.request(SubscriptionsServlet.BASE, method, pathInfo, caller, body == null ? null : "application/json",
                 body == null ? null : body.replace('\'', '"'), Map.of("Link", REGIE_LINK), Map.of()), response.servlet);
         return response;
     }
