@@ -278,7 +278,7 @@ public final class Subscriptions {
         body.put("data", data);
         Map<String, String> headers = new LinkedHashMap<>();
         if (ld) {
-            body.put("@context", names.value());
+            body.put("@context", names.valueWithCore());
             headers.put("Content-Type", "application/ld+json");
         } else {
             headers.put("Content-Type", "application/json");

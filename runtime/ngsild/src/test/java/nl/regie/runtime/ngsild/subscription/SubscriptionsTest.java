@@ -206,7 +206,8 @@ class SubscriptionsTest {
         JsonNode n = body(sent.get(1));
         assertEquals("application/ld+json", sent.get(1).headers().get("Content-Type"));
         assertEquals(null, sent.get(1).headers().get("Link"));
-        assertTrue(n.get("@context").asText().endsWith(Contexts.REGIE_PATH), n.toString());
+        assertTrue(n.get("@context").get(0).asText().endsWith(Contexts.REGIE_PATH), n.toString());
+        assertEquals(Contexts.CORE, n.get("@context").get(1).asText(), "the core context last");
         JsonNode entity = n.get("data").get(0);
         assertEquals("Property", entity.get("fillingLevel").get("type").asText(), "normalized by default");
         assertEquals(60.0, entity.get("fillingLevel").get("value").asDouble());
