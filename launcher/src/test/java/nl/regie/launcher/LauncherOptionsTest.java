@@ -456,7 +456,7 @@ class LauncherOptionsTest {
         assertEquals(Set.of(Part.SOVEREIGNTY), parse("--without=sovereignty").without());
 
         assertEquals("--without: 'http' is not a part of the runtime that can be left out; the parts are web, devices,"
-                + " sovereignty, config, lifecycle, federation, history, public", error("--without", "web,http"));
+                + " sovereignty, config, lifecycle, federation, history, public, ngsild", error("--without", "web,http"));
         assertEquals("--http-port: has no use when --without leaves out web; drop one of them",
                 error("--without", "web", "--http-port", "9090"));
         assertEquals("--simulator-speed: has no use when --without leaves out devices; drop one of them",

@@ -177,7 +177,9 @@ class NgsiLdIT {
         assertEquals("application/ld+json", keyValues.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         JsonNode kv = JSON.readTree(keyValues.body());
         assertEquals(40, kv.get("occupancy").asInt());
-        assertEquals(regieContext, kv.get("@context").asText());
+        assertEquals(regieContext, kv.get("@context").get(0).asText(), kv.toString());
+        assertEquals("https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.7.jsonld", kv.get("@context").get(1)
+                .asText(), kv.toString());
         HttpResponse<String> json = get(path + "?format=concise", PARKING);
         assertTrue(json.headers().firstValue("Link").orElse("").contains(regieContext), json.headers().toString());
         assertProblem(send("GET", path, PARKING, null, "Accept", "text/xml"), 406, "NotAcceptable");

@@ -18,7 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * context sees full IRIs for the Smart Data Models attributes.
  *
  * @param terms   the caller's terms, the core context's under them
- * @param value   the answer's {@code @context}: the context URL(s) or the inline object as given, or the core URL
+ * @param value   the answer's {@code @context}: the Link's URL followed by the core context's, the body's
+ *                {@code @context} as given, or the core context's URL
  * @param link    the URL for an answer's {@code Link} header: the single URL given, else the core context's
  * @param regie   Regie's own terms
  */
@@ -65,7 +66,10 @@ public record LdContext(TermMap terms, Object value, String link, TermMap regie)
         }
         String url = urls.get(0);
         TermMap terms = contexts.core().with(contexts.byUrl(url, ownOrigins));
-        return new LdContext(terms, url, url, contexts.regie());
+        // In a JSON-LD answer the core context goes last, as the standard has it implied, so that a JSON-LD processor
+        // reads id, type, value and the rest without knowing NGSI-LD.
+        Object value = Contexts.CORE_ALIASES.contains(url) ? url : List.of(url, Contexts.CORE);
+        return new LdContext(terms, value, url, contexts.regie());
     }
 
     /**
@@ -155,6 +159,10 @@ public record LdContext(TermMap terms, Object value, String link, TermMap regie)
      */
     public Object valueWithCore() {
         Object given = value instanceof JsonNode node && node.isTextual() ? node.asText() : value;
+        if (given instanceof List<?> list) {
+            // The Link's URL with the core context after it (fromLink).
+            return list;
+        }
         if (given instanceof String url) {
             return Contexts.CORE_ALIASES.contains(url) ? url : List.of(url, Contexts.CORE);
         }

@@ -2,8 +2,8 @@ package nl.regie.runtime.ngsild.problem;
 
 /**
  * The NGSI-LD API's error types (ETSI GS CIM 009, clause 5.5.2) with the HTTP status each is answered with, and the
- * two refusals the standard leaves to the platform (no token's scope, another party's data), which Regie answers as
- * RFC 9457 problems of type {@code about:blank}, like its access filter does.
+ * refusals the standard has no type for (no token's scope or another party's data, a method or a body's media type the
+ * path does not take), which Regie answers as RFC 9457 problems of type {@code about:blank}, as its access filter does.
  */
 public enum ProblemType {
     /** The request is malformed: a bad parameter, a body that is not JSON, a query that does not parse. */
@@ -21,13 +21,13 @@ public enum ProblemType {
     /** The Accept header names no media type the API answers in. */
     NOT_ACCEPTABLE("NotAcceptable", 406),
     /** The body's media type is not JSON or JSON-LD. */
-    UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415),
+    UNSUPPORTED_MEDIA_TYPE(null, 415, "Unsupported Media Type"),
     /** More work than the API does for one request: a page, a query or a polygon past its bound. */
     TOO_COMPLEX_QUERY("TooComplexQuery", 403),
     /** The method is not one this path has. */
-    METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
+    METHOD_NOT_ALLOWED(null, 405, "Method Not Allowed"),
     /** The token lacks the scope, or the entity belongs to another party: not an NGSI-LD error type. */
-    FORBIDDEN(null, 403),
+    FORBIDDEN(null, 403, "Forbidden"),
     /** A failure of Regie's own; never expected, logged. */
     INTERNAL_ERROR("InternalError", 500);
 
@@ -36,10 +36,17 @@ public enum ProblemType {
 
     private final String name;
     private final int status;
+    private final String title;
 
     ProblemType(String name, int status) {
+        this(name, status, name);
+    }
+
+    /** A refusal the standard has no type for: {@code about:blank} with the status's phrase as title. */
+    ProblemType(String name, int status, String title) {
         this.name = name;
         this.status = status;
+        this.title = title;
     }
 
     /** The problem's {@code type}: the standard's URI, or {@code about:blank}. */
@@ -49,7 +56,7 @@ public enum ProblemType {
 
     /** The problem's {@code title}. */
     public String title() {
-        return name == null ? "Forbidden" : name;
+        return title;
     }
 
     /** The HTTP status. */

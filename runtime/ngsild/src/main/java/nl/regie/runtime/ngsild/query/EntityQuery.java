@@ -143,7 +143,7 @@ public record EntityQuery(Set<String> types, Set<String> ids, Pattern idPattern,
         if (ids != null && !ids.contains(entity.id().toString())) {
             return false;
         }
-        if (idPattern != null && !idPattern.matcher(entity.id().toString()).find()) {
+        if (idPattern != null && !BoundedMatch.find(idPattern, entity.id().toString())) {
             return false;
         }
         if (attrs != null && attrs.stream().noneMatch(a -> entity.attributes().containsKey(a)

@@ -81,8 +81,8 @@ public sealed interface QQuery permits QQuery.And, QQuery.Or, QQuery.Term {
                 case GE -> compare(actual, values.get(0)).map(c -> c >= 0).orElse(false);
                 case LT -> compare(actual, values.get(0)).map(c -> c < 0).orElse(false);
                 case LE -> compare(actual, values.get(0)).map(c -> c <= 0).orElse(false);
-                case MATCHES -> actual instanceof String text && pattern.matcher(text).find();
-                case NOT_MATCHES -> actual instanceof String text && !pattern.matcher(text).find();
+                case MATCHES -> actual instanceof String text && BoundedMatch.find(pattern, text);
+                case NOT_MATCHES -> actual instanceof String text && !BoundedMatch.find(pattern, text);
             };
         }
 

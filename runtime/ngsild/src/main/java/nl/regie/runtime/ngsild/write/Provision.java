@@ -14,6 +14,7 @@ import nl.regie.api.model.Deletion;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
+import nl.regie.api.model.Value;
 import nl.regie.api.state.AttributeState;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.ngsild.ld.LdContext;
@@ -24,6 +25,7 @@ import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.spi.state.FullCityState;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The NGSI-LD API's writes (clause 5.6) as readings and deletions on the bus: each attribute written is a
@@ -180,8 +182,18 @@ public final class Provision {
         if (!body.isObject()) {
             throw NgsiLdException.badData("an attribute fragment must be a JSON object");
         }
-        JsonNode merged = body.has("value") ? body : ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy())
-                .putPOJO("value", old.value().asObject());
+        JsonNode merged = body;
+        if (!body.has("value")) {
+            ObjectNode copy = body.deepCopy();
+            if (old.value() instanceof Value.Number n) {
+                copy.put("value", n.value());
+            } else if (old.value() instanceof Value.Bool b) {
+                copy.put("value", b.value());
+            } else if (old.value() instanceof Value.Text t) {
+                copy.put("value", t.value());
+            }
+            merged = copy;
+        }
         Fragment.Attribute read = Fragment.attribute(attribute, merged);
         String unit = body.has("unitCode") ? read.unit() : old.unit();
         publish(writer, id, new Fragment(Map.of(attribute, new Fragment.Attribute(read.value(), unit,

@@ -35,6 +35,7 @@ class LdContextTest {
     void regiesContextByLinkGivesRegiesShortNames() {
         LdContext context = LdContext.fromLink("<" + REGIE + ">" + REL, contexts, List.of(ORIGIN));
         assertEquals(REGIE, context.link());
+        assertEquals(List.of(REGIE, Contexts.CORE), context.value(), "the core context last in a JSON-LD answer");
         assertEquals("fillingLevel", context.term("fillingLevel"));
         assertEquals("fillingLevel", context.regieName("fillingLevel"));
         assertEquals("fillingLevel",

@@ -106,6 +106,16 @@ class QParserTest {
     }
 
     @Test
+    void aHostilePatternIsStoppedNotLeftToBacktrack() {
+        EntityState text = new EntityState(EntityId.of("WasteContainer", "bin-2"), null, Map.of("status",
+                new AttributeState(Value.of("a".repeat(40) + "!"), "", AT, "bin-2")), AT);
+        QQuery hostile = QParser.parse("status~=\"(.*a){12}b\"", name -> name);
+        NgsiLdException e = assertThrows(NgsiLdException.class, () -> hostile.test(text));
+        assertEquals(ProblemType.TOO_COMPLEX_QUERY, e.type());
+        assertTrue(QParser.parse("status~=^a+!$", name -> name).test(text));
+    }
+
+    @Test
     void boundsTheWork() {
         assertTrue(assertThrows(NgsiLdException.class, () -> matches("a".repeat(QParser.MAX_LENGTH + 1)))
                 .getMessage().contains("at most " + QParser.MAX_LENGTH));

@@ -48,7 +48,7 @@ import jakarta.json.JsonObject;
  * the Smart Data Models attributes under their own IRIs. A misnamed member would expand to the default vocabulary or
  * be dropped, and fail here.
  */
-class JsonLdRefereeTest {
+class NotificationRefereeTest {
 
     private static final String NGSI = "https://uri.etsi.org/ngsi-ld/";
     private static final String ORIGIN = "http://localhost:8080";
