@@ -35,6 +35,13 @@ public final class DeliveryStatus {
         lastError = error;
     }
 
+    /** A change could not be matched (a caller's pattern past its bound): counted as a failure, nothing sent. */
+    public synchronized void refused(Instant at, String error) {
+        timesFailed++;
+        lastFailure = at;
+        lastError = error;
+    }
+
     /** A notification was dropped: its endpoint's queue was full. */
     public synchronized void dropped() {
         dropped++;

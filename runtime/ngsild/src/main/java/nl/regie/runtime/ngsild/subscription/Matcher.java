@@ -7,6 +7,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.ngsild.ld.Contexts;
 import nl.regie.runtime.ngsild.ld.LdContext;
+import nl.regie.runtime.ngsild.query.BoundedMatch;
 import nl.regie.runtime.ngsild.query.GeoQuery;
 import nl.regie.runtime.ngsild.query.QParser;
 import nl.regie.runtime.ngsild.query.QQuery;
@@ -105,7 +106,7 @@ public final class Matcher {
             if (e.id() != null && !e.id().equals(entity.toString())) {
                 continue;
             }
-            if (e.pattern() != null && !e.pattern().matcher(entity.toString()).find()) {
+            if (e.pattern() != null && !BoundedMatch.find(e.pattern(), entity.toString())) {
                 continue;
             }
             return true;

@@ -176,18 +176,27 @@ public final class Subscriptions {
         }
         Instant now = clock.instant();
         for (Entry e : candidates) {
-            Subscription s = e.subscription();
-            if (!s.active() || s.expired(now) || s.timeInterval() > 0
-                    || !e.matcher().watches(reading.entity(), reading.attribute())) {
-                continue;
+            try {
+                offer(e, reading, now);
+            } catch (NgsiLdException tooComplex) {
+                // A caller's pattern past its bound (BoundedMatch): this subscription misses the change, no other.
+                e.status().refused(now, tooComplex.getMessage());
             }
-            EntityState seen = visible(s, reading);
-            if (seen == null || !e.matcher().passes(seen)) {
-                continue;
-            }
-            if (e.status().admit(now, s.throttling())) {
-                deliveries.accept(notice(e, List.of(seen), now));
-            }
+        }
+    }
+
+    private void offer(Entry e, Reading reading, Instant now) {
+        Subscription s = e.subscription();
+        if (!s.active() || s.expired(now) || s.timeInterval() > 0
+                || !e.matcher().watches(reading.entity(), reading.attribute())) {
+            return;
+        }
+        EntityState seen = visible(s, reading);
+        if (seen == null || !e.matcher().passes(seen)) {
+            return;
+        }
+        if (e.status().admit(now, s.throttling())) {
+            deliveries.accept(notice(e, List.of(seen), now));
         }
     }
 
@@ -205,9 +214,13 @@ public final class Subscriptions {
                 }
                 e.nextDue()[0] = now.plusSeconds(s.timeInterval());
             }
-            List<EntityState> matches = periodic(e);
-            if (!matches.isEmpty()) {
-                deliveries.accept(notice(e, matches, now));
+            try {
+                List<EntityState> matches = periodic(e);
+                if (!matches.isEmpty()) {
+                    deliveries.accept(notice(e, matches, now));
+                }
+            } catch (NgsiLdException tooComplex) {
+                e.status().refused(now, tooComplex.getMessage());
             }
         }
     }

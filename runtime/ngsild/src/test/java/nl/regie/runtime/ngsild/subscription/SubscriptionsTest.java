@@ -233,6 +233,19 @@ class SubscriptionsTest {
     }
 
     @Test
+    void aHostileIdPatternCostsBoundedWorkAndOnlyItsOwnSubscription() throws Exception {
+        subscriptions.create(subscription(CONTRACTOR, body("'id': 'urn:s:evil', 'entities': [{'type':"
+                + " 'WasteContainer', 'idPattern': '(.*a){12}b'}]")));
+        subscriptions.create(subscription(CONTRACTOR, body("'id': 'urn:s:good', 'entities': [{'type':"
+                + " 'WasteContainer'}]")));
+        publish("WasteContainer", "bin-" + "a".repeat(40) + "_", "fillingLevel", 1, 4.9, 52.37);
+        assertEquals(1, sent.size(), "the good one is notified");
+        DeliveryStatus.Snapshot evil = subscriptions.get("urn:s:evil", CONTRACTOR).orElseThrow().status().snapshot();
+        assertEquals(1, evil.timesFailed());
+        assertTrue(evil.lastError().contains("more than 200000 steps"), evil.lastError());
+    }
+
+    @Test
     void aQThatDoesNotParseIsRefusedWhenMade() throws Exception {
         Subscription bad = subscription(CONTRACTOR, body("'entities': [{'type': 'WasteContainer'}], 'q': 'a>>'"));
         NgsiLdException e = assertThrows(NgsiLdException.class, () -> subscriptions.create(bad));
