@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -121,7 +120,6 @@ public class SubscriptionsServlet extends NgsiLdServlet {
     private final transient EndpointRule rule;
     private final transient Clock clock;
     private final transient ScheduledExecutorService scheduler;
-    private final transient ExecutorService httpThreads;
     private final transient Subscription bus;
     private final transient SubscriptionFiles files;
 
@@ -139,9 +137,8 @@ public class SubscriptionsServlet extends NgsiLdServlet {
         this.rule = new EndpointRule(Arrays.asList(config.allowedEndpoints()), config.publicEndpoints(),
                 java.net.InetAddress::getAllByName);
         scheduler = Executors.newScheduledThreadPool(config.senders(), threads("regie-ngsild-notify-"));
-        httpThreads = Executors.newCachedThreadPool(threads("regie-ngsild-http-"));
         Duration timeout = Duration.ofMillis(config.timeoutMillis());
-        deliveries = new Deliveries(scheduler, new HttpTransport(timeout, httpThreads), new MqttTransport(timeout),
+        deliveries = new Deliveries(scheduler, new HttpTransport(timeout), new MqttTransport(timeout),
                 rule, clock, config.queuePerEndpoint(), config.attempts(), Duration.ofMillis(config.backoffMillis()));
         StateFiles.Log fileLog = (level, message) -> {
             switch (level) {
@@ -206,10 +203,8 @@ public class SubscriptionsServlet extends NgsiLdServlet {
         bus.close();
         deliveries.close();
         scheduler.shutdownNow();
-        httpThreads.shutdownNow();
         try {
             scheduler.awaitTermination(2, TimeUnit.SECONDS);
-            httpThreads.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

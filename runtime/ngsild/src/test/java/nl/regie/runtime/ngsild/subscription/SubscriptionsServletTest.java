@@ -184,6 +184,13 @@ class SubscriptionsServletTest {
         assertEquals(2, mapper.readTree(call("GET", null, CONTRACTOR, null).text()).size());
         mqtt.disconnect();
         mqtt.close();
+
+        // Stopped, it leaves no thread of its own behind (sender threads, Paho's client threads).
+        servlet.deactivate();
+        servlet = null;
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && (t.getName().startsWith("regie-ngsild-")
+                        || t.getName().contains("regie-ngsild-") || t.getName().startsWith("HttpClient"))));
     }
 
     @Test
