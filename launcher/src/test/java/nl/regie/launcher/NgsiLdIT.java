@@ -256,6 +256,18 @@ class NgsiLdIT {
                 .isEmpty(), "the bins are the waste contractor's, and nothing grants them to parking");
         JsonNode wasteTypes = JSON.readTree(get("/ngsi-ld/v1/types", WASTE).body());
         assertEquals("[\"WasteContainer\"]", wasteTypes.get("typeList").toString());
+        JsonNode info = JSON.readTree(get("/ngsi-ld/v1/types/WasteContainer", WASTE).body());
+        assertEquals("EntityTypeInfo", info.get("type").asText());
+        // Bins appear as the simulated devices first report: the two counts agree once no new one came in between.
+        await("the type's entity count is /api/entities' total", () -> JSON.readTree(send("GET",
+                "/api/entities?type=WasteContainer&limit=1", WASTE, null).body()).get("total").asInt()
+                == JSON.readTree(get("/ngsi-ld/v1/types/WasteContainer", WASTE).body()).get("entityCount").asInt());
+        JsonNode attributes = JSON.readTree(get("/ngsi-ld/v1/attributes", WASTE).body());
+        assertTrue(attributes.get("attributeList").toString().contains("\"fillingLevel\""), attributes.toString());
+        JsonNode level = JSON.readTree(get("/ngsi-ld/v1/attributes/fillingLevel", WASTE).body());
+        assertEquals("[\"WasteContainer\"]", level.get("typeNames").toString(), level.toString());
+        assertEquals("https://smartdatamodels.org/dataModel.WasteManagement/fillingLevel", level.get("id").asText());
+        assertProblem(get("/ngsi-ld/v1/types/ParkingSpot", WASTE), 404, "ResourceNotFound");
     }
 
     @Test

@@ -17,6 +17,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.runtime.spi.access.HttpSource;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.federation.ImportedSource;
@@ -156,6 +157,14 @@ class FederationRulesTest {
         assertSame(alert, engine.readView("city", "nl.regie.x").apply(alert), "granted gent:city>city");
         assertNull(engine.readView("waterboard", "nl.regie.y").apply(alert), "not granted to waterboard");
         assertEquals("city", engine.partyOfSource("nl/odd"), "a source with '/' not of the imported form");
+    }
+
+    @Test
+    void whatAnHttpCallerPublishesIsOwnedByItsTokensParty() throws PolicyException {
+        engine.apply(ROESELARE);
+        assertEquals("parking", engine.partyOfSource(HttpSource.of("parking", "parking-app")));
+        assertEquals("waterboard", engine.partyOfSource("waterboard@http/gauge-feed"));
+        assertEquals("city", engine.partyOfSource("Bad@http/x"), "not a party name: the default party");
     }
 
     @Test

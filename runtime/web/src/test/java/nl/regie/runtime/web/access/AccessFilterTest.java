@@ -50,7 +50,9 @@ class AccessFilterTest {
         AccessFilter filter = new AccessFilter(loopback, openLoopback, Optional.of(operatorToken()), log.logger());
         filter.setTokens(TokenList.parse(new String[] {
             "police-app police read:CrowdFlowObserved " + TokenListTest.hash("police-secret"),
-            "ops city operator " + TokenListTest.hash("ops-secret")}));
+            "ops city operator " + TokenListTest.hash("ops-secret"),
+            "feeder-app parking publish:ParkingSpot " + TokenListTest.hash("feeder-secret"),
+            "metrics-app city metrics " + TokenListTest.hash("metrics-secret")}));
         filter.setAudit(audited::add);
         return filter;
     }
@@ -255,6 +257,24 @@ class AccessFilterTest {
         assertEquals("403", audited.get(0).outcome());
         assertEquals(403, call(filter(false), "GET", "/api/plugins", "/x", "Bearer police-secret").status);
         assertEquals(403, call(filter(false), "GET", "/metrics", null, "Bearer police-secret").status);
+    }
+
+    @Test
+    void theNgsiLdApiTakesAReadingOrPublishingTokenAndLeavesTheRestToItsServlets() throws Exception {
+        Exchange reader = call(filter(false), "GET", "/ngsi-ld", "/v1/entities", "Bearer police-secret");
+        assertTrue(reader.passed);
+        assertFalse(reader.caller().mayPublish("CrowdFlowObserved"));
+        Exchange feeder = call(filter(false), "POST", "/ngsi-ld", "/v1/entities", "Bearer feeder-secret");
+        assertTrue(feeder.passed, "a token with only publish: scopes writes through NGSI-LD");
+        assertTrue(feeder.caller().mayPublish("ParkingSpot"));
+        assertFalse(feeder.caller().mayPublish("WasteContainer"));
+        assertFalse(feeder.caller().mayRead("ParkingSpot"));
+        assertEquals(403, call(filter(false), "GET", "/api/entities", null, "Bearer feeder-secret").status,
+                "publishing is not reading");
+        Exchange neither = call(filter(false), "GET", "/ngsi-ld", "/v1/entities", "Bearer metrics-secret");
+        assertEquals(403, neither.status);
+        assertEquals("read:<EntityType> or publish:<EntityType>", neither.json().get("scope").asText());
+        assertEquals(401, call(filter(false), "GET", "/ngsi-ld", "/v1/entities", null).status);
     }
 
     @Test
