@@ -189,8 +189,7 @@ class SubscriptionsServletTest {
         servlet.deactivate();
         servlet = null;
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.isAlive() && (t.getName().startsWith("regie-ngsild-")
-                        || t.getName().contains("regie-ngsild-") || t.getName().startsWith("HttpClient"))));
+                .noneMatch(t -> t.isAlive() && t.getName().contains("regie-ngsild-")));
     }
 
     @Test
