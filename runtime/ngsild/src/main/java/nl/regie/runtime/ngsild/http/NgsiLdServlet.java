@@ -181,7 +181,7 @@ public abstract class NgsiLdServlet extends HttpServlet {
 
     /** The {@code @context} to put in a JSON-LD answer, or null for a JSON one. */
     protected static Object contextValue(String mediaType, LdContext context) {
-        return mediaType.equals(MediaTypes.LD_JSON) ? context.value() : null;
+        return mediaType.equals(MediaTypes.LD_JSON) ? context.valueWithCore() : null;
     }
 
     /** The path after the servlet's pattern, split at '/', without empty parts. */

@@ -152,6 +152,35 @@ public record LdContext(TermMap terms, Object value, String link, TermMap regie)
         return terms.compact(regie.expand(regieName));
     }
 
+    /**
+     * The answer's {@code @context} with the core context last, unless it names the core context already: an NGSI-LD
+     * broker implies the core context, a plain JSON-LD processor does not, and without it would drop {@code id},
+     * {@code type} and every member of the standard's own.
+     */
+    public Object valueWithCore() {
+        Object given = value instanceof JsonNode node && node.isTextual() ? node.asText() : value;
+        if (given instanceof List<?> list) {
+            // The Link's URL with the core context after it (fromLink).
+            return list;
+        }
+        if (given instanceof String url) {
+            return Contexts.CORE_ALIASES.contains(url) ? url : List.of(url, Contexts.CORE);
+        }
+        List<Object> parts = new ArrayList<>();
+        if (given instanceof JsonNode node && node.isArray()) {
+            for (JsonNode part : node) {
+                if (part.isTextual() && Contexts.CORE_ALIASES.contains(part.asText())) {
+                    return value;
+                }
+                parts.add(part);
+            }
+        } else {
+            parts.add(given);
+        }
+        parts.add(Contexts.CORE);
+        return parts;
+    }
+
     static String shorten(String text) {
         return text.length() > 120 ? text.substring(0, 120) + "..." : text;
     }

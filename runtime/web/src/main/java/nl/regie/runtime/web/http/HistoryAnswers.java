@@ -2,10 +2,10 @@ package nl.regie.runtime.web.http;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -16,6 +16,7 @@ import nl.regie.runtime.spi.history.HistoryLimitException;
 import nl.regie.runtime.spi.history.HistoryQuery;
 import nl.regie.runtime.spi.history.Point;
 import nl.regie.runtime.spi.history.Series;
+import nl.regie.runtime.spi.history.TemporalRepresentation;
 import nl.regie.runtime.web.json.Json;
 
 /**
@@ -127,31 +128,8 @@ final class HistoryAnswers {
         return attributes;
     }
 
-    /**
-     * The NGSI-LD temporal representation, normalized: each attribute an array of {@code {type: Property, value,
-     * observedAt}} in time order (the series of several sources merged).
-     */
+    /** The NGSI-LD temporal representation, normalized ({@link TemporalRepresentation}, shared with NGSI-LD). */
     static Map<String, Object> temporal(EntityId id, List<Series> series) {
-        Map<String, Object> entity = new LinkedHashMap<>();
-        entity.put("id", id.toString());
-        entity.put("type", id.type());
-        Map<String, List<Point>> byAttribute = new LinkedHashMap<>();
-        for (Series s : series) {
-            byAttribute.computeIfAbsent(s.attribute(), a -> new ArrayList<>()).addAll(s.points());
-        }
-        for (Map.Entry<String, List<Point>> e : byAttribute.entrySet()) {
-            List<Point> points = new ArrayList<>(e.getValue());
-            points.sort(Comparator.comparing(Point::time));
-            List<Map<String, Object>> instances = new ArrayList<>(points.size());
-            for (Point point : points) {
-                Map<String, Object> instance = new LinkedHashMap<>();
-                instance.put("type", "Property");
-                instance.put("value", point.value().asObject());
-                instance.put("observedAt", point.time().toString());
-                instances.add(instance);
-            }
-            entity.put(e.getKey(), instances);
-        }
-        return entity;
+        return TemporalRepresentation.entity(id, series, UnaryOperator.identity(), 0, false);
     }
 }

@@ -1,6 +1,5 @@
 package nl.regie.runtime.web.http;
 
-import java.time.Instant;
 import java.util.List;
 
 import nl.regie.api.alert.Alert;
@@ -8,10 +7,10 @@ import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.api.state.EntityState;
 import nl.regie.runtime.spi.bus.ReadView;
-import nl.regie.runtime.spi.history.Point;
 import nl.regie.runtime.spi.history.Series;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.spi.policy.VisibleEntities;
+import nl.regie.runtime.spi.policy.VisibleSeries;
 import nl.regie.runtime.web.access.Caller;
 
 /**
@@ -73,12 +72,6 @@ final class PartyView {
         if (!caller.mayRead(series.entity().type())) {
             return false;
         }
-        Point last = series.points().isEmpty() ? null : series.points().get(series.points().size() - 1);
-        Value sample = last == null ? Value.of(0) : last.value();
-        Instant at = last == null ? Instant.EPOCH : last.time();
-        Reading seen = view.apply(new Reading(series.entity(), series.attribute(), sample, series.unit(), at, at,
-                series.source(), series.location()));
-        return seen != null && seen.entity().equals(series.entity()) && seen.attribute().equals(series.attribute())
-                && seen.value().equals(sample);
+        return VisibleSeries.sees(series, view);
     }
 }
