@@ -1,6 +1,5 @@
 package nl.regie.benchmarks.ngsild;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
 
 import nl.regie.benchmarks.EmbeddedRegie;
 
@@ -75,7 +75,7 @@ public final class NgsiLdQueryBenchmark {
 
     private static int run(String base, int entities, int rounds, int warmup, int radius) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        awaitServed(http, base + "/ngsi-ld/v1/types");
+        Served.await(http, base + "/ngsi-ld/v1/types");
         load(http, base, entities);
         Random random = new Random(20);
         Histogram[] near = {new Histogram(60_000_000_000L, 3), new Histogram(60_000_000_000L, 3)};
@@ -183,26 +183,7 @@ public final class NgsiLdQueryBenchmark {
                 throw new IllegalStateException("the city state did not reach " + entities + " entities: "
                         + response.body());
             }
-            Thread.onSpinWait();
-        }
-    }
-
-    private static void awaitServed(HttpClient http, String url) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                int status = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the HTTP server is starting
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(url + " was not served within 60 s");
-            }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(10_000_000);
         }
     }
 

@@ -106,7 +106,7 @@ public final class NotificationLatencyBenchmark {
         webhook.start();
         String base = "http://127.0.0.1:" + regie.httpPort();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        awaitServed(http, base + "/ngsi-ld/v1/subscriptions");
+        Served.await(http, base + "/ngsi-ld/v1/subscriptions");
         String subscription = "{\"type\": \"Subscription\", \"entities\": [{\"type\": \"StreamBench\"}],"
                 + " \"watchedAttributes\": [\"sequence\"], \"notification\": {\"format\": \"keyValues\", \"endpoint\":"
                 + " {\"uri\": \"http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook\"}}}";
@@ -175,25 +175,6 @@ public final class NotificationLatencyBenchmark {
                 "notification").toString());
         System.out.printf(Locale.ROOT, "Load average at the end: %.2f%n", load());
         return unexpected.isEmpty() ? 0 : 1;
-    }
-
-    private static void awaitServed(HttpClient http, String url) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                int status = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // the HTTP server is starting
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(url + " was not served within 60 s");
-            }
-            LockSupport.parkNanos(10_000_000);
-        }
     }
 
     private static double load() {
