@@ -12,7 +12,8 @@
 # DEVICES=10000 IDLE=180 measures with 10,000 simulated devices instead (3 minutes after ready).
 # A SET ending in @b runs the distribution in REGIE_DIST_B instead (another build, to compare two launchers).
 # A SET that names a file (a path with a /) takes its JVM options from that file, as config/jvm.options does.
-# arena-default is the shipped options with glibc's own number of malloc arenas instead of bin/regie's 2.
+# arena-default is the shipped options with glibc's own number of malloc arenas instead of bin/regie's 2; a SET ending
+# in +arena1 runs that set with one malloc arena (MALLOC_ARENA_MAX=1).
 # Also printed per start: live, the heap in use after a full collection (jcmd GC.class_histogram's total, MB), just
 # after RSS is read.
 # Sets with "broker" in their name use an external Mosquitto (Debian's mosquitto, anonymous, on a free port).
@@ -70,12 +71,14 @@ measure() {
     local set=$1 run=$2 dir=$WORK/${1//\//_}-$2 args=() arenas home=$HOME_DIR
     mkdir -p "$dir"
     if [[ $set == *@b ]]; then home=$REGIE_DIST_B; set=${set%@b}; fi
+    arenas=2
+    if [[ $set == *+arena1 ]]; then arenas=1; set=${set%+arena1}; fi
     options_for "$set" > "$dir/jvm.options"
     [[ $set == *broker* ]] && args=(--broker "tcp://127.0.0.1:$BROKER_PORT") || args=(--mqtt-port "$(free_port)")
     local start end pid rss live status
     start=$(date +%s%N)
     # bin/regie sets MALLOC_ARENA_MAX=2 unless it is set; arena-default gives glibc's own (8 per core).
-    [[ $set == arena-default ]] && arenas=$((8 * $(nproc))) || arenas=2
+    [[ $set == arena-default ]] && arenas=$((8 * $(nproc)))
     MALLOC_ARENA_MAX=$arenas REGIE_JVM_OPTIONS=$dir/jvm.options "$home/bin/regie" --state-dir "$dir/state" --http-port "$(free_port)" \
         "${args[@]}" --simulator-devices "$DEVICES" --log-file off > "$dir/out" 2> "$dir/err" &
     pid=$!

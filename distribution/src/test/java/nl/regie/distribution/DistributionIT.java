@@ -85,7 +85,7 @@ class DistributionIT {
             ProcessHandle.Info info = regie.handle().info();
             assertTrue(info.command().orElseThrow().endsWith("/java"), info.toString());
             List<String> arguments = List.of(info.arguments().orElseThrow());
-            assertTrue(arguments.containsAll(List.of("-Xms64m", "-Xmx160m", "-XX:+UseSerialGC", "-Dregie.home="
+            assertTrue(arguments.containsAll(List.of("-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-Dregie.home="
                     + home.toRealPath(), "-jar")), arguments.toString());
             // Two glibc malloc arenas, set by the script for the JVM it execs.
             String environ = Files.readString(Path.of("/proc", Long.toString(regie.handle().pid()), "environ"),

@@ -90,6 +90,7 @@ final class Launcher {
         boolean shellReadsStdin = options.shell() || System.console() != null;
         BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin,
                 mqtt.logins().map(BrokerLogins::bridge).orElse(null)));
+        mqtt.offerDrops(context);
         List<String> notes = new ArrayList<>();
         if (options.runs(Part.CONFIG) && options.runs(Part.SOVEREIGNTY)
                 && Files.isRegularFile(options.configDir().resolve(POLICY_FILE))) {

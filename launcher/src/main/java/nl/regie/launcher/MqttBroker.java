@@ -6,11 +6,14 @@ import java.net.Socket;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Hashtable;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import nl.regie.launcher.broker.BrokerAccess;
 import nl.regie.launcher.broker.BrokerException;
@@ -19,6 +22,7 @@ import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.launcher.broker.EmbeddedBroker;
 import nl.regie.mqtt.access.CredentialFiles;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.log.LogLevel;
 
 /**
@@ -41,6 +45,11 @@ final class MqttBroker implements AutoCloseable {
     static final String START_THREAD = "regie-broker-start";
     /** What the broker's log lines are attributed to on the console. */
     static final String SOURCE = "mqtt-broker";
+    /**
+     * The service property that marks the embedded broker's drop counts in the framework (a {@link Supplier} of counts
+     * by reason), which the runtime's devices bundle ({@code BrokerMetrics}) writes to {@code /metrics}.
+     */
+    static final String DROPS_SERVICE = "regie.mqtt.broker.drops";
 
     private final String url;
     private final EmbeddedBroker embedded;
@@ -202,6 +211,18 @@ final class MqttBroker implements AutoCloseable {
      */
     boolean awaitSubscriber(Duration timeout) throws InterruptedException {
         return embedded == null || embedded.awaitSubscriptions(1, timeout);
+    }
+
+    /**
+     * Offers the embedded broker's drop counts to the runtime, in the framework of {@code context}: a
+     * {@code Supplier<Map<String, Long>>} (reason to count) with {@link #DROPS_SERVICE}{@code =embedded}. A type of the
+     * JDK, so that the runtime needs no class of the launcher; nothing with an external broker.
+     */
+    void offerDrops(BundleContext context) {
+        if (embedded != null) {
+            Supplier<Map<String, Long>> drops = embedded::droppedByReason;
+            context.registerService(Supplier.class, drops, new Hashtable<>(Map.of(DROPS_SERVICE, "embedded")));
+        }
     }
 
     /** Stops the embedded broker, if it runs. */

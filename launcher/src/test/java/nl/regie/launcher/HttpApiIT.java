@@ -139,6 +139,8 @@ class HttpApiIT {
         assertTrue(sums.getOrDefault("regie_entities", 0.0) >= 20, "the city state holds the simulated entities: " + sums);
         assertEquals(1.0, sums.get("regie_ingest_bridge_connected"), "the MQTT bridge is connected: " + sums);
         assertTrue(sums.getOrDefault("regie_ingest_packs_accepted_total", 0.0) > 0, sums::toString);
+        assertTrue(response.body().contains("# TYPE regie_mqtt_broker_dropped_total counter"), "the embedded broker's drops");
+        assertTrue(response.body().contains("regie_mqtt_broker_dropped_total{reason=\"queue_full\"} "), response.body());
         assertTrue(sums.getOrDefault("regie_jvm_heap_used_bytes", 0.0) > 0, sums::toString);
         assertTrue(sums.containsKey("regie_uptime_seconds"), sums::toString);
     }

@@ -40,6 +40,7 @@ public final class BrokerLog implements SLF4JServiceProvider {
 
     private static volatile Sink sink = STDERR;
     private static volatile boolean verbose;
+    private static volatile BrokerDrops drops;
 
     private final ILoggerFactory loggers = BrokerLogger::new;
     private final IMarkerFactory markers = new BasicMarkerFactory();
@@ -62,6 +63,14 @@ public final class BrokerLog implements SLF4JServiceProvider {
     public static void routeTo(Sink target, boolean verboseLogging) {
         sink = Objects.requireNonNull(target);
         verbose = verboseLogging;
+    }
+
+    /**
+     * Counts the messages the broker drops in {@code target}, by the reason its event log names (a debug line, which
+     * is counted, never printed).
+     */
+    public static void countDropsIn(BrokerDrops target) {
+        drops = Objects.requireNonNull(target);
     }
 
     @Override
@@ -94,8 +103,11 @@ public final class BrokerLog implements SLF4JServiceProvider {
 
         private static final long serialVersionUID = 1L;
 
+        private final boolean dropEvents;
+
         BrokerLogger(String name) {
             this.name = name;
+            this.dropEvents = BrokerDrops.EVENT_LOGGER.equals(name);
         }
 
         @Override
@@ -105,7 +117,7 @@ public final class BrokerLog implements SLF4JServiceProvider {
 
         @Override
         public boolean isDebugEnabled() {
-            return false;
+            return dropEvents && drops != null;
         }
 
         @Override
@@ -131,6 +143,14 @@ public final class BrokerLog implements SLF4JServiceProvider {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                 Throwable failure) {
+            if (level == Level.DEBUG || level == Level.TRACE) {
+                // Only the drop events are enabled at debug: their last argument is the reason.
+                BrokerDrops target = drops;
+                if (dropEvents && target != null && arguments != null && arguments.length > 0) {
+                    target.dropped(String.valueOf(arguments[arguments.length - 1]));
+                }
+                return;
+            }
             String message = MessageFormatter.basicArrayFormat(pattern, arguments);
             try {
                 sink.log(level, name, message, failure);

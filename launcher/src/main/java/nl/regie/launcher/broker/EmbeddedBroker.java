@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -44,7 +45,8 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
  * password file and the bridge's and the simulator's logins, and every publish and subscription against the rules.
  * It still listens on loopback only unless told otherwise: a device on another machine belongs on an external
  * broker with TLS;</li>
- * <li>its log goes through {@link BrokerLog}.</li>
+ * <li>its log goes through {@link BrokerLog}, which also counts the messages it drops by reason
+ * ({@link #droppedByReason()}).</li>
  * </ul>
  *
  * <p>Thread-safe: {@link #start} and {@link #close} are synchronized; {@link #close} may be called from any thread,
@@ -110,6 +112,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int port;
     private final Limits limits;
     private final BrokerAccess access;
+    private final BrokerDrops drops = new BrokerDrops();
     private Path home;
     private EmbeddedHiveMQ hivemq;
 
@@ -201,6 +204,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 System.setProperty("jna.tmpdir", Files.createDirectories(home.resolve("jna")).toString());
             }
             BrokerLog.install();
+            BrokerLog.countDropsIn(drops);
             // Not in config.xml: HiveMQ reads these from here when the broker starts. The second is how long the
             // in-memory persistence waits for late tasks when it stops (2 s by default); nothing of it outlives
             // the broker, so it need not wait long.
@@ -300,6 +304,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Messages the broker dropped since it started (a full client queue, QoS 0 over its memory limit, ...). */
     public long droppedMessages() {
         return counter(DROPPED);
+    }
+
+    /**
+     * Messages the broker dropped since it started, by {@linkplain BrokerDrops.Reason#label() reason}, every reason
+     * named (zeros too): what {@code /metrics} shows as {@code regie_mqtt_broker_dropped_total{reason}}.
+     */
+    public Map<String, Long> droppedByReason() {
+        return drops.byReason(droppedMessages());
     }
 
     /** How many subscriptions the broker holds now, of all clients. */
