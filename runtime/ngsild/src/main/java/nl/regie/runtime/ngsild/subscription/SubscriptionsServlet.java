@@ -120,7 +120,10 @@ public class SubscriptionsServlet extends NgsiLdServlet {
     private final transient EndpointRule rule;
     private final transient Clock clock;
     private final transient ScheduledExecutorService scheduler;
-    private final transient Subscription bus;
+    private final transient RuntimeBus bus;
+    private final transient Owner owner;
+    /** On {@code #} while there is at least one subscription, null otherwise; guarded by this. */
+    private transient Subscription onBus;
     private final transient SubscriptionFiles files;
 
     @Activate
@@ -168,12 +171,9 @@ public class SubscriptionsServlet extends NgsiLdServlet {
             }
         }
         scheduler.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-        this.bus = bus.subscribe(owner, List.of("#"), new ReadingListener() {
-            @Override
-            public void onReading(Reading reading) {
-                subscriptions.onReading(reading);
-            }
-        }, BUS_QUEUE);
+        this.bus = bus;
+        this.owner = owner;
+        followBus();
     }
 
     private static Path stateFolder(BundleContext context) {
@@ -198,9 +198,37 @@ public class SubscriptionsServlet extends NgsiLdServlet {
         }
     }
 
+    /**
+     * Subscribes to every reading while there is a subscription, and not otherwise: with none, the bus does not queue
+     * each of its readings for this servlet.
+     */
+    private synchronized void followBus() {
+        if (subscriptions.size() > 0 && onBus == null) {
+            onBus = bus.subscribe(owner, List.of("#"), new ReadingListener() {
+                @Override
+                public void onReading(Reading reading) {
+                    subscriptions.onReading(reading);
+                }
+            }, BUS_QUEUE);
+        } else if (subscriptions.size() == 0 && onBus != null) {
+            onBus.close();
+            onBus = null;
+        }
+    }
+
+    /** Whether this servlet is subscribed on the bus now. */
+    synchronized boolean onBus() {
+        return onBus != null;
+    }
+
     @Deactivate
     void deactivate() {
-        bus.close();
+        synchronized (this) {
+            if (onBus != null) {
+                onBus.close();
+                onBus = null;
+            }
+        }
         deliveries.close();
         scheduler.shutdownNow();
         try {
@@ -241,6 +269,7 @@ public class SubscriptionsServlet extends NgsiLdServlet {
             case "DELETE" -> {
                 find(id, subscriber);
                 subscriptions.delete(id);
+                followBus();
                 noContent(response);
             }
             default -> throw notAllowed(response, method, "GET, PATCH, DELETE");
@@ -254,6 +283,7 @@ public class SubscriptionsServlet extends NgsiLdServlet {
                 clock.instant());
         admit(s, caller);
         subscriptions.create(s);
+        followBus();
         response.setStatus(201);
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Location", BASE + "/" + s.id());

@@ -2,6 +2,7 @@ package nl.regie.runtime.ngsild.subscription;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -265,5 +266,26 @@ class SubscriptionsServletTest {
         assertTrue(hooks.stream().anyMatch(h -> h.startsWith("/a ") && h.contains("\"fillingLevel\":60.0")), hooks
                 .toString());
         assertTrue(hooks.stream().noneMatch(h -> h.startsWith("/a ") && h.contains("\"fillingLevel\":50.0")));
+    }
+
+    @Test
+    void theServletTakesReadingsFromTheBusOnlyWhileThereIsASubscription() throws Exception {
+        startWebhook();
+        servlet = start();
+        assertFalse(servlet.onBus(), "no subscription: nothing queued for it on the bus");
+        assertEquals(201, call("POST", null, CONTRACTOR, subscription("urn:s:a", hook("/a"), "")).status);
+        assertTrue(servlet.onBus());
+        assertEquals(204, call("DELETE", "/urn:s:a", CONTRACTOR, null).status);
+        assertFalse(servlet.onBus(), "the last one deleted");
+
+        // Subscribed again, it is notified again; and one kept across a restart subscribes at the start.
+        assertEquals(201, call("POST", null, CONTRACTOR, subscription("urn:s:b", hook("/b"), "")).status);
+        publishBin("bin-001", 40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hooks.size() == 1);
+        servlet.deactivate();
+        servlet = start();
+        assertTrue(servlet.onBus(), "the kept subscription");
+        publishBin("bin-001", 45);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hooks.size() == 2);
     }
 }
