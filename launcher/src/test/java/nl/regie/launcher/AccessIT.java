@@ -56,6 +56,7 @@ class AccessIT {
     private static final String OPS = "ops-secret-7f3a";
     private static final String WASTE = "waste-secret-91c2";
     private static final String POLICE = "police-secret-5d0e";
+    private static final String LEAKED = "leaked-secret-2b8d";
 
     @TempDir
     static Path workingDir;
@@ -68,11 +69,7 @@ class AccessIT {
     @BeforeAll
     static void start() throws Exception {
         Path config = Files.createDirectories(workingDir.resolve("config"));
-        Files.writeString(config.resolve("nl.regie.runtime.access.cfg"), String.join("\n",
-                "tokens = \\",
-                "    ops city operator " + sha256(OPS) + ", \\",
-                "    waste-app waste-co read:WasteContainer;read:CrowdFlowObserved " + sha256(WASTE) + ", \\",
-                "    police-app police read:CrowdFlowObserved;read:WasteContainer " + sha256(POLICE), ""));
+        writeTokens(config, true);
         Files.writeString(config.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
                 "devices = bin-*=waste-co",
                 "grants = city>police CrowdFlowObserved/+/peopleCount aggregate=2000", ""));
@@ -92,6 +89,17 @@ class AccessIT {
         String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.contains(" (bearer token required), MQTT "), ready);
         base = "http://" + connect + ":" + port;
+    }
+
+    /** The access list: the operator's, the waste company's and the police's tokens, and the leaked one if asked. */
+    private static void writeTokens(Path config, boolean withLeaked) throws Exception {
+        Files.writeString(config.resolve("nl.regie.runtime.access.cfg"), String.join("\n",
+                "tokens = \\",
+                "    ops city operator " + sha256(OPS) + ", \\",
+                "    waste-app waste-co read:WasteContainer;read:CrowdFlowObserved " + sha256(WASTE) + ", \\",
+                "    police-app police read:CrowdFlowObserved;read:WasteContainer " + sha256(POLICE)
+                        + (withLeaked ? ", \\" : ""),
+                withLeaked ? "    leaked-app waste-co read:WasteContainer " + sha256(LEAKED) : "", ""));
     }
 
     @AfterAll
@@ -259,6 +267,38 @@ class AccessIT {
         HttpResponse<String> refused = get("/api/stream?type=Streetlight", POLICE);
         assertEquals(403, refused.statusCode(), refused.body());
         assertEquals("read:Streetlight", JSON.readTree(refused.body()).get("scope").asText());
+    }
+
+    @Test
+    void aStreamEndsWhenItsTokenIsRevoked() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/stream"))
+                .header("Authorization", "Bearer " + LEAKED).build();
+        HttpResponse<Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, response.statusCode());
+        Iterator<String> lines = response.body().iterator();
+        java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
+            while (lines.hasNext()) {
+                if (lines.next().startsWith("data:")) {
+                    events.incrementAndGet();
+                }
+            }
+        });
+        await("the leaked token's stream to carry an event", SOON, () -> events.get() > 0);
+
+        // The operator takes the leaked token out of the access list; the stream it opened ends on its own.
+        writeTokens(workingDir.resolve("config"), false);
+        try {
+            ended.handle((done, reset) -> done).get(SOON.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            fail("the revoked token's stream was still open " + SOON.toSeconds() + " s after the access list changed");
+        } finally {
+            response.body().close();
+        }
+        assertEquals(401, get("/api/stream", LEAKED).statusCode());
+        assertEquals(200, get("/api/entities?type=WasteContainer&limit=1", WASTE).statusCode(), "the others stand");
+        JsonNode audit = json("/api/audit?limit=1000", OPS);
+        assertTrue(audit.toString().contains("stream ended: the token was revoked or changed"), audit.toString());
     }
 
     /** The first {@code count} change events the stream sends this token. */

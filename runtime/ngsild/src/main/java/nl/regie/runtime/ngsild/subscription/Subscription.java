@@ -120,7 +120,14 @@ public record Subscription(String id, String name, String description, List<Enti
      * @param party    the token's party; empty for the operator
      * @param token    the token's name
      * @param operator whether it is the operator, who sees everything
+     * @param grant    the fingerprint of the token as configured when it made the subscription
+     *                 ({@link nl.regie.runtime.spi.access.HttpCaller#grant()}); empty for the operator
      */
-    public record Subscriber(String party, String token, boolean operator) {
+    public record Subscriber(String party, String token, boolean operator, String grant) {
+
+        /** A subscriber of no configured token's grant (the operator; a subscription kept before grants were). */
+        public Subscriber(String party, String token, boolean operator) {
+            this(party, token, operator, "");
+        }
     }
 }

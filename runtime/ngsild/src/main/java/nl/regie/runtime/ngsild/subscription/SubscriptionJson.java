@@ -96,6 +96,10 @@ public final class SubscriptionJson {
             putTime(notification, "lastNotification", delivery.lastNotification());
             putTime(notification, "lastFailure", delivery.lastFailure());
             putTime(notification, "lastSuccess", delivery.lastSuccess());
+            if (delivery.lastError() != null) {
+                // Not a member of the standard's NotificationParams: Regie's, so a subscriber can see why.
+                notification.put("regie:lastError", delivery.lastError());
+            }
             notification.put("droppedNotifications", delivery.dropped());
         }
         json.put("notification", notification);
@@ -120,6 +124,7 @@ public final class SubscriptionJson {
         owner.put("party", s.owner().party());
         owner.put("token", s.owner().token());
         owner.put("operator", s.owner().operator());
+        owner.put("grant", s.owner().grant());
         json.set("regie:context", s.context() instanceof JsonNode node ? node : TextNode.valueOf(
                 String.valueOf(s.context())));
         json.put("regie:origin", s.origin());
@@ -134,7 +139,7 @@ public final class SubscriptionJson {
             JsonNode context = json.remove("regie:context");
             String origin = json.remove("regie:origin").asText();
             Subscriber subscriber = new Subscriber(owner.get("party").asText(), owner.get("token").asText(),
-                    owner.get("operator").asBoolean());
+                    owner.get("operator").asBoolean(), owner.path("grant").asText(""));
             return SubscriptionBody.parse(json, own(contexts), subscriber, context, origin, Instant.MIN);
         } catch (java.io.IOException | RuntimeException e) {
             throw new IllegalArgumentException("a stored subscription does not read back: " + e.getMessage(), e);

@@ -27,6 +27,7 @@ import nl.regie.runtime.ngsild.problem.NgsiLdException;
 import nl.regie.runtime.ngsild.problem.ProblemType;
 import nl.regie.runtime.ngsild.subscription.Deliveries.Notice;
 import nl.regie.runtime.ngsild.subscription.Subscription.Subscriber;
+import nl.regie.runtime.spi.access.HttpCallers;
 import nl.regie.runtime.spi.bus.ReadView;
 import nl.regie.runtime.spi.policy.AccessPolicy;
 import nl.regie.runtime.spi.policy.VisibleEntities;
@@ -39,7 +40,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * its entity type and watch its attribute; for each, the reading and its entity pass through the subscriber's
  * {@link ReadView} (the operator's policy, as {@code /api/entities} applies it), and only what the subscriber's party
  * may see is matched against {@code q} and {@code geoQ} and notified. Throttling, expiry and {@code isActive} are
- * applied before anything is queued; {@code timeInterval} subscriptions are notified by {@link #tick}. At most
+ * applied before anything is queued; {@code timeInterval} subscriptions are notified by {@link #tick}. A subscription
+ * notifies only while the token that made it stands ({@link HttpCallers}): a token removed, given a new secret or
+ * other scopes stops its subscriptions, each change it misses counted as a failure with the reason. At most
  * {@code maxPerParty} subscriptions per party. Plain Java; thread-safe (readings come on the bus thread, changes on
  * request threads).
  */
@@ -59,6 +62,7 @@ public final class Subscriptions {
 
     private final CityState city;
     private final AccessPolicy policy;
+    private final HttpCallers callers;
     private final Consumer<Notice> deliveries;
     private final Contexts contexts;
     private final Clock clock;
@@ -67,11 +71,15 @@ public final class Subscriptions {
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private volatile Map<String, List<Entry>> byType = Map.of();
 
-    /** @param deliveries where notifications go ({@link Deliveries#offer} outside tests) */
-    public Subscriptions(CityState city, AccessPolicy policy, Consumer<Notice> deliveries, Contexts contexts, Clock clock,
-            int maxPerParty, Store store) {
+    /**
+     * @param callers    whether the token that made a subscription still stands
+     * @param deliveries where notifications go ({@link Deliveries#offer} outside tests)
+     */
+    public Subscriptions(CityState city, AccessPolicy policy, HttpCallers callers, Consumer<Notice> deliveries,
+            Contexts contexts, Clock clock, int maxPerParty, Store store) {
         this.city = city;
         this.policy = policy;
+        this.callers = callers;
         this.deliveries = deliveries;
         this.contexts = contexts;
         this.clock = clock;
@@ -188,7 +196,7 @@ public final class Subscriptions {
     private void offer(Entry e, Reading reading, Instant now) {
         Subscription s = e.subscription();
         if (!s.active() || s.expired(now) || s.timeInterval() > 0
-                || !e.matcher().watches(reading.entity(), reading.attribute())) {
+                || !e.matcher().watches(reading.entity(), reading.attribute()) || !stands(e, now)) {
             return;
         }
         EntityState seen = visible(s, reading);
@@ -214,6 +222,9 @@ public final class Subscriptions {
                 }
                 e.nextDue()[0] = now.plusSeconds(s.timeInterval());
             }
+            if (!stands(e, now)) {
+                continue;
+            }
             try {
                 List<EntityState> matches = periodic(e);
                 if (!matches.isEmpty()) {
@@ -223,6 +234,17 @@ public final class Subscriptions {
                 e.status().refused(now, tooComplex.getMessage());
             }
         }
+    }
+
+    /** Whether the subscription's token stands; if not, the change it misses is counted with the reason. */
+    private boolean stands(Entry e, Instant now) {
+        Subscriber owner = e.subscription().owner();
+        if (owner.operator() || callers.inForce(owner.token(), owner.grant())) {
+            return true;
+        }
+        e.status().refused(now, "the token '" + owner.token() + "' that made this subscription was removed or changed"
+                + " (secret, party or scopes) since: nothing is notified while it does not stand as it did");
+        return false;
     }
 
     private List<EntityState> periodic(Entry e) {

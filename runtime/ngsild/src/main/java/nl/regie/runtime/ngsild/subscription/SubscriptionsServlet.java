@@ -30,6 +30,7 @@ import nl.regie.runtime.ngsild.problem.NgsiLdException;
 import nl.regie.runtime.ngsild.problem.ProblemType;
 import nl.regie.runtime.ngsild.subscription.Subscription.Subscriber;
 import nl.regie.runtime.spi.access.HttpCaller;
+import nl.regie.runtime.spi.access.HttpCallers;
 import nl.regie.runtime.spi.bus.Owner;
 import nl.regie.runtime.spi.bus.RuntimeBus;
 import nl.regie.runtime.spi.policy.AccessPolicy;
@@ -128,13 +129,15 @@ public class SubscriptionsServlet extends NgsiLdServlet {
 
     @Activate
     public SubscriptionsServlet(@Reference RuntimeBus bus, @Reference(service = FullCityState.class) CityState city,
-            @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy, BundleContext context,
-            Config config, @Reference(service = LoggerFactory.class) Logger log) throws IOException {
-        this(bus, Owner.of(context.getBundle()), city, policy, config, stateFolder(context), log, Clock.systemUTC());
+            @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy,
+            @Reference HttpCallers callers, BundleContext context, Config config,
+            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+        this(bus, Owner.of(context.getBundle()), city, policy, callers, config, stateFolder(context), log,
+                Clock.systemUTC());
     }
 
-    SubscriptionsServlet(RuntimeBus bus, Owner owner, CityState city, AccessPolicy policy, Config config,
-            Path folder, Logger log, Clock clock) throws IOException {
+    SubscriptionsServlet(RuntimeBus bus, Owner owner, CityState city, AccessPolicy policy, HttpCallers callers,
+            Config config, Path folder, Logger log, Clock clock) throws IOException {
         super(Contexts.shipped(), log);
         this.clock = clock;
         this.rule = new EndpointRule(Arrays.asList(config.allowedEndpoints()), config.publicEndpoints(),
@@ -160,7 +163,8 @@ public class SubscriptionsServlet extends NgsiLdServlet {
             public void remove(String id) {
             }
         };
-        subscriptions = new Subscriptions(city, policy, deliveries::offer, contexts, clock, config.maxPerParty(), store);
+        subscriptions = new Subscriptions(city, policy, callers, deliveries::offer, contexts, clock,
+                config.maxPerParty(), store);
         if (files != null) {
             for (var s : files.loaded(log::warn)) {
                 try {
@@ -249,7 +253,7 @@ public class SubscriptionsServlet extends NgsiLdServlet {
     protected void handle(String method, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         HttpCaller caller = caller(request);
-        Subscriber subscriber = new Subscriber(caller.party(), caller.name(), caller.operator());
+        Subscriber subscriber = new Subscriber(caller.party(), caller.name(), caller.operator(), caller.grant());
         List<String> path = segments(request);
         if (path.isEmpty()) {
             switch (method) {
@@ -297,8 +301,10 @@ public class SubscriptionsServlet extends NgsiLdServlet {
         ObjectNode current = MAPPER.valueToTree(SubscriptionJson.answer(old, body.names(), null, null));
         ObjectNode merged = SubscriptionBody.merge(current, body.json());
         merged.remove("@context");
-        var s = SubscriptionBody.parse(merged, body.names(), old.owner(), old.context(), old.origin(),
-                clock.instant());
+        // A party's token that changes a subscription takes it over (so a new token revives one its revoked token
+        // made); the operator changes it on its owner's behalf.
+        Subscriber owner = subscriber.operator() ? old.owner() : subscriber;
+        var s = SubscriptionBody.parse(merged, body.names(), owner, old.context(), old.origin(), clock.instant());
         if (!s.id().equals(old.id())) {
             throw NgsiLdException.badData("a PATCH may not change the subscription's 'id'");
         }

@@ -45,6 +45,12 @@ public final class Http {
         public boolean mayPublishAny() {
             return false;
         }
+
+        /** Like the access filter's: changes with the token's name, party or scopes. */
+        @Override
+        public String grant() {
+            return name + " " + party + " " + new java.util.TreeSet<>(reads);
+        }
     }
 
     /** A response that keeps what the servlet wrote. */

@@ -80,7 +80,7 @@ class NotificationRefereeTest {
         PolicyEngine policy = new PolicyEngine(new RecordingAuditLog());
         List<Notice> sent = new ArrayList<>();
         MapCity city = new MapCity();
-        Subscriptions subscriptions = new Subscriptions(city, policy, sent::add, contexts, java.time.Clock.systemUTC(),
+        Subscriptions subscriptions = new Subscriptions(city, policy, (name, grant) -> true, sent::add, contexts, java.time.Clock.systemUTC(),
                 10, new Subscriptions.Store() {
                     @Override
                     public void put(Subscription s) {

@@ -66,6 +66,9 @@ class SubscriptionsServletTest {
     private final CityStateComponent city = new CityStateComponent(bus, new Owner("nl.regie.runtime.core", "1", 2));
     private final PolicyEngine policy = new PolicyEngine(new RecordingAuditLog());
     private final List<String> hooks = new CopyOnWriteArrayList<>();
+    /** The grants of the tokens configured now, as the access filter would answer; every caller's, to begin with. */
+    private final Set<String> standing = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of(CONTRACTOR.grant(),
+            WATERBOARD.grant(), NO_BINS.grant()));
     private HttpServer webhook;
     private SubscriptionsServlet servlet;
     private Mosquitto broker;
@@ -93,7 +96,8 @@ class SubscriptionsServletTest {
     private SubscriptionsServlet start() throws Exception {
         // The bins belong to the contractor, everything else to the city; no grants.
         policy.apply(Map.of("defaultParty", "city", "devices", "bin-*=contractor"));
-        return new SubscriptionsServlet(bus, RUNTIME, city, policy, config(Map.of("allowedEndpoints",
+        return new SubscriptionsServlet(bus, RUNTIME, city, policy, (name, grant) -> standing.contains(grant),
+                config(Map.of("allowedEndpoints",
                 new String[] {"127.0.0.1"}, "backoffMillis", 10)), dir.resolve("subscriptions"),
                 new RecordingLogger().logger(), Clock.systemUTC());
     }
@@ -191,6 +195,38 @@ class SubscriptionsServletTest {
         servlet = null;
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.isAlive() && t.getName().contains("regie-ngsild-")));
+    }
+
+    @Test
+    void aRevokedTokensSubscriptionNotifiesNothingUntilANewTokenOfItsPartyTakesItOver() throws Exception {
+        startWebhook();
+        servlet = start();
+        assertEquals(201, call("POST", null, CONTRACTOR, subscription("urn:s:r", hook("/r"), "")).status);
+        publishBin("bin-001", 10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hooks.size() == 1);
+
+        // The operator removes the token from the configuration (or gives it a new secret): nothing more goes out.
+        standing.remove(CONTRACTOR.grant());
+        publishBin("bin-001", 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> mapper.readTree(call("GET", "/urn:s:r", CONTRACTOR, null)
+                .text()).get("notification").get("timesFailed").asInt() == 1);
+        JsonNode status = mapper.readTree(call("GET", "/urn:s:r", CONTRACTOR, null).text()).get("notification");
+        assertTrue(status.get("regie:lastError").asText().contains("token 'bins-app'"), status.toString());
+
+        // A new token of the contractor takes the subscription over with a PATCH; the next change goes out again.
+        Http.Caller renewed = new Http.Caller("bins-app-2", "contractor", Set.of("WasteContainer"));
+        standing.add(renewed.grant());
+        assertEquals(204, call("PATCH", "/urn:s:r", renewed, "{'isActive': true}").status);
+        publishBin("bin-001", 30);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hooks.size() == 2);
+        assertTrue(hooks.get(1).contains("30"), hooks.get(1));
+        assertFalse(hooks.stream().anyMatch(h -> h.contains("20.0") || h.contains(":20")), hooks.toString());
+
+        // The taken-over subscription survives a restart with its new owner.
+        servlet.deactivate();
+        servlet = start();
+        publishBin("bin-001", 40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hooks.size() == 3);
     }
 
     @Test

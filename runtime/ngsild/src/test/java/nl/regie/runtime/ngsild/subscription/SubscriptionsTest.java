@@ -56,7 +56,7 @@ class SubscriptionsTest {
     SubscriptionsTest() throws Exception {
         // The bins belong to the contractor, everything else to the city; no grants: neither sees the other's.
         policy.apply(Map.of("defaultParty", "city", "devices", "bin-*=contractor"));
-        subscriptions = new Subscriptions(city, policy, sent::add, contexts, clock, 3, new Subscriptions.Store() {
+        subscriptions = new Subscriptions(city, policy, (name, grant) -> true, sent::add, contexts, clock, 3, new Subscriptions.Store() {
             @Override
             public void put(Subscription s) {
                 stored.add("put " + s.id());

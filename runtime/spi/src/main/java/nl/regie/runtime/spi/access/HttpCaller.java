@@ -32,4 +32,11 @@ public interface HttpCaller {
     /** Whether it may publish some entity type. */
     boolean mayPublishAny();
 
+    /**
+     * An opaque fingerprint of the token as it was configured when the request came: its name, party, scopes and
+     * secret. What a request made lasts beyond it (a live stream, a subscription) keeps it, and asks
+     * {@link HttpCallers#inForce} whether the token still stands. Empty for the operator.
+     */
+    String grant();
+
 }

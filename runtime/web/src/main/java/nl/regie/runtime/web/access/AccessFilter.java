@@ -17,6 +17,7 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import nl.regie.runtime.spi.access.HttpCallers;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.web.json.Json;
@@ -52,11 +53,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <p>Configured under the PID {@value #PID}; a bad token list is refused whole, logged naming the bad element, and
  * the tokens in force stay.
  */
-@Component(configurationPid = AccessFilter.PID, service = Filter.class)
+@Component(configurationPid = AccessFilter.PID, service = {Filter.class, HttpCallers.class})
 @Designate(ocd = AccessFilter.Config.class)
 @HttpWhiteboardFilterPattern("/*")
 @HttpWhiteboardFilterAsyncSupported
-public final class AccessFilter implements Filter {
+public final class AccessFilter implements Filter, HttpCallers {
 
     /** The configuration PID. */
     public static final String PID = "nl.regie.runtime.access";
@@ -125,6 +126,15 @@ public final class AccessFilter implements Filter {
 
     void setTokens(TokenList tokens) {
         this.tokens = tokens;
+    }
+
+    /**
+     * Whether the token of this name is configured now as it was when the grant was taken: what a live stream and an
+     * NGSI-LD subscription ask, so that a token removed, given a new secret or other scopes stops what it started.
+     */
+    @Override
+    public boolean inForce(String tokenName, String grant) {
+        return tokens.stands(tokenName, grant);
     }
 
     void setAudit(AuditLog audit) {

@@ -22,8 +22,10 @@ import nl.regie.runtime.spi.access.HttpCaller;
  * @param name     the token's name, {@code operator} for the local operator
  * @param party    the party it acts for
  * @param scopes   what it may do
+ * @param grant    the fingerprint of its token as configured when the request came ({@link Token#grant()}); empty for
+ *                 the operator and for callers made in tests
  */
-public record Caller(String name, String party, Set<String> scopes) implements HttpCaller {
+public record Caller(String name, String party, Set<String> scopes, String grant) implements HttpCaller {
 
     /** The request attribute that holds the caller. */
     public static final String ATTRIBUTE = HttpCaller.ATTRIBUTE;
@@ -45,9 +47,14 @@ public record Caller(String name, String party, Set<String> scopes) implements H
         scopes = Set.copyOf(scopes);
     }
 
+    /** A caller of no configured token (the operator, nobody, tests): its grant is empty. */
+    public Caller(String name, String party, Set<String> scopes) {
+        this(name, party, scopes, "");
+    }
+
     /** The caller of a token. */
     public static Caller of(Token token) {
-        return new Caller(token.name(), token.party(), token.scopes());
+        return new Caller(token.name(), token.party(), token.scopes(), token.grant());
     }
 
     /** The caller the access filter put in the request, or {@link #NOBODY} when none did. */

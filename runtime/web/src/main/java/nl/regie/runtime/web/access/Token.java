@@ -38,6 +38,18 @@ public record Token(String name, String party, Set<String> scopes, byte[] sha256
         return sha256.clone();
     }
 
+    /**
+     * A fingerprint of all this token is (name, party, scopes in order of name, digest): equal for the same
+     * configuration, different when any part changes. What {@link nl.regie.runtime.spi.access.HttpCallers} compares;
+     * a SHA-256 over the digest, so it says nothing of the secret.
+     */
+    public String grant() {
+        StringBuilder text = new StringBuilder(name).append('\n').append(party).append('\n');
+        new java.util.TreeSet<>(scopes).forEach(scope -> text.append(scope).append(';'));
+        text.append('\n').append(HexFormat.of().formatHex(sha256));
+        return HexFormat.of().formatHex(TokenList.sha256(text.toString()), 0, 16);
+    }
+
     /** The digest, compared in constant time by {@link TokenList}. */
     byte[] digest() {
         return sha256;

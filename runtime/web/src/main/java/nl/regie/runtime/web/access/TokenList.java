@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,9 +22,11 @@ public final class TokenList {
     public static final TokenList EMPTY = new TokenList(List.of());
 
     private final List<Token> tokens;
+    private final Map<String, String> grants = new HashMap<>();
 
     private TokenList(List<Token> tokens) {
         this.tokens = List.copyOf(tokens);
+        tokens.forEach(token -> grants.put(token.name(), token.grant()));
     }
 
     /**
@@ -70,6 +74,11 @@ public final class TokenList {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /** Whether a token of this name is in the list with this {@linkplain Token#grant() grant}. */
+    public boolean stands(String name, String grant) {
+        return !grant.isEmpty() && grant.equals(grants.get(name));
     }
 
     /** The SHA-256 of the text's UTF-8 bytes. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +31,8 @@ import nl.regie.api.model.Deletion;
 import nl.regie.api.model.Reading;
 import nl.regie.api.state.CityState;
 import nl.regie.api.state.EntityState;
+import nl.regie.runtime.spi.access.HttpCaller;
+import nl.regie.runtime.spi.access.HttpCallers;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.Owner;
@@ -126,35 +129,43 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
     private final transient ScheduledExecutorService writers;
     private final transient Subscription subscription;
     private final transient AccessPolicy policy;
+    private final transient HttpCallers callers;
+    /** The caller of each connected client, whose token must still stand for the stream to go on. */
+    private final transient Map<StreamClient, HttpCaller> owners = new ConcurrentHashMap<>();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile AuditLog audit;
 
     /** Streams the bus, as the runtime bundle; each caller sees what the policy lets its party see. */
     @Activate
     public StreamServlet(@Reference RuntimeBus bus, @Reference(service = FullCityState.class) CityState cityState,
-            @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy, BundleContext context,
-            Config config, @Reference(service = LoggerFactory.class) Logger log) {
-        this(bus, Owner.of(context.getBundle()), cityState, policy, MAX_CLIENTS, HEARTBEAT_SECONDS,
+            @Reference(policyOption = ReferencePolicyOption.GREEDY) AccessPolicy policy,
+            @Reference HttpCallers callers, BundleContext context, Config config,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this(bus, Owner.of(context.getBundle()), cityState, policy, callers, MAX_CLIENTS, HEARTBEAT_SECONDS,
                 epoch(context, log), config.replayEvents());
     }
 
     StreamServlet(RuntimeBus bus, Owner owner, CityState cityState, AccessPolicy policy, int maxClients,
             long heartbeatSeconds) {
-        this(bus, owner, cityState, policy, maxClients, heartbeatSeconds, 1, DEFAULT_REPLAY_EVENTS);
+        this(bus, owner, cityState, policy, (name, grant) -> true, maxClients, heartbeatSeconds, 1,
+                DEFAULT_REPLAY_EVENTS);
     }
 
     /**
+     * @param callers      whether a client's token still stands; checked every second
      * @param epoch        the first part of every event id ({@link StreamEpoch})
      * @param replayEvents events kept to replay to resuming clients
      */
-    StreamServlet(RuntimeBus bus, Owner owner, CityState cityState, AccessPolicy policy, int maxClients,
-            long heartbeatSeconds, long epoch, int replayEvents) {
+    StreamServlet(RuntimeBus bus, Owner owner, CityState cityState, AccessPolicy policy, HttpCallers callers,
+            int maxClients, long heartbeatSeconds, long epoch, int replayEvents) {
         this.policy = policy;
+        this.callers = callers;
         writers = Executors.newScheduledThreadPool(WRITERS, daemonThreads());
         hub = new StreamHub(maxClients, CLIENT_QUEUE, MAX_OVERFLOWS,
                 id -> cityState.entity(id).map(EntityState::location).orElse(null), lingering(writers, LINGER_MILLIS),
                 epoch, Math.max(0, replayEvents));
         writers.scheduleAtFixedRate(hub::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
+        writers.scheduleWithFixedDelay(this::endRevoked, 1, 1, TimeUnit.SECONDS);
         subscription = bus.subscribe(owner, List.of("#"), new ReadingListener() {
             @Override
             public void onReading(Reading reading) {
@@ -269,20 +280,21 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
             async.complete();
             return;
         }
+        owners.put(client, caller);
         async.addListener(new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {
-                hub.remove(client);
+                gone(client);
             }
 
             @Override
             public void onTimeout(AsyncEvent event) {
-                hub.remove(client);
+                gone(client);
             }
 
             @Override
             public void onError(AsyncEvent event) {
-                hub.remove(client);
+                gone(client);
             }
 
             @Override
@@ -298,10 +310,33 @@ public class StreamServlet extends GuardedServlet implements MetricSource {
 
             @Override
             public void onError(Throwable failure) {
-                hub.remove(client);
+                gone(client);
             }
         });
         hub.start(client);
+    }
+
+    private void gone(StreamClient client) {
+        owners.remove(client);
+        hub.remove(client);
+    }
+
+    /**
+     * Ends the streams whose token no longer stands (removed from the configuration, given a new secret, another
+     * party or other scopes): a revoked token stops receiving within about a second. Each is audited.
+     */
+    void endRevoked() {
+        for (Map.Entry<StreamClient, HttpCaller> e : owners.entrySet()) {
+            HttpCaller caller = e.getValue();
+            if (!callers.inForce(caller) && owners.remove(e.getKey(), caller)) {
+                hub.remove(e.getKey());
+                AuditLog log = audit;
+                if (log != null) {
+                    log.record(new AuditEvent(Instant.now(), AuditEvent.ACCESS, caller.name(), caller.party(), "GET",
+                            "/api/stream", "401", "stream ended: the token was revoked or changed"));
+                }
+            }
+        }
     }
 
     private void tooMany(HttpServletRequest request, HttpServletResponse response) throws IOException {

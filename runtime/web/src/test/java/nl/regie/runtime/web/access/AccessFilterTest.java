@@ -233,7 +233,10 @@ class AccessFilterTest {
     void aValidTokenIsItsCaller() throws Exception {
         Exchange exchange = call(filter(false), "GET", "/api/entities", null, "Bearer police-secret");
         assertTrue(exchange.passed);
-        assertEquals(new Caller("police-app", "police", java.util.Set.of("read:CrowdFlowObserved")), exchange.caller());
+        Caller police = exchange.caller();
+        assertEquals(List.of("police-app", "police", java.util.Set.of("read:CrowdFlowObserved")),
+                List.of(police.name(), police.party(), police.scopes()));
+        assertEquals(32, police.grant().length(), police.grant());
         Exchange lowerCase = call(filter(false), "GET", "/health", null, "bearer   ops-secret ");
         assertTrue(lowerCase.passed);
         assertTrue(lowerCase.caller().operator());
@@ -241,6 +244,31 @@ class AccessFilterTest {
         // The history is read like the entities: the servlets show a party's token what its policy lets it see.
         assertTrue(call(filter(false), "GET", "/api/history", null, "Bearer police-secret").passed);
         assertTrue(call(filter(false), "GET", "/api/history", "/at", "Bearer police-secret").passed);
+    }
+
+    @Test
+    void aCallersTokenStandsUntilItIsRemovedOrItsSecretPartyOrScopesChange() throws Exception {
+        AccessFilter filter = filter(false);
+        Caller police = call(filter, "GET", "/api/entities", null, "Bearer police-secret").caller();
+        assertTrue(filter.inForce(police));
+        assertTrue(filter.inForce(Caller.LOCAL_OPERATOR), "the operator always stands");
+
+        // Another token added, the same one written again: it stands.
+        filter.setTokens(TokenList.parse(new String[] {
+            "police-app police read:CrowdFlowObserved " + TokenListTest.hash("police-secret"),
+            "new-app city read:Streetlight " + TokenListTest.hash("new-secret")}));
+        assertTrue(filter.inForce(police));
+        for (String changed : List.of(
+                "police-app police read:CrowdFlowObserved " + TokenListTest.hash("rotated-secret"),
+                "police-app police read:CrowdFlowObserved;read:WasteContainer " + TokenListTest.hash("police-secret"),
+                "police-app city read:CrowdFlowObserved " + TokenListTest.hash("police-secret"),
+                "other-app police read:CrowdFlowObserved " + TokenListTest.hash("police-secret"))) {
+            filter.setTokens(TokenList.parse(new String[] {changed}));
+            assertFalse(filter.inForce(police), changed);
+        }
+        filter.setTokens(TokenList.EMPTY);
+        assertFalse(filter.inForce(police), "removed");
+        assertFalse(filter.inForce("police-app", ""), "an empty grant never stands");
     }
 
     @Test
