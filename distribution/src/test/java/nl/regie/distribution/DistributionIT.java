@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import nl.regie.runtime.testing.ChildProcess;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +76,7 @@ class DistributionIT {
     void startsAsTheReadmeSaysLogsToARotatingFileAndStopsCleanlyOnSigterm(@TempDir Path elsewhere) throws Exception {
         int httpPort = freePort();
         int mqttPort = freePort();
-        try (RegieProcess regie = RegieProcess.start(elsewhere, Map.of(), List.of(home.resolve("bin/regie").toString(),
+        try (ChildProcess regie = ChildProcess.start(elsewhere, Map.of(), List.of(home.resolve("bin/regie").toString(),
                 "--http-port", Integer.toString(httpPort), "--mqtt-port", Integer.toString(mqttPort),
                 "--log-size", "1KB", "--log-count", "1000"))) {
             String ready = regie.awaitStdout(line -> line.startsWith("Regie ready"), START_TIMEOUT);
@@ -131,7 +133,7 @@ class DistributionIT {
     void aBadLineInJvmOptionsIsNamedAndNothingStarts(@TempDir Path elsewhere) throws Exception {
         Path options = elsewhere.resolve("jvm.options");
         Files.writeString(options, "# heap\n-Xmx64m\n\nXss512k\n");
-        try (RegieProcess regie = RegieProcess.start(elsewhere, Map.of("REGIE_JVM_OPTIONS", options.toString()),
+        try (ChildProcess regie = ChildProcess.start(elsewhere, Map.of("REGIE_JVM_OPTIONS", options.toString()),
                 List.of(home.resolve("bin/regie").toString()))) {
             assertEquals(1, regie.awaitExit(Duration.ofSeconds(30)));
             assertEquals(List.of("regie: " + options + " line 4: 'Xss512k' is not a JVM option (each line holds one, starting"
@@ -144,7 +146,7 @@ class DistributionIT {
     void aJavaHomeWithoutJavaIsNamed(@TempDir Path elsewhere) throws Exception {
         Map<String, String> environment = new HashMap<>();
         environment.put("JAVA_HOME", elsewhere.toString());
-        try (RegieProcess regie = RegieProcess.start(elsewhere, environment, List.of(home.resolve("bin/regie").toString()))) {
+        try (ChildProcess regie = ChildProcess.start(elsewhere, environment, List.of(home.resolve("bin/regie").toString()))) {
             assertEquals(1, regie.awaitExit(Duration.ofSeconds(30)));
             assertEquals(List.of("regie: JAVA_HOME is " + elsewhere + ", but " + elsewhere + "/bin/java is not an executable:"
                     + " set JAVA_HOME to a Java 17 (or later) home"), regie.stderr());
@@ -156,7 +158,7 @@ class DistributionIT {
         Files.createDirectories(oldJava.resolve("bin"));
         Files.createSymbolicLink(oldJava.resolve("bin/java"), Path.of(System.getProperty("java.home"), "bin", "java"));
         Files.writeString(oldJava.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"11.0.2\"\n");
-        try (RegieProcess regie = RegieProcess.start(oldJava, Map.of("JAVA_HOME", oldJava.toString()),
+        try (ChildProcess regie = ChildProcess.start(oldJava, Map.of("JAVA_HOME", oldJava.toString()),
                 List.of(home.resolve("bin/regie").toString()))) {
             assertEquals(1, regie.awaitExit(Duration.ofSeconds(30)));
             assertEquals(List.of("regie: " + oldJava + "/bin/java is Java 11.0.2; Regie needs Java 17 or later (set JAVA_HOME)"),
@@ -167,7 +169,7 @@ class DistributionIT {
     @Test
     void theUsersArgumentsReachTheLauncherAsGiven(@TempDir Path elsewhere) throws Exception {
         // A value with a blank and a quote stays one argument: the launcher names it in its error, whole.
-        try (RegieProcess regie = RegieProcess.start(elsewhere, Map.of(), List.of(home.resolve("bin/regie").toString(),
+        try (ChildProcess regie = ChildProcess.start(elsewhere, Map.of(), List.of(home.resolve("bin/regie").toString(),
                 "--site", "de 'bilt"))) {
             assertEquals(2, regie.awaitExit(Duration.ofSeconds(30)));
             assertEquals("regie: --site: 'de 'bilt' is not a valid site name (letters, digits, '-' and '_' only)",
@@ -217,7 +219,7 @@ class DistributionIT {
         }
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/regie").toString()));
         command.addAll(List.of(args));
-        try (RegieProcess regie = RegieProcess.start(jdk, Map.of("JAVA_HOME", jdk.toString(), "REGIE_CDS_ARCHIVE", archive.toString()),
+        try (ChildProcess regie = ChildProcess.start(jdk, Map.of("JAVA_HOME", jdk.toString(), "REGIE_CDS_ARCHIVE", archive.toString()),
                 command)) {
             assertEquals(0, regie.awaitExit(Duration.ofSeconds(30)), regie.transcript());
             return List.copyOf(regie.stdout());
@@ -230,7 +232,7 @@ class DistributionIT {
                 .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
     }
 
-    private static void awaitFile(Path file, RegieProcess regie) throws InterruptedException {
+    private static void awaitFile(Path file, ChildProcess regie) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!Files.exists(file)) {
             if (System.nanoTime() > deadline) {

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import nl.regie.runtime.testing.ChildProcess;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,7 +100,7 @@ class ImageIT {
                     root.toString()));
             config.get("Entrypoint").forEach(arg -> command.add(arg.asText()));
             command.addAll(List.of("--http-port", Integer.toString(httpPort), "--mqtt-port", Integer.toString(freePort())));
-            try (RegieProcess regie = RegieProcess.start(work, environment, true, command)) {
+            try (ChildProcess regie = ChildProcess.start(work, environment, true, command)) {
                 regie.awaitStdout(line -> line.startsWith("Regie ready"), Duration.ofSeconds(180));
                 String token = Files.readString(root.resolve("opt/regie/state/operator.token")).strip();
                 HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

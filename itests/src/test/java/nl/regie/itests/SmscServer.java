@@ -51,6 +51,9 @@ import org.jsmpp.util.MessageId;
  * An SMS gateway (SMSC) for the notifier test: jsmpp's server side (the jsmpp bundle) on a loopback port. It checks the bind's login, takes
  * submit_sm (or refuses every one, when told), keeps what it took, and after each submit_sm_resp sends a delivery
  * receipt as a deliver_sm: DELIVRD, or UNDELIV for the numbers it is told cannot be reached.
+ *
+ * <p>The same as notifiers/sms's {@code TestSmsc}, kept in step with it by hand: this one runs inside the framework,
+ * in the test probe, which holds this module's test classes only.
  */
 final class SmscServer implements ServerMessageReceiverListener, ServerResponseDeliveryListener, AutoCloseable {
 
@@ -71,6 +74,8 @@ final class SmscServer implements ServerMessageReceiverListener, ServerResponseD
     private final AtomicLong ids = new AtomicLong(0x1000);
     private final AtomicLong binds = new AtomicLong();
     private volatile boolean refusing;
+    private static final int RECEIPT_ATTEMPTS = 3;
+    private static final long RECEIPT_RETRY_MILLIS = 200;
     private volatile Set<String> unreachable = Set.of();
 
     SmscServer(int port, String systemId, String password) throws IOException {
@@ -173,14 +178,28 @@ final class SmscServer implements ServerMessageReceiverListener, ServerResponseD
         Date now = new Date();
         DeliveryReceipt receipt = new DeliveryReceipt(message.messageId(), 1, delivered ? 1 : 0, now, now,
                 delivered ? DeliveryReceiptState.DELIVRD : DeliveryReceiptState.UNDELIV, delivered ? "000" : "001", "");
-        try {
-            session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, message.to(),
-                    TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Gemeente",
-                    new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
-                    (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO,
-                    receipt.toString().getBytes(StandardCharsets.US_ASCII));
-        } catch (Exception e) {
-            // the client went away: its receipt is lost, as with a real gateway
+        // As a gateway does, a receipt that was not acknowledged is sent again (a few times, then it is lost).
+        for (int attempt = 1; attempt <= RECEIPT_ATTEMPTS; attempt++) {
+            try {
+                session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, message.to(),
+                        TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Gemeente",
+                        new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
+                        (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO,
+                        receipt.toString().getBytes(StandardCharsets.US_ASCII));
+                return;
+            } catch (Exception e) {
+                // Shown in the test's output, so that a receipt lost in a test says why.
+                System.err.println("SmscServer: receipt " + message.messageId() + " attempt " + attempt + " failed: " + e);
+                if (!session.getSessionState().isBound()) {
+                    return; // the client went away: its receipt is lost, as with a real gateway
+                }
+                try {
+                    Thread.sleep(RECEIPT_RETRY_MILLIS);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

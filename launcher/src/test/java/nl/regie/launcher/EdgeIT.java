@@ -3,13 +3,10 @@ package nl.regie.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +51,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 class EdgeIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
     /** Odd, so that Mosquitto's round robin over two edges gives each device's packs to both in turn. */
     private static final int DEVICES = 5;
     private static final int BEFORE = 30;
@@ -65,8 +61,7 @@ class EdgeIT {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, String> passwords = new TreeMap<>();
     private Path dir;
-    private int brokerPort;
-    private Process broker;
+    private SharedBroker broker;
     private LauncherProcess core;
     private final LauncherProcess[] edges = new LauncherProcess[2];
     private HttpApi coreApi;
@@ -74,10 +69,9 @@ class EdgeIT {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(MOSQUITTO) || "true".equalsIgnoreCase(System.getenv("CI")),
-                "Debian's mosquitto is not installed");
+        SharedBroker.assumeInstalled();
         dir = Files.createTempDirectory("regie-edge");
-        brokerPort = freePort();
+        broker = new SharedBroker(dir, dir);
         // The core's and the edges' credentials and ACL as the operator makes them (docs/scaling.md); each device's
         // password line as the runtime issues it.
         passwords.putAll(EdgeAccess.of("demo", edges.length).write(dir, random));
@@ -88,7 +82,7 @@ class EdgeIT {
             users = users.with("bin-" + d, PasswordHash.of(password, random));
         }
         users.write(dir.resolve("passwd"));
-        startBroker();
+        broker.start();
 
         // The hold covers how much later one edge may forward a device's earlier pack than another its next one: on
         // this shared 2-core machine that was more than the default 500 ms at times (JIT, other builds).
@@ -111,7 +105,7 @@ class EdgeIT {
     /** A launcher options file (the MQTT credentials are read from a file only). */
     private Path options(String role, String user) throws IOException {
         Path file = dir.resolve(user + "-launcher.properties");
-        Files.writeString(file, String.join("\n", "role = " + role, "broker = tcp://127.0.0.1:" + brokerPort,
+        Files.writeString(file, String.join("\n", "role = " + role, "broker = " + broker.url(),
                 "mqtt-username = " + user, "mqtt-password = " + passwords.get(user), ""), StandardCharsets.UTF_8);
         return file;
     }
@@ -139,15 +133,8 @@ class EdgeIT {
         if (core != null) {
             core.close();
         }
-        if (broker != null && broker.isAlive()) {
-            broker.destroy();
-            try {
-                if (!broker.waitFor(10, TimeUnit.SECONDS)) {
-                    broker.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -158,7 +145,7 @@ class EdgeIT {
                 "an edge runs no plugins and serves nothing: " + edgeReady);
         List<MqttTraffic.Client> devices = new ArrayList<>();
         for (int d = 0; d < DEVICES; d++) {
-            devices.add(MqttTraffic.connect("tcp://127.0.0.1:" + brokerPort, "bin-" + d, true, null, "bin-" + d,
+            devices.add(MqttTraffic.connect(broker.url(), "bin-" + d, true, null, "bin-" + d,
                     passwords.get("bin-" + d)));
         }
         try (HttpApi.EventStream stream = coreApi.stream("/api/stream?type=WasteContainer")) {
@@ -284,42 +271,6 @@ class EdgeIT {
             list.add(i);
         }
         return list;
-    }
-
-    private void startBroker() throws Exception {
-        Path config = dir.resolve("mosquitto.conf");
-        Files.writeString(config, String.join("\n",
-                "listener " + brokerPort + " 127.0.0.1",
-                "allow_anonymous false",
-                "password_file " + dir.resolve("passwd"),
-                "acl_file " + dir.resolve("acl"),
-                "user " + System.getProperty("user.name"),
-                "persistence true",
-                "persistence_location " + dir + "/",
-                "max_queued_messages 1000000",
-                "max_inflight_messages 1000",
-                "max_topic_alias 0",
-                "set_tcp_nodelay true",
-                "log_dest file " + dir.resolve("mosquitto.log"),
-                ""), StandardCharsets.UTF_8);
-        broker = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(brokerPort)) {
-            if (!broker.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.out")));
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static int freePort() throws IOException {

@@ -5,13 +5,10 @@ import static nl.regie.launcher.HttpApi.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import nl.regie.mqtt.access.FederationAccess;
 
@@ -46,14 +42,12 @@ class FederationCrashIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration START = Duration.ofSeconds(150);
-    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
     private static final String GAUGE = "gauge-mandel";
     private static final int CUT = 25;
 
     private Path dir;
     private Path roeselareConfig;
-    private int brokerPort;
-    private Process broker;
+    private SharedBroker broker;
     private LauncherProcess roeselare;
     private LauncherProcess gent;
     private HttpApi roeselareApi;
@@ -62,14 +56,13 @@ class FederationCrashIT {
 
     @BeforeAll
     void startTwoSites() throws Exception {
-        assumeTrue(Files.isExecutable(MOSQUITTO) || "true".equalsIgnoreCase(System.getenv("CI")),
-                "Debian's mosquitto is not installed");
+        SharedBroker.assumeInstalled();
         dir = Files.createTempDirectory("regie-federation-crash");
         Path access = dir.resolve("shared-broker");
         FederationAccess.of(Map.of("roeselare", Set.of("gent"), "gent", Set.of("roeselare")))
                 .write(access, new SecureRandom());
-        brokerPort = freePort();
-        startBroker();
+        broker = new SharedBroker(dir, access);
+        broker.start();
 
         roeselareConfig = TestJars.trustDemoKeys(dir.resolve("roeselare/config"));
         Files.writeString(roeselareConfig.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
@@ -112,7 +105,7 @@ class FederationCrashIT {
     }
 
     private void federation(Path config, Path credentials) throws IOException {
-        Files.writeString(config.resolve("nl.regie.runtime.federation.cfg"), "broker = tcp://127.0.0.1:" + brokerPort
+        Files.writeString(config.resolve("nl.regie.runtime.federation.cfg"), "broker = " + broker.url()
                 + "\ncredentialsFile = " + credentials + "\nreconnectMaxSeconds = 2\n", StandardCharsets.UTF_8);
     }
 
@@ -123,7 +116,9 @@ class FederationCrashIT {
                 launcher.close();
             }
         }
-        stopBroker();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     @Test
@@ -140,7 +135,7 @@ class FederationCrashIT {
         await("the first level in Gent", WAIT, () -> Optional.of(imported()).filter(n -> n == 1));
 
         // The link is cut; the gauge goes on reporting, and what Roeselare exports waits in its outbox.
-        stopBroker();
+        broker.stop();
         await("Roeselare sees the link down", WAIT, () -> connected(roeselareApi) ? Optional.empty()
                 : Optional.of(true));
         for (int i = 1; i <= CUT; i++) {
@@ -155,7 +150,7 @@ class FederationCrashIT {
         roeselare = startRoeselare();
         JsonNode after = federation(roeselareApi);
         assertEquals(CUT, after.path("links").get(0).path("queued").asInt(), "what waited is queued again: " + after);
-        startBroker();
+        broker.start();
 
         await("every level imported in Gent", WAIT, () -> Optional.of(imported()).filter(n -> n >= 1 + CUT));
         JsonNode exported = await("the restarted Roeselare sent what waited", WAIT, () -> Optional.of(
@@ -195,56 +190,6 @@ class FederationCrashIT {
 
     private static boolean connected(HttpApi api) {
         return "connected".equals(federation(api).path("links").get(0).path("state").asText());
-    }
-
-    private void startBroker() throws Exception {
-        Path access = dir.resolve("shared-broker");
-        Path config = dir.resolve("mosquitto.conf");
-        Files.writeString(config, String.join("\n",
-                "listener " + brokerPort + " 127.0.0.1",
-                "allow_anonymous false",
-                "password_file " + access.resolve("passwd"),
-                "acl_file " + access.resolve("acl"),
-                "user " + System.getProperty("user.name"),
-                "persistence true",
-                "persistence_location " + dir + "/",
-                "max_queued_messages 1000000",
-                "max_inflight_messages 1000",
-                "max_topic_alias 0",
-                "set_tcp_nodelay true",
-                "log_dest file " + dir.resolve("mosquitto.log"),
-                ""), StandardCharsets.UTF_8);
-        broker = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(brokerPort)) {
-            if (!broker.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.out")));
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private void stopBroker() {
-        if (broker != null && broker.isAlive()) {
-            broker.destroy();
-            try {
-                if (!broker.waitFor(10, TimeUnit.SECONDS)) {
-                    broker.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static int freePort() throws IOException {

@@ -6,13 +6,10 @@ import static nl.regie.launcher.HttpApi.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
 import nl.regie.mqtt.access.FederationAccess;
@@ -75,12 +71,10 @@ class FederationIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Three launchers start at once, on a machine others share: more than one start-up's worth of time. */
     private static final Duration START = Duration.ofSeconds(180);
-    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
     private static final String GAUGE = "gauge-mandel";
 
     private Path dir;
-    private int brokerPort;
-    private Process broker;
+    private SharedBroker broker;
     private LauncherProcess roeselare;
     private LauncherProcess gent;
     private LauncherProcess waterboard;
@@ -94,15 +88,14 @@ class FederationIT {
 
     @BeforeAll
     void startTwoSites() throws Exception {
-        assumeTrue(Files.isExecutable(MOSQUITTO) || "true".equalsIgnoreCase(System.getenv("CI")),
-                "Debian's mosquitto is not installed");
+        SharedBroker.assumeInstalled();
         dir = Files.createTempDirectory("regie-federation");
         Path access = dir.resolve("shared-broker");
         FederationAccess.of(Map.of("roeselare", Set.of("gent", "waterboard"), "gent", Set.of("roeselare"),
                 "waterboard", Set.of("roeselare")))
                 .write(access, new SecureRandom());
-        brokerPort = freePort();
-        startBroker();
+        broker = new SharedBroker(dir, access);
+        broker.start();
 
         Path roeselareConfig = TestJars.trustDemoKeys(dir.resolve("roeselare/config"));
         Files.writeString(roeselareConfig.resolve("nl.regie.runtime.policy.cfg"), String.join("\n",
@@ -168,7 +161,7 @@ class FederationIT {
     }
 
     private void federation(Path config, Path credentials) throws IOException {
-        Files.writeString(config.resolve("nl.regie.runtime.federation.cfg"), "broker = tcp://127.0.0.1:" + brokerPort
+        Files.writeString(config.resolve("nl.regie.runtime.federation.cfg"), "broker = " + broker.url()
                 + "\ncredentialsFile = " + credentials + "\nreconnectMaxSeconds = 2\n", StandardCharsets.UTF_8);
     }
 
@@ -179,7 +172,9 @@ class FederationIT {
                 launcher.close();
             }
         }
-        stopBroker();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     @Test
@@ -202,14 +197,14 @@ class FederationIT {
         assertTrue(roeselareEntity().orElseThrow().path("attributes").has("reportedBy"), "it is there at home");
 
         // The link is cut: the shared broker stops. Roeselare's gauge rises meanwhile; then the broker comes back.
-        stopBroker();
+        broker.stop();
         await("Roeselare sees the link down", WAIT, () -> connected(roeselareApi) ? Optional.empty()
                 : Optional.of(true));
         device.publish(gauge.prefix() + "tele", pack(1.80, 1, "J. Peeters"), 1, false);
         device.publish(gauge.prefix() + "tele", pack(2.40, 2, "J. Peeters"), 1, false);
         await("Roeselare holds what it could not send", WAIT, () -> Optional.of(federation(roeselareApi))
                 .filter(f -> f.path("links").get(0).path("queued").asInt() >= 2));
-        startBroker();
+        broker.start();
 
         JsonNode alert = await("the flood alert in Gent", WAIT, () -> {
             for (JsonNode a : json(gentApi.get("/api/alerts?state=all"), 200).path("alerts")) {
@@ -262,7 +257,7 @@ class FederationIT {
         try (var in = Files.newBufferedReader(dir.resolve("shared-broker/roeselare.credentials"))) {
             credentials.load(in);
         }
-        MqttClient raw = new MqttClient("tcp://127.0.0.1:" + brokerPort, "raw-roeselare", new MemoryPersistence());
+        MqttClient raw = new MqttClient(broker.url(), "raw-roeselare", new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName(credentials.getProperty("username"));
         options.setPassword(credentials.getProperty("password").getBytes(StandardCharsets.UTF_8));
@@ -471,56 +466,6 @@ class FederationIT {
         double time = Instant.now().toEpochMilli() / 1000.0 + second;
         return String.format(Locale.ROOT, "[{\"bn\":\"urn:ngsi-ld:WaterObserved:%s:\",\"bt\":%.3f,\"n\":\"waterLevel\","
                 + "\"u\":\"m\",\"v\":%.2f},{\"n\":\"reportedBy\",\"vs\":\"%s\"}]", GAUGE, time, level, reportedBy);
-    }
-
-    private void startBroker() throws Exception {
-        Path access = dir.resolve("shared-broker");
-        Path config = dir.resolve("mosquitto.conf");
-        Files.writeString(config, String.join("\n",
-                "listener " + brokerPort + " 127.0.0.1",
-                "allow_anonymous false",
-                "password_file " + access.resolve("passwd"),
-                "acl_file " + access.resolve("acl"),
-                "user " + System.getProperty("user.name"),
-                "persistence true",
-                "persistence_location " + dir + "/",
-                "max_queued_messages 1000000",
-                "max_inflight_messages 1000",
-                "max_topic_alias 0",
-                "set_tcp_nodelay true",
-                "log_dest file " + dir.resolve("mosquitto.log"),
-                ""), StandardCharsets.UTF_8);
-        broker = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(brokerPort)) {
-            if (!broker.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.out")));
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private void stopBroker() {
-        if (broker != null && broker.isAlive()) {
-            broker.destroy();
-            try {
-                if (!broker.waitFor(10, TimeUnit.SECONDS)) {
-                    broker.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static int freePort() throws IOException {

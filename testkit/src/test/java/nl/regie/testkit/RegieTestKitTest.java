@@ -287,4 +287,21 @@ class RegieTestKitTest {
         assertThrows(IllegalArgumentException.class, () -> kit.deliveryReports()
                 .report(new DeliveryReport("made-up", "SMS", 1, 0, 1, 0, 0, null)));
     }
+
+    @Test
+    void settleWaitsUntilEveryNotifierHasHadEachNotification() {
+        List<Notification> got = Collections.synchronizedList(new ArrayList<>());
+        kit.notifier(notification -> {
+            Thread.sleep(50); // a notifier that takes its time, as one calling a gateway does
+            got.add(notification);
+        });
+        for (int i = 1; i <= 3; i++) {
+            Notification sent = kit.notifications().send(new NotificationRequest("Flood warning " + i,
+                    "Sandbags at the Dam", new Audience(Location.of(4.9, 52.37), 500, "the Dam"), null));
+            kit.settle();
+            assertEquals(i, got.size(), "settle returned before the plugin's notifier had notification " + i);
+            assertEquals(sent, got.get(i - 1));
+            assertEquals(i, kit.sent().size());
+        }
+    }
 }

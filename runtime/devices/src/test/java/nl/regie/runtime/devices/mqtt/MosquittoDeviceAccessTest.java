@@ -34,13 +34,10 @@ import nl.regie.runtime.testing.Mosquitto;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -277,7 +274,7 @@ class MosquittoDeviceAccessTest {
     }
 
     /** A device: a Paho client logged in with its credentials, and the topics of the messages it received. */
-    private static final class Device implements MqttCallback, AutoCloseable {
+    private static final class Device implements MessageCallback, AutoCloseable {
         final MqttAsyncClient paho;
         final List<String> received = new CopyOnWriteArrayList<>();
         private final String own;
@@ -328,26 +325,6 @@ class MosquittoDeviceAccessTest {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             received.add(topic);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
 
         @Override

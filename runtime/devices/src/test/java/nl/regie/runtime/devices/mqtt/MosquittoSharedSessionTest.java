@@ -18,15 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 import nl.regie.runtime.testing.Mosquitto;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -118,7 +114,7 @@ class MosquittoSharedSessionTest {
     }
 
     /** A member of the shared group with a persistent session; acknowledges what it receives only if told to. */
-    private final class Member implements MqttCallback {
+    private final class Member implements MessageCallback {
         final List<Integer> received = new CopyOnWriteArrayList<>();
         final MqttAsyncClient client;
         private final boolean acknowledge;
@@ -143,26 +139,6 @@ class MosquittoSharedSessionTest {
             if (acknowledge) {
                 client.messageArrivedComplete(message.getId(), message.getQos());
             }
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }

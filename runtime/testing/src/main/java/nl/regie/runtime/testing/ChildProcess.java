@@ -1,4 +1,4 @@
-package nl.regie.distribution;
+package nl.regie.runtime.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,22 +15,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A command (the start script) as a child process, its stdout and stderr collected line by line. */
-final class RegieProcess implements AutoCloseable {
+/**
+ * A command as a child process, its stdout and stderr collected line by line: the distribution's start script, the
+ * image's entrypoint (chrooted), for their tests.
+ */
+public final class ChildProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> out = new CopyOnWriteArrayList<>();
     private final List<String> err = new CopyOnWriteArrayList<>();
     private final List<Thread> readers;
 
-    private RegieProcess(Process process) {
+    private ChildProcess(Process process) {
         this.process = process;
         this.readers = List.of(collect(process.getInputStream(), out, "stdout"), collect(process.getErrorStream(), err, "stderr"));
     }
 
     /** Starts {@code command} in {@code workingDir} with these environment changes (a null value removes one), stdin closed. */
-    static RegieProcess start(Path workingDir, Map<String, String> environment, List<String> command) throws IOException {
+    public static ChildProcess start(Path workingDir, Map<String, String> environment, List<String> command)
+            throws IOException {
+        return start(workingDir, environment, false, command);
+    }
+
+    /**
+     * Starts {@code command} in {@code workingDir} with this environment (only it when {@code clear}, else these changes
+     * to the inherited one, a null value removing one), stdin closed.
+     */
+    public static ChildProcess start(Path workingDir, Map<String, String> environment, boolean clear,
+            List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
+        if (clear) {
+            builder.environment().clear();
+        }
         environment.forEach((name, value) -> {
             if (value == null) {
                 builder.environment().remove(name);
@@ -40,7 +56,7 @@ final class RegieProcess implements AutoCloseable {
         });
         Process process = builder.start();
         process.getOutputStream().close();
-        return new RegieProcess(process);
+        return new ChildProcess(process);
     }
 
     private static Thread collect(InputStream stream, List<String> lines, String name) {
@@ -58,12 +74,12 @@ final class RegieProcess implements AutoCloseable {
         return reader;
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
     /** Waits for a line on stdout that matches, and returns it; fails with the transcript when none comes in time. */
-    String awaitStdout(Predicate<String> match, Duration timeout) throws InterruptedException {
+    public String awaitStdout(Predicate<String> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long exitedAt = 0;
         while (true) {
@@ -87,13 +103,13 @@ final class RegieProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM, as a service manager does, and returns the exit status. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         process.toHandle().destroy();
         return awaitExit(timeout);
     }
 
     /** Waits for the process to end and for its last lines, and returns the exit status. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             fail("did not exit within " + timeout.toSeconds() + " s\n" + transcript());
         }
@@ -103,15 +119,15 @@ final class RegieProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    List<String> stdout() {
+    public List<String> stdout() {
         return out;
     }
 
-    List<String> stderr() {
+    public List<String> stderr() {
         return err;
     }
 
-    String transcript() {
+    public String transcript() {
         return "--- stdout\n" + String.join("\n", out) + "\n--- stderr\n" + String.join("\n", err);
     }
 
