@@ -156,7 +156,12 @@ final class EmbeddedFramework {
                 gate = gates.get(bundle.getSymbolicName());
             }
             if (gate != null) {
-                gate.await();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("stopped during start-up");
+                }
             }
             try {
                 bundle.start();

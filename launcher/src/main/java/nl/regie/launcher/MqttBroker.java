@@ -36,7 +36,12 @@ import org.osgi.service.log.LogLevel;
  */
 final class MqttBroker implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long the embedded broker may take to listen before start-up fails: a guard against a broker that hangs, not a
+     * goal. It starts beside the framework, which takes the other core on a 2-core machine; at a load average of 26 on
+     * 2 cores its start took 31 s alone and more than 30 s beside the framework, where an idle machine takes about one.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     /**
      * The thread that starts the embedded broker, or probes an external one, while the launcher goes on starting; it
