@@ -19,9 +19,9 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /**
- * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker on a thread of its own (or
- * probe the external one in the background), start the framework and the shipped bundles beside it (the devices bundle,
- * whose bridge connects to the broker, once the broker listens; FileInstall last: the plugins already in the folder
+ * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one in
+ * the background), start the framework and the shipped bundles (with {@link #BROKER_BESIDE} beside the broker, the
+ * devices bundle, whose bridge connects to the broker, once the broker listens; FileInstall last: the plugins already in the folder
  * go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's MQTT
  * bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
  * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
@@ -36,6 +36,8 @@ final class Launcher {
     static final Duration BRIDGE_TIMEOUT = Duration.ofSeconds(10);
     /** What the simulator's warnings are attributed to on the console. */
     static final String SIMULATOR = "simulator";
+    /** Starts the embedded broker beside the framework rather than before it (a system property, for measuring). */
+    static final String BROKER_BESIDE = "regie.startup.broker.beside";
     /** The bundle of the runtime's MQTT bridge: it starts once the embedded broker listens. */
     static final String BRIDGE_BUNDLE = "nl.regie.runtime.devices";
     /** The operator's policy in the config folder: its keys decide which plugins are let in. */
@@ -50,6 +52,7 @@ final class Launcher {
     private volatile CitySimulator simulator;
     private volatile String operatorLink;
     private Boolean stoppedCleanly;
+    private boolean brokerListening;
 
     /** A launcher for these options that reports on {@code console}; start-up time counts from {@code startedAt}. */
     Launcher(LauncherOptions options, ConsoleLog console, Instant startedAt) {
@@ -73,8 +76,10 @@ final class Launcher {
             operator = OperatorToken.inStateDir(options.stateDir());
         }
         trace.phase("launcher: HTTP port checked, operator token read");
-        // The embedded broker starts on a thread of its own, beside the framework and the bundles that do not need it;
-        // the devices bundle, whose bridge connects to it at once, starts only once it listens.
+        // The embedded broker starts on a thread of its own. By default the launcher waits for it before it starts the
+        // framework: beside the framework it was slower on a loaded 2-core machine (benchmarks/README.md, "Start-up
+        // time"). With -Dregie.startup.broker.beside=true the framework starts meanwhile, and the devices bundle, whose
+        // bridge connects to the broker at once, only once the broker listens.
         MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.begin(options, console) : MqttBroker.none();
         synchronized (this) {
             if (stoppedCleanly != null) {
@@ -83,7 +88,10 @@ final class Launcher {
             }
             broker = mqtt;
         }
-        trace.phase("launcher: MQTT broker starting, beside the framework");
+        trace.phase("launcher: MQTT broker starting");
+        if (!Boolean.getBoolean(BROKER_BESIDE)) {
+            awaitBroker(mqtt);
+        }
         Path storage;
         List<ShippedBundles.ShippedBundle> shipped;
         try {
@@ -114,14 +122,11 @@ final class Launcher {
         }
         Set<String> leftOut = new HashSet<>(Part.bundles(options.without()));
         leftOut.addAll(options.role().leftOut());
-        embedded.awaitBefore(BRIDGE_BUNDLE, () -> {
-            mqtt.awaitStarted();
-            trace.phase("launcher: MQTT broker listening (awaited before " + BRIDGE_BUNDLE + ")");
-        });
+        embedded.awaitBefore(BRIDGE_BUNDLE, () -> awaitBroker(mqtt));
         embedded.startBundles(shipped, leftOut)
                 .forEach(failure -> notes.add("failed: " + failure));
         // Ready means the broker listens, also when no bundle waited for it.
-        mqtt.awaitStarted();
+        awaitBroker(mqtt);
         trace.phase("launcher: shipped bundles started");
         String url = options.runs(Part.WEB)
                 ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;
@@ -171,6 +176,15 @@ final class Launcher {
         String simulated = startSimulator(mqtt, unreachable.isPresent(), notes);
         trace.phase("launcher: simulator started");
         return report(url, mqtt.describe(), simulated, active, notes);
+    }
+
+    /** Waits until the broker listens (at once when it already does), and says so in the trace the first time. */
+    private void awaitBroker(MqttBroker mqtt) throws StartupException, InterruptedException {
+        if (!brokerListening) {
+            mqtt.awaitStarted();
+            brokerListening = true;
+            trace.phase("launcher: MQTT broker listening");
+        }
     }
 
     private StartupReport report(String httpUrl, String mqtt, String simulated, List<String> active, List<String> notes) {

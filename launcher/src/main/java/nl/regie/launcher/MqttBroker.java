@@ -27,7 +27,7 @@ import org.osgi.service.log.LogLevel;
 
 /**
  * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on
- * 127.0.0.1 beside the framework (before the runtime's devices bundle) and stops after it, or an external one named by {@code --broker}, which it only
+ * 127.0.0.1 before the framework (or beside it, before the runtime's devices bundle) and stops after it, or an external one named by {@code --broker}, which it only
  * checks it can reach (the runtime's bridge connects, and keeps retrying, by itself).
  *
  * <p>The embedded broker lets in the devices of the password file in the state folder
@@ -38,8 +38,8 @@ final class MqttBroker implements AutoCloseable {
 
     /**
      * How long the embedded broker may take to listen before start-up fails: a guard against a broker that hangs, not a
-     * goal. It starts beside the framework, which takes the other core on a 2-core machine; at a load average of 26 on
-     * 2 cores its start took 31 s alone and more than 30 s beside the framework, where an idle machine takes about one.
+     * goal. At a load average of 26 on 2 cores its start took 31 s alone, and more than 30 s beside the framework,
+     * where an idle machine takes about one.
      */
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -93,8 +93,9 @@ final class MqttBroker implements AutoCloseable {
     /**
      * The broker these options ask for, starting: the embedded one on a thread of its own ({@link #START_THREAD}),
      * which {@link #awaitStarted()} waits for; or the external one, probed in the background. Its logins are known at
-     * once. The launcher starts the framework meanwhile, and the runtime's devices bundle once it listens (measured:
-     * docs/install.md, "Start time").
+     * once. The launcher waits for it before it starts the framework, or, with {@code regie.startup.broker.beside},
+     * starts the framework meanwhile and the runtime's devices bundle once it listens (measured: benchmarks/README.md,
+     * "Start-up time").
      *
      * @throws StartupException when the embedded broker's port is taken or it cannot be prepared
      */

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The start with {@code -Dregie.startup.trace=true}: the timeline follows the ready line, and it shows the order the
- * launcher promises now that the embedded broker starts beside the framework: the broker listens before the runtime's
- * devices bundle (its MQTT bridge) starts, and when {@code Regie ready} is printed the broker answers and the bridge
+ * launcher promises, by default and with the embedded broker beside the framework ({@code regie.startup.broker.beside}):
+ * the broker listens before the runtime's devices bundle (its MQTT bridge) starts, and when {@code Regie ready} is printed the broker answers and the bridge
  * has subscribed, as without the trace.
  */
 class StartupTraceIT {
@@ -41,8 +41,18 @@ class StartupTraceIT {
 
     @Test
     void theTimelineShowsTheBrokerListeningBeforeTheBridgeStartsAndReadyKeepsItsPromise() throws Exception {
+        startTraced(false);
+    }
+
+    @Test
+    void besideTheFrameworkTheBrokerStillListensBeforeTheBridgeStartsAndBeforeReady() throws Exception {
+        startTraced(true);
+    }
+
+    private void startTraced(boolean beside) throws Exception {
         int mqttPort = freePort();
-        regie = LauncherProcess.startWithJvmOptions(workingDir, List.of("-D" + StartupTrace.PROPERTY + "=true"),
+        regie = LauncherProcess.startWithJvmOptions(workingDir, List.of("-D" + StartupTrace.PROPERTY + "=true",
+                "-D" + Launcher.BROKER_BESIDE + "=" + beside),
                 "--http-port", Integer.toString(freePort()), "--mqtt-port", Integer.toString(mqttPort),
                 "--simulator-devices", "12", "--plugins", workingDir.resolve("plugins").toString());
 
@@ -60,7 +70,10 @@ class StartupTraceIT {
         int coreBundle = index(timeline, "bundle nl.regie.runtime.core started");
         assertTrue(brokerListening < bridgeBundle, "the devices bundle starts once the broker listens\n" + timeline);
         assertTrue(index(timeline, "launcher: MQTT broker starting") < coreBundle,
-                "the broker starts before, and beside, the framework's bundles\n" + timeline);
+                "the broker starts before the framework's bundles\n" + timeline);
+        if (!beside) {
+            assertTrue(brokerListening < coreBundle, "by default the framework starts once the broker listens\n" + timeline);
+        }
         assertTrue(index(timeline, "launcher: the runtime's MQTT bridge subscribed")
                 < index(timeline, "launcher: simulator started"), timeline.toString());
         assertTrue(timeline.stream().anyMatch(line -> line.matches(".*\\[cpu +\\d+ ms\\] launcher: .*")),
