@@ -206,7 +206,7 @@ final class EmbeddedFramework {
 
     /**
      * Makes {@link #startBundles} wait for {@code gate} before it starts the bundle {@code symbolicName} (the runtime's
-     * MQTT bridge waits for the embedded broker, which starts beside the framework); when the gate throws, start-up
+     * MQTT bridge waits for the embedded broker when that starts beside the framework); when the gate throws, start-up
      * fails with its exception.
      */
     synchronized void awaitBefore(String symbolicName, Gate gate) {
