@@ -20,8 +20,8 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one in
- * the background), start the framework and the shipped bundles (with {@link #BROKER_BESIDE} beside the broker, and the
- * devices bundle, whose bridge connects to the broker, once it listens; FileInstall last: the plugins already in the
+ * the background) and beside it the framework and the shipped bundles (the devices bundle, whose bridge connects to the
+ * broker, once it listens; unless {@link #BROKER_BESIDE} is false; FileInstall last: the plugins already in the
  * folder go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's MQTT
  * bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
  * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
@@ -36,7 +36,7 @@ final class Launcher {
     static final Duration BRIDGE_TIMEOUT = Duration.ofSeconds(10);
     /** What the simulator's warnings are attributed to on the console. */
     static final String SIMULATOR = "simulator";
-    /** Starts the embedded broker beside the framework rather than before it (a system property, for measuring). */
+    /** {@code false} starts the embedded broker before the framework rather than beside it (a system property). */
     static final String BROKER_BESIDE = "regie.startup.broker.beside";
     /** The bundle of the runtime's MQTT bridge: it starts once the embedded broker listens. */
     static final String BRIDGE_BUNDLE = "nl.regie.runtime.devices";
@@ -76,10 +76,10 @@ final class Launcher {
             operator = OperatorToken.inStateDir(options.stateDir());
         }
         trace.phase("launcher: HTTP port checked, operator token read");
-        // The embedded broker starts on a thread of its own. By default the launcher waits for it before it starts the
-        // framework: beside the framework it was slower on a loaded 2-core machine (benchmarks/README.md, "Start-up
-        // time"). With -Dregie.startup.broker.beside=true the framework starts meanwhile, and the devices bundle, whose
-        // bridge connects to the broker at once, only once the broker listens.
+        // The embedded broker starts on a thread of its own and the framework meanwhile; the devices bundle, whose bridge
+        // connects to the broker at once, starts only once the broker listens. Faster with a core to spare, slower on a
+        // loaded 2-core machine (benchmarks/README.md, "Where the start goes"): -Dregie.startup.broker.beside=false
+        // waits for the broker before the framework starts.
         MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.begin(options, console) : MqttBroker.none();
         synchronized (this) {
             if (stoppedCleanly != null) {
@@ -89,7 +89,7 @@ final class Launcher {
             broker = mqtt;
         }
         trace.phase("launcher: MQTT broker starting");
-        if (!Boolean.getBoolean(BROKER_BESIDE)) {
+        if (!Boolean.parseBoolean(System.getProperty(BROKER_BESIDE, "true"))) {
             awaitBroker(mqtt);
         }
         Path storage;

@@ -27,7 +27,7 @@ import org.osgi.service.log.LogLevel;
 
 /**
  * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on
- * 127.0.0.1 before the framework (or beside it, before the runtime's devices bundle) and stops after it, or an
+ * 127.0.0.1 beside the framework (before the runtime's devices bundle) and stops after it, or an
  * external one named by {@code --broker}, which it only checks it can reach (the runtime's bridge connects, and keeps retrying, by itself).
  *
  * <p>The embedded broker lets in the devices of the password file in the state folder
@@ -93,9 +93,9 @@ final class MqttBroker implements AutoCloseable {
     /**
      * The broker these options ask for, starting: the embedded one on a thread of its own ({@link #START_THREAD}),
      * which {@link #awaitStarted()} waits for; or the external one, probed in the background. Its logins are known at
-     * once. The launcher waits for it before it starts the framework, or, with {@code regie.startup.broker.beside},
-     * starts the framework meanwhile and the runtime's devices bundle once it listens (measured: benchmarks/README.md,
-     * "Start-up time").
+     * once. The launcher starts the framework meanwhile and the runtime's devices bundle once it listens (or, with
+     * {@code regie.startup.broker.beside=false}, waits for it first; measured: benchmarks/README.md, "Where the start
+     * goes").
      *
      * @throws StartupException when the embedded broker's port is taken or it cannot be prepared
      */
