@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The start with {@code -Dregie.startup.trace=true}: the timeline follows the ready line, and it shows the order the
- * launcher promises, by default and with the embedded broker beside the framework ({@code regie.startup.broker.beside}):
+ * launcher promises, with the embedded broker beside the framework (the default) and before it
+ * ({@code regie.startup.broker.beside=false}):
  * the broker listens before the runtime's devices bundle (its MQTT bridge) starts, and when {@code Regie ready} is printed the broker answers and the bridge
  * has subscribed, as without the trace.
  */
@@ -41,12 +42,12 @@ class StartupTraceIT {
 
     @Test
     void theTimelineShowsTheBrokerListeningBeforeTheBridgeStartsAndReadyKeepsItsPromise() throws Exception {
-        startTraced(false);
+        startTraced(true);
     }
 
     @Test
-    void besideTheFrameworkTheBrokerStillListensBeforeTheBridgeStartsAndBeforeReady() throws Exception {
-        startTraced(true);
+    void withTheBrokerFirstItListensBeforeTheFrameworkStarts() throws Exception {
+        startTraced(false);
     }
 
     private void startTraced(boolean beside) throws Exception {
@@ -72,7 +73,7 @@ class StartupTraceIT {
         assertTrue(index(timeline, "launcher: MQTT broker starting") < coreBundle,
                 "the broker starts before the framework's bundles\n" + timeline);
         if (!beside) {
-            assertTrue(brokerListening < coreBundle, "by default the framework starts once the broker listens\n" + timeline);
+            assertTrue(brokerListening < coreBundle, "with beside=false the bundles start once the broker listens\n" + timeline);
         }
         assertTrue(index(timeline, "launcher: the runtime's MQTT bridge subscribed")
                 < index(timeline, "launcher: simulator started"), timeline.toString());
