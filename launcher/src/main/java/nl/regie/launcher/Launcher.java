@@ -22,8 +22,8 @@ import org.osgi.framework.BundleContext;
  * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one in
  * the background) and beside it the framework and the shipped bundles (the devices bundle, whose bridge connects to the
  * broker, once it listens; unless {@link #BROKER_BESIDE} is false; FileInstall last: the plugins already in the
- * folder go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's MQTT
- * bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
+ * folder go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's
+ * MQTT bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
  * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
  * time, more than once. Parts left out with {@code --without} are skipped with what only they need: without the web
  * part no HTTP server, without the devices part no broker and no simulator, without the lifecycle no plugins folder.

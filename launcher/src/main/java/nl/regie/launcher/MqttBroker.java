@@ -27,8 +27,9 @@ import org.osgi.service.log.LogLevel;
 
 /**
  * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on
- * 127.0.0.1 beside the framework (before the runtime's devices bundle) and stops after it, or an
- * external one named by {@code --broker}, which it only checks it can reach (the runtime's bridge connects, and keeps retrying, by itself).
+ * 127.0.0.1 beside the framework (before the runtime's devices bundle) and stops after it, or an external one named
+ * by {@code --broker}, which it only checks it can reach (the runtime's bridge connects, and keeps retrying, by
+ * itself).
  *
  * <p>The embedded broker lets in the devices of the password file in the state folder
  * ({@code <state dir>/broker/passwd}, which the runtime keeps) and two users of the launcher's own: the runtime's

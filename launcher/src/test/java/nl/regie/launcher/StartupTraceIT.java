@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The start with {@code -Dregie.startup.trace=true}: the timeline follows the ready line, and it shows the order the
  * launcher promises, with the embedded broker beside the framework (the default) and before it
- * ({@code regie.startup.broker.beside=false}):
- * the broker listens before the runtime's devices bundle (its MQTT bridge) starts, and when {@code Regie ready} is printed the broker answers and the bridge
- * has subscribed, as without the trace.
+ * ({@code regie.startup.broker.beside=false}): the broker listens before the runtime's devices bundle (its MQTT bridge)
+ * starts, and when {@code Regie ready} is printed the broker answers and the bridge has subscribed, as without the
+ * trace.
  */
 class StartupTraceIT {
 
