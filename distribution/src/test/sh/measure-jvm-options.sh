@@ -8,6 +8,8 @@
 # Each start: a fresh state folder, free loopback ports, the default simulator (120 devices). Measured:
 #   ready  wall-clock seconds from starting bin/regie to the `Regie ready` line on stdout
 #   rss    VmRSS of the JVM, IDLE seconds (default 30) after the ready line
+#   cpu    CPU seconds (user and system, /proc/<pid>/stat) the JVM had used at the ready line: less inflated by other
+#          processes' load than the wall-clock time
 # then SIGTERM, and the exit status must be 0. Prints every run, then per set the median and the range.
 # DEVICES=10000 IDLE=180 measures with 10,000 simulated devices instead (3 minutes after ready).
 # A SET ending in @b runs the distribution in REGIE_DIST_B instead (another build, to compare two launchers).
@@ -75,7 +77,7 @@ measure() {
     if [[ $set == *+arena1 ]]; then arenas=1; set=${set%+arena1}; fi
     options_for "$set" > "$dir/jvm.options"
     [[ $set == *broker* ]] && args=(--broker "tcp://127.0.0.1:$BROKER_PORT") || args=(--mqtt-port "$(free_port)")
-    local start end pid rss live status
+    local start end pid rss live status cpu
     start=$(date +%s%N)
     # bin/regie sets MALLOC_ARENA_MAX=2 unless it is set; arena-default gives glibc's own (8 per core).
     [[ $set == arena-default ]] && arenas=$((8 * $(nproc)))
@@ -87,13 +89,15 @@ measure() {
         sleep 0.01
     done
     end=$(date +%s%N)
+    cpu=$(awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$pid/stat")
     sleep "$IDLE"
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
     live=$(jcmd "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}')
     kill -TERM "$pid"
     status=0; wait "$pid" || status=$?
     [ "$status" -eq 0 ] || { echo "$set run $run: exit status $status" >&2; exit 1; }
-    awk -v s="$start" -v e="$end" -v r="$rss" -v l="${live:-0}" 'BEGIN { printf "%.2f %.0f %.0f\n", (e - s) / 1e9, r / 1024, l / 1048576 }'
+    awk -v s="$start" -v e="$end" -v r="$rss" -v l="${live:-0}" -v c="$cpu" \
+        'BEGIN { printf "%.2f %.0f %.0f %.2f\n", (e - s) / 1e9, r / 1024, l / 1048576, c / 100 }'
 }
 
 for set in "${SETS[@]}"; do
@@ -110,7 +114,7 @@ for set in "${SETS[@]}"; do
     fi
 done
 
-echo "set run ready_s rss_MB live_MB   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "set run ready_s rss_MB live_MB cpu_s   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 for run in $(seq 1 "$RUNS"); do
     for set in "${SETS[@]}"; do
         result=$(measure "$set" "$run")
@@ -118,12 +122,12 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 echo
-echo "set: ready median (range) s; rss median (range) MB; live heap median (range) MB; $RUNS runs each"
+echo "set: ready median (range) s; rss median (range) MB; live heap median (range) MB; cpu at ready median (range) s; $RUNS runs each"
 for set in "${SETS[@]}"; do
-    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; l[n] = $5; n++ }
+    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; l[n] = $5; c[n] = $6; n++ }
         function median(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
             return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }
-        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB   %4.0f (%.0f-%.0f) MB\n", set, median(r, n), r[0], r[n - 1],
-            median(m, n), m[0], m[n - 1], median(l, n), l[0], l[n - 1] }' \
+        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB   %4.0f (%.0f-%.0f) MB   %5.2f (%.2f-%.2f) s\n", set,
+            median(r, n), r[0], r[n - 1], median(m, n), m[0], m[n - 1], median(l, n), l[0], l[n - 1], median(c, n), c[0], c[n - 1] }' \
         "$WORK/results"
 done

@@ -26,7 +26,8 @@ import org.osgi.framework.wiring.BundleRevision;
 /**
  * Apache Felix, embedded: started with the launcher's properties and its cache in a temporary folder, then the
  * bundles shipped in the launcher jar installed and started one by one, so that each failure is reported with
- * the bundle's name and the framework's reason. Two bundles wait for something: FileInstall starts only once the
+ * the bundle's name and the framework's reason. Some bundles wait for something: the runtime's devices bundle for the
+ * embedded MQTT broker (a {@linkplain #awaitBefore gate} the launcher sets), FileInstall starts only once the
  * runtime's plugins-folder installer is registered (otherwise FileInstall would install the folder's jars itself,
  * around the plugin lifecycle), and the Gogo shell only when {@link #startDeferred} is called, after the launcher's
  * ready line, so that its prompt never lands in the middle of the start-up report. Stopping waits for the framework
@@ -64,6 +65,12 @@ final class EmbeddedFramework {
     private boolean stopped;
     private final List<Bundle> deferred = new ArrayList<>();
     private volatile boolean awaitPolicy;
+    private final Map<String, Gate> gates = new HashMap<>();
+
+    /** What must be there before a bundle starts: it returns once it is, or throws when it never will be. */
+    interface Gate {
+        void await() throws StartupException, InterruptedException;
+    }
 
     /** A framework that keeps its cache in {@code storage} (deleted on stop) and reports on {@code console}. */
     EmbeddedFramework(Path storage, ConsoleLog console) {
@@ -144,6 +151,18 @@ final class EmbeddedFramework {
                         + POLICY_TIMEOUT.toSeconds() + " s (see the log above); plugins signed by keys it lists are"
                         + " refused until it is, then put them in the plugins folder again", null);
             }
+            Gate gate;
+            synchronized (this) {
+                gate = gates.get(bundle.getSymbolicName());
+            }
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("stopped during start-up");
+                }
+            }
             try {
                 bundle.start();
             } catch (BundleException | RuntimeException e) {
@@ -183,6 +202,15 @@ final class EmbeddedFramework {
                 console.error(ConsoleLog.name(bundle), "could not start", e);
             }
         }
+    }
+
+    /**
+     * Makes {@link #startBundles} wait for {@code gate} before it starts the bundle {@code symbolicName} (the runtime's
+     * MQTT bridge waits for the embedded broker when that starts beside the framework); when the gate throws, start-up
+     * fails with its exception.
+     */
+    synchronized void awaitBefore(String symbolicName, Gate gate) {
+        gates.put(symbolicName, gate);
     }
 
     /**

@@ -19,10 +19,11 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /**
- * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one
- * in the background), start the framework and the shipped bundles (FileInstall last: the plugins already in the folder
- * go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's MQTT
- * bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
+ * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one in
+ * the background) and beside it the framework and the shipped bundles (the devices bundle, whose bridge connects to the
+ * broker, once it listens; unless {@link #BROKER_BESIDE} is false; FileInstall last: the plugins already in the
+ * folder go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's
+ * MQTT bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
  * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
  * time, more than once. Parts left out with {@code --without} are skipped with what only they need: without the web
  * part no HTTP server, without the devices part no broker and no simulator, without the lifecycle no plugins folder.
@@ -35,23 +36,35 @@ final class Launcher {
     static final Duration BRIDGE_TIMEOUT = Duration.ofSeconds(10);
     /** What the simulator's warnings are attributed to on the console. */
     static final String SIMULATOR = "simulator";
+    /** {@code false} starts the embedded broker before the framework rather than beside it (a system property). */
+    static final String BROKER_BESIDE = "regie.startup.broker.beside";
+    /** The bundle of the runtime's MQTT bridge: it starts once the embedded broker listens. */
+    static final String BRIDGE_BUNDLE = "nl.regie.runtime.devices";
     /** The operator's policy in the config folder: its keys decide which plugins are let in. */
     static final String POLICY_FILE = "nl.regie.runtime.policy.cfg";
 
     private final LauncherOptions options;
     private final ConsoleLog console;
     private final Instant startedAt;
+    private final StartupTrace trace;
     private volatile EmbeddedFramework framework;
     private volatile MqttBroker broker;
     private volatile CitySimulator simulator;
     private volatile String operatorLink;
     private Boolean stoppedCleanly;
+    private boolean brokerListening;
 
     /** A launcher for these options that reports on {@code console}; start-up time counts from {@code startedAt}. */
     Launcher(LauncherOptions options, ConsoleLog console, Instant startedAt) {
+        this(options, console, startedAt, StartupTrace.off());
+    }
+
+    /** A launcher that also records its phases in {@code trace} ({@code -Dregie.startup.trace=true}). */
+    Launcher(LauncherOptions options, ConsoleLog console, Instant startedAt, StartupTrace trace) {
         this.options = options;
         this.console = console;
         this.startedAt = startedAt;
+        this.trace = trace;
     }
 
     /** Starts everything and says how it went; throws when Regie cannot run. */
@@ -62,13 +75,22 @@ final class Launcher {
             quietJetty();
             operator = OperatorToken.inStateDir(options.stateDir());
         }
-        MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.start(options, console) : MqttBroker.none();
+        trace.phase("launcher: HTTP port checked, operator token read");
+        // The embedded broker starts on a thread of its own and the framework meanwhile; the devices bundle, whose bridge
+        // connects to the broker at once, starts only once the broker listens. Faster with a core to spare, slower on a
+        // loaded 2-core machine (benchmarks/README.md, "Where the start goes"): -Dregie.startup.broker.beside=false
+        // waits for the broker before the framework starts.
+        MqttBroker mqtt = options.runs(Part.DEVICES) ? MqttBroker.begin(options, console) : MqttBroker.none();
         synchronized (this) {
             if (stoppedCleanly != null) {
                 mqtt.close();
                 throw new StartupException("stopped during start-up");
             }
             broker = mqtt;
+        }
+        trace.phase("launcher: MQTT broker starting");
+        if (!Boolean.parseBoolean(System.getProperty(BROKER_BESIDE, "true"))) {
+            awaitBroker(mqtt);
         }
         Path storage;
         List<ShippedBundles.ShippedBundle> shipped;
@@ -90,6 +112,8 @@ final class Launcher {
         boolean shellReadsStdin = options.shell() || System.console() != null;
         BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin,
                 mqtt.logins().map(BrokerLogins::bridge).orElse(null)));
+        trace.attach(context);
+        trace.phase("launcher: framework started");
         mqtt.offerDrops(context);
         List<String> notes = new ArrayList<>();
         if (options.runs(Part.CONFIG) && options.runs(Part.SOVEREIGNTY)
@@ -98,12 +122,18 @@ final class Launcher {
         }
         Set<String> leftOut = new HashSet<>(Part.bundles(options.without()));
         leftOut.addAll(options.role().leftOut());
+        embedded.awaitBefore(BRIDGE_BUNDLE, () -> awaitBroker(mqtt));
         embedded.startBundles(shipped, leftOut)
                 .forEach(failure -> notes.add("failed: " + failure));
+        // Ready means the broker listens, also when no bundle waited for it.
+        awaitBroker(mqtt);
+        trace.phase("launcher: shipped bundles started");
         String url = options.runs(Part.WEB)
                 ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;
+        trace.phase("launcher: HTTP server listening");
         if (url != null) {
             HttpServer.firstRequest(url);
+            trace.phase("launcher: first HTTP request answered");
         }
 
         if (operator != null) {
@@ -129,6 +159,7 @@ final class Launcher {
             }
             active.sort(null);
             folder.watch(context);
+            trace.phase("launcher: plugins folder checked");
         }
 
         if (!options.runs(Part.DEVICES)) {
@@ -141,8 +172,19 @@ final class Launcher {
             notes.add("the runtime's MQTT bridge has not subscribed at the broker within " + BRIDGE_TIMEOUT.toSeconds()
                     + " s (see the log above)");
         }
+        trace.phase("launcher: the runtime's MQTT bridge subscribed");
         String simulated = startSimulator(mqtt, unreachable.isPresent(), notes);
+        trace.phase("launcher: simulator started");
         return report(url, mqtt.describe(), simulated, active, notes);
+    }
+
+    /** Waits until the broker listens (at once when it already does), and says so in the trace the first time. */
+    private void awaitBroker(MqttBroker mqtt) throws StartupException, InterruptedException {
+        if (!brokerListening) {
+            mqtt.awaitStarted();
+            brokerListening = true;
+            trace.phase("launcher: MQTT broker listening");
+        }
     }
 
     private StartupReport report(String httpUrl, String mqtt, String simulated, List<String> active, List<String> notes) {

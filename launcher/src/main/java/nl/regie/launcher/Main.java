@@ -25,10 +25,13 @@ public final class Main {
     private volatile boolean shuttingDown;
 
     private final ConsoleLog console;
+    private final StartupTrace trace;
 
     private Main(LauncherOptions options, Instant startedAt, LogFile logFile) {
         this.console = new ConsoleLog(System.out, System.err, options.verbose() || Boolean.getBoolean("regie.debug"), logFile);
-        this.launcher = new Launcher(options, console, startedAt);
+        this.trace = StartupTrace.fromSystemProperties(startedAt.toEpochMilli());
+        trace.phase("launcher: options read, folders ready");
+        this.launcher = new Launcher(options, console, startedAt, trace);
         this.stateDir = options.stateDir();
         this.shutdownHook = new Thread(this::stopOnSignal, "regie-shutdown");
     }
@@ -116,6 +119,7 @@ public final class Main {
         launcher.operatorLink().ifPresent(link -> System.out.println("Operator: " + link + " (the token is also in "
                 + stateDir.resolve(OperatorToken.FILE_NAME) + ")"));
         System.out.flush();
+        trace.lines().forEach(line -> console.info(ConsoleLog.LAUNCHER, line));
         launcher.startShell();
         try {
             launcher.awaitStop();

@@ -27,8 +27,9 @@ import org.osgi.service.log.LogLevel;
 
 /**
  * The MQTT broker as the launcher sees it: either the {@linkplain EmbeddedBroker embedded one}, which it starts on
- * 127.0.0.1 before the framework and stops after it, or an external one named by {@code --broker}, which it only
- * checks it can reach (the runtime's bridge connects, and keeps retrying, by itself).
+ * 127.0.0.1 beside the framework (before the runtime's devices bundle) and stops after it, or an external one named
+ * by {@code --broker}, which it only checks it can reach (the runtime's bridge connects, and keeps retrying, by
+ * itself).
  *
  * <p>The embedded broker lets in the devices of the password file in the state folder
  * ({@code <state dir>/broker/passwd}, which the runtime keeps) and two users of the launcher's own: the runtime's
@@ -36,7 +37,12 @@ import org.osgi.service.log.LogLevel;
  */
 final class MqttBroker implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long the embedded broker may take to listen before start-up fails: a guard against a broker that hangs, not a
+     * goal. At a load average of 26 on 2 cores its start took 31 s alone, and more than 30 s beside the framework,
+     * where an idle machine takes about one.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     /**
      * The thread that starts the embedded broker, or probes an external one, while the launcher goes on starting; it
@@ -88,8 +94,9 @@ final class MqttBroker implements AutoCloseable {
     /**
      * The broker these options ask for, starting: the embedded one on a thread of its own ({@link #START_THREAD}),
      * which {@link #awaitStarted()} waits for; or the external one, probed in the background. Its logins are known at
-     * once. (Starting the framework beside the embedded broker was tried and measured slower on a loaded 2-core
-     * machine: docs/install.md, "Starting the broker beside the framework".)
+     * once. The launcher starts the framework meanwhile and the runtime's devices bundle once it listens (or, with
+     * {@code regie.startup.broker.beside=false}, waits for it first; measured: benchmarks/README.md, "Where the start
+     * goes").
      *
      * @throws StartupException when the embedded broker's port is taken or it cannot be prepared
      */

@@ -43,12 +43,25 @@ final class LauncherProcess implements AutoCloseable {
 
     /** Starts the launcher jar with its stdin a pipe that stays open for {@link #send}. */
     static LauncherProcess startWithStdin(Path workingDir, String... args) throws IOException {
+        return startWithStdin(workingDir, List.of(), args);
+    }
+
+    /** Starts the launcher jar with these JVM options (before {@code -jar}), its stdin closed. */
+    static LauncherProcess startWithJvmOptions(Path workingDir, List<String> jvmOptions, String... args) throws IOException {
+        LauncherProcess launched = startWithStdin(workingDir, jvmOptions, args);
+        launched.closeStdin();
+        return launched;
+    }
+
+    private static LauncherProcess startWithStdin(Path workingDir, List<String> jvmOptions, String... args) throws IOException {
         String jar = System.getProperty("regie.launcher.jar");
         if (jar == null) {
             fail("regie.launcher.jar is not set: run this test through Maven (failsafe), after package");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(workingDir.toFile()).start();
         return new LauncherProcess(process);
