@@ -228,15 +228,20 @@ public final class Soak {
     /** What the {@link #LOSSES} counters of a /metrics text say was lost, one problem per counter above 0. */
     List<String> losses(String metrics) {
         Map<String, Double> totals = new TreeMap<>();
+        List<String> series = new ArrayList<>();
         for (String line : metrics.split("\n")) {
             for (String name : LOSSES) {
                 if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                     double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     totals.merge(name, value, Double::sum);
+                    if (value > 0) {
+                        series.add(line);
+                    }
                 }
             }
         }
         out.printf(Locale.ROOT, "lost, by /metrics at the end: %s%n", totals.isEmpty() ? "no loss counters" : totals);
+        series.forEach(line -> out.printf(Locale.ROOT, "  %s%n", line));
         if (totals.isEmpty()) {
             return List.of("/metrics has none of the loss counters " + LOSSES);
         }

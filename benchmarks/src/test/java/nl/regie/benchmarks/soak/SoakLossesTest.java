@@ -1,6 +1,7 @@
 package nl.regie.benchmarks.soak;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -56,6 +57,9 @@ class SoakLossesTest {
         List<String> losses = soak.losses(metrics);
         assertEquals(1, losses.size(), losses.toString());
         assertTrue(losses.get(0).startsWith("regie_mqtt_broker_dropped_total is 12"), losses.get(0));
+        String report = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("regie_mqtt_broker_dropped_total{reason=\"qos0_memory\"} 7"), "each reason named: " + report);
+        assertFalse(report.contains("queue_full"), "only what is above 0: " + report);
     }
 
     @Test
