@@ -23,7 +23,12 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  */
 final class LinkPool implements MqttLink.Host {
 
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long connecting and subscribing every link may take. A broker that is not there is refused at once; this is
+     * for one that is slow to answer: on a starved machine (2 cores at a load of 25) the embedded broker took more than
+     * the 5 s and 10 s this once was to answer 10 connections, and the simulated city never started.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<MqttLink> links;
     private final Births births;

@@ -120,7 +120,7 @@ final class MqttLink implements MqttCallback {
         connection.setCleanStart(true);
         connection.setAutomaticReconnect(false);
         connection.setKeepAliveInterval(30);
-        connection.setConnectionTimeout(5);
+        connection.setConnectionTimeout((int) LinkPool.CONNECT_TIMEOUT.toSeconds());
         if (plainTcp) {
             connection.setSocketFactory(new NoDelaySocketFactory());
         }

@@ -1,7 +1,9 @@
 package nl.regie.simulator;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,13 +46,39 @@ final class Telemetry {
     void start() {
         long period = interval.toNanos();
         List<SimDevice> devices = city.devices();
+        long[] phases = phases(devices.stream().map(SimDevice::type).toList(), period);
         for (int i = 0; i < devices.size(); i++) {
             SimDevice device = devices.get(i);
-            long phase = period * i / devices.size();
-            scheduler.scheduleAtFixedRate(() -> report(device), phase, period, TimeUnit.NANOSECONDS);
+            scheduler.scheduleAtFixedRate(() -> report(device), phases[i], period, TimeUnit.NANOSECONDS);
         }
         long fireCheck = Math.min(period, TimeUnit.SECONDS.toNanos(1));
         scheduler.scheduleAtFixedRate(this::fires, fireCheck, fireCheck, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * When in each {@code period} each device reports, by its type ({@code types}, in the city's order): the devices of
+     * one type spread evenly over the whole period, each type shifted a little from the others so that they do not
+     * report at the same instant. (Spread over the city's order instead, its 3,800 bins, listed first, all reported in
+     * the first 38% of every period and nothing in the rest: a plugin on the bins got its readings in bursts.)
+     */
+    static long[] phases(List<String> types, long period) {
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, Integer> order = new HashMap<>();
+        for (String type : types) {
+            counts.merge(type, 1, Integer::sum);
+            order.putIfAbsent(type, order.size());
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        long[] phases = new long[types.size()];
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i);
+            int count = counts.get(type);
+            int index = seen.merge(type, 1, Integer::sum) - 1;
+            long slot = period / count;
+            long shift = slot * order.get(type) / order.size();
+            phases[i] = slot * index + shift;
+        }
+        return phases;
     }
 
     /** Publishes what {@code device} measures now, unless stopped (scheduler thread only). */

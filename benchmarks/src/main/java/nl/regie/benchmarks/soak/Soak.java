@@ -217,21 +217,31 @@ public final class Soak {
     }
 
     /** The counters on /metrics that count something lost: readings, history rows, notifications, audit events. */
+    /**
+     * The counters of what was lost, summed over their labels: the bus's subscribers, the history, the notifications,
+     * the audit log, and the embedded broker (any reason: a reading it dropped never reached the bridge).
+     */
     static final List<String> LOSSES = List.of("regie_bus_subscriber_dropped_total", "regie_bus_subscriber_failed_total",
-            "regie_history_dropped_total", "regie_notifications_dropped_total", "regie_audit_events_lost_total");
+            "regie_history_dropped_total", "regie_notifications_dropped_total", "regie_audit_events_lost_total",
+            "regie_mqtt_broker_dropped_total");
 
     /** What the {@link #LOSSES} counters of a /metrics text say was lost, one problem per counter above 0. */
     List<String> losses(String metrics) {
         Map<String, Double> totals = new TreeMap<>();
+        List<String> series = new ArrayList<>();
         for (String line : metrics.split("\n")) {
             for (String name : LOSSES) {
                 if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                     double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     totals.merge(name, value, Double::sum);
+                    if (value > 0) {
+                        series.add(line);
+                    }
                 }
             }
         }
         out.printf(Locale.ROOT, "lost, by /metrics at the end: %s%n", totals.isEmpty() ? "no loss counters" : totals);
+        series.forEach(line -> out.printf(Locale.ROOT, "  %s%n", line));
         if (totals.isEmpty()) {
             return List.of("/metrics has none of the loss counters " + LOSSES);
         }
