@@ -81,6 +81,19 @@ class WireFormatTest {
         assertEquals(false, WireFormat.isReadingId("r 1"));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // the streaming read: another order, location first
+        "{\"location\":[3.125,50.947],\"exportedAt\":7,\"source\":\"g\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"unit\":\"m\",\"value\":2.5,\"v\":1}",
+        // left to the tree: a repeated field (the last counts), v written as 1.0 is refused there
+        "{\"v\":1,\"value\":9,\"value\":2.5,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":7,\"location\":[3.125,50.947]}"})
+    void aUsualPayloadReadsTheSameInEitherPath(String json) throws WireException {
+        SharedReading read = wire.read(TOPIC, json.getBytes(StandardCharsets.UTF_8), properties(), T);
+        assertEquals(new Reading(EntityId.of("WaterObserved", "g1"), "waterLevel", Value.of(2.5), "m", T, T, "g",
+                Location.of(3.125, 50.947)), read.reading());
+        assertEquals(7, read.exportedAt());
+    }
+
     @Test
     void aPayloadThatIsNotUtf8IsRefusedAsNotJson() {
         byte[] payload = "{\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1}"
