@@ -49,8 +49,8 @@ import org.osgi.service.log.Logger;
  * ({@link #offer} returns false when it is full: the caller counts the drop), which one thread,
  * {@code regie-federation-send}, drains while connected; it waits for a connection or an acknowledgement while Paho
  * refuses (not connected, as many in flight as the broker allows), and the message it could not send stays at the
- * head of the queue. Both paths publish under one lock, and a direct publish only when the queue is empty, so the
- * order is kept. Messages in flight when the link drops are sent again by Paho on reconnect (same client, session
+ * head of the queue. A direct publish happens only with the queue empty and the sender not publishing (a lock tried,
+ * never waited for), so the order is kept and an offer never waits for the sender's publish. Messages in flight when the link drops are sent again by Paho on reconnect (same client, session
  * kept); the receiver drops the duplicates by reading id. Incoming messages go to the handler on Paho's callback
  * thread, which acknowledges them only after it returns.
  *
@@ -83,8 +83,14 @@ public final class FederationLink implements AutoCloseable {
     private final MqttConnectionOptions options;
     /** Guarded by {@link #lock}: the messages waiting to be published, oldest first. */
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-    /** Held while a message is taken from the queue or offered, and while it is handed to Paho: keeps the order. */
-    private final ReentrantLock lock = new ReentrantLock(true);
+    /** Guards the queue (short: an offer, a look at the head, its removal); the sender never waits on Paho under it. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held while a message is handed to Paho: by the sender for the queue's head until it is removed, by an offer
+     * (tried, never waited for, under {@link #lock} with the queue empty) for a direct publish. So a direct publish
+     * never overtakes a message the sender is publishing, and an offer never waits for the sender's publish.
+     */
+    private final ReentrantLock publishing = new ReentrantLock();
     /** The queue is no longer empty, or the link is closing. */
     private final Condition filled = lock.newCondition();
     /** A connection or an acknowledgement: what Paho refused may go now. */
@@ -176,8 +182,15 @@ public final class FederationLink implements AutoCloseable {
                 return false;
             }
             Outgoing numbered = journal == null ? message : journal.queued(message);
-            if (queue.isEmpty() && publish(numbered)) {
-                return true;
+            // Only when nothing waits and the sender is not handing a message to Paho: the order is kept.
+            if (queue.isEmpty() && publishing.tryLock()) {
+                try {
+                    if (publish(numbered)) {
+                        return true;
+                    }
+                } finally {
+                    publishing.unlock();
+                }
             }
             deferred.incrementAndGet();
             enqueue(numbered);
@@ -226,23 +239,43 @@ public final class FederationLink implements AutoCloseable {
     private void sendLoop() {
         try {
             while (!closed) {
-                // The lock is taken per message (and is fair), so an offer is never held up by a long backlog.
+                Outgoing head;
                 lock.lock();
                 try {
-                    Outgoing head = queue.peekFirst();
-                    if (head == null) {
+                    while ((head = queue.peekFirst()) == null && !closed) {
                         filled.await();
-                        continue;
-                    }
-                    long seen = changes.get();
-                    if (publish(head)) {
-                        queue.pollFirst();
-                        queued = queue.size();
-                    } else {
-                        awaitChange(seen);
                     }
                 } finally {
                     lock.unlock();
+                }
+                if (head == null) {
+                    return;
+                }
+                // Only this thread removes from the queue, so the head stays the head while it is published.
+                long seen = changes.get();
+                boolean sent;
+                publishing.lock();
+                try {
+                    sent = publish(head);
+                    if (sent) {
+                        lock.lock();
+                        try {
+                            queue.pollFirst();
+                            queued = queue.size();
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+                } finally {
+                    publishing.unlock();
+                }
+                if (!sent) {
+                    lock.lock();
+                    try {
+                        awaitChange(seen);
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             }
         } catch (InterruptedException e) {
