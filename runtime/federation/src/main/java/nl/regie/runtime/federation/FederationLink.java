@@ -3,12 +3,12 @@ package nl.regie.runtime.federation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +43,16 @@ import org.osgi.service.log.Logger;
  * addressed to this site while it is away; reconnects on its own scheduler (1 s, doubling to a maximum) with a
  * watchdog for an attempt the broker never answers; TCP_NODELAY; the inbox subscribed (QoS 1) on every connect.
  *
- * <p>Outgoing readings wait in a bounded queue ({@link #offer} returns false when it is full: the caller counts the
- * drop); one thread, {@code regie-federation-send}, publishes them at QoS 1 while connected, and waits on a condition
- * while not. A message Paho refuses (not connected, too many in flight) goes back to the head of the queue. Messages
- * in flight when the link drops are sent again by Paho on reconnect (same client, session kept); the receiver drops
- * the duplicates by reading id. Incoming messages go to the handler on Paho's callback thread, which acknowledges
- * them only after it returns.
+ * <p>Outgoing readings are published at QoS 1 in the order they are offered. While the link is connected and nothing
+ * waits, {@link #offer} hands a message to Paho at once, on the caller's thread (no hand-off to another thread of
+ * ours: at a paced rate that hand-off was a thread wake-up per reading). Otherwise it waits in a bounded queue
+ * ({@link #offer} returns false when it is full: the caller counts the drop), which one thread,
+ * {@code regie-federation-send}, drains while connected; it waits for a connection or an acknowledgement while Paho
+ * refuses (not connected, as many in flight as the broker allows), and the message it could not send stays at the
+ * head of the queue. A direct publish happens only with the queue empty and the sender not publishing (a lock tried,
+ * never waited for), so the order is kept and an offer never waits for the sender's publish. Messages in flight when the link drops are sent again by Paho on reconnect (same client, session
+ * kept); the receiver drops the duplicates by reading id. Incoming messages go to the handler on Paho's callback
+ * thread, which acknowledges them only after it returns.
  *
  * <p>With an {@link OutboxJournal}, every message is recorded as it is queued and marked done once the broker
  * acknowledged it, so what waits survives a crash of the process.
@@ -77,9 +81,25 @@ public final class FederationLink implements AutoCloseable {
     private final Clock clock;
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
-    private final LinkedBlockingDeque<Outgoing> queue;
+    /** Guarded by {@link #lock}: the messages waiting to be published, oldest first. */
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    /** Guards the queue (short: an offer, a look at the head, its removal); the sender never waits on Paho under it. */
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held while a message is handed to Paho: by the sender for the queue's head until it is removed, by an offer
+     * (tried, never waited for, under {@link #lock} with the queue empty) for a direct publish. So a direct publish
+     * never overtakes a message the sender is publishing, and an offer never waits for the sender's publish.
+     */
+    private final ReentrantLock publishing = new ReentrantLock();
+    /** The queue is no longer empty, or the link is closing. */
+    private final Condition filled = lock.newCondition();
+    /** A connection or an acknowledgement: what Paho refused may go now. */
     private final Condition changed = lock.newCondition();
+    /** Counts connections and acknowledgements; the sender waits only while it has not moved since Paho refused. */
+    private final AtomicLong changes = new AtomicLong();
+    private volatile int queued;
+    /** Offers that could not go to Paho at once and waited in the queue (tests, and what the figures explain). */
+    private final AtomicLong deferred = new AtomicLong();
     private final Thread sender;
     private final AtomicInteger failedAttempts = new AtomicInteger();
     private final AtomicLong attempts = new AtomicLong();
@@ -117,7 +137,6 @@ public final class FederationLink implements AutoCloseable {
         this.log = log;
         this.clock = clock;
         this.since = clock.instant();
-        this.queue = new LinkedBlockingDeque<>(settings.queueCapacity());
         this.options = options(settings);
         this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
         client.setCallback(new Callback());
@@ -157,18 +176,38 @@ public final class FederationLink implements AutoCloseable {
         if (closed) {
             return false;
         }
-        if (journal == null) {
-            return queue.offerLast(message);
-        }
-        if (queue.remainingCapacity() == 0) {
-            return false;
-        }
-        Outgoing numbered = journal.queued(message);
-        if (queue.offerLast(numbered)) {
+        lock.lock();
+        try {
+            if (queue.size() >= settings.queueCapacity()) {
+                return false;
+            }
+            Outgoing numbered = journal == null ? message : journal.queued(message);
+            // Only when nothing waits and the sender is not handing a message to Paho: the order is kept.
+            if (queue.isEmpty() && publishing.tryLock()) {
+                try {
+                    if (publish(numbered)) {
+                        return true;
+                    }
+                } finally {
+                    publishing.unlock();
+                }
+            }
+            deferred.incrementAndGet();
+            enqueue(numbered);
             return true;
+        } finally {
+            lock.unlock();
         }
-        journal.done(numbered);
-        return false;
+    }
+
+    /** Guarded by {@link #lock}: appends a message to the queue (its capacity checked) and wakes the sender. */
+    private void enqueue(Outgoing message) {
+        boolean wasEmpty = queue.isEmpty();
+        queue.addLast(message);
+        queued = queue.size();
+        if (wasEmpty) {
+            filled.signal();
+        }
     }
 
     /**
@@ -176,8 +215,16 @@ public final class FederationLink implements AutoCloseable {
      * the journal lets it go.
      */
     boolean offerKept(Outgoing message) {
-        if (!closed && queue.offerLast(message)) {
-            return true;
+        if (!closed) {
+            lock.lock();
+            try {
+                if (queue.size() < settings.queueCapacity()) {
+                    enqueue(message);
+                    return true;
+                }
+            } finally {
+                lock.unlock();
+            }
         }
         if (journal != null) {
             journal.done(message);
@@ -185,13 +232,50 @@ public final class FederationLink implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Drains the queue: publishes its head while Paho takes it; when Paho refuses, waits for a connection or an
+     * acknowledgement (at most 100 ms, then tries again), the head staying in place.
+     */
     private void sendLoop() {
         try {
             while (!closed) {
-                Outgoing message = queue.takeFirst();
-                if (!publish(message)) {
-                    queue.offerFirst(message);
-                    awaitChange();
+                Outgoing head;
+                lock.lock();
+                try {
+                    while ((head = queue.peekFirst()) == null && !closed) {
+                        filled.await();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (head == null) {
+                    return;
+                }
+                // Only this thread removes from the queue, so the head stays the head while it is published.
+                long seen = changes.get();
+                boolean sent;
+                publishing.lock();
+                try {
+                    sent = publish(head);
+                    if (sent) {
+                        lock.lock();
+                        try {
+                            queue.pollFirst();
+                            queued = queue.size();
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+                } finally {
+                    publishing.unlock();
+                }
+                if (!sent) {
+                    lock.lock();
+                    try {
+                        awaitChange(seen);
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -206,8 +290,9 @@ public final class FederationLink implements AutoCloseable {
         MqttMessage mqtt = new MqttMessage(message.payload());
         mqtt.setQos(1);
         MqttProperties properties = new MqttProperties();
-        properties.setUserProperties(message.properties().entrySet().stream()
-                .map(p -> new UserProperty(p.getKey(), p.getValue())).toList());
+        List<UserProperty> user = new ArrayList<>(message.properties().size());
+        message.properties().forEach((name, value) -> user.add(new UserProperty(name, value)));
+        properties.setUserProperties(user);
         mqtt.setProperties(properties);
         try {
             client.publish(message.topic(), mqtt, message, null);
@@ -218,20 +303,27 @@ public final class FederationLink implements AutoCloseable {
         }
     }
 
-    /** Waits for a connection or a delivery to change what can be sent (at most 100 ms, to see a lost wake-up). */
-    private void awaitChange() throws InterruptedException {
-        lock.lock();
+    /**
+     * Guarded by {@link #lock}: waits for a connection or an acknowledgement after {@code seen} (at most 100 ms). The
+     * sender sets {@link #waiting} before it looks at {@link #changes} again, and {@link #signal} counts a change before
+     * it looks at {@link #waiting}: so either the sender sees the change and does not wait, or the signal sees the
+     * sender waiting and wakes it; no wake-up is lost between Paho's refusal and the wait.
+     */
+    private void awaitChange(long seen) throws InterruptedException {
+        waiting = true;
         try {
-            waiting = true;
-            changed.await(100, TimeUnit.MILLISECONDS);
+            long nanos = TimeUnit.MILLISECONDS.toNanos(100);
+            while (changes.get() == seen && !closed && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
         } finally {
             waiting = false;
-            lock.unlock();
         }
     }
 
-    /** Wakes the sender if it waits; a delivery while it is busy costs one volatile read. */
+    /** Counts a change and wakes the sender if it waits; while it does not, this costs an increment and a read. */
     private void signal() {
+        changes.incrementAndGet();
         if (!waiting) {
             return;
         }
@@ -370,7 +462,12 @@ public final class FederationLink implements AutoCloseable {
     }
 
     public int queued() {
-        return queue.size();
+        return queued;
+    }
+
+    /** Offers that waited in the queue rather than going to Paho at once. */
+    long deferred() {
+        return deferred.get();
     }
 
     int capacity() {
@@ -410,7 +507,7 @@ public final class FederationLink implements AutoCloseable {
     }
 
     private int left() {
-        return queue.size() + client.getPendingTokens().length;
+        return queued + client.getPendingTokens().length;
     }
 
     /**
@@ -419,7 +516,14 @@ public final class FederationLink implements AutoCloseable {
      */
     public List<Outgoing> leftBehind() {
         List<Outgoing> left = new ArrayList<>(unacknowledged);
-        queue.drainTo(left);
+        lock.lock();
+        try {
+            left.addAll(queue);
+            queue.clear();
+            queued = 0;
+        } finally {
+            lock.unlock();
+        }
         return left;
     }
 

@@ -120,6 +120,39 @@ class TwoSitesOverMosquittoTest {
                 "the link did go down: " + roeselare.log.messages("warn"));
     }
 
+    @Test
+    void aStreamKeepsItsOrderWhenTheBrokerAllowsFewInFlight() throws Exception {
+        // Five in flight at most: most offers find Paho refusing and wait in the queue, behind which later offers must
+        // line up rather than go to Paho first.
+        int port = Mosquitto.freePort();
+        broker = Mosquitto.configured(dir, port, String.join("\n", "listener " + port + " 127.0.0.1",
+                "allow_anonymous true", "max_topic_alias 0", "max_inflight_messages 5", "max_queued_messages 1000000",
+                "set_tcp_nodelay true", ""));
+        broker.launch();
+        roeselare = new TestSite("roeselare", ROESELARE, broker.url(), null);
+        gent = new TestSite("gent", GENT, broker.url(), null);
+        await().atMost(Duration.ofSeconds(15)).until(() -> roeselare.link.isConnected() && gent.link.isConnected());
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            roeselare.engine.export(level(0, 0.1));
+            return !gent.bus.isEmpty();
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> roeselare.link.queued() == 0);
+        gent.bus.clear();
+        long deferredBefore = roeselare.link.deferred();
+        int total = 5000;
+        for (int i = 1; i <= total; i++) {
+            roeselare.engine.export(level(i, i / 1000.0));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> gent.bus.size() >= total);
+        await().atMost(Duration.ofSeconds(10)).until(() -> roeselare.link.queued() == 0);
+        List<Instant> order = gent.bus.stream().map(Reading::observedAt).toList();
+        assertEquals(total, order.size(), "each reading once");
+        for (int i = 0; i < total; i++) {
+            assertEquals(T.plusSeconds(i + 1), order.get(i), "reading " + (i + 1) + " in its place");
+        }
+        assertTrue(roeselare.link.deferred() - deferredBefore > 0, "some offers waited behind Paho's window");
+    }
+
     private static Set<Instant> distinct(List<Reading> readings) {
         return readings.stream().map(Reading::observedAt).collect(Collectors.toSet());
     }

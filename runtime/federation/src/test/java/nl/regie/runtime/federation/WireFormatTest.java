@@ -42,6 +42,68 @@ class WireFormatTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"2026-11-28T03:00:00Z", "2026-11-28T03:00:00.5Z", "2026-11-28T03:00:00.123Z",
+        "2026-11-28T23:59:59.123456789Z", "2024-02-29T12:00:00Z", "1970-01-01T00:00:00Z", "0000-01-01T00:00:00Z",
+        "1969-12-31T23:59:59.999Z", "9999-12-31T23:59:59Z", "+12026-11-28T03:00:00Z",
+        // Forms Instant.parse takes too, which the fast path leaves to it: hour 24, a bare point, a lower-case t.
+        "2026-11-28T24:00:00Z", "2026-11-28T03:00:00.Z", "2026-11-28t03:00:00Z"})
+    void theFastInstantReadsWhatInstantParseReads(String text) {
+        assertEquals(Instant.parse(text), WireFormat.instant(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2026-02-29T03:00:00Z", "2026-13-01T03:00:00Z", "2026-11-31T03:00:00Z", "2026-11-28T03:60:00Z",
+        "2026-11-28T03:00:00.1234567890Z",
+        "2026-1a-28T03:00:00Z", "2026-11-28T03:00:00", "2026-11-28T03:00:0xZ", "yesterday"})
+    void theFastInstantRefusesWhatInstantParseRefuses(String text) {
+        assertThrows(java.time.format.DateTimeParseException.class, () -> Instant.parse(text));
+        assertThrows(java.time.format.DateTimeParseException.class, () -> WireFormat.instant(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gent, true", "g, true", "a-b_9, true", "Gent, false", "9gent, false", "-gent, false", "ge nt, false",
+        "gënt, false", "g/t, false"})
+    void namesAreCheckedAsThePatternSays(String name, boolean valid) {
+        assertEquals(valid, WireFormat.isName(name));
+        assertEquals(valid, name.matches("[a-z][a-z0-9_-]{0,63}"));
+    }
+
+    @Test
+    void namesAndReadingIdsHaveTheirLengthLimits() {
+        assertTrue(WireFormat.isName("g" + "a".repeat(63)));
+        assertEquals(false, WireFormat.isName("g" + "a".repeat(64)));
+        assertEquals(false, WireFormat.isName(""));
+        assertTrue(WireFormat.isReadingId("roeselare-0a1B2c-Z.9_:x"));
+        assertTrue(WireFormat.isReadingId("r".repeat(128)));
+        assertEquals(false, WireFormat.isReadingId("r".repeat(129)));
+        assertEquals(false, WireFormat.isReadingId(""));
+        assertEquals(false, WireFormat.isReadingId("r/1"));
+        assertEquals(false, WireFormat.isReadingId("r 1"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // the streaming read: another order, location first
+        "{\"location\":[3.125,50.947],\"exportedAt\":7,\"source\":\"g\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"unit\":\"m\",\"value\":2.5,\"v\":1}",
+        // left to the tree: a repeated field (the last counts), v written as 1.0 is refused there
+        "{\"v\":1,\"value\":9,\"value\":2.5,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":7,\"location\":[3.125,50.947]}"})
+    void aUsualPayloadReadsTheSameInEitherPath(String json) throws WireException {
+        SharedReading read = wire.read(TOPIC, json.getBytes(StandardCharsets.UTF_8), properties(), T);
+        assertEquals(new Reading(EntityId.of("WaterObserved", "g1"), "waterLevel", Value.of(2.5), "m", T, T, "g",
+                Location.of(3.125, 50.947)), read.reading());
+        assertEquals(7, read.exportedAt());
+    }
+
+    @Test
+    void aPayloadThatIsNotUtf8IsRefusedAsNotJson() {
+        byte[] payload = "{\"v\":1,\"value\":1,\"unit\":\"m\",\"observedAt\":\"2026-11-28T03:00:00Z\",\"source\":\"g\",\"exportedAt\":1}"
+                .getBytes(StandardCharsets.UTF_8);
+        payload[25] = (byte) 0xC3; // a lead byte without its continuation, inside "m"
+        WireException e = assertThrows(WireException.class, () -> wire.read(TOPIC, payload, properties(), T));
+        assertTrue(e.getMessage().contains("payload is not JSON"), e.getMessage());
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "regie/v1/roeselare/share/gent/WaterObserved/g1 | | is not regie/v1/{site}/share/{audience}",
         "regie/v1/roeselare/dev/gent/WaterObserved/g1/waterLevel | | is not regie/v1/{site}/share",
