@@ -142,6 +142,7 @@ public final class BundleBenchmark {
                 log, CITY);
         long start = System.nanoTime();
         long cpu = processCpuNanos();
+        ThreadCpu threads = ThreadCpu.snapshot();
         for (int from = 0; from < readings.length; from += 50_000) {
             int to = Math.min(readings.length, from + 50_000);
             for (int i = from; i < to; i++) {
@@ -159,6 +160,7 @@ public final class BundleBenchmark {
                 + " written: %,d written (%,.0f/s over %.1f s), %,d dropped; process CPU %.1f s%n", readings.length,
                 status.written(), status.written() / seconds, seconds, status.dropped(),
                 (processCpuNanos() - cpu) / 1e9);
+        System.out.println("CPU by thread: " + ThreadCpu.snapshot().since(threads));
         queries(history, readings, repeats, status, dir, config);
     }
 
@@ -182,15 +184,22 @@ public final class BundleBenchmark {
         double alone = probe(millis);
         AtomicLong counted = new AtomicLong();
         Subscription counting = bus.subscribe(COUNTER, CITY, reading -> counted.incrementAndGet(), 100_000);
+        ThreadCpu streamCpu = ThreadCpu.snapshot();
         Pacer stream = Pacer.start(bus, readings, 0, rate);
         double withStream = probe(millis);
         int next = stream.stop();
         counting.close();
+        System.out.println("CPU by thread, the stream to a counter beside the probe: "
+                + ThreadCpu.snapshot().since(streamCpu));
 
         HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(config), clock,
                 log, CITY);
+        ThreadCpu historyCpu = ThreadCpu.snapshot();
         Pacer toHistory = Pacer.start(bus, readings, next, rate);
         double withHistory = probe(millis);
+        System.out.println("CPU by thread, the stream to the history beside the probe: "
+                + ThreadCpu.snapshot().since(historyCpu));
+        ThreadCpu ingestThreads = ThreadCpu.snapshot();
         double aloneAfter = Double.NaN;
         long ingestStart = System.nanoTime();
         long ingestCpu = processCpuNanos();
@@ -206,14 +215,17 @@ public final class BundleBenchmark {
         double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
         double ingestCpuSeconds = (processCpuNanos() - ingestCpu) / 1e9;
         aloneAfter = probe(millis);
+        String ingestByThread = ThreadCpu.snapshot().since(ingestThreads);
         double ratio = withHistory / ((alone + aloneAfter) / 2);
         System.out.printf(Locale.ROOT, "bus alone %,.0f/s; with the city stream at %,d/s to a counter %,.0f/s; to the"
-                + " history %,.0f/s; alone after %,.0f/s: ratio %.2f%n", alone, rate, withStream, withHistory,
-                aloneAfter, ratio);
+                + " history %,.0f/s; alone after %,.0f/s: ratio %.2f against the bus alone, %.2f against the bus with"
+                + " the stream to a counter%n", alone, rate, withStream, withHistory, aloneAfter, ratio,
+                withHistory / withStream);
         System.out.printf(Locale.ROOT, "history: %,d readings offered at %,d/s, %,d written (%,.0f/s over %.1f s),"
                 + " %,d dropped%s; the process used %.1f CPU seconds meanwhile (pacer, bus and writer)%n", offered, rate,
                 status.written(), status.written() / ingestSeconds, ingestSeconds, status.dropped(),
                 status.well() ? "" : "; " + status.problem(), ingestCpuSeconds);
+        System.out.println("CPU by thread, the rest of the day without the probe: " + ingestByThread);
         queries(history, readings, repeats, status, dir, config);
     }
 
