@@ -187,10 +187,11 @@ public final class BundleBenchmark {
         ThreadCpu streamCpu = ThreadCpu.snapshot();
         Pacer stream = Pacer.start(bus, readings, 0, rate);
         double withStream = probe(millis);
+        // Before the pacer and the counter's delivery thread end: a thread that ended is no longer in /proc.
+        String streamByThread = ThreadCpu.snapshot().since(streamCpu);
         int next = stream.stop();
         counting.close();
-        System.out.println("CPU by thread, the stream to a counter beside the probe: "
-                + ThreadCpu.snapshot().since(streamCpu));
+        System.out.println("CPU by thread, the stream to a counter beside the probe: " + streamByThread);
 
         HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(config), clock,
                 log, CITY);
