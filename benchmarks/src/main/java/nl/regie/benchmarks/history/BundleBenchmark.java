@@ -43,7 +43,8 @@ import org.osgi.service.log.Logger;
  * <li><b>Bus.</b> A saturating probe (batches of 1,000, each waited for, as {@link BusLoad} does) gives the bus's rate
  * in four phases of {@code --bus-seconds}: alone; with the city's readings published at {@code --bus-rate} to a
  * subscriber that only counts them; the same with the history subscribed instead; alone again. The ratio is the rate
- * with the history over the mean of the two alone.</li>
+ * with the history over the mean of the two alone, and over the rate with the counter; each phase's CPU by thread
+ * ({@link ThreadCpu}) is printed too.</li>
  * <li><b>Ingest.</b> The rest of {@code --readings} (by default a simulated day of the 10,000-entity city, 9.9
  * million readings) published at {@code --bus-rate}: what the history wrote per second, and dropped.</li>
  * <li><b>Queries</b> through {@link History#query}, {@code --repeats} each: a day of one attribute of one entity at
