@@ -43,7 +43,8 @@ import org.osgi.service.log.Logger;
  * <li><b>Bus.</b> A saturating probe (batches of 1,000, each waited for, as {@link BusLoad} does) gives the bus's rate
  * in four phases of {@code --bus-seconds}: alone; with the city's readings published at {@code --bus-rate} to a
  * subscriber that only counts them; the same with the history subscribed instead; alone again. The ratio is the rate
- * with the history over the mean of the two alone.</li>
+ * with the history over the mean of the two alone, and over the rate with the counter; each phase's CPU by thread
+ * ({@link ThreadCpu}) is printed too.</li>
  * <li><b>Ingest.</b> The rest of {@code --readings} (by default a simulated day of the 10,000-entity city, 9.9
  * million readings) published at {@code --bus-rate}: what the history wrote per second, and dropped.</li>
  * <li><b>Queries</b> through {@link History#query}, {@code --repeats} each: a day of one attribute of one entity at
@@ -142,6 +143,7 @@ public final class BundleBenchmark {
                 log, CITY);
         long start = System.nanoTime();
         long cpu = processCpuNanos();
+        ThreadCpu threads = ThreadCpu.snapshot();
         for (int from = 0; from < readings.length; from += 50_000) {
             int to = Math.min(readings.length, from + 50_000);
             for (int i = from; i < to; i++) {
@@ -159,6 +161,7 @@ public final class BundleBenchmark {
                 + " written: %,d written (%,.0f/s over %.1f s), %,d dropped; process CPU %.1f s%n", readings.length,
                 status.written(), status.written() / seconds, seconds, status.dropped(),
                 (processCpuNanos() - cpu) / 1e9);
+        System.out.println("CPU by thread: " + ThreadCpu.snapshot().since(threads));
         queries(history, readings, repeats, status, dir, config);
     }
 
@@ -182,15 +185,23 @@ public final class BundleBenchmark {
         double alone = probe(millis);
         AtomicLong counted = new AtomicLong();
         Subscription counting = bus.subscribe(COUNTER, CITY, reading -> counted.incrementAndGet(), 100_000);
+        ThreadCpu streamCpu = ThreadCpu.snapshot();
         Pacer stream = Pacer.start(bus, readings, 0, rate);
         double withStream = probe(millis);
+        // Before the pacer and the counter's delivery thread end: a thread that ended is no longer in /proc.
+        String streamByThread = ThreadCpu.snapshot().since(streamCpu);
         int next = stream.stop();
         counting.close();
+        System.out.println("CPU by thread, the stream to a counter beside the probe: " + streamByThread);
 
         HistoryComponent history = new HistoryComponent(bus, HISTORY, dir, HistoryComponent.config(config), clock,
                 log, CITY);
+        ThreadCpu historyCpu = ThreadCpu.snapshot();
         Pacer toHistory = Pacer.start(bus, readings, next, rate);
         double withHistory = probe(millis);
+        System.out.println("CPU by thread, the stream to the history beside the probe: "
+                + ThreadCpu.snapshot().since(historyCpu));
+        ThreadCpu ingestThreads = ThreadCpu.snapshot();
         double aloneAfter = Double.NaN;
         long ingestStart = System.nanoTime();
         long ingestCpu = processCpuNanos();
@@ -206,14 +217,17 @@ public final class BundleBenchmark {
         double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
         double ingestCpuSeconds = (processCpuNanos() - ingestCpu) / 1e9;
         aloneAfter = probe(millis);
+        String ingestByThread = ThreadCpu.snapshot().since(ingestThreads);
         double ratio = withHistory / ((alone + aloneAfter) / 2);
         System.out.printf(Locale.ROOT, "bus alone %,.0f/s; with the city stream at %,d/s to a counter %,.0f/s; to the"
-                + " history %,.0f/s; alone after %,.0f/s: ratio %.2f%n", alone, rate, withStream, withHistory,
-                aloneAfter, ratio);
+                + " history %,.0f/s; alone after %,.0f/s: ratio %.2f against the bus alone, %.2f against the bus with"
+                + " the stream to a counter%n", alone, rate, withStream, withHistory, aloneAfter, ratio,
+                withHistory / withStream);
         System.out.printf(Locale.ROOT, "history: %,d readings offered at %,d/s, %,d written (%,.0f/s over %.1f s),"
                 + " %,d dropped%s; the process used %.1f CPU seconds meanwhile (pacer, bus and writer)%n", offered, rate,
                 status.written(), status.written() / ingestSeconds, ingestSeconds, status.dropped(),
                 status.well() ? "" : "; " + status.problem(), ingestCpuSeconds);
+        System.out.println("CPU by thread, the rest of the day without the probe: " + ingestByThread);
         queries(history, readings, repeats, status, dir, config);
     }
 
