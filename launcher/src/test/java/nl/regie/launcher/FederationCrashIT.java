@@ -34,8 +34,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The federation's outbox through a {@code kill -9} (issue 15): two launchers, Roeselare exporting a gauge's level to
  * Gent through Debian's Mosquitto with the generated credentials. The shared broker stops; the gauge reports
  * {@value #CUT} levels meanwhile, which wait in Roeselare's outbox; Roeselare is killed with SIGKILL and started again
- * on the same state folder; the broker comes back: Gent imports every level once (none lost, none refused as a
- * duplicate), the last one is Gent's, and the restarted Roeselare sent exactly what waited.
+ * on the same state folder; the broker comes back: Gent imports every level once (none lost, none twice: one sent
+ * again is refused as a duplicate), the last one is Gent's, and the restarted Roeselare sent exactly what waited.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FederationCrashIT {
@@ -158,8 +158,9 @@ class FederationCrashIT {
         assertEquals(CUT, count(exported.path("exports"), "exported"), exported.toString());
         JsonNode gentFederation = federation(gentApi);
         assertEquals(1 + CUT, count(gentFederation.path("imports"), "imported"), gentFederation.toString());
-        assertEquals(0, gentFederation.path("refused").path("duplicate").asInt(), "nothing arrived twice: "
-                + gentFederation);
+        // Imported exactly 1 + CUT times: nothing twice on Gent's bus. The wire is QoS 1, at least once: a level whose
+        // acknowledgement the cut or the kill swallowed is sent again and refused as a duplicate (counted), never
+        // imported twice; on a loaded machine that happens, so the count of such refusals is not asserted.
         JsonNode level = HttpApi.parse(gentApi.get("/api/entities/urn:ngsi-ld:WaterObserved:" + GAUGE));
         assertEquals(1.00 + CUT / 100.0, level.path("attributes").path("waterLevel").path("value").asDouble(), 1e-9);
         assertTrue(roeselare.stdout().stream().anyMatch(l -> l.contains(CUT + " of " + CUT + " readings kept in"))
