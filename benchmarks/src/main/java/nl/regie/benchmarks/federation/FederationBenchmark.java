@@ -59,7 +59,10 @@ import org.osgi.service.log.Logger;
  * publish until Gent's bus has the last one;</li>
  * <li><b>the local bus with and without export</b>: the same burst to a local subscriber on Roeselare's bus (a
  * plugin), once with the federation's subscription on the bus and exporting, once without; the ratio is what export
- * costs the local bus.</li>
+ * costs the local bus;</li>
+ * <li><b>the local bus beside a steady export</b>: a probe of readings of a type no rule exports, to one plugin, with
+ * and without a paced exported stream (the latency's rate and twice it) running beside it, alternating, medians of 7;
+ * what a site exporting at that pace keeps of its bus.</li>
  * </ul>
  * And the standard alternative under the same load, for the latency: a bare Paho client publishing 200-byte QoS 1
  * messages at the same rate to another, through the same broker.
@@ -237,6 +240,9 @@ public final class FederationBenchmark {
             }
             System.out.printf(Locale.ROOT, "local bus, one plugin subscriber: %,.0f readings/s without export, %,.0f with"
                     + " (%.0f%%)%n", without, with, 100 * with / without);
+            for (int exportRate : new int[] {rate, 2 * rate}) {
+                busBesideExport(roeselare, gent, exportRate, 7);
+            }
         }
         if (journaled) {
             journalCost(Files.createTempDirectory("regie-bench-journal"), burst);
@@ -415,6 +421,82 @@ public final class FederationBenchmark {
             site.bus.publish("mqtt:gauge-1", reading(warmUp ? -i : i));
             next += interval;
         }
+    }
+
+    /**
+     * What a steady export costs the rest of the bus: a local probe (one plugin subscriber on a type no rule exports,
+     * {@value #PROBE} prepared readings published at once, timed until the subscriber has the last) with and without
+     * a paced stream of {@code exportRate} exported readings a second running beside it, alternating, {@code rounds}
+     * each; the medians, their ratio, and the rate Gent's bus received the exported stream at meanwhile (so that the
+     * export is shown to keep its pace, not to give way).
+     */
+    private static void busBesideExport(Site roeselare, Site gent, int exportRate, int rounds) throws Exception {
+        Reading[] probe = new Reading[1_024];
+        for (int i = 0; i < probe.length; i++) {
+            probe[i] = Reading.of(EntityId.of("Streetlight", "lamp-" + i), "dimLevel", Value.of(i), "%", "lamp-" + i);
+        }
+        AtomicInteger imported = new AtomicInteger();
+        Subscription gentSide = gent.bus.subscribe(PLUGIN, List.of("WaterObserved/#"),
+                reading -> imported.incrementAndGet(), 1_000_000);
+        double[] alone = new double[rounds];
+        double[] beside = new double[rounds];
+        double[] exported = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            alone[round] = probeRate(roeselare, probe);
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread stream = new Thread(() -> {
+                long interval = 1_000_000_000L / exportRate;
+                long next = System.nanoTime();
+                for (int i = 1; running.get(); i++) {
+                    long now = System.nanoTime();
+                    while (now < next) {
+                        LockSupport.parkNanos(next - now);
+                        now = System.nanoTime();
+                    }
+                    roeselare.bus.publish("mqtt:gauge-1", reading(i));
+                    next += interval;
+                }
+            }, "bench-export-stream");
+            stream.start();
+            Thread.sleep(1_000); // the stream at its pace before the probe
+            int importedBefore = imported.get();
+            long from = System.nanoTime();
+            beside[round] = probeRate(roeselare, probe);
+            Thread.sleep(500);
+            exported[round] = (imported.get() - importedBefore) / ((System.nanoTime() - from) / 1e9);
+            running.set(false);
+            stream.join();
+            awaitTrue(() -> roeselare.link.queued() == 0, 120, "the exported stream sent");
+        }
+        gentSide.close();
+        Arrays.sort(alone);
+        Arrays.sort(beside);
+        Arrays.sort(exported);
+        double a = alone[rounds / 2];
+        double b = beside[rounds / 2];
+        System.out.printf(Locale.ROOT, "local bus beside a steady export of %,d readings/s (medians of %d alternating"
+                + " rounds; %,d readings of another type to one plugin): %,.0f readings/s alone (%,.0f-%,.0f), %,.0f"
+                + " beside the export (%,.0f-%,.0f): %.0f%%; Gent received the export at %,.0f/s (median)%n", exportRate,
+                rounds, PROBE, a, alone[0], alone[rounds - 1], b, beside[0], beside[rounds - 1], 100 * b / a,
+                exported[rounds / 2]);
+    }
+
+    /** The probe of {@link #busBesideExport}. */
+    private static final int PROBE = 4_000_000;
+
+    /** Readings per second one local plugin takes in for {@link #PROBE} prepared readings published at once. */
+    private static double probeRate(Site site, Reading[] probe) throws InterruptedException {
+        AtomicInteger local = new AtomicInteger();
+        Subscription plugin = site.bus.subscribe(PLUGIN, List.of("Streetlight/#"), reading -> local.incrementAndGet(),
+                PROBE);
+        long start = System.nanoTime();
+        for (int i = 0; i < PROBE; i++) {
+            site.bus.publish("mqtt:lamp", probe[i & (probe.length - 1)]);
+        }
+        awaitQuiet(local, PROBE, 60);
+        double rate = local.get() / ((System.nanoTime() - start) / 1e9);
+        plugin.close();
+        return rate;
     }
 
     /** Readings per second a local subscriber of the bus takes in, for a burst published at once. */
