@@ -203,12 +203,13 @@ public final class AccessFilter implements Filter, HttpCallers {
             if (secret != null && operator.isPresent() && operator.get().matches(secret)) {
                 caller = Caller.LOCAL_OPERATOR;
             } else {
-                Optional<Token> token = secret == null ? Optional.empty() : tokens.find(secret);
+                TokenList list = tokens;
+                Optional<Token> token = secret == null ? Optional.empty() : list.find(secret);
                 if (token.isEmpty()) {
                     unauthorized(request, response, path, "the bearer token is not valid", "invalid");
                     return;
                 }
-                caller = Caller.of(token.get());
+                caller = list.caller(token.get());
             }
         }
         String lacking = AccessRules.refusal(method, path, caller);

@@ -52,11 +52,6 @@ public record Caller(String name, String party, Set<String> scopes, String grant
         this(name, party, scopes, "");
     }
 
-    /** The caller of a token. */
-    public static Caller of(Token token) {
-        return new Caller(token.name(), token.party(), token.scopes(), token.grant());
-    }
-
     /** The caller the access filter put in the request, or {@link #NOBODY} when none did. */
     public static Caller of(ServletRequest request) {
         return request.getAttribute(ATTRIBUTE) instanceof Caller caller ? caller : NOBODY;

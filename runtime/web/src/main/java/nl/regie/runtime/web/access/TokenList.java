@@ -76,6 +76,11 @@ public final class TokenList {
         return Optional.ofNullable(found);
     }
 
+    /** The caller of one of these tokens, with its grant (computed once, when the list was read). */
+    public Caller caller(Token token) {
+        return new Caller(token.name(), token.party(), token.scopes(), grants.get(token.name()));
+    }
+
     /** Whether a token of this name is in the list with this {@linkplain Token#grant() grant}. */
     public boolean stands(String name, String grant) {
         return !grant.isEmpty() && grant.equals(grants.get(name));
