@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A command as a child process, its stdout and stderr collected line by line: the distribution's start script, the
- * image's entrypoint (chrooted), for their tests.
+ * A command as a child process, its stdout and stderr collected line by line so that a test can wait for a line (with
+ * a deadline, never a fixed sleep): the launcher jar, the distribution's start script, the image's entrypoint
+ * (chrooted), for their tests.
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -43,6 +44,17 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess start(Path workingDir, Map<String, String> environment, boolean clear,
             List<String> command) throws IOException {
+        ChildProcess started = startWithStdin(workingDir, environment, clear, command);
+        started.closeStdin();
+        return started;
+    }
+
+    /**
+     * Starts {@code command} as {@link #start(Path, Map, boolean, List)} does, but with its stdin a pipe that stays
+     * open for {@link #send} until {@link #closeStdin}.
+     */
+    public static ChildProcess startWithStdin(Path workingDir, Map<String, String> environment, boolean clear,
+            List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
         if (clear) {
             builder.environment().clear();
@@ -54,9 +66,7 @@ public final class ChildProcess implements AutoCloseable {
                 builder.environment().put(name, value);
             }
         });
-        Process process = builder.start();
-        process.getOutputStream().close();
-        return new ChildProcess(process);
+        return new ChildProcess(builder.start());
     }
 
     private static Thread collect(InputStream stream, List<String> lines, String name) {
@@ -78,33 +88,74 @@ public final class ChildProcess implements AutoCloseable {
         return process.toHandle();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Writes a line to the process's stdin (started {@linkplain #startWithStdin with it open}). */
+    public void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the process's stdin: the end of its input. */
+    public void closeStdin() throws IOException {
+        process.getOutputStream().close();
+    }
+
     /** Waits for a line on stdout that matches, and returns it; fails with the transcript when none comes in time. */
     public String awaitStdout(Predicate<String> match, Duration timeout) throws InterruptedException {
+        return await(out, match, timeout, "stdout");
+    }
+
+    /** Waits for a line on stderr that matches, and returns it; fails with the transcript when none comes in time. */
+    public String awaitStderr(Predicate<String> match, Duration timeout) throws InterruptedException {
+        return await(err, match, timeout, "stderr");
+    }
+
+    private String await(List<String> lines, Predicate<String> match, Duration timeout, String name)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long exitedAt = 0;
         while (true) {
-            for (String line : out) {
+            for (String line : lines) {
                 if (match.test(line)) {
                     return line;
                 }
             }
             if (System.nanoTime() > deadline) {
-                fail("no such line on stdout within " + timeout.toSeconds() + " s\n" + transcript());
+                fail("no such line on " + name + " within " + timeout.toSeconds() + " s\n" + transcript());
             }
             if (!process.isAlive()) {
                 if (exitedAt == 0) {
                     exitedAt = System.nanoTime();
                 } else if (System.nanoTime() - exitedAt > TimeUnit.MILLISECONDS.toNanos(500)) {
-                    fail("exited with " + process.exitValue() + " before printing such a line\n" + transcript());
+                    // Its last lines have been read by now: the one awaited is not coming.
+                    fail("exited with " + process.exitValue() + " before printing such a line on " + name + "\n"
+                            + transcript());
                 }
             }
             Thread.sleep(50);
         }
     }
 
-    /** Sends SIGTERM, as a service manager does, and returns the exit status. */
+    /** Sends SIGTERM, as a service manager does (Ctrl-C is alike), and returns the exit status. */
     public int terminate(Duration timeout) throws InterruptedException {
+        // Not process.destroy(): besides the signal it closes our ends of stdout and stderr, losing the last lines.
         process.toHandle().destroy();
+        return awaitExit(timeout);
+    }
+
+    /**
+     * Kills the process with SIGKILL ({@code kill -9}: no shutdown hook, nothing flushed or closed) and returns the exit
+     * status.
+     */
+    public int kill(Duration timeout) throws InterruptedException {
+        process.toHandle().destroyForcibly();
         return awaitExit(timeout);
     }
 
@@ -114,7 +165,7 @@ public final class ChildProcess implements AutoCloseable {
             fail("did not exit within " + timeout.toSeconds() + " s\n" + transcript());
         }
         for (Thread reader : readers) {
-            reader.join(5_000);
+            reader.join(5_000); // they end when they have read the process's last line
         }
         return process.exitValue();
     }
@@ -131,11 +182,30 @@ public final class ChildProcess implements AutoCloseable {
         return "--- stdout\n" + String.join("\n", out) + "\n--- stderr\n" + String.join("\n", err);
     }
 
+    /** Kills the process if it still runs: a test's cleanup, after whatever it meant to do. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.toHandle().destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Ends the process if it still runs, gently first: SIGTERM, and SIGKILL only when it has not exited within
+     * {@code grace}. Never throws: for a cleanup that must go on.
+     */
+    public void stop(Duration grace) {
+        if (process.isAlive()) {
+            process.toHandle().destroy();
+            try {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.toHandle().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.toHandle().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
