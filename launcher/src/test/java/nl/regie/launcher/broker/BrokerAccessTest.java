@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import nl.regie.mqtt.access.PasswordFile;
 import nl.regie.mqtt.access.PasswordHash;
+import nl.regie.runtime.testing.MutableClock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,25 +31,6 @@ class BrokerAccessTest {
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final List<String> disconnected = new CopyOnWriteArrayList<>();
 
-    /** A clock the test moves. */
-    private static final class Hands extends Clock {
-        Instant now = Instant.parse("2026-06-01T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -92,13 +71,13 @@ class BrokerAccessTest {
 
     @Test
     void aClientThatKeepsTryingGetsOneLineAMinuteWithACount() throws Exception {
-        Hands clock = new Hands();
+        MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
         BrokerAccess access = new BrokerAccess("demo", tmp.resolve("passwd"), logins, warnings::add, clock);
         for (int i = 0; i < 5; i++) {
             access.login("pest", null, null);
         }
         access.login("other", "x", utf8("y"));
-        clock.now = clock.now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         access.login("pest", null, null);
         assertEquals(List.of(
                 "refused the connection of client 'pest' without a user name: every client logs in",

@@ -9,11 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +22,7 @@ import java.util.TreeSet;
 
 import nl.regie.runtime.spi.config.ConfigFiles.FileStatus;
 import nl.regie.runtime.spi.config.ConfigFiles.State;
+import nl.regie.runtime.testing.MutableClock;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +44,7 @@ class ConfigFolderTest {
     private final Map<String, Schema> declared = new HashMap<>();
     private final FakeStore store = new FakeStore();
     private final RecordingLogger log = new RecordingLogger();
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-15T16:50:00Z"));
     private ConfigFolder folder;
 
     /** ConfigAdmin as the folder sees it: configurations by PID, with their owner. */
@@ -142,24 +140,6 @@ class ConfigFolderTest {
         }
     };
 
-    private static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-12-15T16:50:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeEach
     void folder() {
@@ -176,7 +156,7 @@ class ConfigFolderTest {
     /** Polls twice: a changed file is handled once it is the same at two polls in a row. */
     private void settle() {
         folder.poll();
-        clock.now = clock.now.plus(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         folder.poll();
     }
 
@@ -203,7 +183,7 @@ class ConfigFolderTest {
         assertEquals(dir.resolve(PID + ".cfg").toString(), store.owners.get(PID));
         assertEquals(List.of("Configuration nl.regie.waste applied from config/nl.regie.waste.cfg"), log.messages("info"));
         FileStatus status = status(PID);
-        assertEquals(new FileStatus(PID, "config/nl.regie.waste.cfg", State.APPLIED, "applied", clock.now, clock.now), status);
+        assertEquals(new FileStatus(PID, "config/nl.regie.waste.cfg", State.APPLIED, "applied", clock.instant(), clock.instant()), status);
     }
 
     @Test
@@ -225,7 +205,7 @@ class ConfigFolderTest {
         declared.put(PID, WASTE);
         write(PID, "full.threshold = 0.75\n");
         folder.poll();
-        Instant appliedAt = clock.now;
+        Instant appliedAt = clock.instant();
         write(PID, "full.threshold = 1.5\nroute.depots = Noord\n");
         settle();
 
@@ -381,7 +361,7 @@ class ConfigFolderTest {
         folder.guard(PID);
         assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID));
         assertEquals(State.APPLIED, status(PID).state());
-        assertEquals("applied (put back at " + clock.now + " after a change through ConfigurationAdmin)",
+        assertEquals("applied (put back at " + clock.instant() + " after a change through ConfigurationAdmin)",
                 status(PID).message());
         String report = "Configuration nl.regie.waste was changed through ConfigurationAdmin, not from"
                 + " config/nl.regie.waste.cfg (full.threshold, route.depots changed); the file's values were put back";
@@ -445,7 +425,7 @@ class ConfigFolderTest {
             assertEquals(Map.of("full.threshold", 0.75), store.configurations.get(PID));
         }
         assertEquals(1, alarms.size());
-        clock.now = clock.now.plus(ConfigGuard.REPORT_EVERY);
+        clock.advance(ConfigGuard.REPORT_EVERY);
         store.tamper(PID, Map.of("full.threshold", 0.01));
         folder.guard(PID);
         assertEquals(2, alarms.size());

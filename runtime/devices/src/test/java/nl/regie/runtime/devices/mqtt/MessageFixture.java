@@ -14,6 +14,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
 import nl.regie.runtime.devices.senml.SenmlLimits;
+import nl.regie.runtime.testing.MutableClock;
 import nl.regie.runtime.testing.RecordingLogger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import nl.regie.runtime.ngsild.subscription.Deliveries.Notice;
 import nl.regie.runtime.ngsild.subscription.Subscription.Endpoint;
+import nl.regie.runtime.testing.MutableClock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -23,6 +23,7 @@ import nl.regie.runtime.ngsild.problem.ProblemType;
 import nl.regie.runtime.ngsild.subscription.Deliveries.Notice;
 import nl.regie.runtime.ngsild.subscription.Subscription.Subscriber;
 import nl.regie.runtime.sovereignty.policy.PolicyEngine;
+import nl.regie.runtime.testing.MutableClock;
 import nl.regie.runtime.testing.RecordingAuditLog;
 
 import org.junit.jupiter.api.Test;

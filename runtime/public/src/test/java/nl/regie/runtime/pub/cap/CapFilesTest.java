@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +20,7 @@ import nl.regie.api.alert.AlertSeverity;
 import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Location;
 import nl.regie.runtime.statefiles.StateFiles;
+import nl.regie.runtime.testing.MutableClock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,7 @@ class CapFilesTest {
 
     @TempDir
     Path folder;
-    private final MovableClock clock = new MovableClock(T);
+    private final MutableClock clock = new MutableClock(T);
     private final List<String> log = new ArrayList<>();
     private final List<CapFiles> open = new ArrayList<>();
 
@@ -166,33 +164,5 @@ class CapFilesTest {
         assertTrue(log.stream().anyMatch(line -> line.contains("the public alerts")), log.toString());
         again.observe(flood(AlertSeverity.HIGH, "Water", T, null));
         assertEquals(1, again.latest(10).size(), "the alert is published, once");
-    }
-
-    /** A wall clock that stands still until the test moves it. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package nl.regie.runtime.devices.mqtt;
+package nl.regie.runtime.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/**
+ * A clock that stands still until the test moves it, in UTC: for the code under test that takes a {@link Clock}, so
+ * that no test depends on the calendar or waits for time to pass.
+ */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    /** Moves the clock on by {@code by}. */
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
