@@ -48,8 +48,12 @@ final class EmbeddedFramework {
     /** The runtime's plugins-folder installer, which FileInstall must find when it starts. */
     static final String PLUGINS_INSTALLER = "(&(objectClass=org.apache.felix.fileinstall.ArtifactInstaller)"
             + "(component.name=nl.regie.runtime.lifecycle.folder.PluginsFolderInstaller))";
-    /** How long FileInstall waits for the installer; the runtime registers it as it starts, so normally not at all. */
-    static final Duration INSTALLER_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long FileInstall waits for the installer; the runtime registers it as it starts, so normally not at all. A
+     * bound on wall-clock time, so a generous one: on a machine starved of CPU (a load of 35 on 2 cores) 10 s ran out
+     * while the lifecycle was still activating, and the plugins folder went unwatched.
+     */
+    static final Duration INSTALLER_TIMEOUT = Duration.ofSeconds(60);
     /**
      * The operator's policy once the config folder has handed it its file: the plugins' keys are checked against it,
      * so FileInstall waits for it when the config folder holds a policy file.
