@@ -19,6 +19,8 @@
 # Also printed per start: live, the heap in use after a full collection (jcmd GC.class_histogram's total, MB), just
 # after RSS is read.
 # Sets with "broker" in their name use an external Mosquitto (Debian's mosquitto, anonymous, on a free port).
+# RESTART=1 measures restarts, as a service restarts: each set keeps one state folder for all its runs, made by one
+# unmeasured start before the rounds (the plugins then come back as they ran before; without it, every start is a first).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 HOME_DIR=${REGIE_DIST:-$PWD/target/regie}
@@ -72,6 +74,8 @@ trap cleanup EXIT
 measure() {
     local set=$1 run=$2 dir=$WORK/${1//\//_}-$2 args=() arenas home=$HOME_DIR
     mkdir -p "$dir"
+    local state=$dir/state
+    [ "${RESTART:-0}" = 1 ] && state=$WORK/state-${1//\//_}
     if [[ $set == *@b ]]; then home=$REGIE_DIST_B; set=${set%@b}; fi
     arenas=2
     if [[ $set == *+arena1 ]]; then arenas=1; set=${set%+arena1}; fi
@@ -81,7 +85,7 @@ measure() {
     start=$(date +%s%N)
     # bin/regie sets MALLOC_ARENA_MAX=2 unless it is set; arena-default gives glibc's own (8 per core).
     [[ $set == arena-default ]] && arenas=$((8 * $(nproc)))
-    MALLOC_ARENA_MAX=$arenas REGIE_JVM_OPTIONS=$dir/jvm.options "$home/bin/regie" --state-dir "$dir/state" --http-port "$(free_port)" \
+    MALLOC_ARENA_MAX=$arenas REGIE_JVM_OPTIONS=$dir/jvm.options "$home/bin/regie" --state-dir "$state" --http-port "$(free_port)" \
         "${args[@]}" --simulator-devices "$DEVICES" --log-file off > "$dir/out" 2> "$dir/err" &
     pid=$!
     while ! grep -qs '^Regie ready' "$dir/out"; do
@@ -114,6 +118,9 @@ for set in "${SETS[@]}"; do
     fi
 done
 
+if [ "${RESTART:-0}" = 1 ]; then
+    for set in "${SETS[@]}"; do measure "$set" 0 > /dev/null; done
+fi
 echo "set run ready_s rss_MB live_MB cpu_s   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 for run in $(seq 1 "$RUNS"); do
     for set in "${SETS[@]}"; do
