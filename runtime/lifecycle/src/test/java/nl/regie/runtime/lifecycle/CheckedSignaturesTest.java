@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import nl.regie.runtime.spi.lifecycle.LifecycleException;
 import nl.regie.runtime.spi.lifecycle.LifecycleException.Reason;
@@ -33,6 +37,7 @@ import nl.regie.runtime.testing.TestSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -162,6 +167,22 @@ class CheckedSignaturesTest {
                 () -> new SignatureCheck(false, policy::get, restarted()).check(unsigned, WHAT));
         assertEquals(Reason.UNSIGNED, refused.reason());
         assertTrue(warnings.get(0).contains("3 entries whose MAC does not hold"), warnings.toString());
+    }
+
+    @Test
+    void theMacIsHmacSha256OfTheEntry() throws Exception {
+        PluginJar signed = jar(normalised(CONTRACTOR.sign(TestJars.plugin("nl.example", "1.0.0"))));
+        check(signed);
+        byte[] key = Files.readAllBytes(state.resolve(CheckedSignatures.FOLDER).resolve("hmac.key"));
+        JsonNode entry = new ObjectMapper().readTree(record().toFile()).path("entries").get(0);
+        Mac hmac = Mac.getInstance("HmacSHA256");
+        hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+        for (String field : new String[] {"sha256", "fingerprint", "subject", "context"}) {
+            byte[] bytes = entry.path(field).asText().getBytes(StandardCharsets.UTF_8);
+            hmac.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+            hmac.update(bytes);
+        }
+        assertEquals(HexFormat.of().formatHex(hmac.doFinal()), entry.path("mac").asText());
     }
 
     @Test
