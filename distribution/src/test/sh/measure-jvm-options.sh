@@ -10,6 +10,8 @@
 #   rss    VmRSS of the JVM, IDLE seconds (default 30) after the ready line
 #   cpu    CPU seconds (user and system, /proc/<pid>/stat) the JVM had used at the ready line: less inflated by other
 #          processes' load than the wall-clock time
+#   main_cpu  of that, the launcher's own thread: it installs and starts the bundles and, through FileInstall's start,
+#          runs the plugins' lifecycle operations
 # then SIGTERM, and the exit status must be 0. Prints every run, then per set the median and the range.
 # DEVICES=10000 IDLE=180 measures with 10,000 simulated devices instead (3 minutes after ready).
 # A SET ending in @b runs the distribution in REGIE_DIST_B instead (another build, to compare two launchers).
@@ -19,6 +21,8 @@
 # Also printed per start: live, the heap in use after a full collection (jcmd GC.class_histogram's total, MB), just
 # after RSS is read.
 # Sets with "broker" in their name use an external Mosquitto (Debian's mosquitto, anonymous, on a free port).
+# RESTART=1 measures restarts, as a service restarts: each set keeps one state folder for all its runs, made by one
+# unmeasured start before the rounds (the plugins then come back as they ran before; without it, every start is a first).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 HOME_DIR=${REGIE_DIST:-$PWD/target/regie}
@@ -72,6 +76,8 @@ trap cleanup EXIT
 measure() {
     local set=$1 run=$2 dir=$WORK/${1//\//_}-$2 args=() arenas home=$HOME_DIR
     mkdir -p "$dir"
+    local state=$dir/state
+    [ "${RESTART:-0}" = 1 ] && state=$WORK/state-${1//\//_}
     if [[ $set == *@b ]]; then home=$REGIE_DIST_B; set=${set%@b}; fi
     arenas=2
     if [[ $set == *+arena1 ]]; then arenas=1; set=${set%+arena1}; fi
@@ -81,7 +87,7 @@ measure() {
     start=$(date +%s%N)
     # bin/regie sets MALLOC_ARENA_MAX=2 unless it is set; arena-default gives glibc's own (8 per core).
     [[ $set == arena-default ]] && arenas=$((8 * $(nproc)))
-    MALLOC_ARENA_MAX=$arenas REGIE_JVM_OPTIONS=$dir/jvm.options "$home/bin/regie" --state-dir "$dir/state" --http-port "$(free_port)" \
+    MALLOC_ARENA_MAX=$arenas REGIE_JVM_OPTIONS=$dir/jvm.options "$home/bin/regie" --state-dir "$state" --http-port "$(free_port)" \
         "${args[@]}" --simulator-devices "$DEVICES" --log-file off > "$dir/out" 2> "$dir/err" &
     pid=$!
     while ! grep -qs '^Regie ready' "$dir/out"; do
@@ -90,6 +96,15 @@ measure() {
     done
     end=$(date +%s%N)
     cpu=$(awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$pid/stat")
+    # The launcher's own thread (Java's main thread, which keeps the native name "java"; the process's first thread
+    # only waits for it), which installs and starts the bundles, and through FileInstall's start the plugins' lifecycle
+    # operations: its CPU alone, which other threads and other processes inflate least of all.
+    main_cpu=0
+    for task in /proc/$pid/task/*; do
+        if [ "$(cat "$task/comm" 2>/dev/null)" = java ]; then
+            main_cpu=$(awk -v p="$main_cpu" '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print p + f[12] + f[13] }' "$task/stat")
+        fi
+    done
     sleep "$IDLE"
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
     live=$(jcmd "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}')
@@ -97,7 +112,8 @@ measure() {
     status=0; wait "$pid" || status=$?
     [ "$status" -eq 0 ] || { echo "$set run $run: exit status $status" >&2; exit 1; }
     awk -v s="$start" -v e="$end" -v r="$rss" -v l="${live:-0}" -v c="$cpu" \
-        'BEGIN { printf "%.2f %.0f %.0f %.2f\n", (e - s) / 1e9, r / 1024, l / 1048576, c / 100 }'
+        -v pc="$main_cpu" \
+        'BEGIN { printf "%.2f %.0f %.0f %.2f %.2f\n", (e - s) / 1e9, r / 1024, l / 1048576, c / 100, pc / 100 }'
 }
 
 for set in "${SETS[@]}"; do
@@ -114,7 +130,10 @@ for set in "${SETS[@]}"; do
     fi
 done
 
-echo "set run ready_s rss_MB live_MB cpu_s   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+if [ "${RESTART:-0}" = 1 ]; then
+    for set in "${SETS[@]}"; do measure "$set" 0 > /dev/null; done
+fi
+echo "set run ready_s rss_MB live_MB cpu_s main_cpu_s   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 for run in $(seq 1 "$RUNS"); do
     for set in "${SETS[@]}"; do
         result=$(measure "$set" "$run")
@@ -122,12 +141,13 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 echo
-echo "set: ready median (range) s; rss median (range) MB; live heap median (range) MB; cpu at ready median (range) s; $RUNS runs each"
+echo "set: ready median (range) s; rss median (range) MB; live heap median (range) MB; cpu at ready median (range) s; the launcher thread's cpu at ready median (range) s; $RUNS runs each"
 for set in "${SETS[@]}"; do
-    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; l[n] = $5; c[n] = $6; n++ }
+    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; l[n] = $5; c[n] = $6; p[n] = $7; n++ }
         function median(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
             return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }
-        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB   %4.0f (%.0f-%.0f) MB   %5.2f (%.2f-%.2f) s\n", set,
-            median(r, n), r[0], r[n - 1], median(m, n), m[0], m[n - 1], median(l, n), l[0], l[n - 1], median(c, n), c[0], c[n - 1] }' \
+        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB   %4.0f (%.0f-%.0f) MB   %5.2f (%.2f-%.2f) s   %5.2f (%.2f-%.2f) s\n", set,
+            median(r, n), r[0], r[n - 1], median(m, n), m[0], m[n - 1], median(l, n), l[0], l[n - 1], median(c, n), c[0], c[n - 1],
+            median(p, n), p[0], p[n - 1] }' \
         "$WORK/results"
 done

@@ -168,6 +168,18 @@ final class TestBundles {
         return jar(manifest);
     }
 
+    /** A bundle with no classes that exports one (empty) package at version 1.0.0. */
+    static InputStream exporting(String symbolicName, String exportedPackage) {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Export-Package", exportedPackage + ";version=\"1.0.0\"");
+        return jar(manifest);
+    }
+
     private static InputStream jar(Manifest manifest) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {

@@ -115,15 +115,16 @@ public final class LifecycleComponent implements PluginLifecycle {
         this.context = context;
         this.audit = new PluginAudit(() -> auditLog);
         this.logger = logger;
+        this.deadline = deadline(config);
+        String property = context.getProperty(STATE_DIR_PROPERTY);
+        Path state = property == null || property.isBlank() ? null : Path.of(property);
+        this.store = new PluginStore(state, logger);
         this.signatures = new SignatureCheck(Boolean.parseBoolean(context.getProperty(SignatureCheck.UNSIGNED_PROPERTY)),
-                () -> policy);
+                () -> policy, new CheckedSignatures(state, logger::warn));
         if (signatures.unsignedAllowed()) {
             logger.warn("Unsigned plugins are let in ({}=true, the launcher's --dev-unsigned-plugins): they act for no"
                     + " party. Never on a shared machine.", SignatureCheck.UNSIGNED_PROPERTY);
         }
-        this.deadline = deadline(config);
-        String state = context.getProperty(STATE_DIR_PROPERTY);
-        this.store = new PluginStore(state == null || state.isBlank() ? null : Path.of(state), logger);
         if (!store.persistent()) {
             logger.info("Plugin history and kept jars live in memory only: the framework property {} is not set",
                     STATE_DIR_PROPERTY);
@@ -193,8 +194,15 @@ public final class LifecycleComponent implements PluginLifecycle {
             try (PluginLocks.Lease lease = locks.acquire(offered.symbolicName(), "install of " + offered.version()
                     + " by " + origin, what)) {
                 plugins.requireAbsent(offered.symbolicName(), what);
-                preflight.check(offered, null, what);
-                return audited(installChecked(offered, what, origin), signer);
+                // The jar that ran when the history was last written, coming back from the plugins folder after a
+                // restart (the framework starts with an empty cache): the plugin is restored, not installed anew.
+                boolean restored = store.lastRunning(offered.symbolicName())
+                        .filter(running -> running.version().equals(offered.versionText())
+                                && running.sha256().equals(offered.sha256())).isPresent();
+                if (!restored) {
+                    preflight.check(offered, null, what);
+                }
+                return audited(installChecked(offered, what, origin, restored), signer);
             }
         } catch (LifecycleException e) {
             logRefusal(e, origin, Operation.INSTALL, jar == null ? "?" : String.valueOf(jar.getFileName()));
@@ -202,15 +210,16 @@ public final class LifecycleComponent implements PluginLifecycle {
         }
     }
 
-    private Outcome installChecked(PluginJar offered, String what, String origin) throws LifecycleException {
-        // The jar that ran when the history was last written, coming back from the plugins folder after a restart
-        // (the framework starts with an empty cache): the plugin is restored, not installed anew, so its history and
-        // its previous versions (and rollback to them) carry on, and nothing new is recorded or audited.
-        boolean restored = store.lastRunning(offered.symbolicName())
-                .filter(running -> running.version().equals(offered.versionText())
-                        && running.sha256().equals(offered.sha256())).isPresent();
+    /**
+     * Installs a checked jar. A restored plugin (its history carries on, with its previous versions and rollback to
+     * them; nothing new is recorded or audited) skips the pre-flight's candidate: nothing runs that it could disturb,
+     * so the plugin itself is resolved before it starts, and refused and uninstalled just the same if it does not.
+     */
+    private Outcome installChecked(PluginJar offered, String what, String origin, boolean restored)
+            throws LifecycleException {
         store.keepJar(offered.symbolicName(), offered.versionText(), offered.bytes());
-        Swapper.Installed installed = swapper.install(LOCATION_PREFIX + offered.symbolicName(), offered, deadline, what);
+        Swapper.Installed installed = swapper.install(LOCATION_PREFIX + offered.symbolicName(), offered, deadline, what,
+                restored ? bundle -> preflight.resolveInstalled(bundle, offered, what) : bundle -> { });
         String failure = installed.failure();
         Outcome outcome = new Outcome(offered.symbolicName(), Operation.INSTALL,
                 failure == null ? Result.INSTALLED : Result.UNHEALTHY, null, offered.versionText(),

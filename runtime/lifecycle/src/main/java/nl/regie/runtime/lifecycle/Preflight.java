@@ -93,6 +93,26 @@ final class Preflight {
         }
     }
 
+    /**
+     * The same check on a plugin installed already under its own name and not started, for a restore after a restart,
+     * where no running version could be disturbed and the candidate is not needed: resolves it, or uninstalls it and
+     * refuses it as {@link #check} would.
+     *
+     * @throws LifecycleException NOT_RESOLVABLE naming the missing requirement
+     */
+    void resolveInstalled(Bundle installed, PluginJar jar, String what) throws LifecycleException {
+        if (wiring.resolveBundles(List.of(installed))) {
+            return;
+        }
+        String missing = missing(installed);
+        try {
+            installed.uninstall();
+        } catch (BundleException | IllegalStateException e) {
+            logger.warn("Could not uninstall {}, which does not resolve: {}", jar.describe(), e.toString());
+        }
+        throw new LifecycleException(Reason.NOT_RESOLVABLE, what + ": " + jar.describe() + " does not resolve: " + missing);
+    }
+
     /** The mandatory requirements nothing in the framework offers, or why resolving failed all the same. */
     private String missing(Bundle candidate) {
         BundleRevision revision = candidate.adapt(BundleRevision.class);

@@ -24,6 +24,7 @@ final class SignatureCheck {
 
     private final boolean unsignedAllowed;
     private final Supplier<AccessPolicy> policy;
+    private final CheckedSignatures checked;
 
     /** The key that signed a jar, and the party it acts for; both {@link AccessPolicy#NO_PARTY}-like for unsigned. */
     record Signer(String fingerprint, String party) {
@@ -36,9 +37,19 @@ final class SignatureCheck {
         }
     }
 
+    /** A check that remembers nothing beyond this object (in memory). */
     SignatureCheck(boolean unsignedAllowed, Supplier<AccessPolicy> policy) {
+        this(unsignedAllowed, policy, new CheckedSignatures(null, message -> { }));
+    }
+
+    /**
+     * @param checked what earlier verifications found, by the jar's SHA-256: the same bytes are not verified again,
+     *                but their key is judged against the policy every time
+     */
+    SignatureCheck(boolean unsignedAllowed, Supplier<AccessPolicy> policy, CheckedSignatures checked) {
         this.unsignedAllowed = unsignedAllowed;
         this.policy = policy;
+        this.checked = checked;
     }
 
     boolean unsignedAllowed() {
@@ -46,14 +57,25 @@ final class SignatureCheck {
     }
 
     /**
-     * Checks a jar's signature and its key.
+     * Checks a jar's signature and its key. Bytes that passed before (the same SHA-256) are not verified again: what
+     * their verification found is taken from {@link CheckedSignatures}; their key is judged against the policy anew.
      *
      * @param what how a refusal starts, naming the operation and plugin
      * @return who signed it, or {@link Signer#UNSIGNED} when it is unsigned and that is allowed
      * @throws LifecycleException UNSIGNED, BAD_SIGNATURE or UNTRUSTED_KEY, saying why and what to do
      */
     Signer check(PluginJar jar, String what) throws LifecycleException {
-        Optional<JarSignatures.Signer> signer = verify(jar, what);
+        Optional<CheckedSignatures.Checked> known = checked.find(jar.sha256());
+        Optional<JarSignatures.Signer> signer = known.isPresent() ? known.get().signer() : verify(jar, what);
+        Signer passed = judge(jar, signer, what);
+        if (known.isEmpty()) {
+            checked.remember(jar.sha256(), signer);
+        }
+        return passed;
+    }
+
+    /** Whether the policy (or the unsigned setting) lets in a jar that verification found signed by this key. */
+    private Signer judge(PluginJar jar, Optional<JarSignatures.Signer> signer, String what) throws LifecycleException {
         if (signer.isEmpty()) {
             if (unsignedAllowed) {
                 return Signer.UNSIGNED;

@@ -83,10 +83,12 @@ final class Swapper {
     /**
      * Installs and starts a new plugin, and waits for its health gate. A plugin that does not pass it stays installed.
      *
-     * @param location its bundle location
-     * @throws LifecycleException NOT_A_BUNDLE if the framework refuses the jar
+     * @param location    its bundle location
+     * @param beforeStart asked once the bundle is installed, before it starts; what it refuses is not started
+     * @throws LifecycleException NOT_A_BUNDLE if the framework refuses the jar; whatever beforeStart throws
      */
-    Installed install(String location, PluginJar jar, Duration deadline, String what) throws LifecycleException {
+    Installed install(String location, PluginJar jar, Duration deadline, String what, BeforeStart beforeStart)
+            throws LifecycleException {
         long start = System.nanoTime();
         Map<String, Long> refusedBefore = gate.refusals(jar.symbolicName());
         Bundle bundle;
@@ -95,6 +97,7 @@ final class Swapper {
         } catch (BundleException e) {
             throw new LifecycleException(Reason.NOT_A_BUNDLE, what + ": the framework refuses it: " + e.getMessage());
         }
+        beforeStart.check(bundle);
         AtomicBoolean interrupted = new AtomicBoolean();
         String failure;
         try {
@@ -107,6 +110,12 @@ final class Swapper {
             Thread.currentThread().interrupt();
         }
         return new Installed(failure, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** A check of a newly installed bundle before it starts; it uninstalls the bundle if it refuses it. */
+    @FunctionalInterface
+    interface BeforeStart {
+        void check(Bundle installed) throws LifecycleException;
     }
 
     /**
