@@ -75,14 +75,14 @@ public final class FederationBenchmark {
 
     private static final Instant T = Instant.parse("2026-11-28T03:00:00Z");
     private static final Owner OWNER = new Owner("nl.regie.runtime.federation", "0", 1);
-    private static final Owner PLUGIN = new Owner("nl.bench.plugin", "0", 2);
+    static final Owner PLUGIN = new Owner("nl.bench.plugin", "0", 2);
     private static final Set<String> WARNINGS = Set.of("warn", "error");
 
     private FederationBenchmark() {
     }
 
     /** One site: its bus, policy, engine and link. */
-    private static final class Site implements AutoCloseable {
+    static final class Site implements AutoCloseable {
         final BusComponent bus = new BusComponent(config(BusComponent.Config.class), ConsoleLogger.create("bus", System.err, WARNINGS));
         final FederationEngine engine;
         final FederationLink link;
@@ -92,6 +92,8 @@ public final class FederationBenchmark {
             return t;
         });
         Subscription exporting;
+        /** Readings the export subscription has handed to the engine (what left the bus's queue for the outbox). */
+        final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
 
         final OutboxJournal journal;
 
@@ -120,7 +122,10 @@ public final class FederationBenchmark {
 
         void export(boolean on) {
             if (on && exporting == null) {
-                exporting = bus.subscribe(OWNER, List.of("WaterObserved/+/waterLevel"), engine::export, 1_000_000);
+                exporting = bus.subscribe(OWNER, List.of("WaterObserved/+/waterLevel"), reading -> {
+                    engine.export(reading);
+                    taken.incrementAndGet();
+                }, 1_000_000);
             } else if (!on && exporting != null) {
                 exporting.close();
                 exporting = null;
@@ -144,14 +149,21 @@ public final class FederationBenchmark {
         int seconds = 20;
         int burst = 100_000;
         boolean journaled = true;
+        int[] sweep = null;
+        int rounds = 9;
+        int probe = PROBE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--sweep" -> sweep = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--probe" -> probe = Integer.parseInt(args[++i]);
                 case "--journal" -> journaled = !"off".equals(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--burst" -> burst = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: FederationBenchmark [--rate N] [--seconds S] [--burst N] [--journal on|off]");
+                    System.err.println("usage: FederationBenchmark [--rate N] [--seconds S] [--burst N] [--journal on|off]"
+                            + " | --sweep 2500,5000,... [--rounds 9] [--probe 4000000] [--journal on|off]");
                     System.exit(2);
                 }
             }
@@ -169,6 +181,10 @@ public final class FederationBenchmark {
                             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             awaitTrue(() -> roeselare.link.isConnected() && gent.link.isConnected(), 15, "both links connected");
             roeselare.export(true);
+            if (sweep != null) {
+                new ExportSweep(roeselare, gent, broker.pid(), probe).run(sweep, rounds);
+                return;
+            }
             int total = rate * seconds;
             long[] published = new long[total + 1];
             long[] arrived = new long[total + 1];
@@ -532,14 +548,14 @@ public final class FederationBenchmark {
         return n == 0 ? 0 : sorted[Math.min(n - 1, (int) Math.ceil(quantile * n) - 1)] / 1e6;
     }
 
-    private static Reading reading(int seq) {
+    static Reading reading(int seq) {
         Instant at = T.plusMillis(Math.abs(seq));
         return new Reading(EntityId.of("WaterObserved", "gauge-" + (Math.abs(seq) % 100)), "waterLevel",
                 Value.of(seq), "m", at, at, "gauge-1", null);
     }
 
     /** Waits until {@code count} reaches {@code expected}, or until it stops growing for 5 s, or the limit. */
-    private static void awaitQuiet(AtomicInteger count, int expected, int limitSeconds) throws InterruptedException {
+    static void awaitQuiet(AtomicInteger count, int expected, int limitSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limitSeconds);
         int last = -1;
         long lastChange = System.nanoTime();
@@ -555,11 +571,11 @@ public final class FederationBenchmark {
         }
     }
 
-    private interface Condition {
+    interface Condition {
         boolean holds() throws Exception;
     }
 
-    private static void awaitTrue(Condition condition, int seconds, String what) throws Exception {
+    static void awaitTrue(Condition condition, int seconds, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {

@@ -47,7 +47,7 @@ import org.osgi.service.log.Logger;
  * waits, {@link #offer} hands a message to Paho at once, on the caller's thread (no hand-off to another thread of
  * ours: at a paced rate that hand-off was a thread wake-up per reading). Otherwise it waits in a bounded queue
  * ({@link #offer} returns false when it is full: the caller counts the drop), which one thread,
- * {@code regie-federation-send}, drains while connected; it waits for a connection or an acknowledgement while Paho
+ * {@code regie-federation-send-{clientId}}, drains while connected; it waits for a connection or an acknowledgement while Paho
  * refuses (not connected, as many in flight as the broker allows), and the message it could not send stays at the
  * head of the queue. A direct publish happens only with the queue empty and the sender not publishing (a lock tried,
  * never waited for), so the order is kept and an offer never waits for the sender's publish. Messages in flight when the link drops are sent again by Paho on reconnect (same client, session
@@ -140,7 +140,7 @@ public final class FederationLink implements AutoCloseable {
         this.options = options(settings);
         this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
         client.setCallback(new Callback());
-        this.sender = new Thread(this::sendLoop, "regie-federation-send");
+        this.sender = new Thread(this::sendLoop, "regie-federation-send-" + settings.clientId());
         sender.setDaemon(true);
     }
 

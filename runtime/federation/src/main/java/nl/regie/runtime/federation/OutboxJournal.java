@@ -15,8 +15,10 @@ import nl.regie.runtime.statefiles.StateFiles;
  * The outbox kept across a crash: every message is recorded as it is queued and again when the broker has acknowledged
  * it (or it is given up), in the house's journal format ({@link StateFiles}: a CRC32C per record, written at once so
  * a {@code kill -9} loses nothing, forced to the disk every second). The journal is compacted as it grows: once it
- * holds 4 MiB, or a quarter of the last snapshot, the messages still waiting are written as a snapshot and a new
- * journal begins, so the files stay in proportion to what waits, not to what was ever sent. At the next start
+ * holds 4 MiB, or a quarter of the last snapshot, the messages still waiting are captured, a new journal begins, and
+ * the snapshot is written on the journal's own thread, so the files stay in proportion to what waits, not to what was
+ * ever sent. Under this journal's lock a compaction only copies the list of what waits and creates the new file; its
+ * forces to the disk and the snapshot happen on that thread, so an offer never waits for them. At the next start
  * {@link #recover} gives back what waited, in the order it was queued.
  *
  * <p>Records, content version 1: a journal record is a kind byte, {@code 1} queued (number, message) or {@code 2}
@@ -93,6 +95,16 @@ public final class OutboxJournal implements AutoCloseable {
     /** Messages queued and not yet done. */
     public synchronized int waiting() {
         return waiting.size();
+    }
+
+    /** Tests: compacts now, as when the journal has grown. */
+    synchronized void compactNow() {
+        files.snapshotNow();
+    }
+
+    /** Tests: told each step of a compaction ({@link StateFiles#onStep}). */
+    void onStep(java.util.function.Consumer<String> listener) {
+        files.onStep(listener);
     }
 
     /** The generation of the newest snapshot written whole, or -1 if none yet. */

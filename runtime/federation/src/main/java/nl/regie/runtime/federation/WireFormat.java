@@ -52,8 +52,37 @@ final class WireFormat {
         return "regie/v1/+/share/" + site + "/#";
     }
 
-    /** The payload of a reading. */
+    /**
+     * The payload of a reading: written directly as bytes when its text fields are printable ASCII with nothing to
+     * escape (the usual case), else by Jackson ({@link #payloadByJackson}); both give the same bytes (WireFormatTest).
+     */
     byte[] payload(Reading reading, long exportedAt) {
+        Value value = reading.value();
+        String text = value instanceof Value.Text t ? t.value() : null;
+        if ((text != null && !plain(text)) || !plain(reading.unit()) || !plain(reading.source())) {
+            return payloadByJackson(reading, exportedAt);
+        }
+        Bytes out = new Bytes(160 + (text == null ? 0 : text.length()));
+        out.ascii("{\"v\":").ascii(Integer.toString(VERSION)).ascii(",\"value\":");
+        if (value instanceof Value.Number n) {
+            out.ascii(Double.toString(n.value()));
+        } else if (value instanceof Value.Bool b) {
+            out.ascii(b.value() ? "true" : "false");
+        } else {
+            out.quoted(text);
+        }
+        out.ascii(",\"unit\":").quoted(reading.unit()).ascii(",\"observedAt\":\"");
+        instantText(reading.observedAt(), out);
+        out.ascii("\",\"source\":").quoted(reading.source()).ascii(",\"exportedAt\":").ascii(Long.toString(exportedAt));
+        if (reading.location() != null) {
+            out.ascii(",\"location\":[").ascii(Double.toString(reading.location().longitude())).ascii(",")
+                    .ascii(Double.toString(reading.location().latitude())).ascii("]");
+        }
+        return out.ascii("}").toArray();
+    }
+
+    /** The payload of a reading written by Jackson: text with characters to escape or outside ASCII. */
+    byte[] payloadByJackson(Reading reading, long exportedAt) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(192);
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
@@ -81,6 +110,113 @@ final class WireFormat {
             throw new IllegalStateException("cannot write a shared reading", e);
         }
         return out.toByteArray();
+    }
+
+    /** Printable ASCII without a quote or a backslash: written as it is inside a JSON string. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A day since the epoch and its {@code yyyy-MM-ddT}. */
+    private record Day(long day, String text) {
+    }
+
+    /** The last day {@link #instantText} wrote: readings of one day share its text. */
+    private volatile Day lastDay = new Day(Long.MIN_VALUE, "");
+
+    /**
+     * {@link Instant#toString()} into {@code out} without a formatter: years 1970 to 9999 directly (the date part of
+     * the last day kept), any other instant by {@link Instant#toString()}.
+     */
+    void instantText(Instant at, Bytes out) {
+        long seconds = at.getEpochSecond();
+        if (seconds < 0 || seconds > 253_402_300_799L) {
+            out.ascii(at.toString());
+            return;
+        }
+        long day = seconds / 86_400;
+        Day known = lastDay;
+        if (known.day() != day) {
+            known = new Day(day, java.time.LocalDate.ofEpochDay(day) + "T");
+            lastDay = known;
+        }
+        String dayText = known.text();
+        int second = (int) (seconds % 86_400);
+        out.ascii(dayText).two(second / 3_600).ascii(":").two(second / 60 % 60).ascii(":").two(second % 60);
+        int nanos = at.getNano();
+        if (nanos != 0) {
+            if (nanos % 1_000_000 == 0) {
+                out.ascii(".").digits(nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                out.ascii(".").digits(nanos / 1_000, 6);
+            } else {
+                out.ascii(".").digits(nanos, 9);
+            }
+        }
+        out.ascii("Z");
+    }
+
+    /** A growing byte array for ASCII text. */
+    static final class Bytes {
+        private byte[] bytes;
+        private int size;
+
+        Bytes(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        Bytes ascii(String text) {
+            int n = text.length();
+            room(n);
+            for (int i = 0; i < n; i++) {
+                bytes[size + i] = (byte) text.charAt(i); // ASCII only: the callers check
+            }
+            size += n;
+            return this;
+        }
+
+        Bytes quoted(String plain) {
+            room(plain.length() + 2);
+            bytes[size++] = '"';
+            ascii(plain);
+            bytes[size++] = '"';
+            return this;
+        }
+
+        Bytes two(int value) {
+            return digits(value, 2);
+        }
+
+        Bytes digits(int value, int count) {
+            room(count);
+            for (int i = count - 1; i >= 0; i--) {
+                bytes[size + i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            size += count;
+            return this;
+        }
+
+        private void room(int more) {
+            if (size + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        byte[] toArray() {
+            return java.util.Arrays.copyOf(bytes, size);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, 0, size, java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package nl.regie.runtime.federation;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import nl.regie.runtime.statefiles.StateFiles;
@@ -104,6 +107,48 @@ class OutboxJournalTest {
         assertTrue(bytes < 1024 * 1024, "the journal was compacted: " + bytes + " bytes on disk");
         OutboxJournal after = journal(64 * 1024);
         assertEquals(waiting.stream().map(Outgoing::seq).toList(), after.recover().stream().map(Outgoing::seq).toList());
+    }
+
+    @Test
+    void offersDuringACompactionDoNotWaitForItsForcesAndNothingIsLostOrDuplicated() throws Exception {
+        OutboxJournal journal = journal(StateFiles.MIN_JOURNAL_BYTES);
+        journal.recover();
+        await().atMost(Duration.ofSeconds(10)).until(() -> journal.lastSnapshot() >= 1);
+        List<Outgoing> waiting = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            waiting.add(journal.queued(message(i)));
+        }
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        journal.onStep(step -> {
+            if (step.equals("new journal forced")) {
+                held.countDown();
+                try {
+                    release.await(); // the journal's thread held between the rotation's forces
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        journal.compactNow();
+        assertTrue(held.await(10, TimeUnit.SECONDS), "the compaction reached its forces");
+        // Queued and done while the compaction is held: none of them waits for it.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (int i = 101; i <= 1_100; i++) {
+                waiting.add(journal.queued(message(i)));
+                if (i % 2 == 0) {
+                    journal.done(waiting.remove(0));
+                }
+            }
+        });
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> journal.lastSnapshot() >= 2);
+        List<Long> expected = waiting.stream().map(Outgoing::seq).toList();
+        // No close: what a kill -9 leaves.
+        OutboxJournal after = journal(StateFiles.MIN_JOURNAL_BYTES);
+        List<Long> kept = after.recover().stream().map(Outgoing::seq).toList();
+        assertEquals(expected, kept, "the same messages, in order, once each");
+        assertEquals(600, kept.size());
     }
 
     @Test

@@ -41,6 +41,38 @@ class WireFormatTest {
         }
     }
 
+    @Test
+    void theDirectPayloadIsByteForByteWhatJacksonWrites() {
+        java.util.Random random = new java.util.Random(15);
+        String[] texts = {"high", "", "gauge-1", "with \"quotes\"", "back\\slash", "tab\there", "nul\u0000",
+            "del\u007f", "gauge-\u00e4", "\ud83c\udf0a wave", "a/b", "~!@#$%^&*()_+{}|:<>?"};
+        Instant[] instants = {T, Instant.EPOCH, Instant.parse("1969-12-31T23:59:59.999Z"),
+            Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+            Instant.parse("2024-02-29T12:00:00.5Z"), Instant.parse("2026-11-28T03:00:00.000123Z"),
+            Instant.parse("2026-11-28T03:00:00.000000001Z"), Instant.parse("0000-01-01T00:00:00Z")};
+        for (int i = 0; i < 20_000; i++) {
+            Value value = switch (i % 3) {
+                case 0 -> Value.of(i % 7 == 0 ? (double) random.nextInt(1000) : random.nextGaussian() * Math.pow(10,
+                        random.nextInt(40) - 20));
+                case 1 -> Value.of(random.nextBoolean());
+                default -> Value.of(texts[random.nextInt(texts.length)]);
+            };
+            Instant at = i < instants.length ? instants[i]
+                    : Instant.ofEpochSecond(random.nextLong(0, 253_402_300_800L), random.nextInt(4) == 0 ? 0
+                            : random.nextInt(4) == 0 ? random.nextInt(1000) * 1_000_000 : random.nextInt(1_000_000_000));
+            String unit = i % 11 == 0 ? texts[random.nextInt(texts.length)] : "m";
+            String source = i % 13 == 0 ? "gauge-\u00e4" : "gauge-" + i;
+            Location location = i % 2 == 0 ? null : Location.of(random.nextDouble() * 360 - 180,
+                    random.nextDouble() * 180 - 90);
+            Reading reading = new Reading(EntityId.of("WaterObserved", "g1"), "waterLevel", value, unit, at, at,
+                    source, location);
+            long exportedAt = random.nextLong(0, Long.MAX_VALUE);
+            String direct = new String(wire.payload(reading, exportedAt), StandardCharsets.UTF_8);
+            String jackson = new String(wire.payloadByJackson(reading, exportedAt), StandardCharsets.UTF_8);
+            assertEquals(jackson, direct, reading.toString());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"2026-11-28T03:00:00Z", "2026-11-28T03:00:00.5Z", "2026-11-28T03:00:00.123Z",
         "2026-11-28T23:59:59.123456789Z", "2024-02-29T12:00:00Z", "1970-01-01T00:00:00Z", "0000-01-01T00:00:00Z",

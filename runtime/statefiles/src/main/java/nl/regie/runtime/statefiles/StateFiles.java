@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,8 @@ import java.util.regex.Pattern;
  * generation G, {@code journal-G.bin} every change after it, in order. A change is appended to the journal as it
  * happens (written at once, so a {@code kill -9} loses nothing; forced to the disk every second); once the journal
  * has grown to a quarter of the size of the last snapshot (at least {@link #MIN_JOURNAL_BYTES}) the owner's state is captured, a
- * new journal begins, and the snapshot is written beside it on this store's own thread: to a temporary file, forced
+ * new journal begins (under the owner's lock only its creation and header: the forces of the new and the previous
+ * journal happen on this store's own thread), and the snapshot is written beside it on that thread: to a temporary file, forced
  * to the disk, and renamed into place, so a snapshot is either whole or absent. The last two good snapshots are kept,
  * with the journals from the older one on.
  *
@@ -153,6 +155,10 @@ public final class StateFiles implements AutoCloseable {
     private long nextGeneration;
     private long lastGood = -1;
     private boolean snapshotInFlight;
+    /** Guarded by this: the journal before the current one until {@link #settle} has forced and closed it. */
+    private FileChannel unforced;
+    /** Tests: told the name of each step of a rotation as it is done, on the thread that does it. */
+    private volatile Consumer<String> steps = step -> { };
     private volatile boolean dirty;
     private long lastWriteErrorLogged;
     private boolean closed;
@@ -376,17 +382,23 @@ public final class StateFiles implements AutoCloseable {
         }
     }
 
-    /** Guarded by this: begins a journal of the next generation, without a snapshot of its own. */
+    /** Guarded by this: begins a journal of the next generation, without a snapshot of its own (at a start). */
     private void openNextJournal() throws IOException {
-        openJournal(nextGeneration++);
+        FileChannel previous = openJournal(nextGeneration++);
+        settle(previous, journalFile);
     }
 
-    /** Guarded by this: captures the owner's state, switches to a new journal, and writes the snapshot. */
+    /**
+     * Guarded by this: captures the owner's state and switches to a new journal; the rest (forcing the new journal's
+     * header, the folder and the previous journal to the disk, then writing the snapshot) happens on this store's
+     * thread, so the owner's lock is held for the capture, a file's creation and a header's write, never for a force.
+     */
     private void rotate() {
         long generation = nextGeneration++;
         Snapshot content = owner.capture();
+        FileChannel previous;
         try {
-            openJournal(generation);
+            previous = openJournal(generation);
         } catch (IOException e) {
             log.write(Log.Level.ERROR, "Could not begin " + journalFile(generation) + ": " + e + "; " + what
                     + " is kept in memory and in the journal before it");
@@ -394,34 +406,75 @@ public final class StateFiles implements AutoCloseable {
             return;
         }
         snapshotInFlight = true;
-        thread.execute(() -> writeSnapshot(generation, content));
+        unforced = previous;
+        Path file = journalFile;
+        thread.execute(() -> {
+            settle(previous, file);
+            step("previous journal forced");
+            writeSnapshot(generation, content);
+        });
     }
 
-    private void openJournal(long generation) throws IOException {
+    /**
+     * Guarded by this: creates the journal of {@code generation}, writes its header (not forced: {@link #settle} does
+     * that) and makes it the one appended to.
+     *
+     * @return the journal appended to before, to be forced and closed by {@link #settle}; null if none
+     */
+    private FileChannel openJournal(long generation) throws IOException {
         Path file = journalFile(generation);
         FileChannel next = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        step("journal created");
         try {
             ByteBuffer header = RecordFile.header(RecordFile.JOURNAL, schema, generation);
             while (header.hasRemaining()) {
                 next.write(header);
             }
-            next.force(true);
-            syncFolder();
         } catch (IOException e) {
             next.close();
             Files.deleteIfExists(file);
             throw e;
         }
+        step("journal header written");
         FileChannel previous = journal;
         journal = next;
         journalFile = file;
         journalBytes = 0;
+        step("journal switched");
+        return previous;
+    }
+
+    /**
+     * Forces a new journal's header and the folder's entry for it to the disk, then the journal before it (forced and
+     * closed): off the owner's lock, on this store's thread, ahead of any periodic force of the new journal (the same
+     * thread; {@link #syncQuietly} forces an unforced previous journal first), so the disk never holds a later
+     * journal's records without the earlier journal's.
+     */
+    private void settle(FileChannel previous, Path file) {
+        FileChannel current;
+        synchronized (this) {
+            current = journalFile != null && journalFile.equals(file) ? journal : null;
+        }
+        try {
+            if (current != null) {
+                current.force(true);
+            }
+        } catch (IOException e) {
+            // Closed by a later rotation or the close, which forced it first; or a disk error the next append reports.
+        }
+        syncFolder();
+        step("new journal forced");
         if (previous != null) {
             try {
                 previous.force(false);
                 previous.close();
             } catch (IOException e) {
                 log.write(Log.Level.WARN, "Could not force the previous journal of " + what + " to the disk: " + e);
+            }
+        }
+        synchronized (this) {
+            if (unforced == previous) {
+                unforced = null;
             }
         }
     }
@@ -435,9 +488,12 @@ public final class StateFiles implements AutoCloseable {
             content.writeTo(out);
             long bytes = out.finish();
             out.closeQuietly();
+            step("snapshot written to its temporary file");
             move(tmp, target);
             syncFolder();
+            step("snapshot renamed into place");
             committed(generation, bytes);
+            step("old files removed");
         } catch (IOException | RuntimeException e) {
             if (out != null) {
                 out.closeQuietly();
@@ -457,12 +513,17 @@ public final class StateFiles implements AutoCloseable {
         }
     }
 
-    private synchronized void committed(long generation, long bytes) {
-        long previous = lastGood;
-        lastGood = generation;
-        snapshotInFlight = false;
-        notifyAll();
-        rotateAt = Math.max(minJournalBytes, bytes / 4);
+    /** On this store's thread: the snapshot of {@code generation} is whole; removes what recovery no longer needs. */
+    private void committed(long generation, long bytes) {
+        long previous;
+        synchronized (this) {
+            previous = lastGood;
+            lastGood = generation;
+            snapshotInFlight = false;
+            notifyAll();
+            rotateAt = Math.max(minJournalBytes, bytes / 4);
+        }
+        // Off the owner's lock: only this thread removes files, and only of generations before the newest snapshot.
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
             for (Path file : files) {
                 Matcher m = FILE.matcher(file.getFileName().toString());
@@ -484,14 +545,19 @@ public final class StateFiles implements AutoCloseable {
 
     private void syncQuietly() {
         FileChannel channel;
+        FileChannel before;
         synchronized (this) {
             if (!dirty || journal == null) {
                 return;
             }
             dirty = false;
             channel = journal;
+            before = unforced;
         }
         try {
+            if (before != null) {
+                before.force(false);
+            }
             channel.force(false);
         } catch (IOException e) {
             // Closed by a rotation meanwhile, which forced it first; or a disk error the next append reports.
@@ -544,6 +610,20 @@ public final class StateFiles implements AutoCloseable {
                 journal = null;
             }
         }
+    }
+
+    /**
+     * Tests: {@code listener} is told each step of a rotation as it is done, on the thread that does it (under the
+     * owner's lock for {@code journal created}, {@code journal header written} and {@code journal switched}; on this
+     * store's thread for the rest: {@code new journal forced}, {@code previous journal forced}, {@code snapshot
+     * written to its temporary file}, {@code snapshot renamed into place}, {@code old files removed}).
+     */
+    public void onStep(Consumer<String> listener) {
+        this.steps = Objects.requireNonNull(listener, "listener");
+    }
+
+    private void step(String name) {
+        steps.accept(name);
     }
 
     /** The generation of the newest snapshot written whole, or -1 if none yet. */

@@ -168,6 +168,107 @@ class StateFilesTest {
         assertEquals(List.of(), errors);
     }
 
+    @TempDir
+    Path crashes;
+
+    /** Every step of a rotation, in order: under the owner's lock, then on the store's thread. */
+    private static final List<String> STEPS = List.of("journal created", "journal header written", "journal switched",
+            "new journal forced", "previous journal forced", "snapshot written to its temporary file",
+            "snapshot renamed into place", "old files removed");
+
+    @Test
+    void aCrashAtEveryStepOfARotationLeavesFilesThatLoadWhole() throws Exception {
+        MapOwner owner = new MapOwner();
+        StateFiles files = StateFiles.open(dir, "the test map", 1, owner, log, 1L << 30);
+        opened.add(files);
+        files.recover();
+        awaitSnapshot(files, 1);
+        for (int i = 0; i < 20; i++) {
+            owner.put(files, "k" + i, "v" + i);
+        }
+        Map<String, String> expected = new TreeMap<>(owner.map);
+        // At each step, the folder as a kill -9 there would leave it (what was written is in the files).
+        List<String> seen = new CopyOnWriteArrayList<>();
+        files.onStep(step -> {
+            try {
+                copyAll(dir, crashes.resolve(seen.size() + "-" + step.replace(' ', '-')));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            seen.add(step);
+        });
+        synchronized (owner) {
+            files.snapshotNow();
+        }
+        awaitSteps(seen, STEPS.size());
+        assertEquals(STEPS, seen);
+        try (Stream<Path> copies = Files.list(crashes)) {
+            for (Path copy : copies.sorted().toList()) {
+                MapOwner loaded = new MapOwner();
+                try (StateFiles again = StateFiles.open(copy, "the test map", 1, loaded, log, 1L << 30)) {
+                    StateFiles.Recovery recovery = again.recover();
+                    assertEquals(List.of(), recovery.problems(), copy.getFileName().toString());
+                }
+                assertEquals(expected, loaded.map, "a crash at " + copy.getFileName());
+            }
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void appendsGoOnWhileARotationForcesItsFilesAndNothingIsLost() throws Exception {
+        MapOwner owner = new MapOwner();
+        StateFiles files = StateFiles.open(dir, "the test map", 1, owner, log, 1L << 30);
+        opened.add(files);
+        files.recover();
+        awaitSnapshot(files, 1);
+        owner.put(files, "before", "1");
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        files.onStep(step -> {
+            if (step.equals("new journal forced")) {
+                held.countDown();
+                try {
+                    release.await(); // the store's thread is held in the middle of the rotation's forces
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        synchronized (owner) {
+            files.snapshotNow();
+        }
+        assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        // Under the owner's lock, as an owner appends: none of them waits for the held thread.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < 1_000; i++) {
+                owner.put(files, "during" + i, "v" + i);
+            }
+        });
+        release.countDown();
+        awaitSnapshot(files, 2);
+        owner.put(files, "after", "1");
+        Map<String, String> expected = new TreeMap<>(owner.map);
+        copyAll(dir, crashes.resolve("killed")); // not closed: as after kill -9
+        MapOwner loaded = new MapOwner();
+        try (StateFiles again = StateFiles.open(crashes.resolve("killed"), "the test map", 1, loaded, log, 1L << 30)) {
+            again.recover();
+        }
+        assertEquals(1_002, loaded.map.size());
+        assertEquals(expected, loaded.map);
+        assertEquals(List.of(), errors);
+    }
+
+    private static void awaitSteps(List<String> seen, int count) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (seen.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + seen + " within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void aTornLastRecordIsDroppedAndEverythingBeforeItLoads() throws IOException {
         MapOwner before = crashAfter(10);
