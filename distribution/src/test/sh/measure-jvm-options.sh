@@ -19,7 +19,8 @@
 # arena-default is the shipped options with glibc's own number of malloc arenas instead of bin/regie's 2; a SET ending
 # in +arena1 runs that set with one malloc arena (MALLOC_ARENA_MAX=1).
 # Also printed per start: live, the heap in use after a full collection (jcmd GC.class_histogram's total, MB), just
-# after RSS is read.
+# after RSS is read; errors, the ERROR lines the start logged (a run with errors, such as a full disk that kept
+# DuckDB's library from unpacking, is not the set's footprint: its figures are left out of the medians).
 # Sets with "broker" in their name use an external Mosquitto (Debian's mosquitto, anonymous, on a free port).
 # RESTART=1 measures restarts, as a service restarts: each set keeps one state folder for all its runs, made by one
 # unmeasured start before the rounds (the plugins then come back as they ran before; without it, every start is a first).
@@ -31,7 +32,7 @@ RUNS=${1:-5}
 shift || true
 IDLE=${IDLE:-30}
 DEVICES=${DEVICES:-120}
-WORK=$(mktemp -d /tmp/regie-measure.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/regie-measure.XXXXXX")
 # bin/regie's own class-data sharing archive is off here: the cds sets below name theirs.
 export REGIE_CDS_ARCHIVE=
 SHIPPED=$HOME_DIR/config/jvm.options
@@ -83,7 +84,7 @@ measure() {
     if [[ $set == *+arena1 ]]; then arenas=1; set=${set%+arena1}; fi
     options_for "$set" > "$dir/jvm.options"
     [[ $set == *broker* ]] && args=(--broker "tcp://127.0.0.1:$BROKER_PORT") || args=(--mqtt-port "$(free_port)")
-    local start end pid rss live status cpu
+    local start end pid rss live status cpu errors
     start=$(date +%s%N)
     # bin/regie sets MALLOC_ARENA_MAX=2 unless it is set; arena-default gives glibc's own (8 per core).
     [[ $set == arena-default ]] && arenas=$((8 * $(nproc)))
@@ -111,9 +112,10 @@ measure() {
     kill -TERM "$pid"
     status=0; wait "$pid" || status=$?
     [ "$status" -eq 0 ] || { echo "$set run $run: exit status $status" >&2; exit 1; }
+    errors=$(cat "$dir/out" "$dir/err" | grep -c ' ERROR ' || true)
     awk -v s="$start" -v e="$end" -v r="$rss" -v l="${live:-0}" -v c="$cpu" \
-        -v pc="$main_cpu" \
-        'BEGIN { printf "%.2f %.0f %.0f %.2f %.2f\n", (e - s) / 1e9, r / 1024, l / 1048576, c / 100, pc / 100 }'
+        -v pc="$main_cpu" -v x="$errors" \
+        'BEGIN { printf "%.2f %.0f %.0f %.2f %.2f %d\n", (e - s) / 1e9, r / 1024, l / 1048576, c / 100, pc / 100, x }'
 }
 
 for set in "${SETS[@]}"; do
@@ -133,7 +135,7 @@ done
 if [ "${RESTART:-0}" = 1 ]; then
     for set in "${SETS[@]}"; do measure "$set" 0 > /dev/null; done
 fi
-echo "set run ready_s rss_MB live_MB cpu_s main_cpu_s   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "set run ready_s rss_MB live_MB cpu_s main_cpu_s errors   (devices $DEVICES, rss $IDLE s after ready; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 for run in $(seq 1 "$RUNS"); do
     for set in "${SETS[@]}"; do
         result=$(measure "$set" "$run")
@@ -141,13 +143,14 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 echo
-echo "set: ready median (range) s; rss median (range) MB; live heap median (range) MB; cpu at ready median (range) s; the launcher thread's cpu at ready median (range) s; $RUNS runs each"
+echo "set: ready median (range) s; rss median (range) MB; live heap median (range) MB; cpu at ready median (range) s; the launcher thread's cpu at ready median (range) s; runs without errors"
 for set in "${SETS[@]}"; do
-    awk -v set="$set" 'BEGIN { n = 0 } $1 == set { r[n] = $3; m[n] = $4; l[n] = $5; c[n] = $6; p[n] = $7; n++ }
+    awk -v set="$set" 'BEGIN { n = 0 } $1 == set && $8 == 0 { r[n] = $3; m[n] = $4; l[n] = $5; c[n] = $6; p[n] = $7; n++ }
         function median(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
             return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }
-        END { printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB   %4.0f (%.0f-%.0f) MB   %5.2f (%.2f-%.2f) s   %5.2f (%.2f-%.2f) s\n", set,
+        END { if (n == 0) { printf "%-15s no run without errors\n", set; exit }
+            printf "%-15s %5.2f (%.2f-%.2f) s   %4.0f (%.0f-%.0f) MB   %4.0f (%.0f-%.0f) MB   %5.2f (%.2f-%.2f) s   %5.2f (%.2f-%.2f) s   %d runs\n", set,
             median(r, n), r[0], r[n - 1], median(m, n), m[0], m[n - 1], median(l, n), l[0], l[n - 1], median(c, n), c[0], c[n - 1],
-            median(p, n), p[0], p[n - 1] }' \
+            median(p, n), p[0], p[n - 1], n }' \
         "$WORK/results"
 done

@@ -49,8 +49,7 @@ final class PackResolver {
         takeBaseFields(record);
         String unit = baseUnit;
         if (record.has(Field.UNIT)) {
-            unit = record.text(Field.UNIT);
-            units.check(unit, Field.UNIT, record.index());
+            unit = units.check(record.text(Field.UNIT), Field.UNIT, record.index());
         }
         return new SenmlRecord(name(record), value(record), unit,
                 SenmlTime.resolve(baseTime, record.number(Field.TIME), receivedAt, record.index()));
@@ -77,8 +76,7 @@ final class PackResolver {
             baseName = record.text(Field.BASE_NAME);
         }
         if (record.has(Field.BASE_UNIT)) {
-            baseUnit = record.text(Field.BASE_UNIT);
-            units.check(baseUnit, Field.BASE_UNIT, record.index());
+            baseUnit = units.check(record.text(Field.BASE_UNIT), Field.BASE_UNIT, record.index());
         }
         if (record.has(Field.BASE_TIME)) {
             baseTime = record.number(Field.BASE_TIME);

@@ -2,6 +2,7 @@ package nl.regie.runtime.devices.senml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -368,6 +369,18 @@ class SenmlParserTest {
                 parser.parse(bytes("[{\"n\":\"a\",\"vs\":\"\\ud83d\\ude00 \u00e9\"}]"), NOW).get(0).value());
         assertEquals(Value.of("\ud83d\ude00"),
                 parser.parse(bytes("[{\"n\":\"a\",\"vs\":\"\ud83d\ude00\"}]"), NOW).get(0).value());
+    }
+
+    @Test
+    void packsShareOneInstanceOfEachUnit() throws SenmlException {
+        // Each pack's JSON gives a new String; the city state keeps a unit per attribute of every entity, so the
+        // parser gives back the registry's own instance (and the configured extra unit's), not the pack's copy.
+        String first = parser.parse(bytes("[{\"n\":\"a\",\"u\":\"Cel\",\"v\":1}]"), NOW).get(0).unit();
+        String second = parser.parse(bytes("[{\"bn\":\"b\",\"bu\":\"Cel\",\"v\":2}]"), NOW).get(0).unit();
+        assertEquals("Cel", first);
+        assertSame(first, second);
+        assertSame(parser.parse(bytes("[{\"n\":\"a\",\"u\":\"1/h\",\"v\":1}]"), NOW).get(0).unit(),
+                parser.parse(bytes("[{\"n\":\"b\",\"u\":\"1/h\",\"v\":1}]"), NOW).get(0).unit());
     }
 
     @Test
