@@ -203,6 +203,54 @@ class HistoryStoreTest {
     }
 
     @Test
+    void aLateReadingOfACompactedDayWaitsStagedAndGoesToItsTableWhenTheNextDayClosesCountedOnce() throws Exception {
+        open();
+        // Every ten minutes from midnight yesterday to noon today: yesterday closes and leaves the staged table.
+        Instant start = NOW.minus(Duration.ofHours(36));
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 36 * 6; i++) {
+            readings.add(level(BIN, i, start.plus(Duration.ofMinutes(10L * i))));
+        }
+        store.write(readings);
+        assertTrue(store.moveClosedHours());
+        assertEquals(Instant.parse("2031-05-04T00:00:00Z").toEpochMilli(), store.compactedUntil());
+        // A reading of yesterday 10:05, late: hot until the next move, counted in its bucket meanwhile.
+        Instant lateAt = Instant.parse("2031-05-03T10:05:00Z");
+        store.write(List.of(level(BIN, 1000, lateAt)));
+        assertFalse(store.moveClosedHours(), "no hour closed since");
+        HistoryQuery all = HistoryQuery.ofEntity(BIN, Set.of(), start, start.plus(Duration.ofHours(48)),
+                Duration.ofMinutes(10), Aggregate.SUM, 1_000);
+        assertEquals(Value.of(60.0 + 1000), bucketAt(store.query(all), Instant.parse("2031-05-03T10:00:00Z")));
+        store.close();
+        // Thirteen hours on: the rest of today up to 00:50 tomorrow is written, today closes, and the move takes the
+        // late reading with it into the staged table, from where today's compaction sweeps it into its table.
+        store = HistoryStore.open(dir.resolve("history.duckdb"), SETTINGS,
+                Clock.fixed(NOW.plus(Duration.ofHours(13)), ZoneOffset.UTC), warnings::add);
+        List<Reading> more = new ArrayList<>();
+        for (int i = 36 * 6; i < 49 * 6; i++) {
+            more.add(level(BIN, i, start.plus(Duration.ofMinutes(10L * i))));
+        }
+        store.write(more);
+        assertTrue(store.moveClosedHours());
+        assertEquals(Instant.parse("2031-05-05T00:00:00Z").toEpochMilli(), store.compactedUntil());
+        assertEquals(0, store.stagedRows(), "both days and the late reading left the staged table");
+        assertEquals(48 * 6 + 1, store.rollupRows(), "every reading before midnight has its minute, the late one too");
+        List<Series> sums = store.query(all);
+        assertEquals(Value.of(60.0 + 1000), bucketAt(sums, Instant.parse("2031-05-03T10:00:00Z")), "counted once");
+        List<Point> points = sums.get(0).points();
+        assertEquals(48 * 6, points.size());
+        for (Point point : points) {
+            int i = (int) Duration.between(start, point.time()).toMinutes() / 10;
+            assertEquals(Value.of(i == 60 ? 1060.0 : i), point.value(), point.time().toString());
+        }
+        assertEquals(List.of(), warnings);
+    }
+
+    private static Value bucketAt(List<Series> series, Instant at) {
+        return series.get(0).points().stream().filter(p -> p.time().equals(at)).findFirst().orElseThrow().value();
+    }
+
+    @Test
     void theMinuteRollupsOfSeriesInDifferentTablesAnswerTogether() throws Exception {
         open();
         // One entity with more attributes than there are rollup tables: its series fill every table, two share one.
