@@ -79,12 +79,6 @@ final class HistoryStore implements Store, AutoCloseable {
      * hour to one table is written straight to its row groups (see docs/history-store.md).
      */
     static final String STAGED = "rollup_1m_staged";
-    /**
-     * Staged minutes go to the 16 tables once there are this many (and when their day closes), so that each table gets
-     * about a row group and a half at a time, and a query of the open day reads a few hours of the staged table, not
-     * the whole day's (one row group per hour for one series).
-     */
-    static final long STAGED_ROWS = PARTS * 184_320L;
     /** Prepared statements kept per query shape (the SQL's text) on the query connection. */
     static final int STATEMENTS = 64;
 
@@ -137,10 +131,6 @@ final class HistoryStore implements Store, AutoCloseable {
     private volatile long movedUntil;
     /** Rollups of the days before this were rewritten sorted by series, a day at a time. */
     private long compactedUntil;
-    /** How many rows the staged table holds (on the writer thread). */
-    private long staged;
-    /** Staged rows are spread over the 16 tables once there are this many ({@link #STAGED_ROWS}; less in tests). */
-    private long spreadAt = STAGED_ROWS;
 
     private HistoryStore(Path file, Connection writer, Clock clock) throws SQLException {
         this.file = file;
@@ -177,10 +167,6 @@ final class HistoryStore implements Store, AutoCloseable {
                     + " (SELECT min(bucket) // 86400000 * 86400000 FROM " + ALL_MINUTES + "), 0)")) {
                 compacted.next();
                 compactedUntil = compacted.getLong(1);
-            }
-            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + STAGED)) {
-                rows.next();
-                staged = rows.getLong(1);
             }
             // A check that the tables can be read at all: DuckDB checksums every block it reads.
             statement.executeQuery("SELECT count(*), max(observed) FROM reading_sorted").close();
@@ -398,22 +384,16 @@ final class HistoryStore implements Store, AutoCloseable {
         }
         // Every raw reading before the hour, late ones of hours moved before included: a reading is rolled up once,
         // when it leaves the hot table.
-        long added;
         try (PreparedStatement sort = writer.prepareStatement(
                         "INSERT INTO reading_sorted SELECT * FROM reading WHERE observed < ? ORDER BY series, observed");
                 PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE observed < ?");
                 Statement statement = writer.createStatement()) {
             // The hours' one-minute rollups, aggregated once (a temporary table: no WAL), appended to the staged
-            // table sorted by series (the 16 tables get them when enough are staged, or their day closes), and the hourly
-            // rollups from them.
+            // table sorted by series (the 16 tables get them when their day closes), and the hourly rollups from them.
             statement.execute("CREATE OR REPLACE TEMP TABLE closing_minutes" + ROLLUP_COLUMNS);
             statement.execute("INSERT INTO closing_minutes " + ROLL_UP_READINGS.formatted(MINUTE) + " WHERE observed < "
                     + closed + " AND num IS NOT NULL GROUP BY 1, 2");
             statement.execute("INSERT INTO " + STAGED + " SELECT * FROM closing_minutes ORDER BY 1, 2");
-            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM closing_minutes")) {
-                rows.next();
-                added = rows.getLong(1);
-            }
             statement.execute("INSERT INTO rollup_1h " + HOURS_OF_MINUTES.formatted("closing_minutes"));
             statement.execute("DROP TABLE closing_minutes");
             for (PreparedStatement step : List.of(sort, delete)) {
@@ -428,31 +408,8 @@ final class HistoryStore implements Store, AutoCloseable {
             throw e;
         }
         movedUntil = closed;
-        staged += added;
-        if (staged >= spreadAt) {
-            spreadStaged();
-        }
         compactClosedDays();
         return true;
-    }
-
-    /** Moves every staged minute into the 16 tables, each table's share sorted by series, in one transaction. */
-    private void spreadStaged() throws SQLException {
-        try (Statement statement = writer.createStatement()) {
-            statement.execute("CREATE OR REPLACE TEMP TABLE spreading AS SELECT * FROM " + STAGED);
-            for (int part = 0; part < PARTS; part++) {
-                statement.execute("INSERT INTO " + minutes(part) + " SELECT * FROM spreading WHERE series % " + PARTS
-                        + " = " + part + " ORDER BY series, bucket");
-            }
-            statement.execute("DROP TABLE spreading");
-            statement.execute("DELETE FROM " + STAGED);
-            writer.commit();
-        } catch (SQLException | RuntimeException e) {
-            rollback(e);
-            throw e;
-        }
-        staged = 0;
-        checkpoint();
     }
 
     /**
@@ -476,7 +433,6 @@ final class HistoryStore implements Store, AutoCloseable {
             }
         }
         for (long day = compactedUntil; day < closedDay; day += DAY) {
-            long leaving;
             try (Statement statement = writer.createStatement()) {
                 String upToDayEnd = " WHERE bucket < " + (day + DAY);
                 statement.execute("CREATE OR REPLACE TEMP TABLE closing_day AS SELECT * FROM " + STAGED + upToDayEnd);
@@ -490,10 +446,6 @@ final class HistoryStore implements Store, AutoCloseable {
                     statement.execute("INSERT INTO " + table + " SELECT * FROM compacting");
                     statement.execute("DROP TABLE compacting");
                 }
-                try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM closing_day")) {
-                    rows.next();
-                    leaving = rows.getLong(1);
-                }
                 statement.execute("DROP TABLE closing_day");
                 statement.execute("DELETE FROM " + STAGED + upToDayEnd);
                 statement.execute("DELETE FROM compacted");
@@ -504,36 +456,7 @@ final class HistoryStore implements Store, AutoCloseable {
                 throw e;
             }
             compactedUntil = day + DAY;
-            staged -= leaving;
-            checkpoint();
         }
-    }
-
-    /**
-     * Asks DuckDB for a checkpoint now, which drops the staged table's row groups that were emptied:
-     * until then a query of minutes scans them (deleted rows still count in their row group's range), and DuckDB's own
-     * checkpoint may be most of an hour away at a city's rate. Best effort: DuckDB refuses while a query runs, and
-     * its own checkpoint does it later.
-     */
-    private void checkpoint() {
-        if (file == null) {
-            return;
-        }
-        try {
-            writer.setAutoCommit(true);
-            try (Statement statement = writer.createStatement()) {
-                statement.execute("CHECKPOINT");
-            } finally {
-                writer.setAutoCommit(false);
-            }
-        } catch (SQLException | RuntimeException e) {
-            // A query was running: the next checkpoint, DuckDB's or the next day's, drops them.
-        }
-    }
-
-    /** Spreads the staged rows once there are {@code rows} (tests). */
-    void spreadAt(long rows) {
-        spreadAt = rows;
     }
 
     long compactedUntil() {
