@@ -74,9 +74,9 @@ final class HistoryStore implements Store, AutoCloseable {
     /**
      * The one-minute rollups of moved hours whose day has not closed: each hourly move appends its minutes here, in one
      * table, sorted by series; once the day has closed they go to the {@link #PARTS} tables, sorted by series, a day at
-     * a time. Appending each hour's minutes to the 16 tables cost the writer a third of its CPU (a sixteenth of an hour
-     * is a part of a row group, logged and rewritten at each checkpoint until the row group fills); one append of the
-     * hour to one table is written straight to its row groups (see docs/history-store.md).
+     * a time. Appending each hour's minutes to the 16 tables cost the writer a third of its CPU (probably because a
+     * sixteenth of an hour is less than a row group, logged and written again at checkpoints until the row group fills,
+     * where one append of the hour to one table fills new row groups; see docs/history-store.md).
      */
     static final String STAGED = "rollup_1m_staged";
     /** Prepared statements kept per query shape (the SQL's text) on the query connection. */
@@ -706,28 +706,26 @@ final class HistoryStore implements Store, AutoCloseable {
     private void readRollups(HistoryQuery query, long from, long to, long bucket, List<SeriesIndex.Info> matching,
             Map<String, List<SeriesIndex.Info>> tables, String join, boolean plain,
             Map<Integer, Map<Long, Bucket>> buckets, int[] count) throws SQLException {
-        {
-            for (Map.Entry<String, List<SeriesIndex.Info>> table : tables.entrySet()) {
-                List<Object> ids = new ArrayList<>();
-                String selected = selection(query, table.getValue(), ids);
-                String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
-                        + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table.getKey() + " r" + join
-                        + " WHERE r.bucket >= ? AND r.bucket < ?" + selected + " GROUP BY 1, 2 LIMIT ?";
-                if (!plain || !read(PLAIN_ROLLUPS.formatted(table.getKey(), join) + selected + " LIMIT ?", true,
-                        range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
-                    read(rollups, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
-                }
-            }
+        for (Map.Entry<String, List<SeriesIndex.Info>> table : tables.entrySet()) {
             List<Object> ids = new ArrayList<>();
-            String selected = selection(query, matching, ids);
-            String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
-                    + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
-                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + selected
-                    + " GROUP BY 1, 2 LIMIT ?";
-            if (!plain || !read(PLAIN_READINGS.formatted(join) + selected + " LIMIT ?", true,
+            String selected = selection(query, table.getValue(), ids);
+            String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
+                    + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table.getKey() + " r" + join
+                    + " WHERE r.bucket >= ? AND r.bucket < ?" + selected + " GROUP BY 1, 2 LIMIT ?";
+            if (!plain || !read(PLAIN_ROLLUPS.formatted(table.getKey(), join) + selected + " LIMIT ?", true,
                     range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
-                read(hot, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
+                read(rollups, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
             }
+        }
+        List<Object> ids = new ArrayList<>();
+        String selected = selection(query, matching, ids);
+        String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
+                + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
+                + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + selected
+                + " GROUP BY 1, 2 LIMIT ?";
+        if (!plain || !read(PLAIN_READINGS.formatted(join) + selected + " LIMIT ?", true,
+                range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
+            read(hot, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
         }
     }
 
