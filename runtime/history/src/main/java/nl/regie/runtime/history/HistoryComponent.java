@@ -214,8 +214,11 @@ public final class HistoryComponent implements History, MetricSource {
         String kind = config.store() == null ? STORE_DUCKDB : config.store().strip();
         switch (kind) {
             case STORE_DUCKDB, "" -> {
-                return HistoryStore.open(folder == null ? null : folder.resolve("history.duckdb"),
+                NativeLeftovers.sweep(log::info);
+                HistoryStore store = HistoryStore.open(folder == null ? null : folder.resolve("history.duckdb"),
                         new HistoryStore.Settings(config.memoryLimitMb(), config.threads()), clock, log::error);
+                NativeLeftovers.deleteLoadedCopy(log::info);
+                return store;
             }
             case STORE_POSTGRESQL -> {
                 String file = config.passwordFile() == null ? "" : config.passwordFile().strip();

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -49,8 +48,6 @@ import org.duckdb.DuckDBDriver;
  * a time.
  */
 final class HistoryStore implements Store, AutoCloseable {
-
-    private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
     static final long MINUTE = 60_000;
     static final long HOUR = 60 * MINUTE;
@@ -199,7 +196,6 @@ final class HistoryStore implements Store, AutoCloseable {
      */
     static HistoryStore open(Path file, Settings settings, Clock clock, Consumer<String> warn)
             throws SQLException, IOException {
-        sweepNativeLeftovers(warn);
         if (file == null) {
             return new HistoryStore(null, connect("jdbc:duckdb:", settings), clock);
         }
@@ -223,19 +219,6 @@ final class HistoryStore implements Store, AutoCloseable {
             warn.accept("The history store " + file + " cannot be opened (" + reason.lines().findFirst().orElse("")
                     + "); it was moved aside to " + aside + " and a new, empty history was started");
             return new HistoryStore(file, connect("jdbc:duckdb:" + file.toAbsolutePath(), settings), clock);
-        }
-    }
-
-    /** Once per loading of this class (of the bundle), before DuckDB's own classes load: see {@link NativeLeftovers}. */
-    private static void sweepNativeLeftovers(Consumer<String> warn) {
-        if (!SWEPT.compareAndSet(false, true)) {
-            return;
-        }
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        NativeLeftovers.Swept swept = NativeLeftovers.sweep(tmp, Instant.now(), NativeLeftovers.MIN_AGE);
-        if (swept.files() > 0) {
-            warn.accept("Deleted " + swept.files() + " copies of DuckDB's native library (" + swept.bytes() / (1024 * 1024)
-                    + " MB) from " + tmp + ": runtimes that did not exit normally (kill -9, a crash) leave them behind");
         }
     }
 

@@ -7,18 +7,30 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The copies of DuckDB's native library that runtimes which did not exit normally left in the temporary folder.
+ * The copies of DuckDB's native library in the temporary folder.
  *
  * <p>DuckDB's JDBC driver unpacks its library (about 70 MB) into {@code java.io.tmpdir} as
- * {@code libduckdb_java<random>.so} each time its classes are loaded, and deletes the copy only when the JVM exits
- * normally. After a {@code kill -9}, a crash or {@code -XX:+ExitOnOutOfMemoryError} the copy stays; on a test machine
- * 905 of them (61 GB) once filled the disk. So before it loads DuckDB, the history deletes the copies of this user that
- * are older than {@link #MIN_AGE}. One that a running process has loaded may go too: Linux keeps a deleted file for as
- * long as it is mapped, and the process never opens it again. {@link #MIN_AGE} spares a copy another runtime is
- * unpacking or about to load right now. (A systemd service with {@code PrivateTmp=yes}, as shipped, gets a temporary
- * folder of its own for each run anyway.)
+ * {@code libduckdb_java<random>.so} each time its classes are loaded, and leaves the deleting to
+ * {@code File.deleteOnExit}, which runs only when the JVM exits through its shutdown sequence: not after a
+ * {@code kill -9}, a crash or {@code -XX:+ExitOnOutOfMemoryError}, and not when the launcher ends the JVM with
+ * {@code Runtime.halt} after a clean stop (as it does, to exit 0 on SIGTERM). So every start left 70 MB behind; on a
+ * test machine 905 copies (61 GB) once filled the disk. Hence two things, both in the history's start:
+ * <ul>
+ * <li>{@link #deleteLoadedCopy}: once DuckDB has loaded its library, the copy this process mapped (named in
+ * {@code /proc/self/maps}) is deleted at once. Linux keeps a deleted file for as long as it is mapped, and the process
+ * never opens it again. Where there is no {@code /proc}, nothing is deleted here.</li>
+ * <li>{@link #sweep}: before DuckDB loads, the copies of this user older than {@link #MIN_AGE} are deleted: those of
+ * runtimes before this one, or of other systems. {@link #MIN_AGE} spares a copy another runtime is unpacking or about
+ * to load right now.</li>
+ * </ul>
+ * (A systemd service with {@code PrivateTmp=yes}, as shipped, gets a temporary folder of its own for each run anyway.)
  */
 final class NativeLeftovers {
 
@@ -28,6 +40,47 @@ final class NativeLeftovers {
     static final Duration MIN_AGE = Duration.ofMinutes(10);
 
     private NativeLeftovers() {
+    }
+
+    private static final Pattern LOADED = Pattern.compile("\\s(/\\S*/" + PREFIX + "\\d+\\" + SUFFIX + ")$");
+
+    /** Deletes the old copies in {@code java.io.tmpdir}, and says how many it deleted, if any. */
+    static void sweep(Consumer<String> info) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Swept swept = sweep(tmp, Instant.now(), MIN_AGE);
+        if (swept.files() > 0) {
+            info.accept("Deleted " + swept.files() + " copies of DuckDB's native library (" + swept.bytes() / (1024 * 1024)
+                    + " MB) that earlier runs left in " + tmp);
+        }
+    }
+
+    /** Deletes the copy of the library this process has loaded, when {@code /proc/self/maps} names it. */
+    static void deleteLoadedCopy(Consumer<String> info) {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return;
+        }
+        try {
+            Optional<Path> copy = loadedCopy(Files.readAllLines(maps));
+            // Only a copy the driver made in the temporary folder: never a library installed elsewhere.
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+            if (copy.isPresent() && copy.get().getParent().equals(tmp)) {
+                Files.deleteIfExists(copy.get());
+            }
+        } catch (IOException e) {
+            info.accept("Could not delete the copy of DuckDB's native library this run loaded: " + e);
+        }
+    }
+
+    /** The library copy a {@code /proc/<pid>/maps} listing shows mapped (not deleted yet). */
+    static Optional<Path> loadedCopy(List<String> maps) {
+        for (String line : maps) {
+            Matcher matcher = LOADED.matcher(line);
+            if (matcher.find()) {
+                return Optional.of(Path.of(matcher.group(1)));
+            }
+        }
+        return Optional.empty();
     }
 
     /** What a sweep deleted. */

@@ -3,6 +3,7 @@ package nl.regie.runtime.history;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +59,40 @@ class NativeLeftoversTest {
         assertEquals(new NativeLeftovers.Swept(0, 0), NativeLeftovers.sweep(tmp, NOW, NativeLeftovers.MIN_AGE));
         assertTrue(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertTrue(Files.exists(target));
+    }
+
+    @Test
+    void theLoadedCopyIsFoundInTheMapsListingAndADeletedOneIsNot() {
+        List<String> maps = List.of(
+                "7f0a1c000000-7f0a1c021000 rw-p 00000000 00:00 0 ",
+                "7f0a2d400000-7f0a2e9f2000 r-xp 00000000 fe:00 1310 /usr/lib/x86_64-linux-gnu/libc.so.6",
+                "7f0a30000000-7f0a33d00000 r--p 00000000 fe:00 5312 /tmp/libduckdb_java6455372208909989983.so",
+                "7f0a33d00000-7f0a35000000 r-xp 03d00000 fe:00 5312 /tmp/libduckdb_java6455372208909989983.so");
+        assertEquals(Optional.of(Path.of("/tmp/libduckdb_java6455372208909989983.so")), NativeLeftovers.loadedCopy(maps));
+        assertEquals(Optional.empty(), NativeLeftovers.loadedCopy(List.of(
+                "7f0a30000000-7f0a33d00000 r--p 00000000 fe:00 5312 /tmp/libduckdb_java645.so (deleted)",
+                "7f0a30000000-7f0a33d00000 r--p 00000000 fe:00 5312 /tmp/libduckdb_javaX.so",
+                "7f0a30000000-7f0a33d00000 r--p 00000000 fe:00 5312 /usr/lib/libduckdb_java.so",
+                "7f0a30000000-7f0a33d00000 r--p 00000000 fe:00 5312 /opt/duckdb/libduckdb_java.so.1")));
+    }
+
+    @Test
+    void theCopyThisProcessLoadedIsDeletedAndDuckDbGoesOnWorking() throws Exception {
+        Path maps = Path.of("/proc/self/maps");
+        assumeTrue(Files.isReadable(maps), "a system with /proc");
+        try (HistoryStore store = HistoryStore.open(null, HistoryStoreTest.SETTINGS, HistoryStoreTest.CLOCK, message -> { })) {
+            Optional<Path> loaded = NativeLeftovers.loadedCopy(Files.readAllLines(maps));
+            // A JVM that loaded DuckDB's library from its copy in the temporary folder, as its driver does.
+            assumeTrue(loaded.isPresent(), "DuckDB loaded from a copy that is still there");
+            assertTrue(Files.exists(loaded.get()));
+
+            NativeLeftovers.deleteLoadedCopy(message -> { });
+
+            assertFalse(Files.exists(loaded.get()), loaded.get() + " deleted");
+            assertEquals(Optional.empty(), NativeLeftovers.loadedCopy(Files.readAllLines(maps)), "mapped, but deleted");
+            HistoryStore again = HistoryStore.open(null, HistoryStoreTest.SETTINGS, HistoryStoreTest.CLOCK, message -> { });
+            again.close();
+        }
     }
 
     @Test
