@@ -71,14 +71,6 @@ final class HistoryStore implements Store, AutoCloseable {
      * row group per hour (23 of them, most of the query's cost); split, the day's runs of its table share a few.
      */
     static final int PARTS = 16;
-    /**
-     * The one-minute rollups of moved hours whose day has not closed: each hourly move appends its minutes here, in one
-     * table, sorted by series; once the day has closed they go to the {@link #PARTS} tables, sorted by series, a day at
-     * a time. Appending each hour's minutes to the 16 tables cost the writer a third of its CPU (probably because a
-     * sixteenth of an hour is less than a row group, logged and written again at checkpoints until the row group fills,
-     * where one append of the hour to one table fills new row groups; see docs/history-store.md).
-     */
-    static final String STAGED = "rollup_1m_staged";
     /** Prepared statements kept per query shape (the SQL's text) on the query connection. */
     static final int STATEMENTS = 64;
 
@@ -99,13 +91,12 @@ final class HistoryStore implements Store, AutoCloseable {
             "CREATE TABLE IF NOT EXISTS reading" + COLUMNS,
             "CREATE TABLE IF NOT EXISTS reading_sorted" + COLUMNS,
             "CREATE TABLE IF NOT EXISTS rollup_1h" + ROLLUP_COLUMNS,
-            "CREATE TABLE IF NOT EXISTS " + STAGED + ROLLUP_COLUMNS,
             "CREATE TABLE IF NOT EXISTS moved(until BIGINT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS compacted(until BIGINT NOT NULL)");
     private static final String BOTH = "(SELECT * FROM reading UNION ALL SELECT * FROM reading_sorted)";
     /** Every one-minute rollup, for what reads them all (checks, counts). */
     private static final String ALL_MINUTES = IntStream.range(0, PARTS).mapToObj(p -> "SELECT * FROM " + minutes(p))
-            .collect(Collectors.joining(" UNION ALL ", "(SELECT * FROM " + STAGED + " UNION ALL ", ")"));
+            .collect(Collectors.joining(" UNION ALL ", "(", ")"));
 
     /** The table of the one-minute rollups of the series numbered {@code series % PARTS}. */
     static String minutes(int part) {
@@ -388,12 +379,16 @@ final class HistoryStore implements Store, AutoCloseable {
                         "INSERT INTO reading_sorted SELECT * FROM reading WHERE observed < ? ORDER BY series, observed");
                 PreparedStatement delete = writer.prepareStatement("DELETE FROM reading WHERE observed < ?");
                 Statement statement = writer.createStatement()) {
-            // The hours' one-minute rollups, aggregated once (a temporary table: no WAL), appended to the staged
-            // table sorted by series (the 16 tables get them when their day closes), and the hourly rollups from them.
+            // The hours' one-minute rollups, aggregated once (a temporary table: no WAL), then each table's share of
+            // them sorted by series, and the hourly rollups from them: one aggregation of the raw readings where there
+            // were one per table and one for the hours (the writer's largest cost at a full rate, profiled).
             statement.execute("CREATE OR REPLACE TEMP TABLE closing_minutes" + ROLLUP_COLUMNS);
             statement.execute("INSERT INTO closing_minutes " + ROLL_UP_READINGS.formatted(MINUTE) + " WHERE observed < "
                     + closed + " AND num IS NOT NULL GROUP BY 1, 2");
-            statement.execute("INSERT INTO " + STAGED + " SELECT * FROM closing_minutes ORDER BY 1, 2");
+            for (int part = 0; part < PARTS; part++) {
+                statement.execute("INSERT INTO " + minutes(part) + " SELECT * FROM closing_minutes WHERE series % "
+                        + PARTS + " = " + part + " ORDER BY 1, 2");
+            }
             statement.execute("INSERT INTO rollup_1h " + HOURS_OF_MINUTES.formatted("closing_minutes"));
             statement.execute("DROP TABLE closing_minutes");
             for (PreparedStatement step : List.of(sort, delete)) {
@@ -413,10 +408,8 @@ final class HistoryStore implements Store, AutoCloseable {
     }
 
     /**
-     * Moves the staged one-minute rollups of each day that closed (and late ones of earlier days) into the 16 tables,
-     * each table's share sorted by series, in one transaction a day: staged, the hourly moves leave them sorted within
-     * each hour only, so a day of one series would read a row group per hour; after this, about one. A table's own rows
-     * of that day (a store from before the staging) are sorted in with them.
+     * Rewrites the one-minute rollups of each day that closed, sorted by series: the hourly moves leave them sorted
+     * within each hour only, so a day of one series would read a row group per hour; after this, about one.
      */
     private void compactClosedDays() throws SQLException {
         long closedDay = Math.floorDiv(movedUntil, DAY) * DAY;
@@ -434,20 +427,15 @@ final class HistoryStore implements Store, AutoCloseable {
         }
         for (long day = compactedUntil; day < closedDay; day += DAY) {
             try (Statement statement = writer.createStatement()) {
-                String upToDayEnd = " WHERE bucket < " + (day + DAY);
-                statement.execute("CREATE OR REPLACE TEMP TABLE closing_day AS SELECT * FROM " + STAGED + upToDayEnd);
                 for (int part = 0; part < PARTS; part++) {
                     String table = minutes(part);
                     String ofDay = " WHERE bucket >= " + day + " AND bucket < " + (day + DAY);
-                    statement.execute("CREATE OR REPLACE TEMP TABLE compacting AS SELECT * FROM (SELECT * FROM " + table
-                            + ofDay + " UNION ALL SELECT * FROM closing_day WHERE series % " + PARTS + " = " + part
-                            + ") ORDER BY series, bucket");
+                    statement.execute("CREATE OR REPLACE TEMP TABLE compacting AS SELECT * FROM " + table + ofDay
+                            + " ORDER BY series, bucket");
                     statement.execute("DELETE FROM " + table + ofDay);
                     statement.execute("INSERT INTO " + table + " SELECT * FROM compacting");
                     statement.execute("DROP TABLE compacting");
                 }
-                statement.execute("DROP TABLE closing_day");
-                statement.execute("DELETE FROM " + STAGED + upToDayEnd);
                 statement.execute("DELETE FROM compacted");
                 statement.execute("INSERT INTO compacted VALUES (" + (day + DAY) + ")");
                 writer.commit();
@@ -489,9 +477,8 @@ final class HistoryStore implements Store, AutoCloseable {
                 hours.setLong(1, rollupCutoff);
                 hours.setString(2, type);
                 deleted += hours.executeUpdate();
-                for (String table : IntStream.range(0, PARTS + 1).mapToObj(p -> p == PARTS ? STAGED : minutes(p))
-                        .toList()) {
-                    try (PreparedStatement rollups = writer.prepareStatement("DELETE FROM " + table
+                for (int part = 0; part < PARTS; part++) {
+                    try (PreparedStatement rollups = writer.prepareStatement("DELETE FROM " + minutes(part)
                             + " WHERE bucket < ? AND series IN (SELECT id FROM series WHERE type = ?)")) {
                         rollups.setLong(1, rollupCutoff);
                         rollups.setString(2, type);
@@ -653,9 +640,7 @@ final class HistoryStore implements Store, AutoCloseable {
      * Buckets of whole minutes: rollups hold what left the hot table, the hot table the rest (late readings of moved
      * hours too, until the next move rolls them up), so the two together count every reading once. Whole hours read
      * the hourly rollups; other minutes the one-minute rollups, of the tables of the query's series only when it lists
-     * them, and the staged ones. A query per table, merged here: one query over the union of the tables took several
-     * times their sum. They run in one transaction, so a move or a day's compaction between two of them cannot make a
-     * reading count twice or not at all.
+     * them. A query per table, merged here: one query over the union of the tables took several times their sum.
      */
     private Map<Integer, List<Point>> rolledUp(HistoryQuery query, long from, long to, long bucket,
             List<SeriesIndex.Info> matching) throws SQLException {
@@ -670,12 +655,10 @@ final class HistoryStore implements Store, AutoCloseable {
             for (SeriesIndex.Info info : matching) {
                 tables.computeIfAbsent(minutes(info.id() % PARTS), t -> new ArrayList<>()).add(info);
             }
-            tables.put(STAGED, matching);
         } else {
             for (int part = 0; part < PARTS; part++) {
                 tables.put(minutes(part), matching);
             }
-            tables.put(STAGED, matching);
         }
         // Rows come as they are stored and are added up here when there are few (a day of one attribute, an hour of a
         // type at hourly buckets): DuckDB's hash aggregation cost more than the rows it saved. At most PLAIN_ROWS of
@@ -684,49 +667,29 @@ final class HistoryStore implements Store, AutoCloseable {
         Map<Integer, Map<Long, Bucket>> buckets = new HashMap<>();
         int[] count = {0};
         synchronized (reader) {
-            reader.setAutoCommit(false);
-            try {
-                readRollups(query, from, to, bucket, matching, tables, join, plain, buckets, count);
-            } catch (SQLException | RuntimeException e) {
-                // A failed statement leaves the transaction aborted: rolled back, so the error reported is the query's.
-                try {
-                    reader.rollback();
-                } catch (SQLException | RuntimeException again) {
-                    e.addSuppressed(again);
+            for (Map.Entry<String, List<SeriesIndex.Info>> table : tables.entrySet()) {
+                List<Object> ids = new ArrayList<>();
+                String selected = selection(query, table.getValue(), ids);
+                String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
+                        + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table.getKey() + " r" + join
+                        + " WHERE r.bucket >= ? AND r.bucket < ?" + selected + " GROUP BY 1, 2 LIMIT ?";
+                if (!plain || !read(PLAIN_ROLLUPS.formatted(table.getKey(), join) + selected + " LIMIT ?", true,
+                        range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
+                    read(rollups, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
                 }
-                throw e;
-            } finally {
-                // Ends the read's transaction (it changed nothing): the next query sees the store as it is then.
-                reader.setAutoCommit(true);
+            }
+            List<Object> ids = new ArrayList<>();
+            String selected = selection(query, matching, ids);
+            String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
+                    + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
+                    + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + selected
+                    + " GROUP BY 1, 2 LIMIT ?";
+            if (!plain || !read(PLAIN_READINGS.formatted(join) + selected + " LIMIT ?", true,
+                    range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
+                read(hot, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
             }
         }
         return points(buckets, query);
-    }
-
-    private void readRollups(HistoryQuery query, long from, long to, long bucket, List<SeriesIndex.Info> matching,
-            Map<String, List<SeriesIndex.Info>> tables, String join, boolean plain,
-            Map<Integer, Map<Long, Bucket>> buckets, int[] count) throws SQLException {
-        for (Map.Entry<String, List<SeriesIndex.Info>> table : tables.entrySet()) {
-            List<Object> ids = new ArrayList<>();
-            String selected = selection(query, table.getValue(), ids);
-            String rollups = "SELECT r.series, r.bucket // ? * ?, sum(r.n), sum(r.sum), min(r.min), max(r.max),"
-                    + " arg_max(r.last, r.last_at), max(r.last_at) FROM " + table.getKey() + " r" + join
-                    + " WHERE r.bucket >= ? AND r.bucket < ?" + selected + " GROUP BY 1, 2 LIMIT ?";
-            if (!plain || !read(PLAIN_ROLLUPS.formatted(table.getKey(), join) + selected + " LIMIT ?", true,
-                    range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
-                read(rollups, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
-            }
-        }
-        List<Object> ids = new ArrayList<>();
-        String selected = selection(query, matching, ids);
-        String hot = "SELECT r.series, r.observed // ? * ?, count(r.num), sum(r.num), min(r.num), max(r.num),"
-                + " arg_max(r.num, r.observed), max(r.observed) FROM reading r" + join
-                + " WHERE r.observed >= ? AND r.observed < ? AND r.num IS NOT NULL" + selected
-                + " GROUP BY 1, 2 LIMIT ?";
-        if (!plain || !read(PLAIN_READINGS.formatted(join) + selected + " LIMIT ?", true,
-                range(from, to, ids, PLAIN_ROWS + 1), bucket, query, buckets, count)) {
-            read(hot, false, grouped(bucket, from, to, ids, query), bucket, query, buckets, count);
-        }
     }
 
     private static List<Object> range(long from, long to, List<Object> selection, long limit) {
@@ -910,17 +873,6 @@ final class HistoryStore implements Store, AutoCloseable {
         synchronized (reader) {
             try (Statement statement = reader.createStatement();
                     ResultSet result = statement.executeQuery("SELECT count(*) FROM " + minutes(part))) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
-    }
-
-    /** How many one-minute rollup rows wait in the staged table for their day to close. */
-    long stagedRows() throws SQLException {
-        synchronized (reader) {
-            try (Statement statement = reader.createStatement();
-                    ResultSet result = statement.executeQuery("SELECT count(*) FROM " + STAGED)) {
                 result.next();
                 return result.getLong(1);
             }

@@ -186,15 +186,6 @@ class HistoryStoreTest {
         assertEquals(4, sums.size());
         // Yesterday's first six hours: readings 0 to 35.
         assertEquals(Value.of(35.0 * 36 / 2), sums.get(0).value());
-        assertEquals(2 * 66, store.stagedRows(), "today's moved hours wait in the staged table; yesterday's left it");
-        // Ten-minute buckets of both days: yesterday's from the 16 tables, today's moved hours from the staged table,
-        // the open hour from the hot table; each reading once, in its bucket.
-        List<Point> tens = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, Duration.ofMinutes(10),
-                Aggregate.SUM, 1_000)).get(0).points();
-        assertEquals(36 * 6, tens.size());
-        for (int i = 0; i < tens.size(); i++) {
-            assertEquals(new Point(start.plus(Duration.ofMinutes(10L * i)), Value.of((double) i)), tens.get(i));
-        }
         store.close();
         store = null;
         open();
@@ -203,64 +194,13 @@ class HistoryStoreTest {
     }
 
     @Test
-    void aLateReadingOfACompactedDayWaitsStagedAndGoesToItsTableWhenTheNextDayClosesCountedOnce() throws Exception {
-        open();
-        // Every ten minutes from midnight yesterday to noon today: yesterday closes and leaves the staged table.
-        Instant start = NOW.minus(Duration.ofHours(36));
-        List<Reading> readings = new ArrayList<>();
-        for (int i = 0; i < 36 * 6; i++) {
-            readings.add(level(BIN, i, start.plus(Duration.ofMinutes(10L * i))));
-        }
-        store.write(readings);
-        assertTrue(store.moveClosedHours());
-        assertEquals(Instant.parse("2031-05-04T00:00:00Z").toEpochMilli(), store.compactedUntil());
-        // A reading of yesterday 10:05, late: hot until the next move, counted in its bucket meanwhile.
-        Instant lateAt = Instant.parse("2031-05-03T10:05:00Z");
-        store.write(List.of(level(BIN, 1000, lateAt)));
-        assertFalse(store.moveClosedHours(), "no hour closed since");
-        HistoryQuery all = HistoryQuery.ofEntity(BIN, Set.of(), start, start.plus(Duration.ofHours(48)),
-                Duration.ofMinutes(10), Aggregate.SUM, 1_000);
-        assertEquals(Value.of(60.0 + 1000), bucketAt(store.query(all), Instant.parse("2031-05-03T10:00:00Z")));
-        store.close();
-        // Thirteen hours on: the rest of today up to 00:50 tomorrow is written, today closes, and the move takes the
-        // late reading with it into the staged table, from where today's compaction sweeps it into its table.
-        store = HistoryStore.open(dir.resolve("history.duckdb"), SETTINGS,
-                Clock.fixed(NOW.plus(Duration.ofHours(13)), ZoneOffset.UTC), warnings::add);
-        List<Reading> more = new ArrayList<>();
-        for (int i = 36 * 6; i < 49 * 6; i++) {
-            more.add(level(BIN, i, start.plus(Duration.ofMinutes(10L * i))));
-        }
-        store.write(more);
-        assertTrue(store.moveClosedHours());
-        assertEquals(Instant.parse("2031-05-05T00:00:00Z").toEpochMilli(), store.compactedUntil());
-        assertEquals(0, store.stagedRows(), "both days and the late reading left the staged table");
-        assertEquals(48 * 6 + 1, store.rollupRows(), "every reading before midnight has its minute, the late one too");
-        List<Series> sums = store.query(all);
-        assertEquals(Value.of(60.0 + 1000), bucketAt(sums, Instant.parse("2031-05-03T10:00:00Z")), "counted once");
-        List<Point> points = sums.get(0).points();
-        assertEquals(48 * 6, points.size());
-        for (Point point : points) {
-            int i = (int) Duration.between(start, point.time()).toMinutes() / 10;
-            assertEquals(Value.of(i == 60 ? 1060.0 : i), point.value(), point.time().toString());
-        }
-        assertEquals(List.of(), warnings);
-    }
-
-    private static Value bucketAt(List<Series> series, Instant at) {
-        return series.get(0).points().stream().filter(p -> p.time().equals(at)).findFirst().orElseThrow().value();
-    }
-
-    @Test
     void theMinuteRollupsOfSeriesInDifferentTablesAnswerTogether() throws Exception {
         open();
         // One entity with more attributes than there are rollup tables: its series fill every table, two share one.
-        // From 22:00 yesterday to noon: yesterday's two hours closed and went to the tables, this morning's moved hours
-        // wait in the staged table, the last hour is hot.
         int attributes = HistoryStore.PARTS + 2;
-        int minutes = 14 * 60;
-        Instant start = NOW.minus(Duration.ofMinutes(minutes));
+        Instant start = NOW.minus(Duration.ofHours(3));
         List<Reading> readings = new ArrayList<>();
-        for (int m = 0; m < minutes; m++) {
+        for (int m = 0; m < 180; m++) {
             for (int a = 0; a < attributes; a++) {
                 readings.add(reading(BIN, "a" + a, Value.of(a * 1000 + m), start.plus(Duration.ofMinutes(m)), INSIDE));
             }
@@ -270,8 +210,7 @@ class HistoryStoreTest {
         for (int part = 0; part < HistoryStore.PARTS; part++) {
             assertTrue(store.rollupRows(part) > 0, "table " + part + " holds its series' minutes");
         }
-        assertEquals(11 * 60 * attributes, store.stagedRows(), "this morning's moved hours, staged");
-        assertEquals(store.rollupRows() - store.stagedRows(), LongStream.range(0, HistoryStore.PARTS).map(p -> {
+        assertEquals(store.rollupRows(), LongStream.range(0, HistoryStore.PARTS).map(p -> {
             try {
                 return store.rollupRows((int) p);
             } catch (SQLException e) {
@@ -281,12 +220,12 @@ class HistoryStoreTest {
         // Minutes (moved hours from the tables, the last hour from the hot table) and five-minute buckets.
         for (Duration bucket : List.of(Duration.ofMinutes(1), Duration.ofMinutes(5))) {
             List<Series> series = store.query(HistoryQuery.ofEntity(BIN, Set.of(), start, NOW, bucket,
-                    Aggregate.SUM, 20_000));
+                    Aggregate.SUM, 10_000));
             assertEquals(attributes, series.size(), bucket.toString());
             for (Series one : series) {
                 int a = Integer.parseInt(one.attribute().substring(1));
                 long perBucket = bucket.toMinutes();
-                assertEquals(minutes / perBucket, one.points().size(), one.attribute());
+                assertEquals(180 / perBucket, one.points().size(), one.attribute());
                 for (int i = 0; i < one.points().size(); i++) {
                     // Bucket i holds minutes i * perBucket ... (i + 1) * perBucket - 1.
                     double expected = 0;
@@ -299,9 +238,9 @@ class HistoryStoreTest {
             }
             // Three attributes only: the tables of those series.
             List<Series> some = store.query(HistoryQuery.ofEntity(BIN, Set.of("a0", "a7", "a17"), start, NOW, bucket,
-                    Aggregate.COUNT, 20_000));
+                    Aggregate.COUNT, 10_000));
             assertEquals(List.of("a0", "a17", "a7"), some.stream().map(Series::attribute).toList());
-            some.forEach(one -> assertEquals((double) minutes, one.points().stream()
+            some.forEach(one -> assertEquals(180.0, one.points().stream()
                     .mapToDouble(p -> ((Value.Number) p.value()).value()).sum(), one.attribute()));
         }
     }
@@ -336,15 +275,14 @@ class HistoryStoreTest {
             // The layout as it was: one table of one-minute rollups (and, older still, no hourly rollups).
             try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
                     Statement statement = connection.createStatement()) {
-                StringBuilder union = new StringBuilder("SELECT * FROM " + HistoryStore.STAGED);
+                StringBuilder union = new StringBuilder();
                 for (int part = 0; part < HistoryStore.PARTS; part++) {
-                    union.append(" UNION ALL SELECT * FROM ").append(HistoryStore.minutes(part));
+                    union.append(part == 0 ? "" : " UNION ALL ").append("SELECT * FROM ").append(HistoryStore.minutes(part));
                 }
                 statement.execute("CREATE TABLE rollup_1m AS SELECT * FROM (" + union + ") ORDER BY bucket, series");
                 for (int part = 0; part < HistoryStore.PARTS; part++) {
                     statement.execute("DROP TABLE " + HistoryStore.minutes(part));
                 }
-                statement.execute("DROP TABLE " + HistoryStore.STAGED);
                 if (!withHourly) {
                     statement.execute("DROP TABLE rollup_1h");
                 }
@@ -387,14 +325,13 @@ class HistoryStoreTest {
         }
         store.write(readings);
         store.moveClosedHours();
-        // Each bin's minutes: one statement per rollup table its series is in, one for the staged and one for the hot
-        // table.
+        // Each bin's minutes: one statement per rollup table its series is in, and one for the hot table.
         for (EntityId bin : bins) {
             List<Series> series = store.query(HistoryQuery.ofEntity(bin, Set.of(), start, NOW, Duration.ofMinutes(1),
                     Aggregate.COUNT, 10_000));
             assertEquals(12, series.get(0).points().size(), bin.toString());
         }
-        assertTrue(store.preparedStatements() <= HistoryStore.PARTS + 2, "kept: " + store.preparedStatements());
+        assertTrue(store.preparedStatements() <= HistoryStore.PARTS + 1, "kept: " + store.preparedStatements());
         // Areas of a growing number of bins: a shape per number of series, no more kept than the bound.
         for (int n = 1; n <= 100; n++) {
             List<Series> series = store.query(HistoryQuery.ofType("WasteContainer", new BoundingBox(4.8, 52.3,
