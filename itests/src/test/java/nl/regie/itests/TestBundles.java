@@ -158,25 +158,23 @@ final class TestBundles {
 
     /** A bundle that imports a package nobody exports, so it installs but cannot resolve. */
     static InputStream bundleWithMissingImport(String symbolicName, String missingPackage) {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", symbolicName);
-        main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Import-Package", missingPackage + ";version=\"[1.0,2)\"");
-        return jar(manifest);
+        return classlessBundle(symbolicName, "Import-Package", missingPackage + ";version=\"[1.0,2)\"");
     }
 
     /** A bundle with no classes that exports one (empty) package at version 1.0.0. */
     static InputStream exporting(String symbolicName, String exportedPackage) {
+        return classlessBundle(symbolicName, "Export-Package", exportedPackage + ";version=\"1.0.0\"");
+    }
+
+    /** A bundle at version 1.0.0 with no classes, whose manifest has one more header. */
+    private static InputStream classlessBundle(String symbolicName, String header, String value) {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-ManifestVersion", "2");
         main.putValue("Bundle-SymbolicName", symbolicName);
         main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Export-Package", exportedPackage + ";version=\"1.0.0\"");
+        main.putValue(header, value);
         return jar(manifest);
     }
 
