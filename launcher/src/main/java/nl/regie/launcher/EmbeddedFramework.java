@@ -1,7 +1,6 @@
 package nl.regie.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,10 +123,10 @@ final class EmbeddedFramework {
             if (leftOut.contains(bundle.name())) {
                 continue;
             }
-            try (InputStream in = bundle.open()) {
-                installed.add(context.installBundle(bundle.location(), in));
-            } catch (BundleException | IOException e) {
-                console.error(bundle.name(), "could not install " + bundle.resource(), e);
+            try {
+                installed.add(context.installBundle(bundle.location()));
+            } catch (BundleException e) {
+                console.error(bundle.name(), "could not install " + bundle.file(), e);
                 failures.put(bundle.name(), ConsoleLog.reason(e));
             }
         }

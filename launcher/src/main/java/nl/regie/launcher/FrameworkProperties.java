@@ -25,6 +25,11 @@ final class FrameworkProperties {
     static final String PLUGINS_DIR = "regie.plugins.dir";
     /** Where the runtime keeps each plugin's history and recent jars across restarts. */
     static final String STATE_DIR = "regie.state.dir";
+    /**
+     * The location prefixes of the runtime's own bundles (runtime.spi's {@code RuntimeBundles}): the launcher sets the
+     * folder it installs its shipped bundles from by reference.
+     */
+    static final String RUNTIME_LOCATIONS = "regie.runtime.locations";
     /** The Gogo shell's arguments. */
     static final String GOSH_ARGS = "gosh.args";
     /** The broker the runtime's MQTT bridge connects to: {@code tcp://127.0.0.1:1883} for the embedded one. */

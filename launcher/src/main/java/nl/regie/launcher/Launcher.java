@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,6 +41,8 @@ final class Launcher {
     static final String BROKER_BESIDE = "regie.startup.broker.beside";
     /** The bundle of the runtime's MQTT bridge: it starts once the embedded broker listens. */
     static final String BRIDGE_BUNDLE = "nl.regie.runtime.devices";
+    /** The framework's cache, in the state folder. */
+    static final String FRAMEWORK_CACHE = "framework";
     /** The operator's policy in the config folder: its keys decide which plugins are let in. */
     static final String POLICY_FILE = "nl.regie.runtime.policy.cfg";
 
@@ -49,6 +52,7 @@ final class Launcher {
     private final StartupTrace trace;
     private volatile EmbeddedFramework framework;
     private volatile MqttBroker broker;
+    private StateFolderLock stateLock;
     private volatile CitySimulator simulator;
     private volatile String operatorLink;
     private Boolean stoppedCleanly;
@@ -69,6 +73,15 @@ final class Launcher {
 
     /** Starts everything and says how it went; throws when Regie cannot run. */
     StartupReport start() throws StartupException, InterruptedException {
+        StateFolderLock lock = StateFolderLock.acquire(options.stateDir());
+        synchronized (this) {
+            if (stoppedCleanly != null) {
+                lock.close();
+                throw new StartupException("stopped during start-up");
+            }
+            stateLock = lock;
+        }
+        trace.phase("launcher: state folder locked");
         OperatorToken operator = null;
         if (options.runs(Part.WEB)) {
             HttpServer.ensureFree(options.httpHost(), options.httpPort());
@@ -92,14 +105,16 @@ final class Launcher {
         if (!Boolean.parseBoolean(System.getProperty(BROKER_BESIDE, "true"))) {
             awaitBroker(mqtt);
         }
-        Path storage;
-        List<ShippedBundles.ShippedBundle> shipped;
+        // The framework's cache is made fresh at every start (and deleted at a clean stop); in the state folder, so that
+        // a kill -9 leaves at most one behind, which the next start replaces.
+        Path storage = options.stateDir().resolve(FRAMEWORK_CACHE);
+        ShippedBundles shipped;
         try {
-            storage = Files.createTempDirectory("regie-framework-");
-            shipped = ShippedBundles.list();
+            shipped = ShippedBundles.in(options.stateDir());
         } catch (IOException e) {
             throw new StartupException("cannot prepare the framework: " + ConsoleLog.reason(e), e);
         }
+        trace.phase("launcher: shipped bundles at hand");
         EmbeddedFramework embedded = new EmbeddedFramework(storage, console);
         synchronized (this) {
             if (stoppedCleanly != null) {
@@ -110,8 +125,10 @@ final class Launcher {
         }
         // The shell reads stdin when asked to, or when there is a terminal to read; never under a service manager.
         boolean shellReadsStdin = options.shell() || System.console() != null;
-        BundleContext context = embedded.launch(FrameworkProperties.of(options, storage, shellReadsStdin,
-                mqtt.logins().map(BrokerLogins::bridge).orElse(null)));
+        Map<String, String> properties = FrameworkProperties.of(options, storage, shellReadsStdin,
+                mqtt.logins().map(BrokerLogins::bridge).orElse(null));
+        properties.put(FrameworkProperties.RUNTIME_LOCATIONS, shipped.locationPrefix());
+        BundleContext context = embedded.launch(properties);
         trace.attach(context);
         trace.phase("launcher: framework started");
         mqtt.offerDrops(context);
@@ -123,7 +140,7 @@ final class Launcher {
         Set<String> leftOut = new HashSet<>(Part.bundles(options.without()));
         leftOut.addAll(options.role().leftOut());
         embedded.awaitBefore(BRIDGE_BUNDLE, () -> awaitBroker(mqtt));
-        embedded.startBundles(shipped, leftOut)
+        embedded.startBundles(shipped.list(), leftOut)
                 .forEach(failure -> notes.add("failed: " + failure));
         // Ready means the broker listens, also when no bundle waited for it.
         awaitBroker(mqtt);
@@ -252,9 +269,9 @@ final class Launcher {
     }
 
     /**
-     * Stops the simulator and the framework, deletes the framework's cache, and stops the
-     * embedded broker last (so that the runtime's bridge disconnects from a running broker); later calls wait for
-     * the first and return its result.
+     * Stops the simulator and the framework, deletes the framework's cache, stops the
+     * embedded broker last (so that the runtime's bridge disconnects from a running broker), and lets go of the state
+     * folder; later calls wait for the first and return its result.
      *
      * @return whether everything stopped within {@link #STOP_TIMEOUT}
      */
@@ -269,6 +286,9 @@ final class Launcher {
             MqttBroker mqtt = broker;
             if (mqtt != null) {
                 mqtt.close();
+            }
+            if (stateLock != null) {
+                stateLock.close();
             }
         }
         return stoppedCleanly;

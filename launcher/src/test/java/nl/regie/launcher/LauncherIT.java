@@ -21,11 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import nl.regie.launcher.broker.BrokerAccess;
 import nl.regie.launcher.broker.BrokerLogins;
@@ -246,8 +249,24 @@ class LauncherIT {
         int port = freePort();
         String[] args = {"--http-port", Integer.toString(port), "--mqtt-port", Integer.toString(freePort()), "--no-simulator",
             "--plugins", plugins.toString(), "--state-dir", state.toString()};
-        LauncherProcess regie = launch(args);
+        // A temporary folder of its own: DuckDB's jar as published would unpack its native library there at every start.
+        List<String> tmpdir = List.of("-Djava.io.tmpdir=" + Files.createDirectories(workingDir.resolve("tmp")));
+        LauncherProcess regie = launch(tmpdir, args);
         assertTrue(regie.awaitStdout(line -> line.startsWith("Regie ready"), START).endsWith("(1 active: com.example.swap 1.0.0)"));
+        assertTrue(Files.isDirectory(state.resolve("framework")), "the framework's cache is in the state folder");
+        List<Path> shipped = shippedBundleCopies(state);
+        assertTrue(shipped.stream().anyMatch(f -> f.getFileName().toString().startsWith("58-org.duckdb.duckdb_jdbc-")), shipped.toString());
+        // The history opened DuckDB, whose library the framework took from the bundle's Bundle-NativeCode into its cache.
+        assertDuckDbLoadedFrom(regie, state.resolve("framework"));
+        assertNoDuckDbCopyIn(workingDir.resolve("tmp"));
+        // A second runtime on the same state folder (other ports) is refused before it touches anything in it.
+        LauncherProcess second = launch("--http-port", Integer.toString(freePort()), "--mqtt-port", Integer.toString(freePort()),
+                "--no-simulator", "--plugins", plugins.toString(), "--state-dir", state.toString());
+        assertEquals(Main.EXIT_FAILED, second.awaitExit(START), second.transcript());
+        assertTrue(second.stderr().contains("Regie failed to start: the state folder " + state + " is in use by another Regie (process "
+                + regie.pid() + "): one state folder serves one runtime (stop that one, or choose another folder with --state-dir)"),
+                second.transcript());
+        assertTrue(Files.isDirectory(state.resolve("framework")), "the first runtime's framework cache is untouched");
 
         HttpResponse<String> promoted = send(port, "PUT", "/api/plugins/com.example.swap", v110);
         assertEquals(200, promoted.statusCode(), promoted.body());
@@ -273,11 +292,22 @@ class LauncherIT {
         assertEquals("/api/plugins/com.example.posted", installed.headers().firstValue("Location").orElse(null));
         awaitPluginState(port, "com.example.posted", "ACTIVE");
         assertEquals(0, regie.terminate(SOON), regie.transcript());
+        assertFalse(Files.exists(state.resolve("framework")), "a clean stop deletes the framework's cache");
+        FileTime marked = FileTime.fromMillis(0);
+        for (Path file : shipped) {
+            Files.setLastModifiedTime(file, marked);
+        }
 
         // The folder holds what ran, and the state folder the history: the same plugins, at the same versions, again.
-        LauncherProcess again = launch(args);
+        LauncherProcess again = launch(tmpdir, args);
         String ready = again.awaitStdout(line -> line.startsWith("Regie ready"), START);
         assertTrue(ready.endsWith("(2 active: com.example.posted 3.0.0, com.example.swap 1.1.0)"), again.transcript());
+        assertEquals(shipped, shippedBundleCopies(state), "the same launcher: the same copies");
+        for (Path file : shipped) {
+            assertEquals(marked, Files.getLastModifiedTime(file), file + " is not copied again");
+        }
+        assertDuckDbLoadedFrom(again, state.resolve("framework"));
+        assertNoDuckDbCopyIn(workingDir.resolve("tmp"));
         JsonNode restored = plugin(port, "com.example.swap");
         assertEquals(List.of("INSTALL INSTALLED", "UPDATE PROMOTED", "UPDATE ROLLED_BACK"), history(restored),
                 "the first run's history, and nothing more: coming back after a restart is no new installation");
@@ -465,9 +495,46 @@ class LauncherIT {
     }
 
     private LauncherProcess launch(String... args) throws IOException {
-        LauncherProcess process = LauncherProcess.start(workingDir, args);
+        return launch(List.of(), args);
+    }
+
+    private LauncherProcess launch(List<String> jvmOptions, String... args) throws IOException {
+        LauncherProcess process = LauncherProcess.startWithJvmOptions(workingDir, jvmOptions, args);
         launched.add(process);
         return process;
+    }
+
+    /** The launcher's copies of its shipped bundles in a state folder, by name. */
+    private static List<Path> shippedBundleCopies(Path state) throws IOException {
+        try (Stream<Path> files = Files.list(state.resolve("bundles"))) {
+            return files.sorted().toList();
+        }
+    }
+
+    /** Waits until the launcher has mapped DuckDB's native library, and checks that it is the copy in {@code folder}. */
+    private static void assertDuckDbLoadedFrom(LauncherProcess regie, Path folder) throws Exception {
+        Path maps = Path.of("/proc", Long.toString(regie.pid()), "maps");
+        assumeTrue(Files.isReadable(maps), "needs Linux's /proc/PID/maps");
+        Instant deadline = Instant.now().plus(SOON);
+        List<String> duckdb = List.of();
+        while (duckdb.isEmpty() && Instant.now().isBefore(deadline)) {
+            duckdb = Files.readAllLines(maps).stream().filter(line -> line.contains("duckdb_java")).toList();
+            if (duckdb.isEmpty()) {
+                Thread.sleep(100);
+            }
+        }
+        assertFalse(duckdb.isEmpty(), "DuckDB's library was never loaded\n" + regie.transcript());
+        for (String line : duckdb) {
+            assertTrue(line.contains(" " + folder.toAbsolutePath() + "/") && line.endsWith("/libduckdb_java.so"), line);
+        }
+    }
+
+    /** DuckDB's own jar unpacks {@code libduckdb_java<random>.so} into the temporary folder; the bundle Regie ships does not. */
+    private static void assertNoDuckDbCopyIn(Path tmp) throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            List<Path> copies = files.filter(f -> f.getFileName().toString().startsWith("libduckdb_java")).toList();
+            assertEquals(List.of(), copies);
+        }
     }
 
     /** Watches the launcher's sockets from now until the test ends. */

@@ -31,6 +31,12 @@ import java.util.regex.Pattern;
  * to load right now.</li>
  * </ul>
  * (A systemd service with {@code PrivateTmp=yes}, as shipped, gets a temporary folder of its own for each run anyway.)
+ *
+ * <p>The DuckDB bundle the launcher ships (runtime/duckdb) does not unpack anything: its library is found through
+ * {@code Bundle-NativeCode}, and the framework copies it into its own cache in the state folder. There the loaded copy is
+ * not in the temporary folder and {@link #deleteLoadedCopy} leaves it alone; the sweep still removes what runtimes
+ * before it left. Both steps still do their work wherever DuckDB's jar as published is on the class path (the
+ * history's own tests, the benchmarks, an application that embeds the history without the launcher).
  */
 final class NativeLeftovers {
 

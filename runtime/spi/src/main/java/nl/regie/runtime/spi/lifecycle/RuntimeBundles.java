@@ -8,8 +8,8 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Which bundles are the runtime's own: those whose location starts with one of the prefixes the framework property
- * {@value #LOCATIONS_PROPERTY} lists (comma-separated; by default {@value #DEFAULT_LOCATIONS}, where the launcher
- * installs its shipped bundles from), and the system bundle. Only runtime bundles may wire to the runtime's packages
+ * {@value #LOCATIONS_PROPERTY} lists (comma-separated; by default {@value #DEFAULT_LOCATIONS}; the launcher sets it to
+ * the folder it installs its shipped bundles from by reference), and the system bundle. Only runtime bundles may wire to the runtime's packages
  * (the SPI bundle's resolver hook enforces it), and the runtime's views never restrict them as they restrict a plugin.
  *
  * <p>A bundle location is chosen by whoever installs the bundle. Inside one JVM, code that means harm can install a
@@ -20,7 +20,7 @@ public final class RuntimeBundles {
 
     /** The framework property listing the location prefixes of runtime bundles. */
     public static final String LOCATIONS_PROPERTY = "regie.runtime.locations";
-    /** Where the launcher installs its shipped bundles from. */
+    /** The prefix when the property is not set (the launcher installed its shipped bundles there before it set it). */
     public static final String DEFAULT_LOCATIONS = "regie-launcher:bundles/";
 
     private final List<String> prefixes;
