@@ -36,10 +36,14 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/regie-measure.XXXXXX")
 # bin/regie's own class-data sharing archive is off here: the cds sets below name theirs.
 export REGIE_CDS_ARCHIVE=
 SHIPPED=$HOME_DIR/config/jvm.options
+# One archive per distribution: an archive made with another launcher jar is refused by the JVM (silently, as
+# -Xlog:cds is off), so a cds@b set gets REGIE_DIST_B's own.
 CDS_ARCHIVE=$WORK/regie.jsa
+CDS_ARCHIVE_B=$WORK/regie-b.jsa
 
-# name -> JVM options, one per line (the shipped file's lines, or changes to them).
+# name [archive] -> JVM options, one per line (the shipped file's lines, or changes to them).
 options_for() {
+    local archive=${2:-$CDS_ARCHIVE}
     local shipped
     shipped=$(grep -v '^\s*#' "$SHIPPED" | grep . || true)
     case $1 in
@@ -48,7 +52,7 @@ options_for() {
         heap-only) echo "-Xmx96m" ;;
         g1) echo "$shipped" | sed 's/-XX:+UseSerialGC/-XX:+UseG1GC/' ;;
         c2) echo "$shipped" | grep -v -e TieredStopAtLevel -e ReservedCodeCacheSize ;;
-        cds | cds-broker) echo "$shipped"; echo "-XX:SharedArchiveFile=$CDS_ARCHIVE"; echo "-Xlog:cds*=off" ;;
+        cds | cds-broker) echo "$shipped"; echo "-XX:SharedArchiveFile=$archive"; echo "-Xlog:cds*=off" ;;
         arena-default) echo "$shipped" ;;
         */*) [ -r "$1" ] || { echo "cannot read the options file $1" >&2; exit 2; }; grep -v '^\s*#' "$1" | grep . || true ;;
         *) echo "unknown set $1" >&2; exit 2 ;;
@@ -79,10 +83,11 @@ measure() {
     mkdir -p "$dir"
     local state=$dir/state
     [ "${RESTART:-0}" = 1 ] && state=$WORK/state-${1//\//_}
-    if [[ $set == *@b ]]; then home=$REGIE_DIST_B; set=${set%@b}; fi
+    local archive=$CDS_ARCHIVE
+    if [[ $set == *@b ]]; then home=$REGIE_DIST_B; archive=$CDS_ARCHIVE_B; set=${set%@b}; fi
     arenas=2
     if [[ $set == *+arena1 ]]; then arenas=1; set=${set%+arena1}; fi
-    options_for "$set" > "$dir/jvm.options"
+    options_for "$set" "$archive" > "$dir/jvm.options"
     [[ $set == *broker* ]] && args=(--broker "tcp://127.0.0.1:$BROKER_PORT") || args=(--mqtt-port "$(free_port)")
     local start end pid rss live status cpu errors
     start=$(date +%s%N)
@@ -120,14 +125,16 @@ measure() {
 
 for set in "${SETS[@]}"; do
     [[ $set == *broker* ]] && [ -z "$MOSQUITTO_PID" ] && start_mosquitto
-    if [[ $set == cds* ]] && [ ! -f "$CDS_ARCHIVE" ]; then
+    archive=$CDS_ARCHIVE home=$HOME_DIR training=$WORK/training
+    [[ $set == *@b ]] && { archive=$CDS_ARCHIVE_B; home=$REGIE_DIST_B; training=$WORK/training-b; }
+    if [[ $set == cds* ]] && [ ! -f "$archive" ]; then
         # The archive, from one training start with the shipped options (the JVM writes it when it exits).
-        mkdir -p "$WORK/training"
-        (options_for shipped; echo "-XX:ArchiveClassesAtExit=$CDS_ARCHIVE"; echo "-Xlog:cds*=off") > "$WORK/training/jvm.options"
-        REGIE_JVM_OPTIONS=$WORK/training/jvm.options "$HOME_DIR/bin/regie" --state-dir "$WORK/training/state" \
-            --http-port "$(free_port)" --mqtt-port "$(free_port)" --log-file off > "$WORK/training/out" 2>&1 &
+        mkdir -p "$training"
+        (options_for shipped; echo "-XX:ArchiveClassesAtExit=$archive"; echo "-Xlog:cds*=off") > "$training/jvm.options"
+        REGIE_JVM_OPTIONS=$training/jvm.options "$home/bin/regie" --state-dir "$training/state" \
+            --http-port "$(free_port)" --mqtt-port "$(free_port)" --log-file off > "$training/out" 2>&1 &
         pid=$!
-        while ! grep -qs '^Regie ready' "$WORK/training/out"; do sleep 0.05; done
+        while ! grep -qs '^Regie ready' "$training/out"; do sleep 0.05; done
         kill -TERM "$pid"; wait "$pid" || true
     fi
 done
