@@ -228,6 +228,11 @@ final class EmbeddedFramework {
         return awaitService(context, PLUGINS_INSTALLER, INSTALLER_TIMEOUT);
     }
 
+    /** Whether a service matching {@code filter} is registered within {@code timeout}. */
+    boolean awaitService(String filter, Duration timeout) throws StartupException {
+        return awaitService(felix.getBundleContext(), filter, timeout);
+    }
+
     private static boolean awaitService(BundleContext context, String filter, Duration timeout) throws StartupException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import nl.regie.launcher.broker.BrokerLogins;
 import nl.regie.simulator.BrokerLogin;
@@ -23,8 +25,9 @@ import org.osgi.framework.BundleContext;
  * Regie's start and stop, in order: check the HTTP port, start the embedded MQTT broker (or probe the external one in
  * the background) and beside it the framework and the shipped bundles (the devices bundle, whose bridge connects to the
  * broker, once it listens; unless {@link #BROKER_BESIDE} is false; FileInstall last: the plugins already in the
- * folder go through the runtime's plugin lifecycle while it starts), wait for the HTTP server, wait for the runtime's
- * MQTT bridge to subscribe, start the simulated city, then summarise; the Gogo shell starts after the summary
+ * folder go through the runtime's plugin lifecycle while it starts) and the simulated city's connections (built, and
+ * connected once the broker listens, on a thread of their own), wait for the HTTP server, wait for the runtime's
+ * MQTT bridge to subscribe, run the simulated city (its births and packs), then summarise; the Gogo shell starts after the summary
  * ({@link #startShell}). Stopping goes the other way: simulator, framework, broker. It is safe from any thread, at any
  * time, more than once. Parts left out with {@code --without} are skipped with what only they need: without the web
  * part no HTTP server, without the devices part no broker and no simulator, without the lifecycle no plugins folder.
@@ -37,12 +40,21 @@ final class Launcher {
     static final Duration BRIDGE_TIMEOUT = Duration.ofSeconds(10);
     /** What the simulator's warnings are attributed to on the console. */
     static final String SIMULATOR = "simulator";
+    /** The thread that builds the simulated city and connects it while the framework starts. */
+    static final String SIMULATOR_THREAD = "regie-simulator-start";
     /** {@code false} starts the embedded broker before the framework rather than beside it (a system property). */
     static final String BROKER_BESIDE = "regie.startup.broker.beside";
     /** The bundle of the runtime's MQTT bridge: it starts once the embedded broker listens. */
     static final String BRIDGE_BUNDLE = "nl.regie.runtime.devices";
     /** The framework's cache, in the state folder. */
     static final String FRAMEWORK_CACHE = "framework";
+    /** The HTTP tokens in the config folder (the web bundle's {@code AccessFilter}). */
+    static final String ACCESS_FILE = "nl.regie.runtime.access.cfg";
+    /** The access filter once it has the config folder's tokens: the folder marks what it applies with the file. */
+    static final String ACCESS_FROM_FILE = "(&(objectClass=javax.servlet.Filter)(service.pid=nl.regie.runtime.access)"
+            + "(regie.config.file=*))";
+    /** How long the ready line waits for the config folder's tokens; a file the folder refuses never comes. */
+    static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(10);
     /** The operator's policy in the config folder: its keys decide which plugins are let in. */
     static final String POLICY_FILE = "nl.regie.runtime.policy.cfg";
 
@@ -102,6 +114,9 @@ final class Launcher {
             broker = mqtt;
         }
         trace.phase("launcher: MQTT broker starting");
+        // The simulated city is built and connected meanwhile, on a thread of its own; it runs once the bridge listens.
+        CompletableFuture<CitySimulator> city = options.runs(Part.DEVICES) && options.simulator() != null
+                ? connectSimulator(mqtt) : null;
         if (!Boolean.parseBoolean(System.getProperty(BROKER_BESIDE, "true"))) {
             awaitBroker(mqtt);
         }
@@ -151,6 +166,16 @@ final class Launcher {
         if (url != null) {
             HttpServer.firstRequest(url);
             trace.phase("launcher: first HTTP request answered");
+            // The config folder applies its files on a thread of its own, and ConfigAdmin hands them on on another: ready
+            // means the tokens it lists are let in.
+            if (options.runs(Part.CONFIG) && Files.isRegularFile(options.configDir().resolve(ACCESS_FILE))) {
+                if (embedded.awaitService(ACCESS_FROM_FILE, CONFIG_TIMEOUT)) {
+                    trace.phase("launcher: the config folder's HTTP tokens applied");
+                } else {
+                    notes.add("the HTTP tokens of " + ACCESS_FILE + " were not applied within " + CONFIG_TIMEOUT.toSeconds()
+                            + " s (see the log above); requests with them are refused until they are");
+                }
+            }
         }
 
         if (operator != null) {
@@ -190,7 +215,7 @@ final class Launcher {
                     + " s (see the log above)");
         }
         trace.phase("launcher: the runtime's MQTT bridge subscribed");
-        String simulated = startSimulator(mqtt, unreachable.isPresent(), notes);
+        String simulated = runSimulator(city, unreachable.isPresent(), notes);
         trace.phase("launcher: simulator started");
         return report(url, mqtt.describe(), simulated, active, notes);
     }
@@ -212,36 +237,76 @@ final class Launcher {
     }
 
     /**
-     * Starts the simulated city on the broker, once the runtime listens there, unless it is off.
+     * Builds the simulated city and connects its devices to the broker once it listens, on a thread of its own
+     * ({@value #SIMULATOR_THREAD}), while the framework starts: none of it needs the runtime, and none of its devices
+     * says a word before {@link #runSimulator} (an external broker found unreachable is not connected to).
+     */
+    private CompletableFuture<CitySimulator> connectSimulator(MqttBroker mqtt) {
+        CompletableFuture<CitySimulator> connected = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                CitySimulator city = new CitySimulator(options.simulator(), message -> console.warn(SIMULATOR, message, null));
+                synchronized (this) {
+                    if (stoppedCleanly != null) {
+                        connected.completeExceptionally(new StartupException("stopped during start-up"));
+                        return;
+                    }
+                    simulator = city;
+                }
+                mqtt.awaitStarted();
+                if (mqtt.unreachable().isEmpty()) {
+                    city.connect(mqtt.url(), options.site(), mqtt.logins()
+                            .map(logins -> new BrokerLogin(logins.simulator().username(), logins.simulator().password()))
+                            .orElse(null));
+                }
+                connected.complete(city);
+            } catch (InterruptedException e) {
+                connected.completeExceptionally(e);
+                Thread.currentThread().interrupt();
+            } catch (StartupException | RuntimeException | Error e) {
+                connected.completeExceptionally(e);
+            }
+        }, SIMULATOR_THREAD);
+        thread.setDaemon(true);
+        thread.start();
+        return connected;
+    }
+
+    /**
+     * Runs the simulated city, once the runtime listens at the broker, unless it is off or could not connect.
      *
      * @return what the ready line says about it
      */
-    private String startSimulator(MqttBroker mqtt, boolean unreachable, List<String> notes) throws StartupException {
-        if (options.simulator() == null) {
+    private String runSimulator(CompletableFuture<CitySimulator> connecting, boolean unreachable, List<String> notes)
+            throws StartupException, InterruptedException {
+        if (connecting == null) {
             return "simulator off";
         }
         if (unreachable) {
             notes.add("simulator not started: the MQTT broker is not reachable");
+            connecting.thenAccept(CitySimulator::close);
             return "simulator not started";
-        }
-        CitySimulator city = new CitySimulator(options.simulator(), message -> console.warn(SIMULATOR, message, null));
-        synchronized (this) {
-            if (stoppedCleanly != null) {
-                throw new StartupException("stopped during start-up");
-            }
-            simulator = city;
         }
         try {
-            city.start(mqtt.url(), options.site(), mqtt.logins()
-                    .map(logins -> new BrokerLogin(logins.simulator().username(), logins.simulator().password()))
-                    .orElse(null));
+            CitySimulator city = connecting.get();
+            city.run();
             return city.summary();
-        } catch (RuntimeException e) {
-            console.error(SIMULATOR, "could not start", e);
-            notes.add("simulator not started: " + ConsoleLog.reason(e));
-            city.close();
-            return "simulator not started";
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StartupException stopped) {
+                throw stopped;
+            }
+            console.error(SIMULATOR, "could not start", cause);
+            notes.add("simulator not started: " + ConsoleLog.reason(cause));
+        } catch (IllegalStateException e) {
+            // Closed between its connection and now: Regie is stopping.
+            throw new StartupException("stopped during start-up");
         }
+        CitySimulator city = simulator;
+        if (city != null) {
+            city.close();
+        }
+        return "simulator not started";
     }
 
     /**

@@ -243,14 +243,18 @@ class NgsiLdIT {
     void aPartySeesWhatApiEntitiesShowsIt() throws Exception {
         await("bins are there", () -> JSON.readTree(get("/ngsi-ld/v1/entities?type=WasteContainer&limit=1", WASTE)
                 .body()).size() == 1);
+        // The simulated bins appear one by one as their first packs arrive: the two views, read one after the other,
+        // agree once no bin appeared between the two reads.
         for (String token : new String[] {WASTE, PARKING, OPS}) {
-            Set<String> house = new TreeSet<>();
-            JSON.readTree(send("GET", "/api/entities?type=WasteContainer&limit=1000", token, null).body())
-                    .path("entities").forEach(e -> house.add(e.get("id").asText()));
-            Set<String> ngsi = new TreeSet<>();
-            JSON.readTree(get("/ngsi-ld/v1/entities?type=WasteContainer&limit=1000", token).body())
-                    .forEach(e -> ngsi.add(e.get("id").asText()));
-            assertEquals(house, ngsi);
+            await("the two views of " + token + " agree", () -> {
+                Set<String> house = new TreeSet<>();
+                JSON.readTree(send("GET", "/api/entities?type=WasteContainer&limit=1000", token, null).body())
+                        .path("entities").forEach(e -> house.add(e.get("id").asText()));
+                Set<String> ngsi = new TreeSet<>();
+                JSON.readTree(get("/ngsi-ld/v1/entities?type=WasteContainer&limit=1000", token).body())
+                        .forEach(e -> ngsi.add(e.get("id").asText()));
+                return house.equals(ngsi);
+            });
         }
         assertTrue(JSON.readTree(get("/ngsi-ld/v1/entities?type=WasteContainer&limit=1000", PARKING).body())
                 .isEmpty(), "the bins are the waste contractor's, and nothing grants them to parking");

@@ -76,7 +76,7 @@ public final class CitySimulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CitySimulator.class.getName());
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private enum State { NEW, RUNNING, CLOSED }
+    private enum State { NEW, CONNECTED, RUNNING, CLOSED }
 
     private final SimulatorSettings settings;
     private final City city;
@@ -88,6 +88,7 @@ public final class CitySimulator implements AutoCloseable {
     private Telemetry telemetry;
     private CommandHandler commands;
     private LinkPool pool;
+    private SimClock clock;
 
     /** A simulator for {@code settings}; nothing runs until {@link #start}. Problems are logged. */
     public CitySimulator(SimulatorSettings settings) {
@@ -127,6 +128,21 @@ public final class CitySimulator implements AutoCloseable {
      * @throws IllegalStateException also when the broker refuses the login
      */
     public void start(String brokerUrl, String site, BrokerLogin login) {
+        connect(brokerUrl, site, login);
+        run();
+    }
+
+    /**
+     * The first half of {@link #start(String, String, BrokerLogin)}: connects every link and subscribes to the
+     * commands, and returns once all are up, without a birth or a pack yet ({@link #run} sends them). A launcher
+     * connects while the runtime is still starting, and runs the city once the runtime listens, so that no birth
+     * and no first pack is sent before anyone can take it.
+     *
+     * @throws IllegalArgumentException for a malformed URL or site
+     * @throws IllegalStateException if the broker cannot be reached or refuses the login, or if the simulator was
+     *     connected or closed before
+     */
+    public void connect(String brokerUrl, String site, BrokerLogin login) {
         if (brokerUrl == null || brokerUrl.isBlank()) {
             throw new IllegalArgumentException("the MQTT broker URL is missing");
         }
@@ -136,13 +152,14 @@ public final class CitySimulator implements AutoCloseable {
         }
         synchronized (this) {
             if (state != State.NEW) {
-                throw new IllegalStateException(state == State.RUNNING ? "the simulator is running already"
-                        : "the simulator has been closed");
+                throw new IllegalStateException(state == State.CLOSED ? "the simulator has been closed"
+                        : "the simulator is connected already");
             }
             threads = new SimulatorThreads();
             Topics topics = new Topics(site);
             // Before connecting: a command may arrive as soon as a link has subscribed.
-            SimClock clock = new SimClock(city.origin(), settings.speed());
+            // Simulated time starts with the city's first words (run), not when it connects.
+            clock = SimClock.stopped(city.origin(), settings.speed());
             telemetry = new Telemetry(city, clock, topics, settings.telemetryQos(), settings.wallInterval(),
                     threads.scheduler(), warnings);
             commands = new CommandHandler(settings, clock, topics, telemetry, threads.scheduler());
@@ -154,10 +171,27 @@ public final class CitySimulator implements AutoCloseable {
                 state = State.CLOSED;
                 throw e;
             }
-            state = State.RUNNING;
-            threads.scheduler().execute(pool::sendBirths);
-            telemetry.start();
+            state = State.CONNECTED;
         }
+    }
+
+    /**
+     * The second half of {@link #start(String, String, BrokerLogin)}: sends every device's birth and starts publishing.
+     *
+     * @throws IllegalStateException unless {@link #connect} has succeeded and nothing ran or closed it since
+     */
+    public synchronized void run() {
+        if (state != State.CONNECTED) {
+            throw new IllegalStateException(switch (state) {
+                case NEW -> "the simulator is not connected";
+                case RUNNING -> "the simulator is running already";
+                default -> "the simulator has been closed";
+            });
+        }
+        state = State.RUNNING;
+        clock.start();
+        threads.scheduler().execute(pool::sendBirths);
+        telemetry.start();
     }
 
     /** One line on what runs, e.g. "simulator: 120 devices, time x60 (46 bins, ...; 1 MQTT connection)". */
@@ -175,15 +209,21 @@ public final class CitySimulator implements AutoCloseable {
      */
     @Override
     public void close() {
+        State was;
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;
             }
-            boolean running = state == State.RUNNING;
+            was = state;
             state = State.CLOSED;
-            if (!running) {
-                return;
-            }
+        }
+        if (was == State.NEW) {
+            return;
+        }
+        if (was == State.CONNECTED) {
+            // Connected, never run: no device was born, so none says it is offline.
+            shutDown();
+            return;
         }
         telemetry.stop();
         commands.stop();

@@ -2,6 +2,7 @@ package nl.regie.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -116,6 +117,48 @@ class CitySimulatorBrokerTest {
                 "traffic-001", "gauge-01"));
         assertNoThreadsLeft();
         assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void connectedTheDevicesTakeCommandsButSayNothingUntilTheyRun() throws Exception {
+        assertEquals("the simulator is not connected",
+                assertThrows(IllegalStateException.class, () -> new CitySimulator(settings(2), warnings::add).run()).getMessage());
+        try (Recorder recorder = new Recorder(broker.url(), prefix + "#");
+                CitySimulator simulator = new CitySimulator(settings(8), warnings::add)) {
+            simulator.connect(broker.url(), site, null);
+
+            // Connected and subscribed: a command is answered. No birth and no pack came before that answer.
+            recorder.publish(prefix + "lamp-001/cmd/c-1", "{\"id\": \"c-1\", \"target\": ");
+            recorder.await(prefix + "lamp-001/ack/c-1", "an ack", m -> true);
+            assertEquals(List.of(), said(recorder));
+
+            simulator.run();
+            for (SimDevice device : simulator.devices()) {
+                recorder.await(prefix + device.id() + "/state", "a birth", m -> m.payload().contains("true"));
+                recorder.await(prefix + device.id() + "/tele", "telemetry", m -> true);
+            }
+            assertEquals("the simulator is running already", assertThrows(IllegalStateException.class, simulator::run).getMessage());
+        }
+        assertNoThreadsLeft();
+
+        // Connected and closed without running: it disconnects, and no device says anything, offline included.
+        try (Recorder recorder = new Recorder(broker.url(), prefix + "#")) {
+            CitySimulator simulator = new CitySimulator(settings(8), warnings::add);
+            simulator.connect(broker.url(), site, null);
+            simulator.close();
+            assertNoThreadsLeft();
+            recorder.publish(prefix + "probe/after", "{}");
+            recorder.await(prefix + "probe/after", "the probe", m -> true);
+            assertEquals(List.of(), said(recorder));
+            assertEquals("the simulator has been closed", assertThrows(IllegalStateException.class, simulator::run).getMessage());
+        }
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    /** The live (not retained) births, states and packs a recorder has seen. */
+    private static List<String> said(Recorder recorder) {
+        return recorder.messages().stream().filter(m -> !m.retained())
+                .map(Recorder.Message::topic).filter(t -> t.endsWith("/state") || t.endsWith("/tele")).toList();
     }
 
     @Test
