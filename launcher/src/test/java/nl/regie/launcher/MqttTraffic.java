@@ -8,7 +8,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import nl.regie.simulator.NoDelaySocketFactory;
+import javax.net.SocketFactory;
+
+import nl.regie.mqtt.client.NoDelaySocketFactory;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -52,7 +54,7 @@ final class MqttTraffic {
         options.setSessionExpiryInterval(cleanStart ? 0L : 3600L);
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout((int) TIMEOUT.toSeconds());
-        options.setSocketFactory(new NoDelaySocketFactory());
+        options.setSocketFactory(new NoDelaySocketFactory(SocketFactory.getDefault()));
         if (willTopic != null) {
             options.setWill(willTopic, new MqttMessage("{\"online\": false}".getBytes(StandardCharsets.UTF_8), 1, true, null));
         }

@@ -12,6 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.SocketFactory;
+
+import nl.regie.mqtt.client.NoDelaySocketFactory;
+
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -122,7 +126,7 @@ final class MqttLink implements MqttCallback {
         connection.setKeepAliveInterval(30);
         connection.setConnectionTimeout((int) LinkPool.CONNECT_TIMEOUT.toSeconds());
         if (plainTcp) {
-            connection.setSocketFactory(new NoDelaySocketFactory());
+            connection.setSocketFactory(new NoDelaySocketFactory(SocketFactory.getDefault()));
         }
         if (devices.size() == 1) {
             MqttMessage will = new MqttMessage(Births.OFFLINE.getBytes(StandardCharsets.UTF_8), 1, true, new MqttProperties());

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.SocketFactory;
 
-import nl.regie.runtime.devices.mqtt.NoDelaySocketFactory;
+import nl.regie.mqtt.client.NoDelaySocketFactory;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

@@ -7,7 +7,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import nl.regie.simulator.NoDelaySocketFactory;
+import javax.net.SocketFactory;
+
+import nl.regie.mqtt.client.NoDelaySocketFactory;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -48,7 +50,7 @@ final class AccessClient implements MqttCallback, AutoCloseable {
             options.setWill(willTopic, new MqttMessage("{\"online\": false}".getBytes(StandardCharsets.UTF_8), 1, true,
                     null));
         }
-        options.setSocketFactory(new NoDelaySocketFactory());
+        options.setSocketFactory(new NoDelaySocketFactory(SocketFactory.getDefault()));
         try {
             paho.connect(options).waitForCompletion(10_000);
         } catch (MqttException e) {

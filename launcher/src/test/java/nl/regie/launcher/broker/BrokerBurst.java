@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.SocketFactory;
 
-import nl.regie.simulator.NoDelaySocketFactory;
+import nl.regie.mqtt.client.NoDelaySocketFactory;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -468,7 +468,7 @@ public final class BrokerBurst {
     }
 
     /** Paho never sets TCP_NODELAY; without it, acknowledgements wait on Nagle's algorithm. */
-    static final SocketFactory NO_DELAY = new NoDelaySocketFactory();
+    static final SocketFactory NO_DELAY = new NoDelaySocketFactory(SocketFactory.getDefault());
 
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -7,6 +7,8 @@ import java.util.Objects;
 
 import javax.net.ssl.SSLSocketFactory;
 
+import nl.regie.mqtt.client.NoDelaySocketFactory;
+
 /**
  * The TLS counterpart of {@link NoDelaySocketFactory}: Paho insists on an {@link SSLSocketFactory} for
  * {@code ssl://} brokers, so this one wraps one and turns Nagle's algorithm off on every socket.

@@ -17,6 +17,7 @@ import javax.net.SocketFactory;
 
 import nl.regie.api.model.Reading;
 import nl.regie.api.model.Value;
+import nl.regie.mqtt.client.NoDelaySocketFactory;
 import nl.regie.runtime.testing.Mosquitto;
 
 import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.SocketFactory;
 
+import nl.regie.mqtt.client.NoDelaySocketFactory;
+
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;

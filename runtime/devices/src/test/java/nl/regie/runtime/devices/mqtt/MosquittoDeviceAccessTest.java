@@ -27,6 +27,7 @@ import nl.regie.api.model.EntityId;
 import nl.regie.api.model.Reading;
 import nl.regie.mqtt.access.AccessRules;
 import nl.regie.mqtt.access.Secrets;
+import nl.regie.mqtt.client.NoDelaySocketFactory;
 import nl.regie.runtime.devices.credentials.CredentialStore;
 import nl.regie.runtime.spi.devices.DeviceCredentials.Issued;
 import nl.regie.runtime.spi.devices.DeviceSnapshot;

@@ -11,6 +11,8 @@ import java.net.Socket;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
+import nl.regie.mqtt.client.NoDelaySocketFactory;
+
 import org.junit.jupiter.api.Test;
 
 class NoDelaySocketFactoryTest {

@@ -1,4 +1,4 @@
-package nl.regie.runtime.federation;
+package nl.regie.mqtt.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocketFactory;
 
 import org.junit.jupiter.api.Test;
 
-/** The link's sockets: Nagle off; plain TCP reads through a buffer and loses no byte of what arrives in pieces. */
+/** Regie's MQTT client sockets: Nagle off; plain TCP reads through a buffer and loses no byte of what arrives in pieces. */
 class NoDelaySocketFactoryTest {
 
     @Test
