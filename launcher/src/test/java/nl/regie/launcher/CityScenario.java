@@ -89,7 +89,7 @@ abstract class CityScenario {
 
     @BeforeAll
     void startTheCity() throws Exception {
-        workingDir = Files.createTempDirectory("regie-scenario");
+        workingDir = TempFolders.create("regie-scenario");
         plugins = Files.createDirectories(workingDir.resolve("plugins"));
         config = Files.createDirectories(workingDir.resolve("config"));
         Path testPlugins = Path.of(System.getProperty("regie.test.plugins"));

@@ -54,7 +54,7 @@ class DeviceAccessIT {
 
     @BeforeAll
     void startRegie() throws Exception {
-        workingDir = Files.createTempDirectory("regie-device-access");
+        workingDir = TempFolders.create("regie-device-access");
         int port = freePort();
         int mqttPort = freePort();
         url = "tcp://127.0.0.1:" + mqttPort;

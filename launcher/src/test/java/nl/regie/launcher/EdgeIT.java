@@ -70,7 +70,7 @@ class EdgeIT {
     @BeforeAll
     void start() throws Exception {
         SharedBroker.assumeInstalled();
-        dir = Files.createTempDirectory("regie-edge");
+        dir = TempFolders.create("regie-edge");
         broker = new SharedBroker(dir, dir);
         // The core's and the edges' credentials and ACL as the operator makes them (docs/scaling.md); each device's
         // password line as the runtime issues it.

@@ -57,7 +57,7 @@ class FederationCrashIT {
     @BeforeAll
     void startTwoSites() throws Exception {
         SharedBroker.assumeInstalled();
-        dir = Files.createTempDirectory("regie-federation-crash");
+        dir = TempFolders.create("regie-federation-crash");
         Path access = dir.resolve("shared-broker");
         FederationAccess.of(Map.of("roeselare", Set.of("gent"), "gent", Set.of("roeselare")))
                 .write(access, new SecureRandom());

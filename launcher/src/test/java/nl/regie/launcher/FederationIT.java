@@ -89,7 +89,7 @@ class FederationIT {
     @BeforeAll
     void startTwoSites() throws Exception {
         SharedBroker.assumeInstalled();
-        dir = Files.createTempDirectory("regie-federation");
+        dir = TempFolders.create("regie-federation");
         Path access = dir.resolve("shared-broker");
         FederationAccess.of(Map.of("roeselare", Set.of("gent", "waterboard"), "gent", Set.of("roeselare"),
                 "waterboard", Set.of("roeselare")))

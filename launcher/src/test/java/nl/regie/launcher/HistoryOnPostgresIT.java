@@ -36,7 +36,7 @@ class HistoryOnPostgresIT {
         PostgresCluster.assumeInstalled();
         try (PostgresCluster cluster = PostgresCluster.start()) {
             String url = cluster.newDatabase();
-            Path workingDir = Files.createTempDirectory("regie-history-pg");
+            Path workingDir = TempFolders.create("regie-history-pg");
             Path config = Files.createDirectories(workingDir.resolve("config"));
             Files.writeString(config.resolve("nl.regie.runtime.history.cfg"), "store = postgresql\nurl = " + url + "\n");
             int port = freePort();
@@ -78,7 +78,7 @@ class HistoryOnPostgresIT {
 
     @Test
     void withAConfigFileThatLeavesTheStoreOutTheHistoryIsInDuckDbAsBefore() throws Exception {
-        Path workingDir = Files.createTempDirectory("regie-history-duckdb");
+        Path workingDir = TempFolders.create("regie-history-duckdb");
         Path config = Files.createDirectories(workingDir.resolve("config"));
         Files.writeString(config.resolve("nl.regie.runtime.history.cfg"), "rawDays = 3\n");
         int port = freePort();

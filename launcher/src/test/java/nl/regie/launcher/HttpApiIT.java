@@ -65,7 +65,7 @@ class HttpApiIT {
 
     @BeforeAll
     void startRegie() throws Exception {
-        workingDir = Files.createTempDirectory("regie-http-api");
+        workingDir = TempFolders.create("regie-http-api");
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
         config = TestJars.trustDemoKeys(workingDir.resolve("config"));
         jars = Files.createDirectories(workingDir.resolve("jars/upload"));

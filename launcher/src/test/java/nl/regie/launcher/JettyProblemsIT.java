@@ -36,7 +36,7 @@ class JettyProblemsIT {
 
     @BeforeAll
     void startRegie() throws Exception {
-        Path workingDir = Files.createTempDirectory("regie-jetty-problems");
+        Path workingDir = TempFolders.create("regie-jetty-problems");
         port = freePort();
         regie = LauncherProcess.start(workingDir, "--http-port", Integer.toString(port), "--mqtt-port",
                 Integer.toString(freePort()), "--no-simulator", "--plugins",

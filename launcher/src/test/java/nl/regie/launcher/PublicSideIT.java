@@ -78,7 +78,7 @@ class PublicSideIT {
 
     @BeforeAll
     void startTheCity() throws Exception {
-        workingDir = Files.createTempDirectory("regie-public");
+        workingDir = TempFolders.create("regie-public");
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
         config = Files.createDirectories(workingDir.resolve("config"));
         Path testPlugins = Path.of(System.getProperty("regie.test.plugins"));

@@ -75,7 +75,7 @@ class WebPageIT {
     @BeforeAll
     void start() throws Exception {
         HeadlessChromium.assumeInstalled();
-        workingDir = Files.createTempDirectory("regie-web");
+        workingDir = TempFolders.create("regie-web");
         Path plugins = Files.createDirectories(workingDir.resolve("plugins"));
         Files.copy(Path.of(System.getProperty("regie.test.plugins"), "nl.regie.waste.jar"), plugins.resolve("nl.regie.waste.jar"));
         port = freePort();
