@@ -53,7 +53,9 @@ final class Launcher {
     /** The access filter once it has the config folder's tokens: the folder marks what it applies with the file. */
     static final String ACCESS_FROM_FILE = "(&(objectClass=javax.servlet.Filter)(service.pid=nl.regie.runtime.access)"
             + "(regie.config.file=*))";
-    /** How long the ready line waits for the config folder's tokens; a file the folder refuses never comes. */
+    /** The config folder's mark that what its first reading applied is in force (its components run on it). */
+    static final String CONFIG_IN_FORCE = "(objectClass=nl.regie.runtime.spi.config.ConfigInForce)";
+    /** How long the ready line waits for the config folder's files to be in force. */
     static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(10);
     /** The operator's policy in the config folder: its keys decide which plugins are let in. */
     static final String POLICY_FILE = "nl.regie.runtime.policy.cfg";
@@ -163,18 +165,26 @@ final class Launcher {
         String url = options.runs(Part.WEB)
                 ? HttpServer.awaitRunning(context, options.httpHost(), options.httpPort(), HTTP_TIMEOUT) : null;
         trace.phase("launcher: HTTP server listening");
+        // The config folder applies its files on a thread of its own, ConfigAdmin hands them on on another, and a
+        // component may start on its defaults first: ready means the components run on the folder's files.
+        boolean configInForce = !options.runs(Part.CONFIG);
+        if (!configInForce) {
+            configInForce = embedded.awaitService(CONFIG_IN_FORCE, CONFIG_TIMEOUT);
+            if (configInForce) {
+                trace.phase("launcher: the config folder's files in force");
+            } else {
+                notes.add("the files of the config folder were not all in force within " + CONFIG_TIMEOUT.toSeconds()
+                        + " s (see the log); some parts run on their defaults until they are");
+            }
+        }
         if (url != null) {
             HttpServer.firstRequest(url);
             trace.phase("launcher: first HTTP request answered");
-            // The config folder applies its files on a thread of its own, and ConfigAdmin hands them on on another: ready
-            // means the tokens it lists are let in.
-            if (options.runs(Part.CONFIG) && Files.isRegularFile(options.configDir().resolve(ACCESS_FILE))) {
-                if (embedded.awaitService(ACCESS_FROM_FILE, CONFIG_TIMEOUT)) {
-                    trace.phase("launcher: the config folder's HTTP tokens applied");
-                } else {
-                    notes.add("the HTTP tokens of " + ACCESS_FILE + " were not applied within " + CONFIG_TIMEOUT.toSeconds()
-                            + " s (see the log above); requests with them are refused until they are");
-                }
+            if (configInForce && options.runs(Part.CONFIG)
+                    && Files.isRegularFile(options.configDir().resolve(ACCESS_FILE))
+                    && !embedded.awaitService(ACCESS_FROM_FILE, Duration.ZERO)) {
+                notes.add("the HTTP tokens of " + ACCESS_FILE + " were not applied (see the log above); requests with"
+                        + " them are refused until they are");
             }
         }
 

@@ -3,11 +3,14 @@ package nl.regie.runtime.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,6 +22,7 @@ import nl.regie.runtime.spi.alert.RuntimeAlerts;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.config.ConfigFiles;
+import nl.regie.runtime.spi.config.ConfigInForce;
 import nl.regie.runtime.spi.lifecycle.RuntimeBundles;
 import nl.regie.runtime.spi.metrics.MetricSource;
 import nl.regie.runtime.spi.metrics.MetricWriter;
@@ -29,6 +33,7 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
@@ -40,6 +45,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.MetaTypeService;
@@ -63,6 +69,10 @@ import org.osgi.service.metatype.MetaTypeService;
  * service. Between the change and its undoing (milliseconds, on the folder's thread) the changed values are in
  * ConfigAdmin and may reach their component: the status says {@code changed} for as long as they are there.
  *
+ * <p>Once the configurations its first reading applied are in force (each component they configure runs on them, as
+ * the component runtime reports; see {@link InForceCheck}), it registers {@link ConfigInForce}: the launcher's ready
+ * line waits for that. Without a folder that is at once.
+ *
  * <p>Threads: one daemon thread {@code regie-config-folder} that reads the folder every second (the framework
  * property {@value #POLL_MILLIS} changes that), at once when a bundle is installed or updated, and checks what
  * ConfigAdmin reports changed; stopped on deactivation.
@@ -79,6 +89,10 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
 
     static final long DEFAULT_POLL_MILLIS = 1000;
     static final long MIN_POLL_MILLIS = 10;
+    /** How often the first reading's configurations are checked until they are in force. */
+    static final long IN_FORCE_CHECK_MILLIS = 10;
+    /** How long they may take before the folder gives up waiting and says which components never took them. */
+    static final Duration IN_FORCE_LIMIT = Duration.ofSeconds(60);
 
     private final Path dir;
     private final long pollMillis;
@@ -87,6 +101,8 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
     private final BundleContext context;
     private final BundleListener pluginArrivals;
     private final Logger log;
+    private final InForceCheck inForceCheck;
+    private volatile ServiceRegistration<ConfigInForce> inForce;
 
     /** Where put-backs are recorded; without one they are logged and counted only. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -102,15 +118,18 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
     @Activate
     public ConfigFolderComponent(BundleContext context, @Reference(name = "configAdmin") ConfigurationAdmin configAdmin,
             @Reference(name = "metaType") MetaTypeService metaType,
+            @Reference(name = "componentRuntime") ServiceComponentRuntime componentRuntime,
             @Reference(name = "logger", service = LoggerFactory.class) Logger log) {
         this.context = context;
         this.log = log;
+        this.inForceCheck = new InForceCheck(componentRuntime);
         this.pollMillis = pollMillis(context.getProperty(POLL_MILLIS), log);
         this.dir = dir(context.getProperty(DIR), log);
         if (dir == null) {
             this.folder = null;
             this.thread = null;
             this.pluginArrivals = null;
+            registerInForce(Set.of(), Duration.ZERO);
             return;
         }
         this.folder = new ConfigFolder(dir, Path.of("").toAbsolutePath(), new MetaTypeSchemas(context, metaType, log),
@@ -127,7 +146,12 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
                 log.error("The configuration folder {} could not be read", dir, e);
             }
         };
-        thread.scheduleWithFixedDelay(poll, 0, pollMillis, TimeUnit.MILLISECONDS);
+        long firstReading = System.nanoTime();
+        thread.execute(() -> {
+            poll.run();
+            awaitInForce(applied(), firstReading);
+        });
+        thread.scheduleWithFixedDelay(poll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
         // A plugin that arrives (FileInstall installs, then starts) gets its pending file at once, not at the next poll,
         // so that it mostly starts on its configuration rather than on its defaults for a moment; a plugin that is
         // uninstalled leaves its file pending again, not applied to nobody.
@@ -150,19 +174,81 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
 
     @Deactivate
     void deactivate() {
-        if (thread == null) {
+        if (thread != null) {
+            try {
+                context.removeBundleListener(pluginArrivals);
+            } catch (IllegalStateException e) {
+                // the runtime bundle is stopping: its listeners go with it
+            }
+            thread.shutdownNow();
+            try {
+                thread.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ServiceRegistration<ConfigInForce> registration = inForce;
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
+    }
+
+    private Set<String> applied() {
+        Set<String> pids = new TreeSet<>();
+        for (FileStatus status : folder.statuses()) {
+            if (status.state() == State.APPLIED) {
+                pids.add(status.pid());
+            }
+        }
+        return pids;
+    }
+
+    /** Checks on the folder's thread, every few milliseconds, until what the first reading applied is in force. */
+    private void awaitInForce(Set<String> pids, long since) {
+        List<String> waiting;
+        try {
+            waiting = inForceCheck.waiting(pids);
+        } catch (RuntimeException e) {
+            log.warn("Could not ask the component runtime whether the configuration folder's files are in force: {}",
+                    e.toString());
             return;
         }
-        try {
-            context.removeBundleListener(pluginArrivals);
-        } catch (IllegalStateException e) {
-            // the runtime bundle is stopping: its listeners go with it
+        Duration took = Duration.ofNanos(System.nanoTime() - since);
+        if (waiting.isEmpty()) {
+            log.debug("The configuration folder's {} file(s) are in force after {} ms", pids.size(), took.toMillis());
+            registerInForce(pids, took);
+        } else if (took.compareTo(IN_FORCE_LIMIT) > 0) {
+            log.warn("The configuration folder's files are not in force after {} s: {} still run without theirs",
+                    IN_FORCE_LIMIT.toSeconds(), String.join(", ", waiting));
+        } else {
+            try {
+                thread.schedule(() -> awaitInForce(pids, since), IN_FORCE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopping
+            }
         }
-        thread.shutdownNow();
+    }
+
+    private void registerInForce(Set<String> pids, Duration took) {
+        Set<String> applied = Set.copyOf(pids);
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            inForce = context.registerService(ConfigInForce.class, new ConfigInForce() {
+                @Override
+                public Set<String> pids() {
+                    return applied;
+                }
+
+                @Override
+                public Duration took() {
+                    return took;
+                }
+            }, null);
+        } catch (IllegalStateException e) {
+            // the bundle is stopping
         }
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.metatype.MetaTypeService;
 
 class ConfigFolderComponentTest {
@@ -43,7 +44,8 @@ class ConfigFolderComponentTest {
         Map<String, Object> context = new java.util.HashMap<>(properties);
         context.put("getBundles", new Bundle[0]);
         return new ConfigFolderComponent(stub(BundleContext.class, context), stub(ConfigurationAdmin.class, Map.of()),
-                stub(MetaTypeService.class, Map.of()), log.logger());
+                stub(MetaTypeService.class, Map.of()),
+                stub(ServiceComponentRuntime.class, Map.of("getComponentDescriptionDTOs", List.of())), log.logger());
     }
 
     private static List<String> folderThreads() {

@@ -3,7 +3,7 @@
  * in this bundle hides it from every other bundle, so plugins, which compile against the api alone, cannot wire to it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package nl.regie.runtime.spi.config;
 
 
