@@ -35,7 +35,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 /**
  * The audit log's configuration changes while Regie runs, and the sovereignty's policy stays in place: the audit log
  * reopens itself rather than being deactivated, which took the policy (it records to the log) down with it, and for
- * that moment the core's single-party policy, under which every reader sees everything, answered in its place.
+ * that moment the core's stand-in answered in its place ({@link PolicyFailsClosedTest}).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
