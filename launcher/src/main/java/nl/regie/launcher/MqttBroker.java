@@ -52,6 +52,11 @@ final class MqttBroker implements AutoCloseable {
     /** What the broker's log lines are attributed to on the console. */
     static final String SOURCE = "mqtt-broker";
     /**
+     * The embedded broker's working folder in the state folder: HiveMQ's home, cleared at each start. Not
+     * {@code broker/}, which keeps the devices' credentials.
+     */
+    static final String BROKER_FOLDER = "broker-home";
+    /**
      * The service property that marks the embedded broker's drop counts in the framework (a {@link Supplier} of counts
      * by reason), which the runtime's devices bundle ({@code BrokerMetrics}) writes to {@code /metrics}.
      */
@@ -123,7 +128,8 @@ final class MqttBroker implements AutoCloseable {
                 message -> console.warn(SOURCE, message, null));
         // A queue that fills (a bridge that falls behind) may take a sixteenth of the heap, not more.
         EmbeddedBroker broker = new EmbeddedBroker(LauncherOptions.MQTT_HOST, options.mqttPort(),
-                EmbeddedBroker.Limits.forHeap(Runtime.getRuntime().maxMemory()), access);
+                EmbeddedBroker.Limits.forHeap(Runtime.getRuntime().maxMemory()), access,
+                options.stateDir().resolve(BROKER_FOLDER));
         try {
             EmbeddedBroker.ensureFree(broker.host(), broker.port(), "--mqtt-port");
         } catch (BrokerException e) {

@@ -36,8 +36,10 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
  * <li>HiveMQ's anonymous usage statistics are off (HiveMQ's own sample configuration turns them on): it contacts
  * nobody. No other outbound call (update or licence check, telemetry) was found in HiveMQ CE's code;</li>
  * <li>persistence is in memory: sessions, queued and retained messages live as long as the launcher. Nothing is
- * written to disk: HiveMQ's home, configuration, data and extensions folders are a fresh temporary folder (which
- * also keeps HiveMQ from loading extensions from anywhere else), deleted on {@link #close()};</li>
+ * written to disk: HiveMQ's home, configuration, data and extensions folders are a fresh folder (which also keeps
+ * HiveMQ from loading extensions from anywhere else), deleted on {@link #close()}: the folder it is given (the
+ * launcher's is {@code <state>/broker-home}, so that a broker killed with its JVM leaves nothing behind that the next start
+ * does not clear), or else a new temporary one;</li>
  * <li>its limits are raised (see {@link Limits#REGIE}) so that a burst to a slower subscriber is queued, not
  * dropped;</li>
  * <li>every client logs in, and may publish and receive only what the site's access rules let it: Regie's
@@ -113,6 +115,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Limits limits;
     private final BrokerAccess access;
     private final BrokerDrops drops = new BrokerDrops();
+    private final Path givenHome;
     private Path home;
     private EmbeddedHiveMQ hivemq;
 
@@ -123,10 +126,20 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** A broker for {@code host:port} with these limits, letting in whom {@code access} lets in. */
     public EmbeddedBroker(String host, int port, Limits limits, BrokerAccess access) {
+        this(host, port, limits, access, null);
+    }
+
+    /**
+     * A broker as {@link #EmbeddedBroker(String, int, Limits, BrokerAccess)} makes it whose folder is {@code home}:
+     * whatever is in it when the broker starts is deleted first (what a broker killed with its JVM left), and it is
+     * deleted on {@link #close()}. Null for a new temporary folder.
+     */
+    public EmbeddedBroker(String host, int port, Limits limits, BrokerAccess access, Path home) {
         this.host = host;
         this.port = port;
         this.limits = limits;
         this.access = Objects.requireNonNull(access, "access: the broker takes no client that does not log in");
+        this.givenHome = home;
     }
 
     /** Who may log in, and what each may do. */
@@ -151,7 +164,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         return limits;
     }
 
-    /** Its temporary folder (HiveMQ's home), or {@code null} before {@link #start}; deleted by {@link #close()}. */
+    /** Its folder (HiveMQ's home), or {@code null} before {@link #start}; deleted by {@link #close()}. */
     synchronized Path folder() {
         return home;
     }
@@ -191,7 +204,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         EmbeddedHiveMQ broker;
         try {
-            home = Files.createTempDirectory("regie-mqtt-");
+            if (givenHome == null) {
+                home = Files.createTempDirectory("regie-mqtt-");
+            } else {
+                home = givenHome;
+                deleteHome();
+                Files.createDirectories(home);
+            }
             Path config = Files.createDirectories(home.resolve("conf"));
             Files.writeString(config.resolve("config.xml"), configXml(bindAddress), StandardCharsets.UTF_8);
             Path data = Files.createDirectories(home.resolve("data"));

@@ -102,6 +102,25 @@ class EmbeddedBrokerTest {
         assertEquals(uncaught, Thread.getDefaultUncaughtExceptionHandler(), "HiveMQ's JVM-wide handler is taken back");
     }
 
+    @Test
+    void aFolderItIsGivenIsClearedOfWhatAKilledBrokerLeftAndDeletedOnClose() throws Exception {
+        Path home = tmp.resolve("state/broker-home");
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/config.xml"), "<hivemq>left by a broker killed with its JVM</hivemq>");
+        Files.writeString(home.resolve("left-over"), "x");
+        EmbeddedBroker broker = new EmbeddedBroker("127.0.0.1", freePort(), EmbeddedBroker.Limits.REGIE, access(), home);
+        try {
+            broker.start(Duration.ofSeconds(60));
+            assertEquals(home, broker.folder());
+            assertFalse(Files.exists(home.resolve("left-over")), "what was there is gone");
+            assertTrue(Files.readString(home.resolve("conf/config.xml")).contains("<listeners>"), "its own config");
+        } finally {
+            broker.close();
+        }
+        assertFalse(Files.exists(home), "the folder is deleted");
+        assertTrue(Files.isDirectory(tmp.resolve("state")), "not what holds it");
+    }
+
     /** The topic alias maximum the broker grants an MQTT 5 client in its CONNACK (absent means 0). */
     private static int topicAliasMaximum(String url, BrokerLogins.Login login) throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(url, "regie-alias-probe", new MemoryPersistence());
