@@ -228,6 +228,17 @@ final class EmbeddedFramework {
         return awaitService(context, PLUGINS_INSTALLER, INSTALLER_TIMEOUT);
     }
 
+    /** The bundles resolved now (resolved, starting, active or stopping), the framework's own included. */
+    int resolvedBundles() {
+        int resolved = 0;
+        for (Bundle bundle : felix.getBundleContext().getBundles()) {
+            if ((bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+                resolved++;
+            }
+        }
+        return resolved;
+    }
+
     /** Whether a service matching {@code filter} is registered within {@code timeout}. */
     boolean awaitService(String filter, Duration timeout) throws StartupException {
         return awaitService(felix.getBundleContext(), filter, timeout);

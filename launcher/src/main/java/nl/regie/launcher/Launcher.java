@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +54,12 @@ final class Launcher {
     /** The access filter once it has the config folder's tokens: the folder marks what it applies with the file. */
     static final String ACCESS_FROM_FILE = "(&(objectClass=javax.servlet.Filter)(service.pid=nl.regie.runtime.access)"
             + "(regie.config.file=*))";
-    /** The config folder's mark that what its first reading applied is in force (its components run on it). */
-    static final String CONFIG_IN_FORCE = "(objectClass=nl.regie.runtime.spi.config.ConfigInForce)";
+    /**
+     * The config folder's mark that what it applied is in force (its components run on it), once it has read the
+     * metatypes of {@code %d} resolved bundles: those the launcher started.
+     */
+    static final String CONFIG_IN_FORCE = "(&(objectClass=nl.regie.runtime.spi.config.ConfigInForce)"
+            + "(regie.config.bundles>=%d))";
     /** How long the ready line waits for the config folder's files to be in force. */
     static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(10);
     /** The operator's policy in the config folder: its keys decide which plugins are let in. */
@@ -169,7 +174,8 @@ final class Launcher {
         // component may start on its defaults first: ready means the components run on the folder's files.
         boolean configInForce = !options.runs(Part.CONFIG);
         if (!configInForce) {
-            configInForce = embedded.awaitService(CONFIG_IN_FORCE, CONFIG_TIMEOUT);
+            configInForce = embedded.awaitService(String.format(Locale.ROOT, CONFIG_IN_FORCE,
+                    embedded.resolvedBundles()), CONFIG_TIMEOUT);
             if (configInForce) {
                 trace.phase("launcher: the config folder's files in force");
             } else {

@@ -149,7 +149,8 @@ class FederationCrashIT {
         assertEquals(137, roeselare.kill(WAIT), "kill -9");
         roeselare = startRoeselare();
         JsonNode after = federation(roeselareApi);
-        assertEquals(CUT, after.path("links").get(0).path("queued").asInt(), "what waited is queued again: " + after);
+        assertEquals(CUT, after.path("links").get(0).path("queued").asInt(), () -> "what waited is queued again: " + after
+                + "\n" + roeselare.transcript());
         broker.start();
 
         await("every level imported in Gent", WAIT, () -> Optional.of(imported()).filter(n -> n >= 1 + CUT));

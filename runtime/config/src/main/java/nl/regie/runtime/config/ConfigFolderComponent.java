@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -69,9 +72,10 @@ import org.osgi.service.metatype.MetaTypeService;
  * service. Between the change and its undoing (milliseconds, on the folder's thread) the changed values are in
  * ConfigAdmin and may reach their component: the status says {@code changed} for as long as they are there.
  *
- * <p>Once the configurations its first reading applied are in force (each component they configure runs on them, as
- * the component runtime reports; see {@link InForceCheck}), it registers {@link ConfigInForce}: the launcher's ready
- * line waits for that. Without a folder that is at once.
+ * <p>Once the configurations it applied are in force (each component they configure runs on them, as the component
+ * runtime reports; see {@link InForceCheck}), it registers {@link ConfigInForce}, and after each reading that applied
+ * more or saw more bundles resolved, updates it once they are in force too: the launcher's ready line waits for that.
+ * Without a folder that is at once.
  *
  * <p>Threads: one daemon thread {@code regie-config-folder} that reads the folder every second (the framework
  * property {@value #POLL_MILLIS} changes that), at once when a bundle is installed or updated, and checks what
@@ -102,7 +106,12 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
     private final BundleListener pluginArrivals;
     private final Logger log;
     private final InForceCheck inForceCheck;
+    /** What the folder last set out to bring in force, and how many bundles were resolved then (its thread only). */
+    private Set<String> settling;
+    private int settlingBundles = -1;
+    private long settleGeneration;
     private volatile ServiceRegistration<ConfigInForce> inForce;
+    private volatile InForce lastInForce = new InForce(Set.of(), Duration.ZERO);
 
     /** Where put-backs are recorded; without one they are logged and counted only. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -129,7 +138,7 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
             this.folder = null;
             this.thread = null;
             this.pluginArrivals = null;
-            registerInForce(Set.of(), Duration.ZERO);
+            markInForce(new InForce(Set.of(), Duration.ZERO), Integer.MAX_VALUE);
             return;
         }
         this.folder = new ConfigFolder(dir, Path.of("").toAbsolutePath(), new MetaTypeSchemas(context, metaType, log),
@@ -140,18 +149,16 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
             return t;
         });
         Runnable poll = () -> {
+            // Counted before the folder is read: a bundle resolved meanwhile is counted by the next reading.
+            int resolved = resolvedBundles(context);
             try {
                 folder.poll();
             } catch (RuntimeException e) {
                 log.error("The configuration folder {} could not be read", dir, e);
             }
+            settle(resolved);
         };
-        long firstReading = System.nanoTime();
-        thread.execute(() -> {
-            poll.run();
-            awaitInForce(applied(), firstReading);
-        });
-        thread.scheduleWithFixedDelay(poll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(poll, 0, pollMillis, TimeUnit.MILLISECONDS);
         // A plugin that arrives (FileInstall installs, then starts) gets its pending file at once, not at the next poll,
         // so that it mostly starts on its configuration rather than on its defaults for a moment; a plugin that is
         // uninstalled leaves its file pending again, not applied to nobody.
@@ -160,7 +167,7 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
                 folder.bundleUninstalled();
             }
             if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
-                    || event.getType() == BundleEvent.UNINSTALLED) {
+                    || event.getType() == BundleEvent.RESOLVED || event.getType() == BundleEvent.UNINSTALLED) {
                 try {
                     thread.execute(poll);
                 } catch (RejectedExecutionException e) {
@@ -207,8 +214,27 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
         return pids;
     }
 
-    /** Checks on the folder's thread, every few milliseconds, until what the first reading applied is in force. */
-    private void awaitInForce(Set<String> pids, long since) {
+    /**
+     * After a reading of the folder: when what is applied, or the number of bundles resolved, changed since the last
+     * reading, checks until the applied files are in force again, then marks that. A metatype is read only from a
+     * resolved bundle, so a shipped bundle's file may be applied only at a later reading than the first.
+     */
+    private void settle(int resolved) {
+        Set<String> pids = applied();
+        if (pids.equals(settling) && resolved == settlingBundles) {
+            return;
+        }
+        settling = pids;
+        settlingBundles = resolved;
+        long generation = ++settleGeneration;
+        awaitInForce(pids, resolved, System.nanoTime(), generation);
+    }
+
+    /** Checks on the folder's thread, every few milliseconds, until {@code pids} are in force or a newer settle began. */
+    private void awaitInForce(Set<String> pids, int resolved, long since, long generation) {
+        if (generation != settleGeneration) {
+            return;
+        }
         List<String> waiting;
         try {
             waiting = inForceCheck.waiting(pids);
@@ -219,37 +245,61 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
         }
         Duration took = Duration.ofNanos(System.nanoTime() - since);
         if (waiting.isEmpty()) {
-            log.debug("The configuration folder's {} file(s) are in force after {} ms", pids.size(), took.toMillis());
-            registerInForce(pids, took);
+            log.debug("The configuration folder's {} applied file(s) are in force after {} ms", pids.size(),
+                    took.toMillis());
+            markInForce(new InForce(Set.copyOf(pids), took), resolved);
         } else if (took.compareTo(IN_FORCE_LIMIT) > 0) {
             log.warn("The configuration folder's files are not in force after {} s: {} still run without theirs",
                     IN_FORCE_LIMIT.toSeconds(), String.join(", ", waiting));
         } else {
             try {
-                thread.schedule(() -> awaitInForce(pids, since), IN_FORCE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                thread.schedule(() -> awaitInForce(pids, resolved, since, generation), IN_FORCE_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // stopping
             }
         }
     }
 
-    private void registerInForce(Set<String> pids, Duration took) {
-        Set<String> applied = Set.copyOf(pids);
+    /** Registers {@link ConfigInForce}, or updates its {@value ConfigInForce#BUNDLES} property. */
+    private void markInForce(InForce now, int resolved) {
+        lastInForce = now;
+        Dictionary<String, Object> properties = new Hashtable<>(Map.of(ConfigInForce.BUNDLES, resolved));
         try {
-            inForce = context.registerService(ConfigInForce.class, new ConfigInForce() {
-                @Override
-                public Set<String> pids() {
-                    return applied;
-                }
+            ServiceRegistration<ConfigInForce> registration = inForce;
+            if (registration == null) {
+                inForce = context.registerService(ConfigInForce.class, new ConfigInForce() {
+                    @Override
+                    public Set<String> pids() {
+                        return lastInForce.pids();
+                    }
 
-                @Override
-                public Duration took() {
-                    return took;
-                }
-            }, null);
+                    @Override
+                    public Duration took() {
+                        return lastInForce.took();
+                    }
+                }, properties);
+            } else {
+                registration.setProperties(properties);
+            }
         } catch (IllegalStateException e) {
             // the bundle is stopping
         }
+    }
+
+    /** The bundles resolved now (resolved, starting, active or stopping), the framework's own included. */
+    static int resolvedBundles(BundleContext context) {
+        int resolved = 0;
+        for (Bundle bundle : context.getBundles()) {
+            if ((bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+                resolved++;
+            }
+        }
+        return resolved;
+    }
+
+    /** What the last settle brought in force. */
+    private record InForce(Set<String> pids, Duration took) {
     }
 
     /** Checks a configuration ConfigAdmin reports changed, on the folder's thread (a factory configuration is not the folder's). */
