@@ -3,7 +3,6 @@ package nl.regie.api.model;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -21,8 +20,6 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public record Deletion(EntityId entity, String attribute, String source, Instant deletedAt) {
 
-    private static final Pattern ATTRIBUTE = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
-
     /**
      * Checks every field.
      *
@@ -33,7 +30,7 @@ public record Deletion(EntityId entity, String attribute, String source, Instant
         Objects.requireNonNull(entity, "deletion entity is required");
         Objects.requireNonNull(source, "deletion source is required");
         Objects.requireNonNull(deletedAt, "deletion deletedAt is required");
-        if (attribute != null && !ATTRIBUTE.matcher(attribute).matches()) {
+        if (attribute != null && !Reading.validAttribute(attribute)) {
             throw new IllegalArgumentException("deletion attribute '" + attribute
                     + "' must start with a lower-case letter and contain only letters, digits and '_' (at most 64)");
         }

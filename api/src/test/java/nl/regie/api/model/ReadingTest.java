@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +59,25 @@ class ReadingTest {
     private static void assertMissing(String field, org.junit.jupiter.api.function.Executable creation) {
         NullPointerException e = assertThrows(NullPointerException.class, creation);
         assertTrue(e.getMessage().contains("reading " + field + " is required"), e.getMessage());
+    }
+
+    @Test
+    void anAttributeIsValidExactlyWhenItsPatternMatchesIt() {
+        Pattern pattern = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
+        String characters = "azAZ09_-.:é \u0000";
+        List<String> names = new ArrayList<>(List.of("", "a".repeat(64), "a".repeat(65),
+                "fillingLevel", "battery_2"));
+        for (char a : characters.toCharArray()) {
+            names.add(String.valueOf(a));
+            for (char b : characters.toCharArray()) {
+                names.add("" + a + b);
+                for (char c : characters.toCharArray()) {
+                    names.add("" + a + b + c);
+                }
+            }
+        }
+        for (String name : names) {
+            assertEquals(pattern.matcher(name).matches(), Reading.validAttribute(name), name);
+        }
     }
 }

@@ -1,9 +1,6 @@
 package nl.regie.runtime.devices.senml;
 
 import java.util.Arrays;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** The SenML JSON labels this parser understands (RFC 8428 §4.1, §4.2), each with the JSON type it requires. */
 enum Field {
@@ -42,8 +39,24 @@ enum Field {
         }
     }
 
-    private static final Map<String, Field> BY_LABEL = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(Field::label, Function.identity()));
+    /** The longest label. */
+    private static final int MAX_LABEL = 4;
+    /**
+     * The fields by the length and the first character of their labels. Labels arrive as new strings for every record
+     * (the parser does not intern what devices send), so a look-up that hashes them cost more than a twentieth of the
+     * bridge's time per pack; this one compares a string or two of up to four characters.
+     */
+    private static final Field[][][] BY_LENGTH_AND_FIRST = new Field[MAX_LABEL + 1][128][];
+
+    static {
+        for (Field field : values()) {
+            Field[][] byFirst = BY_LENGTH_AND_FIRST[field.label.length()];
+            Field[] same = byFirst[field.label.charAt(0)];
+            Field[] more = same == null ? new Field[1] : Arrays.copyOf(same, same.length + 1);
+            more[more.length - 1] = field;
+            byFirst[field.label.charAt(0)] = more;
+        }
+    }
 
     private final String label;
     private final Type type;
@@ -55,7 +68,19 @@ enum Field {
 
     /** The field with this JSON label, or {@code null} if the label is not one of SenML's. */
     static Field byLabel(String label) {
-        return BY_LABEL.get(label);
+        int length = label.length();
+        if (length == 0 || length > MAX_LABEL || label.charAt(0) >= 128) {
+            return null;
+        }
+        Field[] candidates = BY_LENGTH_AND_FIRST[length][label.charAt(0)];
+        if (candidates != null) {
+            for (Field field : candidates) {
+                if (field.label.equals(label)) {
+                    return field;
+                }
+            }
+        }
+        return null;
     }
 
     /** The JSON label, for example {@code bn}. */

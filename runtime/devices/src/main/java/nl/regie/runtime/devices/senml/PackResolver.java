@@ -17,8 +17,6 @@ final class PackResolver {
     /** The version RFC 8428 defines; also the default when a pack does not say. */
     static final BigInteger SUPPORTED_VERSION = BigInteger.TEN;
 
-    /** RFC 8428 §4.5.1. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:./_-]*");
     private static final Pattern BASE64URL_ALPHABET = Pattern.compile("[A-Za-z0-9_-]*");
 
     private final Instant receivedAt;
@@ -94,11 +92,32 @@ final class PackResolver {
         if (name.isEmpty()) {
             throw SenmlException.inRecord(record.index(), "the resolved name (bn + n) is empty");
         }
-        if (!NAME.matcher(name).matches()) {
+        if (!validName(name)) {
             throw SenmlException.inRecord(record.index(), "name " + SenmlException.quote(name)
                     + " must start with a letter or digit and contain only letters, digits and ':./_-'");
         }
         return name;
+    }
+
+    /**
+     * RFC 8428 §4.5.1: {@code [A-Za-z0-9][A-Za-z0-9:./_-]*}, checked character by character (every record of every
+     * pack is checked; a regular expression cost a tenth of the bridge's time per pack).
+     */
+    static boolean validName(String name) {
+        if (name.isEmpty() || !letterOrDigit(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!letterOrDigit(c) && c != ':' && c != '.' && c != '/' && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean letterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private Value value(RawRecord record) throws SenmlException {

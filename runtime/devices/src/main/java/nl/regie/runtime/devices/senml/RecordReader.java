@@ -25,14 +25,26 @@ final class RecordReader {
      */
     static RawRecord read(JsonParser json, int index) throws IOException, SenmlException {
         RawRecord record = new RawRecord(index);
-        Set<String> labels = new HashSet<>();
+        // The labels seen: SenML's as bits by field, others (rare) in a set made when the first one comes.
+        long fields = 0;
+        Set<String> others = null;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String label = json.currentName();
-            if (!labels.add(label)) {
+            Field field = Field.byLabel(label);
+            boolean first;
+            if (field != null) {
+                first = (fields & (1L << field.ordinal())) == 0;
+                fields |= 1L << field.ordinal();
+            } else {
+                if (others == null) {
+                    others = new HashSet<>();
+                }
+                first = others.add(label);
+            }
+            if (!first) {
                 throw SenmlException.inRecord(index, "duplicate field " + SenmlException.quote(label));
             }
             JsonToken token = json.nextToken();
-            Field field = Field.byLabel(label);
             if (field != null) {
                 record.put(field, value(json, token, field, index));
             } else if (label.endsWith("_")) {
