@@ -78,8 +78,8 @@ import org.osgi.service.metatype.MetaTypeService;
  * Without a folder that is at once.
  *
  * <p>Threads: one daemon thread {@code regie-config-folder} that reads the folder every second (the framework
- * property {@value #POLL_MILLIS} changes that), at once when a bundle is installed or updated, and checks what
- * ConfigAdmin reports changed; stopped on deactivation.
+ * property {@value #POLL_MILLIS} changes that), at once when a bundle is installed, resolved or updated, and
+ * checks what ConfigAdmin reports changed; stopped on deactivation.
  */
 @Component(immediate = true, service = {ConfigFiles.class, SynchronousConfigurationListener.class,
     ConfigurationListener.class, MetricSource.class},
@@ -93,7 +93,7 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
 
     static final long DEFAULT_POLL_MILLIS = 1000;
     static final long MIN_POLL_MILLIS = 10;
-    /** How often the first reading's configurations are checked until they are in force. */
+    /** How often the applied configurations are checked until they are in force. */
     static final long IN_FORCE_CHECK_MILLIS = 10;
     /** How long they may take before the folder gives up waiting and says which components never took them. */
     static final Duration IN_FORCE_LIMIT = Duration.ofSeconds(60);
@@ -230,7 +230,9 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
         awaitInForce(pids, resolved, System.nanoTime(), generation);
     }
 
-    /** Checks on the folder's thread, every few milliseconds, until {@code pids} are in force or a newer settle began. */
+    /**
+     * Checks on the folder's thread, every few milliseconds, until {@code pids} are in force or a newer settle began.
+     */
     private void awaitInForce(Set<String> pids, int resolved, long since, long generation) {
         if (generation != settleGeneration) {
             return;
