@@ -111,7 +111,6 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
     private int settlingBundles = -1;
     private long settleGeneration;
     private volatile ServiceRegistration<ConfigInForce> inForce;
-    private volatile InForce lastInForce = new InForce(Set.of(), Duration.ZERO);
 
     /** Where put-backs are recorded; without one they are logged and counted only. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -138,7 +137,7 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
             this.folder = null;
             this.thread = null;
             this.pluginArrivals = null;
-            markInForce(new InForce(Set.of(), Duration.ZERO), Integer.MAX_VALUE);
+            markInForce(Integer.MAX_VALUE);
             return;
         }
         this.folder = new ConfigFolder(dir, Path.of("").toAbsolutePath(), new MetaTypeSchemas(context, metaType, log),
@@ -249,7 +248,7 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
         if (waiting.isEmpty()) {
             log.debug("The configuration folder's {} applied file(s) are in force after {} ms", pids.size(),
                     took.toMillis());
-            markInForce(new InForce(Set.copyOf(pids), took), resolved);
+            markInForce(resolved);
         } else if (took.compareTo(IN_FORCE_LIMIT) > 0) {
             log.warn("The configuration folder's files are not in force after {} s: {} still run without theirs",
                     IN_FORCE_LIMIT.toSeconds(), String.join(", ", waiting));
@@ -264,23 +263,12 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
     }
 
     /** Registers {@link ConfigInForce}, or updates its {@value ConfigInForce#BUNDLES} property. */
-    private void markInForce(InForce now, int resolved) {
-        lastInForce = now;
+    private void markInForce(int resolved) {
         Dictionary<String, Object> properties = new Hashtable<>(Map.of(ConfigInForce.BUNDLES, resolved));
         try {
             ServiceRegistration<ConfigInForce> registration = inForce;
             if (registration == null) {
-                inForce = context.registerService(ConfigInForce.class, new ConfigInForce() {
-                    @Override
-                    public Set<String> pids() {
-                        return lastInForce.pids();
-                    }
-
-                    @Override
-                    public Duration took() {
-                        return lastInForce.took();
-                    }
-                }, properties);
+                inForce = context.registerService(ConfigInForce.class, new ConfigInForce() { }, properties);
             } else {
                 registration.setProperties(properties);
             }
@@ -298,10 +286,6 @@ public final class ConfigFolderComponent implements ConfigFiles, SynchronousConf
             }
         }
         return resolved;
-    }
-
-    /** What the last settle brought in force. */
-    private record InForce(Set<String> pids, Duration took) {
     }
 
     /** Checks a configuration ConfigAdmin reports changed, on the folder's thread (a factory configuration is not the folder's). */

@@ -1,8 +1,5 @@
 package nl.regie.runtime.spi.config;
 
-import java.time.Duration;
-import java.util.Set;
-
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -23,10 +20,4 @@ public interface ConfigInForce {
 
     /** Service property (Integer): the bundles resolved when the reading whose files are in force began. */
     String BUNDLES = "regie.config.bundles";
-
-    /** The PIDs whose files are applied and in force. */
-    Set<String> pids();
-
-    /** From the reading that applied the last of them to the moment they were in force. */
-    Duration took();
 }
