@@ -20,6 +20,7 @@ import nl.regie.runtime.spi.monitor.SubscriberInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -32,7 +33,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@link RuntimeBus} (runtime-internal, for the bus views, the whiteboard, the city state and the HTTP API)
  * and as {@link BusHolds} (runtime-internal, for the plugin lifecycle), and as {@link PluginBus} (core-internal, for
  * the plugins' bus views).
- * Configured under the PID {@value #PID}; a configuration change restarts the bus with the new settings.
+ * Configured under the PID {@value #PID}. A change takes effect on the running bus ({@link BusEngine#configure}): the
+ * component is not reactivated, because every part of the runtime and every plugin holds the bus, and reactivating it
+ * would restart them all and lose what waits in the queues.
  */
 @Component(immediate = true, configurationPid = BusComponent.PID,
         service = {RuntimeBus.class, PluginBus.class, BusMonitor.class, BusHolds.class})
@@ -65,12 +68,34 @@ public final class BusComponent implements PluginBus, BusHolds {
     }
 
     private final BusEngine engine;
+    private final Logger logger;
 
     /** Starts the bus with the configured settings; an invalid value is logged and replaced by its default. */
     @Activate
     public BusComponent(Config config, @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
-        this.engine = new BusEngine(settings(config.queueCapacity(), config.deliveryTimeoutMillis(),
-                config.failuresBeforeQuarantine(), logger), logger);
+        this.logger = logger;
+        this.engine = new BusEngine(settings(config, logger), logger);
+    }
+
+    /** Gives the running bus the changed settings (see {@link BusEngine#configure}), and says what they change. */
+    @Modified
+    void modified(Config config) {
+        BusSettings before = engine.settings();
+        BusSettings after = settings(config, logger);
+        if (after.equals(before)) {
+            return;
+        }
+        engine.configure(after);
+        logger.info("Bus settings changed: delivery timeout {} ms, quarantine after {} failures in a row, for every"
+                + " subscription at once; queue capacity {} for subscriptions made from now on{}",
+                after.deliveryTimeout().toMillis(), after.failuresBeforeQuarantine(), after.queueCapacity(),
+                after.queueCapacity() == before.queueCapacity() ? ""
+                        : " (the queues made before keep the " + before.queueCapacity() + " they were made with)");
+    }
+
+    private static BusSettings settings(Config config, Logger logger) {
+        return settings(config.queueCapacity(), config.deliveryTimeoutMillis(), config.failuresBeforeQuarantine(),
+                logger);
     }
 
     @Deactivate

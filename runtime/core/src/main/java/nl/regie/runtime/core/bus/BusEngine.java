@@ -1,11 +1,14 @@
 package nl.regie.runtime.core.bus;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +78,8 @@ import org.osgi.service.log.Logger;
  */
 public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
 
-    private final BusSettings settings;
+    /** Replaced by {@link #configure}; read once per subscribe. */
+    private volatile BusSettings settings;
     private final Logger log;
     private final DeliveryThreads threads;
     private final Watchdog watchdog;
@@ -107,6 +111,31 @@ public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
         watchdog.start();
     }
 
+    /**
+     * Takes new settings while the bus runs, without closing a subscription or dropping a reading. The delivery timeout
+     * and the quarantine threshold apply at once to every subscription, open or parked (a delivery in progress is judged
+     * by the new timeout). A queue's capacity cannot change under its readings: the new one applies to subscriptions
+     * made from now on (a plugin's, when it is next started or updated), and every existing queue keeps its own.
+     *
+     * @param next the settings from now on
+     */
+    public void configure(BusSettings next) {
+        Objects.requireNonNull(next, "settings");
+        Set<Subscriber> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        synchronized (lock) {
+            settings = next;
+            all.addAll(routes.subscribers());
+            all.addAll(durables.values());
+        }
+        all.forEach(subscriber -> subscriber.limits(next.deliveryTimeout(), next.failuresBeforeQuarantine()));
+        watchdog.retime(next.deliveryTimeout());
+    }
+
+    /** The settings in force: those it was created with, or the last {@link #configure}d. */
+    public BusSettings settings() {
+        return settings;
+    }
+
     @Override
     public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener) {
         return subscribe(owner, topicFilters, listener, settings.queueCapacity());
@@ -115,9 +144,10 @@ public final class BusEngine implements PluginBus, BusHolds, AutoCloseable {
     @Override
     public Subscription subscribe(Owner owner, Collection<String> topicFilters, ReadingListener listener,
             int queueCapacity) {
-        BusSettings own = new BusSettings(queueCapacity, settings.deliveryTimeout(), settings.failuresBeforeQuarantine());
         List<TopicFilter> filters = validate(owner, topicFilters, listener);
-        synchronized (lock) {
+        synchronized (lock) { // the limits as configure leaves them: it replaces the settings under this lock
+            BusSettings own = new BusSettings(queueCapacity, settings.deliveryTimeout(),
+                    settings.failuresBeforeQuarantine());
             return add(owner, null, filters, listener, null, own);
         }
     }

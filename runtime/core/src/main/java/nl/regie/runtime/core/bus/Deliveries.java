@@ -29,8 +29,9 @@ final class Deliveries {
 
     private final Subscriber subscriber;
     private final Thread thread;
-    private final Duration deliveryTimeout;
-    private final int failuresBeforeQuarantine;
+    /** Both may change while the bus runs ({@link #limits}): read by the watchdog and on a failure, never per delivery. */
+    private volatile Duration deliveryTimeout;
+    private volatile int failuresBeforeQuarantine;
     private final SubscriberLog log;
     /** Null for a subscription that sees everything; replaced when the subscription is taken over. */
     private volatile ReadView view;
@@ -58,6 +59,12 @@ final class Deliveries {
         this.deliveryTimeout = settings.deliveryTimeout();
         this.failuresBeforeQuarantine = settings.failuresBeforeQuarantine();
         this.log = log;
+    }
+
+    /** Takes a new delivery timeout and quarantine threshold; the delivery in progress is judged by the new timeout. */
+    void limits(Duration timeout, int failures) {
+        this.deliveryTimeout = timeout;
+        this.failuresBeforeQuarantine = failures;
     }
 
     /** Calls the listener with one reading on the delivery thread, and counts the outcome. */
@@ -151,7 +158,8 @@ final class Deliveries {
             watchedSinceNanos = nowNanos;
             return;
         }
-        if (nowNanos - watchedSinceNanos < deliveryTimeout.toNanos()) {
+        Duration timeout = deliveryTimeout;
+        if (nowNanos - watchedSinceNanos < timeout.toNanos()) {
             return;
         }
         Object item = current;
@@ -163,7 +171,7 @@ final class Deliveries {
             thread.interrupt();
         }
         watchedDelivery = IDLE;
-        fail("delivery of " + topic + " took longer than " + deliveryTimeout.toMillis() + " ms", null, true);
+        fail("delivery of " + topic + " took longer than " + timeout.toMillis() + " ms", null, true);
     }
 
     private void fail(String message, Throwable cause, boolean timeout) {

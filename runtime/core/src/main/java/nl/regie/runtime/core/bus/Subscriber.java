@@ -1,5 +1,6 @@
 package nl.regie.runtime.core.bus;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -302,6 +303,11 @@ final class Subscriber implements Subscription {
      */
     void checkTimeout(long nowNanos) {
         deliveries.checkTimeout(nowNanos);
+    }
+
+    /** Takes a new delivery timeout and quarantine threshold (see {@link BusEngine#configure}). */
+    void limits(Duration timeout, int failuresBeforeQuarantine) {
+        deliveries.limits(timeout, failuresBeforeQuarantine);
     }
 
     /** Quarantines the subscriber after failures in a row, unless it is parked or closed. */

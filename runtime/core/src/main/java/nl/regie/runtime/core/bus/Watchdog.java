@@ -16,19 +16,29 @@ import org.osgi.service.log.Logger;
 final class Watchdog {
 
     private final Supplier<List<Subscriber>> subscribers;
-    private final long tickNanos;
+    private volatile long tickNanos;
     private final Logger log;
     private final Thread thread;
     private volatile boolean stopped;
 
     Watchdog(Duration deliveryTimeout, Supplier<List<Subscriber>> subscribers, Logger log) {
         this.subscribers = subscribers;
-        // A quarter of the timeout: a timeout is noticed between 1 and 1.25 times the timeout.
-        this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-                Math.min(deliveryTimeout.toNanos() / 4, TimeUnit.SECONDS.toNanos(1)));
+        this.tickNanos = tickNanos(deliveryTimeout);
         this.log = log;
         this.thread = new Thread(this::run, "regie-bus-watchdog");
         thread.setDaemon(true);
+    }
+
+    /** A quarter of the timeout (at most a second): a timeout is noticed between 1 and 1.25 times the timeout. */
+    private static long tickNanos(Duration deliveryTimeout) {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                Math.min(deliveryTimeout.toNanos() / 4, TimeUnit.SECONDS.toNanos(1)));
+    }
+
+    /** Looks as often as a new delivery timeout needs, from its next look on (which comes at once). */
+    void retime(Duration deliveryTimeout) {
+        tickNanos = tickNanos(deliveryTimeout);
+        LockSupport.unpark(thread);
     }
 
     void start() {

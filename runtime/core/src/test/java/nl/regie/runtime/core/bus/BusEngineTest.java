@@ -441,6 +441,73 @@ class BusEngineTest {
     }
 
     @Test
+    void aShorterTimeoutConfiguredWhileTheBusRunsTimesOutTheDeliveryInProgress() throws Exception {
+        BusEngine bus = engine(5, Duration.ofHours(1), 10);
+        CountDownLatch entered = new CountDownLatch(1);
+        Subscription stuck = bus.subscribe(OWNER, List.of("#"), stuckListener(entered));
+        bus.publish("publisher", bin(0));
+        entered.await();
+
+        bus.configure(new BusSettings(5, Duration.ofMillis(50), 10));
+
+        eventually().until(() -> info(bus, stuck).timedOut() == 1);
+        assertEquals("delivery of WasteContainer/bin-0/fillingLevel took longer than 50 ms",
+                info(bus, stuck).lastFailure());
+        assertEquals(State.ACTIVE, info(bus, stuck).state());
+        assertEquals(new BusSettings(5, Duration.ofMillis(50), 10), bus.settings());
+    }
+
+    @Test
+    void aLowerQuarantineThresholdAppliesToTheFailuresThatFollow() {
+        BusEngine bus = engine(1_000, Duration.ofSeconds(5), 100);
+        AtomicInteger calls = new AtomicInteger();
+        Subscription failing = bus.subscribe(OWNER, List.of("#"), r -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("broken");
+        });
+        for (int i = 0; i < 3; i++) {
+            bus.publish("publisher", bin(i));
+        }
+        eventually().until(() -> info(bus, failing).failed() == 3);
+        assertEquals(State.ACTIVE, info(bus, failing).state());
+
+        bus.configure(new BusSettings(1_000, Duration.ofSeconds(5), 4));
+        bus.publish("publisher", bin(3));
+
+        eventually().until(() -> info(bus, failing).state() == State.QUARANTINED);
+        assertEquals(4, calls.get(), "the fourth failure in a row quarantines it under the new threshold");
+    }
+
+    @Test
+    void aNewQueueCapacityIsForSubscriptionsMadeAfterItAndEveryReadingIsKept() throws Exception {
+        BusEngine bus = engine(3, Duration.ofSeconds(5), 10);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        Queue<Reading> before = new ConcurrentLinkedQueue<>();
+        Subscription old = bus.subscribe(OWNER, List.of("#"), r -> {
+            entered.countDown();
+            go.await();
+            before.add(r);
+        });
+        bus.publish("publisher", bin(0));
+        entered.await();
+        bus.publish("publisher", bin(1));
+        bus.publish("publisher", bin(2));
+
+        bus.configure(new BusSettings(50, Duration.ofSeconds(5), 10));
+        Subscription made = bus.subscribe(OTHER, List.of("#"), r -> { });
+
+        assertEquals(3, info(bus, old).queueCapacity(), "a queue in use keeps its capacity");
+        assertEquals(2, info(bus, old).queueDepth(), "and what waits in it");
+        assertEquals(50, info(bus, made).queueCapacity());
+        assertEquals(new BusSettings(50, Duration.ofSeconds(5), 10), bus.settings());
+        go.countDown();
+        eventually().until(() -> before.size() == 3);
+        assertEquals(List.of(0, 1, 2), values(before));
+        assertEquals(0, info(bus, old).dropped());
+    }
+
+    @Test
     void aListenerThatInterruptsItselfDoesNotDisturbDelivery() {
         BusEngine bus = engine();
         Queue<Reading> received = new ConcurrentLinkedQueue<>();
