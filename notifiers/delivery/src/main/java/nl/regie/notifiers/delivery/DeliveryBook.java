@@ -72,6 +72,8 @@ public final class DeliveryBook {
         int retries;
         final List<String> failures = new ArrayList<>();
         String lastFailure;
+        /** The version of the last outcome told, guarded by {@code telling}. */
+        long told;
 
         Entry(Notification notification, Instant acceptedAt, int recipients) {
             this.notification = notification;
@@ -102,17 +104,27 @@ public final class DeliveryBook {
     private record Receipt(boolean delivered, String detail) {
     }
 
+    /** An outcome as it was after one change, with that change's place in the book's order of changes. */
+    private record Snapshot(Entry entry, Outcome outcome, long version) {
+    }
+
     private final boolean receipts;
     private final Consumer<Outcome> changed;
     private final Map<String, Entry> entries = lru(KEPT);
     private final Map<String, Sent> byGatewayId = lru(GATEWAY_IDS_KEPT);
     private final Map<String, Receipt> early = lru(1_000);
+    /** Counts the changes, under the book's lock, so that outcomes are told in the order they were made. */
+    private long changes;
+    /** Guards telling, and each entry's {@code told}: never under the book's lock, so a slow listener holds no receipt. */
+    private final Object telling = new Object();
 
     /**
      * @param receipts whether the gateway sends delivery receipts (then a notification settles when every message is
      *                 delivered or failed; else when every message is sent or failed)
      * @param changed  told a notification's outcome each time it changes (to report it, and to log it once it
-     *                 {@linkplain Outcome#settled settles}), on the thread that changed it
+     *                 {@linkplain Outcome#settled settles}), on the thread that changed it, one at a time and in the
+     *                 order of the changes: an outcome that a later one overtook (two threads changing the same
+     *                 notification at once, the gateway's answer and a receipt) is not told after it
      */
     public DeliveryBook(boolean receipts, Consumer<Outcome> changed) {
         this.receipts = receipts;
@@ -127,12 +139,12 @@ public final class DeliveryBook {
     /** A notification taken for {@code recipients} residents, each message now queued. */
     public void accepted(Notification notification, Instant at, int recipients) {
         Entry entry = new Entry(notification, at, recipients);
-        Outcome outcome;
+        Snapshot outcome;
         synchronized (this) {
             entries.put(notification.id(), entry);
-            outcome = entry.outcome();
+            outcome = snapshot(entry);
         }
-        changed.accept(outcome);
+        tell(outcome);
     }
 
     /** One message's attempt failed and will be retried. */
@@ -145,7 +157,7 @@ public final class DeliveryBook {
 
     /** The gateway took one message; {@code gatewayId} is its id there (for receipts), or null. */
     public void sent(String notificationId, Contact to, String gatewayId) {
-        Outcome done;
+        Snapshot done;
         synchronized (this) {
             Entry entry = entries.get(notificationId);
             if (entry == null) {
@@ -161,14 +173,14 @@ public final class DeliveryBook {
                     apply(entry, to.masked(), receipt);
                 }
             }
-            done = entry.outcome();
+            done = snapshot(entry);
         }
         tell(done);
     }
 
     /** One message failed for good ({@code reason} already free of addresses in clear). */
     public void failed(String notificationId, Contact to, String reason) {
-        Outcome done;
+        Snapshot done;
         synchronized (this) {
             Entry entry = entries.get(notificationId);
             if (entry == null) {
@@ -176,7 +188,7 @@ public final class DeliveryBook {
             }
             entry.queued--;
             entry.fail(to.masked(), reason);
-            done = entry.outcome();
+            done = snapshot(entry);
         }
         tell(done);
     }
@@ -189,7 +201,7 @@ public final class DeliveryBook {
      * @return whether the message was known (else it is kept for a while, in case the submit's answer is late)
      */
     public boolean receipt(String gatewayId, boolean delivered, String detail) {
-        Outcome done = null;
+        Snapshot done = null;
         synchronized (this) {
             Sent sent = byGatewayId.remove(gatewayId);
             if (sent == null) {
@@ -199,7 +211,7 @@ public final class DeliveryBook {
             Entry entry = entries.get(sent.notificationId());
             if (entry != null) {
                 apply(entry, sent.masked(), new Receipt(delivered, detail));
-                done = entry.outcome();
+                done = snapshot(entry);
             }
         }
         tell(done);
@@ -229,9 +241,22 @@ public final class DeliveryBook {
         }
     }
 
-    private void tell(Outcome outcome) {
-        if (outcome != null) {
-            changed.accept(outcome);
+    /** The entry's outcome now, numbered. Called under the book's lock. */
+    private Snapshot snapshot(Entry entry) {
+        return new Snapshot(entry, entry.outcome(), ++changes);
+    }
+
+    /** Tells the outcome, unless a later one of the same notification was told already. */
+    private void tell(Snapshot snapshot) {
+        if (snapshot == null) {
+            return;
+        }
+        synchronized (telling) {
+            if (snapshot.version() <= snapshot.entry().told) {
+                return;
+            }
+            snapshot.entry().told = snapshot.version();
+            changed.accept(snapshot.outcome());
         }
     }
 

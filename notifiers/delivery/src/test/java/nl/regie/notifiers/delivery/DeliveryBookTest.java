@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import nl.regie.api.model.Location;
 import nl.regie.api.notify.Audience;
@@ -47,6 +50,45 @@ class DeliveryBookTest {
         assertEquals(1, outcome.retries());
         assertEquals(List.of("+31*******21: receipt: UNDELIV err 001"), outcome.failures());
         assertEquals(new DeliveryReport("n1", "SMS", 2, 0, 0, 1, 1, "receipt: UNDELIV err 001"), outcome.report("SMS"));
+    }
+
+    /**
+     * The gateway's answer to the second submit and that message's receipt come on two threads at once. The answer's
+     * outcome (sent 1, delivered 1) is told slowly; the receipt's (delivered 2) must still be the last one told, or the
+     * operator's report stays at "sent 1" for good (seen in NotifierPluginTest).
+     */
+    @Test
+    void anOutcomeOvertakenByALaterOneIsNotToldAfterIt() throws Exception {
+        AtomicReference<DeliveryBook> bookRef = new AtomicReference<>();
+        List<DeliveryBook.Outcome> told = new CopyOnWriteArrayList<>();
+        DeliveryBook book = new DeliveryBook(true, o -> {
+            if (o.sent() == 1 && o.delivered() == 1) {
+                // Slow: returns only once the receipt's change is made, as a descheduled thread might.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (bookRef.get().outcome("n1").delivered() < 2 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+            told.add(o);
+        });
+        bookRef.set(book);
+        book.accepted(notification("n1"), AT, 2);
+        book.sent("n1", jan, "g1");
+        book.receipt("g1", true, "DELIVRD");
+
+        Thread answer = new Thread(() -> book.sent("n1", piet, "g2"));
+        answer.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (book.outcome("n1").sent() != 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(book.receipt("g2", true, "DELIVRD"));
+        answer.join(TimeUnit.SECONDS.toMillis(10));
+
+        DeliveryBook.Outcome last = told.get(told.size() - 1);
+        assertEquals(2, last.delivered(), told.toString());
+        assertEquals(0, last.sent(), told.toString());
+        assertTrue(last.settled(true));
     }
 
     @Test
