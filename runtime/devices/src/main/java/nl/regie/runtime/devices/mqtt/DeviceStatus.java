@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,17 @@ final class DeviceStatus {
     private final EntityId entity;
     /** Record names already checked, and what they stand for. */
     private final Map<String, RecordNames.Target> targets = new ConcurrentHashMap<>();
+    /**
+     * The first {@value #FIRST_NAMES} of them again, looked up by {@code equals} before the map: a name arrives as a
+     * fresh string in every pack, and comparing it with a few (most differ in length) costs less than hashing it.
+     * Replaced, never changed, under the instance's lock.
+     */
+    private volatile Remembered[] first = new Remembered[0];
+
+    private static final int FIRST_NAMES = 8;
+
+    private record Remembered(String name, RecordNames.Target target) {
+    }
 
     private Presence presence = Presence.UNKNOWN;
     private Instant stateSince;
@@ -91,12 +103,28 @@ final class DeviceStatus {
 
     /** What a record name checked before stands for, or null. */
     RecordNames.Target target(String name) {
+        for (Remembered remembered : first) {
+            if (remembered.name().equals(name)) {
+                return remembered.target();
+            }
+        }
         return targets.get(name);
     }
 
     /** Remembers what a checked record name stands for; returns whether it was new. */
     boolean remember(String name, RecordNames.Target target) {
-        return targets.putIfAbsent(name, target) == null;
+        if (targets.putIfAbsent(name, target) != null) {
+            return false;
+        }
+        synchronized (this) {
+            Remembered[] now = first;
+            if (now.length < FIRST_NAMES) {
+                Remembered[] more = Arrays.copyOf(now, now.length + 1);
+                more[now.length] = new Remembered(name, target);
+                first = more;
+            }
+        }
+        return true;
     }
 
     synchronized Location location() {

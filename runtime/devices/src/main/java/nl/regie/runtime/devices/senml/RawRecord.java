@@ -1,6 +1,7 @@
 package nl.regie.runtime.devices.senml;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,23 @@ final class RawRecord {
 
     /** Which of {@code v}, {@code vs}, {@code vb} and {@code vd} the record carries. */
     List<Field> valueFields() {
-        return VALUE_FIELDS.stream().filter(this::has).toList();
+        // Nearly always exactly one, asked for every record: no stream.
+        Field only = null;
+        List<Field> several = null;
+        for (Field field : VALUE_FIELDS) {
+            if (!fields.containsKey(field)) {
+                continue;
+            }
+            if (only == null) {
+                only = field;
+            } else {
+                if (several == null) {
+                    several = new ArrayList<>(VALUE_FIELDS.size());
+                    several.add(only);
+                }
+                several.add(field);
+            }
+        }
+        return several != null ? List.copyOf(several) : only != null ? List.of(only) : List.of();
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.List;
+import java.util.stream.IntStream;
+
 import nl.regie.api.model.EntityId;
 
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,17 @@ class RecordNamesTest {
         refused("urn:ngsi-ld:Device:d:Bad", 0);
         assertNull(device.target("urn:ngsi-ld:Device:d:Bad"));
         assertNull(new DeviceStatus("d").target("urn:ngsi-ld:Device:d:batteryLevel"), "each device has its own");
+    }
+
+    @Test
+    void aDeviceWithManyNamesFindsEachOfThemAsFreshStrings() {
+        List<String> attributes = IntStream.range(0, 20).mapToObj(i -> "attribute" + i).toList();
+        attributes.forEach(a -> target("urn:ngsi-ld:Device:d:" + a));
+        for (String a : attributes) {
+            String fresh = new String(("urn:ngsi-ld:Device:d:" + a).toCharArray()); // as a parser makes it
+            assertEquals(new RecordNames.Target(EntityId.of("Device", "d"), a), device.target(fresh), a);
+        }
+        assertNull(device.target("urn:ngsi-ld:Device:d:attribute20"));
     }
 
     @Test
