@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import nl.regie.runtime.signatures.CheckedSignatures;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.BusHolds;
 import nl.regie.runtime.spi.lifecycle.HistoryEntry;
@@ -56,6 +57,8 @@ public final class LifecycleComponent implements PluginLifecycle {
     public static final String PID = "nl.regie.runtime.lifecycle";
     /** The framework property naming the folder where histories and jars are kept. */
     public static final String STATE_DIR_PROPERTY = "regie.state.dir";
+    /** Where, in the state folder, the jars whose signatures held are recorded ({@link CheckedSignatures}). */
+    static final String SIGNATURES_FOLDER = "plugin-signatures";
 
     /** The reason of an install that restored the version that ran before a restart. */
     static final String RESTORED = "restored as it ran before the restart";
@@ -120,7 +123,8 @@ public final class LifecycleComponent implements PluginLifecycle {
         Path state = property == null || property.isBlank() ? null : Path.of(property);
         this.store = new PluginStore(state, logger);
         this.signatures = new SignatureCheck(Boolean.parseBoolean(context.getProperty(SignatureCheck.UNSIGNED_PROPERTY)),
-                () -> policy, new CheckedSignatures(state, logger::warn));
+                () -> policy, new CheckedSignatures(state == null ? null : state.resolve(SIGNATURES_FOLDER),
+                        logger::warn));
         if (signatures.unsignedAllowed()) {
             logger.warn("Unsigned plugins are let in ({}=true, the launcher's --dev-unsigned-plugins): they act for no"
                     + " party. Never on a shared machine.", SignatureCheck.UNSIGNED_PROPERTY);

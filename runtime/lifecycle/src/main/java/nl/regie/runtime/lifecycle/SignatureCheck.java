@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import nl.regie.runtime.signatures.CheckedSignatures;
 import nl.regie.runtime.spi.lifecycle.LifecycleException;
 import nl.regie.runtime.spi.lifecycle.LifecycleException.Reason;
 import nl.regie.runtime.spi.policy.AccessPolicy;

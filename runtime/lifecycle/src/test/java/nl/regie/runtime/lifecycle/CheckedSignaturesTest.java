@@ -27,6 +27,7 @@ import java.util.zip.ZipOutputStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import nl.regie.runtime.signatures.CheckedSignatures;
 import nl.regie.runtime.spi.lifecycle.LifecycleException;
 import nl.regie.runtime.spi.lifecycle.LifecycleException.Reason;
 import nl.regie.runtime.spi.policy.AccessPolicy;
@@ -69,7 +70,7 @@ class CheckedSignaturesTest {
         assertEquals(List.of(), warnings);
         if (Files.getFileStore(state).supportsFileAttributeView("posix")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                    state.resolve(CheckedSignatures.FOLDER).resolve("hmac.key"))));
+                    state.resolve(LifecycleComponent.SIGNATURES_FOLDER).resolve("hmac.key"))));
         }
     }
 
@@ -78,7 +79,7 @@ class CheckedSignaturesTest {
         // What the record says is what counts: here it is written with the runtime's own key for an unsigned jar, to
         // show that the jar is not verified again (and why the record must be the runtime's own: see the MAC tests).
         PluginJar unsigned = jar(TestJars.plugin("nl.example", "1.0.0"));
-        new CheckedSignatures(state, warnings::add).remember(unsigned.sha256(),
+        new CheckedSignatures(state.resolve(LifecycleComponent.SIGNATURES_FOLDER), warnings::add).remember(unsigned.sha256(),
                 Optional.of(new JarSignatures.Signer(CONTRACTOR.fingerprint(), "CN=recorded")));
         assertEquals("contractor", new SignatureCheck(false, policy::get, restarted()).check(unsigned, WHAT).party());
     }
@@ -113,7 +114,7 @@ class CheckedSignaturesTest {
     @Test
     void anUnsignedJarRememberedPassesOnlyWhileUnsignedPluginsAreAllowed() throws Exception {
         PluginJar unsigned = jar(TestJars.plugin("nl.example", "1.0.0"));
-        new SignatureCheck(true, policy::get, new CheckedSignatures(state, warnings::add)).check(unsigned, WHAT);
+        new SignatureCheck(true, policy::get, new CheckedSignatures(state.resolve(LifecycleComponent.SIGNATURES_FOLDER), warnings::add)).check(unsigned, WHAT);
         assertTrue(restarted().find(unsigned.sha256()).orElseThrow().signer().isEmpty());
         LifecycleException refused = assertThrows(LifecycleException.class,
                 () -> new SignatureCheck(false, policy::get, restarted()).check(unsigned, WHAT));
@@ -173,7 +174,7 @@ class CheckedSignaturesTest {
     void theMacIsHmacSha256OfTheEntry() throws Exception {
         PluginJar signed = jar(normalised(CONTRACTOR.sign(TestJars.plugin("nl.example", "1.0.0"))));
         check(signed);
-        byte[] key = Files.readAllBytes(state.resolve(CheckedSignatures.FOLDER).resolve("hmac.key"));
+        byte[] key = Files.readAllBytes(state.resolve(LifecycleComponent.SIGNATURES_FOLDER).resolve("hmac.key"));
         JsonNode entry = new ObjectMapper().readTree(record().toFile()).path("entries").get(0);
         Mac hmac = Mac.getInstance("HmacSHA256");
         hmac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -189,7 +190,7 @@ class CheckedSignaturesTest {
     void aReplacedKeyInvalidatesEverything() throws Exception {
         PluginJar signed = jar(normalised(CONTRACTOR.sign(TestJars.plugin("nl.example", "1.0.0"))));
         check(signed);
-        Path key = state.resolve(CheckedSignatures.FOLDER).resolve("hmac.key");
+        Path key = state.resolve(LifecycleComponent.SIGNATURES_FOLDER).resolve("hmac.key");
         byte[] old = Files.readAllBytes(key);
         Files.write(key, new byte[] {1, 2, 3});
         assertTrue(restarted().find(signed.sha256()).isEmpty());
@@ -206,14 +207,14 @@ class CheckedSignaturesTest {
         String context = CheckedSignatures.currentContext();
         assertTrue(context.startsWith("JarSignatures "), context);
         assertTrue(context.contains("jdk.jar.disabledAlgorithms="), context);
-        assertTrue(new CheckedSignatures(state, warnings::add, context + " (another Java)").find(signed.sha256()).isEmpty());
+        assertTrue(new CheckedSignatures(state.resolve(LifecycleComponent.SIGNATURES_FOLDER), warnings::add, context + " (another Java)").find(signed.sha256()).isEmpty());
         assertEquals(List.of(), warnings, "not a warning: nothing is wrong");
         assertTrue(restarted().find(signed.sha256()).isPresent(), "the same Java still finds it");
     }
 
     @Test
     void theOldestAreForgottenPastTheLimit() {
-        CheckedSignatures checked = new CheckedSignatures(state, warnings::add);
+        CheckedSignatures checked = new CheckedSignatures(state.resolve(LifecycleComponent.SIGNATURES_FOLDER), warnings::add);
         List<String> sums = new ArrayList<>();
         for (int i = 0; i <= CheckedSignatures.MAX_ENTRIES; i++) {
             sums.add(Jars.sha256(("jar " + i).getBytes(StandardCharsets.UTF_8)));
@@ -237,15 +238,15 @@ class CheckedSignaturesTest {
     }
 
     private SignatureCheck.Signer check(PluginJar jar) throws LifecycleException {
-        return new SignatureCheck(false, policy::get, new CheckedSignatures(state, warnings::add)).check(jar, WHAT);
+        return new SignatureCheck(false, policy::get, new CheckedSignatures(state.resolve(LifecycleComponent.SIGNATURES_FOLDER), warnings::add)).check(jar, WHAT);
     }
 
     private CheckedSignatures restarted() {
-        return new CheckedSignatures(state, warnings::add);
+        return new CheckedSignatures(state.resolve(LifecycleComponent.SIGNATURES_FOLDER), warnings::add);
     }
 
     private Path record() {
-        return state.resolve(CheckedSignatures.FOLDER).resolve("checked.json");
+        return state.resolve(LifecycleComponent.SIGNATURES_FOLDER).resolve("checked.json");
     }
 
     private static PluginJar jar(byte[] bytes) {

@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +23,7 @@ import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import nl.regie.runtime.signatures.CheckedSignatures;
 import nl.regie.runtime.spi.lifecycle.PluginBundles;
 import nl.regie.runtime.spi.lifecycle.RuntimeBundles;
 import nl.regie.runtime.spi.policy.JarSignatures;
@@ -33,6 +40,12 @@ import org.osgi.util.tracker.BundleTracker;
  * judged here too. A bundle without a signature that holds counts as unsigned ({@code ""}). Kept per bundle, told to
  * the policy as a map by symbolic name whenever a plugin is installed, updated or uninstalled (a synchronous
  * listener: before the plugin starts).
+ *
+ * <p>Verifying a signature (every entry's digest and the signature itself, on a copy of the content) took most of a
+ * restored plugin's time at a restart. What the verification found is therefore recorded by a digest of the content
+ * it verified ({@link #contentDigest}: every entry's path and bytes), in {@link CheckedSignatures} (under a MAC, in the
+ * state folder), and the same content at the next start is only read and digested. A content whose signature does not
+ * hold, or that cannot be read, is not recorded: it is judged in full every time.
  */
 final class PluginSigners extends BundleTracker<String> {
 
@@ -41,16 +54,19 @@ final class PluginSigners extends BundleTracker<String> {
 
     private final RuntimeBundles runtime;
     private final Consumer<Map<String, String>> changed;
+    private final CheckedSignatures checked;
     private final Logger logger;
     private final Map<Long, Signed> byBundle = new HashMap<>();
 
     private record Signed(String symbolicName, String fingerprint) {
     }
 
-    PluginSigners(BundleContext context, Consumer<Map<String, String>> changed, Logger logger) {
+    PluginSigners(BundleContext context, Consumer<Map<String, String>> changed, CheckedSignatures checked,
+            Logger logger) {
         super(context, STATES, null);
         this.runtime = RuntimeBundles.of(context);
         this.changed = changed;
+        this.checked = checked;
         this.logger = logger;
     }
 
@@ -96,9 +112,20 @@ final class PluginSigners extends BundleTracker<String> {
     private String signer(Bundle bundle) {
         Path copy = null;
         try {
+            List<String> paths = paths(bundle);
+            String digest = contentDigest(paths, path -> {
+                URL url = bundle.getEntry(path);
+                return url == null ? null : url.openStream();
+            });
+            Optional<CheckedSignatures.Checked> known = checked.find(digest);
+            if (known.isPresent()) {
+                return known.get().signer().map(JarSignatures.Signer::fingerprint).orElse("");
+            }
             copy = Files.createTempFile("regie-signer-", ".jar");
-            copyContent(bundle, copy);
-            return JarSignatures.verify(copy).map(JarSignatures.Signer::fingerprint).orElse("");
+            copyContent(bundle, paths, copy);
+            Optional<JarSignatures.Signer> signer = JarSignatures.verify(copy);
+            checked.remember(digest, signer);
+            return signer.map(JarSignatures.Signer::fingerprint).orElse("");
         } catch (JarSignatures.BadSignatureException e) {
             logger.warn("Plugin {} {} acts for no party: its signature does not hold: {}", bundle.getSymbolicName(),
                     bundle.getVersion(), e.getMessage());
@@ -118,11 +145,52 @@ final class PluginSigners extends BundleTracker<String> {
         }
     }
 
-    /** Writes the bundle's entries, as stored, into a jar: the manifest first, then the rest of META-INF, then the rest. */
-    private static void copyContent(Bundle bundle, Path jar) throws IOException {
+    /** The bundle's entry paths (files only), in the order a signed jar wants: the manifest, the rest of META-INF, the rest. */
+    private static List<String> paths(Bundle bundle) {
         List<String> paths = new ArrayList<>();
         collect(bundle, "/", paths);
-        paths.sort(java.util.Comparator.comparingInt(PluginSigners::rank));
+        paths.sort(Comparator.comparingInt(PluginSigners::rank).thenComparing(Comparator.naturalOrder()));
+        return paths;
+    }
+
+    /** Opens one entry of a content, or gives null when it is not there. */
+    interface Entries {
+        InputStream open(String path) throws IOException;
+    }
+
+    /**
+     * A SHA-256 of what a signature check reads of a content: each entry's path and bytes in the given order, each
+     * path and each entry's length written before it, so that no two different contents give the same input.
+     */
+    static String contentDigest(List<String> paths, Entries entries) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        for (String path : paths) {
+            try (InputStream in = entries.open(path)) {
+                if (in == null) {
+                    continue;
+                }
+                byte[] name = path.getBytes(StandardCharsets.UTF_8);
+                digest.update(lengthOf(name.length));
+                digest.update(name);
+                byte[] content = in.readAllBytes();
+                digest.update(lengthOf(content.length));
+                digest.update(content, 0, content.length);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static byte[] lengthOf(long length) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(length).array();
+    }
+
+    /** Writes the bundle's entries, as stored, into a jar, in the order of {@link #paths}. */
+    private static void copyContent(Bundle bundle, List<String> paths, Path jar) throws IOException {
         try (OutputStream file = Files.newOutputStream(jar); ZipOutputStream out = new ZipOutputStream(file)) {
             for (String path : paths) {
                 URL url = bundle.getEntry(path);

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import nl.regie.runtime.signatures.CheckedSignatures;
 import nl.regie.runtime.spi.audit.AuditEvent;
 import nl.regie.runtime.spi.audit.AuditLog;
 import nl.regie.runtime.spi.bus.ReadView;
@@ -142,6 +143,8 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
 
     /** The framework property naming the state folder; the last applied policy is kept in its {@code policy}. */
     static final String STATE_DIR_PROPERTY = "regie.state.dir";
+    /** Where, in the state folder, the plugin contents whose signatures were verified are recorded. */
+    static final String SIGNERS_FOLDER = "plugin-signers";
 
     private final PolicyEngine engine;
     private final LastPolicy last;
@@ -174,7 +177,8 @@ public final class PolicyComponent implements AccessPolicy, MetricSource {
         if (!applied(properties)) {
             restoreLast();
         }
-        this.signers = context == null ? null : new PluginSigners(context, engine::signers, logger);
+        this.signers = context == null ? null : new PluginSigners(context, engine::signers,
+                new CheckedSignatures(stateFolder.resolve(SIGNERS_FOLDER), logger::warn), logger);
         if (signers != null) {
             signers.open();
         }

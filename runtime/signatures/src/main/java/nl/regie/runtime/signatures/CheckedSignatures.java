@@ -1,4 +1,4 @@
-package nl.regie.runtime.lifecycle;
+package nl.regie.runtime.signatures;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,25 +27,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * What {@link JarSignatures#verify} found for the jars that passed the signature check, by the SHA-256 of the jar's
- * bytes, so that the same bytes offered again (the plugins folder's jars at every start) need not be verified again.
- * Only the cryptographic part is remembered, which depends on nothing but the bytes and the checking code: whether the
- * policy trusts the key is asked again every time, and unsigned jars still pass only while unsigned plugins are
- * allowed.
+ * What {@link JarSignatures#verify} found for the content that passed the signature check, by a SHA-256 of that content
+ * (the caller's choice: the jar's bytes for the lifecycle, the bundle's entries for the sovereignty), so that the same
+ * content offered again (the plugins at every start) need not be verified again. Only the cryptographic part is
+ * remembered, which depends on nothing but the content and the checking code: whether the policy trusts the key is
+ * asked again every time.
  *
- * <p>Kept in {@code <state>/plugin-signatures/checked.json}, each entry with an HMAC-SHA256 under a random key made
- * on the first start ({@code <state>/plugin-signatures/hmac.key}, readable by its owner only). An entry is used only
- * if its MAC holds and it was made by the same checking code ({@code JarSignatures}' class bytes) on the same Java
- * runtime with the same {@code jdk.jar.disabledAlgorithms}; anything else in the file (a corrupt file, a forged or
- * edited entry, another Java) is ignored with a warning, and the jar is verified in full as if nothing was kept.
- * Without a state folder nothing is kept across restarts (memory only).
+ * <p>Kept in a folder of its own ({@code checked.json}), each entry with an HMAC-SHA256 under a random key made on the
+ * first start ({@code hmac.key}, readable by its owner only). An entry is used only if its MAC holds and it was made by
+ * the same checking code ({@code JarSignatures}' class bytes) on the same Java runtime with the same
+ * {@code jdk.jar.disabledAlgorithms}; anything else in the file (a corrupt file, a forged or edited entry, another Java)
+ * is ignored with a warning, and the content is verified in full as if nothing was kept. Without a folder nothing is
+ * kept across restarts (memory only).
+ *
+ * <p>Not a bundle: the lifecycle and the sovereignty each carry a private copy of this package, each with its own
+ * folder and key. Thread-safe.
  */
-final class CheckedSignatures {
+public final class CheckedSignatures {
 
-    /** The folder in the state folder. */
-    static final String FOLDER = "plugin-signatures";
-    /** How many jars are remembered; the oldest is forgotten first. */
-    static final int MAX_ENTRIES = 64;
+    /** How many contents are remembered; the oldest is forgotten first. */
+    public static final int MAX_ENTRIES = 64;
 
     private static final String FILE = "checked.json";
     private static final String KEY = "hmac.key";
@@ -56,11 +57,11 @@ final class CheckedSignatures {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /** What a jar's verification found: the key that signed it, or empty for a jar that carries no signature. */
-    record Checked(Optional<JarSignatures.Signer> signer) {
+    public record Checked(Optional<JarSignatures.Signer> signer) {
     }
 
     /** Where warnings go. */
-    interface Warnings {
+    public interface Warnings {
         void warn(String message);
     }
 
@@ -76,15 +77,16 @@ final class CheckedSignatures {
     /**
      * Reads what was kept.
      *
-     * @param state the state folder, or null to remember in memory only
+     * @param folder   the record's own folder (made if missing), or null to remember in memory only
+     * @param warnings where a record or key that cannot be used is reported
      */
-    CheckedSignatures(Path state, Warnings warnings) {
-        this(state, warnings, currentContext());
+    public CheckedSignatures(Path folder, Warnings warnings) {
+        this(folder, warnings, currentContext());
     }
 
     /** With the checking code's context given (tests: another Java, other checking code). */
-    CheckedSignatures(Path state, Warnings warnings, String context) {
-        this.folder = state == null ? null : state.resolve(FOLDER);
+    public CheckedSignatures(Path folder, Warnings warnings, String context) {
+        this.folder = folder;
         this.warnings = warnings;
         this.context = context;
         if (folder != null && context != null) {
@@ -96,12 +98,12 @@ final class CheckedSignatures {
     }
 
     /** What the verification of these bytes found before, if it is known and may be relied on. */
-    synchronized Optional<Checked> find(String sha256) {
+    public synchronized Optional<Checked> find(String sha256) {
         return Optional.ofNullable(entries.get(sha256));
     }
 
     /** Remembers what the verification of a jar that passed the check found. */
-    synchronized void remember(String sha256, Optional<JarSignatures.Signer> signer) {
+    public synchronized void remember(String sha256, Optional<JarSignatures.Signer> signer) {
         if (context == null || !SHA256.matcher(sha256).matches()) {
             return;
         }
@@ -276,12 +278,12 @@ final class CheckedSignatures {
      * class), the Java runtime and the algorithms it refuses in signed jars. Null if the class cannot be read: then
      * nothing is remembered.
      */
-    static String currentContext() {
+    public static String currentContext() {
         try (InputStream in = JarSignatures.class.getResourceAsStream("JarSignatures.class")) {
             if (in == null) {
                 return null;
             }
-            return "JarSignatures " + Jars.sha256(in.readAllBytes()) + "; Java " + Runtime.version() + " "
+            return "JarSignatures " + HexFormat.of().formatHex(sha256Digest().digest(in.readAllBytes())) + "; Java " + Runtime.version() + " "
                     + System.getProperty("java.vendor", "") + "; jdk.jar.disabledAlgorithms="
                     + Security.getProperty("jdk.jar.disabledAlgorithms");
         } catch (IOException e) {
