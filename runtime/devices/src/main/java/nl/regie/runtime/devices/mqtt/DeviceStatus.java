@@ -39,14 +39,14 @@ final class DeviceStatus {
     private final String id;
     private final String publisher;
     private final EntityId entity;
-    /** Record names already checked, and what they stand for. */
-    private final Map<String, RecordNames.Target> targets = new ConcurrentHashMap<>();
     /**
-     * The first {@value #FIRST_NAMES} of them again, looked up by {@code equals} before the map: a name arrives as a
-     * fresh string in every pack, and comparing it with a few (most differ in length) costs less than hashing it.
-     * Replaced, never changed, under the instance's lock.
+     * Record names already checked, and what they stand for: the first {@value #FIRST_NAMES} in an array, looked up by
+     * {@code equals} (a name arrives as a fresh string in every pack, and comparing it with a few, most of which differ
+     * in length, costs less than hashing it), any more in a map made when the ninth comes. Most devices send fewer, so
+     * most have no map. Both are replaced or filled under the instance's lock and read without it.
      */
     private volatile Remembered[] first = new Remembered[0];
+    private volatile Map<String, RecordNames.Target> more;
 
     private static final int FIRST_NAMES = 8;
 
@@ -108,22 +108,26 @@ final class DeviceStatus {
                 return remembered.target();
             }
         }
-        return targets.get(name);
+        Map<String, RecordNames.Target> others = more;
+        return others == null ? null : others.get(name);
     }
 
     /** Remembers what a checked record name stands for; returns whether it was new. */
-    boolean remember(String name, RecordNames.Target target) {
-        if (targets.putIfAbsent(name, target) != null) {
+    synchronized boolean remember(String name, RecordNames.Target target) {
+        if (target(name) != null) {
             return false;
         }
-        synchronized (this) {
-            Remembered[] now = first;
-            if (now.length < FIRST_NAMES) {
-                Remembered[] more = Arrays.copyOf(now, now.length + 1);
-                more[now.length] = new Remembered(name, target);
-                first = more;
-            }
+        Remembered[] now = first;
+        if (now.length < FIRST_NAMES) {
+            Remembered[] grown = Arrays.copyOf(now, now.length + 1);
+            grown[now.length] = new Remembered(name, target);
+            first = grown;
+            return true;
         }
+        if (more == null) {
+            more = new ConcurrentHashMap<>();
+        }
+        more.put(name, target);
         return true;
     }
 
